@@ -1,0 +1,18 @@
+#pragma once
+// Turns a scenario (description) into a running simulation: builds the town and network and
+// adds the mechanisms and the declared timeseries.
+#include <memory>
+
+#include "models/scenario.hpp"
+#include "sim/simulation.hpp"
+
+namespace salonsim::models {
+
+/// Builds a ready-to-run simulation for one replicate of a scenario.
+std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdentity identity);
+
+/// Declares the standard timeseries indicators (alive, certified, isolated, deaths,
+/// new_certifications).
+void declare_timeseries(Timeseries& timeseries);
+
+}  // namespace salonsim::models

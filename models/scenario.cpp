@@ -1,0 +1,183 @@
+#include "models/scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <regex>
+
+#include "sim/params/emitter.hpp"
+#include "sim/params/validator.hpp"
+#include "sim/params/yaml_loader.hpp"
+
+namespace salonsim::models {
+
+namespace fs = std::filesystem;
+using params::Diagnostics;
+using params::Location;
+
+const std::vector<std::string>& intervention_types() {
+  static const std::vector<std::string> types;  // salons, mobile shop, ... arrive in later issues
+  return types;
+}
+
+std::string unknown_intervention_message(const std::string& type) {
+  std::string message = "unknown intervention type '" + type + "'";
+  if (intervention_types().empty()) return message + "; this version has no intervention types";
+  std::string known;
+  for (const std::string& t : intervention_types()) known += (known.empty() ? "" : ", ") + t;
+  message += "; known types: " + known;
+  if (const std::string near = params::nearest_key(type, intervention_types()); !near.empty())
+    message += "; did you mean '" + near + "'?";
+  return message;
+}
+
+bool is_iso_date(const std::string& text) {
+  static const std::regex pattern(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))");
+  return std::regex_match(text, pattern);
+}
+
+std::int64_t Scenario::steps() const {
+  return std::max<std::int64_t>(1, std::llround(run.years * 365.25 / run.days_per_step));
+}
+
+namespace {
+
+struct Layer {
+  std::string source;  // name in messages
+  YAML::Node root;
+};
+
+/// Reads `file` and, first, the files it extends (base-most first).
+void read_layers(const fs::path& file, std::vector<fs::path>& chain, std::vector<Layer>& layers,
+                 Diagnostics& diagnostics, const Location& referenced_from) {
+  const std::string name = file.generic_string();
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(file, ec);
+  for (const fs::path& seen : chain) {
+    if (seen == canonical) {
+      diagnostics.error(referenced_from, "extends", "'" + name + "' extends itself (a cycle)");
+      return;
+    }
+  }
+  if (!fs::exists(file, ec) || fs::is_directory(file, ec)) {
+    diagnostics.error(referenced_from, "", "cannot read scenario file '" + name + "': " +
+                                               (fs::is_directory(file, ec) ? "it is a directory"
+                                                                           : "no such file"));
+    return;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file.string());
+  } catch (const YAML::ParserException& e) {
+    diagnostics.error({name, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
+    return;
+  } catch (const YAML::Exception& e) {
+    diagnostics.error({name, 0, 0}, "", std::string("cannot read scenario file: ") + e.what());
+    return;
+  }
+  chain.push_back(canonical);
+  if (root.IsMap() && root["extends"]) {
+    const YAML::Node extends = root["extends"];
+    const Location here{name, extends.Mark().line + 1, extends.Mark().column + 1};
+    if (!extends.IsScalar() || extends.Scalar().empty()) {
+      diagnostics.error(here, "extends", "expected the path of a scenario file");
+    } else if (chain.size() > 16) {
+      diagnostics.error(here, "extends", "more than 16 levels of extends");
+    } else {
+      read_layers(file.parent_path() / extends.Scalar(), chain, layers, diagnostics, here);
+    }
+  }
+  layers.push_back({name, root});
+}
+
+/// Turns "town.districts[0].radius_m=800" into the YAML tree {town: {districts: {"[0]":
+/// {radius_m: 800}}}}.
+bool override_layer(const std::string& text, YAML::Node& root, std::string& problem) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    problem = "expected key.path=value, got '" + text + "'";
+    return false;
+  }
+  const std::string path = text.substr(0, equals);
+  YAML::Node value;
+  try {
+    value = YAML::Load(text.substr(equals + 1));
+  } catch (const YAML::Exception& e) {
+    problem = "cannot read the value in '" + text + "': " + e.msg;
+    return false;
+  }
+  static const std::regex segment(R"(([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*))");
+  std::vector<std::string> keys;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = path.find('.', start);
+    const std::string part = path.substr(start, dot == std::string::npos ? dot : dot - start);
+    std::smatch match;
+    if (!std::regex_match(part, match, segment)) {
+      problem = "malformed key path '" + path + "'";
+      return false;
+    }
+    keys.push_back(match[1]);
+    static const std::regex index(R"(\[\d+\])");
+    const std::string indices = match[2];
+    for (auto it = std::sregex_iterator(indices.begin(), indices.end(), index);
+         it != std::sregex_iterator(); ++it) {
+      keys.push_back(it->str());
+    }
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  YAML::Node node = value;
+  for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
+    YAML::Node parent(YAML::NodeType::Map);
+    parent[*it] = node;
+    node = parent;
+  }
+  root = node;
+  return true;
+}
+
+}  // namespace
+
+Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
+  Diagnostics diagnostics;
+  std::vector<Layer> layers;
+  std::vector<fs::path> chain;
+  read_layers(file, chain, layers, diagnostics, {"command line", 0, 0});
+
+  Scenario scenario;
+  params::Locations locations;
+  for (const Layer& layer : layers) {
+    params::YamlLoader loader(layer.source, diagnostics, locations);
+    loader.apply(layer.root, scenario, {"extends"});
+  }
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    YAML::Node root;
+    std::string problem;
+    const std::string source = "--set " + overrides[i];
+    if (!override_layer(overrides[i], root, problem)) {
+      diagnostics.error({"--set", 0, 0}, "", problem);
+      continue;
+    }
+    params::YamlLoader loader(source, diagnostics, locations);
+    loader.apply(root, scenario);
+  }
+  // Ranges and rules are checked even after type errors, so every problem is reported at once.
+  params::Validator validator(diagnostics, locations);
+  validator.check(scenario);
+  if (!diagnostics.ok()) throw params::ScenarioError(std::move(diagnostics));
+  return scenario;
+}
+
+std::string to_yaml(const Scenario& scenario) {
+  Scenario copy = scenario;
+  YAML::Emitter out;
+  out << params::Emitter().emit(copy);
+  return std::string(out.c_str()) + "\n";
+}
+
+std::vector<params::DictionaryRow> parameter_dictionary() {
+  return params::Describer().describe(Scenario{});
+}
+
+}  // namespace salonsim::models

@@ -1,0 +1,49 @@
+#include "sim/cli/progress.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+namespace salonsim::cli {
+
+bool stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
+
+Progress::Progress(std::int64_t total, bool enabled)
+    : total_(total > 0 ? total : 1), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+
+Progress::~Progress() { finish(); }
+
+void Progress::advance(std::int64_t amount) {
+  const std::int64_t done = done_.fetch_add(amount) + amount;
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::unique_lock lock(draw_mutex_, std::try_to_lock);
+  if (!lock.owns_lock() || now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  draw(done);
+}
+
+void Progress::draw(std::int64_t done) {
+  const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total_));
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double left = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(fraction * kWidth);
+  std::fprintf(stderr, "\r[%s%s] %5.1f%%  %.0f s elapsed, %.0f s left ",
+               std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
+               100.0 * fraction, elapsed, left);
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (!enabled_) return;
+  std::lock_guard lock(draw_mutex_);
+  draw(total_);
+  std::fputc('\n', stderr);
+}
+
+}  // namespace salonsim::cli

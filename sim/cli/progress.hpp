@@ -1,0 +1,31 @@
+#pragma once
+// A progress bar with the time left, on a terminal only. Safe to call from several threads.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+
+namespace salonsim::cli {
+
+class Progress {
+ public:
+  /// `enabled` is false when stderr is not a terminal or --quiet was given.
+  Progress(std::int64_t total, bool enabled);
+  ~Progress();
+  void advance(std::int64_t amount = 1);
+  void finish();
+
+ private:
+  void draw(std::int64_t done);
+  std::int64_t total_;
+  bool enabled_;
+  std::atomic<std::int64_t> done_{0};
+  std::mutex draw_mutex_;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+  bool finished_ = false;
+};
+
+/// Whether standard error is a terminal.
+bool stderr_is_terminal();
+
+}  // namespace salonsim::cli

@@ -1,0 +1,442 @@
+#include "sim/output/hdf5_writer.hpp"
+
+#include <fmt/format.h>
+
+// The HDF5 C API: its error stack can be silenced and read back into one message, and strings
+// and attributes need less ceremony than through the C++ wrapper.
+#include <fcntl.h>
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <span>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sim/version.hpp"
+
+namespace salonsim {
+
+namespace {
+
+constexpr const char* kFormat = "salonsim-output-1";
+constexpr const char* kTimeseriesDims = "step, income_low (0 high, 1 low), sex (0 male, 1 female)";
+constexpr hsize_t kChunkElements = 65536;  // per chunk: 64 KiB to 512 KiB by element size
+constexpr unsigned kDeflateLevel = 4;
+
+static_assert(kGroups == 4, "timeseries datasets are laid out as [step][income_low][sex]");
+static_assert(sizeof(GroupCounts) == kGroups * sizeof(std::int64_t),
+              "a vector of GroupCounts must be one contiguous int64 array");
+
+/// Owns one HDF5 identifier and closes it with the function that matches its kind.
+class Handle {
+ public:
+  using Close = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Close close) : id_(id), close_(close) {}
+  Handle(Handle&& other) noexcept
+      : id_(std::exchange(other.id_, H5I_INVALID_HID)), close_(other.close_) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+      close_ = other.close_;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  /// Closes now and says whether closing succeeded (flushing a file can fail here).
+  bool close() {
+    const herr_t status = valid() ? close_(std::exchange(id_, H5I_INVALID_HID)) : 0;
+    return status >= 0;
+  }
+  void reset() { close(); }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Close close_ = nullptr;
+};
+
+/// HDF5 prints its error stack to stderr by default; we report errors as OutputError instead.
+/// The setting is per thread in a thread-safe build, so every entry point calls this.
+void silence_hdf5_errors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+/// The outermost and innermost descriptions on HDF5's error stack, then clears it.
+std::string hdf5_error_details() {
+  std::vector<std::string> descriptions;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
+        if (error->desc != nullptr && *error->desc != '\0') {
+          static_cast<std::vector<std::string>*>(data)->emplace_back(error->desc);
+        }
+        return 0;
+      },
+      &descriptions);
+  H5Eclear2(H5E_DEFAULT);
+  if (descriptions.empty()) return {};
+  std::string details = descriptions.front();
+  if (descriptions.size() > 1 && descriptions.back() != descriptions.front()) {
+    details += ": " + descriptions.back();
+  }
+  return details;
+}
+
+template <class T>
+struct H5Type;
+template <>
+struct H5Type<std::uint8_t> {
+  static hid_t file() { return H5T_STD_U8LE; }
+  static hid_t memory() { return H5T_NATIVE_UINT8; }
+};
+template <>
+struct H5Type<std::uint16_t> {
+  static hid_t file() { return H5T_STD_U16LE; }
+  static hid_t memory() { return H5T_NATIVE_UINT16; }
+};
+template <>
+struct H5Type<std::int32_t> {
+  static hid_t file() { return H5T_STD_I32LE; }
+  static hid_t memory() { return H5T_NATIVE_INT32; }
+};
+template <>
+struct H5Type<std::uint32_t> {
+  static hid_t file() { return H5T_STD_U32LE; }
+  static hid_t memory() { return H5T_NATIVE_UINT32; }
+};
+template <>
+struct H5Type<std::int64_t> {
+  static hid_t file() { return H5T_STD_I64LE; }
+  static hid_t memory() { return H5T_NATIVE_INT64; }
+};
+template <>
+struct H5Type<std::uint64_t> {
+  static hid_t file() { return H5T_STD_U64LE; }
+  static hid_t memory() { return H5T_NATIVE_UINT64; }
+};
+template <>
+struct H5Type<float> {
+  static hid_t file() { return H5T_IEEE_F32LE; }
+  static hid_t memory() { return H5T_NATIVE_FLOAT; }
+};
+template <>
+struct H5Type<double> {
+  static hid_t file() { return H5T_IEEE_F64LE; }
+  static hid_t memory() { return H5T_NATIVE_DOUBLE; }
+};
+
+/// "/" + "agents" -> "/agents"; "/replicate_0" + "agents" -> "/replicate_0/agents".
+std::string join(std::string_view group, std::string_view name) {
+  std::string path(group);
+  if (path.empty() || path.back() != '/') path += '/';
+  path += name;
+  return path;
+}
+
+}  // namespace
+
+struct OutputFile::Impl {
+  std::filesystem::path final_path;
+  std::filesystem::path temporary_path;
+  Handle file;
+  bool committed = false;
+
+  [[noreturn]] void fail(const std::string& what) const {
+    std::string message = "cannot write output '" + final_path.string() + "': " + what;
+    const std::string details = hdf5_error_details();
+    if (!details.empty()) message += " (HDF5: " + details + ")";
+    throw OutputError(message);
+  }
+  hid_t check(hid_t id, const std::string& what) const {
+    if (id < 0) fail(what);
+    return id;
+  }
+  void check_status(herr_t status, const std::string& what) const {
+    if (status < 0) fail(what);
+  }
+  void require_open() const {
+    if (committed) fail("the file was already committed");
+    if (!file.valid()) fail("the file is closed after a failed commit");
+  }
+
+  /// Opens the group at `path`, creating it and any missing parents.
+  Handle open_or_create_group(const std::string& path) const {
+    Handle group(check(H5Gopen2(file.get(), "/", H5P_DEFAULT), "cannot open the root group"),
+                 H5Gclose);
+    std::string current;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+      const std::size_t end = std::min(path.find('/', start), path.size());
+      const std::string name = path.substr(start, end - start);
+      start = end + 1;
+      if (name.empty() || name == ".") continue;
+      current += "/" + name;
+      const htri_t exists = H5Lexists(group.get(), name.c_str(), H5P_DEFAULT);
+      check_status(exists, "cannot look up group '" + current + "'");
+      const hid_t id =
+          exists > 0 ? H5Gopen2(group.get(), name.c_str(), H5P_DEFAULT)
+                     : H5Gcreate2(group.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      group = Handle(check(id, "cannot create group '" + current + "'"), H5Gclose);
+    }
+    return group;
+  }
+
+  Handle create_group(hid_t parent, const std::string& name, const std::string& path) const {
+    return Handle(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                        "cannot create group '" + path + "'"),
+                  H5Gclose);
+  }
+
+  void write_string_attribute(hid_t object, const char* name, std::string_view value,
+                              const std::string& path) const {
+    const std::string what = "cannot write attribute '" + std::string(name) + "' of '" + path + "'";
+    // Variable-length UTF-8: h5py reads it back as str, and there is no 64 KiB attribute limit
+    // on the text (it lives in the global heap), so the whole scenario fits.
+    Handle type(check(H5Tcopy(H5T_C_S1), what), H5Tclose);
+    check_status(H5Tset_size(type.get(), H5T_VARIABLE), what);
+    check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), what);
+    Handle space(check(H5Screate(H5S_SCALAR), what), H5Sclose);
+    Handle attribute(
+        check(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
+        H5Aclose);
+    const std::string text(value);
+    const char* data = text.c_str();
+    check_status(H5Awrite(attribute.get(), type.get(), &data), what);
+  }
+
+  template <class T>
+  void write_scalar_attribute(hid_t object, const char* name, T value,
+                              const std::string& path) const {
+    const std::string what = "cannot write attribute '" + std::string(name) + "' of '" + path + "'";
+    Handle space(check(H5Screate(H5S_SCALAR), what), H5Sclose);
+    Handle attribute(
+        check(H5Acreate2(object, name, H5Type<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              what),
+        H5Aclose);
+    check_status(H5Awrite(attribute.get(), H5Type<T>::memory(), &value), what);
+  }
+
+  /// Writes a whole array as one dataset: the first dimension is rows, chunked and compressed
+  /// (shuffle + deflate). An empty dataset is stored contiguous, as chunks must be non-empty.
+  template <class T>
+  Handle write_array(hid_t parent, const std::string& name, const T* data,
+                     std::vector<hsize_t> dims, std::string_view description,
+                     const std::string& path) const {
+    const std::string what = "cannot write dataset '" + path + "'";
+    Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), what),
+                 H5Sclose);
+    Handle properties(check(H5Pcreate(H5P_DATASET_CREATE), what), H5Pclose);
+    const hsize_t rows = dims.front();
+    if (rows > 0) {
+      hsize_t row_elements = 1;
+      for (std::size_t d = 1; d < dims.size(); ++d) row_elements *= dims[d];
+      std::vector<hsize_t> chunk = dims;
+      chunk.front() =
+          std::clamp<hsize_t>(kChunkElements / std::max<hsize_t>(row_elements, 1), 1, rows);
+      check_status(H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data()),
+                   what);
+      check_status(H5Pset_shuffle(properties.get()), what);
+      check_status(H5Pset_deflate(properties.get(), kDeflateLevel), what);
+    }
+    Handle dataset(check(H5Dcreate2(parent, name.c_str(), H5Type<T>::file(), space.get(),
+                                    H5P_DEFAULT, properties.get(), H5P_DEFAULT),
+                         what),
+                   H5Dclose);
+    if (rows > 0) {
+      check_status(
+          H5Dwrite(dataset.get(), H5Type<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+    }
+    write_string_attribute(dataset.get(), "description", description, path);
+    return dataset;
+  }
+
+  void write_table(hid_t parent, const std::string& parent_path, const OutputTable& table) const {
+    const std::string path = join(parent_path, table.name);
+    if (!table.columns.empty()) {
+      const std::size_t rows = std::visit([](auto v) { return v.size(); }, table.columns[0].values);
+      for (const OutputColumn& column : table.columns) {
+        const std::size_t n = std::visit([](auto v) { return v.size(); }, column.values);
+        if (n != rows) {
+          fail("table '" + path + "': column '" + std::string(column.name) + "' has " +
+               std::to_string(n) + " rows, the first column has " + std::to_string(rows));
+        }
+      }
+    }
+    Handle group = create_group(parent, table.name, path);
+    write_string_attribute(group.get(), "description", table.description, path);
+    for (const OutputColumn& column : table.columns) {
+      const std::string name(column.name);
+      std::visit(
+          [&](auto values) {
+            using T = typename decltype(values)::value_type;
+            write_array<T>(group.get(), name, values.data(), {values.size()}, column.description,
+                           join(path, name));
+          },
+          column.values);
+    }
+  }
+
+  void write_timeseries(hid_t parent, const std::string& parent_path, const Timeseries& timeseries,
+                        std::int32_t days_per_step) const {
+    const std::string path = join(parent_path, "timeseries");
+    const std::vector<std::int64_t>& steps = timeseries.steps();
+    const std::size_t n = steps.size();
+    Handle group = create_group(parent, "timeseries", path);
+    write_string_attribute(group.get(), "description",
+                           "counts of residents by step, income group and sex", path);
+    write_scalar_attribute<std::int32_t>(group.get(), "days_per_step", days_per_step, path);
+
+    std::vector<std::int64_t> days(n);
+    std::transform(steps.begin(), steps.end(), days.begin(),
+                   [days_per_step](std::int64_t step) { return (step + 1) * days_per_step; });
+    write_array<std::int64_t>(group.get(), "step", steps.data(), {n},
+                              "index of the recorded step, from 0", join(path, "step"));
+    write_array<std::int64_t>(group.get(), "day", days.data(), {n},
+                              "simulated day at the end of the step: (step + 1) * days_per_step",
+                              join(path, "day"));
+
+    for (const Timeseries::Indicator& indicator : timeseries.indicators()) {
+      const std::string indicator_path = join(path, indicator.name);
+      if (indicator.values.size() != n) {
+        fail("timeseries '" + indicator_path + "' has " + std::to_string(indicator.values.size()) +
+             " rows, but " + std::to_string(n) + " steps were recorded");
+      }
+      // GroupCounts index is income_low * 2 + sex, so each row is already [income_low][sex].
+      const std::int64_t* data = n > 0 ? indicator.values.front().data() : nullptr;
+      Handle dataset = write_array<std::int64_t>(group.get(), indicator.name, data, {n, 2, 2},
+                                                 indicator.description, indicator_path);
+      write_string_attribute(dataset.get(), "dims", kTimeseriesDims, indicator_path);
+    }
+  }
+};
+
+OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_unique<Impl>()) {
+  silence_hdf5_errors();
+  impl_->final_path = std::move(final_path);
+  const std::filesystem::path& path = impl_->final_path;
+  const std::string quoted = fmt::format("'{}'", path.string());
+  if (path.empty()) throw OutputError("cannot write output: the output path is empty");
+  if (!path.has_filename()) {
+    throw OutputError("cannot write output " + quoted + ": the path does not name a file");
+  }
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw OutputError("cannot write output " + quoted + ": it is an existing directory");
+  }
+  const std::filesystem::path directory = path.has_parent_path() ? path.parent_path() : ".";
+  const std::string quoted_directory = fmt::format("'{}'", directory.string());
+  const std::filesystem::file_status status = std::filesystem::status(directory, error);
+  if (!std::filesystem::exists(status)) {
+    throw OutputError("cannot write output " + quoted + ": directory " + quoted_directory +
+                      " does not exist");
+  }
+  if (!std::filesystem::is_directory(status)) {
+    throw OutputError("cannot write output " + quoted + ": " + quoted_directory +
+                      " is not a directory");
+  }
+  if (::access(directory.c_str(), W_OK | X_OK) != 0) {
+    throw OutputError("cannot write output " + quoted + ": directory " + quoted_directory +
+                      " is not writable (" + std::strerror(errno) + ")");
+  }
+
+  // Hidden, and in the same directory so the final rename stays on one filesystem (atomic).
+  impl_->temporary_path =
+      directory / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
+  Handle access_properties(impl_->check(H5Pcreate(H5P_FILE_ACCESS), "cannot set up the HDF5 file"),
+                           H5Pclose);
+  // Strong close: closing the file closes everything still open in it, even after an error.
+  impl_->check_status(H5Pset_fclose_degree(access_properties.get(), H5F_CLOSE_STRONG),
+                      "cannot set up the HDF5 file");
+  impl_->file = Handle(
+      impl_->check(H5Fcreate(impl_->temporary_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT,
+                             access_properties.get()),
+                   "cannot create the temporary file '" + impl_->temporary_path.string() + "'"),
+      H5Fclose);
+}
+
+OutputFile::~OutputFile() {
+  if (!impl_ || impl_->committed) return;
+  silence_hdf5_errors();
+  impl_->file.reset();
+  std::error_code ignored;
+  std::filesystem::remove(impl_->temporary_path, ignored);
+}
+
+void OutputFile::write_meta(const RunMetadata& meta) {
+  silence_hdf5_errors();
+  impl_->require_open();
+  const std::string path = "/meta";
+  Handle group = impl_->open_or_create_group(path);
+  const hid_t g = group.get();
+  impl_->write_string_attribute(g, "format", kFormat, path);
+  impl_->write_string_attribute(g, "version", kVersion, path);
+  impl_->write_string_attribute(g, "git_commit", kGitCommit, path);
+  impl_->write_string_attribute(g, "scenario_yaml", meta.scenario_yaml, path);
+  impl_->write_string_attribute(g, "scenario_file", meta.scenario_file, path);
+  impl_->write_string_attribute(g, "command_line", meta.command_line, path);
+  impl_->write_scalar_attribute<std::uint64_t>(g, "seed", meta.seed, path);
+  impl_->write_scalar_attribute<std::int32_t>(g, "threads", meta.threads, path);
+  impl_->write_scalar_attribute<std::int32_t>(g, "days_per_step", meta.days_per_step, path);
+  impl_->write_string_attribute(g, "start_date", meta.start_date, path);
+  impl_->write_scalar_attribute<std::int32_t>(g, "replicates", meta.replicates, path);
+}
+
+void OutputFile::write_run(const std::string& group, const std::vector<OutputTable>& tables,
+                           const Timeseries& timeseries, std::int32_t days_per_step) {
+  silence_hdf5_errors();
+  impl_->require_open();
+  Handle parent = impl_->open_or_create_group(group);
+  const std::string path = join("/", group.starts_with('/') ? group.substr(1) : group);
+  for (const OutputTable& table : tables) impl_->write_table(parent.get(), path, table);
+  impl_->write_timeseries(parent.get(), path, timeseries, days_per_step);
+}
+
+void OutputFile::commit() {
+  silence_hdf5_errors();
+  impl_->require_open();
+  impl_->check_status(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL),
+                      "cannot flush the temporary file '" + impl_->temporary_path.string() + "'");
+  if (!impl_->file.close()) {
+    impl_->fail("cannot close the temporary file '" + impl_->temporary_path.string() + "'");
+  }
+  // Reach the disk before the rename, so a crash cannot leave a truncated file under the final
+  // name.
+  if (const int fd = ::open(impl_->temporary_path.c_str(), O_RDONLY); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  std::error_code error;
+  std::filesystem::rename(impl_->temporary_path, impl_->final_path, error);
+  if (error) {
+    impl_->fail("cannot rename '" + impl_->temporary_path.string() +
+                "' to the final name: " + error.message());
+  }
+  impl_->committed = true;
+}
+
+const std::filesystem::path& OutputFile::temporary_path() const {
+  return impl_->temporary_path;
+}
+const std::filesystem::path& OutputFile::final_path() const {
+  return impl_->final_path;
+}
+
+std::string replicate_group(std::uint32_t replicate) {
+  return "/replicate_" + std::to_string(replicate);
+}
+
+}  // namespace salonsim

@@ -1,0 +1,63 @@
+#pragma once
+// HDF5 output (layout in docs/output.md). The file is written under a temporary name beside
+// the final one and renamed only when complete, so an interrupted run never leaves a partial
+// file under the final name.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "sim/output/tables.hpp"
+#include "sim/timeseries.hpp"
+
+namespace salonsim {
+
+class Simulation;
+
+/// A problem with the output path or while writing (message is meant for the user).
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// What /meta records about the run.
+struct RunMetadata {
+  std::string scenario_yaml;  // the resolved scenario, every parameter explicit
+  std::string scenario_file;
+  std::string command_line;
+  std::uint64_t seed = 0;
+  std::int32_t threads = 1;
+  std::int32_t days_per_step = 7;
+  std::string start_date;
+  std::int32_t replicates = 1;
+};
+
+class OutputFile {
+ public:
+  /// Creates the temporary file now, so an unwritable path fails before any run starts.
+  explicit OutputFile(std::filesystem::path final_path);
+  ~OutputFile();  // removes the temporary file unless commit() succeeded
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  void write_meta(const RunMetadata& meta);
+  /// Writes one replicate's tables and timeseries into `group` ("/" for a single run,
+  /// "/replicate_<r>" with several).
+  void write_run(const std::string& group, const std::vector<OutputTable>& tables,
+                 const Timeseries& timeseries, std::int32_t days_per_step);
+  /// Flushes, closes and renames the temporary file to the final path.
+  void commit();
+
+  const std::filesystem::path& temporary_path() const;
+  const std::filesystem::path& final_path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Group name of replicate r in a file with several replicates.
+std::string replicate_group(std::uint32_t replicate);
+
+}  // namespace salonsim

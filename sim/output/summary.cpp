@@ -1,0 +1,75 @@
+#include "sim/output/summary.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/simulation.hpp"
+
+namespace salonsim {
+
+namespace {
+void add(GroupSummary& into, const GroupSummary& g) {
+  into.residents += g.residents;
+  into.independent_at_entry += g.independent_at_entry;
+  into.deaths += g.deaths;
+  into.certifications += g.certifications;
+  into.isolated_at_entry += g.isolated_at_entry;
+  into.alive_at_end += g.alive_at_end;
+  into.isolated_at_end += g.isolated_at_end;
+  into.person_years += g.person_years;
+}
+}  // namespace
+
+GroupSummary RunSummary::total() const {
+  GroupSummary sum;
+  for (const GroupSummary& g : groups) add(sum, g);
+  return sum;
+}
+
+RunSummary summarize(const Simulation& sim) {
+  const Population& p = sim.population();
+  const std::int64_t steps = sim.current_step();
+  const double years_per_step = sim.clock().years_per_step();
+  RunSummary summary;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p.entry_step[i] >= steps) continue;  // never entered
+    GroupSummary& g = summary.groups[p.group(static_cast<ResidentId>(i))];
+    ++g.residents;
+    g.independent_at_entry += !p.certified0[i];
+    g.deaths += p.death_step[i] != kNever;
+    g.certifications += p.disability_step[i] != kNever;
+    g.isolated_at_entry += p.isolated0[i];
+    g.alive_at_end += p.alive[i];
+    g.isolated_at_end += p.alive[i] && p.isolated[i];
+    const std::int64_t last = p.death_step[i] != kNever ? p.death_step[i] + 1 : steps;
+    g.person_years += static_cast<double>(last - p.entry_step[i]) * years_per_step;
+  }
+  return summary;
+}
+
+std::string format_summary(const std::vector<RunSummary>& replicates, double years) {
+  const double r = replicates.empty() ? 1.0 : static_cast<double>(replicates.size());
+  std::string text = fmt::format(
+      "{:<20} {:>10} {:>9} {:>14} {:>15} {:>12} {:>12}\n", "group", "residents", "deaths",
+      "deaths/1000py", "certifications", "isolated@0", "isolated@end");
+  const auto row = [&](std::string_view name, const GroupSummary& g) {
+    const double py = g.person_years > 0 ? g.person_years : 1.0;
+    const double at_end = g.alive_at_end > 0 ? 100.0 * g.isolated_at_end / g.alive_at_end : 0.0;
+    const double at_entry = g.residents > 0 ? 100.0 * g.isolated_at_entry / g.residents : 0.0;
+    text += fmt::format("{:<20} {:>10.0f} {:>9.1f} {:>14.1f} {:>15.1f} {:>11.1f}% {:>11.1f}%\n",
+                        name, g.residents / r, g.deaths / r, 1000.0 * g.deaths / py,
+                        g.certifications / r, at_entry, at_end);
+  };
+  std::array<GroupSummary, kGroups> groups{};
+  GroupSummary total;
+  for (const RunSummary& s : replicates) {
+    for (int k = 0; k < kGroups; ++k) add(groups[k], s.groups[k]);
+    add(total, s.total());
+  }
+  for (int k = 0; k < kGroups; ++k) row(kGroupNames[k], groups[k]);
+  row("all", total);
+  text += fmt::format("over {:.1f} years{}; certifications are new LTC certifications during the run\n",
+                      years, replicates.size() > 1 ? fmt::format(", mean of {} replicates", replicates.size()) : "");
+  return text;
+}
+
+}  // namespace salonsim

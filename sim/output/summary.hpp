@@ -1,0 +1,36 @@
+#pragma once
+// The end-of-run summary: residents, deaths, certifications and isolation by income group and
+// sex, from the population columns.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/population.hpp"
+
+namespace salonsim {
+
+class Simulation;
+
+struct GroupSummary {
+  std::int64_t residents = 0;           // ever simulated
+  std::int64_t independent_at_entry = 0;
+  std::int64_t deaths = 0;
+  std::int64_t certifications = 0;      // new during the run
+  std::int64_t isolated_at_entry = 0;
+  std::int64_t alive_at_end = 0;
+  std::int64_t isolated_at_end = 0;
+  double person_years = 0;
+};
+
+struct RunSummary {
+  std::array<GroupSummary, kGroups> groups{};
+  GroupSummary total() const;
+};
+
+RunSummary summarize(const Simulation& simulation);
+
+/// A plain-text table of summaries (means over replicates when there are several).
+std::string format_summary(const std::vector<RunSummary>& replicates, double years);
+
+}  // namespace salonsim

@@ -1,0 +1,26 @@
+#pragma once
+// What a run writes: named tables of equal-length columns (/agents, and per-venue tables that
+// interventions add), and the timeseries.
+#include <string>
+#include <vector>
+
+#include "sim/population.hpp"
+
+namespace salonsim {
+
+class Simulation;
+
+/// A group of equal-length columns, e.g. "agents".
+struct OutputTable {
+  std::string name;
+  std::string description;
+  std::vector<OutputColumn> columns;
+};
+
+/// The /agents table: one row per resident ever simulated (views into the population).
+OutputTable agent_table(const Population& population);
+
+/// Every table a simulation writes: agents first, then those its modules add.
+std::vector<OutputTable> output_tables(const Simulation& simulation);
+
+}  // namespace salonsim

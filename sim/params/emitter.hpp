@@ -1,0 +1,78 @@
+#pragma once
+// Writes a parameter struct back as YAML: the fully resolved scenario stored with every output.
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <concepts>
+#include <string>
+#include <vector>
+
+#include "sim/params/schema.hpp"
+
+namespace salonsim::params {
+
+class Emitter {
+ public:
+  template <class S>
+  YAML::Node emit(S& params) {
+    YAML::Node root(YAML::NodeType::Map);
+    nodes_.push_back(root);
+    visit(*this, params);
+    nodes_.pop_back();
+    return root;
+  }
+
+  template <class S>
+  void section(std::string_view key, S& sub, const Meta& = {}) {
+    YAML::Node node(YAML::NodeType::Map);
+    nodes_.push_back(node);
+    visit(*this, sub);
+    nodes_.pop_back();
+    nodes_.back()[std::string(key)] = node;
+  }
+  void number(std::string_view key, double& value, const Meta& = {}) {
+    nodes_.back()[std::string(key)] = format_number(value);
+  }
+  template <std::integral I>
+  void integer(std::string_view key, I& value, const Meta& = {}) {
+    nodes_.back()[std::string(key)] = std::to_string(value);
+  }
+  void flag(std::string_view key, bool& value, const Meta& = {}) {
+    nodes_.back()[std::string(key)] = value;
+  }
+  void text(std::string_view key, std::string& value, const Meta& = {}) {
+    nodes_.back()[std::string(key)] = value;
+  }
+  template <class E, std::size_t N>
+  void choice(std::string_view key, E& value, const std::array<Choice<E>, N>& choices,
+              const Meta& = {}) {
+    for (const Choice<E>& c : choices) {
+      if (c.value == value) nodes_.back()[std::string(key)] = std::string(c.name);
+    }
+  }
+  void numbers(std::string_view key, std::vector<double>& values, const Meta& = {},
+               std::size_t = 0) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    list.SetStyle(YAML::EmitterStyle::Flow);
+    for (double v : values) list.push_back(format_number(v));
+    nodes_.back()[std::string(key)] = list;
+  }
+  template <class T>
+  void list(std::string_view key, std::vector<T>& items, const Meta& = {}) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (T& item : items) {
+      YAML::Node node(YAML::NodeType::Map);
+      nodes_.push_back(node);
+      visit(*this, item);
+      nodes_.pop_back();
+      list.push_back(node);
+    }
+    nodes_.back()[std::string(key)] = list;
+  }
+  void rule(std::string_view, bool, std::string_view) {}
+
+ private:
+  std::vector<YAML::Node> nodes_;
+};
+
+}  // namespace salonsim::params

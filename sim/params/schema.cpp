@@ -1,0 +1,33 @@
+#include "sim/params/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace salonsim::params {
+
+std::string index_key(std::size_t index) { return fmt::format("[{}]", index); }
+
+std::string format_number(double value) { return fmt::format("{}", value); }
+
+std::string describe_range(const Meta& meta) {
+  const bool has_min = std::isfinite(meta.min);
+  const bool has_max = std::isfinite(meta.max);
+  if (has_min && has_max) {
+    return fmt::format("must be in {}{}, {}{}", meta.min_exclusive ? "(" : "[",
+                       format_number(meta.min), format_number(meta.max),
+                       meta.max_exclusive ? ")" : "]");
+  }
+  if (has_min) return fmt::format("must be {} {}", meta.min_exclusive ? ">" : ">=", format_number(meta.min));
+  if (has_max) return fmt::format("must be {} {}", meta.max_exclusive ? "<" : "<=", format_number(meta.max));
+  return "";
+}
+
+bool in_range(double value, const Meta& meta) {
+  if (!std::isfinite(value)) return false;
+  if (meta.min_exclusive ? !(value > meta.min) : !(value >= meta.min)) return false;
+  if (meta.max_exclusive ? !(value < meta.max) : !(value <= meta.max)) return false;
+  return true;
+}
+
+}  // namespace salonsim::params

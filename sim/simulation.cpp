@@ -1,0 +1,67 @@
+#include "sim/simulation.hpp"
+
+#include <tbb/parallel_for.h>
+
+namespace salonsim {
+
+Simulation::Simulation(RunIdentity identity, Clock clock, Population population, Network network)
+    : identity_(identity),
+      clock_(clock),
+      population_(std::move(population)),
+      network_(std::move(network)) {}
+
+void Simulation::add_module(std::unique_ptr<Module> module) {
+  modules_.push_back(std::move(module));
+}
+
+void Simulation::init() {
+  if (initialised_) return;
+  initialised_ = true;
+  for (Phase phase : kPhaseOrder) {
+    for (auto& module : modules_) {
+      if (module->phase() == phase) module->init(*this);
+    }
+  }
+  timeseries_.reserve(static_cast<std::size_t>(clock_.steps));
+}
+
+void Simulation::step() {
+  const std::int64_t step = next_step_;
+  for (Phase phase : kPhaseOrder) {
+    for (auto& module : modules_) {
+      if (module->phase() == phase) module->step(*this, step);
+    }
+  }
+  apply_deaths(step);
+  timeseries_.record(population_, step);
+  ++next_step_;
+}
+
+void Simulation::apply_deaths(std::int64_t step) {
+  // Serial and in id order: removing ties touches other residents' rows.
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    if (!population_.death_requested[i]) continue;
+    population_.death_requested[i] = 0;
+    if (!population_.alive[i]) continue;
+    population_.alive[i] = 0;
+    population_.death_step[i] = static_cast<std::int32_t>(step);
+    network_.remove_ties_of(static_cast<ResidentId>(i));
+  }
+}
+
+void Simulation::finalize() {
+  if (finalised_) return;
+  finalised_ = true;
+  for (auto& module : modules_) module->finalize(*this);
+}
+
+void Simulation::run(const std::function<void(std::int64_t, std::int64_t)>& on_step) {
+  init();
+  while (next_step_ < clock_.steps) {
+    step();
+    if (on_step) on_step(next_step_, clock_.steps);
+  }
+  finalize();
+}
+
+}  // namespace salonsim

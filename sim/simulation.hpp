@@ -1,0 +1,76 @@
+#pragma once
+// A running simulation: the state that changes (population, network, timeseries) and the
+// mechanisms that change it, stepped in the order of schedule.hpp. It is self-contained: many
+// simulations can run at once in one process (replicates, scenario comparisons, sweeps).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "sim/module.hpp"
+#include "sim/network.hpp"
+#include "sim/population.hpp"
+#include "sim/random.hpp"
+#include "sim/timeseries.hpp"
+
+namespace salonsim {
+
+struct Clock {
+  std::int32_t days_per_step = 7;
+  std::int64_t steps = 0;
+  double years_per_step() const { return days_per_step / 365.25; }
+};
+
+struct RunIdentity {
+  std::uint64_t seed = 1;
+  std::uint32_t replicate = 0;
+};
+
+class Simulation {
+ public:
+  Simulation(RunIdentity identity, Clock clock, Population population, Network network);
+
+  void add_module(std::unique_ptr<Module> module);
+
+  /// Initialises modules (once), then runs every remaining step; `on_step` is told after each.
+  void run(const std::function<void(std::int64_t done, std::int64_t total)>& on_step = {});
+  /// One step: each phase in schedule order, then deaths, then the record.
+  void step();
+  void init();
+  void finalize();
+
+  Population& population() { return population_; }
+  const Population& population() const { return population_; }
+  Network& network() { return network_; }
+  const Network& network() const { return network_; }
+  Timeseries& timeseries() { return timeseries_; }
+  const Timeseries& timeseries() const { return timeseries_; }
+  const Clock& clock() const { return clock_; }
+  const RunIdentity& identity() const { return identity_; }
+  std::int64_t current_step() const { return next_step_; }
+  /// The random stream of a mechanism in this run.
+  RandomStream stream(std::string_view mechanism) const {
+    return RandomStream(identity_.seed, identity_.replicate, mechanism);
+  }
+  /// Asks each module for the output tables it adds.
+  void add_output_tables(std::vector<OutputTable>& tables) const {
+    for (const auto& module : modules_) module->add_output_tables(*this, tables);
+  }
+  std::size_t bytes() const { return population_.bytes() + network_.bytes(); }
+
+ private:
+  void apply_deaths(std::int64_t step);
+
+  RunIdentity identity_;
+  Clock clock_;
+  Population population_;
+  Network network_;
+  Timeseries timeseries_;
+  std::vector<std::unique_ptr<Module>> modules_;
+  std::int64_t next_step_ = 0;
+  bool initialised_ = false;
+  bool finalised_ = false;
+};
+
+}  // namespace salonsim

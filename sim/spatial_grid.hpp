@@ -1,0 +1,63 @@
+#pragma once
+// A uniform grid over home locations: residents bucketed by cell (counting sort, two flat
+// arrays), for sampling people near a point and finding everyone within a distance.
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sim/population.hpp"
+
+namespace salonsim {
+
+class SpatialGrid {
+ public:
+  /// Buckets points (x[i], y[i]) into square cells of about `cell_m` metres; the cell is made
+  /// larger if the map would otherwise need more than `max_cells` cells.
+  SpatialGrid(std::span<const float> x, std::span<const float> y, double cell_m,
+              std::size_t max_cells = std::size_t{1} << 24);
+
+  double cell_m() const { return cell_m_; }
+  int columns() const { return columns_; }
+  int rows() const { return rows_; }
+
+  /// Cell coordinates of a point; false when it lies outside the grid.
+  bool cell_of(double x, double y, int& column, int& row) const {
+    column = static_cast<int>(std::floor((x - min_x_) / cell_m_));
+    row = static_cast<int>(std::floor((y - min_y_) / cell_m_));
+    return column >= 0 && row >= 0 && column < columns_ && row < rows_;
+  }
+  /// Ids of the points in a cell, in increasing order.
+  std::span<const ResidentId> members(int column, int row) const {
+    const std::size_t cell = static_cast<std::size_t>(row) * columns_ + column;
+    return {ids_.data() + start_[cell], ids_.data() + start_[cell + 1]};
+  }
+  /// Calls f(id) for every point within `radius_m` of (x, y), cell by cell.
+  template <class F>
+  void for_each_within(double x, double y, double radius_m, F&& f) const {
+    const int c0 = std::max(0, static_cast<int>(std::floor((x - radius_m - min_x_) / cell_m_)));
+    const int c1 = std::min(columns_ - 1, static_cast<int>(std::floor((x + radius_m - min_x_) / cell_m_)));
+    const int r0 = std::max(0, static_cast<int>(std::floor((y - radius_m - min_y_) / cell_m_)));
+    const int r1 = std::min(rows_ - 1, static_cast<int>(std::floor((y + radius_m - min_y_) / cell_m_)));
+    const double r2 = radius_m * radius_m;
+    for (int row = r0; row <= r1; ++row) {
+      for (int column = c0; column <= c1; ++column) {
+        for (ResidentId id : members(column, row)) {
+          const double dx = x_[id] - x, dy = y_[id] - y;
+          if (dx * dx + dy * dy <= r2) f(id);
+        }
+      }
+    }
+  }
+  std::size_t bytes() const { return ids_.capacity() * sizeof(ResidentId) + start_.capacity() * sizeof(std::uint32_t); }
+
+ private:
+  std::span<const float> x_, y_;
+  double cell_m_ = 1;
+  double min_x_ = 0, min_y_ = 0;
+  int columns_ = 1, rows_ = 1;
+  std::vector<std::uint32_t> start_;  // per cell, offset into ids_ (one extra at the end)
+  std::vector<ResidentId> ids_;
+};
+
+}  // namespace salonsim

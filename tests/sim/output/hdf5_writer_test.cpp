@@ -1,0 +1,536 @@
+#include "sim/output/hdf5_writer.hpp"
+
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "sim/output/tables.hpp"
+#include "sim/population.hpp"
+#include "sim/timeseries.hpp"
+#include "sim/version.hpp"
+
+namespace salonsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// ---- Reading back with the HDF5 C API -------------------------------------------------------
+
+template <class T>
+hid_t file_type();
+template <>
+hid_t file_type<std::uint8_t>() {
+  return H5T_STD_U8LE;
+}
+template <>
+hid_t file_type<std::uint16_t>() {
+  return H5T_STD_U16LE;
+}
+template <>
+hid_t file_type<std::int32_t>() {
+  return H5T_STD_I32LE;
+}
+template <>
+hid_t file_type<std::uint32_t>() {
+  return H5T_STD_U32LE;
+}
+template <>
+hid_t file_type<std::int64_t>() {
+  return H5T_STD_I64LE;
+}
+template <>
+hid_t file_type<std::uint64_t>() {
+  return H5T_STD_U64LE;
+}
+template <>
+hid_t file_type<float>() {
+  return H5T_IEEE_F32LE;
+}
+template <>
+hid_t file_type<double>() {
+  return H5T_IEEE_F64LE;
+}
+
+template <class T>
+hid_t memory_type();
+template <>
+hid_t memory_type<std::uint8_t>() {
+  return H5T_NATIVE_UINT8;
+}
+template <>
+hid_t memory_type<std::uint16_t>() {
+  return H5T_NATIVE_UINT16;
+}
+template <>
+hid_t memory_type<std::int32_t>() {
+  return H5T_NATIVE_INT32;
+}
+template <>
+hid_t memory_type<std::uint32_t>() {
+  return H5T_NATIVE_UINT32;
+}
+template <>
+hid_t memory_type<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
+template <>
+hid_t memory_type<std::uint64_t>() {
+  return H5T_NATIVE_UINT64;
+}
+template <>
+hid_t memory_type<float>() {
+  return H5T_NATIVE_FLOAT;
+}
+template <>
+hid_t memory_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
+
+/// An open file for reading; closes on destruction.
+class Reader {
+ public:
+  explicit Reader(const fs::path& path)
+      : file_(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)) {}
+  ~Reader() {
+    if (file_ >= 0) H5Fclose(file_);
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+  bool ok() const { return file_ >= 0; }
+  hid_t id() const { return file_; }
+
+  bool exists(const std::string& path) const {
+    return H5Lexists(file_, path.c_str(), H5P_DEFAULT) > 0;
+  }
+
+  /// Reads a whole dataset; checks its stored type; returns the values and fills `dims`.
+  template <class T>
+  std::vector<T> read(const std::string& path, std::vector<hsize_t>& dims) const {
+    std::vector<T> values;
+    const hid_t dataset = H5Dopen2(file_, path.c_str(), H5P_DEFAULT);
+    EXPECT_GE(dataset, 0) << path;
+    if (dataset < 0) return values;
+    const hid_t type = H5Dget_type(dataset);
+    EXPECT_GT(H5Tequal(type, file_type<T>()), 0) << path << ": unexpected stored type";
+    H5Tclose(type);
+    const hid_t space = H5Dget_space(dataset);
+    dims.assign(static_cast<std::size_t>(H5Sget_simple_extent_ndims(space)), 0);
+    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    values.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+    H5Sclose(space);
+    if (!values.empty()) {
+      EXPECT_GE(H5Dread(dataset, memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0)
+          << path;
+    }
+    H5Dclose(dataset);
+    return values;
+  }
+
+  std::string string_attribute(const std::string& object, const std::string& name) const {
+    std::string value;
+    const hid_t attribute =
+        H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+    EXPECT_GE(attribute, 0) << object << " @" << name;
+    if (attribute < 0) return value;
+    const hid_t type = H5Aget_type(attribute);
+    EXPECT_EQ(H5Tget_class(type), H5T_STRING);
+    EXPECT_GT(H5Tis_variable_str(type), 0);
+    EXPECT_EQ(H5Tget_cset(type), H5T_CSET_UTF8);
+    char* text = nullptr;
+    EXPECT_GE(H5Aread(attribute, type, &text), 0);
+    if (text != nullptr) {
+      value = text;
+      H5free_memory(text);
+    }
+    H5Tclose(type);
+    H5Aclose(attribute);
+    return value;
+  }
+
+  template <class T>
+  T scalar_attribute(const std::string& object, const std::string& name) const {
+    T value{};
+    const hid_t attribute =
+        H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+    EXPECT_GE(attribute, 0) << object << " @" << name;
+    if (attribute < 0) return value;
+    const hid_t type = H5Aget_type(attribute);
+    EXPECT_GT(H5Tequal(type, file_type<T>()), 0) << object << " @" << name;
+    H5Tclose(type);
+    EXPECT_GE(H5Aread(attribute, memory_type<T>(), &value), 0);
+    H5Aclose(attribute);
+    return value;
+  }
+
+  /// Whether a dataset is chunked with the deflate filter (after shuffle).
+  bool compressed(const std::string& path) const {
+    const hid_t dataset = H5Dopen2(file_, path.c_str(), H5P_DEFAULT);
+    const hid_t properties = H5Dget_create_plist(dataset);
+    const bool chunked = H5Pget_layout(properties) == H5D_CHUNKED;
+    const bool shuffle = H5Pget_filter_by_id2(properties, H5Z_FILTER_SHUFFLE, nullptr, nullptr,
+                                              nullptr, 0, nullptr, nullptr) >= 0;
+    const bool deflate = H5Pget_filter_by_id2(properties, H5Z_FILTER_DEFLATE, nullptr, nullptr,
+                                              nullptr, 0, nullptr, nullptr) >= 0;
+    H5Pclose(properties);
+    H5Dclose(dataset);
+    return chunked && shuffle && deflate;
+  }
+
+ private:
+  hid_t file_;
+};
+
+// ---- Test data ------------------------------------------------------------------------------
+
+bool is_alive(const Population& population, ResidentId id, std::int64_t) {
+  return population.alive[id] != 0;
+}
+bool is_certified(const Population& population, ResidentId id, std::int64_t) {
+  return population.alive[id] != 0 && population.certified[id] != 0;
+}
+
+Population small_population() {
+  Population p;
+  p.resize(5);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const auto k = static_cast<float>(i);
+    p.sex[i] = static_cast<std::uint8_t>(i % 2);
+    p.age0[i] = 65.5f + k;
+    p.income[i] = 1.25f * k;
+    p.income_low[i] = i < 3 ? 1 : 0;
+    p.household[i] = static_cast<std::int32_t>(i / 2);
+    p.lives_alone[i] = i == 4 ? 1 : 0;
+    p.transport[i] = static_cast<std::uint8_t>(i % 3);
+    p.district[i] = static_cast<std::uint16_t>(1000 + i);
+    p.x_m[i] = -1500.25f + 10 * k;
+    p.y_m[i] = 2500.75f - 10 * k;
+    p.degree0[i] = static_cast<std::uint16_t>(60000 + i);
+    p.isolated0[i] = i == 1 ? 1 : 0;
+    p.certified0[i] = i == 2 ? 1 : 0;
+    p.frailty0[i] = 0.1f * k;
+    p.entry_step[i] = i == 4 ? 2 : 0;
+    p.alive[i] = i == 4 ? 0 : 1;
+    p.certified[i] = p.certified0[i];
+  }
+  p.spouse[0] = 1;
+  p.spouse[1] = 0;
+  p.disability_step[3] = 1;
+  p.death_step[0] = 2;
+  return p;
+}
+
+/// Records steps 0..2, changing the population between them.
+Timeseries three_steps(Population& p) {
+  Timeseries timeseries;
+  timeseries.declare("alive", "residents alive at the end of the step", &is_alive);
+  timeseries.declare("certified", "alive and LTC-certified at the end of the step", &is_certified);
+  timeseries.record(p, 0);
+  p.certified[3] = 1;
+  timeseries.record(p, 1);
+  p.alive[0] = 0;
+  p.alive[4] = 1;
+  timeseries.record(p, 2);
+  return timeseries;
+}
+
+RunMetadata metadata() {
+  RunMetadata meta;
+  meta.scenario_yaml = "town:\n  name: Taketoyo-like\n  residents: 5\n# 日本語 comment\n";
+  meta.scenario_file = "scenarios/demo.yaml";
+  meta.command_line = "salonsim run scenarios/demo.yaml -o out.h5";
+  meta.seed = 0xFEDCBA9876543210ULL;
+  meta.threads = 8;
+  meta.days_per_step = 7;
+  meta.start_date = "2024-04-01";
+  meta.replicates = 1;
+  return meta;
+}
+
+/// A fresh empty directory per test, removed afterwards.
+class OutputFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    directory_ =
+        fs::temp_directory_path() / ("salonsim_hdf5_writer_test_" + std::to_string(::getpid()) +
+                                     "_" + std::to_string(counter++));
+    fs::remove_all(directory_);
+    fs::create_directories(directory_);
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(directory_, ignored);
+  }
+  /// Number of entries in the test directory (to catch left-over temporary files).
+  std::size_t entries() const {
+    return static_cast<std::size_t>(
+        std::distance(fs::directory_iterator(directory_), fs::directory_iterator()));
+  }
+
+  fs::path directory_;
+};
+
+/// Checks every column of `table` under `group` against the file: values, type and shape.
+void expect_table(const Reader& reader, const std::string& group, const OutputTable& table) {
+  const std::string path = group + table.name;
+  ASSERT_TRUE(reader.exists(path)) << path;
+  EXPECT_EQ(reader.string_attribute(path, "description"), table.description);
+  for (const OutputColumn& column : table.columns) {
+    const std::string column_path = path + "/" + std::string(column.name);
+    std::visit(
+        [&](auto expected) {
+          using T = typename decltype(expected)::value_type;
+          std::vector<hsize_t> dims;
+          const std::vector<T> values = reader.read<T>(column_path, dims);
+          ASSERT_EQ(dims, std::vector<hsize_t>{expected.size()}) << column_path;
+          EXPECT_EQ(values, std::vector<T>(expected.begin(), expected.end())) << column_path;
+        },
+        column.values);
+    EXPECT_EQ(reader.string_attribute(column_path, "description"), column.description);
+  }
+}
+
+// ---- Tests ----------------------------------------------------------------------------------
+
+TEST_F(OutputFileTest, RoundTripsAgentsTimeseriesAndMeta) {
+  Population population = small_population();
+  const Timeseries timeseries = three_steps(population);
+  const fs::path path = directory_ / "run.h5";
+  {
+    OutputFile output(path);
+    output.write_meta(metadata());
+    output.write_run("/", {agent_table(population)}, timeseries, 7);
+    output.commit();
+  }
+
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  expect_table(reader, "/", agent_table(population));
+  EXPECT_TRUE(reader.compressed("/agents/age0"));
+
+  std::vector<hsize_t> dims;
+  EXPECT_EQ(reader.read<std::int64_t>("/timeseries/step", dims),
+            (std::vector<std::int64_t>{0, 1, 2}));
+  EXPECT_EQ(dims, std::vector<hsize_t>{3});
+  EXPECT_EQ(reader.read<std::int64_t>("/timeseries/day", dims),
+            (std::vector<std::int64_t>{7, 14, 21}));
+  EXPECT_TRUE(reader.compressed("/timeseries/day"));
+  // Groups: income_low * 2 + sex. Residents 0 (low, m), 1 (low, f), 2 (low, m, certified),
+  // 3 (high, f), 4 (high, m, not yet entered).
+  EXPECT_EQ(reader.read<std::int64_t>("/timeseries/alive", dims),
+            (std::vector<std::int64_t>{0, 1, 2, 1,  //
+                                       0, 1, 2, 1,  //
+                                       1, 1, 1, 1}));
+  EXPECT_EQ(dims, (std::vector<hsize_t>{3, 2, 2}));
+  EXPECT_EQ(reader.read<std::int64_t>("/timeseries/certified", dims),
+            (std::vector<std::int64_t>{0, 0, 1, 0,  //
+                                       0, 1, 1, 0,  //
+                                       0, 1, 1, 0}));
+  EXPECT_EQ(dims, (std::vector<hsize_t>{3, 2, 2}));
+  EXPECT_TRUE(reader.compressed("/timeseries/certified"));
+  EXPECT_EQ(reader.string_attribute("/timeseries/alive", "description"),
+            "residents alive at the end of the step");
+  EXPECT_EQ(reader.string_attribute("/timeseries/alive", "dims"),
+            "step, income_low (0 high, 1 low), sex (0 male, 1 female)");
+  EXPECT_EQ(reader.scalar_attribute<std::int32_t>("/timeseries", "days_per_step"), 7);
+
+  const RunMetadata meta = metadata();
+  EXPECT_EQ(reader.string_attribute("/meta", "format"), "salonsim-output-1");
+  EXPECT_EQ(reader.string_attribute("/meta", "version"), kVersion);
+  EXPECT_EQ(reader.string_attribute("/meta", "git_commit"), kGitCommit);
+  EXPECT_EQ(reader.string_attribute("/meta", "scenario_yaml"), meta.scenario_yaml);
+  EXPECT_EQ(reader.string_attribute("/meta", "scenario_file"), meta.scenario_file);
+  EXPECT_EQ(reader.string_attribute("/meta", "command_line"), meta.command_line);
+  EXPECT_EQ(reader.string_attribute("/meta", "start_date"), meta.start_date);
+  EXPECT_EQ(reader.scalar_attribute<std::uint64_t>("/meta", "seed"), meta.seed);
+  EXPECT_EQ(reader.scalar_attribute<std::int32_t>("/meta", "threads"), 8);
+  EXPECT_EQ(reader.scalar_attribute<std::int32_t>("/meta", "days_per_step"), 7);
+  EXPECT_EQ(reader.scalar_attribute<std::int32_t>("/meta", "replicates"), 1);
+}
+
+TEST_F(OutputFileTest, CommitLeavesOnlyTheFinalFile) {
+  Population population = small_population();
+  const Timeseries timeseries = three_steps(population);
+  const fs::path path = directory_ / "run.h5";
+  OutputFile output(path);
+  EXPECT_EQ(output.final_path(), path);
+  EXPECT_EQ(output.temporary_path().parent_path(), directory_);
+  EXPECT_EQ(output.temporary_path().filename().string(),
+            ".run.h5.tmp-" + std::to_string(::getpid()));
+  EXPECT_TRUE(fs::exists(output.temporary_path()));
+  EXPECT_FALSE(fs::exists(path));
+
+  output.write_run("/", {agent_table(population)}, timeseries, 7);
+  output.commit();
+  EXPECT_TRUE(fs::exists(path));
+  EXPECT_FALSE(fs::exists(output.temporary_path()));
+  EXPECT_EQ(entries(), 1u);
+  EXPECT_THROW(output.write_meta(metadata()), OutputError);
+}
+
+TEST_F(OutputFileTest, CommitReplacesAnExistingFile) {
+  const fs::path path = directory_ / "run.h5";
+  std::ofstream(path) << "old contents";
+  {
+    OutputFile output(path);
+    output.write_meta(metadata());
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader.string_attribute("/meta", "format"), "salonsim-output-1");
+  EXPECT_EQ(entries(), 1u);
+}
+
+TEST_F(OutputFileTest, WithoutCommitLeavesNothing) {
+  Population population = small_population();
+  const Timeseries timeseries = three_steps(population);
+  const fs::path path = directory_ / "run.h5";
+  fs::path temporary;
+  {
+    OutputFile output(path);
+    temporary = output.temporary_path();
+    output.write_meta(metadata());
+    output.write_run("/", {agent_table(population)}, timeseries, 7);
+    EXPECT_TRUE(fs::exists(temporary));
+  }
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_FALSE(fs::exists(temporary));
+  EXPECT_EQ(entries(), 0u);
+}
+
+/// Runs `make` and returns the OutputError message it throws ("" if it throws none).
+template <class Make>
+std::string error_message(Make make) {
+  try {
+    make();
+  } catch (const OutputError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST_F(OutputFileTest, MissingDirectoryIsAnError) {
+  const fs::path path = directory_ / "no_such_dir" / "run.h5";
+  const std::string message = error_message([&] { OutputFile output(path); });
+  EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
+  EXPECT_EQ(entries(), 0u);
+}
+
+TEST_F(OutputFileTest, DirectoryAsPathIsAnError) {
+  const std::string message = error_message([&] { OutputFile output(directory_); });
+  EXPECT_NE(message.find(directory_.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("directory"), std::string::npos) << message;
+}
+
+TEST_F(OutputFileTest, FileAsDirectoryIsAnError) {
+  std::ofstream(directory_ / "plain") << "x";
+  const fs::path path = directory_ / "plain" / "run.h5";
+  const std::string message = error_message([&] { OutputFile output(path); });
+  EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("not a directory"), std::string::npos) << message;
+}
+
+TEST_F(OutputFileTest, UnwritableDirectoryIsAnError) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root can write to any directory";
+  const fs::path locked = directory_ / "locked";
+  fs::create_directories(locked);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+  const fs::path path = locked / "run.h5";
+  const std::string message = error_message([&] { OutputFile output(path); });
+  fs::permissions(locked, fs::perms::owner_all);
+  EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("not writable"), std::string::npos) << message;
+}
+
+TEST_F(OutputFileTest, WritesReplicateGroups) {
+  EXPECT_EQ(replicate_group(0), "/replicate_0");
+  EXPECT_EQ(replicate_group(12), "/replicate_12");
+
+  Population population = small_population();
+  const Timeseries timeseries = three_steps(population);
+  const fs::path path = directory_ / "replicates.h5";
+  {
+    OutputFile output(path);
+    RunMetadata meta = metadata();
+    meta.replicates = 2;
+    output.write_meta(meta);
+    output.write_run(replicate_group(0), {agent_table(population)}, timeseries, 7);
+    output.write_run(replicate_group(1), {agent_table(population)}, timeseries, 7);
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_FALSE(reader.exists("/agents"));
+  EXPECT_FALSE(reader.exists("/timeseries"));
+  expect_table(reader, "/replicate_1/", agent_table(population));
+  std::vector<hsize_t> dims;
+  EXPECT_EQ(reader.read<std::int64_t>("/replicate_1/timeseries/alive", dims).size(), 12u);
+  EXPECT_EQ(dims, (std::vector<hsize_t>{3, 2, 2}));
+  EXPECT_EQ(reader.read<std::int64_t>("/replicate_0/timeseries/day", dims),
+            (std::vector<std::int64_t>{7, 14, 21}));
+  EXPECT_EQ(reader.scalar_attribute<std::int32_t>("/meta", "replicates"), 2);
+}
+
+TEST_F(OutputFileTest, ZeroRowTableRoundTrips) {
+  Population population;
+  population.resize(0);
+  Timeseries timeseries;
+  timeseries.declare("alive", "residents alive at the end of the step", &is_alive);
+  const OutputTable empty{"salons", "one row per salon", {}};
+  const fs::path path = directory_ / "empty.h5";
+  {
+    OutputFile output(path);
+    output.write_run("/", {agent_table(population), empty}, timeseries, 7);
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  expect_table(reader, "/", agent_table(population));
+  EXPECT_TRUE(reader.exists("/salons"));
+  std::vector<hsize_t> dims;
+  EXPECT_TRUE(reader.read<std::int64_t>("/timeseries/step", dims).empty());
+  EXPECT_EQ(dims, std::vector<hsize_t>{0});
+  EXPECT_TRUE(reader.read<std::int64_t>("/timeseries/alive", dims).empty());
+  EXPECT_EQ(dims, (std::vector<hsize_t>{0, 2, 2}));
+}
+
+TEST_F(OutputFileTest, LongScenarioTextFits) {
+  // Attributes stored in the object header are limited to 64 KiB; variable-length text is not.
+  RunMetadata meta = metadata();
+  meta.scenario_yaml.clear();
+  while (meta.scenario_yaml.size() < 300000) meta.scenario_yaml += "key_with_a_long_name: 12345\n";
+  const fs::path path = directory_ / "long.h5";
+  {
+    OutputFile output(path);
+    output.write_meta(meta);
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader.string_attribute("/meta", "scenario_yaml"), meta.scenario_yaml);
+}
+
+TEST_F(OutputFileTest, UnequalColumnsAreAnError) {
+  const std::vector<std::uint8_t> three(3), four(4);
+  const OutputTable table{"bad",
+                          "columns of different lengths",
+                          {{"a", "three rows", std::span<const std::uint8_t>(three)},
+                           {"b", "four rows", std::span<const std::uint8_t>(four)}}};
+  const fs::path path = directory_ / "bad.h5";
+  OutputFile output(path);
+  const std::string message =
+      error_message([&] { output.write_run("/", {table}, Timeseries{}, 7); });
+  EXPECT_NE(message.find("'b'"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace salonsim
