@@ -18,8 +18,8 @@ double life_table_probability(const MortalityParams& m, Sex sex, double age) {
   const std::vector<double>& q = sex == Sex::kMale ? m.men : m.women;
   // Segment whose slope applies: the one containing the age, or the nearest end segment.
   std::size_t segment = 0;
-  while (segment + 2 < std::size(kLifeTableAges) && age >= kLifeTableAges[segment + 1]) ++segment;
-  const double a0 = kLifeTableAges[segment], a1 = kLifeTableAges[segment + 1];
+  while (segment + 2 < m.ages.size() && age >= m.ages[segment + 1]) ++segment;
+  const double a0 = m.ages[segment], a1 = m.ages[segment + 1];
   const double slope = (std::log(q[segment + 1]) - std::log(q[segment])) / (a1 - a0);
   const double log_q = std::log(q[segment]) + slope * (age - a0);
   return std::min(m.max_annual_probability, std::exp(log_q));

@@ -20,7 +20,7 @@ constexpr std::uint64_t kCountDraw = 2;       // + kind
 constexpr std::uint64_t kContactDraw = 100;   // + kind * kMaxProposals + proposal
 constexpr std::uint64_t kAttemptDraw = 1000;  // + kind * kMaxAttemptsPerKind + attempt
 constexpr std::uint32_t kMaxProposals = 24;
-constexpr std::uint32_t kAttemptsPerProposal = 6;
+constexpr std::uint32_t kAttemptsPerProposal = 12;
 constexpr std::uint64_t kMaxAttemptsPerKind = kMaxProposals * kAttemptsPerProposal;
 constexpr double kCellM = 100;
 

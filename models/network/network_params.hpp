@@ -50,14 +50,14 @@ void visit(V& v, Relatives& p) {
 }
 
 struct NetworkParams {
-  Friends friends{{{1.2, 2.4}, 1200, 0.7}};
-  Neighbours neighbours{{{1.4, 2.0}, 120, 0.5}};
+  Friends friends{{{3.0, 4.8}, 1200, 0.8}};
+  Neighbours neighbours{{{1.4, 2.0}, 120, 0.6}};
   Relatives relatives{{{0.3, 0.3}, 3000, 0.4}};
   double age_homophily_years = 6;
   double other_income_acceptance = 0.6;
   double other_sex_friend_acceptance = 0.25;
   double sociability_sd = 0.7;
-  BySex kin_outside_share{0.45, 0.55};
+  BySex kin_outside_share{0.40, 0.70};
   double kin_contacts_per_week = 1.0;
   double certified_contact_factor = 0.5;
   double isolation_threshold_per_week = 1.0;
