@@ -11,20 +11,17 @@ namespace salonsim::models {
 void declare_timeseries(Timeseries& ts) {
   ts.declare("alive", "residents alive at the end of the step",
              [](const Population& p, ResidentId i, std::int64_t) { return p.alive[i] != 0; });
-  ts.declare("certified", "residents alive and LTC-certified at the end of the step",
-             [](const Population& p, ResidentId i, std::int64_t) {
-               return p.alive[i] && p.certified[i];
-             });
-  ts.declare("isolated",
-             "residents isolated this step (contact with others less than once a week), among "
-             "those alive at the end of the step",
-             [](const Population& p, ResidentId i, std::int64_t) {
-               return p.alive[i] && p.isolated[i];
-             });
-  ts.declare("deaths", "residents who died this step",
-             [](const Population& p, ResidentId i, std::int64_t step) {
-               return p.death_step[i] == step;
-             });
+  ts.declare(
+      "certified", "residents alive and LTC-certified at the end of the step",
+      [](const Population& p, ResidentId i, std::int64_t) { return p.alive[i] && p.certified[i]; });
+  ts.declare(
+      "isolated",
+      "residents isolated this step (contact with others less than once a week), among "
+      "those alive at the end of the step",
+      [](const Population& p, ResidentId i, std::int64_t) { return p.alive[i] && p.isolated[i]; });
+  ts.declare(
+      "deaths", "residents who died this step",
+      [](const Population& p, ResidentId i, std::int64_t step) { return p.death_step[i] == step; });
   ts.declare("new_certifications", "residents LTC-certified this step",
              [](const Population& p, ResidentId i, std::int64_t step) {
                return p.disability_step[i] == step;
@@ -39,7 +36,8 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   const RandomStream network_stream(identity.seed, identity.replicate, kNetworkStream);
   Network network = build_network(scenario.network, population, network_stream, years_per_step);
 
-  auto sim = std::make_unique<Simulation>(identity, clock, std::move(population), std::move(network));
+  auto sim =
+      std::make_unique<Simulation>(identity, clock, std::move(population), std::move(network));
   sim->add_module(std::make_unique<Demography>());
   sim->add_module(std::make_unique<Contacts>(scenario.network));
   sim->add_module(std::make_unique<Health>(scenario.health));

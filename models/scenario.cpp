@@ -60,9 +60,9 @@ void read_layers(const fs::path& file, std::vector<fs::path>& chain, std::vector
     }
   }
   if (!fs::exists(file, ec) || fs::is_directory(file, ec)) {
-    diagnostics.error(referenced_from, "", "cannot read scenario file '" + name + "': " +
-                                               (fs::is_directory(file, ec) ? "it is a directory"
-                                                                           : "no such file"));
+    diagnostics.error(referenced_from, "",
+                      "cannot read scenario file '" + name + "': " +
+                          (fs::is_directory(file, ec) ? "it is a directory" : "no such file"));
     return;
   }
   YAML::Node root;

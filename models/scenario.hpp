@@ -30,14 +30,17 @@ struct RunParams {
 
 template <class V>
 void visit(V& v, RunParams& p) {
-  v.integer("seed", p.seed, {.doc = "seed of every random stream (replicate r uses the same "
-                                    "seed with replicate index r)"});
-  v.number("years", p.years, {.unit = "years", .doc = "length of the run", .min = 0,
-                              .min_exclusive = true, .max = 100});
+  v.integer("seed", p.seed,
+            {.doc = "seed of every random stream (replicate r uses the same "
+                    "seed with replicate index r)"});
+  v.number(
+      "years", p.years,
+      {.unit = "years", .doc = "length of the run", .min = 0, .min_exclusive = true, .max = 100});
   v.integer("days_per_step", p.days_per_step,
             {.unit = "days", .doc = "length of one step", .min = 1, .max = 365});
   v.text("start_date", p.start_date, {.doc = "calendar date of step 0 (YYYY-MM-DD), for reports"});
-  v.rule("start_date", is_iso_date(p.start_date), "must be a date YYYY-MM-DD, got '" + p.start_date + "'");
+  v.rule("start_date", is_iso_date(p.start_date),
+         "must be a date YYYY-MM-DD, got '" + p.start_date + "'");
 }
 
 /// One entry of the interventions list. This version knows no intervention types yet.

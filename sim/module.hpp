@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "sim/schedule.hpp"
 #include <vector>
+#include "sim/schedule.hpp"
 
 namespace salonsim {
 
@@ -25,7 +25,8 @@ class Module {
   virtual void step(Simulation& sim, std::int64_t step) = 0;
   virtual void finalize(Simulation& /*sim*/) {}
   /// Tables this mechanism adds to the output (e.g. one row per salon).
-  virtual void add_output_tables(const Simulation& /*sim*/, std::vector<OutputTable>& /*tables*/) const {}
+  virtual void add_output_tables(const Simulation& /*sim*/,
+                                 std::vector<OutputTable>& /*tables*/) const {}
 };
 
 }  // namespace salonsim

@@ -10,12 +10,18 @@ namespace salonsim {
 
 std::string_view tie_kind_name(TieKind kind) {
   switch (kind) {
-    case TieKind::kSpouse: return "spouse";
-    case TieKind::kRelative: return "relative";
-    case TieKind::kNeighbour: return "neighbour";
-    case TieKind::kFriend: return "friend";
-    case TieKind::kAcquaintance: return "acquaintance";
-    case TieKind::kRemoved: return "removed";
+    case TieKind::kSpouse:
+      return "spouse";
+    case TieKind::kRelative:
+      return "relative";
+    case TieKind::kNeighbour:
+      return "neighbour";
+    case TieKind::kFriend:
+      return "friend";
+    case TieKind::kAcquaintance:
+      return "acquaintance";
+    case TieKind::kRemoved:
+      return "removed";
   }
   return "unknown";
 }
@@ -39,6 +45,7 @@ Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
   graph_ = Graph(boost::edges_are_unsorted_multi_pass, boost::make_transform_iterator(first, ends),
                  boost::make_transform_iterator(last, ends),
                  boost::make_transform_iterator(first, property), residents);
+  changed_flag_.assign(residents, 0);
 }
 
 std::uint32_t Network::degree(ResidentId id) const {
@@ -64,15 +71,19 @@ void Network::remove_ties_of(ResidentId id) {
   for (auto it = first; it != last; ++it) {
     Tie& tie = graph_[*it];
     if (tie.kind == TieKind::kRemoved) continue;
-    mark_removed(static_cast<ResidentId>(boost::target(*it, graph_)), id);
+    const auto other = static_cast<ResidentId>(boost::target(*it, graph_));
+    mark_removed(other, id);
+    note_change(other);
     tie = Tie{};
   }
+  note_change(id);
   if (added_count_.empty()) return;
   const std::size_t base = std::size_t{id} * added_slots_;
   for (std::uint32_t k = 0; k < added_count_[id]; ++k) {
     Tie& tie = added_ties_[base + k];
     if (tie.kind == TieKind::kRemoved) continue;
     mark_removed(added_neighbours_[base + k], id);
+    note_change(added_neighbours_[base + k]);
     tie = Tie{};
   }
 }
@@ -91,11 +102,13 @@ bool Network::add_tie(ResidentId a, ResidentId b, Tie tie) {
     added_neighbours_.assign(n * added_slots_, 0);
     added_ties_.assign(n * added_slots_, Tie{});
   }
-  if (added_count_[a] >= added_slots_ || added_count_[b] >= added_slots_ || tied(a, b)) return false;
+  if (added_count_[a] >= added_slots_ || added_count_[b] >= added_slots_ || tied(a, b))
+    return false;
   for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
     const std::size_t slot = std::size_t{from} * added_slots_ + added_count_[from]++;
     added_neighbours_[slot] = to;
     added_ties_[slot] = tie;
+    note_change(from);
   }
   return true;
 }
@@ -103,7 +116,8 @@ bool Network::add_tie(ResidentId a, ResidentId b, Tie tie) {
 std::size_t Network::bytes() const {
   const std::size_t frozen = (residents() + 1) * sizeof(std::uint32_t) +
                              frozen_entries() * (sizeof(ResidentId) + sizeof(Tie));
-  return frozen + added_count_.capacity() + added_neighbours_.capacity() * sizeof(ResidentId) +
+  return frozen + changed_flag_.capacity() + changed_.capacity() * sizeof(ResidentId) +
+         added_count_.capacity() + added_neighbours_.capacity() * sizeof(ResidentId) +
          added_ties_.capacity() * sizeof(Tie);
 }
 

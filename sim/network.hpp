@@ -57,7 +57,8 @@ class Network {
     const auto [first, last] = boost::out_edges(id, graph_);
     for (auto it = first; it != last; ++it) {
       const Tie& tie = graph_[*it];
-      if (tie.kind != TieKind::kRemoved) f(static_cast<ResidentId>(boost::target(*it, graph_)), tie);
+      if (tie.kind != TieKind::kRemoved)
+        f(static_cast<ResidentId>(boost::target(*it, graph_)), tie);
     }
     if (added_count_.empty()) return;
     const std::size_t base = std::size_t{id} * added_slots_;
@@ -77,17 +78,36 @@ class Network {
   bool add_tie(ResidentId a, ResidentId b, Tie tie);
   bool tied(ResidentId a, ResidentId b) const;
 
+  /// Calls f(id) for every resident whose ties were added or removed since the last call, in
+  /// the order the changes happened, and forgets them. Call between steps.
+  template <class F>
+  void drain_changes(F&& f) {
+    for (ResidentId id : changed_) {
+      changed_flag_[id] = 0;
+      f(id);
+    }
+    changed_.clear();
+  }
+
   std::uint32_t added_tie_slots() const { return added_slots_; }
   std::size_t bytes() const;
 
  private:
   void mark_removed(ResidentId from, ResidentId to);
+  void note_change(ResidentId id) {
+    if (!changed_flag_[id]) {
+      changed_flag_[id] = 1;
+      changed_.push_back(id);
+    }
+  }
 
   Graph graph_;
   std::uint32_t added_slots_ = 0;
   std::vector<std::uint8_t> added_count_;  // per resident; empty until the first add_tie
   std::vector<ResidentId> added_neighbours_;
   std::vector<Tie> added_ties_;
+  std::vector<std::uint8_t> changed_flag_;  // per resident: in changed_
+  std::vector<ResidentId> changed_;
 };
 
 }  // namespace salonsim

@@ -20,27 +20,27 @@ inline constexpr std::int32_t kNever = -1;
 
 struct Population {
   // Fixed at creation.
-  std::vector<std::uint8_t> sex;            // Sex
-  std::vector<float> age0;                  // age in years at entry_step
-  std::vector<float> income;                // equivalised household income, million yen a year
-  std::vector<std::uint8_t> income_low;     // income below the low-income threshold
-  std::vector<std::int32_t> household;      // household id; spouses share one
-  std::vector<std::int32_t> spouse;         // resident id of a spouse in the town, or -1
+  std::vector<std::uint8_t> sex;         // Sex
+  std::vector<float> age0;               // age in years at entry_step
+  std::vector<float> income;             // equivalised household income, million yen a year
+  std::vector<std::uint8_t> income_low;  // income below the low-income threshold
+  std::vector<std::int32_t> household;   // household id; spouses share one
+  std::vector<std::int32_t> spouse;      // resident id of a spouse in the town, or -1
   std::vector<std::uint8_t> lives_alone;
   std::vector<std::uint16_t> district;
-  std::vector<float> x_m, y_m;              // home location
-  std::vector<std::uint8_t> transport;      // Transport
-  std::vector<std::int32_t> entry_step;     // 0 for the starting population
+  std::vector<float> x_m, y_m;               // home location
+  std::vector<std::uint8_t> transport;       // Transport
+  std::vector<std::int32_t> entry_step;      // 0 for the starting population
   std::vector<float> kin_contacts_per_week;  // contact with family who are not residents (children)
-  std::vector<float> reserve;               // functional reserve left at entry (Exp(1) threshold)
-  std::vector<float> frailty0;              // frailty at entry, 0..1
+  std::vector<float> reserve;                // functional reserve left at entry (Exp(1) threshold)
+  std::vector<float> frailty0;               // frailty at entry, 0..1
 
   // State that changes during the run.
-  std::vector<std::uint8_t> alive;          // entered and not dead
-  std::vector<std::uint8_t> certified;      // LTC-certified (functional disability)
-  std::vector<float> decline;               // cumulative hazard of certification since entry
-  std::vector<float> weekly_contacts;       // contacts with others outside the household
-  std::vector<std::uint8_t> isolated;       // weekly_contacts < 1
+  std::vector<std::uint8_t> alive;      // entered and not dead
+  std::vector<std::uint8_t> certified;  // LTC-certified (functional disability)
+  std::vector<float> decline;           // cumulative hazard of certification since entry
+  std::vector<float> weekly_contacts;   // contacts with others outside the household
+  std::vector<std::uint8_t> isolated;   // weekly_contacts < 1
   std::vector<std::int32_t> disability_step;
   std::vector<std::int32_t> death_step;
 
@@ -58,7 +58,8 @@ struct Population {
 
   /// Age in years at a step.
   float age_at(ResidentId id, std::int64_t step, double years_per_step) const {
-    return age0[id] + static_cast<float>(static_cast<double>(step - entry_step[id]) * years_per_step);
+    return age0[id] +
+           static_cast<float>(static_cast<double>(step - entry_step[id]) * years_per_step);
   }
   /// Frailty at present: frailty at entry plus the share of the remaining reserve used up.
   float frailty(ResidentId id) const {

@@ -21,10 +21,14 @@ inline constexpr std::array<Phase, 4> kPhaseOrder = {Phase::kDemography, Phase::
 
 constexpr std::string_view phase_name(Phase phase) {
   switch (phase) {
-    case Phase::kDemography: return "demography";
-    case Phase::kContacts: return "contacts";
-    case Phase::kInterventions: return "interventions";
-    case Phase::kHealth: return "health";
+    case Phase::kDemography:
+      return "demography";
+    case Phase::kContacts:
+      return "contacts";
+    case Phase::kInterventions:
+      return "interventions";
+    case Phase::kHealth:
+      return "health";
   }
   return "unknown";
 }

@@ -34,13 +34,15 @@ SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y, dou
     cell_of(x[i], y[i], column, row);
     column = std::clamp(column, 0, columns_ - 1);
     row = std::clamp(row, 0, rows_ - 1);
-    cell_of_point[i] = static_cast<std::uint32_t>(static_cast<std::size_t>(row) * columns_ + column);
+    cell_of_point[i] =
+        static_cast<std::uint32_t>(static_cast<std::size_t>(row) * columns_ + column);
     ++start_[cell_of_point[i] + 1];
   }
   for (std::size_t c = 0; c < cells; ++c) start_[c + 1] += start_[c];
   ids_.resize(x.size());
   std::vector<std::uint32_t> next(start_.begin(), start_.end() - 1);
-  for (std::size_t i = 0; i < x.size(); ++i) ids_[next[cell_of_point[i]]++] = static_cast<ResidentId>(i);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    ids_[next[cell_of_point[i]]++] = static_cast<ResidentId>(i);
 }
 
 }  // namespace salonsim

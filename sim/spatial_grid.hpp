@@ -36,9 +36,11 @@ class SpatialGrid {
   template <class F>
   void for_each_within(double x, double y, double radius_m, F&& f) const {
     const int c0 = std::max(0, static_cast<int>(std::floor((x - radius_m - min_x_) / cell_m_)));
-    const int c1 = std::min(columns_ - 1, static_cast<int>(std::floor((x + radius_m - min_x_) / cell_m_)));
+    const int c1 =
+        std::min(columns_ - 1, static_cast<int>(std::floor((x + radius_m - min_x_) / cell_m_)));
     const int r0 = std::max(0, static_cast<int>(std::floor((y - radius_m - min_y_) / cell_m_)));
-    const int r1 = std::min(rows_ - 1, static_cast<int>(std::floor((y + radius_m - min_y_) / cell_m_)));
+    const int r1 =
+        std::min(rows_ - 1, static_cast<int>(std::floor((y + radius_m - min_y_) / cell_m_)));
     const double r2 = radius_m * radius_m;
     for (int row = r0; row <= r1; ++row) {
       for (int column = c0; column <= c1; ++column) {
@@ -49,7 +51,9 @@ class SpatialGrid {
       }
     }
   }
-  std::size_t bytes() const { return ids_.capacity() * sizeof(ResidentId) + start_.capacity() * sizeof(std::uint32_t); }
+  std::size_t bytes() const {
+    return ids_.capacity() * sizeof(ResidentId) + start_.capacity() * sizeof(std::uint32_t);
+  }
 
  private:
   std::span<const float> x_, y_;

@@ -33,7 +33,8 @@ double certification_base_rate(const CertificationParams& c, double age) {
   return c.rate_at_65 * std::exp(c.age_slope_per_year * (age - 65.0));
 }
 
-double certification_hazard_ratio(const CertificationParams& c, const Population& p, ResidentId id) {
+double certification_hazard_ratio(const CertificationParams& c, const Population& p,
+                                  ResidentId id) {
   double ratio = 1.0;
   if (p.isolated[id]) ratio *= c.hr_isolated;
   if (p.income_low[id]) ratio *= c.hr_low_income;
@@ -82,6 +83,15 @@ void Health::init(Simulation& sim) {
       mortality_scale_[sex][band] = rescale ? count[sex][band] / sum[sex][band] : 1.0;
     }
   }
+  for (int sex = 0; sex < 2; ++sex) {
+    death_hazard_[sex] = AgeTable([&](double age) {
+      return life_table_hazard(params_.mortality, static_cast<Sex>(sex), age) *
+             mortality_scale_[sex][mortality_band(age)];
+    });
+  }
+  death_ratio_ = DeathRatio(params_.mortality);
+  certification_rate_ =
+      AgeTable([&](double age) { return certification_base_rate(params_.certification, age); });
 }
 
 void Health::step(Simulation& sim, std::int64_t step) {
@@ -95,20 +105,18 @@ void Health::step(Simulation& sim, std::int64_t step) {
       const auto id = static_cast<ResidentId>(i);
       const double age = p.age_at(id, step, dt);
       if (!p.certified[i]) {
-        const double rate = certification_base_rate(params_.certification, age) *
-                            certification_hazard_ratio(params_.certification, p, id);
+        const double rate =
+            certification_rate_(age) * certification_hazard_ratio(params_.certification, p, id);
         p.decline[i] += static_cast<float>(rate * dt);
         if (p.decline[i] >= p.reserve[i]) {
           p.certified[i] = 1;
           p.disability_step[i] = step32;
         }
       }
-      const auto sex = static_cast<Sex>(p.sex[i]);
-      const double hazard = life_table_hazard(params_.mortality, sex, age) *
-                            death_hazard_ratio(params_.mortality, p, id) *
-                            mortality_scale_[p.sex[i]][mortality_band(age)];
-      const double probability = -std::expm1(-hazard * dt);
-      if (stream.uniform(step, i, kDeathDraw) < probability) p.death_requested[i] = 1;
+      const double hazard = death_hazard_[p.sex[i]](age) * death_ratio_(p, id);
+      if (stream.uniform(step, i, kDeathDraw) < event_probability(hazard * dt)) {
+        p.death_requested[i] = 1;
+      }
     }
   });
 }

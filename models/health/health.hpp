@@ -12,7 +12,10 @@
 // isolation, living alone, low income and frailty; rescaled (by sex and 5-year band, once at
 // the start) so the starting population dies at the life-table rates. Deaths are requested;
 // the schedule applies them.
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <vector>
 
 #include "models/health/health_params.hpp"
 #include "sim/module.hpp"
@@ -34,6 +37,63 @@ double certification_hazard_ratio(const CertificationParams& certification, cons
 /// Hazard ratio of death for a resident's current state (before life-table rescaling).
 double death_hazard_ratio(const MortalityParams& mortality, const Population& p, ResidentId id);
 
+/// A function of age tabulated every 1/100 year from 60 to 120 (clamped outside), so the step
+/// does table look-ups instead of logs and exponentials.
+class AgeTable {
+ public:
+  static constexpr double kFirstAge = 60.0, kLastAge = 120.0, kPerYear = 100.0;
+  AgeTable() = default;
+  template <class F>
+  explicit AgeTable(F&& f) {
+    values_.resize(static_cast<std::size_t>((kLastAge - kFirstAge) * kPerYear) + 1);
+    for (std::size_t k = 0; k < values_.size(); ++k) values_[k] = f(kFirstAge + k / kPerYear);
+  }
+  /// The value at the largest tabulated age not above `age`.
+  double operator()(double age) const {
+    const double position = (age - kFirstAge) * kPerYear;
+    const auto k = static_cast<std::size_t>(std::clamp(position, 0.0, values_.size() - 1.0));
+    return values_[k];
+  }
+
+ private:
+  std::vector<double> values_;
+};
+
+/// Probability of an event in an interval with cumulative hazard x: 1 - exp(-x), by a series
+/// where x is small (the usual weekly case) and expm1 otherwise.
+inline double event_probability(double x) {
+  if (x < 0.05) return x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x / 120.0))));
+  return -std::expm1(-x);
+}
+
+/// death_hazard_ratio() with its 16 state combinations and the frailty term tabulated.
+class DeathRatio {
+ public:
+  DeathRatio() = default;
+  explicit DeathRatio(const MortalityParams& m) {
+    for (int state = 0; state < 16; ++state) {
+      double ratio = (state & 1) ? m.hr_certified : 1.0;
+      if (state & 2) ratio *= m.hr_isolated;
+      if (state & 4) ratio *= m.hr_lives_alone;
+      if (state & 8) ratio *= m.hr_low_income;
+      by_state_[state] = ratio;
+    }
+    for (int k = 0; k <= kFrailtySteps; ++k)
+      by_frailty_[k] = std::pow(m.hr_per_frailty, double(k) / kFrailtySteps);
+  }
+  double operator()(const Population& p, ResidentId id) const {
+    const int state = p.certified[id] | (p.isolated[id] << 1) | (p.lives_alone[id] << 2) |
+                      (p.income_low[id] << 3);
+    if (p.certified[id]) return by_state_[state];
+    return by_state_[state] * by_frailty_[static_cast<int>(p.frailty(id) * kFrailtySteps + 0.5f)];
+  }
+
+ private:
+  static constexpr int kFrailtySteps = 1000;
+  std::array<double, 16> by_state_{};
+  std::array<double, kFrailtySteps + 1> by_frailty_{};
+};
+
 /// 5-year band used to rescale mortality: 65-69, ..., 95-99, 100+.
 inline constexpr int kMortalityBands = 8;
 int mortality_band(double age);
@@ -54,6 +114,10 @@ class Health final : public Module {
  private:
   HealthParams params_;
   std::array<std::array<double, kMortalityBands>, 2> mortality_scale_{};
+  // Per sex: life-table hazard times the rescaling of the age's band.
+  std::array<AgeTable, 2> death_hazard_;
+  AgeTable certification_rate_;
+  DeathRatio death_ratio_;
 };
 
 }  // namespace salonsim::models

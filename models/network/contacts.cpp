@@ -6,41 +6,76 @@
 
 namespace salonsim::models {
 
+ContactState contact_state(const Population& p, ResidentId id) {
+  if (!p.alive[id]) return ContactState::kAbsent;
+  return p.certified[id] ? ContactState::kCertified : ContactState::kIndependent;
+}
+
 double weekly_contacts(const NetworkParams& params, const Population& p, const Network& network,
-                       ResidentId id) {
+                       const std::vector<ContactState>& states, ResidentId id) {
   double contacts = 0;
   const bool self_certified = p.certified[id] != 0;
   network.for_each_tie(id, [&](ResidentId other, const Tie& tie) {
-    if (tie.kind == TieKind::kSpouse || !p.alive[other]) return;
-    const bool certified = self_certified || p.certified[other];
+    const ContactState state = states[other];
+    if (tie.kind == TieKind::kSpouse || state == ContactState::kAbsent) return;
+    const bool certified = self_certified || state == ContactState::kCertified;
     contacts += tie.contacts_per_week * (certified ? params.certified_contact_factor : 1.0);
   });
-  return contacts + p.kin_contacts_per_week[id] * (self_certified ? params.certified_contact_factor : 1.0);
+  return contacts +
+         p.kin_contacts_per_week[id] * (self_certified ? params.certified_contact_factor : 1.0);
 }
 
-void Contacts::update(Simulation& sim, std::int64_t step) {
+void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   Population& p = sim.population();
-  const Network& network = sim.network();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 2048), [&](const auto& range) {
+  Network& network = sim.network();
+  const std::size_t n = p.size();
+  states_.resize(n);
+  dirty_.resize(n, 0);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 8192), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      states_[i] = contact_state(p, static_cast<ResidentId>(i));
+    }
+  });
+  // Who needs recomputing: residents whose ties changed, and residents whose state changed
+  // together with everyone tied to them. Marked serially; there are few each step.
+  network.drain_changes([&](ResidentId id) { dirty_[id] = 1; });
+  if (!everyone) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (states_[i] == previous_states_[i]) continue;
+      dirty_[i] = 1;
+      network.for_each_tie(static_cast<ResidentId>(i),
+                           [&](ResidentId other, const Tie&) { dirty_[other] = 1; });
+    }
+  }
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      if (!everyone && !dirty_[i]) continue;
+      dirty_[i] = 0;
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
-      const double contacts = weekly_contacts(params_, p, network, id);
+      const double contacts = weekly_contacts(params_, p, network, states_, id);
       p.weekly_contacts[i] = static_cast<float>(contacts);
       p.isolated[i] = contacts < params_.isolation_threshold_per_week;
       if (p.entry_step[i] == step) {
         std::uint32_t degree = 0;
-        network.for_each_tie(id, [&](ResidentId other, const Tie&) { degree += p.alive[other]; });
+        network.for_each_tie(id, [&](ResidentId other, const Tie&) {
+          degree += states_[other] != ContactState::kAbsent;
+        });
         p.degree0[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(degree, 65535));
         p.isolated0[i] = p.isolated[i];
       }
     }
   });
+  previous_states_.swap(states_);
 }
 
 // Isolation at step 0 is known before the first step, so the health model can use it at init.
-void Contacts::init(Simulation& sim) { update(sim, 0); }
+void Contacts::init(Simulation& sim) {
+  recompute(sim, 0, /*everyone=*/true);
+}
 
-void Contacts::step(Simulation& sim, std::int64_t step) { update(sim, step); }
+void Contacts::step(Simulation& sim, std::int64_t step) {
+  recompute(sim, step, /*everyone=*/false);
+}
 
 }  // namespace salonsim::models

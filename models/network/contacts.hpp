@@ -3,6 +3,12 @@
 // to residents who are alive (spouses excluded: the JAGES measure counts people outside the
 // household), fewer when either is certified, plus contact with family who are not residents.
 // Reads only what the previous phases left, writes only its own row.
+//
+// A resident's contacts change only when their ties change or when they or someone they are
+// tied to enters, dies or is certified, so each step recomputes just those residents (the
+// result is the same as recomputing everyone; a test checks it).
+#include <vector>
+
 #include "models/network/network_params.hpp"
 #include "sim/module.hpp"
 #include "sim/network.hpp"
@@ -10,9 +16,17 @@
 
 namespace salonsim::models {
 
-/// Weekly contacts of one resident with others outside the household.
+/// What a tie to a resident contributes this step: nothing (not alive), reduced (certified) or
+/// full. Read once per tie end, so it is packed into one byte per resident.
+enum class ContactState : std::uint8_t { kAbsent = 0, kCertified = 1, kIndependent = 2 };
+
+ContactState contact_state(const Population& population, ResidentId id);
+
+/// Weekly contacts of one resident with others outside the household, given every resident's
+/// contact state.
 double weekly_contacts(const NetworkParams& params, const Population& population,
-                       const Network& network, ResidentId id);
+                       const Network& network, const std::vector<ContactState>& states,
+                       ResidentId id);
 
 class Contacts final : public Module {
  public:
@@ -23,8 +37,11 @@ class Contacts final : public Module {
   void step(Simulation& sim, std::int64_t step) override;
 
  private:
-  void update(Simulation& sim, std::int64_t step);
+  void recompute(Simulation& sim, std::int64_t step, bool everyone);
   NetworkParams params_;
+  std::vector<ContactState> states_;           // this step, one per resident
+  std::vector<ContactState> previous_states_;  // at the last update
+  std::vector<std::uint8_t> dirty_;            // contacts must be recomputed
 };
 
 }  // namespace salonsim::models

@@ -121,9 +121,11 @@ std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Populat
               acceptance = std::exp(-std::abs(gap) / (2 * network.age_homophily_years));
             }
             if (u[3] >= acceptance) continue;
-            const double contacts = kinds[k].formation->contacts_per_week *
-                                    stream.exponential(kSetupStep, i, kContactDraw + k * kMaxProposals + proposal);
-            tie = {std::min(self, other), std::max(self, other),
+            const double contacts =
+                kinds[k].formation->contacts_per_week *
+                stream.exponential(kSetupStep, i, kContactDraw + k * kMaxProposals + proposal);
+            tie = {std::min(self, other),
+                   std::max(self, other),
                    {static_cast<float>(contacts), kinds[k].kind}};
             break;
           }
@@ -135,13 +137,14 @@ std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Populat
   // Spouses, each couple once (from the partner with the smaller id).
   for (std::size_t i = 0; i < n; ++i) {
     if (p.spouse[i] > static_cast<std::int32_t>(i)) {
-      ties.push_back({static_cast<ResidentId>(i), static_cast<ResidentId>(p.spouse[i]),
+      ties.push_back({static_cast<ResidentId>(i),
+                      static_cast<ResidentId>(p.spouse[i]),
                       {0.0f, TieKind::kSpouse}});
     }
   }
-  ties.erase(std::remove_if(ties.begin(), ties.end(),
-                            [](const UndirectedTie& t) { return t.a == t.b; }),
-             ties.end());
+  ties.erase(
+      std::remove_if(ties.begin(), ties.end(), [](const UndirectedTie& t) { return t.a == t.b; }),
+      ties.end());
   // A pair proposed twice keeps one tie: the closest kind (spouse, relative, neighbour,
   // friend), then the most frequent contact. The order is total, so the result does not depend
   // on the sort's thread schedule.
@@ -164,9 +167,11 @@ Network build_network(const NetworkParams& network, Population& p, const RandomS
                       double years_per_step) {
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
     const auto u = stream.uniforms4(kSetupStep, i, kKinDraw);
-    const double share = p.sex[i] == 0 ? network.kin_outside_share.men : network.kin_outside_share.women;
+    const double share =
+        p.sex[i] == 0 ? network.kin_outside_share.men : network.kin_outside_share.women;
     p.kin_contacts_per_week[i] =
-        u[0] < share ? static_cast<float>(network.kin_contacts_per_week * -std::log1p(-u[1])) : 0.0f;
+        u[0] < share ? static_cast<float>(network.kin_contacts_per_week * -std::log1p(-u[1]))
+                     : 0.0f;
   });
   const std::vector<UndirectedTie> ties = form_ties(network, p, stream, years_per_step);
   return Network(p.size(), ties, static_cast<std::uint32_t>(network.added_tie_slots));

@@ -19,12 +19,16 @@ void tie_formation(V& v, TieFormation& p, std::string_view what, std::string_vie
   by_sex(v, "mean_ties", p.mean_ties,
          {.unit = "ties", .doc = what, .source = source, .min = 0, .max = 50});
   v.number("distance_scale_m", p.distance_scale_m,
-           {.unit = "m", .doc = "mean distance between the homes of the two (exponential decay)",
-            .source = "assumption", .min = 0, .min_exclusive = true});
+           {.unit = "m",
+            .doc = "mean distance between the homes of the two (exponential decay)",
+            .source = "assumption",
+            .min = 0,
+            .min_exclusive = true});
   v.number("contacts_per_week", p.contacts_per_week,
            {.unit = "1/week",
             .doc = "mean contacts a week on one tie (exponentially distributed over ties)",
-            .source = source, .min = 0});
+            .source = source,
+            .min = 0});
 }
 
 struct Friends : TieFormation {};
@@ -72,40 +76,55 @@ void visit(V& v, NetworkParams& p) {
   v.number("age_homophily_years", p.age_homophily_years,
            {.unit = "years",
             .doc = "a proposed friendship is accepted with probability exp(-|age gap| / this)",
-            .source = "assumption: homophily by age (McPherson et al. 2001)", .min = 0,
+            .source = "assumption: homophily by age (McPherson et al. 2001)",
+            .min = 0,
             .min_exclusive = true});
   v.number("other_income_acceptance", p.other_income_acceptance,
            {.doc = "relative chance a friendship across income groups is accepted",
-            .source = "assumption: homophily by income", .min = 0, .max = 1});
+            .source = "assumption: homophily by income",
+            .min = 0,
+            .max = 1});
   v.number("other_sex_friend_acceptance", p.other_sex_friend_acceptance,
            {.doc = "relative chance a friendship between a man and a woman is accepted",
-            .source = "assumption: older Japanese friendships are mostly same-sex", .min = 0,
+            .source = "assumption: older Japanese friendships are mostly same-sex",
+            .min = 0,
             .max = 1});
   v.number("sociability_sd", p.sociability_sd,
            {.doc = "standard deviation of log sociability, which scales a resident's number of "
                    "ties",
-            .source = "assumption", .min = 0, .max = 3});
+            .source = "assumption",
+            .min = 0,
+            .max = 3});
   by_sex(v, "kin_outside_share", p.kin_outside_share,
          {.unit = "share",
           .doc = "share in contact with family who are not residents (children under 65)",
-          .source = "calibrated: isolation men 21.2%, women 10.6% (Saito et al. 2015)", .min = 0,
+          .source = "calibrated: isolation men 21.2%, women 10.6% (Saito et al. 2015)",
+          .min = 0,
           .max = 1});
   v.number("kin_contacts_per_week", p.kin_contacts_per_week,
-           {.unit = "1/week", .doc = "mean weekly contacts with family who are not residents",
-            .source = "assumption", .min = 0});
+           {.unit = "1/week",
+            .doc = "mean weekly contacts with family who are not residents",
+            .source = "assumption",
+            .min = 0});
   v.number("certified_contact_factor", p.certified_contact_factor,
            {.doc = "contacts on a tie are multiplied by this when either person is certified",
-            .source = "assumption", .min = 0, .max = 1});
+            .source = "assumption",
+            .min = 0,
+            .max = 1});
   v.number("isolation_threshold_per_week", p.isolation_threshold_per_week,
-           {.unit = "1/week", .doc = "isolated when contacts with others are below this",
+           {.unit = "1/week",
+            .doc = "isolated when contacts with others are below this",
             .source = "JAGES definition: contact with others less than once a week (Saito et al. "
                       "2015)",
-            .min = 0, .min_exclusive = true});
+            .min = 0,
+            .min_exclusive = true});
   v.integer("added_tie_slots", p.added_tie_slots,
             {.unit = "ties",
              .doc = "ties a resident can gain during the run (e.g. at salons); memory per "
                     "resident grows by 8 bytes per slot once used",
-             .source = "assumption", .min = 0, .max = 64});
+             .source = "assumption",
+             .min = 0,
+             .max = 64});
 }
 
 }  // namespace salonsim::models

@@ -18,9 +18,12 @@ constexpr double kMaxAge = 105;
 
 const TransportShares& shares_for(const TransportParams& transport, Density density) {
   switch (density) {
-    case Density::kUrban: return transport.urban;
-    case Density::kRural: return transport.rural;
-    case Density::kSuburban: break;
+    case Density::kUrban:
+      return transport.urban;
+    case Density::kRural:
+      return transport.rural;
+    case Density::kSuburban:
+      break;
   }
   return transport.suburban;
 }
@@ -57,21 +60,22 @@ int age_band(double age) {
 double drives_share(const TransportParams& transport, Density density, Sex sex, double age) {
   const TransportShares& shares = shares_for(transport, density);
   const double at_75 = sex == Sex::kMale ? shares.drives.men : shares.drives.women;
-  const double age_factor = std::clamp(1.0 - transport.drives_age_slope_per_year * (age - 75.0), 0.0, 2.0);
+  const double age_factor =
+      std::clamp(1.0 - transport.drives_age_slope_per_year * (age - 75.0), 0.0, 2.0);
   return std::clamp(at_75 * age_factor, 0.0, 1.0);
 }
 
 double walking_range_m(const WalkingParams& walking, double age, double frailty) {
-  const double age_factor =
-      std::max(walking.minimum_fraction, 1.0 - walking.decline_per_year * std::max(0.0, age - 65.0));
+  const double age_factor = std::max(walking.minimum_fraction,
+                                     1.0 - walking.decline_per_year * std::max(0.0, age - 65.0));
   return walking.range_at_65_m * age_factor * (1.0 - walking.frailty_reduction * frailty);
 }
 
 std::size_t entrant_count(const TownParams& town, std::int64_t steps, double years_per_step) {
   if (!town.entrants.enabled || steps <= 1) return 0;
-  return static_cast<std::size_t>(std::llround(town.entrants.per_year_share *
-                                               static_cast<double>(town.population) *
-                                               static_cast<double>(steps) * years_per_step));
+  return static_cast<std::size_t>(
+      std::llround(town.entrants.per_year_share * static_cast<double>(town.population) *
+                   static_cast<double>(steps) * years_per_step));
 }
 
 Population build_town(const TownParams& town, const RandomStream& stream, std::int64_t steps,
@@ -90,7 +94,8 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
   cells.insert(cells.end(), town.women_by_age.begin(), town.women_by_age.end());
   const std::vector<double> cell_cumulative = cumulative_of(cells);
   const std::size_t bands = kAgeBandLower.size();
-  const double male_share_65 = town.men_by_age[0] / std::max(1e-300, town.men_by_age[0] + town.women_by_age[0]);
+  const double male_share_65 =
+      town.men_by_age[0] / std::max(1e-300, town.men_by_age[0] + town.women_by_age[0]);
 
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
@@ -112,9 +117,10 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
         const std::size_t cell = pick(cell_cumulative, person[0]);
         sex = cell < bands ? Sex::kMale : Sex::kFemale;
         const std::size_t band = cell % bands;
-        age = band + 1 < bands ? kAgeBandLower[band] + 5.0 * person[1]
-                               : std::min(kMaxAge, kAgeBandLower[band] - town.mean_years_over_90 *
-                                                                             std::log1p(-person[1]));
+        age = band + 1 < bands
+                  ? kAgeBandLower[band] + 5.0 * person[1]
+                  : std::min(kMaxAge, kAgeBandLower[band] -
+                                          town.mean_years_over_90 * std::log1p(-person[1]));
         p.entry_step[i] = 0;
         p.alive[i] = 1;
       } else {
@@ -122,8 +128,8 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
         const std::size_t k = i - starting;
         sex = person[0] < male_share_65 ? Sex::kMale : Sex::kFemale;
         age = 65.0;
-        p.entry_step[i] = static_cast<std::int32_t>(
-            1 + (k * static_cast<std::size_t>(steps - 1)) / std::max<std::size_t>(1, entrants));
+        p.entry_step[i] = static_cast<std::int32_t>(1 + (k * static_cast<std::size_t>(steps - 1)) /
+                                                            std::max<std::size_t>(1, entrants));
         p.alive[i] = 0;
       }
       p.sex[i] = static_cast<std::uint8_t>(sex);
@@ -131,13 +137,15 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
       p.lives_alone[i] =
           person[2] < (sex == Sex::kMale ? town.living_alone.men : town.living_alone.women);
 
-      const double income = std::exp(log_income(town.income, sex, age, stream.normal(kSetupStep, i, kIncome)));
+      const double income =
+          std::exp(log_income(town.income, sex, age, stream.normal(kSetupStep, i, kIncome)));
       p.income[i] = static_cast<float>(income);
 
       const int band = age_band(age);
       const bool certified = health[0] < town.certified_by_age[band];
       p.certified[i] = p.certified0[i] = certified;
-      const double frailty_draw = town.frailty.mean_at_65 + town.frailty.increase_per_year * (age - 65.0) +
+      const double frailty_draw = town.frailty.mean_at_65 +
+                                  town.frailty.increase_per_year * (age - 65.0) +
                                   town.frailty.sd * stream.normal(kSetupStep, i, kHealth + 16);
       p.frailty0[i] = certified ? 1.0f : static_cast<float>(std::clamp(frailty_draw, 0.0, 0.95));
 
@@ -153,7 +161,8 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
   // Couples among the starting population, district by district: a share of the men who do
   // not live alone have a wife who is also a resident; wives are chosen among women who do not
   // live alone, and partners are paired by age rank. The wife moves to her husband's home.
-  std::vector<std::vector<ResidentId>> husbands(town.districts.size()), wives(town.districts.size());
+  std::vector<std::vector<ResidentId>> husbands(town.districts.size()),
+      wives(town.districts.size());
   std::vector<float> couple_draw(starting);
   tbb::parallel_for(std::size_t{0}, starting, [&](std::size_t i) {
     couple_draw[i] = static_cast<float>(stream.uniform(kSetupStep, i, kCouple));

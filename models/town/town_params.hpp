@@ -55,12 +55,15 @@ void visit(V& v, District& p) {
   v.text("name", p.name, {.doc = "district name, used in reports"});
   v.numbers("centre_m", p.centre_m, {.unit = "m", .doc = "centre [x, y] on the town map"}, 2);
   v.number("radius_m", p.radius_m,
-           {.unit = "m", .doc = "residents live uniformly within this radius of the centre",
-            .min = 0, .min_exclusive = true});
+           {.unit = "m",
+            .doc = "residents live uniformly within this radius of the centre",
+            .min = 0,
+            .min_exclusive = true});
   v.choice("density", p.density, kDensityChoices,
            {.doc = "density class; sets the transport shares used for its residents"});
   v.number("population_weight", p.population_weight,
-           {.doc = "relative share of the town's residents living here", .min = 0,
+           {.doc = "relative share of the town's residents living here",
+            .min = 0,
             .min_exclusive = true});
 }
 
@@ -73,13 +76,18 @@ struct TransportShares {
 template <class V>
 void visit(V& v, TransportShares& p) {
   by_sex(v, "drives", p.drives,
-         {.unit = "share", .doc = "share who drive, at age 75",
+         {.unit = "share",
+          .doc = "share who drive, at age 75",
           .source = "assumption: NPA licence statistics (most men and a minority of women 65+ "
                     "hold licences; more in rural areas)",
-          .min = 0, .max = 1});
+          .min = 0,
+          .max = 1});
   v.number("lifts_if_not_driving", p.lifts_if_not_driving,
-           {.unit = "share", .doc = "share of non-drivers who can get lifts from family or others",
-            .source = "assumption", .min = 0, .max = 1});
+           {.unit = "share",
+            .doc = "share of non-drivers who can get lifts from family or others",
+            .source = "assumption",
+            .min = 0,
+            .max = 1});
 }
 
 struct TransportParams {
@@ -99,7 +107,8 @@ void visit(V& v, TransportParams& p) {
             .doc = "driving share falls by this fraction of its value per year of age above 75 "
                    "(and rises below)",
             .source = "assumption: licence holding falls steeply with age (NPA licence statistics)",
-            .min = 0, .max = 0.1});
+            .min = 0,
+            .max = 0.1});
 }
 
 struct IncomeParams {
@@ -116,19 +125,27 @@ void visit(V& v, IncomeParams& p) {
            {.unit = "million yen/year",
             .doc = "median equivalised household income of men aged 75",
             .source = "calibrated: 46-53% below 2M yen (Hikichi et al., WCE 2014, Taketoyo)",
-            .min = 0, .min_exclusive = true});
+            .min = 0,
+            .min_exclusive = true});
   v.number("sigma_log", p.sigma_log,
-           {.doc = "standard deviation of log income", .source = "assumption", .min = 0,
-            .max = 3});
+           {.doc = "standard deviation of log income", .source = "assumption", .min = 0, .max = 3});
   v.number("log_change_per_year_of_age", p.log_change_per_year_of_age,
-           {.unit = "log/year", .doc = "change in log income per year of age above 75",
-            .source = "assumption: older cohorts have lower pensions", .min = -0.2, .max = 0.2});
+           {.unit = "log/year",
+            .doc = "change in log income per year of age above 75",
+            .source = "assumption: older cohorts have lower pensions",
+            .min = -0.2,
+            .max = 0.2});
   v.number("log_change_women", p.log_change_women,
-           {.unit = "log", .doc = "difference in log income for women",
-            .source = "assumption: widows' lower pensions", .min = -2, .max = 2});
+           {.unit = "log",
+            .doc = "difference in log income for women",
+            .source = "assumption: widows' lower pensions",
+            .min = -2,
+            .max = 2});
   v.number("low_threshold_million_yen", p.low_threshold_million_yen,
-           {.unit = "million yen/year", .doc = "below this a resident is low-income",
-            .source = "JAGES definition (Hikichi et al., WCE 2014)", .min = 0,
+           {.unit = "million yen/year",
+            .doc = "below this a resident is low-income",
+            .source = "JAGES definition (Hikichi et al., WCE 2014)",
+            .min = 0,
             .min_exclusive = true});
 }
 
@@ -142,18 +159,26 @@ struct WalkingParams {
 template <class V>
 void visit(V& v, WalkingParams& p) {
   v.number("range_at_65_m", p.range_at_65_m,
-           {.unit = "m", .doc = "how far a robust 65-year-old will walk to a destination",
+           {.unit = "m",
+            .doc = "how far a robust 65-year-old will walk to a destination",
             .source = "assumption: the 500 m food-access standard (MAFF) is a comfortable walk",
             .min = 0});
   v.number("decline_per_year", p.decline_per_year,
-           {.unit = "1/year", .doc = "fraction of the range lost per year of age above 65",
-            .source = "assumption", .min = 0, .max = 0.1});
+           {.unit = "1/year",
+            .doc = "fraction of the range lost per year of age above 65",
+            .source = "assumption",
+            .min = 0,
+            .max = 0.1});
   v.number("frailty_reduction", p.frailty_reduction,
            {.doc = "fraction of the range lost at frailty 1 (certification)",
-            .source = "assumption", .min = 0, .max = 1});
+            .source = "assumption",
+            .min = 0,
+            .max = 1});
   v.number("minimum_fraction", p.minimum_fraction,
            {.doc = "the age decline never takes the range below this fraction",
-            .source = "assumption", .min = 0, .max = 1});
+            .source = "assumption",
+            .min = 0,
+            .max = 1});
 }
 
 struct FrailtyParams {
@@ -166,12 +191,17 @@ template <class V>
 void visit(V& v, FrailtyParams& p) {
   v.number("mean_at_65", p.mean_at_65,
            {.doc = "mean frailty index (0 robust, 1 certified) of independent 65-year-olds",
-            .source = "assumption", .min = 0, .max = 1});
+            .source = "assumption",
+            .min = 0,
+            .max = 1});
   v.number("increase_per_year", p.increase_per_year,
-           {.unit = "1/year", .doc = "rise of the mean frailty index per year of age",
-            .source = "assumption", .min = 0, .max = 0.1});
-  v.number("sd", p.sd, {.doc = "spread of frailty at a given age", .source = "assumption",
-                         .min = 0, .max = 1});
+           {.unit = "1/year",
+            .doc = "rise of the mean frailty index per year of age",
+            .source = "assumption",
+            .min = 0,
+            .max = 0.1});
+  v.number("sd", p.sd,
+           {.doc = "spread of frailty at a given age", .source = "assumption", .min = 0, .max = 1});
 }
 
 struct EntrantParams {
@@ -184,10 +214,12 @@ void visit(V& v, EntrantParams& p) {
   v.flag("enabled", p.enabled,
          {.doc = "residents turning 65 enter each year (off: a closed cohort)"});
   v.number("per_year_share", p.per_year_share,
-           {.unit = "1/year", .doc = "entrants a year, as a share of the starting population",
+           {.unit = "1/year",
+            .doc = "entrants a year, as a share of the starting population",
             .source = "Statistics Bureau population estimates: about 1.8M turn 65 a year, 36M "
                       "aged 65+",
-            .min = 0, .max = 0.5});
+            .min = 0,
+            .max = 0.5});
 }
 
 /// Lower age of each band in age_structure and certified_share: 65-69, ..., 85-89, 90+.
@@ -211,19 +243,20 @@ struct TownParams {
 
 template <class V>
 void visit(V& v, TownParams& p) {
-  v.integer("population", p.population,
-            {.unit = "residents", .doc = "residents aged 65+ at the start", .min = 1,
-             .max = 50'000'000});
-  v.list("districts", p.districts, {.doc = "districts of the town map", .min = 1,
-                                    .max = 65535});
+  v.integer(
+      "population", p.population,
+      {.unit = "residents", .doc = "residents aged 65+ at the start", .min = 1, .max = 50'000'000});
+  v.list("districts", p.districts, {.doc = "districts of the town map", .min = 1, .max = 65535});
   v.numbers("men_by_age", p.men_by_age,
-            {.unit = "relative", .doc = "men by age band 65-69, 70-74, 75-79, 80-84, 85-89, 90+ "
-                                        "(with women_by_age: the age-sex structure)",
+            {.unit = "relative",
+             .doc = "men by age band 65-69, 70-74, 75-79, 80-84, 85-89, 90+ "
+                    "(with women_by_age: the age-sex structure)",
              .source = "Statistics Bureau of Japan, 2020 Population Census (thousands, rounded)",
              .min = 0},
             6);
   v.numbers("women_by_age", p.women_by_age,
-            {.unit = "relative", .doc = "women by the same age bands",
+            {.unit = "relative",
+             .doc = "women by the same age bands",
              .source = "Statistics Bureau of Japan, 2020 Population Census (thousands, rounded)",
              .min = 0},
             6);
@@ -232,25 +265,35 @@ void visit(V& v, TownParams& p) {
   for (double x : p.women_by_age) total += x;
   v.rule("women_by_age", total > 0, "men_by_age and women_by_age must not all be zero");
   v.number("mean_years_over_90", p.mean_years_over_90,
-           {.unit = "years", .doc = "mean years above 90 in the 90+ band (capped at 105)",
-            .source = "assumption", .min = 0, .min_exclusive = true, .max = 15});
+           {.unit = "years",
+            .doc = "mean years above 90 in the 90+ band (capped at 105)",
+            .source = "assumption",
+            .min = 0,
+            .min_exclusive = true,
+            .max = 15});
   by_sex(v, "living_alone", p.living_alone,
-         {.unit = "share", .doc = "share of residents living alone",
+         {.unit = "share",
+          .doc = "share of residents living alone",
           .source = "Cabinet Office, Annual Report on the Ageing Society 2024 (2020: men 15.0%, "
                     "women 22.1%)",
-          .min = 0, .max = 1});
+          .min = 0,
+          .max = 1});
   v.number("men_with_spouse_in_town", p.men_with_spouse_in_town,
-           {.unit = "share", .doc = "share of men not living alone whose wife is also a resident",
+           {.unit = "share",
+            .doc = "share of men not living alone whose wife is also a resident",
             .source = "assumption: about 80% of men 65+ are married (2020 Census), some wives "
                       "are under 65",
-            .min = 0, .max = 1});
+            .min = 0,
+            .max = 1});
   v.section("income", p.income);
   v.section("transport", p.transport);
   v.section("walking", p.walking);
   v.section("frailty", p.frailty);
   v.numbers("certified_by_age", p.certified_by_age,
-            {.unit = "share", .doc = "share LTC-certified at the start, by the age bands above",
-             .source = "MHLW, Survey of Long-term Care Benefit Expenditures (2020)", .min = 0,
+            {.unit = "share",
+             .doc = "share LTC-certified at the start, by the age bands above",
+             .source = "MHLW, Survey of Long-term Care Benefit Expenditures (2020)",
+             .min = 0,
              .max = 1},
             6);
   v.section("entrants", p.entrants);

@@ -1,9 +1,9 @@
 // salonsim: the command-line front end. Thin: parse, load, run, write.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -76,7 +76,8 @@ int run_command(const RunOptions& options, const std::string& invocation) {
                          !options.quiet && cli::stderr_is_terminal());
   std::vector<std::unique_ptr<Simulation>> runs(replicates);
   tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t r) {
-    runs[r] = models::build_simulation(scenario, {scenario.run.seed, static_cast<std::uint32_t>(r)});
+    runs[r] =
+        models::build_simulation(scenario, {scenario.run.seed, static_cast<std::uint32_t>(r)});
     runs[r]->run([&progress](std::int64_t, std::int64_t) { progress.advance(); });
   });
   progress.finish();
@@ -93,7 +94,8 @@ int run_command(const RunOptions& options, const std::string& invocation) {
     meta.replicates = options.replicates;
     output->write_meta(meta);
     for (std::size_t r = 0; r < replicates; ++r) {
-      const std::string group = replicates == 1 ? "/" : replicate_group(static_cast<std::uint32_t>(r));
+      const std::string group =
+          replicates == 1 ? "/" : replicate_group(static_cast<std::uint32_t>(r));
       output->write_run(group, output_tables(*runs[r]), runs[r]->timeseries(),
                         scenario.run.days_per_step);
     }
@@ -151,8 +153,9 @@ int describe_command(bool markdown, const std::string& prefix) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"salonsim: agent-based simulation of community interventions for older people "
-               "(kayoinoba salons, mobile shops, transport, social prescribing)"};
+  CLI::App app{
+      "salonsim: agent-based simulation of community interventions for older people "
+      "(kayoinoba salons, mobile shops, transport, social prescribing)"};
   app.set_version_flag("--version", std::string("salonsim ") + kVersion + " (" + kGitCommit + ")");
   app.require_subcommand(1);
 
@@ -176,9 +179,9 @@ int main(int argc, char** argv) {
 
   bool markdown = false;
   std::string prefix;
-  CLI::App* describe_app =
-      app.add_subcommand("describe", "print the parameter dictionary (key, default, unit, "
-                                     "meaning, source)");
+  CLI::App* describe_app = app.add_subcommand("describe",
+                                              "print the parameter dictionary (key, default, unit, "
+                                              "meaning, source)");
   describe_app->add_flag("--markdown", markdown, "as a Markdown table");
   describe_app->add_option("prefix", prefix, "only keys starting with this, e.g. health.");
 

@@ -8,12 +8,16 @@
 
 namespace salonsim::cli {
 
-bool stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
+bool stderr_is_terminal() {
+  return isatty(fileno(stderr)) != 0;
+}
 
 Progress::Progress(std::int64_t total, bool enabled)
     : total_(total > 0 ? total : 1), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::advance(std::int64_t amount) {
   const std::int64_t done = done_.fetch_add(amount) + amount;
@@ -27,7 +31,8 @@ void Progress::advance(std::int64_t amount) {
 
 void Progress::draw(std::int64_t done) {
   const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total_));
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double left = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(fraction * kWidth);

@@ -48,9 +48,9 @@ RunSummary summarize(const Simulation& sim) {
 
 std::string format_summary(const std::vector<RunSummary>& replicates, double years) {
   const double r = replicates.empty() ? 1.0 : static_cast<double>(replicates.size());
-  std::string text = fmt::format(
-      "{:<20} {:>10} {:>9} {:>14} {:>15} {:>12} {:>12}\n", "group", "residents", "deaths",
-      "deaths/1000py", "certifications", "isolated@0", "isolated@end");
+  std::string text =
+      fmt::format("{:<20} {:>10} {:>9} {:>14} {:>15} {:>12} {:>12}\n", "group", "residents",
+                  "deaths", "deaths/1000py", "certifications", "isolated@0", "isolated@end");
   const auto row = [&](std::string_view name, const GroupSummary& g) {
     const double py = g.person_years > 0 ? g.person_years : 1.0;
     const double at_end = g.alive_at_end > 0 ? 100.0 * g.isolated_at_end / g.alive_at_end : 0.0;
@@ -67,8 +67,9 @@ std::string format_summary(const std::vector<RunSummary>& replicates, double yea
   }
   for (int k = 0; k < kGroups; ++k) row(kGroupNames[k], groups[k]);
   row("all", total);
-  text += fmt::format("over {:.1f} years{}; certifications are new LTC certifications during the run\n",
-                      years, replicates.size() > 1 ? fmt::format(", mean of {} replicates", replicates.size()) : "");
+  text += fmt::format(
+      "over {:.1f} years{}; certifications are new LTC certifications during the run\n", years,
+      replicates.size() > 1 ? fmt::format(", mean of {} replicates", replicates.size()) : "");
   return text;
 }
 

@@ -13,10 +13,10 @@ namespace salonsim {
 class Simulation;
 
 struct GroupSummary {
-  std::int64_t residents = 0;           // ever simulated
+  std::int64_t residents = 0;  // ever simulated
   std::int64_t independent_at_entry = 0;
   std::int64_t deaths = 0;
-  std::int64_t certifications = 0;      // new during the run
+  std::int64_t certifications = 0;  // new during the run
   std::int64_t isolated_at_entry = 0;
   std::int64_t alive_at_end = 0;
   std::int64_t isolated_at_end = 0;

@@ -6,9 +6,13 @@
 
 namespace salonsim::params {
 
-std::string index_key(std::size_t index) { return fmt::format("[{}]", index); }
+std::string index_key(std::size_t index) {
+  return fmt::format("[{}]", index);
+}
 
-std::string format_number(double value) { return fmt::format("{}", value); }
+std::string format_number(double value) {
+  return fmt::format("{}", value);
+}
 
 std::string describe_range(const Meta& meta) {
   const bool has_min = std::isfinite(meta.min);
@@ -18,8 +22,10 @@ std::string describe_range(const Meta& meta) {
                        format_number(meta.min), format_number(meta.max),
                        meta.max_exclusive ? ")" : "]");
   }
-  if (has_min) return fmt::format("must be {} {}", meta.min_exclusive ? ">" : ">=", format_number(meta.min));
-  if (has_max) return fmt::format("must be {} {}", meta.max_exclusive ? "<" : "<=", format_number(meta.max));
+  if (has_min)
+    return fmt::format("must be {} {}", meta.min_exclusive ? ">" : ">=", format_number(meta.min));
+  if (has_max)
+    return fmt::format("must be {} {}", meta.max_exclusive ? "<" : "<=", format_number(meta.max));
   return "";
 }
 

@@ -60,8 +60,8 @@ class Validator {
   template <class T>
   void list(std::string_view key, std::vector<T>& items, const Meta& meta = {}) {
     if (!in_range(static_cast<double>(items.size()), meta)) {
-      fail(key, "number of items " + describe_range(meta) + ", got " +
-                    std::to_string(items.size()));
+      fail(key,
+           "number of items " + describe_range(meta) + ", got " + std::to_string(items.size()));
     }
     path_.push(std::string(key));
     for (std::size_t i = 0; i < items.size(); ++i) {

@@ -52,11 +52,16 @@ void YamlLoader::forget_below(const std::string& path) {
 
 std::string YamlLoader::kind(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a section";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    default: return "an undefined value";
+    case YAML::NodeType::Map:
+      return "a section";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    default:
+      return "an undefined value";
   }
 }
 
@@ -130,8 +135,7 @@ void YamlLoader::numbers(std::string_view key, std::vector<double>& values, cons
   bool ok = true;
   for (std::size_t i = 0; i < node.size(); ++i) {
     if (!node[i].IsScalar() || !YAML::convert<double>::decode(node[i], parsed[i])) {
-      error(node[i], path + index_key(i),
-            "expected a number, got " + kind(node[i]));
+      error(node[i], path + index_key(i), "expected a number, got " + kind(node[i]));
       ok = false;
     }
   }
