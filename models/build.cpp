@@ -28,7 +28,7 @@ void declare_timeseries(Timeseries& ts) {
              });
 }
 
-std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdentity identity) {
+std::unique_ptr<Simulation> build_world(const Scenario& scenario, RunIdentity identity) {
   const Clock clock = scenario.clock();
   const double years_per_step = clock.years_per_step();
   const RandomStream town_stream(identity.seed, identity.replicate, kTownStream);
@@ -36,8 +36,11 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   const RandomStream network_stream(identity.seed, identity.replicate, kNetworkStream);
   Network network = build_network(scenario.network, population, network_stream, years_per_step);
 
-  auto sim =
-      std::make_unique<Simulation>(identity, clock, std::move(population), std::move(network));
+  return std::make_unique<Simulation>(identity, clock, std::move(population), std::move(network));
+}
+
+std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdentity identity) {
+  auto sim = build_world(scenario, identity);
   sim->add_module(std::make_unique<Demography>());
   sim->add_module(std::make_unique<Contacts>(scenario.network));
   sim->add_module(std::make_unique<Health>(scenario.health));

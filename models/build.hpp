@@ -8,6 +8,9 @@
 
 namespace salonsim::models {
 
+/// Builds the town and its network for one replicate, with no mechanisms added yet.
+std::unique_ptr<Simulation> build_world(const Scenario& scenario, RunIdentity identity);
+
 /// Builds a ready-to-run simulation for one replicate of a scenario.
 std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdentity identity);
 

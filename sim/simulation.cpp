@@ -17,21 +17,13 @@ void Simulation::add_module(std::unique_ptr<Module> module) {
 void Simulation::init() {
   if (initialised_) return;
   initialised_ = true;
-  for (Phase phase : kPhaseOrder) {
-    for (auto& module : modules_) {
-      if (module->phase() == phase) module->init(*this);
-    }
-  }
+  for_each_module([this](Module& module) { module.init(*this); });
   timeseries_.reserve(static_cast<std::size_t>(clock_.steps));
 }
 
 void Simulation::step() {
   const std::int64_t step = next_step_;
-  for (Phase phase : kPhaseOrder) {
-    for (auto& module : modules_) {
-      if (module->phase() == phase) module->step(*this, step);
-    }
-  }
+  for_each_module([this, step](Module& module) { module.step(*this, step); });
   apply_deaths(step);
   timeseries_.record(population_, step);
   ++next_step_;
@@ -52,7 +44,7 @@ void Simulation::apply_deaths(std::int64_t step) {
 void Simulation::finalize() {
   if (finalised_) return;
   finalised_ = true;
-  for (auto& module : modules_) module->finalize(*this);
+  for_each_module([this](Module& module) { module.finalize(*this); });
 }
 
 void Simulation::run(const std::function<void(std::int64_t, std::int64_t)>& on_step) {

@@ -61,6 +61,15 @@ class Simulation {
 
  private:
   void apply_deaths(std::int64_t step);
+  /// Calls f on every module, phase by phase in schedule order, then in the order added.
+  template <class F>
+  void for_each_module(F&& f) {
+    for (Phase phase : kPhaseOrder) {
+      for (auto& module : modules_) {
+        if (module->phase() == phase) f(*module);
+      }
+    }
+  }
 
   RunIdentity identity_;
   Clock clock_;

@@ -62,7 +62,10 @@ class AgeTable {
 /// Probability of an event in an interval with cumulative hazard x: 1 - exp(-x), by a series
 /// where x is small (the usual weekly case) and expm1 otherwise.
 inline double event_probability(double x) {
-  if (x < 0.05) return x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x / 120.0))));
+  if (x < 0.05) {
+    return x *
+           (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x * (1.0 / 120.0 - x / 720.0)))));
+  }
   return -std::expm1(-x);
 }
 

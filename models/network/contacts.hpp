@@ -30,7 +30,9 @@ double weekly_contacts(const NetworkParams& params, const Population& population
 
 class Contacts final : public Module {
  public:
-  explicit Contacts(NetworkParams params) : params_(std::move(params)) {}
+  /// `incremental` false recomputes everyone every step (slow; for checking the fast path).
+  explicit Contacts(NetworkParams params, bool incremental = true)
+      : params_(std::move(params)), incremental_(incremental) {}
   std::string_view name() const override { return "contacts"; }
   Phase phase() const override { return Phase::kContacts; }
   void init(Simulation& sim) override;
@@ -39,6 +41,7 @@ class Contacts final : public Module {
  private:
   void recompute(Simulation& sim, std::int64_t step, bool everyone);
   NetworkParams params_;
+  bool incremental_ = true;
   std::vector<ContactState> states_;           // this step, one per resident
   std::vector<ContactState> previous_states_;  // at the last update
   std::vector<std::uint8_t> dirty_;            // contacts must be recomputed

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The flagship demo: installs what is missing, builds, runs the town scenario and prints the
+# calibration targets next to the model's values.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh
+mkdir -p out
+build/salonsim run scenarios/town.yaml -o out/town.h5
+echo
+/usr/bin/python3 analysis/check_defaults.py out/town.h5

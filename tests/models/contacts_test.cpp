@@ -1,0 +1,103 @@
+#include "models/network/contacts.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/build.hpp"
+#include "models/health/health.hpp"
+#include "models/scenario.hpp"
+#include "models/town/demography.hpp"
+#include "sim/simulation.hpp"
+
+namespace salonsim::models {
+namespace {
+
+// Resident 0 has a spouse (1), a friend (2, 2/week), a neighbour (3, 0.5/week, certified) and a
+// relative (4, 1/week, dead), and 0.25/week with family outside the town.
+struct SmallWorld {
+  Population p;
+  Network network;
+  std::vector<ContactState> states;
+  SmallWorld() {
+    p.resize(5);
+    p.alive = {1, 1, 1, 1, 0};
+    p.certified = {0, 0, 0, 1, 0};
+    p.kin_contacts_per_week[0] = 0.25f;
+    network = Network(5,
+                      {{0, 1, {0.0f, TieKind::kSpouse}},
+                       {0, 2, {2.0f, TieKind::kFriend}},
+                       {0, 3, {0.5f, TieKind::kNeighbour}},
+                       {0, 4, {1.0f, TieKind::kRelative}}},
+                      0);
+    refresh();
+  }
+  void refresh() {
+    states.clear();
+    for (ResidentId i = 0; i < 5; ++i) states.push_back(contact_state(p, i));
+  }
+};
+
+TEST(WeeklyContacts, CountsLivingTiesOutsideTheHouseholdAndFamilyElsewhere) {
+  SmallWorld w;
+  NetworkParams params;
+  params.certified_contact_factor = 0.5;
+  // friend 2 + neighbour 0.5 * 0.5 (certified) + kin 0.25; spouse and the dead relative excluded.
+  EXPECT_DOUBLE_EQ(weekly_contacts(params, w.p, w.network, w.states, 0), 2.0 + 0.25 + 0.25);
+  // Once resident 0 is certified every contact is halved.
+  w.p.certified[0] = 1;
+  w.refresh();
+  EXPECT_DOUBLE_EQ(weekly_contacts(params, w.p, w.network, w.states, 0), 1.0 + 0.25 + 0.125);
+  EXPECT_DOUBLE_EQ(weekly_contacts(params, w.p, w.network, w.states, 2), 1.0);
+}
+
+TEST(ContactState, PacksAliveAndCertified) {
+  SmallWorld w;
+  EXPECT_EQ(w.states[0], ContactState::kIndependent);
+  EXPECT_EQ(w.states[3], ContactState::kCertified);
+  EXPECT_EQ(w.states[4], ContactState::kAbsent);
+}
+
+TEST(ContactsModule, IsolationIsContactBelowTheThreshold) {
+  SmallWorld w;
+  NetworkParams params;
+  params.isolation_threshold_per_week = 2.6;
+  Simulation sim({1, 0}, {7, 1}, std::move(w.p), std::move(w.network));
+  sim.add_module(std::make_unique<Contacts>(params));
+  sim.init();
+  EXPECT_FLOAT_EQ(sim.population().weekly_contacts[0], 2.5f);
+  EXPECT_EQ(sim.population().isolated[0], 1);
+  EXPECT_EQ(sim.population().isolated0[0], 1);
+  EXPECT_EQ(sim.population().degree0[0], 3) << "spouse, friend, neighbour; not the dead";
+}
+
+// Recomputing only residents whose surroundings changed must give exactly what recomputing
+// everyone gives, step after step, with deaths, certifications and entrants.
+TEST(ContactsModule, IncrementalUpdateEqualsFullRecomputation) {
+  Scenario scenario;
+  scenario.town.population = 20000;
+  scenario.town.entrants.enabled = true;
+  scenario.run.years = 3;
+  const auto with = [&](bool incremental) {
+    auto sim = build_world(scenario, {17, 0});
+    sim->add_module(std::make_unique<Demography>());
+    sim->add_module(std::make_unique<Contacts>(scenario.network, incremental));
+    sim->add_module(std::make_unique<Health>(scenario.health));
+    sim->init();
+    return sim;
+  };
+  auto fast = with(true), full = with(false);
+  std::size_t deaths = 0;
+  for (int s = 0; s < 156; ++s) {
+    fast->step();
+    full->step();
+    ASSERT_EQ(fast->population().weekly_contacts, full->population().weekly_contacts)
+        << "step " << s;
+    ASSERT_EQ(fast->population().isolated, full->population().isolated) << "step " << s;
+    ASSERT_EQ(fast->population().degree0, full->population().degree0) << "step " << s;
+  }
+  for (std::size_t i = 0; i < fast->population().size(); ++i)
+    deaths += fast->population().death_step[i] >= 0;
+  EXPECT_GT(deaths, 1000u) << "the comparison must cover many deaths";
+}
+
+}  // namespace
+}  // namespace salonsim::models

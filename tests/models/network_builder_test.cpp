@@ -1,0 +1,158 @@
+#include "models/network/network_builder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "models/town/town_builder.hpp"
+
+namespace salonsim::models {
+namespace {
+
+constexpr double kYearsPerStep = 7 / 365.25;
+
+TEST(FriendshipAcceptance, HomophilyByAgeIncomeAndSex) {
+  NetworkParams params;  // 6 years, income 0.6, other sex 0.25
+  Population p;
+  p.resize(3);
+  p.sex = {0, 0, 1};
+  p.income_low = {0, 1, 0};
+  EXPECT_NEAR(friendship_acceptance(params, p, 0, 0, 0), 1.0, 1e-12);
+  EXPECT_NEAR(friendship_acceptance(params, p, 0, 0, -6), std::exp(-1.0), 1e-12);
+  EXPECT_NEAR(friendship_acceptance(params, p, 0, 1, 3), 0.6 * std::exp(-0.5), 1e-12);
+  EXPECT_NEAR(friendship_acceptance(params, p, 1, 2, 0), 0.6 * 0.25, 1e-12);
+}
+
+class NetworkBuilder : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    TownParams town;
+    town.population = 50000;
+    town.districts = {District{"a", {0, 0}, 2500, Density::kSuburban, 1}};
+    population_ =
+        new Population(build_town(town, RandomStream(5, 0, kTownStream), 100, kYearsPerStep));
+    ties_ = new std::vector<UndirectedTie>(form_ties(
+        NetworkParams{}, *population_, RandomStream(5, 0, kNetworkStream), kYearsPerStep));
+  }
+  static void TearDownTestSuite() {
+    delete ties_;
+    delete population_;
+  }
+  static Population* population_;
+  static std::vector<UndirectedTie>* ties_;
+};
+Population* NetworkBuilder::population_ = nullptr;
+std::vector<UndirectedTie>* NetworkBuilder::ties_ = nullptr;
+
+TEST_F(NetworkBuilder, TiesAreSortedUniqueAndNeverLoops) {
+  const auto& ties = *ties_;
+  ASSERT_FALSE(ties.empty());
+  for (std::size_t k = 0; k < ties.size(); ++k) {
+    ASSERT_LT(ties[k].a, ties[k].b);
+    ASSERT_LT(ties[k].b, population_->size());
+    ASSERT_NE(ties[k].tie.kind, TieKind::kRemoved);
+    ASSERT_GE(ties[k].tie.contacts_per_week, 0.0f);
+    if (k > 0) {
+      ASSERT_TRUE(ties[k - 1].a < ties[k].a ||
+                  (ties[k - 1].a == ties[k].a && ties[k - 1].b < ties[k].b));
+    }
+  }
+}
+
+TEST_F(NetworkBuilder, EveryCoupleHasExactlyOneSpouseTie) {
+  const Population& p = *population_;
+  std::size_t spouse_ties = 0;
+  for (const UndirectedTie& t : *ties_) {
+    if (t.tie.kind != TieKind::kSpouse) continue;
+    ++spouse_ties;
+    EXPECT_EQ(p.spouse[t.a], static_cast<std::int32_t>(t.b));
+    EXPECT_EQ(t.tie.contacts_per_week, 0.0f) << "household contact does not count";
+  }
+  std::size_t couples = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) couples += p.spouse[i] > static_cast<std::int32_t>(i);
+  EXPECT_EQ(spouse_ties, couples);
+}
+
+TEST_F(NetworkBuilder, MeanTiesOfEachKindAreNearTheirTargets) {
+  const Population& p = *population_;
+  const NetworkParams params;
+  std::array<std::array<double, 2>, 5> ends{};
+  for (const UndirectedTie& t : *ties_) {
+    ends[static_cast<int>(t.tie.kind)][p.sex[t.a]] += 1;
+    ends[static_cast<int>(t.tie.kind)][p.sex[t.b]] += 1;
+  }
+  double n[2] = {0, 0};
+  for (std::size_t i = 0; i < p.size(); ++i) n[p.sex[i]] += 1;
+  // A proposal can fail (nobody acceptable nearby), so means are at most the targets, and the
+  // proposal scheme keeps them within a third of them in a suburban town.
+  const auto check = [&](TieKind kind, const BySex& target) {
+    for (int sex = 0; sex < 2; ++sex) {
+      const double mean = ends[static_cast<int>(kind)][sex] / n[sex];
+      const double want = sex == 0 ? target.men : target.women;
+      EXPECT_LT(mean, want * 1.1) << tie_kind_name(kind) << " sex " << sex;
+      EXPECT_GT(mean, want * 0.66) << tie_kind_name(kind) << " sex " << sex;
+    }
+  };
+  check(TieKind::kFriend, params.friends.mean_ties);
+  check(TieKind::kNeighbour, params.neighbours.mean_ties);
+}
+
+TEST_F(NetworkBuilder, NeighboursLiveCloserThanFriendsAndContactMeansHold) {
+  const Population& p = *population_;
+  const NetworkParams params;
+  double distance[5] = {}, contacts[5] = {}, count[5] = {};
+  for (const UndirectedTie& t : *ties_) {
+    const int kind = static_cast<int>(t.tie.kind);
+    distance[kind] += std::hypot(p.x_m[t.a] - p.x_m[t.b], p.y_m[t.a] - p.y_m[t.b]);
+    contacts[kind] += t.tie.contacts_per_week;
+    count[kind] += 1;
+  }
+  const int neighbour = static_cast<int>(TieKind::kNeighbour),
+            friend_ = static_cast<int>(TieKind::kFriend);
+  EXPECT_LT(distance[neighbour] / count[neighbour], 250.0);
+  EXPECT_GT(distance[friend_] / count[friend_], 2.0 * distance[neighbour] / count[neighbour]);
+  // Exponential contact frequencies: the mean over tens of thousands of ties is within 3%.
+  EXPECT_NEAR(contacts[friend_] / count[friend_], params.friends.contacts_per_week,
+              0.03 * params.friends.contacts_per_week);
+  EXPECT_NEAR(contacts[neighbour] / count[neighbour], params.neighbours.contacts_per_week,
+              0.03 * params.neighbours.contacts_per_week);
+}
+
+TEST_F(NetworkBuilder, SameSeedSameTiesOtherSeedOtherTies) {
+  const auto again =
+      form_ties(NetworkParams{}, *population_, RandomStream(5, 0, kNetworkStream), kYearsPerStep);
+  ASSERT_EQ(again.size(), ties_->size());
+  for (std::size_t k = 0; k < again.size(); ++k) {
+    ASSERT_EQ(again[k].a, (*ties_)[k].a);
+    ASSERT_EQ(again[k].b, (*ties_)[k].b);
+    ASSERT_EQ(again[k].tie.contacts_per_week, (*ties_)[k].tie.contacts_per_week);
+  }
+  const auto other =
+      form_ties(NetworkParams{}, *population_, RandomStream(6, 0, kNetworkStream), kYearsPerStep);
+  EXPECT_NE(other.size(), ties_->size());
+}
+
+TEST(NetworkBuilderKin, ShareInContactWithFamilyOutsideTheTown) {
+  TownParams town;
+  town.population = 40000;
+  Population p = build_town(town, RandomStream(2, 0, kTownStream), 10, kYearsPerStep);
+  NetworkParams params;
+  const Network network =
+      build_network(params, p, RandomStream(2, 0, kNetworkStream), kYearsPerStep);
+  EXPECT_EQ(network.residents(), p.size());
+  double with_kin[2] = {0, 0}, n[2] = {0, 0}, sum = 0, count = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    with_kin[p.sex[i]] += p.kin_contacts_per_week[i] > 0;
+    n[p.sex[i]] += 1;
+    if (p.kin_contacts_per_week[i] > 0) {
+      sum += p.kin_contacts_per_week[i];
+      count += 1;
+    }
+  }
+  EXPECT_NEAR(with_kin[0] / n[0], params.kin_outside_share.men, 0.012);
+  EXPECT_NEAR(with_kin[1] / n[1], params.kin_outside_share.women, 0.012);
+  EXPECT_NEAR(sum / count, params.kin_contacts_per_week, 0.03);
+}
+
+}  // namespace
+}  // namespace salonsim::models

@@ -1,0 +1,99 @@
+#include "sim/network.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace salonsim {
+namespace {
+
+// 0 - 1 (spouse), 0 - 2 (friend, 2/week), 1 - 3 (neighbour, 0.5/week); 4 has no ties.
+Network small_network(std::uint32_t slots = 2) {
+  return Network(5,
+                 {{0, 1, {0.0f, TieKind::kSpouse}},
+                  {0, 2, {2.0f, TieKind::kFriend}},
+                  {1, 3, {0.5f, TieKind::kNeighbour}}},
+                 slots);
+}
+
+std::map<ResidentId, Tie> ties_of(const Network& network, ResidentId id) {
+  std::map<ResidentId, Tie> ties;
+  network.for_each_tie(id, [&](ResidentId other, const Tie& tie) { ties[other] = tie; });
+  return ties;
+}
+
+TEST(Network, StoresBothDirectionsOfEveryTie) {
+  const Network network = small_network();
+  EXPECT_EQ(network.residents(), 5u);
+  EXPECT_EQ(network.frozen_entries(), 6u);
+  const auto of0 = ties_of(network, 0);
+  ASSERT_EQ(of0.size(), 2u);
+  EXPECT_EQ(of0.at(1).kind, TieKind::kSpouse);
+  EXPECT_FLOAT_EQ(of0.at(2).contacts_per_week, 2.0f);
+  const auto of3 = ties_of(network, 3);
+  ASSERT_EQ(of3.size(), 1u);
+  EXPECT_FLOAT_EQ(of3.at(1).contacts_per_week, 0.5f);
+  EXPECT_EQ(network.degree(0), 2u);
+  EXPECT_EQ(network.degree(4), 0u);
+  EXPECT_TRUE(network.tied(2, 0));
+  EXPECT_FALSE(network.tied(2, 1));
+}
+
+TEST(Network, RemovingTiesOfAResidentRemovesBothDirections) {
+  Network network = small_network();
+  network.remove_ties_of(0);
+  EXPECT_EQ(network.degree(0), 0u);
+  EXPECT_EQ(network.degree(1), 1u);  // keeps the tie to 3
+  EXPECT_EQ(network.degree(2), 0u);
+  EXPECT_FALSE(network.tied(1, 0));
+  EXPECT_TRUE(network.tied(1, 3));
+}
+
+TEST(Network, ReportsResidentsWhoseTiesChangedOnce) {
+  Network network = small_network();
+  network.remove_ties_of(0);
+  network.remove_ties_of(2);  // already without ties: itself only
+  std::vector<ResidentId> changed;
+  network.drain_changes([&](ResidentId id) { changed.push_back(id); });
+  EXPECT_EQ(changed, (std::vector<ResidentId>{1, 2, 0}));
+  changed.clear();
+  network.drain_changes([&](ResidentId id) { changed.push_back(id); });
+  EXPECT_TRUE(changed.empty());
+}
+
+TEST(Network, AddsTiesIntoFreeSlotsOnly) {
+  Network network = small_network(/*slots=*/1);
+  const Tie acquaintance{1.0f, TieKind::kAcquaintance};
+  EXPECT_TRUE(network.add_tie(3, 4, acquaintance));
+  EXPECT_TRUE(network.tied(4, 3));
+  EXPECT_EQ(network.degree(3), 2u);
+  EXPECT_FALSE(network.add_tie(4, 2, acquaintance)) << "4 has no free slot left";
+  EXPECT_FALSE(network.add_tie(0, 2, acquaintance)) << "already tied";
+  EXPECT_FALSE(network.add_tie(2, 2, acquaintance)) << "no tie to oneself";
+  EXPECT_FALSE(network.add_tie(0, 4, Tie{})) << "a removed tie is not a tie";
+  std::vector<ResidentId> changed;
+  network.drain_changes([&](ResidentId id) { changed.push_back(id); });
+  EXPECT_EQ(changed, (std::vector<ResidentId>{3, 4}));
+}
+
+TEST(Network, WithoutSlotsNothingIsAdded) {
+  Network network = small_network(/*slots=*/0);
+  EXPECT_FALSE(network.add_tie(3, 4, {1.0f, TieKind::kAcquaintance}));
+}
+
+TEST(Network, RemovingTiesAlsoRemovesAddedTies) {
+  Network network = small_network();
+  ASSERT_TRUE(network.add_tie(2, 4, {1.0f, TieKind::kAcquaintance}));
+  network.remove_ties_of(4);
+  EXPECT_FALSE(network.tied(2, 4));
+  EXPECT_EQ(network.degree(2), 1u);
+}
+
+TEST(Network, CountsItsBytes) {
+  const Network network = small_network(0);
+  // 6 rows of offsets (4 bytes) + 6 entries of (4-byte target + 8-byte tie) + change flags.
+  EXPECT_GE(network.bytes(), 6u * 4u + 6u * 12u + 5u);
+}
+
+}  // namespace
+}  // namespace salonsim

@@ -1,0 +1,108 @@
+#include "sim/simulation.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace salonsim {
+namespace {
+
+/// Records when each lifecycle call happens.
+class Recorder final : public Module {
+ public:
+  Recorder(std::string name, Phase phase, std::vector<std::string>& log)
+      : name_(std::move(name)), phase_(phase), log_(log) {}
+  std::string_view name() const override { return name_; }
+  Phase phase() const override { return phase_; }
+  void init(Simulation&) override { log_.push_back("init " + name_); }
+  void step(Simulation& sim, std::int64_t step) override {
+    log_.push_back(name_ + " " + std::to_string(step));
+    if (name_ == "killer" && step == 1) {
+      sim.population().death_requested[0] = 1;
+      sim.population().death_requested[2] = 1;
+    }
+    if (name_ == "observer") {
+      // Deaths requested in an earlier phase are not applied until the end of the step.
+      log_.push_back("alive0=" + std::to_string(sim.population().alive[0]));
+    }
+  }
+  void finalize(Simulation&) override { log_.push_back("finalize " + name_); }
+
+ private:
+  std::string name_;
+  Phase phase_;
+  std::vector<std::string>& log_;
+};
+
+Population three_alive() {
+  Population p;
+  p.resize(3);
+  p.alive = {1, 1, 1};
+  return p;
+}
+
+TEST(Simulation, RunsPhasesInScheduleOrderWhateverTheOrderOfAdding) {
+  std::vector<std::string> log;
+  Simulation sim({1, 0}, {7, 2}, three_alive(), Network(3, {}, 0));
+  sim.add_module(std::make_unique<Recorder>("health", Phase::kHealth, log));
+  sim.add_module(std::make_unique<Recorder>("salons", Phase::kInterventions, log));
+  sim.add_module(std::make_unique<Recorder>("entry", Phase::kDemography, log));
+  sim.add_module(std::make_unique<Recorder>("contacts", Phase::kContacts, log));
+  sim.run();
+  const std::vector<std::string> expected{
+      "init entry",     "init contacts",     "init salons",     "init health",
+      "entry 0",        "contacts 0",        "salons 0",        "health 0",
+      "entry 1",        "contacts 1",        "salons 1",        "health 1",
+      "finalize entry", "finalize contacts", "finalize salons", "finalize health"};
+  EXPECT_EQ(log, expected);
+  EXPECT_EQ(sim.current_step(), 2);
+}
+
+TEST(Simulation, AppliesRequestedDeathsOnceAtTheEndOfTheStep) {
+  std::vector<std::string> log;
+  Simulation sim(
+      {1, 0}, {7, 3}, three_alive(),
+      Network(3, {{0, 1, {1.0f, TieKind::kFriend}}, {1, 2, {1.0f, TieKind::kFriend}}}, 0));
+  sim.add_module(std::make_unique<Recorder>("killer", Phase::kContacts, log));
+  sim.add_module(std::make_unique<Recorder>("observer", Phase::kHealth, log));
+  sim.run();
+  const Population& p = sim.population();
+  EXPECT_EQ(p.alive, (std::vector<std::uint8_t>{0, 1, 0}));
+  EXPECT_EQ(p.death_step, (std::vector<std::int32_t>{1, kNever, 1}));
+  EXPECT_EQ(p.death_requested, (std::vector<std::uint8_t>{0, 0, 0}));
+  EXPECT_EQ(sim.network().degree(1), 0u) << "ties of the dead are removed";
+  // Step 1's observer (health phase) still saw resident 0 alive.
+  // Log: init killer, init observer, then per step "killer s", "observer s", "alive0=...".
+  ASSERT_EQ(log.size(), 2u + 3u * 3u + 2u);
+  EXPECT_EQ(log[6], "observer 1");
+  EXPECT_EQ(log[7], "alive0=1");
+  EXPECT_EQ(log[10], "alive0=0");
+}
+
+TEST(Simulation, RecordsTheTimeseriesAfterDeaths) {
+  std::vector<std::string> log;
+  Simulation sim({1, 0}, {7, 3}, three_alive(), Network(3, {}, 0));
+  sim.add_module(std::make_unique<Recorder>("killer", Phase::kContacts, log));
+  sim.timeseries().declare(
+      "alive", "", [](const Population& p, ResidentId i, std::int64_t) { return p.alive[i] != 0; });
+  sim.run();
+  const auto& values = sim.timeseries().find("alive")->values;
+  ASSERT_EQ(values.size(), 3u);
+  EXPECT_EQ(values[0][0], 3);
+  EXPECT_EQ(values[1][0], 1);
+  EXPECT_EQ(values[2][0], 1);
+}
+
+TEST(Simulation, StreamsAreKeyedBySeedReplicateAndMechanism) {
+  const Simulation a({5, 1}, {7, 1}, three_alive(), Network(3, {}, 0));
+  EXPECT_EQ(a.stream("health").uniform(0, 0, 0), RandomStream(5, 1, "health").uniform(0, 0, 0));
+  EXPECT_NE(a.stream("health").uniform(0, 0, 0), RandomStream(5, 0, "health").uniform(0, 0, 0));
+}
+
+TEST(Clock, YearsPerStep) {
+  EXPECT_DOUBLE_EQ((Clock{7, 10}).years_per_step(), 7 / 365.25);
+}
+
+}  // namespace
+}  // namespace salonsim
