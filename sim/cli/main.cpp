@@ -14,6 +14,7 @@
 #include "sim/cli/progress.hpp"
 #include "sim/output/hdf5_writer.hpp"
 #include "sim/output/summary.hpp"
+#include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
 #include "sim/version.hpp"
 
@@ -129,24 +130,7 @@ int validate_command(const std::string& file, const std::vector<std::string>& ov
 }
 
 int describe_command(bool markdown, const std::string& prefix) {
-  const auto rows = models::parameter_dictionary();
-  if (markdown) {
-    fmt::print("| key | default | unit | valid values | meaning | source |\n");
-    fmt::print("|---|---|---|---|---|---|\n");
-  }
-  for (const auto& row : rows) {
-    if (!prefix.empty() && row.path.rfind(prefix, 0) != 0) continue;
-    if (markdown) {
-      fmt::print("| `{}` | {} | {} | {} | {} | {} |\n", row.path, row.default_value, row.unit,
-                 row.range, row.doc, row.source);
-    } else {
-      fmt::print("{} = {}{}\n", row.path, row.default_value,
-                 row.unit.empty() ? "" : fmt::format("  [{}]", row.unit));
-      if (!row.doc.empty()) fmt::print("    {}\n", row.doc);
-      if (!row.range.empty()) fmt::print("    valid: {}\n", row.range);
-      if (!row.source.empty()) fmt::print("    source: {}\n", row.source);
-    }
-  }
+  fmt::print("{}", params::format_dictionary(models::parameter_dictionary(), markdown, prefix));
   return kOk;
 }
 

@@ -19,6 +19,11 @@ struct DictionaryRow {
   std::string source;
 };
 
+/// The dictionary as text: a Markdown table, or an indented listing for the terminal. Only rows
+/// whose path starts with `prefix`.
+std::string format_dictionary(const std::vector<DictionaryRow>& rows, bool markdown,
+                              std::string_view prefix = "");
+
 class Describer {
  public:
   template <class S>
