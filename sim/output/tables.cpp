@@ -15,6 +15,7 @@ OutputTable agent_table(const Population& p) {
   return {"agents",
           "one row per resident ever simulated, indexed by resident id",
           {
+              {"id", "resident id: the row number, stable for the whole run", view(p.id)},
               {"sex", "0 male, 1 female", view(p.sex)},
               {"age0", "age in years at entry (step 0 or entry_step)", view(p.age0)},
               {"income", "equivalised household income, million yen a year", view(p.income)},

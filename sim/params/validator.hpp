@@ -30,7 +30,7 @@ class Validator {
   }
 
   void number(std::string_view key, double& value, const Meta& meta = {}) {
-    if (!in_range(value, meta)) fail(key, describe_range(meta) + ", got " + format_number(value));
+    if (!in_range(value, meta)) fail(key, range_problem(value, meta));
   }
   template <std::integral I>
   void integer(std::string_view key, I& value, const Meta& meta = {}) {
@@ -49,10 +49,7 @@ class Validator {
                     std::to_string(values.size()));
     }
     for (std::size_t i = 0; i < values.size(); ++i) {
-      if (!in_range(values[i], meta)) {
-        fail(std::string(key) + index_key(i),
-             describe_range(meta) + ", got " + format_number(values[i]));
-      }
+      if (!in_range(values[i], meta)) fail(std::string(key) + index_key(i), range_problem(values[i], meta));
     }
   }
 
@@ -78,6 +75,10 @@ class Validator {
   }
 
  private:
+  static std::string range_problem(double value, const Meta& meta) {
+    const std::string range = describe_range(meta);
+    return (range.empty() ? "must be a finite number" : range) + ", got " + format_number(value);
+  }
   void fail(std::string_view key, std::string message) {
     const std::string path = path_.join(key);
     diagnostics_.error(where(path), path, std::move(message));

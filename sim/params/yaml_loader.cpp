@@ -16,8 +16,14 @@ YAML::Node YamlLoader::lookup(std::string_view key) {
 
 void YamlLoader::finish_frame() {
   const Frame& frame = frames_.back();
+  std::vector<std::string> seen;
   for (const auto& entry : frame.node) {
     const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "?";
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      error(entry.first, path_.join(key), "duplicate key '" + key + "'; only the first is used");
+      continue;
+    }
+    seen.push_back(key);
     if (std::find(frame.known.begin(), frame.known.end(), key) != frame.known.end()) continue;
     std::string message = "unknown key '" + key + "'";
     if (const std::string near = nearest_key(key, frame.known); !near.empty())
@@ -88,6 +94,18 @@ void YamlLoader::number(std::string_view key, double& value, const Meta&) {
 bool YamlLoader::read_integer(const YAML::Node& node, std::string_view key, long long& out) {
   if (!node.IsScalar() || !YAML::convert<long long>::decode(node, out)) {
     error(node, path_.join(key), "expected an integer, got " + kind(node));
+    return false;
+  }
+  return true;
+}
+
+bool YamlLoader::read_unsigned(const YAML::Node& node, std::string_view key,
+                               unsigned long long& out) {
+  const bool negative = node.IsScalar() && node.Scalar().find('-') != std::string::npos;
+  if (!node.IsScalar() || negative || !YAML::convert<unsigned long long>::decode(node, out)) {
+    error(node, path_.join(key),
+          std::string(negative ? "expected a non-negative integer" : "expected an integer") +
+              ", got " + kind(node));
     return false;
   }
   return true;

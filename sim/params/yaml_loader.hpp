@@ -7,6 +7,8 @@
 #include <array>
 #include <concepts>
 #include <map>
+#include <type_traits>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -63,14 +65,24 @@ class YamlLoader {
   void integer(std::string_view key, I& value, const Meta& = {}) {
     const YAML::Node node = lookup(key);
     if (!node) return;
-    long long parsed = 0;
-    if (!read_integer(node, key, parsed)) return;
-    if (parsed < static_cast<long long>(std::numeric_limits<I>::min()) ||
-        static_cast<unsigned long long>(parsed) > std::numeric_limits<I>::max()) {
+    bool in_range = false;
+    I parsed{};
+    if constexpr (std::is_signed_v<I>) {
+      long long wide = 0;
+      if (!read_integer(node, key, wide)) return;
+      in_range = std::in_range<I>(wide);
+      parsed = static_cast<I>(wide);
+    } else {
+      unsigned long long wide = 0;
+      if (!read_unsigned(node, key, wide)) return;
+      in_range = std::in_range<I>(wide);
+      parsed = static_cast<I>(wide);
+    }
+    if (!in_range) {
       error(node, path_.join(key), "integer out of range: " + node.Scalar());
       return;
     }
-    value = static_cast<I>(parsed);
+    value = parsed;
     record(node, key);
   }
 
@@ -167,6 +179,7 @@ class YamlLoader {
 
   YAML::Node lookup(std::string_view key);
   bool read_integer(const YAML::Node& node, std::string_view key, long long& out);
+  bool read_unsigned(const YAML::Node& node, std::string_view key, unsigned long long& out);
   void record(const YAML::Node& node, std::string_view key);
   void forget_below(const std::string& path);
   void finish_frame();  // reports unknown keys of the innermost mapping, then pops it
