@@ -55,7 +55,10 @@ void read_layers(const fs::path& file, std::vector<fs::path>& chain, std::vector
   const fs::path canonical = fs::weakly_canonical(file, ec);
   for (const fs::path& seen : chain) {
     if (seen == canonical) {
-      diagnostics.error(referenced_from, "extends", "'" + name + "' extends itself (a cycle)");
+      std::string cycle;
+      for (const fs::path& step : chain) cycle += step.filename().string() + " -> ";
+      diagnostics.error(referenced_from, "extends",
+                        "extends form a cycle: " + cycle + file.filename().string());
       return;
     }
   }
@@ -159,7 +162,7 @@ Scenario load_scenario(const fs::path& file, const std::vector<std::string>& ove
       diagnostics.error({"--set", 0, 0}, "", problem);
       continue;
     }
-    params::YamlLoader loader(source, diagnostics, locations);
+    params::YamlLoader loader(source, diagnostics, locations, /*positions=*/false);
     loader.apply(root, scenario);
   }
   // Ranges and rules are checked even after type errors, so every problem is reported at once.

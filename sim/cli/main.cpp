@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
   run_app->add_option("-o,--output", run.output, "output HDF5 file")->required();
   run_app->add_option("--seed", run.seed, "seed (overrides run.seed)");
   run_app->add_option("--threads", run.threads, "worker threads (default: all cores)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 4096));
   run_app->add_option("--replicates", run.replicates, "independent replicates (seed, r)")
       ->check(CLI::Range(1, 100000));
   run_app->add_option("--set", run.overrides, "override a parameter: key.path=value (repeatable)");

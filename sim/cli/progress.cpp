@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -24,16 +25,26 @@ void Progress::advance(std::int64_t amount) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   std::unique_lock lock(draw_mutex_, std::try_to_lock);
-  if (!lock.owns_lock() || now - last_draw_ < std::chrono::milliseconds(100)) return;
+  if (!lock.owns_lock()) return;
+  if (done_at_first_step_ < 0) {
+    done_at_first_step_ = done;
+    first_step_ = now;
+  }
+  if (now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   draw(done);
 }
 
 void Progress::draw(std::int64_t done) {
+  const auto now = std::chrono::steady_clock::now();
   const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total_));
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const double left = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  // Time left is extrapolated from the pace of the steps so far; set-up is not a step.
+  const std::int64_t stepped = done - done_at_first_step_;
+  const double pace = stepped > 0 ? std::chrono::duration<double>(now - first_step_).count() /
+                                        static_cast<double>(stepped)
+                                  : 0.0;
+  const double left = pace * static_cast<double>(std::max<std::int64_t>(0, total_ - done));
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(fraction * kWidth);
   std::fprintf(stderr, "\r[%s%s] %5.1f%%  %.0f s elapsed, %.0f s left ",

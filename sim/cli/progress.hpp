@@ -22,6 +22,9 @@ class Progress {
   std::atomic<std::int64_t> done_{0};
   std::mutex draw_mutex_;
   std::chrono::steady_clock::time_point start_, last_draw_;
+  // Time left is extrapolated from the steps since the first one (set-up is not a step).
+  std::chrono::steady_clock::time_point first_step_;
+  std::int64_t done_at_first_step_ = -1;
   bool finished_ = false;
 };
 

@@ -49,7 +49,8 @@ class Validator {
                     std::to_string(values.size()));
     }
     for (std::size_t i = 0; i < values.size(); ++i) {
-      if (!in_range(values[i], meta)) fail(std::string(key) + index_key(i), range_problem(values[i], meta));
+      if (!in_range(values[i], meta))
+        fail(std::string(key) + index_key(i), range_problem(values[i], meta));
     }
   }
 

@@ -35,7 +35,7 @@ void YamlLoader::finish_frame() {
 
 Location YamlLoader::where(const YAML::Node& node) const {
   const YAML::Mark mark = node.Mark();
-  if (mark.is_null() || mark.line < 0) return {source_, 0, 0};
+  if (!positions_ || mark.is_null() || mark.line < 0) return {source_, 0, 0};
   return {source_, mark.line + 1, mark.column + 1};
 }
 

@@ -7,9 +7,9 @@
 #include <array>
 #include <concepts>
 #include <map>
+#include <string>
 #include <type_traits>
 #include <utility>
-#include <string>
 #include <vector>
 
 #include "sim/params/diagnostics.hpp"
@@ -22,9 +22,14 @@ using Locations = std::map<std::string, Location>;
 
 class YamlLoader {
  public:
-  /// `source` names the layer in messages (a file name or "--set").
-  YamlLoader(std::string source, Diagnostics& diagnostics, Locations& locations)
-      : source_(std::move(source)), diagnostics_(diagnostics), locations_(locations) {}
+  /// `source` names the layer in messages (a file name or "--set ..."). `positions` false: the
+  /// layer is not a file (a --set override), so messages give no line and column.
+  YamlLoader(std::string source, Diagnostics& diagnostics, Locations& locations,
+             bool positions = true)
+      : source_(std::move(source)),
+        diagnostics_(diagnostics),
+        locations_(locations),
+        positions_(positions) {}
 
   /// Applies `root` onto `params`. Keys in `reserved` (e.g. "extends") are accepted at the
   /// top level without being parameters.
@@ -191,6 +196,7 @@ class YamlLoader {
   std::string source_;
   Diagnostics& diagnostics_;
   Locations& locations_;
+  bool positions_ = true;
   std::vector<Frame> frames_;
   PathStack path_;
 };

@@ -1,0 +1,295 @@
+// The salonsim command line, run as a separate process: flags, exit codes (0 ok, 1 run or
+// output failure, 2 invalid input) and what each command prints.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace salonsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kTownYaml = (fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "town.yaml").string();
+// A run of town.yaml that takes a fraction of a second.
+const std::string kSmallRun = "--set town.population=500 --set run.years=0.5 -q";
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+/// Runs `salonsim ARGS` through the shell and captures its output and exit code.
+Result salonsim(const std::string& args) {
+  const std::string command = fmt::format("'{}' {} 2>&1", SALONSIM_BINARY, args);
+  Result result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "cannot start: " << command;
+    return result;
+  }
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+/// A fresh directory for one test's files, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = fs::temp_directory_path() /
+            fmt::format("salonsim-cli-test-{}-{}", ::getpid(), info->name());
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name) << text;
+    return file(name);
+  }
+
+ private:
+  fs::path path_;
+};
+
+// ---- help and version ------------------------------------------------------------------------
+
+TEST(Cli, HelpExitsZeroAndListsTheCommands) {
+  const Result r = salonsim("--help");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "run")) << r.output;
+  EXPECT_TRUE(contains(r.output, "validate")) << r.output;
+  EXPECT_TRUE(contains(r.output, "describe")) << r.output;
+}
+
+TEST(Cli, VersionExitsZeroAndNamesTheProgram) {
+  const Result r = salonsim("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("salonsim ", 0), 0u) << r.output;
+}
+
+// ---- bad flags -------------------------------------------------------------------------------
+
+TEST(Cli, UnknownFlagExitsTwoNamingTheFlag) {
+  const Result r = salonsim("validate " + kTownYaml + " --bogus");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "--bogus")) << r.output;
+}
+
+TEST(Cli, UnknownFlagBeforeTheCommandExitsTwoNamingTheFlag) {
+  const Result r = salonsim("--bogus validate " + kTownYaml);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "--bogus")) << r.output;
+}
+
+TEST(Cli, NoCommandExitsTwo) {
+  const Result r = salonsim("");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_FALSE(r.output.empty());
+}
+
+TEST(Cli, RunWithoutOutputExitsTwo) {
+  const Result r = salonsim("run " + kTownYaml);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "--output")) << r.output;
+}
+
+TEST(Cli, ZeroThreadsExitsTwo) {
+  TempDir dir;
+  const Result r = salonsim(
+      fmt::format("run {} -o {} --threads 0 {}", kTownYaml, dir.file("out.h5"), kSmallRun));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "--threads")) << r.output;
+  EXPECT_FALSE(fs::exists(dir.file("out.h5")));
+}
+
+TEST(Cli, ZeroReplicatesExitsTwo) {
+  TempDir dir;
+  const Result r = salonsim(
+      fmt::format("run {} -o {} --replicates 0 {}", kTownYaml, dir.file("out.h5"), kSmallRun));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "--replicates")) << r.output;
+  EXPECT_FALSE(fs::exists(dir.file("out.h5")));
+}
+
+// ---- bad scenarios ---------------------------------------------------------------------------
+
+TEST(Cli, MissingScenarioFileExitsTwoNamingTheFile) {
+  TempDir dir;
+  const std::string missing = dir.file("nothere.yaml");
+  const Result r = salonsim("validate " + missing);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, missing)) << r.output;
+}
+
+TEST(Cli, RunOfMissingScenarioExitsTwoAndWritesNothing) {
+  TempDir dir;
+  const std::string missing = dir.file("nothere.yaml");
+  const Result r = salonsim(fmt::format("run {} -o {} -q", missing, dir.file("out.h5")));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, missing)) << r.output;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(Cli, InvalidScenarioExitsTwoWithFileLineAndColumn) {
+  TempDir dir;
+  const std::string bad = dir.write("bad.yaml", "town:\n  populaton: 5\n");
+  const Result r = salonsim("validate " + bad);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, bad + ":2:3: town.populaton: unknown key 'populaton'; did you "
+                                       "mean 'population'?"))
+      << r.output;
+}
+
+TEST(Cli, RunOfInvalidScenarioExitsTwoAndWritesNothing) {
+  TempDir dir;
+  const std::string bad = dir.write("bad.yaml", "run:\n  years: 0\n");
+  const Result r = salonsim(fmt::format("run {} -o {} -q", bad, dir.file("out.h5")));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, bad + ":2:10: run.years: must be in (0, 100], got 0")) << r.output;
+  EXPECT_FALSE(fs::exists(dir.file("out.h5")));
+}
+
+TEST(Cli, EveryProblemIsPrinted) {
+  TempDir dir;
+  const std::string bad =
+      dir.write("bad.yaml", "run:\n  years: 0\ntown:\n  populaton: 5\n  density: x\n");
+  const Result r = salonsim("validate " + bad);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "3 problems")) << r.output;
+  EXPECT_TRUE(contains(r.output, bad + ":2:10: run.years")) << r.output;
+  EXPECT_TRUE(contains(r.output, bad + ":4:3: town.populaton")) << r.output;
+  EXPECT_TRUE(contains(r.output, bad + ":5:3: town.density")) << r.output;
+}
+
+TEST(Cli, InvalidOverrideExitsTwo) {
+  const Result r = salonsim("validate " + kTownYaml + " --set town.populaton=5");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "did you mean 'population'?")) << r.output;
+}
+
+// ---- output failures -------------------------------------------------------------------------
+
+TEST(Cli, OutputIntoMissingDirectoryExitsOneAndCreatesNothing) {
+  TempDir dir;
+  const fs::path missing_dir = dir.path() / "missing";
+  const std::string output = (missing_dir / "out.h5").string();
+  const Result r = salonsim(fmt::format("run {} -o {} {}", kTownYaml, output, kSmallRun));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, output)) << r.output;
+  EXPECT_FALSE(fs::exists(missing_dir));
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(Cli, OutputThatIsADirectoryExitsOne) {
+  TempDir dir;
+  const Result r =
+      salonsim(fmt::format("run {} -o {} {}", kTownYaml, dir.path().string(), kSmallRun));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+// ---- validate and describe -------------------------------------------------------------------
+
+TEST(Cli, ValidateTownYamlExitsZero) {
+  const Result r = salonsim("validate scenarios/town.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "ok")) << r.output;
+  EXPECT_TRUE(contains(r.output, "10000 residents")) << r.output;
+}
+
+TEST(Cli, ValidateAppliesOverrides) {
+  const Result r = salonsim("validate " + kTownYaml + " --set town.population=1234");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "1234 residents")) << r.output;
+}
+
+TEST(Cli, DescribePrintsTheParameterDictionary) {
+  const Result r = salonsim("describe");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "town.population = 10000")) << r.output;
+  EXPECT_TRUE(contains(r.output, "health.mortality.hr_isolated")) << r.output;
+}
+
+TEST(Cli, DescribeWithPrefixPrintsOnlyThoseKeys) {
+  const Result r = salonsim("describe health.");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "health.mortality.hr_isolated")) << r.output;
+  EXPECT_FALSE(contains(r.output, "town.population")) << r.output;
+}
+
+TEST(Cli, DescribeMarkdownStartsWithATableHeader) {
+  const Result r = salonsim("describe --markdown");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("| key | default | unit | valid values | meaning | source |\n"
+                           "|---|---|---|---|---|---|\n",
+                           0),
+            0u)
+      << r.output.substr(0, 200);
+  EXPECT_TRUE(contains(r.output, "| `town.population` | 10000 |")) << r.output;
+}
+
+// ---- run -------------------------------------------------------------------------------------
+
+TEST(Cli, ShortRunExitsZeroAndLeavesOnlyTheOutputFile) {
+  TempDir dir;
+  const std::string output = dir.file("out.h5");
+  const Result r = salonsim(fmt::format("run {} -o {} {}", kTownYaml, output, kSmallRun));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::is_regular_file(output));
+  EXPECT_GT(fs::file_size(output), 0u);
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_EQ(name, "out.h5") << "left behind: " << name;
+    EXPECT_FALSE(name.starts_with(".") && contains(name, ".tmp-")) << name;
+  }
+}
+
+TEST(Cli, QuietRunPrintsNothing) {
+  TempDir dir;
+  const Result r =
+      salonsim(fmt::format("run {} -o {} {}", kTownYaml, dir.file("out.h5"), kSmallRun));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "");
+}
+
+TEST(Cli, RunWithReplicatesAndThreadsExitsZero) {
+  TempDir dir;
+  const std::string output = dir.file("out.h5");
+  const Result r = salonsim(fmt::format("run {} -o {} --replicates 2 --threads 2 --seed 7 {}",
+                                        kTownYaml, output, kSmallRun));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::is_regular_file(output));
+}
+
+TEST(Cli, RunReplacesAnExistingOutputFile) {
+  TempDir dir;
+  const std::string output = dir.write("out.h5", "not an HDF5 file");
+  const Result r = salonsim(fmt::format("run {} -o {} {}", kTownYaml, output, kSmallRun));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_GT(fs::file_size(output), std::string("not an HDF5 file").size());
+}
+
+}  // namespace
+}  // namespace salonsim

@@ -1,0 +1,793 @@
+// Loading, layering, overriding, validating and describing scenarios: one test per validation
+// rule and per kind of bad input, each checking the exact place and message reported.
+#include "models/scenario.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/params/diagnostics.hpp"
+#include "sim/params/emitter.hpp"
+
+namespace salonsim::models {
+namespace {
+
+namespace fs = std::filesystem;
+using params::Issue;
+using params::ScenarioError;
+
+const fs::path kTownYaml = fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "town.yaml";
+
+/// A fresh directory for one test's fixture files, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = fs::temp_directory_path() / fmt::format("salonsim-scenario-test-{}-{}-{}", ::getpid(),
+                                                    info->test_suite_name(), info->name());
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+  /// Writes `text` to `name` (which may include sub-directories) and returns its path.
+  fs::path write(const std::string& name, const std::string& text) const {
+    const fs::path file = path_ / name;
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+    return file;
+  }
+
+ private:
+  fs::path path_;
+};
+
+/// The issues of a scenario that is expected not to load.
+std::vector<Issue> issues_of(const fs::path& file, const std::vector<std::string>& overrides = {}) {
+  try {
+    load_scenario(file, overrides);
+  } catch (const ScenarioError& e) {
+    return e.diagnostics().issues();
+  }
+  ADD_FAILURE() << file << " loaded without problems";
+  return {};
+}
+
+/// Loads a scenario expected to be valid, failing with the report if it is not.
+Scenario load_ok(const fs::path& file, const std::vector<std::string>& overrides = {}) {
+  try {
+    return load_scenario(file, overrides);
+  } catch (const ScenarioError& e) {
+    ADD_FAILURE() << file << " has problems:\n" << e.what();
+    return {};
+  }
+}
+
+void expect_issue(const Issue& issue, const std::string& source, int line, int column,
+                  const std::string& path, const std::string& message) {
+  EXPECT_EQ(issue.where.source, source);
+  EXPECT_EQ(issue.where.line, line);
+  EXPECT_EQ(issue.where.column, column);
+  EXPECT_EQ(issue.path, path);
+  EXPECT_EQ(issue.message, message);
+}
+
+/// Expects exactly one issue, at `line`:`column` of `file`.
+void expect_single_issue(const fs::path& file, int line, int column, const std::string& path,
+                         const std::string& message) {
+  const std::vector<Issue> issues = issues_of(file);
+  std::string report;
+  for (const Issue& issue : issues) report += params::format_issue(issue) + "\n";
+  ASSERT_EQ(issues.size(), 1u) << report;
+  expect_issue(issues[0], file.generic_string(), line, column, path, message);
+}
+
+// ---- Valid scenarios -------------------------------------------------------------------------
+
+TEST(Scenario, EmptyFileIsAValidScenarioWithTheDefaults) {
+  TempDir dir;
+  const Scenario scenario = load_ok(dir.write("empty.yaml", ""));
+  EXPECT_EQ(scenario.town.population, 10000);
+  EXPECT_EQ(scenario.town.districts.size(), 1u);
+  EXPECT_EQ(scenario.name, "unnamed");
+  EXPECT_EQ(to_yaml(scenario), to_yaml(Scenario{}));
+}
+
+TEST(Scenario, DefaultsPassValidation) {
+  TempDir dir;
+  const Scenario scenario = load_ok(dir.write("comment.yaml", "# nothing but a comment\n"));
+  EXPECT_EQ(to_yaml(scenario), to_yaml(Scenario{}));
+}
+
+TEST(Scenario, TownYamlLoads) {
+  const Scenario scenario = load_ok(kTownYaml);
+  EXPECT_EQ(scenario.name, "town");
+  EXPECT_EQ(scenario.town.population, 10000);
+  ASSERT_EQ(scenario.town.districts.size(), 3u);
+  EXPECT_EQ(scenario.town.districts[0].name, "station");
+  EXPECT_EQ(scenario.town.districts[1].name, "hillside");
+  EXPECT_EQ(scenario.town.districts[2].name, "farmland");
+  EXPECT_EQ(scenario.town.districts[2].density, Density::kRural);
+  EXPECT_EQ(scenario.town.districts[1].centre_m, (std::vector<double>{2200, 600}));
+  EXPECT_EQ(scenario.run.seed, 20260401u);
+  EXPECT_EQ(scenario.run.years, 5);
+  EXPECT_TRUE(scenario.interventions.empty());
+}
+
+TEST(Scenario, StepsRoundTheRunLengthToWholeSteps) {
+  Scenario scenario;
+  scenario.run.years = 5;
+  scenario.run.days_per_step = 7;
+  EXPECT_EQ(scenario.steps(), 261);  // 5 * 365.25 / 7 = 260.9
+  scenario.run.years = 0.001;
+  EXPECT_EQ(scenario.steps(), 1);  // never zero steps
+}
+
+// ---- Bad input: keys and types ---------------------------------------------------------------
+
+TEST(ScenarioRules, MisspeltKeyIsReportedWithSuggestion) {
+  TempDir dir;
+  expect_single_issue(dir.write("typo.yaml", "town:\n  populaton: 5\n"), 2, 3, "town.populaton",
+                      "unknown key 'populaton'; did you mean 'population'?");
+}
+
+TEST(ScenarioRules, MisspeltKeyInFlowStyleIsReportedWithSuggestion) {
+  TempDir dir;
+  expect_single_issue(dir.write("typo.yaml", "town: {populaton: 5}\n"), 1, 8, "town.populaton",
+                      "unknown key 'populaton'; did you mean 'population'?");
+}
+
+TEST(ScenarioRules, MisspeltSectionIsReportedWithSuggestion) {
+  TempDir dir;
+  expect_single_issue(dir.write("typo.yaml", "netwrok:\n  sociability_sd: 0.5\n"), 1, 1, "netwrok",
+                      "unknown key 'netwrok'; did you mean 'network'?");
+}
+
+TEST(ScenarioRules, DuplicateKeyIsAnIssue) {
+  TempDir dir;
+  const fs::path file =
+      dir.write("dup.yaml", "town:\n  population: 500\ntown:\n  population: 700\n");
+  const std::vector<Issue> issues = issues_of(file);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].where.line, 3);
+  EXPECT_EQ(issues[0].path, "town");
+  EXPECT_NE(issues[0].message.find("duplicate"), std::string::npos) << issues[0].message;
+}
+
+TEST(ScenarioRules, TextWhereANumberIsExpectedIsReported) {
+  TempDir dir;
+  expect_single_issue(dir.write("type.yaml", "run:\n  years: five\n"), 2, 10, "run.years",
+                      "expected a number, got 'five'");
+}
+
+TEST(ScenarioRules, TextWhereAnIntegerIsExpectedIsReported) {
+  TempDir dir;
+  expect_single_issue(dir.write("type.yaml", "town:\n  population: many\n"), 2, 15,
+                      "town.population", "expected an integer, got 'many'");
+}
+
+TEST(ScenarioRules, NegativeSeedIsRejectedByItsUnsignedType) {
+  TempDir dir;
+  expect_single_issue(dir.write("seed.yaml", "run:\n  seed: -1\n"), 2, 9, "run.seed",
+                      "expected a non-negative integer, got '-1'");
+}
+
+TEST(ScenarioRules, SeedBeyondSixtyFourBitsIsRejected) {
+  TempDir dir;
+  const std::vector<Issue> issues =
+      issues_of(dir.write("seed.yaml", "run:\n  seed: 99999999999999999999\n"));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].path, "run.seed");
+  EXPECT_EQ(issues[0].where.line, 2);
+}
+
+TEST(ScenarioRules, NonBooleanFlagIsReported) {
+  TempDir dir;
+  expect_single_issue(dir.write("flag.yaml", "town:\n  entrants:\n    enabled: maybe\n"), 3, 14,
+                      "town.entrants.enabled", "expected true or false, got 'maybe'");
+}
+
+TEST(ScenarioRules, ScalarWhereASectionIsExpectedIsReported) {
+  TempDir dir;
+  expect_single_issue(dir.write("section.yaml", "town:\n  living_alone: 0.2\n"), 2, 17,
+                      "town.living_alone", "expected a section (key: value pairs), got '0.2'");
+}
+
+TEST(ScenarioRules, ScenarioThatIsNotAMappingIsReported) {
+  TempDir dir;
+  expect_single_issue(dir.write("scalar.yaml", "just some text\n"), 1, 1, "",
+                      "a scenario must be a mapping of sections (key: value)");
+}
+
+// ---- Validation rules: run -------------------------------------------------------------------
+
+TEST(ScenarioRules, YearsMustBePositive) {
+  TempDir dir;
+  expect_single_issue(dir.write("years.yaml", "run:\n  years: 0\n"), 2, 10, "run.years",
+                      "must be in (0, 100], got 0");
+}
+
+TEST(ScenarioRules, DaysPerStepMustBeAtLeastOne) {
+  TempDir dir;
+  expect_single_issue(dir.write("days.yaml", "run:\n  days_per_step: 0\n"), 2, 18,
+                      "run.days_per_step", "must be in [1, 365], got 0");
+}
+
+TEST(ScenarioRules, StartDateMustBeAValidIsoDate) {
+  TempDir dir;
+  expect_single_issue(dir.write("date.yaml", "run:\n  start_date: 2025-13-01\n"), 2, 15,
+                      "run.start_date", "must be a date YYYY-MM-DD, got '2025-13-01'");
+}
+
+TEST(ScenarioRules, StartDateInWordsIsRejected) {
+  TempDir dir;
+  expect_single_issue(dir.write("date.yaml", "run:\n  start_date: April 1st 2025\n"), 2, 15,
+                      "run.start_date", "must be a date YYYY-MM-DD, got 'April 1st 2025'");
+}
+
+TEST(ScenarioRules, IsoDateAcceptsOnlyCalendarShapedDates) {
+  EXPECT_TRUE(is_iso_date("2025-04-01"));
+  EXPECT_TRUE(is_iso_date("1999-12-31"));
+  EXPECT_FALSE(is_iso_date("2025-4-1"));
+  EXPECT_FALSE(is_iso_date("2025-00-10"));
+  EXPECT_FALSE(is_iso_date("2025-01-32"));
+  EXPECT_FALSE(is_iso_date("2025-04-01T00:00"));
+  EXPECT_FALSE(is_iso_date(""));
+}
+
+// ---- Validation rules: town ------------------------------------------------------------------
+
+TEST(ScenarioRules, PopulationOfZeroIsRejected) {
+  TempDir dir;
+  expect_single_issue(dir.write("pop.yaml", "town:\n  population: 0\n"), 2, 15, "town.population",
+                      "must be in [1, 50000000], got 0");
+}
+
+TEST(ScenarioRules, NegativePopulationIsRejectedWithTheRange) {
+  TempDir dir;
+  expect_single_issue(dir.write("pop.yaml", "town:\n  population: -5\n"), 2, 15, "town.population",
+                      "must be in [1, 50000000], got -5");
+}
+
+TEST(ScenarioRules, PopulationAboveTheMaximumIsRejected) {
+  TempDir dir;
+  expect_single_issue(dir.write("pop.yaml", "town:\n  population: 60000000\n"), 2, 15,
+                      "town.population", "must be in [1, 50000000], got 60000000");
+}
+
+TEST(ScenarioRules, DistrictsMustNotBeEmpty) {
+  TempDir dir;
+  expect_single_issue(dir.write("districts.yaml", "town:\n  districts: []\n"), 2, 14,
+                      "town.districts", "number of items must be in [1, 65535], got 0");
+}
+
+TEST(ScenarioRules, DensityMustBeAKnownClassWithSuggestion) {
+  TempDir dir;
+  expect_single_issue(
+      dir.write("density.yaml", "town:\n  districts:\n    - name: a\n      density: rurall\n"), 4,
+      16, "town.districts[0].density",
+      "'rurall' is not one of {urban, suburban, rural}; did you mean 'rural'?");
+}
+
+TEST(ScenarioRules, CentreMustHaveTwoNumbers) {
+  TempDir dir;
+  expect_single_issue(dir.write("centre.yaml", "town:\n  districts:\n    - centre_m: [1, 2, 3]\n"),
+                      3, 17, "town.districts[0].centre_m", "expected 2 numbers, got 3");
+}
+
+TEST(ScenarioRules, RadiusMustBePositive) {
+  TempDir dir;
+  expect_single_issue(dir.write("radius.yaml", "town:\n  districts:\n    - radius_m: 0\n"), 3, 17,
+                      "town.districts[0].radius_m", "must be > 0, got 0");
+}
+
+TEST(ScenarioRules, PopulationWeightMustBePositive) {
+  TempDir dir;
+  expect_single_issue(
+      dir.write("weight.yaml",
+                "town:\n  districts:\n    - name: a\n    - name: b\n      population_weight: -1\n"),
+      5, 26, "town.districts[1].population_weight", "must be > 0, got -1");
+}
+
+TEST(ScenarioRules, ShareAboveOneIsRejected) {
+  TempDir dir;
+  expect_single_issue(dir.write("share.yaml", "town:\n  living_alone:\n    men: 1.5\n"), 3, 10,
+                      "town.living_alone.men", "must be in [0, 1], got 1.5");
+}
+
+TEST(ScenarioRules, AgeStructureMustHaveSixBands) {
+  TempDir dir;
+  expect_single_issue(dir.write("bands.yaml", "town:\n  men_by_age: [1, 2, 3, 4, 5]\n"), 2, 15,
+                      "town.men_by_age", "expected 6 numbers, got 5");
+}
+
+TEST(ScenarioRules, AgeStructureMustNotBeNegative) {
+  TempDir dir;
+  expect_single_issue(dir.write("bands.yaml", "town:\n  men_by_age: [1, 2, -3, 4, 5, 6]\n"), 2, 15,
+                      "town.men_by_age[2]", "must be >= 0, got -3");
+}
+
+TEST(ScenarioRules, AgeStructureMustNotBeAllZero) {
+  TempDir dir;
+  expect_single_issue(dir.write("bands.yaml",
+                                "town:\n  men_by_age: [0, 0, 0, 0, 0, 0]\n"
+                                "  women_by_age: [0, 0, 0, 0, 0, 0]\n"),
+                      3, 17, "town.women_by_age",
+                      "men_by_age and women_by_age must not all be zero");
+}
+
+TEST(ScenarioRules, CertifiedShareMustBeAtMostOne) {
+  TempDir dir;
+  expect_single_issue(
+      dir.write("certified.yaml", "town:\n  certified_by_age: [0.1, 0.2, 0.3, 0.4, 0.5, 1.2]\n"), 2,
+      21, "town.certified_by_age[5]", "must be in [0, 1], got 1.2");
+}
+
+// ---- Validation rules: network ---------------------------------------------------------------
+
+TEST(ScenarioRules, MeanTiesMustBeAtMostFifty) {
+  TempDir dir;
+  expect_single_issue(
+      dir.write("ties.yaml", "network:\n  friends:\n    mean_ties:\n      women: 60\n"), 4, 14,
+      "network.friends.mean_ties.women", "must be in [0, 50], got 60");
+}
+
+TEST(ScenarioRules, AddedTieSlotsMustBeAtMostSixtyFour) {
+  TempDir dir;
+  expect_single_issue(dir.write("slots.yaml", "network:\n  added_tie_slots: 65\n"), 2, 20,
+                      "network.added_tie_slots", "must be in [0, 64], got 65");
+}
+
+// ---- Validation rules: health ----------------------------------------------------------------
+
+TEST(ScenarioRules, MortalityAgesMustIncrease) {
+  TempDir dir;
+  expect_single_issue(dir.write("ages.yaml", "health:\n  mortality:\n    ages: [70, 65, 75, 80]\n"),
+                      3, 11, "health.mortality.ages", "ages must increase");
+}
+
+TEST(ScenarioRules, MortalityProbabilityMustBeBelowOne) {
+  TempDir dir;
+  expect_single_issue(
+      dir.write("men.yaml", "health:\n  mortality:\n    men: [0.01, 1, 0.02, 0.03]\n"), 3, 10,
+      "health.mortality.men[1]", "must be in (0, 1), got 1");
+}
+
+TEST(ScenarioRules, MortalityProbabilityMustBeAboveZero) {
+  TempDir dir;
+  expect_single_issue(
+      dir.write("women.yaml", "health:\n  mortality:\n    women: [0, 0.01, 0.02, 0.03]\n"), 3, 12,
+      "health.mortality.women[0]", "must be in (0, 1), got 0");
+}
+
+TEST(ScenarioRules, HazardRatioMustBePositive) {
+  TempDir dir;
+  expect_single_issue(dir.write("hr.yaml", "health:\n  certification:\n    hr_isolated: 0\n"), 3,
+                      18, "health.certification.hr_isolated", "must be > 0, got 0");
+}
+
+// ---- Validation rules: interventions ---------------------------------------------------------
+
+TEST(ScenarioRules, UnknownInterventionTypeIsRejected) {
+  TempDir dir;
+  const fs::path file = dir.write("iv.yaml", "interventions:\n  - type: teleporter\n");
+  const std::vector<Issue> issues = issues_of(file);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].where.source, file.generic_string());
+  EXPECT_EQ(issues[0].where.line, 2);
+  EXPECT_EQ(issues[0].where.column, 11);
+  EXPECT_EQ(issues[0].path, "interventions[0].type");
+  EXPECT_EQ(issues[0].message, unknown_intervention_message("teleporter"));
+  EXPECT_EQ(issues[0].message.rfind("unknown intervention type 'teleporter'", 0), 0u);
+}
+
+TEST(ScenarioRules, InterventionsMustBeAList) {
+  TempDir dir;
+  expect_single_issue(dir.write("iv.yaml", "interventions: salon\n"), 1, 16, "interventions",
+                      "expected a list, got 'salon'");
+}
+
+// ---- Bad input: files ------------------------------------------------------------------------
+
+TEST(ScenarioFiles, YamlSyntaxErrorReportsLineAndColumn) {
+  TempDir dir;
+  expect_single_issue(dir.write("syntax.yaml", "run:\n  years: 5\n    seed: 3\n"), 3, 9, "",
+                      "YAML syntax: illegal map value");
+}
+
+TEST(ScenarioFiles, MissingFileIsReported) {
+  TempDir dir;
+  const fs::path file = dir.path() / "nothere.yaml";
+  const std::vector<Issue> issues = issues_of(file);
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(issues[0], "command line", 0, 0, "",
+               "cannot read scenario file '" + file.generic_string() + "': no such file");
+}
+
+TEST(ScenarioFiles, DirectoryIsNotAScenario) {
+  TempDir dir;
+  const std::vector<Issue> issues = issues_of(dir.path());
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(
+      issues[0], "command line", 0, 0, "",
+      "cannot read scenario file '" + dir.path().generic_string() + "': it is a directory");
+}
+
+TEST(ScenarioFiles, EveryProblemInOneFileIsReported) {
+  TempDir dir;
+  const fs::path file = dir.write("many.yaml",
+                                  "run:\n"
+                                  "  yeers: 5\n"          // unknown key
+                                  "  days_per_step: 0\n"  // range
+                                  "town:\n"
+                                  "  population: many\n"  // type
+                                  "  districts:\n"
+                                  "    - density: rurall\n"  // choice
+                                  "health:\n"
+                                  "  mortality:\n"
+                                  "    ages: [70, 65, 75, 80]\n");  // rule
+  const std::vector<Issue> issues = issues_of(file);
+  std::set<std::string> paths;
+  for (const Issue& issue : issues) {
+    paths.insert(issue.path);
+    EXPECT_EQ(issue.where.source, file.generic_string());
+  }
+  EXPECT_EQ(issues.size(), 5u);
+  EXPECT_EQ(paths, (std::set<std::string>{"run.yeers", "run.days_per_step", "town.population",
+                                          "town.districts[0].density", "health.mortality.ages"}));
+}
+
+// ---- extends ---------------------------------------------------------------------------------
+
+TEST(ScenarioExtends, ChildOverridesOneKeyAndKeepsTheRest) {
+  TempDir dir;
+  dir.write("base.yaml", "name: base\nrun:\n  years: 3\ntown:\n  population: 2000\n");
+  const fs::path child = dir.write("child.yaml", "extends: base.yaml\ntown:\n  population: 3000\n");
+  const Scenario scenario = load_ok(child);
+  EXPECT_EQ(scenario.town.population, 3000);
+  EXPECT_EQ(scenario.run.years, 3);
+  EXPECT_EQ(scenario.name, "base");
+}
+
+TEST(ScenarioExtends, PathIsRelativeToTheChildsDirectory) {
+  TempDir dir;
+  dir.write("base.yaml", "run:\n  years: 2\n");
+  const fs::path child = dir.write("variants/child.yaml", "extends: ../base.yaml\n");
+  EXPECT_EQ(load_ok(child).run.years, 2);
+}
+
+TEST(ScenarioExtends, TwoLevelChainAppliesBaseMostFirst) {
+  TempDir dir;
+  dir.write("c.yaml", "name: c\nrun:\n  years: 2\ntown:\n  population: 100\n");
+  dir.write("b.yaml", "extends: c.yaml\nname: b\ntown:\n  population: 200\n");
+  const fs::path a = dir.write("a.yaml", "extends: b.yaml\nname: a\n");
+  const Scenario scenario = load_ok(a);
+  EXPECT_EQ(scenario.name, "a");
+  EXPECT_EQ(scenario.town.population, 200);
+  EXPECT_EQ(scenario.run.years, 2);
+}
+
+TEST(ScenarioExtends, CommittedTownYamlCanBeExtended) {
+  TempDir dir;
+  const fs::path child =
+      dir.write("child.yaml", fmt::format("extends: {}\nrun:\n  years: 1\n", kTownYaml.string()));
+  const Scenario scenario = load_ok(child);
+  EXPECT_EQ(scenario.town.districts.size(), 3u);
+  EXPECT_EQ(scenario.run.years, 1);
+}
+
+TEST(ScenarioExtends, CycleIsAnError) {
+  TempDir dir;
+  dir.write("a.yaml", "extends: b.yaml\n");
+  const fs::path b = dir.write("b.yaml", "extends: a.yaml\n");
+  const std::vector<Issue> issues = issues_of(dir.path() / "a.yaml");
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].where.source, b.generic_string());
+  EXPECT_EQ(issues[0].where.line, 1);
+  EXPECT_EQ(issues[0].where.column, 10);
+  EXPECT_EQ(issues[0].path, "extends");
+  EXPECT_NE(issues[0].message.find("cycle"), std::string::npos) << issues[0].message;
+}
+
+TEST(ScenarioExtends, ExtendingItselfIsAnError) {
+  TempDir dir;
+  const fs::path a = dir.write("a.yaml", "extends: a.yaml\n");
+  const std::vector<Issue> issues = issues_of(a);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].path, "extends");
+  EXPECT_NE(issues[0].message.find("cycle"), std::string::npos) << issues[0].message;
+}
+
+TEST(ScenarioExtends, MissingBaseIsReportedWhereItIsNamed) {
+  TempDir dir;
+  const fs::path child = dir.write("child.yaml", "name: c\nextends: nothere.yaml\n");
+  const std::vector<Issue> issues = issues_of(child);
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(issues[0], child.generic_string(), 2, 10, "",
+               "cannot read scenario file '" + (dir.path() / "nothere.yaml").generic_string() +
+                   "': no such file");
+}
+
+TEST(ScenarioExtends, ExtendsMustBeAPath) {
+  TempDir dir;
+  expect_single_issue(dir.write("child.yaml", "extends: [a.yaml, b.yaml]\n"), 1, 10, "extends",
+                      "expected the path of a scenario file");
+}
+
+TEST(ScenarioExtends, ProblemInTheBaseIsReportedWithTheBaseFileName) {
+  TempDir dir;
+  dir.write("base.yaml", "run:\n  yeers: 3\n");
+  const fs::path child = dir.write("child.yaml", "extends: base.yaml\nname: child\n");
+  const std::vector<Issue> issues = issues_of(child);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_TRUE(fs::equivalent(issues[0].where.source, dir.path() / "base.yaml"))
+      << issues[0].where.source;
+  EXPECT_EQ(issues[0].where.line, 2);
+  EXPECT_EQ(issues[0].where.column, 3);
+  EXPECT_EQ(issues[0].path, "run.yeers");
+  EXPECT_EQ(issues[0].message, "unknown key 'yeers'; did you mean 'years'?");
+}
+
+TEST(ScenarioExtends, RangeProblemOfABaseValueIsReportedInTheBase) {
+  TempDir dir;
+  dir.write("base.yaml", "town:\n  population: 0\n");
+  const fs::path child = dir.write("child.yaml", "extends: base.yaml\nname: child\n");
+  const std::vector<Issue> issues = issues_of(child);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_TRUE(fs::equivalent(issues[0].where.source, dir.path() / "base.yaml"))
+      << issues[0].where.source;
+  EXPECT_EQ(issues[0].where.line, 2);
+  EXPECT_EQ(issues[0].path, "town.population");
+}
+
+TEST(ScenarioExtends, ChildMayFixAnInvalidBaseValue) {
+  TempDir dir;
+  dir.write("base.yaml", "town:\n  population: 0\n");
+  const fs::path child = dir.write("child.yaml", "extends: base.yaml\ntown:\n  population: 50\n");
+  EXPECT_EQ(load_ok(child).town.population, 50);
+}
+
+// ---- --set overrides -------------------------------------------------------------------------
+
+TEST(ScenarioOverrides, ScalarOverrideReplacesTheValue) {
+  EXPECT_EQ(load_ok(kTownYaml, {"town.population=500"}).town.population, 500);
+}
+
+TEST(ScenarioOverrides, NestedOverrideReachesDeepKeys) {
+  const Scenario scenario =
+      load_ok(kTownYaml, {"health.mortality.hr_isolated=1.5", "town.living_alone.women=0.3"});
+  EXPECT_EQ(scenario.health.mortality.hr_isolated, 1.5);
+  EXPECT_EQ(scenario.town.living_alone.women, 0.3);
+  EXPECT_EQ(scenario.town.living_alone.men, TownParams{}.living_alone.men);  // untouched
+}
+
+TEST(ScenarioOverrides, TextAndChoiceOverrides) {
+  const Scenario scenario = load_ok(kTownYaml, {"name=variant", "town.districts[2].density=urban"});
+  EXPECT_EQ(scenario.name, "variant");
+  EXPECT_EQ(scenario.town.districts[2].density, Density::kUrban);
+}
+
+TEST(ScenarioOverrides, ListItemOverridePatchesOneField) {
+  const Scenario scenario = load_ok(kTownYaml, {"town.districts[0].radius_m=800"});
+  ASSERT_EQ(scenario.town.districts.size(), 3u);
+  EXPECT_EQ(scenario.town.districts[0].radius_m, 800);
+  EXPECT_EQ(scenario.town.districts[0].name, "station");
+  EXPECT_EQ(scenario.town.districts[1].radius_m, 1400);
+}
+
+TEST(ScenarioOverrides, ListOfNumbersOverride) {
+  const Scenario scenario = load_ok(kTownYaml, {"town.districts[1].centre_m=[5, 6]"});
+  EXPECT_EQ(scenario.town.districts[1].centre_m, (std::vector<double>{5, 6}));
+}
+
+TEST(ScenarioOverrides, IndexPastTheEndIsReported) {
+  const std::vector<Issue> issues = issues_of(kTownYaml, {"town.districts[9].radius_m=800"});
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(issues[0], "--set town.districts[9].radius_m=800", 0, 0, "town.districts",
+               "expected a list, or an item index [0..3) to change, got '[9]'");
+}
+
+TEST(ScenarioOverrides, OverrideWithoutEqualsIsReported) {
+  const std::vector<Issue> issues = issues_of(kTownYaml, {"noequals"});
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(issues[0], "--set", 0, 0, "", "expected key.path=value, got 'noequals'");
+}
+
+TEST(ScenarioOverrides, OverrideWithoutKeyIsReported) {
+  const std::vector<Issue> issues = issues_of(kTownYaml, {"=5"});
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(issues[0], "--set", 0, 0, "", "expected key.path=value, got '=5'");
+}
+
+TEST(ScenarioOverrides, MalformedKeyPathIsReported) {
+  const std::vector<Issue> issues = issues_of(kTownYaml, {"town..population=5"});
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(issues[0], "--set", 0, 0, "", "malformed key path 'town..population'");
+}
+
+TEST(ScenarioOverrides, UnknownKeyGetsASuggestion) {
+  const std::vector<Issue> issues = issues_of(kTownYaml, {"town.populaton=5"});
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(issues[0], "--set town.populaton=5", 0, 0, "town.populaton",
+               "unknown key 'populaton'; did you mean 'population'?");
+}
+
+TEST(ScenarioOverrides, WrongTypeIsReported) {
+  const std::vector<Issue> issues = issues_of(kTownYaml, {"run.years=five"});
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(issues[0], "--set run.years=five", 0, 0, "run.years",
+               "expected a number, got 'five'");
+}
+
+TEST(ScenarioOverrides, RangeProblemIsReportedAtTheOverride) {
+  const std::vector<Issue> issues = issues_of(kTownYaml, {"run.years=0"});
+  ASSERT_EQ(issues.size(), 1u);
+  expect_issue(issues[0], "--set run.years=0", 0, 0, "run.years", "must be in (0, 100], got 0");
+}
+
+// The value of --set is read as YAML, so text with ": " in it must be quoted.
+TEST(ScenarioOverrides, ValueIsReadAsYaml) {
+  EXPECT_EQ(load_ok(kTownYaml, {"description=\"a: b\""}).description, "a: b");
+  const std::vector<Issue> issues = issues_of(kTownYaml, {"description=a: b"});
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].path, "description");
+  EXPECT_EQ(issues[0].message, "expected text, got a section");
+}
+
+TEST(ScenarioOverrides, LaterOverrideWins) {
+  EXPECT_EQ(load_ok(kTownYaml, {"town.population=500", "town.population=600"}).town.population,
+            600);
+}
+
+TEST(ScenarioOverrides, OverrideMayFixAnInvalidFileValue) {
+  TempDir dir;
+  const fs::path file = dir.write("bad.yaml", "town:\n  population: 0\n");
+  EXPECT_EQ(load_ok(file, {"town.population=5"}).town.population, 5);
+}
+
+// ---- to_yaml ---------------------------------------------------------------------------------
+
+TEST(ScenarioYaml, TownYamlRoundTripsThroughToYaml) {
+  TempDir dir;
+  const std::string first = to_yaml(load_ok(kTownYaml));
+  const fs::path resolved = dir.write("resolved.yaml", first);
+  EXPECT_EQ(to_yaml(load_ok(resolved)), first);
+}
+
+TEST(ScenarioYaml, OverriddenValuesRoundTripExactly) {
+  TempDir dir;
+  const Scenario scenario =
+      load_ok(kTownYaml, {"health.mortality.hr_isolated=1.2345678901234567",
+                          "town.living_alone.men=0.1", "description=\"a: b\""});
+  const fs::path resolved = dir.write("resolved.yaml", to_yaml(scenario));
+  const Scenario reloaded = load_ok(resolved);
+  EXPECT_EQ(reloaded.health.mortality.hr_isolated, scenario.health.mortality.hr_isolated);
+  EXPECT_EQ(reloaded.town.living_alone.men, 0.1);
+  EXPECT_EQ(reloaded.description, "a: b");
+  EXPECT_EQ(to_yaml(reloaded), to_yaml(scenario));
+}
+
+TEST(ScenarioYaml, DefaultsRoundTripThroughToYaml) {
+  TempDir dir;
+  const std::string first = to_yaml(Scenario{});
+  EXPECT_EQ(to_yaml(load_ok(dir.write("defaults.yaml", first))), first);
+}
+
+// ---- parameter_dictionary --------------------------------------------------------------------
+
+/// Key paths of every leaf of an emitted scenario, with "[]" for list items (as the dictionary
+/// writes them); a list of items is itself a row too.
+void leaf_paths(const YAML::Node& node, const std::string& prefix, std::set<std::string>& out) {
+  for (const auto& entry : node) {
+    const std::string path = (prefix.empty() ? "" : prefix + ".") + entry.first.Scalar();
+    const YAML::Node& value = entry.second;
+    if (value.IsMap()) {
+      leaf_paths(value, path, out);
+    } else if (value.IsSequence() && value.size() > 0 && value[0].IsMap()) {
+      out.insert(path);
+      for (const auto& item : value) leaf_paths(item, path + "[]", out);
+    } else {
+      out.insert(path);
+    }
+  }
+}
+
+TEST(ParameterDictionary, HasARowForEveryLeafAndNoOther) {
+  Scenario scenario;
+  scenario.interventions.push_back({"example"});  // so the item fields are emitted too
+  std::set<std::string> leaves;
+  leaf_paths(params::Emitter().emit(scenario), "", leaves);
+
+  std::set<std::string> rows;
+  for (const params::DictionaryRow& row : parameter_dictionary()) {
+    EXPECT_TRUE(rows.insert(row.path).second) << "duplicate row " << row.path;
+  }
+  EXPECT_EQ(rows, leaves);
+  EXPECT_TRUE(rows.contains("town.population"));
+  EXPECT_TRUE(rows.contains("town.districts[].radius_m"));
+  EXPECT_TRUE(rows.contains("health.mortality.men"));
+}
+
+TEST(ParameterDictionary, EveryRowHasADoc) {
+  for (const params::DictionaryRow& row : parameter_dictionary()) {
+    EXPECT_FALSE(row.doc.empty()) << row.path;
+  }
+}
+
+TEST(ParameterDictionary, EveryRowHasADefault) {
+  for (const params::DictionaryRow& row : parameter_dictionary()) {
+    // Empty by design: a scenario needs no description, an intervention has no default type.
+    if (row.path == "description" || row.path == "interventions[].type") continue;
+    EXPECT_FALSE(row.default_value.empty()) << row.path;
+  }
+}
+
+// Every model parameter cites where its default comes from. Structural choices (names, map
+// layout, switches, run settings) have no source; they are listed here, so a new parameter
+// without a source fails this test until it gets one or is added with a reason.
+TEST(ParameterDictionary, EveryModelParameterHasASource) {
+  const std::set<std::string> allowed_without_source{
+      // what the scenario is and how it runs
+      "name",
+      "description",
+      "run.seed",
+      "run.years",
+      "run.days_per_step",
+      "run.start_date",
+      // the shape of the synthetic town, chosen per scenario
+      "town.population",
+      "town.districts",
+      "town.districts[].name",
+      "town.districts[].centre_m",
+      "town.districts[].radius_m",
+      "town.districts[].density",
+      "town.districts[].population_weight",
+      // switches between model variants
+      "town.entrants.enabled",
+      "health.mortality.match_life_table",
+      // which interventions run
+      "interventions",
+      "interventions[].type",
+  };
+  for (const params::DictionaryRow& row : parameter_dictionary()) {
+    if (row.source.empty()) {
+      EXPECT_TRUE(allowed_without_source.contains(row.path)) << row.path << " has no source";
+    } else {
+      EXPECT_FALSE(allowed_without_source.contains(row.path))
+          << row.path << " now has a source; remove it from the allow-list";
+    }
+  }
+}
+
+TEST(ParameterDictionary, RangesMatchTheValidator) {
+  const auto rows = parameter_dictionary();
+  const auto row = [&](const std::string& path) {
+    const auto it = std::find_if(rows.begin(), rows.end(),
+                                 [&](const params::DictionaryRow& r) { return r.path == path; });
+    EXPECT_NE(it, rows.end()) << path;
+    return it == rows.end() ? params::DictionaryRow{} : *it;
+  };
+  EXPECT_EQ(row("town.population").range, "must be in [1, 50000000]");
+  EXPECT_EQ(row("town.population").default_value, "10000");
+  EXPECT_EQ(row("town.population").unit, "residents");
+  EXPECT_EQ(row("town.districts").range, "number of items must be in [1, 65535]");
+  EXPECT_EQ(row("town.districts[].density").range, "one of urban, suburban, rural");
+  EXPECT_EQ(row("health.mortality.men").range, "4 numbers, each must be in (0, 1)");
+}
+
+}  // namespace
+}  // namespace salonsim::models
