@@ -50,13 +50,7 @@ class YamlLoader {
     const YAML::Node node = lookup(key);
     if (!node || node.IsNull()) return;
     path_.push(std::string(key));
-    if (!node.IsMap()) {
-      error(node, path_.current(), "expected a section (key: value pairs), got " + kind(node));
-    } else {
-      frames_.push_back({node, {}});
-      visit(*this, sub);
-      finish_frame();
-    }
+    visit_mapping(node, sub, "a section (key: value pairs)");
     path_.pop();
   }
 
@@ -164,15 +158,21 @@ class YamlLoader {
   void visit_item(std::string_view key, std::size_t index, const YAML::Node& node, T& item) {
     path_.push(std::string(key));
     path_.push(index_key(index));
+    visit_mapping(node, item, "a list item of key: value pairs");
+    path_.pop();
+    path_.pop();
+  }
+
+  /// Visits `params` with `node` as the mapping its keys are read from (at the current path).
+  template <class S>
+  void visit_mapping(const YAML::Node& node, S& params, std::string_view expected) {
     if (!node.IsMap()) {
-      error(node, path_.current(), "expected a list item of key: value pairs, got " + kind(node));
-    } else {
-      frames_.push_back({node, {}});
-      visit(*this, item);
-      finish_frame();
+      error(node, path_.current(), "expected " + std::string(expected) + ", got " + kind(node));
+      return;
     }
-    path_.pop();
-    path_.pop();
+    frames_.push_back({node, {}});
+    visit(*this, params);
+    finish_frame();
   }
 
   template <class E, std::size_t N>
