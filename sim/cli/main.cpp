@@ -5,7 +5,12 @@
 #include <tbb/parallel_for.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -37,6 +42,25 @@ struct RunOptions {
   bool quiet = false;
 };
 
+// The temporary output file, removed if the run is interrupted (Ctrl-C, kill): the final name
+// never holds a partial file, and no hidden partial file is left behind either.
+char interrupted_output[4096] = {0};
+
+extern "C" void remove_partial_output(int signal_number) {
+  if (interrupted_output[0] != '\0') ::unlink(interrupted_output);
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+void remove_partial_output_on_interrupt(const std::filesystem::path& temporary) {
+  const std::string text = temporary.string();
+  if (text.size() >= sizeof(interrupted_output)) return;
+  std::memcpy(interrupted_output, text.c_str(), text.size() + 1);
+  std::signal(SIGINT, remove_partial_output);
+  std::signal(SIGTERM, remove_partial_output);
+  std::signal(SIGHUP, remove_partial_output);
+}
+
 int report_scenario_error(const params::ScenarioError& e) {
   const auto& issues = e.diagnostics().issues();
   fmt::print(stderr, "error: the scenario has {} problem{}:\n", issues.size(),
@@ -66,6 +90,7 @@ int run_command(const RunOptions& options, const std::string& invocation) {
   std::optional<OutputFile> output;
   try {
     output.emplace(options.output);  // fails now, before any run, if the path is unwritable
+    remove_partial_output_on_interrupt(output->temporary_path());
   } catch (const OutputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kFailed;

@@ -291,5 +291,21 @@ TEST(Cli, RunReplacesAnExistingOutputFile) {
   EXPECT_GT(fs::file_size(output), std::string("not an HDF5 file").size());
 }
 
+// A run stopped part-way (SIGTERM after half a second, long before it could finish) leaves no
+// file under the final name and no hidden temporary file either.
+TEST(CliInterrupt, TerminatedRunLeavesNoFileBehind) {
+  TempDir dir;
+  const fs::path output = dir.path() / "big.h5";
+  const std::string command = fmt::format(
+      "timeout -s TERM 0.5 '{}' run '{}' -q -o '{}' --set town.population=300000 "
+      "--set run.years=50 >/dev/null 2>&1",
+      SALONSIM_BINARY, kTownYaml, output.string());
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 124) << "timeout must have stopped the run";
+  EXPECT_FALSE(fs::exists(output));
+  EXPECT_TRUE(fs::is_empty(dir.path())) << "a temporary file was left behind";
+}
+
 }  // namespace
 }  // namespace salonsim
