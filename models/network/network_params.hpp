@@ -38,8 +38,8 @@ struct Relatives : TieFormation {};
 template <class V>
 void visit(V& v, Friends& p) {
   tie_formation(v, p, "mean number of friends among residents",
-                "calibrated: isolation (contact < 1/week) men 21.2%, women 10.6% (Saito et al. "
-                "2015)");
+                "calibrated on scenarios/town.yaml: isolation (contact < 1/week) men 21.2%, "
+                "women 10.6% (Saito et al. 2015)");
 }
 template <class V>
 void visit(V& v, Neighbours& p) {
@@ -54,7 +54,7 @@ void visit(V& v, Relatives& p) {
 }
 
 struct NetworkParams {
-  Friends friends{{{3.0, 4.8}, 1200, 0.8}};
+  Friends friends{{{3.5, 5.4}, 1200, 0.8}};
   Neighbours neighbours{{{1.4, 2.0}, 120, 0.6}};
   Relatives relatives{{{0.3, 0.3}, 3000, 0.4}};
   double age_homophily_years = 6;
