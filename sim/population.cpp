@@ -27,10 +27,10 @@ void Population::resize(std::size_t n) {
 }
 
 std::size_t Population::bytes() const {
-  return bytes_of(id, sex, age0, income, income_low, household, spouse, lives_alone, district, x_m, y_m,
-                  transport, entry_step, kin_contacts_per_week, reserve, frailty0, alive, certified,
-                  decline, weekly_contacts, isolated, disability_step, death_step, death_requested,
-                  degree0, isolated0, certified0);
+  return bytes_of(id, sex, age0, income, income_low, household, spouse, lives_alone, district, x_m,
+                  y_m, transport, entry_step, kin_contacts_per_week, reserve, frailty0, alive,
+                  certified, decline, weekly_contacts, isolated, disability_step, death_step,
+                  death_requested, degree0, isolated0, certified0);
 }
 
 }  // namespace salonsim

@@ -20,7 +20,7 @@ inline constexpr std::int32_t kNever = -1;
 
 struct Population {
   // Fixed at creation.
-  std::vector<ResidentId> id;               // the row number, kept as a column for the output
+  std::vector<ResidentId> id;            // the row number, kept as a column for the output
   std::vector<std::uint8_t> sex;         // Sex
   std::vector<float> age0;               // age in years at entry_step
   std::vector<float> income;             // equivalised household income, million yen a year
