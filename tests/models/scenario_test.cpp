@@ -16,6 +16,7 @@
 
 #include "sim/params/diagnostics.hpp"
 #include "sim/params/emitter.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace salonsim::models {
 namespace {
@@ -26,35 +27,7 @@ using params::ScenarioError;
 
 const fs::path kTownYaml = fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "town.yaml";
 
-/// A fresh directory for one test's fixture files, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / fmt::format("salonsim-scenario-test-{}-{}-{}", ::getpid(),
-                                                    info->test_suite_name(), info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-  /// Writes `text` to `name` (which may include sub-directories) and returns its path.
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path file = path_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file) << text;
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 /// The issues of a scenario that is expected not to load.
 std::vector<Issue> issues_of(const fs::path& file, const std::vector<std::string>& overrides = {}) {
