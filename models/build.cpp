@@ -3,6 +3,7 @@
 #include "models/health/health.hpp"
 #include "models/network/contacts.hpp"
 #include "models/network/network_builder.hpp"
+#include "models/salons/salons.hpp"
 #include "models/town/demography.hpp"
 #include "models/town/town_builder.hpp"
 
@@ -44,6 +45,11 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   sim->add_module(std::make_unique<Demography>());
   sim->add_module(std::make_unique<Contacts>(scenario.network));
   sim->add_module(std::make_unique<Health>(scenario.health));
+  for (const InterventionSpec& intervention : scenario.interventions) {
+    if (intervention.type == "salons") {
+      sim->add_module(std::make_unique<Salons>(intervention.salons, scenario.town));
+    }
+  }
   declare_timeseries(sim->timeseries());
   return sim;
 }

@@ -16,7 +16,7 @@ using params::Diagnostics;
 using params::Location;
 
 const std::vector<std::string>& intervention_types() {
-  static const std::vector<std::string> types;  // salons, mobile shop, ... arrive in later issues
+  static const std::vector<std::string> types{"salons"};
   return types;
 }
 

@@ -9,6 +9,7 @@
 
 #include "models/health/health_params.hpp"
 #include "models/network/network_params.hpp"
+#include "models/salons/salon_params.hpp"
 #include "models/town/town_params.hpp"
 #include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
@@ -43,9 +44,10 @@ void visit(V& v, RunParams& p) {
          "must be a date YYYY-MM-DD, got '" + p.start_date + "'");
 }
 
-/// One entry of the interventions list. This version knows no intervention types yet.
+/// One entry of the interventions list: its type, and the fields of that type alongside.
 struct InterventionSpec {
   std::string type;
+  SalonsParams salons;  // type: salons
 };
 
 /// Names of the intervention types this build knows.
@@ -53,10 +55,11 @@ const std::vector<std::string>& intervention_types();
 
 template <class V>
 void visit(V& v, InterventionSpec& p) {
-  v.text("type", p.type, {.doc = "intervention type"});
+  v.text("type", p.type, {.doc = "intervention type: salons"});
   bool known = false;
   for (const std::string& type : intervention_types()) known = known || type == p.type;
   v.rule("type", known, unknown_intervention_message(p.type));
+  if (params::kVisitsAllAlternatives<V> || p.type == "salons") visit(v, p.salons);
 }
 
 struct Scenario {
@@ -82,6 +85,20 @@ void visit(V& v, Scenario& s) {
   v.section("network", s.network);
   v.section("health", s.health);
   v.list("interventions", s.interventions, {.doc = "interventions in the town (none by default)"});
+  int salon_programmes = 0;
+  for (const InterventionSpec& spec : s.interventions) salon_programmes += spec.type == "salons";
+  v.rule("interventions", salon_programmes <= 1,
+         "at most one salons intervention (list all venues in it)");
+  for (std::size_t k = 0; k < s.interventions.size(); ++k) {
+    if (s.interventions[k].type != "salons") continue;
+    for (const Venue& venue : s.interventions[k].salons.venues) {
+      bool found = venue.location_m.size() == 2;
+      for (const District& d : s.town.districts) found = found || d.name == venue.district;
+      v.rule("interventions", found,
+             "salon venue '" + venue.name + "' names no district of town.districts: '" +
+                 venue.district + "'");
+    }
+  }
 }
 
 /// Loads a scenario file, the files it extends, and `overrides` ("key.path=value", applied in

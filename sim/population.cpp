@@ -23,6 +23,11 @@ void Population::resize(std::size_t n) {
   household.resize(n, -1);
   spouse.resize(n, -1);
   disability_step.resize(n, kNever);
+  activity_contacts_per_week.resize(n, 0.0f);
+  decline_factor.resize(n, 1.0f);
+  salon_sessions.resize(n, 0);
+  first_salon_step.resize(n, kNever);
+  last_salon_step.resize(n, kNever);
   death_step.resize(n, kNever);
 }
 
@@ -30,7 +35,8 @@ std::size_t Population::bytes() const {
   return bytes_of(id, sex, age0, income, income_low, household, spouse, lives_alone, district, x_m,
                   y_m, transport, entry_step, kin_contacts_per_week, reserve, frailty0, alive,
                   certified, decline, weekly_contacts, isolated, disability_step, death_step,
-                  death_requested, degree0, isolated0, certified0);
+                  death_requested, degree0, isolated0, certified0, activity_contacts_per_week,
+                  decline_factor, salon_sessions, first_salon_step, last_salon_step);
 }
 
 }  // namespace salonsim

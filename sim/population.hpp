@@ -45,6 +45,15 @@ struct Population {
   std::vector<std::int32_t> disability_step;
   std::vector<std::int32_t> death_step;
 
+  // Effects of interventions, read by the contacts and health mechanisms.
+  std::vector<float> activity_contacts_per_week;  // contacts from activities (e.g. salons)
+  std::vector<float> decline_factor;              // multiplies the certification hazard (1: none)
+
+  // Salon participation record.
+  std::vector<std::uint16_t> salon_sessions;  // sessions attended
+  std::vector<std::int32_t> first_salon_step;  // -1 never
+  std::vector<std::int32_t> last_salon_step;   // -1 never
+
   // Requests written by mechanisms during a step and applied by the schedule.
   std::vector<std::uint8_t> death_requested;
 

@@ -105,8 +105,9 @@ void Health::step(Simulation& sim, std::int64_t step) {
       const auto id = static_cast<ResidentId>(i);
       const double age = p.age_at(id, step, dt);
       if (!p.certified[i]) {
-        const double rate =
-            certification_rate_(age) * certification_hazard_ratio(params_.certification, p, id);
+        const double rate = certification_rate_(age) *
+                            certification_hazard_ratio(params_.certification, p, id) *
+                            p.decline_factor[i];
         p.decline[i] += static_cast<float>(rate * dt);
         if (p.decline[i] >= p.reserve[i]) {
           p.certified[i] = 1;

@@ -22,7 +22,8 @@ double weekly_contacts(const NetworkParams& params, const Population& p, const N
     contacts += tie.contacts_per_week * (certified ? params.certified_contact_factor : 1.0);
   });
   return contacts +
-         p.kin_contacts_per_week[id] * (self_certified ? params.certified_contact_factor : 1.0);
+         p.kin_contacts_per_week[id] * (self_certified ? params.certified_contact_factor : 1.0) +
+         p.activity_contacts_per_week[id];
 }
 
 void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
@@ -41,6 +42,7 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   network.drain_changes([&](ResidentId id) { dirty_[id] = 1; });
   if (!everyone) {
     for (std::size_t i = 0; i < n; ++i) {
+      if (p.activity_contacts_per_week[i] != previous_activity_[i]) dirty_[i] = 1;
       if (states_[i] == previous_states_[i]) continue;
       dirty_[i] = 1;
       network.for_each_tie(static_cast<ResidentId>(i),
@@ -67,6 +69,7 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
     }
   });
   previous_states_.swap(states_);
+  previous_activity_ = p.activity_contacts_per_week;
 }
 
 // Isolation at step 0 is known before the first step, so the health model can use it at init.

@@ -1,7 +1,8 @@
 #pragma once
 // Weekly contacts and isolation. Each resident's contacts this step are the contacts on ties
 // to residents who are alive (spouses excluded: the JAGES measure counts people outside the
-// household), fewer when either is certified, plus contact with family who are not residents.
+// household), fewer when either is certified, plus contact with family who are not residents
+// and contacts from activities such as salons (activity_contacts_per_week).
 // Reads only what the previous phases left, writes only its own row.
 //
 // A resident's contacts change only when their ties change or when they or someone they are
@@ -44,6 +45,7 @@ class Contacts final : public Module {
   bool incremental_ = true;
   std::vector<ContactState> states_;           // this step, one per resident
   std::vector<ContactState> previous_states_;  // at the last update
+  std::vector<float> previous_activity_;       // activity contacts at the last update
   std::vector<std::uint8_t> dirty_;            // contacts must be recomputed
 };
 

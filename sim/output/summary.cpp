@@ -16,6 +16,7 @@ void add(GroupSummary& into, const GroupSummary& g) {
   into.alive_at_end += g.alive_at_end;
   into.isolated_at_end += g.isolated_at_end;
   into.person_years += g.person_years;
+  into.salon_participants += g.salon_participants;
 }
 }  // namespace
 
@@ -40,6 +41,7 @@ RunSummary summarize(const Simulation& sim) {
     g.isolated_at_entry += p.isolated0[i];
     g.alive_at_end += p.alive[i];
     g.isolated_at_end += p.alive[i] && p.isolated[i];
+    g.salon_participants += p.first_salon_step[i] != kNever;
     const std::int64_t last = p.death_step[i] != kNever ? p.death_step[i] + 1 : steps;
     g.person_years += static_cast<double>(last - p.entry_step[i]) * years_per_step;
   }
@@ -48,23 +50,28 @@ RunSummary summarize(const Simulation& sim) {
 
 std::string format_summary(const std::vector<RunSummary>& replicates, double years) {
   const double r = replicates.empty() ? 1.0 : static_cast<double>(replicates.size());
-  std::string text =
-      fmt::format("{:<20} {:>10} {:>9} {:>14} {:>15} {:>12} {:>12}\n", "group", "residents",
-                  "deaths", "deaths/1000py", "certifications", "isolated@0", "isolated@end");
-  const auto row = [&](std::string_view name, const GroupSummary& g) {
-    const double py = g.person_years > 0 ? g.person_years : 1.0;
-    const double at_end = g.alive_at_end > 0 ? 100.0 * g.isolated_at_end / g.alive_at_end : 0.0;
-    const double at_entry = g.residents > 0 ? 100.0 * g.isolated_at_entry / g.residents : 0.0;
-    text += fmt::format("{:<20} {:>10.0f} {:>9.1f} {:>14.1f} {:>15.1f} {:>11.1f}% {:>11.1f}%\n",
-                        name, g.residents / r, g.deaths / r, 1000.0 * g.deaths / py,
-                        g.certifications / r, at_entry, at_end);
-  };
   std::array<GroupSummary, kGroups> groups{};
   GroupSummary total;
   for (const RunSummary& s : replicates) {
     for (int k = 0; k < kGroups; ++k) add(groups[k], s.groups[k]);
     add(total, s.total());
   }
+  // Salon participation is shown when the run had salons.
+  const bool salons = total.salon_participants > 0;
+  std::string text =
+      fmt::format("{:<20} {:>10} {:>9} {:>14} {:>15} {:>12} {:>12}{}\n", "group", "residents",
+                  "deaths", "deaths/1000py", "certifications", "isolated@0", "isolated@end",
+                  salons ? fmt::format(" {:>13}", "ever@salon") : "");
+  const auto row = [&](std::string_view name, const GroupSummary& g) {
+    const double py = g.person_years > 0 ? g.person_years : 1.0;
+    const double at_end = g.alive_at_end > 0 ? 100.0 * g.isolated_at_end / g.alive_at_end : 0.0;
+    const double at_entry = g.residents > 0 ? 100.0 * g.isolated_at_entry / g.residents : 0.0;
+    const double salon = g.residents > 0 ? 100.0 * g.salon_participants / g.residents : 0.0;
+    text +=
+        fmt::format("{:<20} {:>10.0f} {:>9.1f} {:>14.1f} {:>15.1f} {:>11.1f}% {:>11.1f}%{}\n", name,
+                    g.residents / r, g.deaths / r, 1000.0 * g.deaths / py, g.certifications / r,
+                    at_entry, at_end, salons ? fmt::format(" {:>12.1f}%", salon) : "");
+  };
   for (int k = 0; k < kGroups; ++k) row(kGroupNames[k], groups[k]);
   row("all", total);
   text += fmt::format(

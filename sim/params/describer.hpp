@@ -91,4 +91,7 @@ class Describer {
   PathStack path_;
 };
 
+template <>
+inline constexpr bool kVisitsAllAlternatives<Describer> = true;
+
 }  // namespace salonsim::params

@@ -57,6 +57,11 @@ class PathStack {
   std::vector<std::string> parts_;
 };
 
+/// Whether a visitor walks every alternative of a choice of sub-structures (the dictionary
+/// describes every intervention type) rather than only the chosen one (loading, validating).
+template <class V>
+inline constexpr bool kVisitsAllAlternatives = false;
+
 /// The path part of list item i: "[i]".
 std::string index_key(std::size_t index);
 

@@ -681,7 +681,12 @@ void leaf_paths(const YAML::Node& node, const std::string& prefix, std::set<std:
 
 TEST(ParameterDictionary, HasARowForEveryLeafAndNoOther) {
   Scenario scenario;
-  scenario.interventions.push_back({"example"});  // so the item fields are emitted too
+  // One salons intervention with one venue, so that every item field is emitted too.
+  InterventionSpec salons;
+  salons.type = "salons";
+  salons.salons.venues.push_back(Venue{});
+  salons.salons.venues.back().location_m = {0, 0};
+  scenario.interventions.push_back(salons);
   std::set<std::string> leaves;
   leaf_paths(params::Emitter().emit(scenario), "", leaves);
 
@@ -705,6 +710,8 @@ TEST(ParameterDictionary, EveryRowHasADefault) {
   for (const params::DictionaryRow& row : parameter_dictionary()) {
     // Empty by design: a scenario needs no description, an intervention has no default type.
     if (row.path == "description" || row.path == "interventions[].type") continue;
+    // A venue is placed by location_m or by district: the district is empty by default.
+    if (row.path.ends_with("venues[].district") || row.path.ends_with("venue.district")) continue;
     EXPECT_FALSE(row.default_value.empty()) << row.path;
   }
 }
@@ -713,7 +720,7 @@ TEST(ParameterDictionary, EveryRowHasADefault) {
 // layout, switches, run settings) have no source; they are listed here, so a new parameter
 // without a source fails this test until it gets one or is added with a reason.
 TEST(ParameterDictionary, EveryModelParameterHasASource) {
-  const std::set<std::string> allowed_without_source{
+  std::set<std::string> allowed_without_source{
       // what the scenario is and how it runs
       "name",
       "description",
@@ -735,7 +742,20 @@ TEST(ParameterDictionary, EveryModelParameterHasASource) {
       // which interventions run
       "interventions",
       "interventions[].type",
+      // salon venues and their placement are the planner's choices
+      "interventions[].venues",
+      "interventions[].placement.rule",
+      "interventions[].placement.count",
+      "interventions[].placement.first_opens_step",
+      "interventions[].placement.opening_interval_steps",
   };
+  for (const std::string prefix :
+       {"interventions[].venues[].", "interventions[].placement.venue."}) {
+    for (const char* field : {"name", "location_m", "district", "schedule", "weekday", "capacity",
+                              "opens_step", "closes_step", "volunteers", "programme"}) {
+      allowed_without_source.insert(prefix + field);
+    }
+  }
   for (const params::DictionaryRow& row : parameter_dictionary()) {
     if (row.source.empty()) {
       EXPECT_TRUE(allowed_without_source.contains(row.path)) << row.path << " has no source";

@@ -1,0 +1,392 @@
+#include "models/salons/salons.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "models/town/town_builder.hpp"
+#include "sim/output/tables.hpp"
+#include "sim/simulation.hpp"
+#include "sim/spatial_grid.hpp"
+
+namespace salonsim::models {
+
+namespace {
+
+// Draw counters in the salons stream, per (step, resident).
+constexpr std::uint64_t kDecisionDraw = 0;  // [0] come or join, [1] invited, [2] quit
+constexpr std::uint64_t kPriorityDraw = 1;
+constexpr std::uint64_t kTieDraw = 2;         // [0] befriend someone, [1] whom
+constexpr std::uint64_t kPropensityDraw = 3;  // at set-up
+constexpr std::uint8_t kWantsToCome = 1, kQuits = 2;
+constexpr int kFriendsWindowSteps = 4;
+constexpr double kWithinM = 350;
+
+template <class T>
+ColumnView view(const std::vector<T>& column) {
+  return std::span<const T>(column.data(), column.size());
+}
+
+bool open_in_step(const Venue& venue, std::int64_t step) {
+  return step >= venue.opens_step && (venue.closes_step < 0 || step < venue.closes_step);
+}
+
+}  // namespace
+
+std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownParams& town,
+                                      const Population& p) {
+  std::vector<PlacedVenue> placed;
+  const auto district_centre = [&](const std::string& name, PlacedVenue& venue) {
+    for (const District& d : town.districts) {
+      if (d.name == name) {
+        venue.x_m = d.centre_m[0];
+        venue.y_m = d.centre_m[1];
+        return true;
+      }
+    }
+    return false;
+  };
+  for (const Venue& venue : salons.venues) {
+    PlacedVenue v{venue, 0, 0};
+    if (venue.location_m.size() == 2) {
+      v.x_m = venue.location_m[0];
+      v.y_m = venue.location_m[1];
+    } else if (!district_centre(venue.district, v)) {
+      throw std::invalid_argument("salon venue '" + venue.name + "': no district named '" +
+                                  venue.district + "'");
+    }
+    placed.push_back(v);
+  }
+  const Placement& rule = salons.placement;
+  std::int32_t k = 0;
+  const auto add_placed = [&](double x, double y) {
+    PlacedVenue v{rule.template_venue, x, y};
+    v.venue.name = rule.template_venue.name + " " + std::to_string(k + 1);
+    v.venue.opens_step = rule.first_opens_step + k * rule.opening_interval_steps;
+    if (v.venue.closes_step >= 0 && v.venue.closes_step <= v.venue.opens_step)
+      v.venue.closes_step = -1;
+    placed.push_back(v);
+    ++k;
+  };
+  if (rule.rule == PlacementRule::kDistrictCentres) {
+    for (const District& d : town.districts) add_placed(d.centre_m[0], d.centre_m[1]);
+  } else if (rule.rule == PlacementRule::kGaps) {
+    std::size_t starting = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) starting += p.entry_step[i] == 0;
+    const auto count = rule.count > 0
+                           ? static_cast<std::size_t>(rule.count)
+                           : static_cast<std::size_t>(std::llround(
+                                 rule.venues_per_100k * static_cast<double>(starting) / 1e5));
+    const SpatialGrid grid(p.x_m, p.y_m, rule.coverage_radius_m);
+    std::vector<std::uint8_t> served(p.size(), 0);
+    for (const PlacedVenue& v : placed) {
+      grid.for_each_within(v.x_m, v.y_m, rule.coverage_radius_m,
+                           [&](ResidentId id) { served[id] = 1; });
+    }
+    // Candidate sites: the homes of an evenly spaced sample of residents.
+    const std::size_t stride = std::max<std::size_t>(1, p.size() / 3000);
+    std::vector<std::uint32_t> gain(p.size() / stride + 1);
+    for (std::size_t placed_count = 0; placed_count < count; ++placed_count) {
+      tbb::parallel_for(std::size_t{0}, gain.size(), [&](std::size_t c) {
+        const std::size_t site = c * stride;
+        std::uint32_t unserved = 0;
+        if (site < p.size()) {
+          grid.for_each_within(p.x_m[site], p.y_m[site], rule.coverage_radius_m,
+                               [&](ResidentId id) { unserved += served[id] == 0; });
+        }
+        gain[c] = unserved;
+      });
+      const std::size_t best =
+          static_cast<std::size_t>(std::max_element(gain.begin(), gain.end()) - gain.begin());
+      if (gain[best] == 0) break;  // everyone is served
+      const std::size_t site = best * stride;
+      add_placed(p.x_m[site], p.y_m[site]);
+      grid.for_each_within(p.x_m[site], p.y_m[site], rule.coverage_radius_m,
+                           [&](ResidentId id) { served[id] = 1; });
+    }
+  }
+  return placed;
+}
+
+double salon_access(const Participation& q, double distance_m, double walking_range_m,
+                    Transport transport) {
+  if (distance_m <= walking_range_m) return 1.0;
+  const double walking = std::exp(-(distance_m - walking_range_m) / q.beyond_walking_decay_m);
+  switch (transport) {
+    case Transport::kDrives:
+      return std::max(q.drives_access, walking);
+    case Transport::kLifts:
+      return std::max(q.lifts_access, walking);
+    case Transport::kNone:
+      break;
+  }
+  return walking;
+}
+
+bool meets_in_step(const Venue& venue, std::int64_t step, int days_per_step) {
+  if (!open_in_step(venue, step)) return false;
+  const std::int64_t period = schedule_period_days(venue.schedule);
+  const std::int64_t first_day = step * days_per_step, end_day = first_day + days_per_step;
+  // The first meeting day on or after first_day: days congruent to weekday modulo the period.
+  const std::int64_t offset = ((venue.weekday - first_day) % period + period) % period;
+  return first_day + offset < end_day;
+}
+
+double join_odds(const Participation& q, const Population& p, ResidentId id, double age,
+                 int friends_attending, double fee_yen) {
+  double odds = q.join_odds;
+  if (p.sex[id] == static_cast<std::uint8_t>(Sex::kFemale)) odds *= q.or_women;
+  if (p.income_low[id]) odds *= q.or_low_income;
+  if (p.lives_alone[id]) odds *= q.or_lives_alone;
+  if (p.isolated[id]) odds *= q.or_isolated;
+  if (p.certified[id]) odds *= q.or_certified;
+  if (age >= 85) {
+    odds *= q.or_age_85_plus;
+  } else if (age >= 75) {
+    odds *= q.or_age_75_84;
+  }
+  odds *= std::exp(q.frailty_log_or * p.frailty(id));
+  odds *= std::pow(q.or_per_friend_attending, std::min(friends_attending, q.max_friends_counted));
+  odds *= std::pow(q.or_per_100_yen, fee_yen / 100.0);
+  return odds;
+}
+
+double decline_factor(const SalonEffects& effects, double sessions_per_year) {
+  if (sessions_per_year <= 0) return 1.0;
+  return 1.0 - effects.max_decline_reduction * sessions_per_year /
+                   (sessions_per_year + effects.half_effect_sessions_per_year);
+}
+
+void Salons::init(Simulation& sim) {
+  const Population& p = sim.population();
+  venues_ = place_venues(params_, town_, p);
+  const std::size_t n = p.size(), v = venues_.size();
+  venue_of_.assign(n, -1);
+  venue_distance_m_.assign(n, 0.0f);
+  member_.assign(n, 0);
+  candidate_.assign(n, 0);
+  attendance_per_week_.assign(n, 0.0f);
+  propensity_.assign(n, 1.0f);
+  const RandomStream stream = sim.stream(kSalonsStream);
+  const double sd = params_.participation.propensity_sd;
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    propensity_[i] = static_cast<float>(
+        std::exp(sd * stream.normal(kSetupStep, i, kPropensityDraw) - 0.5 * sd * sd));
+  });
+  within_350m_.assign(n, 0);
+  nearest_m_.assign(n, std::numeric_limits<float>::infinity());
+  candidates_.assign(v, {});
+  sessions_held_.assign(v, 0);
+  attendance_total_.assign(v, 0);
+  members_.assign(v, 0);
+  eligible_.assign(v, 0);
+  open_.assign(v, 0);
+  for (const PlacedVenue& venue : venues_) {
+    x_m_.push_back(static_cast<float>(venue.x_m));
+    y_m_.push_back(static_cast<float>(venue.y_m));
+    capacity_.push_back(venue.venue.capacity);
+    opens_step_.push_back(venue.venue.opens_step);
+    closes_step_.push_back(venue.venue.closes_step);
+    schedule_.push_back(static_cast<std::uint8_t>(venue.venue.schedule));
+  }
+  // Salons within 350 m and the nearest one, over every venue the scenario ever opens.
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    for (const PlacedVenue& venue : venues_) {
+      const double d = std::hypot(p.x_m[i] - venue.x_m, p.y_m[i] - venue.y_m);
+      within_350m_[i] += d <= kWithinM;
+      nearest_m_[i] = std::min(nearest_m_[i], static_cast<float>(d));
+    }
+  });
+  sim.timeseries().declare("salon_attendance", "residents who attended a salon this step",
+                           [](const Population& pop, ResidentId i, std::int64_t step) {
+                             return pop.last_salon_step[i] == step;
+                           });
+  sim.timeseries().declare("salon_ever",
+                           "residents alive at the end of the step who have ever attended a salon",
+                           [](const Population& pop, ResidentId i, std::int64_t) {
+                             return pop.alive[i] && pop.first_salon_step[i] >= 0;
+                           });
+}
+
+void Salons::assign_venues(const Population& p, std::int64_t step) {
+  for (std::size_t v = 0; v < venues_.size(); ++v) open_[v] = open_in_step(venues_[v].venue, step);
+  tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
+    std::int32_t best = -1;
+    double best_distance = std::numeric_limits<double>::infinity();
+    for (std::size_t v = 0; v < venues_.size(); ++v) {
+      if (!open_[v]) continue;
+      const double d = std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+      if (d < best_distance) {
+        best_distance = d;
+        best = static_cast<std::int32_t>(v);
+      }
+    }
+    venue_of_[i] = best;
+    venue_distance_m_[i] = static_cast<float>(best_distance);
+    // A member whose venue closed has to join again elsewhere.
+    if (best < 0) member_[i] = 0;
+  });
+  std::fill(eligible_.begin(), eligible_.end(), 0);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p.alive[i] && venue_of_[i] >= 0 && !member_[i]) ++eligible_[venue_of_[i]];
+  }
+}
+
+void Salons::step(Simulation& sim, std::int64_t step) {
+  Population& p = sim.population();
+  const RandomStream stream = sim.stream(kSalonsStream);
+  const int days = sim.clock().days_per_step;
+  const double dt = sim.clock().years_per_step();
+  const Participation& q = params_.participation;
+  const std::size_t n = p.size();
+
+  bool open_changed = step == 0;
+  for (std::size_t v = 0; v < venues_.size(); ++v) {
+    open_changed = open_changed || open_[v] != open_in_step(venues_[v].venue, step);
+  }
+  if (open_changed) assign_venues(p, step);
+  std::vector<std::uint8_t> meets(venues_.size());
+  for (std::size_t v = 0; v < venues_.size(); ++v)
+    meets[v] = meets_in_step(venues_[v].venue, step, days);
+
+  // (1) Decisions, each resident from their own draws; reads only the previous steps' state.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      candidate_[i] = 0;
+      const std::int32_t v = venue_of_[i];
+      if (!p.alive[i] || v < 0 || !meets[v]) continue;
+      const auto id = static_cast<ResidentId>(i);
+      const double age = p.age_at(id, step, dt);
+      auto transport = static_cast<Transport>(p.transport[i]);
+      if (p.certified[i] && transport == Transport::kDrives) transport = Transport::kLifts;
+      const double access = salon_access(
+          q, venue_distance_m_[i], walking_range_m(town_.walking, age, p.frailty(id)), transport);
+      const auto u = stream.uniforms4(step, i, kDecisionDraw);
+      const Venue& venue = venues_[v].venue;
+      if (member_[i]) {
+        if (u[0] < q.attend_probability * access) candidate_[i] |= kWantsToCome;
+        const double quit = q.quit_probability * (p.certified[i] ? q.quit_or_certified : 1.0);
+        if (u[2] < quit) candidate_[i] |= kQuits;
+        continue;
+      }
+      int friends = 0;
+      sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
+        friends +=
+            p.last_salon_step[other] >= 0 && p.last_salon_step[other] >= step - kFriendsWindowSteps;
+      });
+      double odds = join_odds(q, p, id, age, friends, venue.fee_yen) * propensity_[i] * access;
+      const double invited =
+          std::min(1.0, venue.volunteers * q.invitations_per_volunteer / std::max(1, eligible_[v]));
+      if (u[1] < invited) odds *= q.or_invited;
+      if (u[0] < odds / (1.0 + odds)) candidate_[i] |= kWantsToCome;
+    }
+  });
+
+  // (2) Admission up to capacity, venue by venue: members first, then by random priority.
+  for (auto& list : candidates_) list.clear();
+  std::fill(eligible_.begin(), eligible_.end(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t v = venue_of_[i];
+    if (!p.alive[i] || v < 0 || !meets[v]) continue;
+    if (!member_[i]) ++eligible_[v];
+    if (candidate_[i] & kWantsToCome) candidates_[v].push_back(static_cast<ResidentId>(i));
+  }
+  Network& network = sim.network();
+  const auto step32 = static_cast<std::int32_t>(step);
+  for (std::size_t v = 0; v < venues_.size(); ++v) {
+    if (!meets[v]) continue;
+    auto& list = candidates_[v];
+    std::vector<std::pair<double, ResidentId>> order;
+    order.reserve(list.size());
+    for (ResidentId id : list) {
+      // Members sort before newcomers (priority below 0), each group by its random priority.
+      order.emplace_back(stream.uniform(step, id, kPriorityDraw) - (member_[id] ? 1.0 : 0.0), id);
+    }
+    std::sort(order.begin(), order.end());
+    if (order.size() > static_cast<std::size_t>(venues_[v].venue.capacity)) {
+      order.resize(static_cast<std::size_t>(venues_[v].venue.capacity));
+    }
+    list.clear();
+    for (const auto& [priority, id] : order) list.push_back(id);
+    std::sort(list.begin(), list.end());
+    ++sessions_held_[v];
+    attendance_total_[v] += static_cast<std::int32_t>(list.size());
+    for (ResidentId id : list) {
+      p.last_salon_step[id] = step32;
+      if (p.first_salon_step[id] < 0) p.first_salon_step[id] = step32;
+      if (p.salon_sessions[id] < std::numeric_limits<std::uint16_t>::max()) ++p.salon_sessions[id];
+      member_[id] = 1;
+    }
+    // (3) New acquaintances among the attendees.
+    if (list.size() < 2) continue;
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const auto u = stream.uniforms4(step, list[k], kTieDraw);
+      if (u[0] >= params_.effects.new_tie_probability) continue;
+      std::size_t other = static_cast<std::size_t>(u[1] * static_cast<double>(list.size() - 1));
+      other = std::min(other, list.size() - 2);
+      if (other >= k) ++other;
+      network.add_tie(
+          list[k], list[other],
+          {static_cast<float>(params_.effects.new_tie_contacts_per_week), TieKind::kAcquaintance});
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (candidate_[i] & kQuits) member_[i] = 0;
+  }
+
+  // (4) Running attendance, and its effects on contacts and decline.
+  const double weight = std::min(1.0, (days / 7.0) / params_.effects.recency_weeks);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const bool attended = p.last_salon_step[i] == step32;
+      if (attendance_per_week_[i] == 0.0f && !attended) continue;
+      const double rate =
+          (1.0 - weight) * attendance_per_week_[i] + weight * (attended ? 7.0 / days : 0.0);
+      attendance_per_week_[i] = rate < 1e-4 ? 0.0f : static_cast<float>(rate);
+      p.activity_contacts_per_week[i] =
+          static_cast<float>(attendance_per_week_[i] * params_.effects.contacts_per_session);
+      p.decline_factor[i] = static_cast<float>(
+          decline_factor(params_.effects, attendance_per_week_[i] * 365.25 / 7.0));
+    }
+  });
+}
+
+void Salons::finalize(Simulation& sim) {
+  const Population& p = sim.population();
+  std::fill(members_.begin(), members_.end(), 0);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p.alive[i] && member_[i] && venue_of_[i] >= 0) ++members_[venue_of_[i]];
+  }
+}
+
+void Salons::add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const {
+  const Population& p = sim.population();
+  for (OutputTable& table : tables) {
+    if (table.name != "agents") continue;
+    table.columns.push_back({"salon_sessions", "salon sessions attended", view(p.salon_sessions)});
+    table.columns.push_back({"first_salon_step",
+                             "step of the first salon session attended, -1 never",
+                             view(p.first_salon_step)});
+    table.columns.push_back({"salons_within_350m",
+                             "salon venues within 350 m of home (all the run's venues)",
+                             view(within_350m_)});
+    table.columns.push_back(
+        {"nearest_salon_m", "distance to the nearest salon venue, metres", view(nearest_m_)});
+  }
+  tables.push_back(
+      {"salons",
+       "one row per salon venue: listed venues first, then placed ones",
+       {{"x_m", "venue east coordinate, metres", view(x_m_)},
+        {"y_m", "venue north coordinate, metres", view(y_m_)},
+        {"capacity", "places per session", view(capacity_)},
+        {"schedule", "0 weekly, 1 fortnightly, 2 monthly (every 4 weeks)", view(schedule_)},
+        {"opens_step", "first step it can meet", view(opens_step_)},
+        {"closes_step", "step it stops meeting, -1 never", view(closes_step_)},
+        {"sessions_held", "sessions held", view(sessions_held_)},
+        {"attendance_total", "attendances summed over sessions", view(attendance_total_)},
+        {"members_at_end", "members at the end of the run", view(members_)}}});
+}
+
+}  // namespace salonsim::models
