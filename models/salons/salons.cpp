@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <queue>
 
 #include "models/town/town_builder.hpp"
 #include "sim/output/tables.hpp"
@@ -85,23 +86,35 @@ std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownPara
       grid.for_each_within(v.x_m, v.y_m, rule.coverage_radius_m,
                            [&](ResidentId id) { served[id] = 1; });
     }
-    // Candidate sites: the homes of an evenly spaced sample of residents.
+    // Candidate sites: the homes of an evenly spaced sample of residents. Lazy greedy: gains only
+    // fall as venues are added, so a candidate whose fresh gain still tops the queue is the best.
     const std::size_t stride = std::max<std::size_t>(1, p.size() / 3000);
-    std::vector<std::uint32_t> gain(p.size() / stride + 1);
-    for (std::size_t placed_count = 0; placed_count < count; ++placed_count) {
-      tbb::parallel_for(std::size_t{0}, gain.size(), [&](std::size_t c) {
-        const std::size_t site = c * stride;
-        std::uint32_t unserved = 0;
-        if (site < p.size()) {
-          grid.for_each_within(p.x_m[site], p.y_m[site], rule.coverage_radius_m,
-                               [&](ResidentId id) { unserved += served[id] == 0; });
-        }
-        gain[c] = unserved;
-      });
-      const std::size_t best =
-          static_cast<std::size_t>(std::max_element(gain.begin(), gain.end()) - gain.begin());
-      if (gain[best] == 0) break;  // everyone is served
-      const std::size_t site = best * stride;
+    const std::size_t candidates = p.size() == 0 ? 0 : (p.size() - 1) / stride + 1;
+    const auto gain_of = [&](std::size_t c) {
+      const std::size_t site = c * stride;
+      std::uint32_t unserved = 0;
+      grid.for_each_within(p.x_m[site], p.y_m[site], rule.coverage_radius_m,
+                           [&](ResidentId id) { unserved += served[id] == 0; });
+      return unserved;
+    };
+    std::vector<std::uint32_t> initial(candidates);
+    tbb::parallel_for(std::size_t{0}, candidates, [&](std::size_t c) { initial[c] = gain_of(c); });
+    // Max-heap on (gain, then lower index first).
+    using Entry = std::pair<std::uint32_t, std::int64_t>;
+    std::priority_queue<Entry> queue;
+    for (std::size_t c = 0; c < candidates; ++c)
+      queue.emplace(initial[c], -static_cast<std::int64_t>(c));
+    while (placed.size() < salons.venues.size() + count && !queue.empty()) {
+      const auto [stale_gain, negative_index] = queue.top();
+      queue.pop();
+      const auto c = static_cast<std::size_t>(-negative_index);
+      const std::uint32_t gain = gain_of(c);
+      if (gain == 0) continue;  // nobody unserved near this site any more
+      if (!queue.empty() && Entry(gain, negative_index) < queue.top()) {
+        queue.emplace(gain, negative_index);
+        continue;
+      }
+      const std::size_t site = c * stride;
       add_placed(p.x_m[site], p.y_m[site]);
       grid.for_each_within(p.x_m[site], p.y_m[site], rule.coverage_radius_m,
                            [&](ResidentId id) { served[id] = 1; });
@@ -271,15 +284,20 @@ void Salons::step(Simulation& sim, std::int64_t step) {
         if (u[2] < quit) candidate_[i] |= kQuits;
         continue;
       }
+      // Odds without friends first: counting attending ties is only needed when the draw could
+      // fall below the chance with the most friends counted (the result is the same).
+      double odds = join_odds(q, p, id, age, 0, venue.fee_yen) * propensity_[i] * access;
+      const double invited =
+          std::min(1.0, venue.volunteers * q.invitations_per_volunteer / std::max(1, eligible_[v]));
+      if (u[1] < invited) odds *= q.or_invited;
+      const double most = odds * std::pow(q.or_per_friend_attending, q.max_friends_counted);
+      if (u[0] >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
       int friends = 0;
       sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
         friends +=
             p.last_salon_step[other] >= 0 && p.last_salon_step[other] >= step - kFriendsWindowSteps;
       });
-      double odds = join_odds(q, p, id, age, friends, venue.fee_yen) * propensity_[i] * access;
-      const double invited =
-          std::min(1.0, venue.volunteers * q.invitations_per_volunteer / std::max(1, eligible_[v]));
-      if (u[1] < invited) odds *= q.or_invited;
+      odds *= std::pow(q.or_per_friend_attending, std::min(friends, q.max_friends_counted));
       if (u[0] < odds / (1.0 + odds)) candidate_[i] |= kWantsToCome;
     }
   });
@@ -332,14 +350,11 @@ void Salons::step(Simulation& sim, std::int64_t step) {
           {static_cast<float>(params_.effects.new_tie_contacts_per_week), TieKind::kAcquaintance});
     }
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (candidate_[i] & kQuits) member_[i] = 0;
-  }
-
   // (4) Running attendance, and its effects on contacts and decline.
   const double weight = std::min(1.0, (days / 7.0) / params_.effects.recency_weeks);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      if (candidate_[i] & kQuits) member_[i] = 0;  // after this session's admission
       const bool attended = p.last_salon_step[i] == step32;
       if (attendance_per_week_[i] == 0.0f && !attended) continue;
       const double rate =
