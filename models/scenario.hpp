@@ -2,6 +2,8 @@
 // A scenario: the description of a run (what was configured), separate from the running
 // Simulation (state that changes). Loaded from YAML layers: the files it `extends`, the file
 // itself, then --set overrides; validated once on the final values.
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -59,7 +61,9 @@ void visit(V& v, InterventionSpec& p) {
   bool known = false;
   for (const std::string& type : intervention_types()) known = known || type == p.type;
   v.rule("type", known, unknown_intervention_message(p.type));
-  if (params::kVisitsAllAlternatives<V> || p.type == "salons") visit(v, p.salons);
+  // An unknown type is reported once, not with every field beside it: its fields are read as
+  // the likeliest type's.
+  if (params::kVisitsAllAlternatives<V> || p.type == "salons" || !known) visit(v, p.salons);
 }
 
 struct Scenario {
@@ -91,12 +95,14 @@ void visit(V& v, Scenario& s) {
          "at most one salons intervention (list all venues in it)");
   for (std::size_t k = 0; k < s.interventions.size(); ++k) {
     if (s.interventions[k].type != "salons") continue;
-    for (const Venue& venue : s.interventions[k].salons.venues) {
-      bool found = venue.location_m.size() == 2;
-      for (const District& d : s.town.districts) found = found || d.name == venue.district;
-      v.rule("interventions", found,
-             "salon venue '" + venue.name + "' names no district of town.districts: '" +
-                 venue.district + "'");
+    const auto& venues = s.interventions[k].salons.venues;
+    for (std::size_t j = 0; j < venues.size(); ++j) {
+      // Only a venue placed by district (no location_m) must name a district of the town.
+      bool found = !venues[j].location_m.empty() || venues[j].district.empty();
+      for (const District& d : s.town.districts) found = found || d.name == venues[j].district;
+      v.rule(fmt::format("interventions[{}].venues[{}].district", k, j), found,
+             "salon venue '" + venues[j].name + "' names no district of town.districts: '" +
+                 venues[j].district + "'");
     }
   }
 }

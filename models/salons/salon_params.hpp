@@ -129,7 +129,7 @@ void visit(V& v, Placement& p) {
 /// Who joins, who keeps coming, who drops out. Odds ratios act on the odds of joining at a
 /// session a resident could reach.
 struct Participation {
-  double join_odds = 0.0035;
+  double join_odds = 0.0075;
   double propensity_sd = 2.0;
   double or_women = 3.5;
   double or_low_income = 1.35;

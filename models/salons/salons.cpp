@@ -22,7 +22,7 @@ constexpr std::uint64_t kPriorityDraw = 1;
 constexpr std::uint64_t kTieDraw = 2;         // [0] befriend someone, [1] whom
 constexpr std::uint64_t kPropensityDraw = 3;  // at set-up
 constexpr std::uint8_t kWantsToCome = 1, kQuits = 2;
-constexpr int kFriendsWindowSteps = 4;
+constexpr int kFriendsWindowDays = 28;  // "attended in the last four weeks"
 constexpr double kWithinM = 350;
 
 template <class T>
@@ -66,8 +66,6 @@ std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownPara
     PlacedVenue v{rule.template_venue, x, y};
     v.venue.name = rule.template_venue.name + " " + std::to_string(k + 1);
     v.venue.opens_step = rule.first_opens_step + k * rule.opening_interval_steps;
-    if (v.venue.closes_step >= 0 && v.venue.closes_step <= v.venue.opens_step)
-      v.venue.closes_step = -1;
     placed.push_back(v);
     ++k;
   };
@@ -254,6 +252,7 @@ void Salons::step(Simulation& sim, std::int64_t step) {
   const double dt = sim.clock().years_per_step();
   const Participation& q = params_.participation;
   const std::size_t n = p.size();
+  const std::int64_t friends_window_steps = std::max(1, kFriendsWindowDays / days);
 
   bool open_changed = step == 0;
   for (std::size_t v = 0; v < venues_.size(); ++v) {
@@ -294,8 +293,8 @@ void Salons::step(Simulation& sim, std::int64_t step) {
       if (u[0] >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
       int friends = 0;
       sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
-        friends +=
-            p.last_salon_step[other] >= 0 && p.last_salon_step[other] >= step - kFriendsWindowSteps;
+        friends += p.last_salon_step[other] >= 0 &&
+                   p.last_salon_step[other] >= step - friends_window_steps;
       });
       odds *= std::pow(q.or_per_friend_attending, std::min(friends, q.max_friends_counted));
       if (u[0] < odds / (1.0 + odds)) candidate_[i] |= kWantsToCome;
@@ -304,7 +303,9 @@ void Salons::step(Simulation& sim, std::int64_t step) {
 
   // (2) Admission up to capacity, venue by venue: members first, then by random priority.
   for (auto& list : candidates_) list.clear();
-  std::fill(eligible_.begin(), eligible_.end(), 0);
+  for (std::size_t v = 0; v < venues_.size(); ++v) {
+    if (meets[v]) eligible_[v] = 0;  // recounted at this session; others keep their last count
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const std::int32_t v = venue_of_[i];
     if (!p.alive[i] || v < 0 || !meets[v]) continue;
