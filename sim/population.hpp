@@ -50,7 +50,7 @@ struct Population {
   std::vector<float> decline_factor;              // multiplies the certification hazard (1: none)
 
   // Salon participation record.
-  std::vector<std::uint16_t> salon_sessions;  // sessions attended
+  std::vector<std::uint16_t> salon_sessions;   // sessions attended
   std::vector<std::int32_t> first_salon_step;  // -1 never
   std::vector<std::int32_t> last_salon_step;   // -1 never
 
