@@ -10,6 +10,7 @@
 
 #include "models/scenario.hpp"
 #include "sim/params/diagnostics.hpp"
+#include "tests/support/scenario_checks.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace salonsim::models {
@@ -18,42 +19,13 @@ namespace {
 namespace fs = std::filesystem;
 using params::Issue;
 using params::ScenarioError;
+using testing::expect_issue;
+using testing::expect_single_issue;
+using testing::issues_of;
+using testing::load_ok;
 using testing::TempDir;
 
 const fs::path kScenarios = fs::path(SALONSIM_SOURCE_DIR) / "scenarios";
-
-std::vector<Issue> issues_of(const fs::path& file, const std::vector<std::string>& overrides = {}) {
-  try {
-    load_scenario(file, overrides);
-  } catch (const ScenarioError& e) {
-    return e.diagnostics().issues();
-  }
-  ADD_FAILURE() << file << " loaded without problems";
-  return {};
-}
-
-Scenario load_ok(const fs::path& file, const std::vector<std::string>& overrides = {}) {
-  try {
-    return load_scenario(file, overrides);
-  } catch (const ScenarioError& e) {
-    ADD_FAILURE() << file << " has problems:\n" << e.what();
-    return {};
-  }
-}
-
-/// Expects exactly one issue, at `line`:`column` of `file`, with this path and message.
-void expect_single_issue(const fs::path& file, int line, int column, const std::string& path,
-                         const std::string& message) {
-  const std::vector<Issue> issues = issues_of(file);
-  std::string report;
-  for (const Issue& issue : issues) report += params::format_issue(issue) + "\n";
-  ASSERT_EQ(issues.size(), 1u) << report;
-  EXPECT_EQ(issues[0].where.source, file.generic_string());
-  EXPECT_EQ(issues[0].where.line, line) << report;
-  EXPECT_EQ(issues[0].where.column, column) << report;
-  EXPECT_EQ(issues[0].path, path);
-  EXPECT_EQ(issues[0].message, message);
-}
 
 /// A scenario whose one intervention is a salons item with `fields` (indented four spaces).
 std::string salons_scenario(const std::string& fields) {

@@ -16,6 +16,7 @@
 
 #include "sim/params/diagnostics.hpp"
 #include "sim/params/emitter.hpp"
+#include "tests/support/scenario_checks.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace salonsim::models {
@@ -27,47 +28,11 @@ using params::ScenarioError;
 
 const fs::path kTownYaml = fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "town.yaml";
 
+using testing::expect_issue;
+using testing::expect_single_issue;
+using testing::issues_of;
+using testing::load_ok;
 using testing::TempDir;
-
-/// The issues of a scenario that is expected not to load.
-std::vector<Issue> issues_of(const fs::path& file, const std::vector<std::string>& overrides = {}) {
-  try {
-    load_scenario(file, overrides);
-  } catch (const ScenarioError& e) {
-    return e.diagnostics().issues();
-  }
-  ADD_FAILURE() << file << " loaded without problems";
-  return {};
-}
-
-/// Loads a scenario expected to be valid, failing with the report if it is not.
-Scenario load_ok(const fs::path& file, const std::vector<std::string>& overrides = {}) {
-  try {
-    return load_scenario(file, overrides);
-  } catch (const ScenarioError& e) {
-    ADD_FAILURE() << file << " has problems:\n" << e.what();
-    return {};
-  }
-}
-
-void expect_issue(const Issue& issue, const std::string& source, int line, int column,
-                  const std::string& path, const std::string& message) {
-  EXPECT_EQ(issue.where.source, source);
-  EXPECT_EQ(issue.where.line, line);
-  EXPECT_EQ(issue.where.column, column);
-  EXPECT_EQ(issue.path, path);
-  EXPECT_EQ(issue.message, message);
-}
-
-/// Expects exactly one issue, at `line`:`column` of `file`.
-void expect_single_issue(const fs::path& file, int line, int column, const std::string& path,
-                         const std::string& message) {
-  const std::vector<Issue> issues = issues_of(file);
-  std::string report;
-  for (const Issue& issue : issues) report += params::format_issue(issue) + "\n";
-  ASSERT_EQ(issues.size(), 1u) << report;
-  expect_issue(issues[0], file.generic_string(), line, column, path, message);
-}
 
 // ---- Valid scenarios -------------------------------------------------------------------------
 
