@@ -32,6 +32,7 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   const std::size_t n = p.size();
   states_.resize(n);
   dirty_.resize(n, 0);
+  previous_activity_.resize(n, 0.0f);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 8192), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       states_[i] = contact_state(p, static_cast<ResidentId>(i));
@@ -53,6 +54,7 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!everyone && !dirty_[i]) continue;
       dirty_[i] = 0;
+      previous_activity_[i] = p.activity_contacts_per_week[i];
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
       const double contacts = weekly_contacts(params_, p, network, states_, id);
@@ -69,7 +71,6 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
     }
   });
   previous_states_.swap(states_);
-  previous_activity_ = p.activity_contacts_per_week;
 }
 
 // Isolation at step 0 is known before the first step, so the health model can use it at init.

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "models/build.hpp"
 #include "models/health/health.hpp"
+#include "models/salons/salons.hpp"
 #include "models/scenario.hpp"
 #include "models/town/demography.hpp"
 #include "sim/simulation.hpp"
@@ -70,9 +73,11 @@ TEST(ContactsModule, IsolationIsContactBelowTheThreshold) {
 }
 
 // Recomputing only residents whose surroundings changed must give exactly what recomputing
-// everyone gives, step after step, with deaths, certifications and entrants.
+// everyone gives, step after step, with deaths, certifications, entrants, and salons (which
+// add ties and activity contacts).
 TEST(ContactsModule, IncrementalUpdateEqualsFullRecomputation) {
-  Scenario scenario;
+  Scenario scenario =
+      load_scenario(std::filesystem::path(SALONSIM_SOURCE_DIR) / "scenarios/taketoyo.yaml");
   scenario.town.population = 20000;
   scenario.town.entrants.enabled = true;
   scenario.run.years = 3;
@@ -81,6 +86,7 @@ TEST(ContactsModule, IncrementalUpdateEqualsFullRecomputation) {
     sim->add_module(std::make_unique<Demography>());
     sim->add_module(std::make_unique<Contacts>(scenario.network, incremental));
     sim->add_module(std::make_unique<Health>(scenario.health));
+    sim->add_module(std::make_unique<Salons>(scenario.interventions.at(0).salons, scenario.town));
     sim->init();
     return sim;
   };
