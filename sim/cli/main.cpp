@@ -1,5 +1,6 @@
 // salonsim: the command-line front end. Thin: parse, load, run, write.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
@@ -7,16 +8,20 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <mutex>
 #include <optional>
 
 #include "models/build.hpp"
 #include "models/scenario.hpp"
 #include "sim/cli/progress.hpp"
+#include "sim/output/comparison.hpp"
 #include "sim/output/hdf5_writer.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/params/describer.hpp"
@@ -142,6 +147,132 @@ int run_command(const RunOptions& options, const std::string& invocation) {
   return kOk;
 }
 
+struct CompareOptions {
+  std::vector<std::string> scenarios;
+  std::string output;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  int replicates = 10;
+  std::string reference;
+  std::vector<std::string> overrides;
+  bool quiet = false;
+};
+
+int compare_command(const CompareOptions& options, const std::string& invocation) {
+  // Every arm is loaded and checked before anything runs; all their problems are reported.
+  std::vector<models::Scenario> arms;
+  bool invalid = false;
+  for (const std::string& file : options.scenarios) {
+    try {
+      arms.push_back(models::load_scenario(file, options.overrides));
+    } catch (const params::ScenarioError& e) {
+      report_scenario_error(e);
+      invalid = true;
+    }
+  }
+  if (invalid) return kInvalidInput;
+  // Arm names: the scenarios' names, made unique with their position if two share one.
+  std::vector<std::string> names;
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    std::string name = arms[a].name;
+    for (std::size_t b = 0; b < arms.size(); ++b) {
+      if (b != a && arms[b].name == arms[a].name) name += fmt::format("-{}", a + 1);
+    }
+    names.push_back(name);
+  }
+  std::size_t reference = 0;
+  if (!options.reference.empty()) {
+    const auto it = std::find(names.begin(), names.end(), options.reference);
+    if (it == names.end()) {
+      fmt::print(stderr, "error: --reference '{}' is not an arm; arms: {}\n", options.reference,
+                 fmt::join(names, ", "));
+      return kInvalidInput;
+    }
+    reference = static_cast<std::size_t>(it - names.begin());
+  }
+  // Replicate r of every arm uses the same seed: common random numbers.
+  const std::uint64_t seed = options.seed.value_or(arms[reference].run.seed);
+  for (models::Scenario& arm : arms) arm.run.seed = seed;
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                  static_cast<std::size_t>(threads));
+
+  std::optional<OutputFile> output;
+  try {
+    output.emplace(options.output);
+    remove_partial_output_on_interrupt(output->temporary_path());
+  } catch (const OutputError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kFailed;
+  }
+
+  const auto replicates = static_cast<std::size_t>(options.replicates);
+  std::int64_t total_steps = 0;
+  for (const models::Scenario& arm : arms)
+    total_steps += arm.steps() * static_cast<std::int64_t>(replicates);
+  cli::Progress progress(total_steps, !options.quiet && cli::stderr_is_terminal());
+  std::vector<ArmResults> results(arms.size());
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    results[a].name = names[a];
+    results[a].replicates.resize(replicates);
+  }
+  std::mutex write_mutex;
+  std::string write_error;
+  // Arms and replicates run in parallel; each finished run is written and freed at once.
+  tbb::parallel_for(std::size_t{0}, arms.size() * replicates, [&](std::size_t job) {
+    const std::size_t a = job / replicates, r = job % replicates;
+    auto sim = models::build_simulation(arms[a], {seed, static_cast<std::uint32_t>(r)});
+    sim->run([&progress](std::int64_t, std::int64_t) { progress.advance(); });
+    results[a].replicates[r] = summarize(*sim);
+    std::lock_guard lock(write_mutex);
+    try {
+      output->write_run(fmt::format("/arms/{}/replicate_{}", names[a], r), output_tables(*sim),
+                        sim->timeseries(), arms[a].run.days_per_step);
+    } catch (const std::exception& e) {
+      write_error = e.what();
+    }
+  });
+  progress.finish();
+
+  const std::vector<ComparisonRow> rows = compare_arms(results, reference);
+  const std::string csv = comparison_csv(rows);
+  const std::filesystem::path csv_path =
+      std::filesystem::path(options.output).replace_extension(".csv");
+  try {
+    if (!write_error.empty()) throw OutputError(write_error);
+    RunMetadata meta;
+    meta.scenario_yaml = models::to_yaml(arms[reference]);
+    meta.scenario_file = fmt::format("{}", fmt::join(options.scenarios, " "));
+    meta.command_line = invocation;
+    meta.seed = seed;
+    meta.threads = threads;
+    meta.days_per_step = arms[reference].run.days_per_step;
+    meta.start_date = arms[reference].run.start_date;
+    meta.replicates = options.replicates;
+    output->write_meta(meta);
+    for (std::size_t a = 0; a < arms.size(); ++a) {
+      output->write_text("/arms/" + names[a], "scenario_yaml", models::to_yaml(arms[a]));
+      output->write_text("/arms/" + names[a], "scenario_file", options.scenarios[a]);
+    }
+    output->write_text("/comparison", "reference", names[reference]);
+    output->write_text("/comparison", "arms", fmt::format("{}", fmt::join(names, "\n")));
+    output->write_text("/comparison", "summary_csv", csv);
+    output->commit();
+    // The CSV beside it, also written whole under a temporary name first.
+    const std::filesystem::path temporary = csv_path.string() + ".tmp";
+    std::ofstream(temporary) << csv;
+    std::filesystem::rename(temporary, csv_path);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: writing '{}' failed: {}\n", options.output, e.what());
+    return kFailed;
+  }
+  if (!options.quiet) {
+    fmt::print("{}", format_comparison(rows, results, reference));
+    fmt::print("wrote {} and {}\n", options.output, csv_path.string());
+  }
+  return kOk;
+}
+
 int validate_command(const std::string& file, const std::vector<std::string>& overrides) {
   try {
     const models::Scenario scenario = models::load_scenario(file, overrides);
@@ -186,6 +317,27 @@ int main(int argc, char** argv) {
   validate_app->add_option("scenario", validate_file, "scenario YAML file")->required();
   validate_app->add_option("--set", validate_overrides, "override a parameter: key.path=value");
 
+  CompareOptions compare;
+  CLI::App* compare_app = app.add_subcommand(
+      "compare", "run scenarios side by side on common random numbers and compare their outcomes");
+  compare_app->add_option("scenarios", compare.scenarios, "two or more scenario YAML files (arms)")
+      ->required()
+      ->expected(2, 1000);
+  compare_app
+      ->add_option("-o,--output", compare.output, "output HDF5 file (a CSV is written beside it)")
+      ->required();
+  compare_app->add_option("--replicates", compare.replicates, "replicates per arm (paired seeds)")
+      ->check(CLI::Range(2, 100000));
+  compare_app->add_option("--reference", compare.reference,
+                          "name of the reference arm (default: the first)");
+  compare_app->add_option("--seed", compare.seed,
+                          "seed of every arm (default: the reference's run.seed)");
+  compare_app->add_option("--threads", compare.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  compare_app->add_option("--set", compare.overrides,
+                          "override a parameter in every arm: key.path=value");
+  compare_app->add_flag("-q,--quiet", compare.quiet, "no progress bar and no table");
+
   bool markdown = false;
   std::string prefix;
   CLI::App* describe_app = app.add_subcommand("describe",
@@ -203,6 +355,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_app) return run_command(run, command_line(argc, argv));
     if (*validate_app) return validate_command(validate_file, validate_overrides);
+    if (*compare_app) return compare_command(compare, command_line(argc, argv));
     if (*describe_app) return describe_command(markdown, prefix);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -395,6 +395,14 @@ void OutputFile::write_meta(const RunMetadata& meta) {
   impl_->write_scalar_attribute<std::int32_t>(g, "replicates", meta.replicates, path);
 }
 
+void OutputFile::write_text(const std::string& group, const std::string& name,
+                            const std::string& text) {
+  silence_hdf5_errors();
+  impl_->require_open();
+  Handle handle = impl_->open_or_create_group(group);
+  impl_->write_string_attribute(handle.get(), name.c_str(), text, group);
+}
+
 void OutputFile::write_run(const std::string& group, const std::vector<OutputTable>& tables,
                            const Timeseries& timeseries, std::int32_t days_per_step) {
   silence_hdf5_errors();

@@ -16,6 +16,7 @@ void add(GroupSummary& into, const GroupSummary& g) {
   into.alive_at_end += g.alive_at_end;
   into.isolated_at_end += g.isolated_at_end;
   into.person_years += g.person_years;
+  into.disability_free_years += g.disability_free_years;
   into.salon_participants += g.salon_participants;
 }
 }  // namespace
@@ -44,6 +45,13 @@ RunSummary summarize(const Simulation& sim) {
     g.salon_participants += p.first_salon_step[i] != kNever;
     const std::int64_t last = p.death_step[i] != kNever ? p.death_step[i] + 1 : steps;
     g.person_years += static_cast<double>(last - p.entry_step[i]) * years_per_step;
+    if (!p.certified0[i]) {
+      const std::int64_t independent_until =
+          p.disability_step[i] != kNever ? std::min<std::int64_t>(last, p.disability_step[i] + 1)
+                                         : last;
+      g.disability_free_years +=
+          static_cast<double>(independent_until - p.entry_step[i]) * years_per_step;
+    }
   }
   return summary;
 }

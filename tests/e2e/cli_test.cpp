@@ -282,5 +282,55 @@ TEST(CliInterrupt, TerminatedRunLeavesNoFileBehind) {
   EXPECT_TRUE(fs::is_empty(dir.path())) << "a temporary file was left behind";
 }
 
+const std::string kNoSalonsYaml =
+    (fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "taketoyo-no-salons.yaml").string();
+const std::string kSalonsYaml =
+    (fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "taketoyo.yaml").string();
+const char* const kSmallComparison =
+    "--replicates 2 -q --set town.population=1500 --set run.years=1";
+
+TEST(CliCompare, WritesTheFileAndTheCsvAndPrintsTheTable) {
+  TempDir dir;
+  const Result r = salonsim(
+      fmt::format("compare {} {} -o {} --replicates 3 --set town.population=1500 --set run.years=1",
+                  kNoSalonsYaml, kSalonsYaml, dir.file("cmp.h5")));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir.file("cmp.h5")));
+  EXPECT_TRUE(fs::exists(dir.file("cmp.csv")));
+  EXPECT_TRUE(contains(r.output, "taketoyo against taketoyo-no-salons")) << r.output;
+  EXPECT_TRUE(contains(r.output, "variance reduction")) << r.output;
+  EXPECT_TRUE(contains(r.output, "low_income_women")) << r.output;
+}
+
+TEST(CliCompare, ABadArmFailsBeforeAnyRun) {
+  TempDir dir;
+  const std::string bad = dir.write("bad.yaml", "town:\n  populaton: 5\n");
+  const Result r = salonsim(fmt::format("compare {} {} -o {} {}", kNoSalonsYaml, bad,
+                                        dir.file("cmp.h5"), kSmallComparison));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "did you mean 'population'")) << r.output;
+  EXPECT_FALSE(fs::exists(dir.file("cmp.h5")));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1)
+      << "only bad.yaml";
+}
+
+TEST(CliCompare, UnknownReferenceFailsNamingTheArms) {
+  TempDir dir;
+  const Result r = salonsim(fmt::format("compare {} {} -o {} --reference nope {}", kNoSalonsYaml,
+                                        kSalonsYaml, dir.file("cmp.h5"), kSmallComparison));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "taketoyo-no-salons, taketoyo")) << r.output;
+  EXPECT_FALSE(fs::exists(dir.file("cmp.h5")));
+}
+
+TEST(CliCompare, NeedsTwoArmsAndTwoReplicates) {
+  TempDir dir;
+  EXPECT_EQ(salonsim(fmt::format("compare {} -o {}", kSalonsYaml, dir.file("c.h5"))).exit_code, 2);
+  EXPECT_EQ(salonsim(fmt::format("compare {} {} -o {} --replicates 1", kNoSalonsYaml, kSalonsYaml,
+                                 dir.file("c.h5")))
+                .exit_code,
+            2);
+}
+
 }  // namespace
 }  // namespace salonsim

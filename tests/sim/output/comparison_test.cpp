@@ -1,0 +1,80 @@
+#include "sim/output/comparison.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace salonsim {
+namespace {
+
+/// A run where every group has the given certifications and deaths, 100 independent residents
+/// and 1000 disability-free years.
+RunSummary run(std::int64_t certifications, std::int64_t deaths, std::int64_t participants = 0) {
+  RunSummary s;
+  for (GroupSummary& g : s.groups) {
+    g.residents = 100;
+    g.independent_at_entry = 100;
+    g.certifications = certifications;
+    g.deaths = deaths;
+    g.disability_free_years = 1000;
+    g.person_years = 1100;
+    g.salon_participants = participants;
+  }
+  return s;
+}
+
+const ComparisonRow& row(const std::vector<ComparisonRow>& rows, const std::string& arm,
+                         const std::string& group, const std::string& outcome) {
+  for (const ComparisonRow& r : rows) {
+    if (r.arm == arm && r.group == group && r.outcome == outcome) return r;
+  }
+  throw std::logic_error("missing row");
+}
+
+TEST(CompareArms, MeansDifferencesAndTheirIntervalsByHand) {
+  // Reference certifications per group 10, 12, 14; the arm has 2, 3, 4 fewer (paired).
+  const std::vector<ArmResults> arms{{"none", {run(10, 5), run(12, 6), run(14, 7)}},
+                                     {"salons", {run(8, 5, 30), run(9, 5, 30), run(10, 7, 30)}}};
+  const auto rows = compare_arms(arms, 0);
+  ASSERT_EQ(rows.size(), 2u * kSummaryGroups * comparison_outcomes().size());
+  // "all" sums the four groups: reference 40, 48, 56 (mean 48).
+  const ComparisonRow& reference = row(rows, "none", "all", "certifications");
+  EXPECT_TRUE(reference.is_reference);
+  EXPECT_DOUBLE_EQ(reference.value.mean, 48.0);
+  const ComparisonRow& salons = row(rows, "salons", "low_income_women", "certifications");
+  // Differences -2, -3, -4: mean -3, sd 1, se 1/sqrt(3), t(2) = 4.3027.
+  EXPECT_DOUBLE_EQ(salons.difference.difference.mean, -3.0);
+  EXPECT_NEAR(salons.difference.difference.low, -3.0 - 4.3027 / std::sqrt(3.0), 1e-12);
+  EXPECT_NEAR(salons.difference.difference.high, -3.0 + 4.3027 / std::sqrt(3.0), 1e-12);
+  // Shares: 9 of 100 independent residents certified on average in the arm.
+  EXPECT_NEAR(row(rows, "salons", "high_income_men", "cumulative_certification").value.mean, 0.09,
+              1e-15);
+  EXPECT_NEAR(row(rows, "salons", "all", "participation").value.mean, 0.30, 1e-15);
+  EXPECT_NEAR(row(rows, "none", "all", "certifications_per_1000_py").value.mean, 1000.0 * 48 / 4000,
+              1e-12);
+  EXPECT_THROW(compare_arms(arms, 2), std::invalid_argument);
+}
+
+TEST(CompareArms, EquityIsTheLowIncomeEffectMinusTheHighIncomeEffect) {
+  // Low-income groups: 3 fewer certifications per 100; high-income: 1 fewer.
+  ArmResults reference{"none", {run(10, 0), run(10, 0)}};
+  ArmResults arm{"salons", {run(10, 0), run(10, 0)}};
+  for (RunSummary& s : arm.replicates) {
+    s.groups[0].certifications = s.groups[1].certifications = 9;
+    s.groups[2].certifications = s.groups[3].certifications = 7;
+  }
+  const stats::Interval equity = equity_difference(arm, reference);
+  EXPECT_NEAR(equity.mean, -0.03 - (-0.01), 1e-15);
+}
+
+TEST(CompareArms, CsvHasAHeaderAndOneLinePerRow) {
+  const std::vector<ArmResults> arms{{"a", {run(1, 1), run(2, 2)}}, {"b", {run(1, 1), run(1, 2)}}};
+  const auto rows = compare_arms(arms, 0);
+  const std::string csv = comparison_csv(rows);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), static_cast<long>(rows.size() + 1));
+  EXPECT_EQ(csv.rfind("arm,group,outcome,mean,low,high,difference", 0), 0u);
+  EXPECT_NE(csv.find("b,all,certifications,"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace salonsim
