@@ -23,6 +23,7 @@
 #include "sim/cli/progress.hpp"
 #include "sim/output/comparison.hpp"
 #include "sim/output/hdf5_writer.hpp"
+#include "sim/output/study.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
@@ -216,6 +217,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     results[a].name = names[a];
     results[a].replicates.resize(replicates);
   }
+  std::vector<std::vector<RunRecord>> records(arms.size(), std::vector<RunRecord>(replicates));
   std::mutex write_mutex;
   std::string write_error;
   // Arms and replicates run in parallel; each finished run is written and freed at once.
@@ -224,6 +226,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     auto sim = models::build_simulation(arms[a], {seed, static_cast<std::uint32_t>(r)});
     sim->run([&progress](std::int64_t, std::int64_t) { progress.advance(); });
     results[a].replicates[r] = summarize(*sim);
+    records[a][r] = record_of(*sim);
     std::lock_guard lock(write_mutex);
     try {
       output->write_run(fmt::format("/arms/{}/replicate_{}", names[a], r), output_tables(*sim),
@@ -236,6 +239,23 @@ int compare_command(const CompareOptions& options, const std::string& invocation
 
   const std::vector<ComparisonRow> rows = compare_arms(results, reference);
   const std::string csv = comparison_csv(rows);
+  // Hazard ratios against the reference; for arms with salons and six years or more, the
+  // emulated observational study beside the true effect.
+  std::string analyses;
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    if (a == reference) continue;
+    try {
+      const ArmHazardRatios ratios = arm_hazard_ratios(records[a], records[reference]);
+      std::optional<SalonStudy> study;
+      const bool has_salons = results[a].replicates[0].total().salon_participants > 0;
+      if (has_salons && arms[a].run.years >= 6)
+        study = salon_study(records[a], &records[reference]);
+      analyses +=
+          format_arm_analyses(names[a], names[reference], ratios, study ? &*study : nullptr);
+    } catch (const std::exception& e) {
+      analyses += fmt::format("\n{}: the hazard-ratio analysis failed: {}\n", names[a], e.what());
+    }
+  }
   const std::filesystem::path csv_path =
       std::filesystem::path(options.output).replace_extension(".csv");
   try {
@@ -257,6 +277,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     output->write_text("/comparison", "reference", names[reference]);
     output->write_text("/comparison", "arms", fmt::format("{}", fmt::join(names, "\n")));
     output->write_text("/comparison", "summary_csv", csv);
+    output->write_text("/comparison", "analyses", analyses);
     output->commit();
     // The CSV beside it, also written whole under a temporary name first.
     const std::filesystem::path temporary = csv_path.string() + ".tmp";
@@ -267,7 +288,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     return kFailed;
   }
   if (!options.quiet) {
-    fmt::print("{}", format_comparison(rows, results, reference));
+    fmt::print("{}{}", format_comparison(rows, results, reference), analyses);
     fmt::print("wrote {} and {}\n", options.output, csv_path.string());
   }
   return kOk;

@@ -1,0 +1,163 @@
+#include "sim/output/study.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "sim/simulation.hpp"
+
+namespace salonsim {
+
+RunRecord record_of(const Simulation& sim) {
+  const Population& p = sim.population();
+  RunRecord r;
+  r.steps = sim.current_step();
+  r.steps_per_year = static_cast<int>(std::lround(1.0 / sim.clock().years_per_step()));
+  r.entry_step = p.entry_step;
+  r.disability_step = p.disability_step;
+  r.death_step = p.death_step;
+  r.first_salon_step = p.first_salon_step;
+  r.age0 = p.age0;
+  r.sex = p.sex;
+  r.income_low = p.income_low;
+  r.isolated0 = p.isolated0;
+  r.certified0 = p.certified0;
+  return r;
+}
+
+namespace {
+
+/// Adds one arm's residents to a Cox data set: time from entry to the event, death or the end.
+void add_time_to_event(const RunRecord& r, bool certification, double arm, stats::CoxData& data) {
+  for (std::size_t i = 0; i < r.entry_step.size(); ++i) {
+    if (r.entry_step[i] >= r.steps) continue;
+    if (certification && r.certified0[i]) continue;
+    const std::int32_t event_step = certification ? r.disability_step[i] : r.death_step[i];
+    std::int64_t end = r.steps;
+    if (r.death_step[i] >= 0) end = r.death_step[i] + 1;
+    if (event_step >= 0) end = std::min<std::int64_t>(end, event_step + 1);
+    data.time.push_back(static_cast<double>(end - r.entry_step[i]) / r.steps_per_year);
+    data.event.push_back(event_step >= 0);
+    data.covariates[0].push_back(arm);
+  }
+}
+
+bool independent_at(const RunRecord& r, std::size_t i, std::int32_t step) {
+  return !r.certified0[i] && (r.death_step[i] < 0 || r.death_step[i] >= step) &&
+         (r.disability_step[i] < 0 || r.disability_step[i] >= step);
+}
+
+}  // namespace
+
+ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
+                                  const std::vector<RunRecord>& reference) {
+  ArmHazardRatios result;
+  for (const bool certification : {true, false}) {
+    stats::CoxData data;
+    data.names = {"arm"};
+    data.covariates.assign(1, {});
+    for (const RunRecord& r : arm) add_time_to_event(r, certification, 1.0, data);
+    for (const RunRecord& r : reference) add_time_to_event(r, certification, 0.0, data);
+    (certification ? result.certification : result.death) = stats::fit_cox(data);
+  }
+  return result;
+}
+
+SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunRecord>* reference) {
+  SalonStudy study;
+  double starting = 0, attended = 0, ever = 0, participants_low = 0, others_low = 0, others = 0,
+         women = 0;
+  double cohort_participants = 0, cohort_others = 0, without = 0;
+  stats::CoxData data;
+  data.names = {"participant", "age", "female", "low_income", "isolated"};
+  data.covariates.assign(5, {});
+  for (std::size_t k = 0; k < arm.size(); ++k) {
+    const RunRecord& r = arm[k];
+    const std::int32_t year = r.steps_per_year, horizon = 6 * year;
+    if (r.steps < horizon)
+      throw std::invalid_argument("the salon study needs runs of at least six years");
+    for (std::size_t i = 0; i < r.entry_step.size(); ++i) {
+      if (r.entry_step[i] != 0) continue;
+      const bool participant = r.first_salon_step[i] >= 0 && r.first_salon_step[i] < year;
+      starting += 1;
+      attended += participant;
+      ever += r.first_salon_step[i] >= 0 && r.first_salon_step[i] < 5 * year;
+      (participant ? participants_low : others_low) += r.income_low[i];
+      if (participant) women += r.sex[i];
+      if (!participant) others += 1;
+      if (!independent_at(r, i, year)) continue;
+      const bool event = r.disability_step[i] >= year && r.disability_step[i] < horizon;
+      std::int32_t end = horizon;
+      if (r.death_step[i] >= 0 && r.death_step[i] < horizon) end = r.death_step[i] + 1;
+      if (event) end = r.disability_step[i] + 1;
+      data.time.push_back(static_cast<double>(end - year) / year);
+      data.event.push_back(event);
+      const double covariates[5] = {double(participant), r.age0[i], double(r.sex[i]),
+                                    double(r.income_low[i]), double(r.isolated0[i])};
+      for (int c = 0; c < 5; ++c) data.covariates[c].push_back(covariates[c]);
+      (participant ? study.cert_participants : study.cert_others) += event;
+      (participant ? cohort_participants : cohort_others) += 1;
+      if (participant && reference != nullptr) {
+        const RunRecord& b = (*reference)[k];
+        without += b.disability_step[i] >= year && b.disability_step[i] < horizon;
+      }
+    }
+  }
+  study.attended_year1 = attended / starting;
+  study.ever_5y = ever / starting;
+  study.low_income_participants = participants_low / attended;
+  study.low_income_others = others_low / others;
+  study.women_participants = women / attended;
+  study.cert_participants /= cohort_participants;
+  study.cert_others /= cohort_others;
+  if (reference != nullptr) study.cert_participants_without = without / cohort_participants;
+  study.cohort = static_cast<std::int64_t>(cohort_participants + cohort_others);
+  study.participants = static_cast<std::int64_t>(cohort_participants);
+  study.cox = stats::fit_cox(data);
+  return study;
+}
+
+std::string format_arm_analyses(const std::string& arm, const std::string& reference,
+                                const ArmHazardRatios& ratios, const SalonStudy* study) {
+  const auto hr = [](const stats::CoxFit& fit) {
+    return fmt::format("{:.3f} ({:.3f} to {:.3f})", fit.hazard_ratios[0], fit.ci_low[0],
+                       fit.ci_high[0]);
+  };
+  std::string text =
+      fmt::format("\n{} against {}: Cox hazard ratios (pooled replicates)\n", arm, reference);
+  text += fmt::format("  certification (residents independent at entry): {}\n",
+                      hr(ratios.certification));
+  text += fmt::format("  death:                                          {}\n", hr(ratios.death));
+  if (study == nullptr) return text;
+  const SalonStudy& s = *study;
+  text += fmt::format(
+      "Study emulation in {} (Hikichi et al. 2015 design: survey at the end of year 1, 5 years of "
+      "follow-up, "
+      "{} residents, {} participants):\n",
+      arm, s.cohort, s.participants);
+  text += fmt::format(
+      "  attended in year 1 {:.1f}%, ever within 5 years {:.1f}%; low income {:.1f}% of "
+      "participants, "
+      "{:.1f}% of others; women {:.1f}% of participants\n",
+      100 * s.attended_year1, 100 * s.ever_5y, 100 * s.low_income_participants,
+      100 * s.low_income_others, 100 * s.women_participants);
+  text += fmt::format(
+      "  observed:  5-year certification {:.1f}% participants vs {:.1f}% non-participants; "
+      "adjusted HR {}\n",
+      100 * s.cert_participants, 100 * s.cert_others, hr(s.cox));
+  if (s.cert_participants_without >= 0) {
+    text += fmt::format(
+        "  true:      the same participants without salons {:.1f}% -> effect on participants "
+        "{:.1f} points "
+        "(risk ratio {:.2f}); selection explains {:.1f} of the {:.1f}-point observed gap\n",
+        100 * s.cert_participants_without,
+        100 * (s.cert_participants - s.cert_participants_without),
+        s.cert_participants / s.cert_participants_without,
+        100 * (s.cert_others - s.cert_participants_without),
+        100 * (s.cert_others - s.cert_participants));
+  }
+  return text;
+}
+
+}  // namespace salonsim
