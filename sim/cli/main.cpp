@@ -242,6 +242,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
   // Hazard ratios against the reference; for arms with salons and six years or more, the
   // emulated observational study beside the true effect.
   std::string analyses;
+  std::vector<std::array<std::string, 3>> estimates;  // group, attribute, value (full precision)
   for (std::size_t a = 0; a < arms.size(); ++a) {
     if (a == reference) continue;
     try {
@@ -252,6 +253,14 @@ int compare_command(const CompareOptions& options, const std::string& invocation
         study = salon_study(records[a], &records[reference]);
       analyses +=
           format_arm_analyses(names[a], names[reference], ratios, study ? &*study : nullptr);
+      const std::string group = "/comparison/" + names[a];
+      const auto precise = [](double value) { return fmt::format("{:.17g}", value); };
+      estimates.push_back(
+          {group, "log_hr_certification", precise(ratios.certification.coefficients[0])});
+      estimates.push_back({group, "log_hr_death", precise(ratios.death.coefficients[0])});
+      if (study)
+        estimates.push_back(
+            {group, "study_log_hr_participant", precise(study->cox.coefficients[0])});
     } catch (const std::exception& e) {
       analyses += fmt::format("\n{}: the hazard-ratio analysis failed: {}\n", names[a], e.what());
     }
@@ -278,6 +287,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     output->write_text("/comparison", "arms", fmt::format("{}", fmt::join(names, "\n")));
     output->write_text("/comparison", "summary_csv", csv);
     output->write_text("/comparison", "analyses", analyses);
+    for (const auto& [group, name, value] : estimates) output->write_text(group, name, value);
     output->commit();
     // The CSV beside it, also written whole under a temporary name first.
     const std::filesystem::path temporary = csv_path.string() + ".tmp";
