@@ -57,6 +57,12 @@ class Simulation {
   void add_output_tables(std::vector<OutputTable>& tables) const {
     for (const auto& module : modules_) module->add_output_tables(*this, tables);
   }
+  /// Cost of all mechanisms over the run so far, in yen.
+  double cost_yen() const {
+    double total = 0;
+    for (const auto& module : modules_) total += module->cost_yen(*this);
+    return total;
+  }
   std::size_t bytes() const { return population_.bytes() + network_.bytes(); }
 
  private:

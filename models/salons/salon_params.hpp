@@ -41,6 +41,7 @@ struct Venue {
   double fee_yen = 100;
   std::int32_t volunteers = 5;
   Programme programme = Programme::kMixed;
+  double yearly_cost_yen = 300000;
 };
 
 template <class V>
@@ -74,6 +75,12 @@ void visit(V& v, Venue& p) {
              .doc = "volunteer organisers, who invite residents",
              .min = 0,
              .max = 1000});
+  v.number("yearly_cost_yen", p.yearly_cost_yen,
+           {.unit = "yen/year",
+            .doc = "running cost of the venue while open (room, materials, volunteer support)",
+            .source = "assumption: municipal kayoinoba subsidies are typically a few hundred "
+                      "thousand yen a year per venue",
+            .min = 0});
   v.choice("programme", p.programme, kProgrammeChoices,
            {.doc = "programme type (recorded; does not yet change effects)"});
 }

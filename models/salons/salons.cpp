@@ -369,6 +369,20 @@ void Salons::step(Simulation& sim, std::int64_t step) {
   });
 }
 
+double Salons::cost_yen(const Simulation& sim) const {
+  const std::int64_t now = sim.current_step();
+  double cost = 0;
+  for (const PlacedVenue& v : venues_) {
+    const std::int64_t opened = std::min<std::int64_t>(v.venue.opens_step, now);
+    const std::int64_t closed =
+        v.venue.closes_step < 0 ? now : std::min<std::int64_t>(v.venue.closes_step, now);
+    cost += v.venue.yearly_cost_yen *
+            static_cast<double>(std::max<std::int64_t>(0, closed - opened)) *
+            sim.clock().years_per_step();
+  }
+  return cost;
+}
+
 void Salons::finalize(Simulation& sim) {
   const Population& p = sim.population();
   std::fill(members_.begin(), members_.end(), 0);

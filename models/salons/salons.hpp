@@ -54,6 +54,8 @@ class Salons final : public Module {
   void init(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
   void finalize(Simulation& sim) override;
+  /// Each venue's yearly cost times the years it was open so far.
+  double cost_yen(const Simulation& sim) const override;
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
 
   const std::vector<PlacedVenue>& venues() const { return venues_; }

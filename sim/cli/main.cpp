@@ -287,6 +287,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     output->write_text("/comparison", "arms", fmt::format("{}", fmt::join(names, "\n")));
     output->write_text("/comparison", "summary_csv", csv);
     output->write_text("/comparison", "analyses", analyses);
+    output->write_text("/comparison", "table", format_comparison(rows, results, reference));
     for (const auto& [group, name, value] : estimates) output->write_text(group, name, value);
     output->commit();
     // The CSV beside it, also written whole under a temporary name first.

@@ -168,6 +168,20 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
         "{:.2f} "
         "with independent seeds (variance reduction {:.1f}x)\n",
         d.difference.standard_error, d.independent_standard_error, d.variance_reduction);
+    std::vector<double> extra_cost;
+    for (std::size_t r = 0; r < arms[a].replicates.size(); ++r) {
+      extra_cost.push_back(arms[a].replicates[r].cost_yen - arms[reference].replicates[r].cost_yen);
+    }
+    const double cost = stats::mean_interval(extra_cost).mean;
+    const double averted = -find(name, "all", "certifications").difference.difference.mean;
+    const double gained = find(name, "all", "disability_free_years").difference.difference.mean;
+    if (cost > 0) {
+      text += fmt::format(
+          "cost: {:.1f} million yen more over the run; {} per certification averted, {} per "
+          "disability-free year gained\n",
+          cost / 1e6, averted > 0 ? fmt::format("{:.2f} million yen", cost / averted / 1e6) : "-",
+          gained > 0 ? fmt::format("{:.0f} thousand yen", cost / gained / 1e3) : "-");
+    }
     const stats::Interval equity = equity_difference(arms[a], arms[reference]);
     text += fmt::format(
         "equity: effect on the certified share, low minus high income: {} points (negative: larger "

@@ -53,6 +53,7 @@ RunSummary summarize(const Simulation& sim) {
           static_cast<double>(independent_until - p.entry_step[i]) * years_per_step;
     }
   }
+  summary.cost_yen = sim.cost_yen();
   return summary;
 }
 

@@ -21,12 +21,13 @@ struct GroupSummary {
   std::int64_t alive_at_end = 0;
   std::int64_t isolated_at_end = 0;
   double person_years = 0;
-  double disability_free_years = 0;  // alive and independent
+  double disability_free_years = 0;     // alive and independent
   std::int64_t salon_participants = 0;  // attended at least one salon session
 };
 
 struct RunSummary {
   std::array<GroupSummary, kGroups> groups{};
+  double cost_yen = 0;  // of the interventions, whole run
   GroupSummary total() const;
 };
 

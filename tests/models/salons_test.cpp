@@ -939,5 +939,23 @@ TEST(SalonsModule, ResultsDoNotDependOnTheThreadCount) {
   EXPECT_EQ(one.salons_table, four.salons_table);
 }
 
+// Cost: each venue's yearly cost times the years it has been open: venue A open all 10 weeks,
+// venue B from step 4 and closed at step 8 (4 weeks).
+TEST(SalonCost, YearlyCostTimesTheYearsOpen) {
+  SalonsParams params;
+  Venue a;
+  a.location_m = {0, 0};
+  a.yearly_cost_yen = 365250;
+  Venue b = a;
+  b.opens_step = 4;
+  b.closes_step = 8;
+  params.venues = {a, b};
+  Simulation sim({1, 0}, {7, 10}, residents_at({{0, 0}}), Network(1, {}, 0));
+  sim.add_module(std::make_unique<Salons>(params, TownParams{}));
+  sim.run();
+  // 365,250 yen a year is 7,000 yen a week: 10 weeks + 4 weeks.
+  EXPECT_NEAR(sim.cost_yen(), 7000.0 * 14, 1e-6);
+}
+
 }  // namespace
 }  // namespace salonsim::models
