@@ -19,6 +19,7 @@ struct RunRecord {
   std::vector<std::int32_t> entry_step, disability_step, death_step, first_salon_step;
   std::vector<float> age0;
   std::vector<std::uint8_t> sex, income_low, isolated0, certified0;
+  std::vector<std::uint16_t> salons_within_350m;  // empty without salons
 };
 RunRecord record_of(const Simulation& simulation);
 
@@ -40,6 +41,11 @@ struct SalonStudy {
   double cert_participants = 0, cert_others = 0;
   double cert_participants_without = -1;  // in the reference arm (-1 without one)
   stats::CoxFit cox;                      // coefficient 0: participant
+  /// Instrumental-variable estimate (two-stage residual inclusion, salons within 350 m of home
+  /// as the instrument): first-stage coefficient of the instrument, and the Cox fit with the
+  /// first-stage residual (coefficient 0: participant).
+  double first_stage_coefficient = 0;
+  stats::CoxFit iv_cox;
   std::int64_t cohort = 0, participants = 0;
 };
 SalonStudy salon_study(const std::vector<RunRecord>& arm,

@@ -153,6 +153,9 @@ TEST_F(Taketoyo, ReproducesTheTaketoyoFigures) {
   // non-participants (part of the observed contrast is who takes part).
   EXPECT_GT(s.cert_participants_without, s.cert_participants);
   EXPECT_LT(s.cert_participants_without, s.cert_others);
+  // The instrument works in the expected direction: more salons within 350 m, more participation.
+  EXPECT_GT(s.first_stage_coefficient, 0.0);
+  EXPECT_TRUE(s.iv_cox.converged);
 }
 
 }  // namespace

@@ -1,0 +1,671 @@
+#!/usr/bin/python3
+"""An HTML report of a scenario comparison written by `salonsim compare`.
+
+    /usr/bin/python3 analysis/report.py out/cmp.h5 -o out/report
+
+writes out/report/index.html, the PNG figures it links to (relative links, so the folder can be
+moved or zipped) and summary.csv (a copy of the comparison table stored in the file).
+
+Contents: the arms, seed, replicates and version; the per-arm outcomes with 95% intervals and the
+differences from the reference arm by income group and sex; and five figures:
+  (a) certification-free survival (Kaplan-Meier, pooled over replicates) by arm, and by arm and
+      income group;
+  (b) salon participation over time, for arms with salons;
+  (c) a map of replicate 0 of the first arm with salons (or the reference arm);
+  (d) certifications averted and disability-free years gained by group, with 95% intervals;
+  (e) the standard error of each difference with common random numbers vs independent seeds.
+
+Only Debian's Python packages are needed: h5py, numpy, pandas and matplotlib (Agg).
+Exit status: 0 on success, 2 when the input is missing or not a comparison file, 1 when the
+report cannot be written.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import html
+import io
+import os
+import sys
+import time
+
+import numpy as np
+
+try:
+    import h5py
+    import pandas as pd
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+except ImportError as error:  # pragma: no cover - depends on the machine
+    sys.exit(f"report.py: error: a required Python package is missing ({error}); "
+             "on Debian: apt-get install python3-h5py python3-pandas python3-matplotlib")
+
+EXIT_INVALID_INPUT = 2
+EXIT_FAILED = 1
+
+GROUPS = ["all", "low_income_women", "low_income_men", "high_income_women", "high_income_men"]
+GROUP_LABELS = {
+    "all": "all residents",
+    "low_income_women": "low-income women",
+    "low_income_men": "low-income men",
+    "high_income_women": "high-income women",
+    "high_income_men": "high-income men",
+}
+# name: (label, scale, digits, unit suffix)
+OUTCOMES = {
+    "certifications": ("new LTC certifications", 1.0, 1, ""),
+    "deaths": ("deaths", 1.0, 1, ""),
+    "disability_free_years": ("disability-free years", 1.0, 0, ""),
+    "certifications_per_1000_py": ("certifications per 1,000 disability-free person-years", 1.0, 2, ""),
+    "cumulative_certification": ("certified by the end (% of those independent at entry)", 100.0, 2, "%"),
+    "cumulative_death": ("died by the end (% of residents)", 100.0, 2, "%"),
+    "participation": ("ever attended a salon (% of residents)", 100.0, 1, "%"),
+}
+SUMMARY_COLUMNS = ["arm", "group", "outcome", "mean", "low", "high", "difference",
+                   "difference_low", "difference_high", "se_common_random_numbers",
+                   "se_independent_seeds", "variance_reduction"]
+AGENT_COLUMNS = ["entry_step", "certified0", "disability_step", "death_step", "income_low", "sex"]
+# Timeseries groups are indexed [income_low, sex].
+TS_GROUPS = [("low_income_women", 1, 1), ("low_income_men", 1, 0),
+             ("high_income_women", 0, 1), ("high_income_men", 0, 0)]
+GROUP_COLOURS = {"low_income_women": "#d62728", "low_income_men": "#ff7f0e",
+                 "high_income_women": "#1f77b4", "high_income_men": "#17becf", "all": "black"}
+LINESTYLES = ["-", "--", ":", "-."]
+DAYS_PER_YEAR = 365.25
+
+
+class InputError(Exception):
+    """The input file is missing or is not a salonsim comparison file."""
+
+
+def text_attr(value) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return text_attr(value.item())
+    return str(value)
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+class Comparison:
+    """What the report needs from a comparison file, read once."""
+
+    def __init__(self, path: str):
+        if not os.path.exists(path):
+            raise InputError(f"no such file: {path}")
+        if os.path.isdir(path):
+            raise InputError(f"{path} is a directory, not a comparison file")
+        if not h5py.is_hdf5(path):
+            raise InputError(f"{path} is not an HDF5 file")
+        self.path = path
+        try:
+            with h5py.File(path, "r") as f:
+                self._read(f)
+        except InputError:
+            raise
+        except (OSError, KeyError, ValueError, TypeError) as error:
+            raise InputError(f"{path}: cannot read the comparison ({error})") from error
+
+    def _read(self, f: "h5py.File") -> None:
+        path = self.path
+        if "comparison" not in f or "arms" not in f:
+            raise InputError(f"{path} has no /comparison or /arms: not written by "
+                             "`salonsim compare` (for a single run see docs/output.md)")
+        cmp_attrs = f["comparison"].attrs
+        for key in ("reference", "arms", "summary_csv"):
+            if key not in cmp_attrs:
+                raise InputError(f"{path}: /comparison lacks the attribute '{key}'")
+        self.meta = {k: v for k, v in f["meta"].attrs.items()} if "meta" in f else {}
+        self.reference = text_attr(cmp_attrs["reference"])
+        self.arms = [a for a in text_attr(cmp_attrs["arms"]).split("\n") if a]
+        self.summary_csv = text_attr(cmp_attrs["summary_csv"])
+        # salonsim's own text summary and further analyses (hazard ratios), where written.
+        self.text_table = text_attr(cmp_attrs["table"]) if "table" in cmp_attrs else ""
+        self.text_analyses = text_attr(cmp_attrs["analyses"]) if "analyses" in cmp_attrs else ""
+        if self.reference not in self.arms:
+            raise InputError(f"{path}: reference arm '{self.reference}' is not among the arms")
+        try:
+            self.summary = pd.read_csv(io.StringIO(self.summary_csv))
+        except Exception as error:  # pandas raises several kinds
+            raise InputError(f"{path}: /comparison summary_csv is not CSV ({error})") from error
+        missing = [c for c in SUMMARY_COLUMNS if c not in self.summary.columns]
+        if missing:
+            raise InputError(f"{path}: summary_csv lacks the columns {', '.join(missing)}")
+        self.days_per_step = int(self.meta.get("days_per_step", 7))
+
+        self.arm_attrs = {}
+        self.replicates = {}   # arm -> list of replicate group names, by index
+        self.agents = {}       # arm -> dict column -> (concatenated array), plus "replicate"
+        self.timeseries = {}   # arm -> dict name -> array (replicates, steps, 2, 2); day, step
+        self.n_steps = {}      # arm -> steps recorded
+        self.has_salons = {}
+        for arm in self.arms:
+            if arm not in f["arms"]:
+                raise InputError(f"{path}: arm '{arm}' is listed in /comparison but /arms/{arm} "
+                                 "is missing")
+            group = f["arms"][arm]
+            self.arm_attrs[arm] = {k: text_attr(v) for k, v in group.attrs.items()}
+            names = sorted((k for k in group.keys() if k.startswith("replicate_")),
+                           key=lambda k: int(k.split("_")[1]))
+            if not names:
+                raise InputError(f"{path}: /arms/{arm} has no replicate_<r> groups")
+            self.replicates[arm] = names
+            columns = {c: [] for c in AGENT_COLUMNS}
+            replicate_index = []
+            series = {}
+            for r, name in enumerate(names):
+                rep = group[name]
+                for sub in ("agents", "timeseries"):
+                    if sub not in rep:
+                        raise InputError(f"{path}: /arms/{arm}/{name}/{sub} is missing")
+                agents = rep["agents"]
+                for c in AGENT_COLUMNS:
+                    if c not in agents:
+                        raise InputError(f"{path}: /arms/{arm}/{name}/agents/{c} is missing")
+                    columns[c].append(agents[c][:])
+                replicate_index.append(np.full(len(columns["sex"][-1]), r, dtype=np.int32))
+                ts = rep["timeseries"]
+                for k in ts.keys():
+                    series.setdefault(k, []).append(ts[k][:])
+            self.agents[arm] = {c: np.concatenate(v) for c, v in columns.items()}
+            self.agents[arm]["replicate"] = np.concatenate(replicate_index)
+            if "step" not in series or "alive" not in series:
+                raise InputError(f"{path}: /arms/{arm}: timeseries/step or timeseries/alive is "
+                                 "missing")
+            steps = {len(s) for s in series["step"]}
+            if len(steps) != 1:
+                raise InputError(f"{path}: /arms/{arm}: replicates differ in their number of steps")
+            self.n_steps[arm] = steps.pop()
+            self.timeseries[arm] = {k: np.stack(v) for k, v in series.items()
+                                    if all(len(x) == self.n_steps[arm] for x in v)}
+            self.has_salons[arm] = ("salon_ever" in self.timeseries[arm]
+                                    and "salon_attendance" in self.timeseries[arm]
+                                    and "salons" in group[names[0]])
+
+        # The map: replicate 0 of the first arm with salons, or of the reference arm.
+        self.map_arm = next((a for a in self.arms if self.has_salons[a]), self.reference)
+        rep = f["arms"][self.map_arm][self.replicates[self.map_arm][0]]
+        for c in ("x_m", "y_m"):
+            if c not in rep["agents"]:
+                raise InputError(f"{path}: /arms/{self.map_arm}/{rep.name.split('/')[-1]}/agents/"
+                                 f"{c} is missing")
+        self.map_agents = {c: rep["agents"][c][:] for c in
+                           ("x_m", "y_m", "disability_step", "death_step")}
+        self.map_salons = None
+        if "salons" in rep and "x_m" in rep["salons"] and "y_m" in rep["salons"]:
+            self.map_salons = {c: rep["salons"][c][:] for c in rep["salons"].keys()}
+
+
+# ---- statistics ------------------------------------------------------------------------------
+
+def kaplan_meier(duration: np.ndarray, event: np.ndarray, n_max: int):
+    """Kaplan-Meier survival for integer durations 1..n_max (in steps); vectorised.
+
+    Returns (times, survival) with times 0..n_max and survival[0] = 1 (a step function: the
+    value at t holds from t to the next time)."""
+    duration = np.clip(duration, 0, n_max)
+    events = np.bincount(duration[event], minlength=n_max + 1)
+    leaving = np.bincount(duration, minlength=n_max + 1)
+    at_risk = len(duration) - np.concatenate([[0], np.cumsum(leaving)[:-1]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard = np.where(at_risk > 0, events / np.maximum(at_risk, 1), 0.0)
+    return np.arange(n_max + 1), np.cumprod(1.0 - hazard)
+
+
+def certification_free(agents: dict, n_steps: int, mask=None):
+    """Time to certification among residents independent at entry, censored at death or at the
+    end of the run. A certification or death in step s is counted at the end of step s."""
+    keep = agents["certified0"] == 0
+    if mask is not None:
+        keep &= mask
+    entry = agents["entry_step"][keep].astype(np.int64)
+    dis = agents["disability_step"][keep].astype(np.int64)
+    death = agents["death_step"][keep].astype(np.int64)
+    event = dis >= 0
+    end = np.where(event, dis + 1, np.where(death >= 0, death + 1, n_steps))
+    duration = end - entry
+    return kaplan_meier(duration, event, n_steps), int(keep.sum())
+
+
+# ---- figures ---------------------------------------------------------------------------------
+
+def fmt_vr(v: float) -> str:
+    """A variance reduction factor, short: 9.5×, 37×, 2.4k×, 1.0M×, ∞ (no paired variance)."""
+    if v is None or np.isnan(v):
+        return "–"
+    if np.isinf(v):
+        return "∞"
+    if v < 10:
+        return f"{v:.1f}×"
+    if v < 1000:
+        return f"{v:.0f}×"
+    if v < 1e6:
+        return f"{v / 1e3:.1f}k×"
+    return f"{v / 1e6:.1f}M×"
+
+
+def arm_colours(arms):
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    return {arm: cycle[i % len(cycle)] for i, arm in enumerate(arms)}
+
+
+def save(fig, out_dir: str, name: str) -> str:
+    fig.savefig(os.path.join(out_dir, name), dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return name
+
+
+def figure_survival(c: Comparison, out_dir: str, colours) -> tuple[str, str]:
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True, constrained_layout=True)
+    years_per_step = c.days_per_step / DAYS_PER_YEAR
+    notes = []
+    for arm in c.arms:
+        n = c.n_steps[arm]
+        (t, s), count = certification_free(c.agents[arm], n)
+        axes[0].step(t * years_per_step, 100 * s, where="post", color=colours[arm],
+                     label=f"{arm} (n={count:,})")
+        notes.append(f"{html.escape(arm)}: {100 * s[-1]:.2f}% certification-free at "
+                     f"{t[-1] * years_per_step:.1f} years")
+        for k, (low, label) in enumerate([(0, "high income"), (1, "low income")]):
+            mask = c.agents[arm]["income_low"] == low
+            (t, s), count = certification_free(c.agents[arm], n, mask)
+            axes[1].step(t * years_per_step, 100 * s, where="post", color=colours[arm],
+                         linestyle=LINESTYLES[k], label=f"{arm}, {label} (n={count:,})")
+    axes[0].set_title("by arm")
+    axes[1].set_title("by arm and income group")
+    for ax in axes:
+        ax.set_xlabel("years since entry")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="lower left")
+    axes[0].set_ylabel("certification-free (%)")
+    fig.suptitle("Certification-free survival (Kaplan-Meier; residents independent at entry; "
+                 "censored at death or end; pooled over replicates)", fontsize=10)
+    return save(fig, out_dir, "survival.png"), "; ".join(notes)
+
+
+def figure_participation(c: Comparison, out_dir: str, colours):
+    salon_arms = [a for a in c.arms if c.has_salons[a]]
+    if not salon_arms:
+        return None
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), constrained_layout=True)
+    window = max(1, int(round(28 / c.days_per_step)))  # four weeks
+    for i, arm in enumerate(salon_arms):
+        ts = c.timeseries[arm]
+        day = ts["day"][0] if "day" in ts else (ts["step"][0] + 1) * c.days_per_step
+        years = day / DAYS_PER_YEAR
+        alive = ts["alive"].sum(axis=(2, 3)).astype(float)  # (replicates, steps)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ever = np.where(alive > 0, ts["salon_ever"].sum(axis=(2, 3)) / alive, np.nan)
+            attend = np.where(alive > 0, ts["salon_attendance"].sum(axis=(2, 3)) / alive, np.nan)
+        ever_mean = np.nanmean(ever, axis=0)
+        attend_mean = np.nanmean(attend, axis=0)
+        axes[0].plot(years, 100 * ever_mean, color=colours[arm], label=arm)
+        if len(attend_mean) >= window:  # sessions are fortnightly or monthly: smooth
+            rolling = np.convolve(attend_mean, np.ones(window) / window, mode="valid")
+            axes[1].plot(years[window - 1:], 100 * rolling, color=colours[arm], label=arm)
+        else:
+            axes[1].plot(years, 100 * attend_mean, color=colours[arm], label=arm)
+        for g, low, sex in TS_GROUPS:
+            a = ts["alive"][:, :, low, sex].astype(float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(a > 0, ts["salon_ever"][:, :, low, sex] / a, np.nan)
+            axes[2].plot(years, 100 * np.nanmean(share, axis=0), color=GROUP_COLOURS[g],
+                         linestyle=LINESTYLES[i % len(LINESTYLES)],
+                         label=GROUP_LABELS[g] + (f" ({arm})" if len(salon_arms) > 1 else ""))
+    axes[0].set_title("ever attended, % of residents alive")
+    axes[1].set_title(f"attended in a step, % alive ({window * c.days_per_step}-day mean)")
+    axes[2].set_title("ever attended by group, % alive"
+                      + (f" ({salon_arms[0]})" if len(salon_arms) == 1 else ""))
+    for ax in axes:
+        ax.set_xlabel("years")
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"Salon participation (mean over {len(c.replicates[salon_arms[0]])} replicates)",
+                 fontsize=10)
+    return save(fig, out_dir, "participation.png")
+
+
+def figure_map(c: Comparison, out_dir: str):
+    arm, agents, salons = c.map_arm, c.map_agents, c.map_salons
+    certified = agents["disability_step"] >= 0
+    died = (agents["death_step"] >= 0) & ~certified
+    neither = ~certified & ~died
+    fig, ax = plt.subplots(figsize=(8.5, 8.5))
+    for mask, colour, label, size in [
+        (neither, "#b0b0b0", "neither", 1.5),
+        (died, "#222222", "died (not certified during the run)", 3),
+        (certified, "#e6550d", "certified during the run", 3),
+    ]:
+        ax.scatter(agents["x_m"][mask], agents["y_m"][mask], s=size, c=colour, linewidths=0,
+                   label=f"{label}: {int(mask.sum()):,}", rasterized=True)
+    venue_note = "no salons in this arm"
+    if salons is not None and len(salons.get("x_m", [])) > 0:
+        x, y = salons["x_m"], salons["y_m"]
+        attendance = salons.get("attendance_total", np.ones(len(x)))
+        sizes = 120 + 400 * attendance / max(float(np.max(attendance)), 1.0)
+        ax.scatter(x, y, s=sizes, marker="*", c="#3182bd", edgecolors="black", linewidths=0.8,
+                   zorder=5, label=f"salon venues: {len(x)} (size: attendance)")
+        for xi, yi in zip(x, y):
+            ax.add_patch(plt.Circle((xi, yi), 350, fill=False, linestyle="--", linewidth=0.7,
+                                    edgecolor="#3182bd", zorder=4))
+        for k, (xi, yi) in enumerate(zip(x, y)):
+            ax.annotate(f"{k}", (xi, yi), xytext=(6, 6), textcoords="offset points",
+                        fontsize=7, color="#08519c", zorder=6)
+        venue_note = "dashed circles: 350 m around each venue; numbers: venue row in /salons"
+    ax.set_aspect("equal")
+    ax.set_xlabel("east (m)")
+    ax.set_ylabel("north (m)")
+    ax.grid(alpha=0.2)
+    # Legend markers of one size, whatever the sizes on the map.
+    handles, labels = ax.get_legend_handles_labels()
+    markers = []
+    for h, label in zip(handles, labels):
+        venue = "venues" in label
+        face = h.get_facecolor()[0]
+        markers.append(Line2D([], [], linestyle="", marker="*" if venue else "o",
+                              markersize=13 if venue else 5, markerfacecolor=face,
+                              markeredgecolor="black" if venue else face))
+    ax.legend(markers, labels, fontsize=8, loc="upper center", ncol=2,
+              bbox_to_anchor=(0.5, -0.07), frameon=False)
+    ax.set_title(f"{arm}, replicate 0: residents by outcome\n({venue_note})", fontsize=10)
+    return save(fig, out_dir, "map.png"), arm
+
+
+def figure_effects(c: Comparison, out_dir: str, colours):
+    others = [a for a in c.arms if a != c.reference]
+    if not others:
+        return None
+    s = c.summary
+    fig, axes = plt.subplots(1, 2, figsize=(12, 0.55 * len(GROUPS) * max(1, len(others)) + 1.8),
+                             sharey=True, constrained_layout=True)
+    panels = [("certifications", -1.0, "certifications averted"),
+              ("disability_free_years", 1.0, "disability-free years gained")]
+    height = 0.7 / len(others)
+    for ax, (outcome, sign, title) in zip(axes, panels):
+        for k, arm in enumerate(others):
+            rows = s[(s.arm == arm) & (s.outcome == outcome)].set_index("group")
+            rows = rows.reindex(GROUPS)
+            effect = sign * rows["difference"].to_numpy(float)
+            a = sign * rows["difference_low"].to_numpy(float)
+            b = sign * rows["difference_high"].to_numpy(float)
+            low, high = np.minimum(a, b), np.maximum(a, b)
+            y = np.arange(len(GROUPS)) - 0.35 + height * (k + 0.5)
+            ax.errorbar(effect, y, xerr=[effect - low, high - effect], fmt="o",
+                        color=colours[arm], capsize=4, label=f"{arm} vs {c.reference}")
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_title(title)
+        ax.set_xlabel(f"{title} over the run (95% interval)")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(np.arange(len(GROUPS)))
+    axes[0].set_yticklabels([GROUP_LABELS[g] for g in GROUPS])
+    axes[0].invert_yaxis()
+    axes[0].legend(fontsize=8, loc="lower right")
+    fig.suptitle("Effects by subgroup (paired differences, common random numbers)", fontsize=10)
+    return save(fig, out_dir, "effects.png")
+
+
+def figure_standard_errors(c: Comparison, out_dir: str, colours):
+    others = [a for a in c.arms if a != c.reference]
+    if not others:
+        return None
+    s = c.summary
+    outcomes = [o for o in OUTCOMES if o != "participation"]
+    ncols = 3
+    nrows = int(np.ceil(len(outcomes) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(15, 3.8 * nrows), squeeze=False,
+                             constrained_layout=True)
+    x = np.arange(len(GROUPS))
+    width = 0.8 / (2 * len(others))
+    for ax, outcome in zip(axes.flat, outcomes):
+        label, scale, _, unit = OUTCOMES[outcome]
+        for k, arm in enumerate(others):
+            rows = s[(s.arm == arm) & (s.outcome == outcome)].set_index("group").reindex(GROUPS)
+            crn = scale * rows["se_common_random_numbers"].to_numpy(float)
+            ind = scale * rows["se_independent_seeds"].to_numpy(float)
+            vr = rows["variance_reduction"].to_numpy(float)
+            base = x - 0.4 + 2 * k * width
+            hatch = None if k == 0 else "//"
+            ax.bar(base + width / 2, crn, width, color=colours[arm], hatch=hatch,
+                   label=f"common random numbers ({arm})" if len(others) > 1
+                   else "common random numbers")
+            ax.bar(base + 1.5 * width, ind, width, color=colours[arm], alpha=0.35, hatch=hatch,
+                   label=f"independent seeds ({arm})" if len(others) > 1 else "independent seeds")
+            for xi, top, v in zip(base + width, np.fmax(crn, ind), vr):
+                if np.isfinite(top):
+                    ax.annotate(fmt_vr(v), (xi, top), xytext=(0, 2), textcoords="offset points",
+                                ha="center", fontsize=7 if len(others) == 1 else 6)
+        ax.set_title(label + (" (points)" if unit == "%" else ""), fontsize=9)
+        ax.set_xticks(x)
+        ax.set_xticklabels([GROUP_LABELS[g].replace(" ", "\n", 1) for g in GROUPS], fontsize=7)
+        ax.set_ylabel("standard error of the difference", fontsize=8)
+        ax.margins(y=0.15)
+        ax.grid(axis="y", alpha=0.3)
+    for ax in list(axes.flat)[len(outcomes):]:
+        ax.axis("off")
+    axes[0][0].legend(fontsize=7, loc="upper right")
+    fig.suptitle("Standard error of the difference from the reference: common random numbers "
+                 "(paired seeds) vs independent seeds; labels: variance reduction", fontsize=10)
+    return save(fig, out_dir, "standard_errors.png")
+
+
+# ---- HTML ------------------------------------------------------------------------------------
+
+def fmt_value(outcome: str, value: float) -> str:
+    _, scale, digits, unit = OUTCOMES.get(outcome, (outcome, 1.0, 3, ""))
+    if value is None or not np.isfinite(value):
+        return "–" if value is None or np.isnan(value) else ("∞" if value > 0 else "−∞")
+    text = f"{scale * value:,.{digits}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # no "-0.0"
+    return text.replace("-", "−") + unit
+
+
+def fmt_interval(outcome: str, mean, low, high) -> str:
+    return (f"{fmt_value(outcome, mean)} <span class=ci>({fmt_value(outcome, low)} to "
+            f"{fmt_value(outcome, high)})</span>")
+
+
+def table_arms(c: Comparison) -> str:
+    s = c.summary[c.summary.group == "all"]
+    head = "".join(f"<th>{html.escape(a)}{' (reference)' if a == c.reference else ''}</th>"
+                   for a in c.arms)
+    body = []
+    for outcome, (label, *_rest) in OUTCOMES.items():
+        cells = []
+        for arm in c.arms:
+            row = s[(s.arm == arm) & (s.outcome == outcome)]
+            if row.empty:
+                cells.append("<td>–</td>")
+            else:
+                r = row.iloc[0]
+                cells.append(f"<td>{fmt_interval(outcome, r['mean'], r['low'], r['high'])}</td>")
+        body.append(f"<tr><th class=row>{html.escape(label)}</th>{''.join(cells)}</tr>")
+    return (f"<table class=summary id=arms><thead><tr><th>outcome (all residents)</th>{head}"
+            f"</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def table_differences(c: Comparison, arm: str) -> str:
+    s = c.summary[c.summary.arm == arm]
+    outcomes = [o for o in OUTCOMES if o in set(s.outcome)]
+    head = "".join(f"<th>{html.escape(OUTCOMES[o][0])}</th>" for o in outcomes)
+    body = []
+    for group in GROUPS:
+        cells = []
+        for outcome in outcomes:
+            row = s[(s.group == group) & (s.outcome == outcome)]
+            if row.empty:
+                cells.append("<td>–</td>")
+                continue
+            r = row.iloc[0]
+            vr_text = fmt_vr(r["variance_reduction"])
+            cells.append(
+                f"<td>{fmt_interval(outcome, r['difference'], r['difference_low'], r['difference_high'])}"
+                f"<span class=vr>SE {fmt_value(outcome, r['se_common_random_numbers'])} vs "
+                f"{fmt_value(outcome, r['se_independent_seeds'])}; VR {vr_text}</span></td>")
+        body.append(f"<tr><th class=row>{html.escape(GROUP_LABELS.get(group, group))}</th>"
+                    f"{''.join(cells)}</tr>")
+    return (f"<div class=scroll><table class='summary differences' data-arm='{html.escape(arm, quote=True)}'>"
+            f"<thead><tr><th>group</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto;
+       max-width: 1250px; padding: 0 1em; color: #222; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; }
+h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #ccc; }
+table.summary { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
+table.summary th, table.summary td { border: 1px solid #ccc; padding: 4px 7px;
+       text-align: right; vertical-align: top; }
+table.summary thead th { background: #f0f0f0; text-align: center; }
+table.summary th.row { text-align: left; background: #fafafa; font-weight: normal;
+       white-space: nowrap; }
+table.differences .ci { display: block; }
+div.scroll { overflow-x: auto; }
+table.meta td { padding: 1px 10px 1px 0; font-size: 0.9em; vertical-align: top; }
+.ci { color: #555; white-space: nowrap; }
+.vr { color: #777; font-size: 0.85em; }
+figure { margin: 1em 0; }
+figure img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-size: 0.85em; color: #444; max-width: 1000px; }
+pre { background: #f7f7f7; padding: 0.6em; font-size: 0.8em; overflow-x: auto; }
+.note { font-size: 0.85em; color: #555; }
+"""
+
+
+def write_html(c: Comparison, out_dir: str, figures: dict, survival_note: str, map_arm: str,
+               elapsed: float) -> str:
+    m = c.meta
+    esc = html.escape
+    arms_text = ", ".join(esc(a) for a in c.arms)
+    replicates = int(m.get("replicates", len(c.replicates[c.reference])))
+    title = (f"salonsim comparison: {arms_text} — seed {esc(text_attr(m.get('seed', '?')))}, "
+             f"{replicates} replicates, salonsim {esc(text_attr(m.get('version', '?')))}")
+    parts = [f"<!DOCTYPE html><html lang=en><head><meta charset='utf-8'><title>{title}</title>"
+             f"<style>{CSS}</style></head><body>",
+             f"<h1>{title}</h1>",
+             "<table class=meta>"]
+    rows = [("arms", arms_text), ("reference arm", esc(c.reference)),
+            ("seed", esc(text_attr(m.get("seed", "?")))), ("replicates", str(replicates)),
+            ("version", esc(text_attr(m.get("version", "?")))
+             + f" (git {esc(text_attr(m.get('git_commit', 'unknown')))})"),
+            ("start date", esc(text_attr(m.get("start_date", "?")))),
+            ("days per step", str(c.days_per_step)),
+            ("steps", ", ".join(f"{esc(a)}: {c.n_steps[a]}" for a in c.arms)),
+            ("command line", f"<code>{esc(text_attr(m.get('command_line', '')))}</code>"),
+            ("input", f"<code>{esc(os.path.abspath(c.path))}</code>"),
+            ("report made", f"{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} in {elapsed:.1f} s")]
+    parts += [f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows]
+    parts.append("</table>")
+
+    parts.append("<h2 id=summary>Outcomes by arm</h2>")
+    parts.append(f"<p class=note>Means over {replicates} replicates with 95% intervals "
+                 "(Student t over replicates), all residents. Full table: "
+                 "<a href='summary.csv'>summary.csv</a>.</p>")
+    parts.append(table_arms(c))
+    for arm in c.arms:
+        if arm == c.reference:
+            continue
+        parts.append(f"<h2>Differences: {esc(arm)} − {esc(c.reference)}</h2>")
+        parts.append("<p class=note>Mean paired difference over replicates with its 95% interval; "
+                     "below: the standard error of the difference with common random numbers vs "
+                     "what independent seeds would give, and the variance reduction (VR). "
+                     "Negative certifications or deaths are events averted.</p>")
+        parts.append(table_differences(c, arm))
+
+    def fig(key, caption):
+        name = figures.get(key)
+        if name is None:
+            return f"<p class=note>({caption.split('.')[0]}: not applicable to these arms.)</p>"
+        return (f"<figure id='fig-{key}'><img src='{esc(name, quote=True)}' alt='{esc(key)}'>"
+                f"<figcaption>{caption}</figcaption></figure>")
+
+    parts.append("<h2>Figures</h2>")
+    parts.append(fig("survival",
+                     "(a) Certification-free survival: Kaplan-Meier estimate of the time to "
+                     "LTC certification among residents independent at entry, censored at death "
+                     "or the end of the run, residents of all replicates pooled; left by arm, right "
+                     "by arm and income group (solid high, dashed low income). " + survival_note))
+    fig_b = ("(b) Salon participation over time: residents alive who have ever attended "
+             "(salon_ever / alive) and who attended in the step (salon_attendance / alive, averaged over four weeks "
+             "since sessions are fortnightly or monthly), "
+             "computed per replicate and averaged; right: ever attended by income group and sex.")
+    parts.append(fig("participation", fig_b))
+    parts.append(fig("map",
+                     f"(c) Map of replicate 0 of {esc(map_arm)}: each resident at home, coloured by "
+                     "outcome (certified during the run, whether or not they later died; died "
+                     "without a certification during the run; neither, which includes residents "
+                     "certified at entry who survived); stars: salon venues."))
+    parts.append(fig("effects",
+                     "(d) Effects by subgroup: certifications averted (reference minus arm) and "
+                     "disability-free years gained (arm minus reference) over the run, with 95% "
+                     "intervals of the paired difference over replicates."))
+    parts.append(fig("standard_errors",
+                     "(e) Standard error of the difference from the reference with common random "
+                     "numbers (same seeds in both arms, paired) against independent seeds "
+                     "(computed from the two arms' own spreads); the label is the variance "
+                     "reduction, their squared ratio. Participation is left out: the reference has "
+                     "none, so both are the same."))
+
+    if c.text_table.strip() or c.text_analyses.strip():
+        parts.append("<h2>salonsim's own summary</h2>")
+        parts.append("<p class=note>As printed by <code>salonsim compare</code> (the attributes "
+                     "<code>table</code> and <code>analyses</code> of <code>/comparison</code>)."
+                     "</p>")
+        text = "\n\n".join(t.strip("\n") for t in (c.text_table, c.text_analyses) if t.strip())
+        parts.append(f"<pre>{esc(text)}</pre>")
+    parts.append("<h2>Scenarios</h2>")
+    for arm in c.arms:
+        attrs = c.arm_attrs.get(arm, {})
+        parts.append(f"<details><summary>{esc(arm)} "
+                     f"(<code>{esc(attrs.get('scenario_file', ''))}</code>)</summary>"
+                     f"<pre>{esc(attrs.get('scenario_yaml', ''))}</pre></details>")
+    parts.append("</body></html>\n")
+    path = os.path.join(out_dir, "index.html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(parts))
+    return path
+
+
+# ---- main ------------------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Write an HTML report (index.html, PNG figures, summary.csv) of a comparison "
+                    "file written by `salonsim compare`.")
+    parser.add_argument("input", help="comparison HDF5 file (salonsim compare ... -o FILE)")
+    parser.add_argument("-o", "--output", required=True, help="output directory (created)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        c = Comparison(args.input)
+    except InputError as error:
+        print(f"report.py: error: {error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    try:
+        os.makedirs(args.output, exist_ok=True)
+        with open(os.path.join(args.output, "summary.csv"), "w", encoding="utf-8") as f:
+            f.write(c.summary_csv)
+        colours = arm_colours(c.arms)
+        figures = {}
+        figures["survival"], survival_note = figure_survival(c, args.output, colours)
+        figures["participation"] = figure_participation(c, args.output, colours)
+        figures["map"], map_arm = figure_map(c, args.output)
+        figures["effects"] = figure_effects(c, args.output, colours)
+        figures["standard_errors"] = figure_standard_errors(c, args.output, colours)
+        path = write_html(c, args.output, figures, survival_note, map_arm,
+                          time.perf_counter() - start)
+    except OSError as error:
+        print(f"report.py: error: cannot write the report in {args.output}: {error}",
+              file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {path} ({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+// analysis/report.py turns a `salonsim compare` file into an HTML report: index.html with the
+// summary tables, the arm names and one <img> per figure whose PNG exists beside it; a missing
+// or invalid input exits non-zero with a message.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace salonsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSource = SALONSIM_SOURCE_DIR;
+const std::string kReport = kSource + "/analysis/report.py";
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Result run(const std::string& command) {
+  Result result;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "cannot start: " << command;
+    return result;
+  }
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+/// Why the report cannot run here, or empty when it can.
+std::string missing_python() {
+  if (!fs::exists("/usr/bin/python3")) return "/usr/bin/python3 is not installed";
+  if (std::system("/usr/bin/python3 -c 'import h5py, numpy, pandas, matplotlib' >/dev/null 2>&1") !=
+      0) {
+    return "/usr/bin/python3 lacks h5py, numpy, pandas or matplotlib (scripts/setup.sh installs "
+           "them)";
+  }
+  return {};
+}
+
+TEST(Report, WritesIndexWithTablesArmsAndEveryFigure) {
+  if (const std::string why = missing_python(); !why.empty()) GTEST_SKIP() << why;
+  testing::TempDir dir;
+  const Result compare = run(fmt::format(
+      "'{}' compare {}/scenarios/taketoyo-no-salons.yaml {}/scenarios/taketoyo.yaml -o '{}' "
+      "--replicates 2 -q --set town.population=2000 --set run.years=2",
+      SALONSIM_BINARY, kSource, kSource, dir.file("cmp.h5")));
+  ASSERT_EQ(compare.exit_code, 0) << compare.output;
+
+  const fs::path out = dir.path() / "report";
+  const Result report = run(
+      fmt::format("/usr/bin/python3 '{}' '{}' -o '{}'", kReport, dir.file("cmp.h5"), out.string()));
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  ASSERT_TRUE(fs::exists(out / "index.html")) << report.output;
+  const std::string html = read(out / "index.html");
+
+  // Every figure: an <img> with a relative link to a PNG that exists and is a PNG.
+  for (const std::string figure :
+       {"survival.png", "participation.png", "map.png", "effects.png", "standard_errors.png"}) {
+    EXPECT_TRUE(contains(html, "<img src='" + figure + "'")) << figure;
+    ASSERT_TRUE(fs::exists(out / figure)) << figure;
+    EXPECT_GT(fs::file_size(out / figure), 1000u) << figure;
+    EXPECT_EQ(read(out / figure).substr(1, 3), "PNG") << figure;
+  }
+  // The summary tables: per-arm outcomes and the differences from the reference.
+  EXPECT_TRUE(contains(html, "<table class=summary id=arms>"));
+  EXPECT_TRUE(contains(html, "data-arm='taketoyo'"));
+  EXPECT_TRUE(contains(html, "new LTC certifications"));
+  EXPECT_TRUE(contains(html, "low-income women"));
+  EXPECT_TRUE(contains(html, "VR "));
+  // The arms, the reference and the run's particulars.
+  EXPECT_TRUE(contains(html, "taketoyo-no-salons (reference)"));
+  EXPECT_TRUE(contains(html, "Differences: taketoyo − taketoyo-no-salons"));
+  EXPECT_TRUE(contains(html, "2 replicates"));
+  EXPECT_TRUE(contains(html, "seed 2007"));
+  // summary.csv is the comparison's CSV, as salonsim wrote it beside the HDF5 file.
+  ASSERT_TRUE(fs::exists(out / "summary.csv"));
+  EXPECT_EQ(read(out / "summary.csv"), read(dir.path() / "cmp.csv"));
+}
+
+TEST(Report, MissingInputExitsNonZeroNamingTheFile) {
+  if (const std::string why = missing_python(); !why.empty()) GTEST_SKIP() << why;
+  testing::TempDir dir;
+  const Result r = run(fmt::format("/usr/bin/python3 '{}' '{}' -o '{}'", kReport,
+                                   dir.file("missing.h5"), dir.file("report")));
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "missing.h5")) << r.output;
+  EXPECT_FALSE(fs::exists(dir.path() / "report" / "index.html"));
+}
+
+TEST(Report, FileThatIsNotAComparisonExitsNonZero) {
+  if (const std::string why = missing_python(); !why.empty()) GTEST_SKIP() << why;
+  testing::TempDir dir;
+  const std::string text = dir.write("text.h5", "not an HDF5 file\n");
+  const Result r =
+      run(fmt::format("/usr/bin/python3 '{}' '{}' -o '{}'", kReport, text, dir.file("report")));
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "not an HDF5 file")) << r.output;
+}
+
+}  // namespace
+}  // namespace salonsim
