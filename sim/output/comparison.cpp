@@ -122,8 +122,9 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
     throw std::logic_error("comparison row missing");
   };
   const auto interval = [](const stats::Interval& i, double scale, int digits) {
-    return fmt::format("{:.{}f} ({:.{}f} to {:.{}f})", scale * i.mean, digits, scale * i.low,
-                       digits, scale * i.high, digits);
+    // Adding 0.0 turns -0.0 into 0.0, so an exact zero never prints as "-0.0".
+    return fmt::format("{:.{}f} ({:.{}f} to {:.{}f})", scale * i.mean + 0.0, digits,
+                       scale * i.low + 0.0, digits, scale * i.high + 0.0, digits);
   };
   const std::size_t replicates = arms[reference].replicates.size();
   std::string text =
