@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include "tests/support/command.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace salonsim {
@@ -20,26 +21,11 @@ const std::string kTownYaml = (fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "to
 // A run of town.yaml that takes a fraction of a second.
 const std::string kSmallRun = "--set town.population=500 --set run.years=0.5 -q";
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using Result = testing::CommandResult;
 
-/// Runs `salonsim ARGS` through the shell and captures its output and exit code.
+/// Runs `salonsim ARGS` and captures its output and exit code.
 Result salonsim(const std::string& args) {
-  const std::string command = fmt::format("'{}' {} 2>&1", SALONSIM_BINARY, args);
-  Result result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "cannot start: " << command;
-    return result;
-  }
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  return result;
+  return testing::run_command(fmt::format("'{}' {}", SALONSIM_BINARY, args));
 }
 
 bool contains(const std::string& text, const std::string& part) {

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/command.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace salonsim {
@@ -22,24 +23,10 @@ namespace fs = std::filesystem;
 const std::string kSource = SALONSIM_SOURCE_DIR;
 const std::string kReport = kSource + "/analysis/report.py";
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using Result = testing::CommandResult;
 
 Result run(const std::string& command) {
-  Result result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) {
-    ADD_FAILURE() << "cannot start: " << command;
-    return result;
-  }
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  return result;
+  return testing::run_command(command);
 }
 
 std::string read(const fs::path& path) {
