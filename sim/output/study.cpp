@@ -75,6 +75,15 @@ ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
 }
 
 SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunRecord>* reference) {
+  // The true effect needs the same residents in the reference arm: the same town, replicate by
+  // replicate (arms that differ only in their interventions). Otherwise it is not reported.
+  if (reference != nullptr) {
+    bool paired = reference->size() == arm.size();
+    for (std::size_t k = 0; paired && k < arm.size(); ++k) {
+      paired = (*reference)[k].age0 == arm[k].age0 && (*reference)[k].sex == arm[k].sex;
+    }
+    if (!paired) reference = nullptr;
+  }
   SalonStudy study;
   double starting = 0, attended = 0, ever = 0, participants_low = 0, others_low = 0, others = 0,
          women = 0;

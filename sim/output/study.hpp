@@ -34,7 +34,8 @@ ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
 /// The emulated study: residents independent at the start and still alive and independent at the
 /// survey at the end of year 1; participants attended a salon in year 1; certification followed
 /// for five years from the survey; Cox adjusted for age, sex, income and isolation. The true
-/// effect: the same participants' certification in the paired arm without salons.
+/// effect: the same participants' certification in the paired arm without salons (reported only
+/// when `reference` holds the same residents, replicate by replicate).
 struct SalonStudy {
   double attended_year1 = 0, ever_5y = 0;
   double low_income_participants = 0, low_income_others = 0, women_participants = 0;

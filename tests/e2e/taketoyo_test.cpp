@@ -158,5 +158,16 @@ TEST_F(Taketoyo, ReproducesTheTaketoyoFigures) {
   EXPECT_TRUE(s.iv_cox.converged);
 }
 
+// The true effect is only reported against a reference with the same residents.
+TEST(TaketoyoStudy, NoTrueEffectAgainstADifferentTown) {
+  const auto with = run_replicates(scenario("taketoyo.yaml", {"town.population=3000"}), 1);
+  const auto other =
+      run_replicates(scenario("taketoyo-no-salons.yaml", {"town.population=2000"}), 1);
+  const std::vector<RunRecord> reference = records(other);
+  const SalonStudy study = salon_study(records(with), &reference);
+  EXPECT_EQ(study.cert_participants_without, -1.0);
+  EXPECT_GT(study.participants, 0);
+}
+
 }  // namespace
 }  // namespace salonsim::models
