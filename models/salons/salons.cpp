@@ -25,11 +25,6 @@ constexpr std::uint8_t kWantsToCome = 1, kQuits = 2;
 constexpr int kFriendsWindowDays = 28;  // "attended in the last four weeks"
 constexpr double kWithinM = 350;
 
-template <class T>
-ColumnView view(const std::vector<T>& column) {
-  return std::span<const T>(column.data(), column.size());
-}
-
 bool open_in_step(const Venue& venue, std::int64_t step) {
   return step >= venue.opens_step && (venue.closes_step < 0 || step < venue.closes_step);
 }
@@ -395,28 +390,29 @@ void Salons::add_output_tables(const Simulation& sim, std::vector<OutputTable>& 
   const Population& p = sim.population();
   for (OutputTable& table : tables) {
     if (table.name != "agents") continue;
-    table.columns.push_back({"salon_sessions", "salon sessions attended", view(p.salon_sessions)});
+    table.columns.push_back(
+        {"salon_sessions", "salon sessions attended", column_view(p.salon_sessions)});
     table.columns.push_back({"first_salon_step",
                              "step of the first salon session attended, -1 never",
-                             view(p.first_salon_step)});
+                             column_view(p.first_salon_step)});
     table.columns.push_back({"salons_within_350m",
                              "salon venues within 350 m of home (all the run's venues)",
-                             view(within_350m_)});
-    table.columns.push_back(
-        {"nearest_salon_m", "distance to the nearest salon venue, metres", view(nearest_m_)});
+                             column_view(within_350m_)});
+    table.columns.push_back({"nearest_salon_m", "distance to the nearest salon venue, metres",
+                             column_view(nearest_m_)});
   }
   tables.push_back(
       {"salons",
        "one row per salon venue: listed venues first, then placed ones",
-       {{"x_m", "venue east coordinate, metres", view(x_m_)},
-        {"y_m", "venue north coordinate, metres", view(y_m_)},
-        {"capacity", "places per session", view(capacity_)},
-        {"schedule", "0 weekly, 1 fortnightly, 2 monthly (every 4 weeks)", view(schedule_)},
-        {"opens_step", "first step it can meet", view(opens_step_)},
-        {"closes_step", "step it stops meeting, -1 never", view(closes_step_)},
-        {"sessions_held", "sessions held", view(sessions_held_)},
-        {"attendance_total", "attendances summed over sessions", view(attendance_total_)},
-        {"members_at_end", "members at the end of the run", view(members_)}}});
+       {{"x_m", "venue east coordinate, metres", column_view(x_m_)},
+        {"y_m", "venue north coordinate, metres", column_view(y_m_)},
+        {"capacity", "places per session", column_view(capacity_)},
+        {"schedule", "0 weekly, 1 fortnightly, 2 monthly (every 4 weeks)", column_view(schedule_)},
+        {"opens_step", "first step it can meet", column_view(opens_step_)},
+        {"closes_step", "step it stops meeting, -1 never", column_view(closes_step_)},
+        {"sessions_held", "sessions held", column_view(sessions_held_)},
+        {"attendance_total", "attendances summed over sessions", column_view(attendance_total_)},
+        {"members_at_end", "members at the end of the run", column_view(members_)}}});
 }
 
 }  // namespace salonsim::models

@@ -67,6 +67,33 @@ void remove_partial_output_on_interrupt(const std::filesystem::path& temporary) 
   std::signal(SIGHUP, remove_partial_output);
 }
 
+/// Creates the output file in `output` now, so an unwritable path fails before any run.
+bool open_output(std::optional<OutputFile>& output, const std::string& path) {
+  try {
+    output.emplace(path);
+    remove_partial_output_on_interrupt(output->temporary_path());
+    return true;
+  } catch (const OutputError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return false;
+  }
+}
+
+/// /meta of a run or comparison whose settings are those of `scenario`.
+RunMetadata metadata_for(const models::Scenario& scenario, std::string scenario_file,
+                         const std::string& invocation, int threads, int replicates) {
+  RunMetadata meta;
+  meta.scenario_yaml = models::to_yaml(scenario);
+  meta.scenario_file = std::move(scenario_file);
+  meta.command_line = invocation;
+  meta.seed = scenario.run.seed;
+  meta.threads = threads;
+  meta.days_per_step = scenario.run.days_per_step;
+  meta.start_date = scenario.run.start_date;
+  meta.replicates = replicates;
+  return meta;
+}
+
 int report_scenario_error(const params::ScenarioError& e) {
   const auto& issues = e.diagnostics().issues();
   fmt::print(stderr, "error: the scenario has {} problem{}:\n", issues.size(),
@@ -94,13 +121,7 @@ int run_command(const RunOptions& options, const std::string& invocation) {
                                   static_cast<std::size_t>(threads));
 
   std::optional<OutputFile> output;
-  try {
-    output.emplace(options.output);  // fails now, before any run, if the path is unwritable
-    remove_partial_output_on_interrupt(output->temporary_path());
-  } catch (const OutputError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return kFailed;
-  }
+  if (!open_output(output, options.output)) return kFailed;
 
   const auto replicates = static_cast<std::size_t>(options.replicates);
   const std::int64_t steps = scenario.steps();
@@ -115,16 +136,8 @@ int run_command(const RunOptions& options, const std::string& invocation) {
   progress.finish();
 
   try {
-    RunMetadata meta;
-    meta.scenario_yaml = models::to_yaml(scenario);
-    meta.scenario_file = options.scenario;
-    meta.command_line = invocation;
-    meta.seed = scenario.run.seed;
-    meta.threads = threads;
-    meta.days_per_step = scenario.run.days_per_step;
-    meta.start_date = scenario.run.start_date;
-    meta.replicates = options.replicates;
-    output->write_meta(meta);
+    output->write_meta(
+        metadata_for(scenario, options.scenario, invocation, threads, options.replicates));
     for (std::size_t r = 0; r < replicates; ++r) {
       const std::string group =
           replicates == 1 ? "/" : replicate_group(static_cast<std::uint32_t>(r));
@@ -199,13 +212,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
                                   static_cast<std::size_t>(threads));
 
   std::optional<OutputFile> output;
-  try {
-    output.emplace(options.output);
-    remove_partial_output_on_interrupt(output->temporary_path());
-  } catch (const OutputError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return kFailed;
-  }
+  if (!open_output(output, options.output)) return kFailed;
 
   const auto replicates = static_cast<std::size_t>(options.replicates);
   std::int64_t total_steps = 0;
@@ -269,16 +276,9 @@ int compare_command(const CompareOptions& options, const std::string& invocation
       std::filesystem::path(options.output).replace_extension(".csv");
   try {
     if (!write_error.empty()) throw OutputError(write_error);
-    RunMetadata meta;
-    meta.scenario_yaml = models::to_yaml(arms[reference]);
-    meta.scenario_file = fmt::format("{}", fmt::join(options.scenarios, " "));
-    meta.command_line = invocation;
-    meta.seed = seed;
-    meta.threads = threads;
-    meta.days_per_step = arms[reference].run.days_per_step;
-    meta.start_date = arms[reference].run.start_date;
-    meta.replicates = options.replicates;
-    output->write_meta(meta);
+    output->write_meta(metadata_for(arms[reference],
+                                    fmt::format("{}", fmt::join(options.scenarios, " ")),
+                                    invocation, threads, options.replicates));
     for (std::size_t a = 0; a < arms.size(); ++a) {
       output->write_text("/arms/" + names[a], "scenario_yaml", models::to_yaml(arms[a]));
       output->write_text("/arms/" + names[a], "scenario_file", options.scenarios[a]);
