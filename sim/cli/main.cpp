@@ -6,12 +6,8 @@
 #include <tbb/parallel_for.h>
 #include <CLI/CLI.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,7 +16,9 @@
 
 #include "models/build.hpp"
 #include "models/scenario.hpp"
+#include "sim/cli/cli_support.hpp"
 #include "sim/cli/progress.hpp"
+#include "sim/cli/sweep_command.hpp"
 #include "sim/output/comparison.hpp"
 #include "sim/output/hdf5_writer.hpp"
 #include "sim/output/study.hpp"
@@ -32,11 +30,10 @@
 namespace {
 
 using namespace salonsim;
-
-// Exit codes.
-constexpr int kOk = 0;
-constexpr int kFailed = 1;        // the run or its output failed
-constexpr int kInvalidInput = 2;  // bad flags or scenario; nothing was run
+using cli::kFailed;
+using cli::kInvalidInput;
+using cli::kOk;
+using cli::report_scenario_error;
 
 struct RunOptions {
   std::string scenario;
@@ -48,30 +45,11 @@ struct RunOptions {
   bool quiet = false;
 };
 
-// The temporary output file, removed if the run is interrupted (Ctrl-C, kill): the final name
-// never holds a partial file, and no hidden partial file is left behind either.
-char interrupted_output[4096] = {0};
-
-extern "C" void remove_partial_output(int signal_number) {
-  if (interrupted_output[0] != '\0') ::unlink(interrupted_output);
-  std::signal(signal_number, SIG_DFL);
-  std::raise(signal_number);
-}
-
-void remove_partial_output_on_interrupt(const std::filesystem::path& temporary) {
-  const std::string text = temporary.string();
-  if (text.size() >= sizeof(interrupted_output)) return;
-  std::memcpy(interrupted_output, text.c_str(), text.size() + 1);
-  std::signal(SIGINT, remove_partial_output);
-  std::signal(SIGTERM, remove_partial_output);
-  std::signal(SIGHUP, remove_partial_output);
-}
-
 /// Creates the output file in `output` now, so an unwritable path fails before any run.
 bool open_output(std::optional<OutputFile>& output, const std::string& path) {
   try {
     output.emplace(path);
-    remove_partial_output_on_interrupt(output->temporary_path());
+    cli::remove_on_interrupt(output->temporary_path());
     return true;
   } catch (const OutputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
@@ -92,20 +70,6 @@ RunMetadata metadata_for(const models::Scenario& scenario, std::string scenario_
   meta.start_date = scenario.run.start_date;
   meta.replicates = replicates;
   return meta;
-}
-
-int report_scenario_error(const params::ScenarioError& e) {
-  const auto& issues = e.diagnostics().issues();
-  fmt::print(stderr, "error: the scenario has {} problem{}:\n", issues.size(),
-             issues.size() == 1 ? "" : "s");
-  for (const auto& issue : issues) fmt::print(stderr, "  {}\n", params::format_issue(issue));
-  return kInvalidInput;
-}
-
-std::string command_line(int argc, char** argv) {
-  std::string text;
-  for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
-  return text;
 }
 
 int run_command(const RunOptions& options, const std::string& invocation) {
@@ -370,6 +334,21 @@ int main(int argc, char** argv) {
                           "override a parameter in every arm: key.path=value");
   compare_app->add_flag("-q,--quiet", compare.quiet, "no progress bar and no table");
 
+  cli::SweepOptions sweep;
+  CLI::App* sweep_app = app.add_subcommand(
+      "sweep",
+      "run a sensitivity sweep (grid, Latin hypercube, Morris or Sobol' design) into a resumable "
+      "HDF5 file, then report sensitivity indices");
+  sweep_app->add_option("sweep", sweep.sweep, "sweep YAML file")->required();
+  sweep_app->add_option("-o,--output", sweep.output, "output HDF5 file")->required();
+  sweep_app->add_option("--threads", sweep.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  sweep_app->add_flag("--dry-run", sweep.dry_run,
+                      "check the sweep, print the design and the number of runs, run nothing");
+  sweep_app->add_flag("--restart", sweep.restart,
+                      "discard the runs of an unfinished sweep with this output and start again");
+  sweep_app->add_flag("-q,--quiet", sweep.quiet, "no progress bar and no tables");
+
   bool markdown = false;
   std::string prefix;
   CLI::App* describe_app = app.add_subcommand("describe",
@@ -385,9 +364,10 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kInvalidInput;
   }
   try {
-    if (*run_app) return run_command(run, command_line(argc, argv));
+    if (*run_app) return run_command(run, cli::command_line(argc, argv));
     if (*validate_app) return validate_command(validate_file, validate_overrides);
-    if (*compare_app) return compare_command(compare, command_line(argc, argv));
+    if (*compare_app) return compare_command(compare, cli::command_line(argc, argv));
+    if (*sweep_app) return cli::sweep_command(sweep, cli::command_line(argc, argv));
     if (*describe_app) return describe_command(markdown, prefix);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -16,6 +16,13 @@ bool stderr_is_terminal() {
 Progress::Progress(std::int64_t total, bool enabled)
     : total_(total > 0 ? total : 1), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
 
+Progress::Progress(std::int64_t total, bool enabled, std::string unit, std::int64_t already_done)
+    : Progress(total, enabled) {
+  unit_ = std::move(unit);
+  already_done_ = already_done;
+  done_ = already_done;
+}
+
 Progress::~Progress() {
   finish();
 }
@@ -47,6 +54,19 @@ void Progress::draw(std::int64_t done) {
   const double left = pace * static_cast<double>(std::max<std::int64_t>(0, total_ - done));
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(fraction * kWidth);
+  if (!unit_.empty()) {
+    // Whole items: the rate is that of this process (a resumed sweep's earlier runs excluded).
+    const double per_minute =
+        elapsed > 0 ? 60.0 * static_cast<double>(done - already_done_) / elapsed : 0.0;
+    const double items_left = static_cast<double>(std::max<std::int64_t>(0, total_ - done));
+    const double seconds_left = per_minute > 0 ? 60.0 * items_left / per_minute : 0.0;
+    std::fprintf(stderr, "\r[%s%s] %lld/%lld %s, %.1f %s/min, %.0f s left ",
+                 std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
+                 static_cast<long long>(done), static_cast<long long>(total_), unit_.c_str(),
+                 per_minute, unit_.c_str(), seconds_left);
+    std::fflush(stderr);
+    return;
+  }
   std::fprintf(stderr, "\r[%s%s] %5.1f%%  %.0f s elapsed, %.0f s left ",
                std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
                100.0 * fraction, elapsed, left);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <string>
 
 namespace salonsim::cli {
 
@@ -11,6 +12,9 @@ class Progress {
  public:
   /// `enabled` is false when stderr is not a terminal or --quiet was given.
   Progress(std::int64_t total, bool enabled);
+  /// Counts whole items (e.g. "runs"): shows done / total, items per minute and the time left.
+  /// `already_done` were finished before this process started (a resumed sweep).
+  Progress(std::int64_t total, bool enabled, std::string unit, std::int64_t already_done);
   ~Progress();
   void advance(std::int64_t amount = 1);
   void finish();
@@ -26,6 +30,8 @@ class Progress {
   std::chrono::steady_clock::time_point first_step_;
   std::int64_t done_at_first_step_ = -1;
   bool finished_ = false;
+  std::string unit_;  // empty: steps of runs, shown as a percentage
+  std::int64_t already_done_ = 0;
 };
 
 /// Whether standard error is a terminal.

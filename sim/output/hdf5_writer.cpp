@@ -20,11 +20,17 @@
 #include <variant>
 #include <vector>
 
+#include "sim/output/hdf5_support.hpp"
 #include "sim/version.hpp"
 
 namespace salonsim {
 
 namespace {
+
+using hdf5::H5Type;
+using hdf5::Handle;
+using hdf5::hdf5_error_details;
+using hdf5::silence_hdf5_errors;
 
 constexpr const char* kFormat = "salonsim-output-1";
 constexpr const char* kTimeseriesDims = "step, income_low (0 high, 1 low), sex (0 male, 1 female)";
@@ -34,110 +40,6 @@ constexpr unsigned kDeflateLevel = 4;
 static_assert(kGroups == 4, "timeseries datasets are laid out as [step][income_low][sex]");
 static_assert(sizeof(GroupCounts) == kGroups * sizeof(std::int64_t),
               "a vector of GroupCounts must be one contiguous int64 array");
-
-/// Owns one HDF5 identifier and closes it with the function that matches its kind.
-class Handle {
- public:
-  using Close = herr_t (*)(hid_t);
-  Handle() = default;
-  Handle(hid_t id, Close close) : id_(id), close_(close) {}
-  Handle(Handle&& other) noexcept
-      : id_(std::exchange(other.id_, H5I_INVALID_HID)), close_(other.close_) {}
-  Handle& operator=(Handle&& other) noexcept {
-    if (this != &other) {
-      reset();
-      id_ = std::exchange(other.id_, H5I_INVALID_HID);
-      close_ = other.close_;
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() { reset(); }
-
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-  /// Closes now and says whether closing succeeded (flushing a file can fail here).
-  bool close() {
-    const herr_t status = valid() ? close_(std::exchange(id_, H5I_INVALID_HID)) : 0;
-    return status >= 0;
-  }
-  void reset() { close(); }
-
- private:
-  hid_t id_ = H5I_INVALID_HID;
-  Close close_ = nullptr;
-};
-
-/// HDF5 prints its error stack to stderr by default; we report errors as OutputError instead.
-/// The setting is per thread in a thread-safe build, so every entry point calls this.
-void silence_hdf5_errors() {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-}
-
-/// The outermost and innermost descriptions on HDF5's error stack, then clears it.
-std::string hdf5_error_details() {
-  std::vector<std::string> descriptions;
-  H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_DOWNWARD,
-      [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
-        if (error->desc != nullptr && *error->desc != '\0') {
-          static_cast<std::vector<std::string>*>(data)->emplace_back(error->desc);
-        }
-        return 0;
-      },
-      &descriptions);
-  H5Eclear2(H5E_DEFAULT);
-  if (descriptions.empty()) return {};
-  std::string details = descriptions.front();
-  if (descriptions.size() > 1 && descriptions.back() != descriptions.front()) {
-    details += ": " + descriptions.back();
-  }
-  return details;
-}
-
-template <class T>
-struct H5Type;
-template <>
-struct H5Type<std::uint8_t> {
-  static hid_t file() { return H5T_STD_U8LE; }
-  static hid_t memory() { return H5T_NATIVE_UINT8; }
-};
-template <>
-struct H5Type<std::uint16_t> {
-  static hid_t file() { return H5T_STD_U16LE; }
-  static hid_t memory() { return H5T_NATIVE_UINT16; }
-};
-template <>
-struct H5Type<std::int32_t> {
-  static hid_t file() { return H5T_STD_I32LE; }
-  static hid_t memory() { return H5T_NATIVE_INT32; }
-};
-template <>
-struct H5Type<std::uint32_t> {
-  static hid_t file() { return H5T_STD_U32LE; }
-  static hid_t memory() { return H5T_NATIVE_UINT32; }
-};
-template <>
-struct H5Type<std::int64_t> {
-  static hid_t file() { return H5T_STD_I64LE; }
-  static hid_t memory() { return H5T_NATIVE_INT64; }
-};
-template <>
-struct H5Type<std::uint64_t> {
-  static hid_t file() { return H5T_STD_U64LE; }
-  static hid_t memory() { return H5T_NATIVE_UINT64; }
-};
-template <>
-struct H5Type<float> {
-  static hid_t file() { return H5T_IEEE_F32LE; }
-  static hid_t memory() { return H5T_NATIVE_FLOAT; }
-};
-template <>
-struct H5Type<double> {
-  static hid_t file() { return H5T_IEEE_F64LE; }
-  static hid_t memory() { return H5T_NATIVE_DOUBLE; }
-};
 
 /// "/" + "agents" -> "/agents"; "/replicate_0" + "agents" -> "/replicate_0/agents".
 std::string join(std::string_view group, std::string_view name) {
@@ -324,10 +226,7 @@ struct OutputFile::Impl {
   }
 };
 
-OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_unique<Impl>()) {
-  silence_hdf5_errors();
-  impl_->final_path = std::move(final_path);
-  const std::filesystem::path& path = impl_->final_path;
+void check_output_path(const std::filesystem::path& path) {
   const std::string quoted = fmt::format("'{}'", path.string());
   if (path.empty()) throw OutputError("cannot write output: the output path is empty");
   if (!path.has_filename()) {
@@ -352,6 +251,14 @@ OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_uniqu
     throw OutputError("cannot write output " + quoted + ": directory " + quoted_directory +
                       " is not writable (" + std::strerror(errno) + ")");
   }
+}
+
+OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_unique<Impl>()) {
+  silence_hdf5_errors();
+  impl_->final_path = std::move(final_path);
+  const std::filesystem::path& path = impl_->final_path;
+  check_output_path(path);
+  const std::filesystem::path directory = path.has_parent_path() ? path.parent_path() : ".";
 
   // Hidden, and in the same directory so the final rename stays on one filesystem (atomic).
   impl_->temporary_path =

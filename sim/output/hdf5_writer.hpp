@@ -21,6 +21,10 @@ class OutputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Checks that `path` can become an output file: it names a file (not a directory) in an
+/// existing, writable directory. Throws OutputError saying what is wrong.
+void check_output_path(const std::filesystem::path& path);
+
 /// What /meta records about the run.
 struct RunMetadata {
   std::string scenario_yaml;  // the resolved scenario, every parameter explicit

@@ -6,24 +6,23 @@
 
 namespace salonsim {
 
-namespace {
-void add(GroupSummary& into, const GroupSummary& g) {
-  into.residents += g.residents;
-  into.independent_at_entry += g.independent_at_entry;
-  into.deaths += g.deaths;
-  into.certifications += g.certifications;
-  into.isolated_at_entry += g.isolated_at_entry;
-  into.alive_at_end += g.alive_at_end;
-  into.isolated_at_end += g.isolated_at_end;
-  into.person_years += g.person_years;
-  into.disability_free_years += g.disability_free_years;
-  into.salon_participants += g.salon_participants;
+GroupSummary& GroupSummary::operator+=(const GroupSummary& g) {
+  residents += g.residents;
+  independent_at_entry += g.independent_at_entry;
+  deaths += g.deaths;
+  certifications += g.certifications;
+  isolated_at_entry += g.isolated_at_entry;
+  alive_at_end += g.alive_at_end;
+  isolated_at_end += g.isolated_at_end;
+  person_years += g.person_years;
+  disability_free_years += g.disability_free_years;
+  salon_participants += g.salon_participants;
+  return *this;
 }
-}  // namespace
 
 GroupSummary RunSummary::total() const {
   GroupSummary sum;
-  for (const GroupSummary& g : groups) add(sum, g);
+  for (const GroupSummary& g : groups) sum += g;
   return sum;
 }
 
@@ -62,8 +61,8 @@ std::string format_summary(const std::vector<RunSummary>& replicates, double yea
   std::array<GroupSummary, kGroups> groups{};
   GroupSummary total;
   for (const RunSummary& s : replicates) {
-    for (int k = 0; k < kGroups; ++k) add(groups[k], s.groups[k]);
-    add(total, s.total());
+    for (int k = 0; k < kGroups; ++k) groups[k] += s.groups[k];
+    total += s.total();
   }
   // Salon participation is shown when the run had salons.
   const bool salons = total.salon_participants > 0;

@@ -23,6 +23,8 @@ struct GroupSummary {
   double person_years = 0;
   double disability_free_years = 0;     // alive and independent
   std::int64_t salon_participants = 0;  // attended at least one salon session
+
+  GroupSummary& operator+=(const GroupSummary& other);
 };
 
 struct RunSummary {

@@ -70,6 +70,12 @@ class Describer {
       range = std::to_string(expected_size) + " numbers" + (range.empty() ? "" : ", each ") + range;
     add(key, "[" + text + "]", meta, range);
   }
+  void texts(std::string_view key, std::vector<std::string>& values, const Meta& meta = {}) {
+    std::string text;
+    for (const std::string& v : values) text += (text.empty() ? "" : ", ") + v;
+    add(key, "[" + text + "]", meta,
+        describe_range(meta).empty() ? "" : "number of items " + describe_range(meta));
+  }
   /// Describes the fields of one item: the first default item if there is one.
   template <class T>
   void list(std::string_view key, std::vector<T>& items, const Meta& meta = {}) {

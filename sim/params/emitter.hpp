@@ -57,6 +57,12 @@ class Emitter {
     for (double v : values) list.push_back(format_number(v));
     nodes_.back()[std::string(key)] = list;
   }
+  void texts(std::string_view key, std::vector<std::string>& values, const Meta& = {}) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    list.SetStyle(YAML::EmitterStyle::Flow);
+    for (const std::string& v : values) list.push_back(v);
+    nodes_.back()[std::string(key)] = list;
+  }
   template <class T>
   void list(std::string_view key, std::vector<T>& items, const Meta& = {}) {
     YAML::Node list(YAML::NodeType::Sequence);

@@ -30,6 +30,7 @@ std::string describe_range(const Meta& meta) {
 }
 
 bool in_range(double value, const Meta& meta) {
+  if (meta.optional && std::isnan(value)) return true;
   if (!std::isfinite(value)) return false;
   if (meta.min_exclusive ? !(value > meta.min) : !(value >= meta.min)) return false;
   if (meta.max_exclusive ? !(value < meta.max) : !(value <= meta.max)) return false;

@@ -25,6 +25,8 @@ struct Meta {
   bool min_exclusive = false;
   double max = std::numeric_limits<double>::infinity();
   bool max_exclusive = false;
+  /// The number may be left unset (NaN by default); set, it must be in range.
+  bool optional = false;
 };
 
 /// One allowed value of an enumerated parameter.

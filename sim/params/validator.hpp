@@ -55,6 +55,13 @@ class Validator {
   }
 
   /// `meta.min` / `meta.max` bound the number of items.
+  void texts(std::string_view key, std::vector<std::string>& values, const Meta& meta = {}) {
+    if (!in_range(static_cast<double>(values.size()), meta)) {
+      fail(key,
+           "number of items " + describe_range(meta) + ", got " + std::to_string(values.size()));
+    }
+  }
+  /// `meta.min` / `meta.max` bound the number of items.
   template <class T>
   void list(std::string_view key, std::vector<T>& items, const Meta& meta = {}) {
     if (!in_range(static_cast<double>(items.size()), meta)) {

@@ -162,4 +162,27 @@ void YamlLoader::numbers(std::string_view key, std::vector<double>& values, cons
   record(node, key);
 }
 
+void YamlLoader::texts(std::string_view key, std::vector<std::string>& values, const Meta&) {
+  const YAML::Node node = lookup(key);
+  if (!node) return;
+  const std::string path = path_.join(key);
+  if (!node.IsSequence()) {
+    error(node, path, "expected a list, got " + kind(node));
+    return;
+  }
+  std::vector<std::string> parsed(node.size());
+  bool ok = true;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    if (!node[i].IsScalar()) {
+      error(node[i], path + index_key(i), "expected a single value, got " + kind(node[i]));
+      ok = false;
+      continue;
+    }
+    parsed[i] = node[i].Scalar();
+  }
+  if (!ok) return;
+  values = std::move(parsed);
+  record(node, key);
+}
+
 }  // namespace salonsim::params

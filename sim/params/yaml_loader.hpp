@@ -59,6 +59,8 @@ class YamlLoader {
   void text(std::string_view key, std::string& value, const Meta& meta = {});
   void numbers(std::string_view key, std::vector<double>& values, const Meta& meta = {},
                std::size_t expected_size = 0);
+  /// A list of scalars read as text (names, or values of any type kept verbatim).
+  void texts(std::string_view key, std::vector<std::string>& values, const Meta& meta = {});
 
   template <std::integral I>
   void integer(std::string_view key, I& value, const Meta& = {}) {

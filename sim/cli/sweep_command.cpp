@@ -1,0 +1,401 @@
+#include "sim/cli/sweep_command.hpp"
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <mutex>
+
+#include "models/build.hpp"
+#include "models/scenario.hpp"
+#include "sim/cli/cli_support.hpp"
+#include "sim/cli/progress.hpp"
+#include "sim/output/hdf5_writer.hpp"
+#include "sim/stats/sensitivity.hpp"
+#include "sim/sweep/sweep_store.hpp"
+
+namespace salonsim::cli {
+
+namespace {
+
+using sweep::DesignType;
+using sweep::LoadedSweep;
+using sweep::SweepPlan;
+
+/// Where a sweep-file key was set, for messages about it.
+params::Location location_of(const LoadedSweep& sweep, const std::string& path) {
+  const auto it = sweep.locations.find(path);
+  if (it != sweep.locations.end()) return it->second;
+  return {sweep.path.generic_string(), 0, 0};
+}
+
+/// The values a parameter can take at its extremes (or every listed value), to check against
+/// the base scenario before anything runs.
+std::vector<std::string> probe_values(const sweep::SweepParameter& p) {
+  if (p.is_discrete()) return p.values;
+  std::vector<std::string> probes;
+  for (double u : {0.0, 0.5, 1.0}) probes.push_back(sweep::value_text(p, sweep::value_at(p, u)));
+  return probes;
+}
+
+/// Checks every varied key against the base scenario: it must exist, and the sweep's values
+/// must be valid there. Problems are reported at the parameter's place in the sweep file.
+void check_parameters(const LoadedSweep& sweep, params::Diagnostics& diagnostics) {
+  const auto& file = sweep.file;
+  for (std::size_t j = 0; j < file.parameters.size(); ++j) {
+    const sweep::SweepParameter& p = file.parameters[j];
+    const std::string where = sweep::fmt_parameter_key(j);
+    std::vector<std::string> reported;
+    for (const std::string& probe : probe_values(p)) {
+      std::vector<std::string> overrides = file.set;
+      overrides.push_back(p.key + "=" + probe);
+      try {
+        models::load_scenario(sweep.scenario_path(), overrides);
+      } catch (const params::ScenarioError& e) {
+        for (const params::Issue& issue : e.diagnostics().issues()) {
+          const bool about_key = issue.path == p.key || issue.path.empty();
+          std::string message = about_key
+                                    ? fmt::format("'{}' in the base scenario ({}): {}", p.key,
+                                                  file.scenario, issue.message)
+                                    : fmt::format("{}={} makes the base scenario invalid: {}: {}",
+                                                  p.key, probe, issue.path, issue.message);
+          if (std::find(reported.begin(), reported.end(), message) != reported.end()) continue;
+          reported.push_back(message);
+          diagnostics.error(location_of(sweep, where), where, message);
+        }
+      }
+    }
+  }
+}
+
+/// Loads the base scenario (with the sweep's `set`), reporting problems against the sweep file.
+std::optional<models::Scenario> load_base(const LoadedSweep& sweep,
+                                          params::Diagnostics& diagnostics) {
+  try {
+    return models::load_scenario(sweep.scenario_path(), sweep.file.set);
+  } catch (const params::ScenarioError& e) {
+    for (const params::Issue& issue : e.diagnostics().issues()) {
+      const bool from_set = issue.where.source.starts_with("--set");
+      diagnostics.error(from_set ? location_of(sweep, "set") : issue.where,
+                        from_set ? "set" : issue.path,
+                        (from_set ? issue.path + ": " : std::string()) + issue.message);
+    }
+    return std::nullopt;
+  }
+}
+
+/// Every point's scenario must load; reports the first few that do not (values can combine into
+/// an invalid scenario even when each is valid alone).
+bool check_points(const LoadedSweep& sweep, const SweepPlan& plan) {
+  std::mutex mutex;
+  std::vector<std::pair<std::size_t, std::string>> problems;
+  tbb::parallel_for(std::size_t{0}, plan.points(), [&](std::size_t point) {
+    try {
+      models::load_scenario(sweep.scenario_path(), plan.overrides(point));
+    } catch (const params::ScenarioError& e) {
+      std::lock_guard lock(mutex);
+      problems.emplace_back(point, e.diagnostics().report());
+    }
+  });
+  if (problems.empty()) return true;
+  std::sort(problems.begin(), problems.end());
+  fmt::print(stderr, "error: {} of {} design points give an invalid scenario:\n", problems.size(),
+             plan.points());
+  for (std::size_t i = 0; i < std::min<std::size_t>(problems.size(), 5); ++i)
+    fmt::print(stderr, "  point {}: {}\n", problems[i].first, problems[i].second);
+  return false;
+}
+
+std::string describe_plan(const SweepPlan& plan) {
+  const auto& d = plan.file.design;
+  std::string design(sweep::kDesignChoices[static_cast<int>(d.type)].name);
+  if (d.type == DesignType::kMorris)
+    design += fmt::format(" (r = {} trajectories, p = {} levels)", d.trajectories, d.levels);
+  if (d.type == DesignType::kSobol) design += fmt::format(" (N = {} base samples)", d.samples);
+  if (d.type == DesignType::kLatinHypercube) design += fmt::format(" ({} samples)", d.samples);
+  std::string columns;
+  for (const std::string& c : plan.columns) columns += (columns.empty() ? "" : ", ") + c;
+  return fmt::format(
+      "sweep {}: {} design, {} parameters, {} points x {} replicates = {} runs; seeds {} "
+      "(seed {})\noutputs per run: {}\n",
+      plan.file.name, design, plan.parameters(), plan.points(), plan.file.replicates, plan.runs(),
+      sweep::kSeedPolicyChoices[static_cast<int>(plan.file.seeds)].name, plan.seed, columns);
+}
+
+/// For tests of resuming: SALONSIM_SWEEP_KILL_AFTER_RUNS=N makes the process kill itself
+/// (SIGKILL, as kill -9) once N runs have been written in this process.
+long kill_after_runs() {
+  const char* text = std::getenv("SALONSIM_SWEEP_KILL_AFTER_RUNS");
+  return text != nullptr ? std::strtol(text, nullptr, 10) : 0;
+}
+
+/// Derived results: per-point means over replicates and, per output column, the sensitivity
+/// indices the design supports. Returns the text table printed at the end.
+std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
+                    std::vector<sweep::ResultArray>& arrays,
+                    std::vector<sweep::TextAttribute>& texts) {
+  const std::size_t points = plan.points(), columns = plan.columns.size(),
+                    replicates = static_cast<std::size_t>(plan.file.replicates),
+                    k = plan.parameters();
+  std::vector<double> mean(points * columns, 0.0), sd(points * columns, 0.0);
+  for (std::size_t point = 0; point < points; ++point) {
+    for (std::size_t c = 0; c < columns; ++c) {
+      double sum = 0, sum_squares = 0;
+      for (std::size_t r = 0; r < replicates; ++r) {
+        const double v = outputs[(point * replicates + r) * columns + c];
+        sum += v;
+        sum_squares += v * v;
+      }
+      const double m = sum / static_cast<double>(replicates);
+      mean[point * columns + c] = m;
+      sd[point * columns + c] =
+          replicates > 1 ? std::sqrt(std::max(
+                               0.0, (sum_squares - sum * m) / static_cast<double>(replicates - 1)))
+                         : 0.0;
+    }
+  }
+  arrays.push_back({"/points/mean",
+                    mean,
+                    {points, columns},
+                    "mean of each output over the point's replicates (columns as /runs)"});
+  arrays.push_back({"/points/sd",
+                    sd,
+                    {points, columns},
+                    "standard deviation over the point's replicates (0 with one replicate)"});
+
+  std::vector<std::string> names;
+  for (const sweep::SweepParameter& p : plan.file.parameters) names.push_back(p.label());
+  const auto& d = plan.file.design;
+  const auto bootstrap = static_cast<std::size_t>(d.bootstrap);
+  std::string method = d.type == DesignType::kMorris  ? "morris"
+                       : d.type == DesignType::kSobol ? "sobol"
+                                                      : "prcc";
+  std::string table, csv = "output,parameter,index,estimate,low,high\n";
+  const auto add = [&](const std::string& column, const std::string& name,
+                       std::vector<double> values, const std::string& description) {
+    arrays.push_back({"/sensitivity/" + column + "/" + name, std::move(values), {k}, description});
+  };
+  for (std::size_t c = 0; c < columns; ++c) {
+    const std::string& column = plan.columns[c];
+    std::vector<double> y(points);
+    for (std::size_t point = 0; point < points; ++point) y[point] = mean[point * columns + c];
+    table += fmt::format("\n{} ({}):\n", column, method);
+    try {
+      if (d.type == DesignType::kMorris) {
+        const auto result = stats::morris_indices(plan.design, y, bootstrap, d.seed);
+        std::vector<double> mu, mu_star, sigma, low, high;
+        for (const auto& f : result.factors) {
+          mu.push_back(f.mu);
+          mu_star.push_back(f.mu_star);
+          sigma.push_back(f.sigma);
+          low.push_back(f.mu_star_low);
+          high.push_back(f.mu_star_high);
+        }
+        for (std::size_t j = 0; j < k; ++j) {
+          csv += fmt::format("{},{},mu_star,{},{},{}\n", column, names[j], mu_star[j], low[j],
+                             high[j]);
+          csv += fmt::format("{},{},sigma,{},,\n", column, names[j], sigma[j]);
+          csv += fmt::format("{},{},mu,{},,\n", column, names[j], mu[j]);
+        }
+        add(column, "mu", mu, "Morris mean elementary effect (output per unit-cube range)");
+        add(column, "mu_star", mu_star, "Morris mean absolute elementary effect");
+        add(column, "mu_star_low", low, "95% bootstrap interval of mu_star, low end");
+        add(column, "mu_star_high", high, "95% bootstrap interval of mu_star, high end");
+        add(column, "sigma", sigma, "standard deviation of the elementary effects");
+        table += stats::format_morris(result, names);
+      } else if (d.type == DesignType::kSobol) {
+        const auto result =
+            stats::sobol_indices(y, static_cast<std::size_t>(d.samples), k, bootstrap, d.seed);
+        std::vector<double> s1, s1_low, s1_high, st, st_low, st_high;
+        for (const auto& f : result.factors) {
+          s1.push_back(f.first_order);
+          s1_low.push_back(f.first_low);
+          s1_high.push_back(f.first_high);
+          st.push_back(f.total);
+          st_low.push_back(f.total_low);
+          st_high.push_back(f.total_high);
+        }
+        for (std::size_t j = 0; j < k; ++j) {
+          csv += fmt::format("{},{},S1,{},{},{}\n", column, names[j], s1[j], s1_low[j], s1_high[j]);
+          csv += fmt::format("{},{},ST,{},{},{}\n", column, names[j], st[j], st_low[j], st_high[j]);
+        }
+        add(column, "S1", s1, "Sobol' first-order index");
+        add(column, "S1_low", s1_low, "95% bootstrap interval of S1, low end");
+        add(column, "S1_high", s1_high, "95% bootstrap interval of S1, high end");
+        add(column, "ST", st, "Sobol' total-order index");
+        add(column, "ST_low", st_low, "95% bootstrap interval of ST, low end");
+        add(column, "ST_high", st_high, "95% bootstrap interval of ST, high end");
+        table += stats::format_sobol(result, names);
+      } else {
+        const auto result = stats::prcc(plan.design, y);
+        std::vector<double> coefficient, low, high, p_value;
+        for (const auto& f : result.factors) {
+          coefficient.push_back(f.coefficient);
+          low.push_back(f.low);
+          high.push_back(f.high);
+          p_value.push_back(f.p_value);
+        }
+        for (std::size_t j = 0; j < k; ++j)
+          csv += fmt::format("{},{},prcc,{},{},{}\n", column, names[j], coefficient[j], low[j],
+                             high[j]);
+        add(column, "prcc", coefficient, "partial rank correlation coefficient");
+        add(column, "prcc_low", low, "95% interval (Fisher z), low end");
+        add(column, "prcc_high", high, "95% interval (Fisher z), high end");
+        add(column, "p_value", p_value, "two-sided p-value of PRCC = 0");
+        table += stats::format_prcc(result, names);
+      }
+    } catch (const std::exception& e) {
+      table += fmt::format("  not computed: {}\n", e.what());
+    }
+  }
+  texts.push_back({"/sensitivity", "method", method});
+  texts.push_back({"/sensitivity", "columns", [&] {
+                     std::string text;
+                     for (const std::string& c : plan.columns)
+                       text += (text.empty() ? "" : "\n") + c;
+                     return text;
+                   }()});
+  texts.push_back({"/sensitivity", "table", table});
+  texts.push_back({"/sensitivity", "csv", csv});
+  return table;
+}
+
+}  // namespace
+
+int sweep_command(const SweepOptions& options, const std::string& invocation) {
+  LoadedSweep sweep;
+  try {
+    sweep = sweep::load_sweep(options.sweep);
+  } catch (const params::ScenarioError& e) {
+    return report_scenario_error(e, "the sweep file");
+  }
+  // The base scenario and every varied key are checked before anything runs; all problems are
+  // reported together.
+  params::Diagnostics diagnostics;
+  const std::optional<models::Scenario> base = load_base(sweep, diagnostics);
+  if (base) check_parameters(sweep, diagnostics);
+  if (!diagnostics.ok())
+    return report_scenario_error(params::ScenarioError(diagnostics), "the sweep file");
+
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                  static_cast<std::size_t>(threads));
+  SweepPlan plan;
+  try {
+    plan = sweep::make_plan(sweep.file, base->run.seed);
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "error: cannot build the design: {}\n", e.what());
+    return kInvalidInput;
+  }
+  if (!check_points(sweep, plan)) return kInvalidInput;
+  if (options.dry_run) {
+    fmt::print("{}\n{}", describe_plan(plan), sweep::format_design(plan, 1000));
+    return kOk;
+  }
+
+  sweep::SweepMetadata meta;
+  meta.sweep_yaml = sweep.text;
+  meta.sweep_file = options.sweep;
+  meta.base_scenario_yaml = models::to_yaml(*base);
+  meta.command_line = invocation;
+  meta.fingerprint = sweep::sweep_fingerprint(meta.sweep_yaml, meta.base_scenario_yaml);
+  const std::filesystem::path partial = options.output + ".partial";
+  std::error_code error;
+  if (!options.restart && !std::filesystem::exists(partial, error) &&
+      sweep::finished_fingerprint(options.output) == meta.fingerprint) {
+    if (!options.quiet)
+      fmt::print("{} already holds this sweep's {} runs; nothing to do (--restart runs it again)\n",
+                 options.output, plan.runs());
+    return kOk;
+  }
+
+  std::optional<sweep::SweepStore> store;
+  try {
+    store.emplace(options.output, plan, meta, options.restart);
+  } catch (const OutputError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kFailed;
+  }
+  std::vector<std::size_t> missing;
+  for (std::size_t run = 0; run < plan.runs(); ++run)
+    if (!store->done()[run]) missing.push_back(run);
+  if (!options.quiet) {
+    fmt::print("{}", describe_plan(plan));
+    if (store->resumed())
+      fmt::print("resuming {}: {} of {} runs already done\n", store->partial_path().string(),
+                 store->done_count(), plan.runs());
+    else
+      fmt::print(
+          "writing runs to {} as they finish (if interrupted, run the same command again "
+          "to resume)\n",
+          store->partial_path().string());
+  }
+
+  Progress progress(static_cast<std::int64_t>(plan.runs()), !options.quiet && stderr_is_terminal(),
+                    "runs", static_cast<std::int64_t>(store->done_count()));
+  std::mutex write_mutex;
+  std::string failure;
+  const long kill_after = kill_after_runs();
+  long written = 0;
+  // Runs are independent simulations: each is built, run, summarised, written and freed, so
+  // memory does not grow with the number of runs.
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, missing.size(), 1),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        for (std::size_t m = range.begin(); m != range.end(); ++m) {
+          const sweep::RunSpec spec = plan.run(missing[m]);
+          std::vector<double> outputs;
+          try {
+            models::Scenario scenario =
+                models::load_scenario(sweep.scenario_path(), plan.overrides(spec.point));
+            scenario.run.seed = spec.seed;
+            auto sim = models::build_simulation(scenario, {spec.seed, spec.stream_replicate});
+            sim->run();
+            outputs = sweep::run_outputs(plan.file, summarize(*sim));
+          } catch (const std::exception& e) {
+            std::lock_guard lock(write_mutex);
+            if (failure.empty()) failure = fmt::format("run {} failed: {}", spec.index, e.what());
+            continue;
+          }
+          std::lock_guard lock(write_mutex);
+          try {
+            store->write_run(spec.index, outputs);
+          } catch (const std::exception& e) {
+            if (failure.empty()) failure = e.what();
+            continue;
+          }
+          progress.advance();
+          if (kill_after > 0 && ++written == kill_after) std::raise(SIGKILL);
+        }
+      },
+      tbb::simple_partitioner());
+  progress.finish();
+  if (!failure.empty()) {
+    fmt::print(stderr,
+               "error: {}\nthe finished runs are kept in {}; run the command again to "
+               "resume\n",
+               failure, store->partial_path().string());
+    return kFailed;
+  }
+
+  std::vector<sweep::ResultArray> arrays;
+  std::vector<sweep::TextAttribute> texts;
+  std::string table;
+  try {
+    table = analyse(plan, store->outputs(), arrays, texts);
+    remove_on_interrupt(store->finishing_path());
+    store->finish(arrays, texts);
+    remove_on_interrupt({});
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kFailed;
+  }
+  if (!options.quiet) fmt::print("{}\nwrote {}\n", table, options.output);
+  return kOk;
+}
+
+}  // namespace salonsim::cli

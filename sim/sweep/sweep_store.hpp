@@ -1,0 +1,90 @@
+#pragma once
+// The HDF5 file of a sweep, written as runs finish and resumable after any interruption
+// (kill -9 included). Layout in docs/output.md.
+//
+// While the sweep runs, its rows live in "<output>.partial". That file is created complete
+// (every dataset at full size, contiguous, allocated up front) under a temporary name and
+// renamed, so it is never half-made. A finished run writes only raw bytes at fixed places: its
+// output row, a flush, then its `done` byte, a flush. No HDF5 metadata changes after creation,
+// so killing the process at any instant leaves a file whose done rows are complete. Running the
+// same command again opens it, checks it belongs to the same sweep (fingerprint of the sweep
+// file, the base scenario and the salonsim build), and runs only what is missing. When every run
+// is done, a copy gets the derived results (means per point, sensitivity indices) and is renamed
+// to the final name; the partial file is then removed.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/sweep/sweep_plan.hpp"
+
+namespace salonsim::sweep {
+
+/// What /meta records about the sweep.
+struct SweepMetadata {
+  std::string sweep_yaml;  // the sweep file's text
+  std::string sweep_file;
+  std::string base_scenario_yaml;  // resolved, with the sweep's `set` applied
+  std::string command_line;
+  std::string fingerprint;
+};
+
+/// Identity of a sweep's results: same fingerprint, same rows.
+std::string sweep_fingerprint(const std::string& sweep_yaml, const std::string& base_scenario_yaml);
+
+/// One array of derived results, written into the final file.
+struct ResultArray {
+  std::string path;  // e.g. /sensitivity/deaths.all/mu_star
+  std::vector<double> values;
+  std::vector<std::uint64_t> dims;
+  std::string description;
+};
+
+/// A text attribute written into the final file.
+struct TextAttribute {
+  std::string group;  // e.g. /sensitivity
+  std::string name;
+  std::string text;
+};
+
+class SweepStore {
+ public:
+  /// Opens "<final>.partial" when it belongs to this sweep, or creates it. Throws OutputError
+  /// when the path is unusable, or when a partial file of a different sweep is in the way (unless
+  /// `restart`, which discards it).
+  SweepStore(std::filesystem::path final_path, const SweepPlan& plan, const SweepMetadata& meta,
+             bool restart);
+  ~SweepStore();
+  SweepStore(const SweepStore&) = delete;
+  SweepStore& operator=(const SweepStore&) = delete;
+
+  /// Whether the partial file was there and is being continued.
+  bool resumed() const;
+  /// Per run: 1 when its row is complete.
+  const std::vector<std::uint8_t>& done() const;
+  std::size_t done_count() const;
+
+  /// Writes a finished run's outputs and marks it done (not thread-safe: one writer at a time).
+  void write_run(std::size_t run, const std::vector<double>& outputs);
+
+  /// Every run's outputs, runs x columns (NaN where a run is not done).
+  std::vector<double> outputs() const;
+
+  /// Adds derived results (arrays and text attributes) to a copy of the partial file, moves the
+  /// copy to the final name and removes the partial file. Every run must be done.
+  void finish(const std::vector<ResultArray>& arrays, const std::vector<TextAttribute>& texts);
+
+  const std::filesystem::path& partial_path() const;
+  /// The copy being finished (removed if the process is interrupted during finish).
+  std::filesystem::path finishing_path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The fingerprint recorded in a finished sweep file, or "" if it is not one.
+std::string finished_fingerprint(const std::filesystem::path& path);
+
+}  // namespace salonsim::sweep
