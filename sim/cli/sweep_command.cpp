@@ -63,8 +63,9 @@ void check_parameters(const LoadedSweep& sweep, params::Diagnostics& diagnostics
                                                   file.scenario, issue.message)
                                     : fmt::format("{}={} makes the base scenario invalid: {}: {}",
                                                   p.key, probe, issue.path, issue.message);
-          if (std::find(reported.begin(), reported.end(), message) != reported.end()) continue;
-          reported.push_back(message);
+          // One problem per scenario key: the lowest value that fails says enough.
+          if (std::find(reported.begin(), reported.end(), issue.path) != reported.end()) continue;
+          reported.push_back(issue.path);
           diagnostics.error(location_of(sweep, where), where, message);
         }
       }
@@ -174,7 +175,7 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
   std::string method = d.type == DesignType::kMorris  ? "morris"
                        : d.type == DesignType::kSobol ? "sobol"
                                                       : "prcc";
-  std::string table, csv = "output,parameter,index,estimate,low,high\n";
+  std::string table, errors, csv = "output,parameter,index,estimate,low,high\n";
   const auto add = [&](const std::string& column, const std::string& name,
                        std::vector<double> values, const std::string& description) {
     arrays.push_back({"/sensitivity/" + column + "/" + name, std::move(values), {k}, description});
@@ -239,9 +240,11 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
           high.push_back(f.high);
           p_value.push_back(f.p_value);
         }
-        for (std::size_t j = 0; j < k; ++j)
+        for (std::size_t j = 0; j < k; ++j) {
           csv += fmt::format("{},{},prcc,{},{},{}\n", column, names[j], coefficient[j], low[j],
                              high[j]);
+          csv += fmt::format("{},{},p_value,{},,\n", column, names[j], p_value[j]);
+        }
         add(column, "prcc", coefficient, "partial rank correlation coefficient");
         add(column, "prcc_low", low, "95% interval (Fisher z), low end");
         add(column, "prcc_high", high, "95% interval (Fisher z), high end");
@@ -250,9 +253,17 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
       }
     } catch (const std::exception& e) {
       table += fmt::format("  not computed: {}\n", e.what());
+      errors += fmt::format("{}: {}\n", column, e.what());
     }
   }
   texts.push_back({"/sensitivity", "method", method});
+  texts.push_back({"/sensitivity", "description",
+                   "indices of each output column, computed from the per-point means over "
+                   "replicates (/points/mean); Morris elementary effects are in output units per "
+                   "whole range of the parameter (its unit interval in the design); Sobol' "
+                   "indices are shares of the output variance; PRCC is a rank correlation"});
+  texts.push_back({"/sensitivity", "errors", errors});
+  texts.push_back({"/meta", "status", "complete"});
   texts.push_back({"/sensitivity", "columns", [&] {
                      std::string text;
                      for (const std::string& c : plan.columns)

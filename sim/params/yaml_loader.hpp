@@ -160,6 +160,8 @@ class YamlLoader {
   void visit_item(std::string_view key, std::size_t index, const YAML::Node& node, T& item) {
     path_.push(std::string(key));
     path_.push(index_key(index));
+    // A problem with a field the item leaves unset is reported at the item.
+    locations_[path_.current()] = where(node);
     visit_mapping(node, item, "a list item of key: value pairs");
     path_.pop();
     path_.pop();

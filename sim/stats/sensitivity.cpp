@@ -376,6 +376,14 @@ std::string format_prcc(const PrccResult& result, const std::vector<std::string>
     out += fmt::format("{:<{}}  {:>8.4f}  {:<18}  {:>10.3g}\n", names[i], w, f.coefficient,
                        interval(f.low, f.high), f.p_value);
   }
+  const bool undefined = std::any_of(result.factors.begin(), result.factors.end(),
+                                     [](const PrccIndex& f) { return std::isnan(f.coefficient); });
+  if (undefined) {
+    out +=
+        "note: nan where the PRCC is undefined: the factor or the output is constant, or the "
+        "other factors explain its ranks exactly (one factor dominates; more points or a "
+        "Morris or Sobol' design separate the rest)\n";
+  }
   return out;
 }
 

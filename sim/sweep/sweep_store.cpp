@@ -11,6 +11,7 @@
 
 #include "sim/output/hdf5_support.hpp"
 #include "sim/output/hdf5_writer.hpp"
+#include "sim/params/schema.hpp"
 #include "sim/version.hpp"
 
 namespace salonsim::sweep {
@@ -72,6 +73,11 @@ std::string json_string(std::string_view text) {
   return out + "\"";
 }
 
+/// A number for JSON: null when unset (NaN) or not finite.
+std::string json_number(double value) {
+  return std::isfinite(value) ? params::format_number(value) : "null";
+}
+
 /// The varied parameters as JSON (read by analysis/sweep_report.py with the standard library).
 std::string parameters_json(const SweepFile& file) {
   std::string text = "[";
@@ -79,8 +85,14 @@ std::string parameters_json(const SweepFile& file) {
     const SweepParameter& p = file.parameters[j];
     std::string values;
     for (const std::string& v : p.values) values += (values.empty() ? "" : ", ") + json_string(v);
-    text += fmt::format("{}{{\"name\": {}, \"key\": {}, \"values\": [{}]}}", j ? ", " : "",
-                        json_string(p.label()), json_string(p.key), values);
+    text += fmt::format(
+        "{}{{\"name\": {}, \"key\": {}, \"values\": [{}], \"distribution\": {}, \"min\": {}, "
+        "\"max\": {}, \"mean\": {}, \"sd\": {}, \"integer\": {}}}",
+        j ? ", " : "", json_string(p.label()), json_string(p.key), values,
+        json_string(p.is_discrete() ? "values"
+                                    : kDistributionChoices[static_cast<int>(p.distribution)].name),
+        json_number(p.min), json_number(p.max), json_number(p.mean), json_number(p.sd),
+        p.integer ? "true" : "false");
   }
   return text + "]";
 }
@@ -234,6 +246,8 @@ struct SweepStore::Impl {
       write_text(m, "base_scenario_yaml", meta.base_scenario_yaml);
       write_text(m, "command_line", meta.command_line);
       write_text(m, "name", plan.file.name);
+      // "complete" only in the finished file (finish() rewrites it there).
+      write_text(m, "status", "running");
       write_text(m, "design",
                  std::string(kDesignChoices[static_cast<int>(plan.file.design.type)].name));
       write_text(m, "seeds",

@@ -543,7 +543,8 @@ TEST(Validator, ReplacedListForgetsWhereItsOldItemsWereSet) {
   f.toy.items[0].weight = -1;  // not set by any layer since the list was replaced
   f.validate();
   ASSERT_EQ(f.issues().size(), 1u);
-  expect_issue(f.issues()[0], "child.yaml", 2, 3, "items[0].weight", "must be > 0, got -1");
+  // Reported at the item of the list that replaced the old one.
+  expect_issue(f.issues()[0], "child.yaml", 2, 5, "items[0].weight", "must be > 0, got -1");
 }
 
 TEST(Validator, ReportsEveryProblemAtOnce) {

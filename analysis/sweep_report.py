@@ -1,0 +1,804 @@
+#!/usr/bin/python3
+"""An HTML report of a sensitivity sweep written by `salonsim sweep`.
+
+    /usr/bin/python3 analysis/sweep_report.py out/sweep-demo.h5 -o out/sweep-demo
+    /usr/bin/python3 analysis/sweep_report.py out/sweep-demo.h5 -o out/sd --outputs participation.all
+
+writes out/sweep-demo/index.html, the PNG figures it links to (relative links, so the folder can
+be moved or zipped) and indices.csv (one row per output column, parameter and index: estimate and
+95% interval, in the same layout as the `csv` attribute of /sensitivity).
+
+Contents: the sweep (name, description, design, parameters with the range of values the design
+visited, points, replicates, runs, seed policy, the sweep file itself); then for each output
+column (all, or those given with --outputs):
+  - the sensitivity indices with 95% intervals, parameters sorted by importance:
+      Morris: mu* bars and the mu*-sigma plot; Sobol: first-order (S1) and total (ST) indices;
+      PRCC (Latin hypercube and grid designs): partial rank correlation coefficients;
+  - a table of the same numbers (3 significant digits);
+  - the output of every run against each parameter (small multiples).
+
+Only Debian's Python packages are needed: h5py, numpy, pandas and matplotlib (Agg); PyYAML, where
+present, is used to read the parameters' distributions from the sweep file (log axes).
+Exit status: 0 on success, 2 when the input is missing, is not a sweep file or the sweep has not
+finished (or --outputs names an unknown column), 1 when the report cannot be written.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import html
+import json
+import math
+import os
+import re
+import sys
+import time
+
+import numpy as np
+
+try:
+    import h5py
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+except ImportError as error:  # pragma: no cover - depends on the machine
+    sys.exit(f"sweep_report.py: error: a required Python package is missing ({error}); "
+             "on Debian: apt-get install python3-h5py python3-numpy python3-matplotlib")
+
+try:
+    import yaml  # optional: only for the parameters' distributions
+except ImportError:  # pragma: no cover - depends on the machine
+    yaml = None
+
+EXIT_INVALID_INPUT = 2
+EXIT_FAILED = 1
+FORMAT = "salonsim-sweep-1"
+PARTIAL_SUFFIX = ".partial"
+RESUME_HINT = "the sweep has not finished; run the same salonsim sweep command again to resume it"
+
+# Per method: the indices in the file (in the order of salonsim's own CSV), which have intervals,
+# and the one that orders the parameters by importance.
+METHODS = {
+    "morris": {"indices": ["mu_star", "sigma", "mu"], "intervals": ["mu_star"],
+               "importance": "mu_star", "title": "Morris elementary effects"},
+    "sobol": {"indices": ["S1", "ST"], "intervals": ["S1", "ST"],
+              "importance": "ST", "title": "Sobol indices (Saltelli/Jansen estimators)"},
+    "prcc": {"indices": ["prcc", "p_value"], "intervals": ["prcc"],
+             "importance": "prcc", "title": "Partial rank correlation coefficients"},
+}
+INDEX_LABELS = {"mu_star": "mu*", "sigma": "sigma", "mu": "mu", "S1": "S1", "ST": "ST",
+                "prcc": "PRCC", "p_value": "p-value"}
+OUTCOME_LABELS = {
+    "certifications": "new LTC certifications",
+    "deaths": "deaths",
+    "disability_free_years": "disability-free years",
+    "certifications_per_1000_py": "certifications per 1,000 disability-free person-years",
+    "cumulative_certification": "certified by the end (fraction independent at entry)",
+    "cumulative_death": "died by the end (fraction of residents)",
+    "participation": "ever attended a salon (fraction of residents)",
+}
+GROUP_LABELS = {
+    "all": "all residents",
+    "low_income": "low income",
+    "high_income": "high income",
+    "low_income_women": "low-income women",
+    "low_income_men": "low-income men",
+    "high_income_women": "high-income women",
+    "high_income_men": "high-income men",
+    "women": "women",
+    "men": "men",
+}
+BAR_COLOURS = {"mu_star": "#1f77b4", "S1": "#1f77b4", "ST": "#ff7f0e", "prcc_pos": "#d62728",
+               "prcc_neg": "#1f77b4"}
+
+
+class InputError(Exception):
+    """The input file is missing, is not a finished salonsim sweep file, or a request is wrong."""
+
+
+def text_attr(value) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return text_attr(value.item())
+    return str(value)
+
+
+def lines(value) -> list[str]:
+    return [s for s in text_attr(value).split("\n") if s]
+
+
+def column_label(column: str) -> str:
+    """certifications_per_1000_py.low_income -> 'certifications per ... (low income)'."""
+    outcome, _, group = column.partition(".")
+    label = OUTCOME_LABELS.get(outcome, outcome.replace("_", " "))
+    if group:
+        label += f" ({GROUP_LABELS.get(group, group.replace('_', ' '))})"
+    return label
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_") or "output"
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+class Parameter:
+    def __init__(self, label: str, key: str, values: list[str]):
+        self.label = label
+        self.key = key
+        self.values = values          # a list parameter's values; empty for a distribution
+        self.distribution = ""        # from the sweep file, where it can be read
+        self.integer = False
+        self.low = math.nan           # range seen in /design/values
+        self.high = math.nan
+
+    @property
+    def is_list(self) -> bool:
+        return bool(self.values)
+
+
+class Sweep:
+    """What the report needs from a sweep file, read once."""
+
+    def __init__(self, path: str):
+        if path.endswith(PARTIAL_SUFFIX):
+            raise InputError(f"{path} is a partial sweep file: {RESUME_HINT}"
+                             + self._progress(path))
+        if not os.path.exists(path):
+            if os.path.exists(path + PARTIAL_SUFFIX):
+                raise InputError(f"{path} does not exist but {path + PARTIAL_SUFFIX} does: "
+                                 f"{RESUME_HINT}" + self._progress(path + PARTIAL_SUFFIX))
+            raise InputError(f"no such file: {path}")
+        if os.path.isdir(path):
+            raise InputError(f"{path} is a directory, not a sweep file")
+        if not h5py.is_hdf5(path):
+            raise InputError(f"{path} is not an HDF5 file")
+        self.path = path
+        try:
+            with h5py.File(path, "r") as f:
+                self._read(f)
+        except InputError:
+            raise
+        except (OSError, KeyError, ValueError, TypeError, IndexError) as error:
+            raise InputError(f"{path}: cannot read the sweep ({error})") from error
+
+    @staticmethod
+    def _progress(path: str) -> str:
+        """' (12 of 40 runs done)' for a partial file that can be read, else ''."""
+        try:
+            with h5py.File(path, "r") as f:
+                done = f["runs"]["done"][:]
+            return f" ({int(np.count_nonzero(done))} of {len(done)} runs done)"
+        except Exception:  # noqa: BLE001 - only a courtesy
+            return ""
+
+    def _read(self, f: "h5py.File") -> None:
+        path = self.path
+        if "meta" not in f or text_attr(f["meta"].attrs.get("format", "")) != FORMAT:
+            found = text_attr(f["meta"].attrs.get("format", "")) if "meta" in f else ""
+            raise InputError(f"{path} is not a sweep file written by `salonsim sweep` (/meta "
+                             f"format is {found!r}, expected {FORMAT!r}; for a comparison use "
+                             "analysis/report.py)")
+        self.meta = {k: v for k, v in f["meta"].attrs.items()}
+        for name in ("design", "runs"):
+            if name not in f:
+                raise InputError(f"{path}: /{name} is missing")
+        if "sensitivity" not in f:
+            done = f["runs"]["done"][:] if "done" in f["runs"] else np.zeros(0)
+            raise InputError(f"{path} has no /sensitivity group, so it is not a finished sweep: "
+                             f"{RESUME_HINT} "
+                             f"({int(np.count_nonzero(done))} of {len(done)} runs done)")
+        self.name = text_attr(self.meta.get("name", "sweep"))
+        self.design = text_attr(self.meta.get("design", "?"))
+        self.sweep_yaml = text_attr(self.meta.get("sweep_yaml", ""))
+        self.base_yaml = text_attr(self.meta.get("base_scenario_yaml", ""))
+
+        # Parameters: labels, keys and list values.
+        design = f["design"]
+        labels = lines(design.attrs.get("parameters", ""))
+        keys = lines(design.attrs.get("keys", ""))
+        listed = []
+        if "parameters_json" in design.attrs:
+            try:
+                listed = json.loads(text_attr(design.attrs["parameters_json"]))
+            except json.JSONDecodeError as error:
+                raise InputError(f"{path}: /design parameters_json is not JSON ({error})") from error
+        if listed:
+            self.parameters = [Parameter(str(p.get("name", "")), str(p.get("key", "")),
+                                         [str(v) for v in p.get("values", [])]) for p in listed]
+        else:
+            self.parameters = [Parameter(label, keys[j] if j < len(keys) else "", [])
+                               for j, label in enumerate(labels)]
+        k = len(self.parameters)
+        if k == 0:
+            raise InputError(f"{path}: /design names no parameters")
+        values = design["values"][:]
+        if values.ndim != 2 or values.shape[1] != k:
+            raise InputError(f"{path}: /design/values has shape {values.shape}, expected "
+                             f"(points, {k})")
+        for j, p in enumerate(self.parameters):
+            column = values[:, j]
+            finite = column[np.isfinite(column)]
+            if finite.size:
+                p.low, p.high = float(finite.min()), float(finite.max())
+        self._read_distributions()
+
+        # Runs.
+        runs = f["runs"]
+        for name in ("outputs", "parameters", "done"):
+            if name not in runs:
+                raise InputError(f"{path}: /runs/{name} is missing")
+        self.run_columns = lines(runs.attrs.get("columns", ""))
+        self.outputs = runs["outputs"][:]
+        self.run_parameters = runs["parameters"][:]
+        self.done = runs["done"][:].astype(bool)
+        self.replicate = runs["replicate"][:] if "replicate" in runs else np.zeros(len(self.done))
+        if self.outputs.ndim != 2 or self.outputs.shape[1] != len(self.run_columns):
+            raise InputError(f"{path}: /runs/outputs has shape {self.outputs.shape} but /runs "
+                             f"names {len(self.run_columns)} columns")
+        if self.run_parameters.ndim != 2 or self.run_parameters.shape[1] != k:
+            raise InputError(f"{path}: /runs/parameters has shape {self.run_parameters.shape}, "
+                             f"expected (runs, {k})")
+        if not self.done.all():
+            raise InputError(f"{path}: {RESUME_HINT} ({int(self.done.sum())} of "
+                             f"{len(self.done)} runs done)")
+        self.points = int(self.meta.get("points", values.shape[0]))
+        self.replicates = int(self.meta.get("replicates", 1))
+        self.runs = int(self.meta.get("runs", len(self.done)))
+
+        # Sensitivity indices: per column, index name -> [k] array; None where the group is
+        # missing (the estimator failed for that column).
+        sens = f["sensitivity"]
+        self.method = text_attr(sens.attrs.get("method", ""))
+        if self.method not in METHODS:
+            raise InputError(f"{path}: /sensitivity method {self.method!r} is not one of "
+                             f"{', '.join(METHODS)}")
+        self.columns = lines(sens.attrs.get("columns", "")) or self.run_columns
+        self.salonsim_table = text_attr(sens.attrs.get("table", ""))
+        self.indices: dict[str, dict[str, np.ndarray] | None] = {}
+        wanted = []
+        for name in METHODS[self.method]["indices"]:
+            wanted.append(name)
+            if name in METHODS[self.method]["intervals"]:
+                wanted += [name + "_low", name + "_high"]
+        for column in self.columns:
+            if column not in sens:
+                self.indices[column] = None
+                continue
+            group = sens[column]
+            arrays = {}
+            for name in wanted:
+                if name in group:
+                    a = np.asarray(group[name][:], dtype=float).reshape(-1)
+                    if len(a) != k:
+                        raise InputError(f"{path}: /sensitivity/{column}/{name} has {len(a)} "
+                                         f"values for {k} parameters")
+                else:
+                    a = np.full(k, np.nan)
+                arrays[name] = a
+            self.indices[column] = arrays
+
+    def _read_distributions(self) -> None:
+        """Distribution and integer flag per parameter, from the sweep file's text (optional)."""
+        if yaml is None or not self.sweep_yaml:
+            return
+        try:
+            doc = yaml.safe_load(self.sweep_yaml)
+            entries = doc.get("parameters", []) if isinstance(doc, dict) else []
+        except Exception:  # noqa: BLE001 - the text is only a courtesy here
+            return
+        by_key = {}
+        for e in entries:
+            if isinstance(e, dict) and "key" in e:
+                by_key.setdefault(str(e["key"]), e)
+        for p in self.parameters:
+            e = by_key.get(p.key)
+            if e is None:
+                continue
+            if not p.is_list:
+                p.distribution = str(e.get("distribution", "uniform"))
+            p.integer = bool(e.get("integer", False))
+
+    @property
+    def description(self) -> str:
+        if yaml is not None:
+            try:
+                doc = yaml.safe_load(self.sweep_yaml)
+                if isinstance(doc, dict) and doc.get("description"):
+                    return str(doc["description"])
+            except Exception:  # noqa: BLE001
+                pass
+        m = re.search(r"^description:\s*(.+)$", self.sweep_yaml, re.MULTILINE)
+        return m.group(1).strip().strip("'\"") if m else ""
+
+    def column_outputs(self, column: str) -> np.ndarray:
+        return self.outputs[:, self.run_columns.index(column)]
+
+    def order(self, column: str) -> list[int]:
+        """Parameter indices, most important first (NaN last, then in design order)."""
+        arrays = self.indices.get(column)
+        k = len(self.parameters)
+        if not arrays:
+            return list(range(k))
+        score = arrays[METHODS[self.method]["importance"]]
+        score = np.abs(score)
+        return sorted(range(k), key=lambda j: (not np.isfinite(score[j]),
+                                               -score[j] if np.isfinite(score[j]) else 0, j))
+
+
+# ---- numbers ---------------------------------------------------------------------------------
+
+def sig3(v) -> str:
+    """3 significant digits; '–' for NaN; a real minus sign."""
+    if v is None:
+        return "–"
+    v = float(v)
+    if math.isnan(v):
+        return "–"
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    if v == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(v)))
+    if -4 <= exponent < 6:
+        digits = max(0, 2 - exponent)
+        text = f"{round(v, digits):,.{digits}f}"
+        if text.lstrip("-").strip("0.,") == "":
+            text = "0"
+    else:
+        text = f"{v:.2e}"
+    return text.replace("-", "−")
+
+
+def interval(low, high) -> str:
+    if (low is None or high is None or math.isnan(float(low)) or math.isnan(float(high))):
+        return ""
+    return f" <span class=ci>({sig3(low)} to {sig3(high)})</span>"
+
+
+def csv_number(v: float) -> str:
+    v = float(v)
+    return "nan" if math.isnan(v) else repr(v) if math.isfinite(v) else ("inf" if v > 0 else "-inf")
+
+
+def csv_text(text: str) -> str:
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if any(c in text for c in ',"\n') else text
+
+
+def indices_csv(s: Sweep, columns: list[str]) -> str:
+    out = ["output,parameter,index,estimate,low,high"]
+    spec = METHODS[s.method]
+    for column in columns:
+        arrays = s.indices.get(column)
+        if not arrays:
+            continue
+        for j, p in enumerate(s.parameters):
+            for name in spec["indices"]:
+                low = high = ""
+                if name in spec["intervals"]:
+                    low = csv_number(arrays[name + "_low"][j])
+                    high = csv_number(arrays[name + "_high"][j])
+                out.append(",".join([csv_text(column), csv_text(p.label), name,
+                                     csv_number(arrays[name][j]), low, high]))
+    return "\n".join(out) + "\n"
+
+
+# ---- figures ---------------------------------------------------------------------------------
+
+def save(fig, out_dir: str, name: str) -> str:
+    fig.savefig(os.path.join(out_dir, name), dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return name
+
+
+def interval_lines(ax, y, low, high, horizontal=True, **kw):
+    """95% intervals as lines with caps (robust to NaN and to estimates outside the interval)."""
+    ok = np.isfinite(low) & np.isfinite(high)
+    if not ok.any():
+        return
+    y, low, high = np.asarray(y)[ok], low[ok], high[ok]
+    kw.setdefault("color", "black")
+    kw.setdefault("linewidth", 1.1)
+    if horizontal:
+        ax.hlines(y, low, high, **kw)
+        ax.plot(low, y, "|", color=kw["color"], markersize=7)
+        ax.plot(high, y, "|", color=kw["color"], markersize=7)
+    else:
+        ax.vlines(y, low, high, **kw)
+
+
+def label_points(ax, x, y, labels, top) -> None:
+    """Labels beside points, moved up where they would overlap one placed before."""
+    placed = []  # (x, y) of labels in axes fractions
+    for j in sorted(np.flatnonzero(np.isfinite(x) & np.isfinite(y)), key=lambda j: (x[j], y[j])):
+        fx, fy = x[j] / top, y[j] / top
+        dy = 0.0
+        while any(abs(fx - px) < 0.25 and abs(fy + dy - py) < 0.06 for px, py in placed):
+            dy += 0.065
+        placed.append((fx, fy + dy))
+        ax.annotate(labels[j], (x[j], y[j]), xytext=(fx + 0.012, fy + dy + 0.012),
+                    textcoords="axes fraction", fontsize=8,
+                    arrowprops={"arrowstyle": "-", "color": "#bbb", "linewidth": 0.6}
+                    if dy else None)
+
+
+def mark_missing(ax, y, values) -> None:
+    """'not computed' beside the bars of NaN indices."""
+    for yi, v in zip(y, values):
+        if not np.isfinite(v):
+            ax.text(0.01, yi, " not computed", transform=ax.get_yaxis_transform(),
+                    va="center", fontsize=7, color="#777")
+
+
+def nan_note(ax, values) -> None:
+    if not np.isfinite(values).any():
+        ax.text(0.5, 0.5, "not computed (NaN)", transform=ax.transAxes, ha="center",
+                va="center", color="#777")
+
+
+def figure_indices(s: Sweep, column: str, out_dir: str, name: str):
+    arrays = s.indices.get(column)
+    if not arrays:
+        return None
+    order = s.order(column)
+    labels = [s.parameters[j].label for j in order]
+    y = np.arange(len(order))
+    height = max(2.4, 0.45 * len(order) + 1.2)
+    if s.method == "morris":
+        fig, axes = plt.subplots(1, 2, figsize=(12, height), constrained_layout=True)
+        ax = axes[0]
+        mu_star = arrays["mu_star"][order]
+        ax.barh(y, np.nan_to_num(mu_star), color=BAR_COLOURS["mu_star"], alpha=0.85)
+        interval_lines(ax, y, arrays["mu_star_low"][order], arrays["mu_star_high"][order])
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels)
+        ax.invert_yaxis()
+        ax.set_xlabel("mu* (mean |elementary effect|), 95% interval")
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.grid(axis="x", alpha=0.3)
+        nan_note(ax, mu_star)
+        mark_missing(ax, y, mu_star)
+        ax = axes[1]
+        ms, sg = arrays["mu_star"], arrays["sigma"]
+        ok = np.isfinite(ms) & np.isfinite(sg)
+        ax.scatter(ms[ok], sg[ok], color=BAR_COLOURS["mu_star"], zorder=3)
+        if ok.any():
+            top = float(max(ms[ok].max(), sg[ok].max())) * 1.15 or 1.0
+            label_points(ax, ms, sg, [p.label for p in s.parameters], top)
+            ax.plot([0, top], [0, top], color="#999", linestyle="--", linewidth=0.8,
+                    label="sigma = mu*")
+            ax.set_xlim(0, top)
+            ax.set_ylim(0, top)
+            ax.legend(fontsize=8, loc="upper left")
+        nan_note(ax, ms[ok] if ok.any() else np.array([np.nan]))
+        ax.set_xlabel("mu* (importance)")
+        ax.set_ylabel("sigma (non-linearity or interactions)")
+        ax.grid(alpha=0.3)
+        fig.suptitle(f"{column}: Morris mu* with 95% intervals (left) and mu*–sigma (right)",
+                     fontsize=10)
+    elif s.method == "sobol":
+        fig, ax = plt.subplots(figsize=(8, height), constrained_layout=True)
+        h = 0.38
+        for offset, name_ in ((-h / 2, "S1"), (h / 2, "ST")):
+            v = arrays[name_][order]
+            ax.barh(y + offset, np.nan_to_num(v), h, color=BAR_COLOURS[name_], alpha=0.85,
+                    label={"S1": "S1 (first order)", "ST": "ST (total)"}[name_])
+            interval_lines(ax, y + offset, arrays[name_ + "_low"][order],
+                           arrays[name_ + "_high"][order])
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.set_xlabel("Sobol index (share of the output variance), 95% interval")
+        ax.grid(axis="x", alpha=0.3)
+        ax.legend(fontsize=8, loc="lower right")
+        nan_note(ax, np.concatenate([arrays["S1"], arrays["ST"]]))
+        mark_missing(ax, y, arrays["ST"][order])
+        fig.suptitle(f"{column}: Sobol indices, sorted by ST", fontsize=10)
+    else:
+        fig, ax = plt.subplots(figsize=(8, height), constrained_layout=True)
+        v = arrays["prcc"][order]
+        colours = [BAR_COLOURS["prcc_pos"] if x >= 0 else BAR_COLOURS["prcc_neg"]
+                   for x in np.nan_to_num(v)]
+        ax.barh(y, np.nan_to_num(v), color=colours, alpha=0.85)
+        interval_lines(ax, y, arrays["prcc_low"][order], arrays["prcc_high"][order])
+        ax.axvline(0, color="black", linewidth=1.0)
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels)
+        ax.invert_yaxis()
+        ax.set_xlabel("partial rank correlation coefficient, 95% interval")
+        ax.grid(axis="x", alpha=0.3)
+        nan_note(ax, v)
+        mark_missing(ax, y, v)
+        fig.suptitle(f"{column}: PRCC, sorted by |PRCC|", fontsize=10)
+    return save(fig, out_dir, name)
+
+
+def figure_scatter(s: Sweep, column: str, out_dir: str, name: str):
+    y = s.column_outputs(column)
+    k = len(s.parameters)
+    ncols = min(k, 4)
+    nrows = int(math.ceil(k / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False,
+                             sharey=True, constrained_layout=True)
+    arrays = s.indices.get(column)
+    spec = METHODS[s.method]
+    replicated = s.replicates > 1
+    for j, (ax, p) in enumerate(zip(axes.flat, s.parameters)):
+        x = s.run_parameters[:, j]
+        ok = np.isfinite(x) & np.isfinite(y)
+        if p.is_list:  # a small horizontal jitter so the runs at one value can be seen
+            jitter = (np.random.default_rng(j).random(len(x)) - 0.5) * 0.2
+            ax.scatter(x[ok] + jitter[ok], y[ok], s=12, alpha=0.6, color="#1f77b4")
+            ax.set_xticks(range(len(p.values)))
+            ax.set_xticklabels(p.values, fontsize=7, rotation=30 if len(p.values) > 4 else 0)
+        else:
+            ax.scatter(x[ok], y[ok], s=12, alpha=0.6, color="#1f77b4")
+            if p.distribution == "log_uniform" and (x[ok] > 0).all() and ok.any():
+                ax.set_xscale("log")
+            else:
+                ax.xaxis.set_major_locator(MaxNLocator(4))
+        title = p.label
+        if arrays:
+            imp = spec["importance"]
+            title += f"\n{INDEX_LABELS[imp]} = {sig3(arrays[imp][j])}"
+        ax.set_title(title, fontsize=8)
+        ax.tick_params(which="both", labelsize=7)
+        ax.grid(alpha=0.3)
+        if j % ncols == 0:
+            ax.set_ylabel(column, fontsize=8)
+    for ax in list(axes.flat)[k:]:
+        ax.axis("off")
+    fig.suptitle(f"{column}: output of each run ({'every replicate' if replicated else 'one replicate per point'}) "
+                 "against each parameter", fontsize=10)
+    return save(fig, out_dir, name)
+
+
+# ---- HTML ------------------------------------------------------------------------------------
+
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto;
+       max-width: 1250px; padding: 0 1em; color: #222; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; }
+h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #ccc; }
+table.summary { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
+table.summary th, table.summary td { border: 1px solid #ccc; padding: 4px 7px;
+       text-align: right; vertical-align: top; }
+table.summary thead th { background: #f0f0f0; text-align: center; }
+table.summary th.row, table.summary td.text { text-align: left; background: #fafafa;
+       font-weight: normal; white-space: nowrap; }
+table.meta td { padding: 1px 10px 1px 0; font-size: 0.9em; vertical-align: top; }
+.ci { color: #555; white-space: nowrap; }
+figure { margin: 1em 0; }
+figure img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-size: 0.85em; color: #444; max-width: 1000px; }
+pre { background: #f7f7f7; padding: 0.6em; font-size: 0.8em; overflow-x: auto; }
+.note { font-size: 0.85em; color: #555; }
+.warn { color: #a33; }
+"""
+
+CAPTIONS = {
+    "morris": "Left: mu*, the mean absolute elementary effect of each parameter (the change in "
+              "the output per unit of the parameter's range on the unit cube, i.e. scaled to a "
+              "move over its whole range), with its 95% bootstrap interval over trajectories; "
+              "parameters sorted by mu*. Right: mu* against "
+              "sigma, the standard deviation of the elementary effects: points far to the right "
+              "matter most; points high above the axis (near or over the dashed line) act "
+              "non-linearly or through interactions.",
+    "sobol": "First-order (S1: variance explained by the parameter alone) and total (ST: "
+             "including all its interactions) Sobol indices with 95% bootstrap intervals; "
+             "parameters sorted by ST. Small base samples give wide intervals and estimates that "
+             "can stray below 0 or above 1.",
+    "prcc": "Partial rank correlation of the output with each parameter, the others held "
+            "(rank-)constant, with 95% intervals (Fisher z); red: the output rises with the "
+            "parameter, blue: it falls; sorted by |PRCC|.",
+}
+
+
+def parameter_range(p: Parameter) -> str:
+    if p.is_list:
+        return "values: " + ", ".join(html.escape(v) for v in p.values)
+    if math.isnan(p.low):
+        return "–"
+    if p.integer or (p.low.is_integer() and p.high.is_integer() and abs(p.high) < 1e9):
+        return f"{p.low:,.0f} to {p.high:,.0f}".replace("-", "−")
+    return f"{sig3(p.low)} to {sig3(p.high)}"
+
+
+def table_parameters(s: Sweep) -> str:
+    rows = []
+    for p in s.parameters:
+        kind = "list" if p.is_list else (p.distribution or "")
+        if p.integer:
+            kind = (kind + ", integer").lstrip(", ")
+        rows.append(f"<tr><td class=text>{html.escape(p.label)}</td><td class=text><code>"
+                    f"{html.escape(p.key)}</code></td><td>{parameter_range(p)}</td>"
+                    f"<td class=text>{html.escape(kind) or '–'}</td></tr>")
+    return ("<table class=summary id=parameters><thead><tr><th>parameter</th><th>scenario key</th>"
+            "<th>range in the design</th><th>distribution</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def table_indices(s: Sweep, column: str) -> str:
+    arrays = s.indices[column]
+    spec = METHODS[s.method]
+    head = "".join(f"<th>{INDEX_LABELS[n]}{' (95% interval)' if n in spec['intervals'] else ''}"
+                   "</th>" for n in spec["indices"])
+    body = []
+    for rank, j in enumerate(s.order(column), start=1):
+        cells = []
+        for n in spec["indices"]:
+            text = sig3(arrays[n][j])
+            if n in spec["intervals"]:
+                text += interval(arrays[n + "_low"][j], arrays[n + "_high"][j])
+            cells.append(f"<td>{text}</td>")
+        body.append(f"<tr><td>{rank}</td><th class=row>{html.escape(s.parameters[j].label)}</th>"
+                    f"{''.join(cells)}</tr>")
+    return (f"<table class='summary indices' data-output='{html.escape(column, quote=True)}'>"
+            f"<thead><tr><th>rank</th><th>parameter</th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def write_html(s: Sweep, columns: list[str], out_dir: str, figures: dict, elapsed: float) -> str:
+    m = s.meta
+    esc = html.escape
+    spec = METHODS[s.method]
+    design_text = s.design
+    if s.design == "morris":
+        design_text += (f" ({text_attr(m.get('morris_trajectories', '?'))} trajectories, "
+                        f"{text_attr(m.get('morris_levels', '?'))} levels)")
+    elif s.design == "sobol":
+        design_text += f" (N = {text_attr(m.get('sobol_base_samples', '?'))} base samples)"
+    elif s.design == "latin_hypercube":
+        design_text += f" ({s.points} samples)"
+    design_text += f"; design seed {text_attr(m.get('design_seed', '?'))}"
+    title = (f"salonsim sweep: {esc(s.name)} — {esc(s.design)}, {len(s.parameters)} parameters, "
+             f"{s.runs} runs")
+    seeds = text_attr(m.get("seeds", "?"))
+    seed_text = {"common": "common random numbers: replicate r of every point uses the same "
+                           "seed, so differences between points are not blurred by noise",
+                 "independent": "independent seeds: every run has its own seed"}.get(seeds, "")
+    parts = [f"<!DOCTYPE html><html lang=en><head><meta charset='utf-8'><title>{title}</title>"
+             f"<style>{CSS}</style></head><body>",
+             f"<h1>{title}</h1>"]
+    if s.description:
+        parts.append(f"<p id=description>{esc(s.description)}</p>")
+    rows = [("sweep", esc(s.name)),
+            ("design", esc(design_text)),
+            ("sensitivity method", f"{esc(s.method)}: {esc(spec['title'])}"),
+            ("points", str(s.points)),
+            ("replicates", f"{s.replicates} per point"),
+            ("runs", f"{s.runs} ({int(s.done.sum())} done)"),
+            ("seeds", f"{esc(seeds)} (base seed {esc(text_attr(m.get('seed', '?')))})"
+             + (f" — {esc(seed_text)}" if seed_text else "")),
+            ("bootstrap resamples", esc(text_attr(m.get("bootstrap", "?")))),
+            ("version", esc(text_attr(m.get("version", "?")))
+             + f" (git {esc(text_attr(m.get('git_commit', 'unknown')))}, fingerprint "
+               f"{esc(text_attr(m.get('fingerprint', '?')))})"),
+            ("sweep file", f"<code>{esc(text_attr(m.get('sweep_file', '')))}</code>"),
+            ("command line", f"<code>{esc(text_attr(m.get('command_line', '')))}</code>"),
+            ("input", f"<code>{esc(os.path.abspath(s.path))}</code>"),
+            ("report made", f"{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} in {elapsed:.1f} s")]
+    parts.append("<table class=meta>")
+    parts += [f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows]
+    parts.append("</table>")
+    parts.append("<h2 id=parameters-heading>Parameters</h2>")
+    parts.append("<p class=note>The range is the one the design visited (<code>/design/values"
+                 "</code>); a list parameter shows its values.</p>")
+    parts.append(table_parameters(s))
+    parts.append("<details open><summary>Sweep file</summary>"
+                 f"<pre id=sweep-yaml>{esc(s.sweep_yaml)}</pre></details>")
+
+    parts.append("<h2 id=outputs>Outputs</h2>")
+    parts.append("<p class=note>" + esc(spec["title"]) + f" for {len(columns)} output column"
+                 f"{'s' if len(columns) != 1 else ''}; all numbers (estimate, 95% interval) in "
+                 "<a href='indices.csv'>indices.csv</a>. salonsim computes the indices from each "
+                 "point's mean over its replicates (<code>/points/mean</code>); the scatter plots "
+                 "show every run. ")
+    parts.append(" ".join(f"<a href='#out-{slug(c)}'>{esc(c)}</a>" for c in columns) + "</p>")
+    for column in columns:
+        parts.append(f"<h2 id='out-{slug(column)}'>{esc(column)}</h2>")
+        parts.append(f"<p class=note>{esc(column_label(column))}</p>")
+        arrays = s.indices.get(column)
+        if arrays is None:
+            parts.append("<p class=warn>No sensitivity indices for this output: salonsim could "
+                         "not compute them (the estimator failed; see its table below).</p>")
+        else:
+            if not np.isfinite(arrays[spec["importance"]]).all():
+                parts.append("<p class=warn>Some indices could not be computed (shown as –), "
+                             "for example because the output did not vary, or varied with one "
+                             "parameter only.</p>")
+            name = figures.get(("indices", column))
+            if name:
+                parts.append(f"<figure><img src='{esc(name, quote=True)}' alt='indices of "
+                             f"{esc(column, quote=True)}'><figcaption>{CAPTIONS[s.method]}"
+                             "</figcaption></figure>")
+            parts.append(table_indices(s, column))
+        name = figures.get(("scatter", column))
+        if name:
+            parts.append(f"<figure><img src='{esc(name, quote=True)}' alt='runs of "
+                         f"{esc(column, quote=True)}'><figcaption>The output of every run "
+                         "(<code>/runs/outputs</code>) against the value of each parameter "
+                         "(<code>/runs/parameters</code>; a list parameter: its values, "
+                         "jittered).</figcaption></figure>")
+    if s.salonsim_table.strip():
+        parts.append("<h2>salonsim's own tables</h2>")
+        parts.append("<p class=note>As printed by <code>salonsim sweep</code> (the attribute "
+                     "<code>table</code> of <code>/sensitivity</code>), for all outputs.</p>")
+        parts.append(f"<pre>{esc(s.salonsim_table.strip(chr(10)))}</pre>")
+    if s.base_yaml:
+        parts.append("<h2>Base scenario</h2>")
+        parts.append("<details><summary>The scenario every point starts from, with the sweep's "
+                     f"<code>set:</code> applied</summary><pre>{esc(s.base_yaml)}</pre></details>")
+    parts.append("</body></html>\n")
+    path = os.path.join(out_dir, "index.html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(parts))
+    return path
+
+
+# ---- main ------------------------------------------------------------------------------------
+
+def choose_columns(s: Sweep, requested: str | None) -> list[str]:
+    available = [c for c in s.columns if c in s.run_columns]
+    if not requested:
+        return available
+    columns = []
+    for name in (c.strip() for c in requested.split(",")):
+        if not name:
+            continue
+        if name in available:
+            columns.append(name)
+            continue
+        # An outcome without a group: all of its groups.
+        matches = [c for c in available if c.split(".")[0] == name]
+        if not matches:
+            raise InputError(f"--outputs: no output column {name!r} in {s.path}; it has "
+                             + ", ".join(available))
+        columns += matches
+    return list(dict.fromkeys(columns))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Write an HTML report (index.html, PNG figures, indices.csv) of a "
+                    "sensitivity sweep file written by `salonsim sweep`.")
+    parser.add_argument("input", help="sweep HDF5 file (salonsim sweep SWEEP.yaml -o FILE)")
+    parser.add_argument("-o", "--output", required=True, help="output directory (created)")
+    parser.add_argument("--outputs", metavar="COL1,COL2",
+                        help="only these output columns (e.g. participation.all), or outcomes "
+                             "(e.g. participation: all its groups); default: all")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        s = Sweep(args.input)
+        columns = choose_columns(s, args.outputs)
+    except InputError as error:
+        print(f"sweep_report.py: error: {error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    try:
+        os.makedirs(args.output, exist_ok=True)
+        with open(os.path.join(args.output, "indices.csv"), "w", encoding="utf-8") as f:
+            f.write(indices_csv(s, columns))
+        figures = {}
+        for i, column in enumerate(columns):
+            base = f"{i:02d}_{slug(column)}"
+            figures[("indices", column)] = figure_indices(s, column, args.output,
+                                                          f"indices_{base}.png")
+            figures[("scatter", column)] = figure_scatter(s, column, args.output,
+                                                          f"runs_{base}.png")
+        path = write_html(s, columns, args.output, figures, time.perf_counter() - start)
+    except OSError as error:
+        print(f"sweep_report.py: error: cannot write the report in {args.output}: {error}",
+              file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {path} ({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
