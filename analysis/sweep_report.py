@@ -47,11 +47,6 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(f"sweep_report.py: error: a required Python package is missing ({error}); "
              "on Debian: apt-get install python3-h5py python3-numpy python3-matplotlib")
 
-try:
-    import yaml  # optional: only for the parameters' distributions
-except ImportError:  # pragma: no cover - depends on the machine
-    yaml = None
-
 EXIT_INVALID_INPUT = 2
 EXIT_FAILED = 1
 FORMAT = "salonsim-sweep-1"
@@ -209,6 +204,10 @@ class Sweep:
         if listed:
             self.parameters = [Parameter(str(p.get("name", "")), str(p.get("key", "")),
                                          [str(v) for v in p.get("values", [])]) for p in listed]
+            for p, entry in zip(self.parameters, listed):
+                if not p.is_list:
+                    p.distribution = str(entry.get("distribution") or "uniform")
+                p.integer = bool(entry.get("integer", False))
         else:
             self.parameters = [Parameter(label, keys[j] if j < len(keys) else "", [])
                                for j, label in enumerate(labels)]
@@ -224,7 +223,6 @@ class Sweep:
             finite = column[np.isfinite(column)]
             if finite.size:
                 p.low, p.high = float(finite.min()), float(finite.max())
-        self._read_distributions()
 
         # Runs.
         runs = f["runs"]
@@ -281,36 +279,10 @@ class Sweep:
                 arrays[name] = a
             self.indices[column] = arrays
 
-    def _read_distributions(self) -> None:
-        """Distribution and integer flag per parameter, from the sweep file's text (optional)."""
-        if yaml is None or not self.sweep_yaml:
-            return
-        try:
-            doc = yaml.safe_load(self.sweep_yaml)
-            entries = doc.get("parameters", []) if isinstance(doc, dict) else []
-        except Exception:  # noqa: BLE001 - the text is only a courtesy here
-            return
-        by_key = {}
-        for e in entries:
-            if isinstance(e, dict) and "key" in e:
-                by_key.setdefault(str(e["key"]), e)
-        for p in self.parameters:
-            e = by_key.get(p.key)
-            if e is None:
-                continue
-            if not p.is_list:
-                p.distribution = str(e.get("distribution", "uniform"))
-            p.integer = bool(e.get("integer", False))
-
     @property
     def description(self) -> str:
-        if yaml is not None:
-            try:
-                doc = yaml.safe_load(self.sweep_yaml)
-                if isinstance(doc, dict) and doc.get("description"):
-                    return str(doc["description"])
-            except Exception:  # noqa: BLE001
-                pass
+        if self.meta.get("description"):
+            return text_attr(self.meta["description"])
         m = re.search(r"^description:\s*(.+)$", self.sweep_yaml, re.MULTILINE)
         return m.group(1).strip().strip("'\"") if m else ""
 

@@ -246,6 +246,7 @@ struct SweepStore::Impl {
       write_text(m, "base_scenario_yaml", meta.base_scenario_yaml);
       write_text(m, "command_line", meta.command_line);
       write_text(m, "name", plan.file.name);
+      write_text(m, "description", plan.file.description);
       // "complete" only in the finished file (finish() rewrites it there).
       write_text(m, "status", "running");
       write_text(m, "design",
