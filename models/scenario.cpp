@@ -16,8 +16,13 @@ using params::Diagnostics;
 using params::Location;
 
 const std::vector<std::string>& intervention_types() {
-  static const std::vector<std::string> types{"salons"};
+  static const std::vector<std::string> types{"salons", "mobile_shop", "shuttle"};
   return types;
+}
+
+std::string likeliest_intervention_type(const std::string& type) {
+  const std::string near = params::nearest_key(type, intervention_types());
+  return near.empty() ? "salons" : near;
 }
 
 std::string unknown_intervention_message(const std::string& type) {

@@ -12,7 +12,9 @@
 #include "models/health/health_params.hpp"
 #include "models/network/network_params.hpp"
 #include "models/salons/salon_params.hpp"
+#include "models/shops/mobile_shop_params.hpp"
 #include "models/town/town_params.hpp"
+#include "models/transport/shuttle_params.hpp"
 #include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
 #include "sim/simulation.hpp"
@@ -49,21 +51,29 @@ void visit(V& v, RunParams& p) {
 /// One entry of the interventions list: its type, and the fields of that type alongside.
 struct InterventionSpec {
   std::string type;
-  SalonsParams salons;  // type: salons
+  SalonsParams salons;           // type: salons
+  MobileShopParams mobile_shop;  // type: mobile_shop (one route)
+  ShuttleParams shuttle;         // type: shuttle (one service)
 };
 
 /// Names of the intervention types this build knows.
 const std::vector<std::string>& intervention_types();
+/// The known type nearest to `type` (salons when nothing is near).
+std::string likeliest_intervention_type(const std::string& type);
 
 template <class V>
 void visit(V& v, InterventionSpec& p) {
-  v.text("type", p.type, {.doc = "intervention type: salons"});
+  v.text("type", p.type, {.doc = "intervention type: salons, mobile_shop or shuttle"});
   bool known = false;
   for (const std::string& type : intervention_types()) known = known || type == p.type;
   v.rule("type", known, unknown_intervention_message(p.type));
   // An unknown type is reported once, not with every field beside it: its fields are read as
   // the likeliest type's.
-  if (params::kVisitsAllAlternatives<V> || p.type == "salons" || !known) visit(v, p.salons);
+  const std::string type = known ? p.type : likeliest_intervention_type(p.type);
+  constexpr bool all = params::kVisitsAllAlternatives<V>;
+  if (all || type == "salons") visit(v, p.salons);
+  if (all || type == "mobile_shop") visit(v, p.mobile_shop);
+  if (all || type == "shuttle") visit(v, p.shuttle);
 }
 
 struct Scenario {
@@ -103,6 +113,33 @@ void visit(V& v, Scenario& s) {
       v.rule(fmt::format("interventions[{}].venues[{}].district", k, j), found,
              "salon venue '" + venues[j].name + "' names no district of town.districts: '" +
                  venues[j].district + "'");
+    }
+  }
+  const auto is_district = [&](const std::string& name) {
+    for (const District& d : s.town.districts) {
+      if (d.name == name) return true;
+    }
+    return false;
+  };
+  for (std::size_t k = 0; k < s.interventions.size(); ++k) {
+    const InterventionSpec& spec = s.interventions[k];
+    if (spec.type == "mobile_shop") {
+      for (std::size_t j = 0; j < spec.mobile_shop.stops.size(); ++j) {
+        const MobileShopStop& stop = spec.mobile_shop.stops[j];
+        v.rule(fmt::format("interventions[{}].stops[{}].district", k, j),
+               !stop.place.location_m.empty() || stop.place.district.empty() ||
+                   is_district(stop.place.district),
+               "mobile shop stop '" + stop.name + "' names no district of town.districts: '" +
+                   stop.place.district + "'");
+      }
+    } else if (spec.type == "shuttle") {
+      for (std::size_t j = 0; j < spec.shuttle.districts.size(); ++j) {
+        v.rule(fmt::format("interventions[{}].districts[{}].name", k, j),
+               is_district(spec.shuttle.districts[j].name),
+               "shuttle '" + spec.shuttle.service.name +
+                   "' names no district of town.districts: '" + spec.shuttle.districts[j].name +
+                   "'");
+      }
     }
   }
 }

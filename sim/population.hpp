@@ -15,6 +15,9 @@ using ResidentId = std::uint32_t;
 enum class Sex : std::uint8_t { kMale = 0, kFemale = 1 };
 enum class Transport : std::uint8_t { kDrives = 0, kLifts = 1, kNone = 2 };
 
+/// Where a shuttle seat takes a resident (bits of Population::shuttle_destinations).
+inline constexpr std::uint8_t kShuttleToSalons = 1, kShuttleToStores = 2;
+
 /// Not-yet-happened event step.
 inline constexpr std::int32_t kNever = -1;
 
@@ -54,6 +57,15 @@ struct Population {
   std::vector<std::int32_t> first_salon_step;  // -1 never
   std::vector<std::int32_t> last_salon_step;   // -1 never
 
+  // Food access and transport support.
+  std::vector<std::uint8_t> poor_food_access;         // this step: no food within reach
+  std::vector<std::uint16_t> poor_food_access_steps;  // steps with poor food access
+  std::vector<std::int32_t> mobile_shop_step;         // last step served by the mobile shop
+  std::vector<std::uint16_t> mobile_shop_visits;      // times served by the mobile shop
+  std::vector<std::int32_t> shuttle_step;             // last step with a shuttle seat
+  std::vector<std::uint8_t> shuttle_destinations;     // at shuttle_step: kShuttleTo* bits
+  std::vector<std::uint16_t> shuttle_trips;           // shuttle rides taken
+
   // Requests written by mechanisms during a step and applied by the schedule.
   std::vector<std::uint8_t> death_requested;
 
@@ -61,6 +73,7 @@ struct Population {
   std::vector<std::uint16_t> degree0;
   std::vector<std::uint8_t> isolated0;
   std::vector<std::uint8_t> certified0;
+  std::vector<std::uint8_t> food_access0;  // food within reach at entry
 
   std::size_t size() const { return sex.size(); }
   /// Resizes every column to n rows (default values: not entered, never events).

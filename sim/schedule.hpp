@@ -4,20 +4,25 @@
 // A step is one `run.days_per_step` interval (a week by default). Within it:
 //   1. demography     residents who turn 65 this step enter the town
 //   2. contacts       weekly contacts and isolation, from ties to residents alive at the start
-//   3. interventions  salons, mobile shop, transport, social prescribing, coalitions
-//   4. health         functional decline, LTC certification; deaths are requested, not applied
-//   5. apply deaths   (the schedule itself) the one place deaths happen and ties are removed
-//   6. record         the timeseries of the step
+//   3. transport      transport support (the shuttle) hands out this step's seats, so the
+//                     interventions and food access below see who can ride
+//   4. interventions  salons, mobile shop, social prescribing, coalitions
+//   5. access         what the step's activities gave: food access (stores, mobile shop,
+//                     shuttle) and the effects of salon attendance on contacts and decline
+//   6. health         functional decline, LTC certification; deaths are requested, not applied
+//   7. apply deaths   (the schedule itself) the one place deaths happen and ties are removed
+//   8. record         the timeseries of the step
 // Modules in the same phase run in the order they were added.
 #include <array>
 #include <string_view>
 
 namespace salonsim {
 
-enum class Phase { kDemography, kContacts, kInterventions, kHealth };
+enum class Phase { kDemography, kContacts, kTransport, kInterventions, kAccess, kHealth };
 
-inline constexpr std::array<Phase, 4> kPhaseOrder = {Phase::kDemography, Phase::kContacts,
-                                                     Phase::kInterventions, Phase::kHealth};
+inline constexpr std::array<Phase, 6> kPhaseOrder = {Phase::kDemography, Phase::kContacts,
+                                                     Phase::kTransport,  Phase::kInterventions,
+                                                     Phase::kAccess,     Phase::kHealth};
 
 constexpr std::string_view phase_name(Phase phase) {
   switch (phase) {
@@ -25,8 +30,12 @@ constexpr std::string_view phase_name(Phase phase) {
       return "demography";
     case Phase::kContacts:
       return "contacts";
+    case Phase::kTransport:
+      return "transport";
     case Phase::kInterventions:
       return "interventions";
+    case Phase::kAccess:
+      return "access";
     case Phase::kHealth:
       return "health";
   }

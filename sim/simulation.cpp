@@ -45,6 +45,9 @@ void Simulation::finalize() {
   if (finalised_) return;
   finalised_ = true;
   for_each_module([this](Module& module) { module.finalize(*this); });
+  const double years = static_cast<double>(next_step_) * clock_.years_per_step();
+  for (const ModuleCost& cost : module_costs())
+    cost_per_year_yen_.push_back(years > 0 ? cost.yen / years : 0.0);
 }
 
 void Simulation::run(const std::function<void(std::int64_t, std::int64_t)>& on_step) {

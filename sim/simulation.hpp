@@ -22,6 +22,12 @@ struct Clock {
   double years_per_step() const { return days_per_step / 365.25; }
 };
 
+/// What one module cost over a run.
+struct ModuleCost {
+  std::string_view module;
+  double yen = 0;
+};
+
 struct RunIdentity {
   std::uint64_t seed = 1;
   std::uint32_t replicate = 0;
@@ -63,6 +69,17 @@ class Simulation {
     for (const auto& module : modules_) total += module->cost_yen(*this);
     return total;
   }
+  /// Cost of each intervention module (transport and interventions phases) over the run so far.
+  std::vector<ModuleCost> module_costs() const {
+    std::vector<ModuleCost> costs;
+    for (const auto& module : modules_) {
+      if (module->phase() == Phase::kTransport || module->phase() == Phase::kInterventions)
+        costs.push_back({module->name(), module->cost_yen(*this)});
+    }
+    return costs;
+  }
+  /// Yen per year of each of module_costs(), fixed when the run is finalised (for the output).
+  const std::vector<double>& cost_per_year_yen() const { return cost_per_year_yen_; }
   std::size_t bytes() const { return population_.bytes() + network_.bytes(); }
 
  private:
@@ -86,6 +103,7 @@ class Simulation {
   std::int64_t next_step_ = 0;
   bool initialised_ = false;
   bool finalised_ = false;
+  std::vector<double> cost_per_year_yen_;
 };
 
 }  // namespace salonsim

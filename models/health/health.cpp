@@ -39,6 +39,7 @@ double certification_hazard_ratio(const CertificationParams& c, const Population
   if (p.isolated[id]) ratio *= c.hr_isolated;
   if (p.income_low[id]) ratio *= c.hr_low_income;
   if (p.lives_alone[id]) ratio *= c.hr_lives_alone;
+  if (p.poor_food_access[id]) ratio *= c.hr_poor_food_access;
   return ratio;
 }
 

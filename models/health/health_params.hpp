@@ -93,11 +93,12 @@ void visit(V& v, MortalityParams& p) {
 }
 
 struct CertificationParams {
-  double rate_at_65 = 0.0039;
+  double rate_at_65 = 0.0037;
   double age_slope_per_year = 0.13;
   double hr_isolated = 1.37;
   double hr_low_income = 1.3;
   double hr_lives_alone = 1.1;
+  double hr_poor_food_access = 1.2;
 };
 
 template <class V>
@@ -107,7 +108,8 @@ void visit(V& v, CertificationParams& p) {
             .doc = "certification hazard of an independent 65-year-old in the reference group "
                    "(not isolated, not low-income, not living alone)",
             .source = "calibrated: 8.7% certified in 3 years among the independent (Tsuji et al. "
-                      "2019)",
+                      "2019) on scenarios/town.yaml, with poor food access and its hazard ratio "
+                      "included (0.0039 without them)",
             .min = 0});
   v.number("age_slope_per_year", p.age_slope_per_year,
            {.unit = "1/year",
@@ -132,6 +134,14 @@ void visit(V& v, CertificationParams& p) {
            {.unit = "hazard ratio",
             .doc = "certification, living alone against not",
             .source = "assumption",
+            .min = 0,
+            .min_exclusive = true});
+  v.number("hr_poor_food_access", p.hr_poor_food_access,
+           {.unit = "hazard ratio",
+            .doc = "certification, in a step with poor food access (no food within reach) "
+                   "against one with access",
+            .source = "assumption: poor food access is a listed risk of functional decline "
+                      "(SCIENCE.md) without a published hazard ratio; sweep 1.0-1.5",
             .min = 0,
             .min_exclusive = true});
 }

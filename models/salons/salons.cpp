@@ -7,6 +7,7 @@
 #include <limits>
 #include <queue>
 
+#include "models/salons/activity.hpp"
 #include "models/town/town_builder.hpp"
 #include "sim/output/tables.hpp"
 #include "sim/simulation.hpp"
@@ -159,12 +160,6 @@ double join_odds(const Participation& q, const Population& p, ResidentId id, dou
   return odds;
 }
 
-double decline_factor(const SalonEffects& effects, double sessions_per_year) {
-  if (sessions_per_year <= 0) return 1.0;
-  return 1.0 - effects.max_decline_reduction * sessions_per_year /
-                   (sessions_per_year + effects.half_effect_sessions_per_year);
-}
-
 void Salons::init(Simulation& sim) {
   const Population& p = sim.population();
   venues_ = place_venues(params_, town_, p);
@@ -173,7 +168,6 @@ void Salons::init(Simulation& sim) {
   venue_distance_m_.assign(n, 0.0f);
   member_.assign(n, 0);
   candidate_.assign(n, 0);
-  attendance_per_week_.assign(n, 0.0f);
   propensity_.assign(n, 1.0f);
   const RandomStream stream = sim.stream(kSalonsStream);
   const double sd = params_.participation.propensity_sd;
@@ -268,8 +262,13 @@ void Salons::step(Simulation& sim, std::int64_t step) {
       const double age = p.age_at(id, step, dt);
       auto transport = static_cast<Transport>(p.transport[i]);
       if (p.certified[i] && transport == Transport::kDrives) transport = Transport::kLifts;
-      const double access = salon_access(
-          q, venue_distance_m_[i], walking_range_m(town_.walking, age, p.frailty(id)), transport);
+      // A shuttle seat this step (handed out in the transport phase) takes them to the venue.
+      const bool shuttle =
+          p.shuttle_step[i] == step && (p.shuttle_destinations[i] & kShuttleToSalons);
+      const double access =
+          shuttle ? 1.0
+                  : salon_access(q, venue_distance_m_[i],
+                                 walking_range_m(town_.walking, age, p.frailty(id)), transport);
       const auto u = stream.uniforms4(step, i, kDecisionDraw);
       const Venue& venue = venues_[v].venue;
       if (member_[i]) {
@@ -328,39 +327,16 @@ void Salons::step(Simulation& sim, std::int64_t step) {
     ++sessions_held_[v];
     attendance_total_[v] += static_cast<std::int32_t>(list.size());
     for (ResidentId id : list) {
-      p.last_salon_step[id] = step32;
-      if (p.first_salon_step[id] < 0) p.first_salon_step[id] = step32;
-      if (p.salon_sessions[id] < std::numeric_limits<std::uint16_t>::max()) ++p.salon_sessions[id];
+      record_salon_session(p, id, step32);
       member_[id] = 1;
     }
     // (3) New acquaintances among the attendees.
-    if (list.size() < 2) continue;
-    for (std::size_t k = 0; k < list.size(); ++k) {
-      const auto u = stream.uniforms4(step, list[k], kTieDraw);
-      if (u[0] >= params_.effects.new_tie_probability) continue;
-      std::size_t other = static_cast<std::size_t>(u[1] * static_cast<double>(list.size() - 1));
-      other = std::min(other, list.size() - 2);
-      if (other >= k) ++other;
-      network.add_tie(
-          list[k], list[other],
-          {static_cast<float>(params_.effects.new_tie_contacts_per_week), TieKind::kAcquaintance});
-    }
+    befriend_attendees(network, stream, step, list, params_.effects, kTieDraw);
   }
-  // (4) Running attendance, and its effects on contacts and decline.
-  const double weight = std::min(1.0, (days / 7.0) / params_.effects.recency_weeks);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      if (candidate_[i] & kQuits) member_[i] = 0;  // after this session's admission
-      const bool attended = p.last_salon_step[i] == step32;
-      if (attendance_per_week_[i] == 0.0f && !attended) continue;
-      const double rate =
-          (1.0 - weight) * attendance_per_week_[i] + weight * (attended ? 7.0 / days : 0.0);
-      attendance_per_week_[i] = rate < 1e-4 ? 0.0f : static_cast<float>(rate);
-      p.activity_contacts_per_week[i] =
-          static_cast<float>(attendance_per_week_[i] * params_.effects.contacts_per_session);
-      p.decline_factor[i] = static_cast<float>(
-          decline_factor(params_.effects, attendance_per_week_[i] * 365.25 / 7.0));
-    }
+  // Members who decided to quit stop after this session's admission. The effects of attendance
+  // follow in the access phase (SalonActivity), once every salon of the step has met.
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    if (candidate_[i] & kQuits) member_[i] = 0;
   });
 }
 

@@ -7,9 +7,11 @@
 // whether they want to come (members: attend or not; others: join or not, with invitations and
 // friends who attend); (2) each venue admits its candidates up to capacity, members first,
 // then by a random priority; (3) attendees may befriend each other (ties added to the
-// network); (4) everyone's running attendance sets the contacts and decline effects.
+// network). Everyone's running attendance then sets the contacts and decline effects, in the
+// access phase (SalonActivity, models/salons/activity.hpp), shared with the drop-by salons.
 #include <vector>
 
+#include "models/salons/activity.hpp"
 #include "models/salons/salon_params.hpp"
 #include "models/town/town_params.hpp"
 #include "sim/module.hpp"
@@ -42,9 +44,6 @@ bool meets_in_step(const Venue& venue, std::int64_t step, int days_per_step);
 double join_odds(const Participation& participation, const Population& population, ResidentId id,
                  double age, int friends_attending, double fee_yen);
 
-/// Reduction factor of the certification hazard for recent attendance (sessions per year).
-double decline_factor(const SalonEffects& effects, double sessions_per_year);
-
 class Salons final : public Module {
  public:
   Salons(SalonsParams params, TownParams town)
@@ -71,9 +70,8 @@ class Salons final : public Module {
   std::vector<std::int32_t> venue_of_;   // nearest open venue, -1 none
   std::vector<float> venue_distance_m_;  // distance to it
   std::vector<std::uint8_t> member_;
-  std::vector<std::uint8_t> candidate_;     // wants to come this session
-  std::vector<float> attendance_per_week_;  // running average
-  std::vector<float> propensity_;           // odds multiplier to join, drawn once
+  std::vector<std::uint8_t> candidate_;  // wants to come this session
+  std::vector<float> propensity_;        // odds multiplier to join, drawn once
   std::vector<std::uint16_t> within_350m_;
   std::vector<float> nearest_m_;
   // Per venue.

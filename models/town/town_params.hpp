@@ -222,6 +222,127 @@ void visit(V& v, EntrantParams& p) {
             .max = 0.5});
 }
 
+/// A point on the map: `location_m`, or the centre of `district` when location_m is [].
+struct Place {
+  std::vector<double> location_m;
+  std::string district;
+};
+
+/// Visits a place's two keys; `what` names the thing placed in the documentation.
+template <class V>
+void visit_place(V& v, Place& p, std::string_view what) {
+  v.numbers("location_m", p.location_m,
+            {.unit = "m", .doc = "[x, y] on the town map; [] to use the district centre"});
+  v.rule("location_m", p.location_m.empty() || p.location_m.size() == 2,
+         "expected [x, y] or [] (then district is used)");
+  v.text("district", p.district,
+         {.doc = "name of the district whose centre is used if location_m is []"});
+  v.rule("district", !p.location_m.empty() || !p.district.empty(),
+         std::string(what) + " needs location_m or district");
+}
+
+/// A food store (supermarket, grocery, convenience store) on the map.
+struct Store {
+  std::string name = "store";
+  Place place;
+  std::int32_t opens_step = 0;
+  std::int32_t closes_step = -1;
+};
+
+template <class V>
+void visit(V& v, Store& p) {
+  v.text("name", p.name, {.doc = "store name, used in reports"});
+  visit_place(v, p.place, "store '" + p.name + "'");
+  v.integer("opens_step", p.opens_step,
+            {.unit = "step", .doc = "first step the store is open", .min = 0});
+  v.integer("closes_step", p.closes_step,
+            {.unit = "step", .doc = "step from which it is closed; -1 never", .min = -1});
+  v.rule("closes_step", p.closes_step < 0 || p.closes_step > p.opens_step,
+         "must be after opens_step, or -1");
+}
+
+/// Stores generated in each district, per km2 of its disc, by density class.
+struct StoreDensity {
+  double urban = 1.5;
+  double suburban = 0.4;
+  double rural = 0.02;
+};
+
+template <class V>
+void visit(V& v, StoreDensity& p) {
+  const auto density = [&](std::string_view key, double& value, std::string_view doc) {
+    v.number(key, value,
+             {.unit = "stores/km2",
+              .doc = doc,
+              .source = "calibrated: 25% of residents aged 65+ with poor food access on the "
+                        "national mix of scenarios/town.yaml (MAFF/PRIMAFF: 25.6% of 65+ in "
+                        "2020; 33.2% of 75+ in 2015); the model gives about 18% urban, 23% "
+                        "suburban, 42% rural, 36% of 75+",
+              .min = 0,
+              .max = 1000});
+  };
+  density("urban", p.urban, "food stores per km2 in urban districts");
+  density("suburban", p.suburban, "food stores per km2 in suburban districts");
+  density("rural", p.rural, "food stores per km2 in rural districts");
+}
+
+/// A bus stop of a line.
+struct BusStop {
+  Place place;
+};
+
+template <class V>
+void visit(V& v, BusStop& p) {
+  visit_place(v, p.place, "bus stop");
+}
+
+/// A bus line: a resident within walking range of one of its stops reaches whatever lies within
+/// walking range of another, if the line runs often enough.
+struct BusLine {
+  std::string name = "bus";
+  std::vector<BusStop> stops;
+  double trips_per_day = 8;
+};
+
+template <class V>
+void visit(V& v, BusLine& p) {
+  v.text("name", p.name, {.doc = "line name, used in reports"});
+  v.list("stops", p.stops, {.doc = "stops of the line", .min = 1});
+  v.number("trips_per_day", p.trips_per_day,
+           {.unit = "trips/day", .doc = "departures a day in each direction", .min = 0});
+}
+
+/// How far residents get by their own means: on foot (town.walking), by car, with a lift, by bus.
+struct ReachParams {
+  double driving_range_m = 15000;
+  double lift_range_m = 3000;
+  bool lifts_from_relatives = true;
+  double bus_min_trips_per_day = 4;
+};
+
+template <class V>
+void visit(V& v, ReachParams& p) {
+  v.number("driving_range_m", p.driving_range_m,
+           {.unit = "m",
+            .doc = "a resident who drives (and is not certified) reaches places this far",
+            .source = "assumption: older drivers shop within about a quarter of an hour's drive",
+            .min = 0});
+  v.number("lift_range_m", p.lift_range_m,
+           {.unit = "m",
+            .doc = "a resident who gets lifts (transport 'lifts', a spouse in the town who drives, "
+                   "or a relative tie who drives) reaches places this far",
+            .source = "assumption: family lifts serve nearby errands; with the store densities "
+                      "this gives MAFF's 25.6% poor food access",
+            .min = 0});
+  v.flag("lifts_from_relatives", p.lifts_from_relatives,
+         {.doc = "a non-driver with a relative tie in the town who drives gets lifts"});
+  v.number("bus_min_trips_per_day", p.bus_min_trips_per_day,
+           {.unit = "trips/day",
+            .doc = "a bus line running less often than this does not count for reach",
+            .source = "assumption: a line with a few departures a day is usable for shopping",
+            .min = 0});
+}
+
 /// Lower age of each band in age_structure and certified_share: 65-69, ..., 85-89, 90+.
 inline constexpr std::array<double, 6> kAgeBandLower{65, 70, 75, 80, 85, 90};
 
@@ -239,6 +360,11 @@ struct TownParams {
   FrailtyParams frailty;
   std::vector<double> certified_by_age{0.028, 0.055, 0.124, 0.264, 0.481, 0.727};
   EntrantParams entrants;
+  std::vector<Store> stores;
+  bool generate_stores = true;
+  StoreDensity store_density;
+  std::vector<BusLine> bus_lines;
+  ReachParams reach;
 };
 
 template <class V>
@@ -297,6 +423,32 @@ void visit(V& v, TownParams& p) {
              .max = 1},
             6);
   v.section("entrants", p.entrants);
+  v.list("stores", p.stores,
+         {.doc = "food stores listed by place (in addition to generated ones)"});
+  v.flag("generate_stores", p.generate_stores,
+         {.doc = "place stores in each district at random, by store_density (off: only the listed "
+                 "stores)"});
+  v.section("store_density", p.store_density);
+  v.list("bus_lines", p.bus_lines, {.doc = "bus lines (none by default)"});
+  v.section("reach", p.reach);
+  const auto names_a_district = [&](const Place& place) {
+    bool found = !place.location_m.empty() || place.district.empty();
+    for (const District& d : p.districts) found = found || d.name == place.district;
+    return found;
+  };
+  for (std::size_t k = 0; k < p.stores.size(); ++k) {
+    v.rule("stores[" + std::to_string(k) + "].district", names_a_district(p.stores[k].place),
+           "store '" + p.stores[k].name + "' names no district of town.districts: '" +
+               p.stores[k].place.district + "'");
+  }
+  for (std::size_t l = 0; l < p.bus_lines.size(); ++l) {
+    for (std::size_t k = 0; k < p.bus_lines[l].stops.size(); ++k) {
+      const Place& place = p.bus_lines[l].stops[k].place;
+      v.rule("bus_lines[" + std::to_string(l) + "].stops[" + std::to_string(k) + "].district",
+             names_a_district(place),
+             "bus stop names no district of town.districts: '" + place.district + "'");
+    }
+  }
 }
 
 /// Walking range in metres at an age and frailty.

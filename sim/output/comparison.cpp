@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace salonsim {
@@ -40,6 +41,15 @@ const std::vector<Outcome>& comparison_outcomes() {
        [](const GroupSummary& g) { return ratio(g.deaths, g.residents); }},
       {"participation", "share of residents who ever attended a salon",
        [](const GroupSummary& g) { return ratio(g.salon_participants, g.residents); }},
+      {"participation_without_car",
+       "share of residents who did not drive at entry who ever attended a salon",
+       [](const GroupSummary& g) {
+         return ratio(g.salon_participants_without_car, g.residents_without_car);
+       }},
+      {"poor_food_access_at_entry", "share of residents with poor food access at entry",
+       [](const GroupSummary& g) { return ratio(g.poor_food_access_at_entry, g.residents); }},
+      {"poor_food_access_share", "share of person-years lived with poor food access",
+       [](const GroupSummary& g) { return ratio(g.poor_food_access_years, g.person_years); }},
   };
   return outcomes;
 }
@@ -138,6 +148,28 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
                         interval(find(arm.name, "all", "cumulative_death").value, 100, 2),
                         interval(find(arm.name, "all", "participation").value, 100, 1));
   }
+  text += fmt::format("\n{:<22} {:>26} {:>26} {:>36}\n", "arm", "salon, no car: ever %",
+                      "poor food access, py %", "costs per year (million yen)");
+  for (const ArmResults& arm : arms) {
+    // Mean yearly cost of each intervention module over the replicates.
+    std::vector<InterventionCost> per_year;
+    for (const RunSummary& s : arm.replicates) {
+      for (const InterventionCost& c : s.costs) {
+        auto it = std::find_if(per_year.begin(), per_year.end(),
+                               [&](const InterventionCost& x) { return x.module == c.module; });
+        if (it == per_year.end()) it = per_year.insert(per_year.end(), {c.module, 0.0});
+        it->yen +=
+            (s.years > 0 ? c.yen / s.years : 0.0) / static_cast<double>(arm.replicates.size());
+      }
+    }
+    std::string costs;
+    for (const InterventionCost& c : per_year)
+      costs += fmt::format("{}{} {:.2f}", costs.empty() ? "" : ", ", c.module, c.yen / 1e6);
+    text += fmt::format("{:<22} {:>26} {:>26} {:>36}\n", arm.name,
+                        interval(find(arm.name, "all", "participation_without_car").value, 100, 1),
+                        interval(find(arm.name, "all", "poor_food_access_share").value, 100, 1),
+                        costs.empty() ? std::string("-") : costs);
+  }
   for (std::size_t a = 0; a < arms.size(); ++a) {
     if (a == reference) continue;
     const std::string& name = arms[a].name;
@@ -183,6 +215,11 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
           cost / 1e6, averted > 0 ? fmt::format("{:.2f} million yen", cost / averted / 1e6) : "-",
           gained > 0 ? fmt::format("{:.0f} thousand yen", cost / gained / 1e3) : "-");
     }
+    text += fmt::format(
+        "salon participation among residents without a car: {} points; person-years with poor "
+        "food access: {} points\n",
+        interval(find(name, "all", "participation_without_car").difference.difference, 100, 1),
+        interval(find(name, "all", "poor_food_access_share").difference.difference, 100, 1));
     const stats::Interval equity = equity_difference(arms[a], arms[reference]);
     text += fmt::format(
         "equity: effect on the certified share, low minus high income: {} points (negative: larger "

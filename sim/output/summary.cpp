@@ -17,6 +17,10 @@ GroupSummary& GroupSummary::operator+=(const GroupSummary& g) {
   person_years += g.person_years;
   disability_free_years += g.disability_free_years;
   salon_participants += g.salon_participants;
+  residents_without_car += g.residents_without_car;
+  salon_participants_without_car += g.salon_participants_without_car;
+  poor_food_access_at_entry += g.poor_food_access_at_entry;
+  poor_food_access_years += g.poor_food_access_years;
   return *this;
 }
 
@@ -42,6 +46,12 @@ RunSummary summarize(const Simulation& sim) {
     g.alive_at_end += p.alive[i];
     g.isolated_at_end += p.alive[i] && p.isolated[i];
     g.salon_participants += p.first_salon_step[i] != kNever;
+    const bool without_car =
+        p.transport[i] != static_cast<std::uint8_t>(Transport::kDrives) || p.certified0[i];
+    g.residents_without_car += without_car;
+    g.salon_participants_without_car += without_car && p.first_salon_step[i] != kNever;
+    g.poor_food_access_at_entry += !p.food_access0[i];
+    g.poor_food_access_years += p.poor_food_access_steps[i] * years_per_step;
     const std::int64_t last = p.death_step[i] != kNever ? p.death_step[i] + 1 : steps;
     g.person_years += static_cast<double>(last - p.entry_step[i]) * years_per_step;
     if (!p.certified0[i]) {
@@ -53,6 +63,9 @@ RunSummary summarize(const Simulation& sim) {
     }
   }
   summary.cost_yen = sim.cost_yen();
+  summary.years = static_cast<double>(steps) * years_per_step;
+  for (const ModuleCost& cost : sim.module_costs())
+    summary.costs.push_back({std::string(cost.module), cost.yen});
   return summary;
 }
 

@@ -21,15 +21,27 @@ struct GroupSummary {
   std::int64_t alive_at_end = 0;
   std::int64_t isolated_at_end = 0;
   double person_years = 0;
-  double disability_free_years = 0;     // alive and independent
-  std::int64_t salon_participants = 0;  // attended at least one salon session
+  double disability_free_years = 0;        // alive and independent
+  std::int64_t salon_participants = 0;     // attended at least one salon session
+  std::int64_t residents_without_car = 0;  // did not drive at entry (no car, or certified)
+  std::int64_t salon_participants_without_car = 0;
+  std::int64_t poor_food_access_at_entry = 0;
+  double poor_food_access_years = 0;  // person-years alive with poor food access
 
   GroupSummary& operator+=(const GroupSummary& other);
 };
 
+/// One intervention's cost over a run.
+struct InterventionCost {
+  std::string module;
+  double yen = 0;
+};
+
 struct RunSummary {
   std::array<GroupSummary, kGroups> groups{};
-  double cost_yen = 0;  // of the interventions, whole run
+  double cost_yen = 0;                  // of the interventions, whole run
+  double years = 0;                     // length of the run
+  std::vector<InterventionCost> costs;  // by intervention module
   GroupSummary total() const;
 };
 

@@ -33,12 +33,33 @@ OutputTable agent_table(const Population& p) {
           {"death_step", "step of death, -1 if alive at the end", column_view(p.death_step)},
           {"entry_step", "step the resident entered (0 for the starting population)",
            column_view(p.entry_step)},
+          {"food_access0", "1 if food was within reach at entry (store, mobile shop or shuttle)",
+           column_view(p.food_access0)},
+          {"poor_food_access_steps", "steps alive with poor food access",
+           column_view(p.poor_food_access_steps)},
+          {"mobile_shop_visits", "times served by the mobile shop",
+           column_view(p.mobile_shop_visits)},
+          {"shuttle_trips", "shuttle rides taken", column_view(p.shuttle_trips)},
       }};
 }
 
 std::vector<OutputTable> output_tables(const Simulation& simulation) {
   std::vector<OutputTable> tables{agent_table(simulation.population())};
   simulation.add_output_tables(tables);
+  // One row: each intervention's cost per year of the run, a column per module.
+  const std::vector<ModuleCost> costs = simulation.module_costs();
+  const std::vector<double>& per_year = simulation.cost_per_year_yen();
+  if (!costs.empty() && per_year.size() == costs.size()) {
+    OutputTable table{"costs",
+                      "cost of each intervention in yen per year of the run (its cost over the "
+                      "run divided by the run's years), one column per intervention module",
+                      {}};
+    for (std::size_t k = 0; k < costs.size(); ++k) {
+      table.columns.push_back(
+          {costs[k].module, "yen per year", std::span<const double>(per_year.data() + k, 1)});
+    }
+    tables.push_back(std::move(table));
+  }
   return tables;
 }
 

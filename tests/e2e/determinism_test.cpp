@@ -70,6 +70,34 @@ TEST(Determinism, OneThreadAndSeveralGiveBitIdenticalResults) {
   }
 }
 
+/// The rural town with the mobile shop (customer limits, lunch salons) and a shuttle too.
+models::Scenario rural_scenario() {
+  models::Scenario s =
+      models::load_scenario(fs::path(SALONSIM_SOURCE_DIR) / "scenarios/rural-mobile-shop.yaml");
+  s.town.population = 4000;
+  s.run.years = 1;
+  for (auto& spec : s.interventions) spec.mobile_shop.route.opens_step = 10;
+  models::InterventionSpec shuttle;
+  shuttle.type = "shuttle";
+  shuttle.shuttle.seats_per_trip = 5;
+  s.interventions.push_back(shuttle);
+  return s;
+}
+
+TEST(Determinism, MobileShopAndShuttleAreBitIdenticalForAnyThreadCount) {
+  const models::Scenario scenario = rural_scenario();
+  const auto one = run_with_threads(scenario, 1);
+  const auto two = run_with_threads(scenario, 2);
+  const auto four = run_with_threads(scenario, 4);
+  ASSERT_TRUE(one.count("mobile_shop_usage/customers"));
+  ASSERT_TRUE(one.count("shuttle_usage/rides"));
+  ASSERT_TRUE(one.count("agents/shuttle_trips"));
+  for (const auto& [name, bytes] : one) {
+    EXPECT_EQ(bytes, two.at(name)) << name << " differs between 1 and 2 threads";
+    EXPECT_EQ(bytes, four.at(name)) << name << " differs between 1 and 4 threads";
+  }
+}
+
 TEST(Determinism, AnotherSeedGivesAnotherTown) {
   models::Scenario scenario = busy_scenario();
   const auto a = run_with_threads(scenario, 2);

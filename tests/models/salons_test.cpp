@@ -517,6 +517,8 @@ World make_world(Population population, const SalonsParams& params, std::int64_t
   auto module = std::make_unique<Salons>(params, TownParams{});
   w.salons = module.get();
   w.sim->add_module(std::move(module));
+  // The effects of attendance (contacts, decline) follow in the access phase.
+  w.sim->add_module(std::make_unique<SalonActivity>(params.effects));
   w.sim->init();
   return w;
 }

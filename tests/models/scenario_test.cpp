@@ -652,6 +652,19 @@ TEST(ParameterDictionary, HasARowForEveryLeafAndNoOther) {
   salons.salons.venues.push_back(Venue{});
   salons.salons.venues.back().location_m = {0, 0};
   scenario.interventions.push_back(salons);
+  // And one of every other list item: a store, a bus line with a stop, a mobile shop stop and a
+  // shuttle's district.
+  scenario.town.stores.push_back(Store{});
+  scenario.town.bus_lines.push_back(BusLine{});
+  scenario.town.bus_lines.back().stops.push_back(BusStop{});
+  InterventionSpec shop;
+  shop.type = "mobile_shop";
+  shop.mobile_shop.stops.push_back(MobileShopStop{});
+  scenario.interventions.push_back(shop);
+  InterventionSpec shuttle;
+  shuttle.type = "shuttle";
+  shuttle.shuttle.districts.push_back(ServedDistrict{});
+  scenario.interventions.push_back(shuttle);
   std::set<std::string> leaves;
   leaf_paths(params::Emitter().emit(scenario), "", leaves);
 
@@ -677,6 +690,11 @@ TEST(ParameterDictionary, EveryRowHasADefault) {
     if (row.path == "description" || row.path == "interventions[].type") continue;
     // A venue is placed by location_m or by district: the district is empty by default.
     if (row.path.ends_with("venues[].district") || row.path.ends_with("venue.district")) continue;
+    // So are stores, bus stops and mobile shop stops.
+    if (row.path == "town.stores[].district" || row.path == "town.bus_lines[].stops[].district" ||
+        row.path == "interventions[].stops[].district") {
+      continue;
+    }
     EXPECT_FALSE(row.default_value.empty()) << row.path;
   }
 }
@@ -713,6 +731,43 @@ TEST(ParameterDictionary, EveryModelParameterHasASource) {
       "interventions[].placement.count",
       "interventions[].placement.first_opens_step",
       "interventions[].placement.opening_interval_steps",
+      // stores, bus lines, mobile shop routes and shuttles are the map and the planner's choices
+      "town.stores",
+      "town.stores[].name",
+      "town.stores[].location_m",
+      "town.stores[].district",
+      "town.stores[].opens_step",
+      "town.stores[].closes_step",
+      "town.generate_stores",
+      "town.bus_lines",
+      "town.bus_lines[].name",
+      "town.bus_lines[].stops",
+      "town.bus_lines[].stops[].location_m",
+      "town.bus_lines[].stops[].district",
+      "town.bus_lines[].trips_per_day",
+      "town.reach.lifts_from_relatives",
+      "interventions[].route.name",
+      "interventions[].route.opens_step",
+      "interventions[].route.closes_step",
+      "interventions[].stops",
+      "interventions[].stops[].name",
+      "interventions[].stops[].location_m",
+      "interventions[].stops[].district",
+      "interventions[].stops[].weekdays",
+      "interventions[].stops[].lunch_salon",
+      "interventions[].stops[].lunch_places",
+      "interventions[].service.name",
+      "interventions[].service.opens_step",
+      "interventions[].service.closes_step",
+      "interventions[].eligibility.min_age",
+      "interventions[].eligibility.include_certified",
+      "interventions[].eligibility.without_car_only",
+      "interventions[].districts",
+      "interventions[].districts[].name",
+      "interventions[].seats_per_trip",
+      "interventions[].trips_per_week",
+      "interventions[].to_salons",
+      "interventions[].to_stores",
   };
   for (const std::string prefix :
        {"interventions[].venues[].", "interventions[].placement.venue."}) {

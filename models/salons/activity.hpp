@@ -1,0 +1,47 @@
+#pragma once
+// What attending a salon session does, shared by every kind of salon (the salons' venues and
+// the mobile shop's drop-by lunch salons): the bookkeeping of a session attended, new ties
+// among the attendees, and the running average of attendance that gives contacts and slower
+// functional decline.
+#include <span>
+#include <vector>
+
+#include "models/salons/salon_params.hpp"
+#include "sim/module.hpp"
+#include "sim/network.hpp"
+#include "sim/population.hpp"
+#include "sim/random.hpp"
+
+namespace salonsim::models {
+
+inline constexpr std::string_view kSalonActivityStream = "salon_activity";
+
+/// Records that a resident attended a salon session at `step` (last and first session, count).
+void record_salon_session(Population& p, ResidentId id, std::int32_t step);
+
+/// Each attendee (in increasing id order) befriends another attendee with new_tie_probability,
+/// from draw `draw` of `stream` keyed by (step, attendee).
+void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
+                        std::span<const ResidentId> attendees, const SalonEffects& effects,
+                        std::uint64_t draw);
+
+/// Reduction factor of the certification hazard for recent attendance (sessions per year).
+double decline_factor(const SalonEffects& effects, double sessions_per_year);
+
+/// The effects of attendance, in the access phase: after every salon of the step has met, a
+/// running average of attendance (time scale recency_weeks) sets each resident's activity
+/// contacts and decline factor.
+class SalonActivity final : public Module {
+ public:
+  explicit SalonActivity(SalonEffects effects) : effects_(effects) {}
+  std::string_view name() const override { return kSalonActivityStream; }
+  Phase phase() const override { return Phase::kAccess; }
+  void init(Simulation& sim) override;
+  void step(Simulation& sim, std::int64_t step) override;
+
+ private:
+  SalonEffects effects_;
+  std::vector<float> attendance_per_week_;  // per resident, running average
+};
+
+}  // namespace salonsim::models

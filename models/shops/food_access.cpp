@@ -1,0 +1,131 @@
+#include "models/shops/food_access.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "models/town/town_builder.hpp"
+#include "sim/output/tables.hpp"
+#include "sim/simulation.hpp"
+
+namespace salonsim::models {
+
+namespace {
+constexpr float kInfinity = std::numeric_limits<float>::infinity();
+constexpr double kStoreGridCellM = 500;
+}  // namespace
+
+void FoodAccess::init(Simulation& sim) {
+  const Population& p = sim.population();
+  stores_ = place_stores(town_, sim.stream(kTownStream));
+  for (const PlacedStore& store : stores_) {
+    store_x_m_.push_back(static_cast<float>(store.point.x_m));
+    store_y_m_.push_back(static_cast<float>(store.point.y_m));
+    store_opens_.push_back(store.opens_step);
+    store_closes_.push_back(store.closes_step);
+    store_district_.push_back(store.district);
+  }
+  store_open_.assign(stores_.size(), 0);
+  // Each usable line's stops, and every resident's distance to the nearest stop of each line.
+  for (const BusLine& line : town_.bus_lines) {
+    if (line.trips_per_day < town_.reach.bus_min_trips_per_day) continue;
+    for (const BusStop& stop : line.stops) {
+      usable_stops_.push_back(point_of(stop.place, town_, "bus line '" + line.name + "'"));
+      usable_stop_line_.push_back(static_cast<std::int32_t>(usable_lines_));
+    }
+    ++usable_lines_;
+  }
+  const std::size_t n = p.size();
+  home_to_line_m_.assign(n * usable_lines_, kInfinity);
+  tbb::parallel_for(std::size_t{0}, usable_lines_ == 0 ? 0 : n, [&](std::size_t i) {
+    for (std::size_t k = 0; k < usable_stops_.size(); ++k) {
+      float& to_line = home_to_line_m_[i * usable_lines_ + usable_stop_line_[k]];
+      to_line = std::min(to_line, static_cast<float>(std::hypot(p.x_m[i] - usable_stops_[k].x_m,
+                                                                p.y_m[i] - usable_stops_[k].y_m)));
+    }
+  });
+  nearest_store_m_.assign(n, kInfinity);
+  bus_leg_.assign(n, BusLeg{});
+  line_to_store_m_.assign(usable_lines_, kInfinity);
+}
+
+void FoodAccess::update_stores(const Population& p, std::int64_t step) {
+  for (std::size_t k = 0; k < stores_.size(); ++k)
+    store_open_[k] = open_at(store_opens_[k], store_closes_[k], step);
+  const SpatialGrid grid(store_x_m_, store_y_m_, kStoreGridCellM);
+  const auto nearest = [&](double x, double y) {
+    return stores_.empty() ? std::numeric_limits<double>::infinity()
+                           : nearest_open_m(grid, store_x_m_, store_y_m_, store_open_, x, y);
+  };
+  std::fill(line_to_store_m_.begin(), line_to_store_m_.end(), kInfinity);
+  for (std::size_t k = 0; k < usable_stops_.size(); ++k) {
+    float& to_store = line_to_store_m_[usable_stop_line_[k]];
+    to_store =
+        std::min(to_store, static_cast<float>(nearest(usable_stops_[k].x_m, usable_stops_[k].y_m)));
+  }
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      nearest_store_m_[i] = static_cast<float>(nearest(p.x_m[i], p.y_m[i]));
+      // By bus, the walking needed is the longer of the two walks; keep the line needing least.
+      BusLeg best;
+      for (std::size_t line = 0; line < usable_lines_; ++line) {
+        const BusLeg leg{home_to_line_m_[i * usable_lines_ + line], line_to_store_m_[line]};
+        if (std::max(leg.home_to_stop_m, leg.stop_to_place_m) <
+            std::max(best.home_to_stop_m, best.stop_to_place_m)) {
+          best = leg;
+        }
+      }
+      bus_leg_[i] = best;
+    }
+  });
+}
+
+void FoodAccess::step(Simulation& sim, std::int64_t step) {
+  Population& p = sim.population();
+  const Network& network = sim.network();
+  bool changed = step == 0;
+  for (std::size_t k = 0; k < stores_.size(); ++k)
+    changed = changed || store_open_[k] != open_at(store_opens_[k], store_closes_[k], step);
+  if (changed) update_stores(p, step);
+
+  const double dt = sim.clock().years_per_step();
+  const auto step32 = static_cast<std::int32_t>(step);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      if (!p.alive[i]) continue;
+      const auto id = static_cast<ResidentId>(i);
+      bool food = p.mobile_shop_step[i] == step32 ||
+                  (p.shuttle_step[i] == step32 && (p.shuttle_destinations[i] & kShuttleToStores));
+      if (!food) {
+        const Mobility mobility = mobility_of(town_, p, network, id, p.age_at(id, step, dt));
+        food = reaches(town_.reach, mobility, nearest_store_m_[i], {&bus_leg_[i], 1});
+      }
+      p.poor_food_access[i] = !food;
+      if (p.entry_step[i] == step32) p.food_access0[i] = food;
+      if (!food && p.poor_food_access_steps[i] < std::numeric_limits<std::uint16_t>::max())
+        ++p.poor_food_access_steps[i];
+    }
+  });
+}
+
+void FoodAccess::add_output_tables(const Simulation&, std::vector<OutputTable>& tables) const {
+  for (OutputTable& table : tables) {
+    if (table.name != "agents") continue;
+    table.columns.push_back({"nearest_store_m",
+                             "distance to the nearest store open at the last change of stores, "
+                             "metres (inf: none open)",
+                             column_view(nearest_store_m_)});
+  }
+  tables.push_back(
+      {"stores",
+       "one row per food store: listed stores first, then generated ones",
+       {{"x_m", "store east coordinate, metres", column_view(store_x_m_)},
+        {"y_m", "store north coordinate, metres", column_view(store_y_m_)},
+        {"opens_step", "first step it is open", column_view(store_opens_)},
+        {"closes_step", "step it closes, -1 never", column_view(store_closes_)},
+        {"district", "district it was generated in, -1 listed", column_view(store_district_)}}});
+}
+
+}  // namespace salonsim::models

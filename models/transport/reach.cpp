@@ -1,0 +1,108 @@
+#include "models/transport/reach.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+#include "models/town/town_builder.hpp"
+
+namespace salonsim::models {
+
+namespace {
+// Generated stores draw from the town's set-up stream with their own draw index (residents use
+// 0..4 and 19), keyed by agent = district * kStoreSlots + k.
+constexpr std::uint64_t kStoreDraw = 64;
+constexpr std::uint64_t kStoreSlots = std::uint64_t{1} << 32;
+}  // namespace
+
+Point point_of(const Place& place, const TownParams& town, const std::string& what) {
+  if (place.location_m.size() == 2) return {place.location_m[0], place.location_m[1]};
+  for (const District& d : town.districts) {
+    if (d.name == place.district) return {d.centre_m[0], d.centre_m[1]};
+  }
+  throw std::invalid_argument(what + ": no district named '" + place.district + "'");
+}
+
+std::vector<PlacedStore> place_stores(const TownParams& town, const RandomStream& stream) {
+  std::vector<PlacedStore> stores;
+  for (const Store& store : town.stores) {
+    stores.push_back({store.name, point_of(store.place, town, "store '" + store.name + "'"),
+                      store.opens_step, store.closes_step, -1});
+  }
+  if (!town.generate_stores) return stores;
+  for (std::size_t d = 0; d < town.districts.size(); ++d) {
+    const District& district = town.districts[d];
+    const double per_km2 = district.density == Density::kUrban      ? town.store_density.urban
+                           : district.density == Density::kSuburban ? town.store_density.suburban
+                                                                    : town.store_density.rural;
+    const double area_km2 = std::numbers::pi * district.radius_m * district.radius_m / 1e6;
+    const auto count = static_cast<std::uint64_t>(std::llround(per_km2 * area_km2));
+    for (std::uint64_t k = 0; k < count; ++k) {
+      const auto u = stream.uniforms4(kSetupStep, d * kStoreSlots + k, kStoreDraw);
+      const double radius = district.radius_m * std::sqrt(u[0]);
+      const double angle = 2.0 * std::numbers::pi * u[1];
+      stores.push_back({district.name + " store " + std::to_string(k + 1),
+                        {district.centre_m[0] + radius * std::cos(angle),
+                         district.centre_m[1] + radius * std::sin(angle)},
+                        0,
+                        -1,
+                        static_cast<std::int32_t>(d)});
+    }
+  }
+  return stores;
+}
+
+bool reaches(const ReachParams& reach, const Mobility& m, double distance_m,
+             std::span<const BusLeg> bus) {
+  if (distance_m <= m.walking_range_m) return true;
+  if (m.drives && distance_m <= reach.driving_range_m) return true;
+  if (m.gets_lift && distance_m <= reach.lift_range_m) return true;
+  for (const BusLeg& leg : bus) {
+    if (leg.home_to_stop_m <= m.walking_range_m && leg.stop_to_place_m <= m.walking_range_m)
+      return true;
+  }
+  return false;
+}
+
+Mobility mobility_of(const TownParams& town, const Population& p, const Network& network,
+                     ResidentId id, double age) {
+  Mobility m;
+  m.walking_range_m = walking_range_m(town.walking, age, p.frailty(id));
+  m.drives = drives_now(p, id);
+  if (m.drives) return m;
+  const auto transport = static_cast<Transport>(p.transport[id]);
+  // A certified former driver keeps the household's car, driven by someone else.
+  m.gets_lift = transport == Transport::kLifts || transport == Transport::kDrives;
+  const std::int32_t spouse = p.spouse[id];
+  if (!m.gets_lift && spouse >= 0 && p.alive[spouse] &&
+      drives_now(p, static_cast<ResidentId>(spouse))) {
+    m.gets_lift = true;
+  }
+  if (!m.gets_lift && town.reach.lifts_from_relatives) {
+    network.for_each_tie(id, [&](ResidentId other, const Tie& tie) {
+      if (tie.kind == TieKind::kRelative && p.alive[other] && drives_now(p, other))
+        m.gets_lift = true;
+    });
+  }
+  return m;
+}
+
+double nearest_open_m(const SpatialGrid& grid, std::span<const float> xs, std::span<const float> ys,
+                      std::span<const std::uint8_t> open, double x, double y) {
+  if (std::find(open.begin(), open.end(), std::uint8_t{1}) == open.end())
+    return std::numeric_limits<double>::infinity();
+  // The grid spans at most columns x rows cells; a radius beyond its diagonal plus the distance
+  // to it finds every point.
+  const double extent = grid.cell_m() * (grid.columns() + grid.rows() + 2);
+  double best = std::numeric_limits<double>::infinity();
+  for (double radius = grid.cell_m();; radius *= 2) {
+    grid.for_each_within(x, y, radius, [&](ResidentId k) {
+      if (open[k]) best = std::min(best, std::hypot(xs[k] - x, ys[k] - y));
+    });
+    if (best <= radius) return best;
+    if (radius > extent + std::abs(x - xs[0]) + std::abs(y - ys[0])) return best;
+  }
+}
+
+}  // namespace salonsim::models

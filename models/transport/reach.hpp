@@ -1,0 +1,83 @@
+#pragma once
+// Where residents can get to by their own means: on foot (walking range from age and frailty),
+// by car, with a lift from family, or by bus; and the places they go to (stores, stops) put on
+// the map. Food access and the mobile shop build on this; salons keep their graded access
+// (salon_access), which the shuttle overrides.
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/town/town_params.hpp"
+#include "sim/network.hpp"
+#include "sim/population.hpp"
+#include "sim/random.hpp"
+#include "sim/spatial_grid.hpp"
+
+namespace salonsim::models {
+
+/// A point on the map.
+struct Point {
+  double x_m = 0, y_m = 0;
+};
+
+/// The point of a place: its location, or its district's centre. Throws std::invalid_argument
+/// naming `what` when the district does not exist.
+Point point_of(const Place& place, const TownParams& town, const std::string& what);
+
+/// A store on the map, listed or generated.
+struct PlacedStore {
+  std::string name;
+  Point point;
+  std::int32_t opens_step = 0;
+  std::int32_t closes_step = -1;
+  std::int32_t district = -1;  // generated stores: their district; listed: -1
+};
+
+/// The listed stores, then (with generate_stores) each district's stores by store_density:
+/// round(density * area) stores uniform in the district's disc, from the town's set-up stream.
+std::vector<PlacedStore> place_stores(const TownParams& town, const RandomStream& town_stream);
+
+/// Whether a store (or anything with opens/closes steps) is open at a step.
+constexpr bool open_at(std::int32_t opens_step, std::int32_t closes_step, std::int64_t step) {
+  return step >= opens_step && (closes_step < 0 || step < closes_step);
+}
+
+/// How a resident gets about at present.
+struct Mobility {
+  double walking_range_m = 0;
+  bool drives = false;     // drives and is not certified
+  bool gets_lift = false;  // lifts from household, spouse or a relative who drives
+};
+
+/// One usable bus line, seen from a resident and a destination: the distance from home to the
+/// line's nearest stop, and from the destination to the line's nearest stop.
+struct BusLeg {
+  double home_to_stop_m = std::numeric_limits<double>::infinity();
+  double stop_to_place_m = std::numeric_limits<double>::infinity();
+};
+
+/// Whether a resident reaches a place `distance_m` from home: on foot within walking range, by
+/// car within driving range, with a lift within lift range, or by a bus line whose stops lie
+/// within walking range of both home and the place.
+bool reaches(const ReachParams& reach, const Mobility& mobility, double distance_m,
+             std::span<const BusLeg> bus);
+
+/// A resident's mobility now: walking range at their age and frailty; certified residents do
+/// not drive, and get lifts if they did; non-drivers get lifts with transport 'lifts', from a
+/// spouse in the town who drives, or (lifts_from_relatives) from a relative tie who drives.
+Mobility mobility_of(const TownParams& town, const Population& p, const Network& network,
+                     ResidentId id, double age);
+
+/// Whether a resident drives at present (a car of their own, not certified).
+inline bool drives_now(const Population& p, ResidentId id) {
+  return p.transport[id] == static_cast<std::uint8_t>(Transport::kDrives) && !p.certified[id];
+}
+
+/// Distance from (x, y) to the nearest point of `grid` (built over xs, ys) with `open[k]`
+/// set; infinity if none. Searches outwards ring by ring, so it costs about the points nearby.
+double nearest_open_m(const SpatialGrid& grid, std::span<const float> xs, std::span<const float> ys,
+                      std::span<const std::uint8_t> open, double x, double y);
+
+}  // namespace salonsim::models

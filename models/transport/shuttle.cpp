@@ -1,0 +1,131 @@
+#include "models/transport/shuttle.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "models/transport/reach.hpp"
+#include "sim/output/tables.hpp"
+#include "sim/simulation.hpp"
+
+namespace salonsim::models {
+
+int trips_in_step(double trips_per_week, std::int64_t step, int days_per_step) {
+  const double per_day = trips_per_week / 7.0;
+  const auto before = [&](std::int64_t s) {
+    // A small tolerance keeps exact multiples (5 trips in a week of 7 days) from rounding down.
+    return std::floor(per_day * static_cast<double>(s * days_per_step) + 1e-9);
+  };
+  return static_cast<int>(before(step + 1) - before(step));
+}
+
+bool shuttle_eligible(const ShuttleParams& service, const std::vector<std::uint8_t>& districts,
+                      const Population& p, ResidentId id, double age) {
+  if (!p.alive[id] || age < service.eligibility.min_age) return false;
+  if (p.certified[id] && !service.eligibility.include_certified) return false;
+  if (service.eligibility.without_car_only && drives_now(p, id)) return false;
+  return districts.empty() || districts[p.district[id]];
+}
+
+void Shuttle::init(Simulation&) {
+  for (const ShuttleParams& service : services_) {
+    std::vector<std::uint8_t> served;
+    if (!service.districts.empty()) {
+      served.assign(town_.districts.size(), 0);
+      for (const ServedDistrict& wanted : service.districts) {
+        bool found = false;
+        for (std::size_t d = 0; d < town_.districts.size(); ++d) {
+          if (town_.districts[d].name != wanted.name) continue;
+          served[d] = 1;
+          found = true;
+        }
+        if (!found) {
+          throw std::invalid_argument("shuttle '" + service.service.name +
+                                      "': no district named '" + wanted.name + "'");
+        }
+      }
+    }
+    served_districts_.push_back(std::move(served));
+    seats_per_trip_.push_back(service.seats_per_trip);
+    trips_per_week_.push_back(service.trips_per_week);
+  }
+  rides_total_.assign(services_.size(), 0);
+}
+
+void Shuttle::step(Simulation& sim, std::int64_t step) {
+  Population& p = sim.population();
+  const RandomStream stream = sim.stream(kShuttleStream);
+  const int days = sim.clock().days_per_step;
+  const double dt = sim.clock().years_per_step();
+  const auto step32 = static_cast<std::int32_t>(step);
+  for (std::size_t k = 0; k < services_.size(); ++k) {
+    const ShuttleParams& service = services_[k];
+    if (!open_at(service.service.opens_step, service.service.closes_step, step)) continue;
+    const std::size_t seats =
+        static_cast<std::size_t>(service.seats_per_trip) *
+        static_cast<std::size_t>(trips_in_step(service.trips_per_week, step, days));
+    // Residents seated by an earlier service this step do not queue again.
+    order_.clear();
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      const auto id = static_cast<ResidentId>(i);
+      if (p.shuttle_step[i] == step32) continue;
+      if (!shuttle_eligible(service, served_districts_[k], p, id, p.age_at(id, step, dt))) continue;
+      order_.emplace_back(stream.uniform(step, i, k), id);
+    }
+    const auto eligible = static_cast<std::int32_t>(order_.size());
+    if (order_.size() > seats) {
+      std::nth_element(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(seats),
+                       order_.end());
+      order_.resize(seats);
+    }
+    const std::uint8_t destinations =
+        (service.to_salons ? kShuttleToSalons : 0) | (service.to_stores ? kShuttleToStores : 0);
+    for (const auto& [priority, id] : order_) {
+      p.shuttle_step[id] = step32;
+      p.shuttle_destinations[id] = destinations;
+      if (p.shuttle_trips[id] < std::numeric_limits<std::uint16_t>::max()) ++p.shuttle_trips[id];
+    }
+    rides_total_[k] += static_cast<std::int32_t>(order_.size());
+    usage_step_.push_back(step32);
+    usage_service_.push_back(static_cast<std::int32_t>(k));
+    usage_eligible_.push_back(eligible);
+    usage_seats_.push_back(static_cast<std::int32_t>(seats));
+    usage_rides_.push_back(static_cast<std::int32_t>(order_.size()));
+  }
+}
+
+double Shuttle::cost_yen(const Simulation& sim) const {
+  const std::int64_t now = sim.current_step();
+  double cost = 0;
+  for (const ShuttleParams& service : services_) {
+    const std::int64_t opened = std::min<std::int64_t>(service.service.opens_step, now);
+    const std::int64_t closed = service.service.closes_step < 0
+                                    ? now
+                                    : std::min<std::int64_t>(service.service.closes_step, now);
+    cost += service.service.yearly_cost_yen *
+            static_cast<double>(std::max<std::int64_t>(0, closed - opened)) *
+            sim.clock().years_per_step();
+  }
+  return cost;
+}
+
+void Shuttle::add_output_tables(const Simulation&, std::vector<OutputTable>& tables) const {
+  tables.push_back(
+      {"shuttles",
+       "one row per shuttle service, in the order listed",
+       {{"seats_per_trip", "riders one trip carries", column_view(seats_per_trip_)},
+        {"trips_per_week", "round trips a week", column_view(trips_per_week_)},
+        {"rides_total", "rides given, summed over steps", column_view(rides_total_)}}});
+  tables.push_back(
+      {"shuttle_usage",
+       "one row per step and running shuttle service: usage over time",
+       {{"step", "step", column_view(usage_step_)},
+        {"service", "row of the service in shuttles", column_view(usage_service_)},
+        {"eligible", "eligible residents who did not already have a seat",
+         column_view(usage_eligible_)},
+        {"seats", "seats offered (seats_per_trip x trips in the step)", column_view(usage_seats_)},
+        {"rides", "seats taken", column_view(usage_rides_)}}});
+}
+
+}  // namespace salonsim::models

@@ -1,0 +1,52 @@
+#pragma once
+// Transport support: shuttle services that take eligible residents (age, certification, no car,
+// living in the districts served) to salons and shops. Each step, in the transport phase, a
+// service offers seats_per_trip seats on each of the step's trips; eligible residents get them
+// by a random priority drawn each step from their own stream (a rota: seats rotate when demand
+// exceeds them), one per resident per step. A seat this step gives salon access 1 (salons) and
+// food access (food access), whatever the distance.
+#include <vector>
+
+#include "models/town/town_params.hpp"
+#include "models/transport/shuttle_params.hpp"
+#include "sim/module.hpp"
+#include "sim/population.hpp"
+
+namespace salonsim::models {
+
+inline constexpr std::string_view kShuttleStream = "shuttle";
+
+/// Trips a service with `trips_per_week` makes in step `step`: the whole trips that fall in the
+/// step when trips are spread evenly over time.
+int trips_in_step(double trips_per_week, std::int64_t step, int days_per_step);
+
+/// Whether a resident may ride a service (alive, age, certification, car, district).
+bool shuttle_eligible(const ShuttleParams& service, const std::vector<std::uint8_t>& districts,
+                      const Population& p, ResidentId id, double age);
+
+class Shuttle final : public Module {
+ public:
+  Shuttle(std::vector<ShuttleParams> services, TownParams town)
+      : services_(std::move(services)), town_(std::move(town)) {}
+  std::string_view name() const override { return kShuttleStream; }
+  Phase phase() const override { return Phase::kTransport; }
+  void init(Simulation& sim) override;
+  void step(Simulation& sim, std::int64_t step) override;
+  /// Each service's yearly cost times the years it ran so far.
+  double cost_yen(const Simulation& sim) const override;
+  void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
+
+ private:
+  std::vector<ShuttleParams> services_;
+  TownParams town_;
+  std::vector<std::vector<std::uint8_t>> served_districts_;  // per service: 1 per district served
+  // Per service.
+  std::vector<std::int32_t> seats_per_trip_, rides_total_;
+  std::vector<double> trips_per_week_;
+  // Usage over time, one row per (step, running service).
+  std::vector<std::int32_t> usage_step_, usage_service_, usage_eligible_, usage_seats_,
+      usage_rides_;
+  std::vector<std::pair<double, ResidentId>> order_;  // reused each step
+};
+
+}  // namespace salonsim::models
