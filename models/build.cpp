@@ -15,45 +15,41 @@
 namespace salonsim::models {
 
 void declare_timeseries(Timeseries& ts) {
+  // Predicates combine 0/1 columns with & rather than &&: branch-free, as they are asked of
+  // every resident every step and the columns' values are unpredictable.
+  using P = const Population&;
   ts.declare("alive", "residents alive at the end of the step",
-             [](const Population& p, ResidentId i, std::int64_t) { return p.alive[i] != 0; });
-  ts.declare(
-      "certified", "residents alive and LTC-certified at the end of the step",
-      [](const Population& p, ResidentId i, std::int64_t) { return p.alive[i] && p.certified[i]; });
-  ts.declare(
-      "isolated",
-      "residents isolated this step (contact with others less than once a week), among "
-      "those alive at the end of the step",
-      [](const Population& p, ResidentId i, std::int64_t) { return p.alive[i] && p.isolated[i]; });
-  ts.declare(
-      "deaths", "residents who died this step",
-      [](const Population& p, ResidentId i, std::int64_t step) { return p.death_step[i] == step; });
+             [](P p, ResidentId i, std::int64_t) { return p.alive[i] != 0; });
+  ts.declare("certified", "residents alive and LTC-certified at the end of the step",
+             [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.certified[i]) != 0; });
+  ts.declare("isolated",
+             "residents isolated this step (contact with others less than once a week), among "
+             "those alive at the end of the step",
+             [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.isolated[i]) != 0; });
+  ts.declare("deaths", "residents who died this step",
+             [](P p, ResidentId i, std::int64_t step) { return p.death_step[i] == step; });
   ts.declare("new_certifications", "residents LTC-certified this step",
-             [](const Population& p, ResidentId i, std::int64_t step) {
-               return p.disability_step[i] == step;
-             });
-  ts.declare("poor_food_access",
-             "residents alive at the end of the step who had no food within reach this step",
-             [](const Population& p, ResidentId i, std::int64_t) {
-               return p.alive[i] && p.poor_food_access[i];
-             });
+             [](P p, ResidentId i, std::int64_t step) { return p.disability_step[i] == step; });
+  ts.declare(
+      "poor_food_access",
+      "residents alive at the end of the step who had no food within reach this step",
+      [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.poor_food_access[i]) != 0; });
   ts.declare("lives_alone", "residents alive at the end of the step who live alone",
-             [](const Population& p, ResidentId i, std::int64_t) {
-               return p.alive[i] && p.lives_alone[i];
-             });
+             [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.lives_alone[i]) != 0; });
   ts.declare("poor_food_access_alone", "of those living alone, poor food access this step",
-             [](const Population& p, ResidentId i, std::int64_t) {
-               return p.alive[i] && p.lives_alone[i] && p.poor_food_access[i];
+             [](P p, ResidentId i, std::int64_t) {
+               return (p.alive[i] & p.lives_alone[i] & p.poor_food_access[i]) != 0;
              });
   ts.declare("alone_no_car",
              "residents alive at the end of the step who live alone and do not drive",
-             [](const Population& p, ResidentId i, std::int64_t) {
-               return p.alive[i] && p.lives_alone[i] && !drives_now(p, i);
+             [](P p, ResidentId i, std::int64_t) {
+               return (p.alive[i] & p.lives_alone[i] & !drives_now(p, i)) != 0;
              });
   ts.declare("poor_food_access_alone_no_car",
              "of those living alone who do not drive, poor food access this step",
-             [](const Population& p, ResidentId i, std::int64_t) {
-               return p.alive[i] && p.lives_alone[i] && !drives_now(p, i) && p.poor_food_access[i];
+             [](P p, ResidentId i, std::int64_t) {
+               return (p.alive[i] & p.lives_alone[i] & p.poor_food_access[i] & !drives_now(p, i)) !=
+                      0;
              });
 }
 

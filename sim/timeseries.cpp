@@ -5,8 +5,8 @@
 
 namespace salonsim {
 
-void Timeseries::declare(std::string name, std::string description, Predicate counts) {
-  indicators_.push_back({std::move(name), std::move(description), counts, {}});
+void Timeseries::add(std::string name, std::string description, RangeCounter count_range) {
+  indicators_.push_back({std::move(name), std::move(description), count_range, {}});
 }
 
 void Timeseries::reserve(std::size_t steps) {
@@ -30,13 +30,9 @@ void Timeseries::record(const Population& population, std::int64_t step) {
   const Counts totals = tbb::parallel_reduce(
       tbb::blocked_range<std::size_t>(0, population.size(), 4096), Counts{},
       [&](const tbb::blocked_range<std::size_t>& range, Counts counts) {
-        for (std::size_t i = range.begin(); i != range.end(); ++i) {
-          const auto id = static_cast<ResidentId>(i);
-          const int group = population.group(id);
-          for (std::size_t j = 0; j < k; ++j) {
-            counts[j][group] += indicators_[j].counts(population, id, step) ? 1 : 0;
-          }
-        }
+        // One indicator at a time over the block: each streams only its own columns.
+        for (std::size_t j = 0; j < k; ++j)
+          indicators_[j].count_range(population, range.begin(), range.end(), step, counts[j]);
         return counts;
       },
       [k](Counts a, const Counts& b) {

@@ -2,9 +2,11 @@
 // Declared data collection: each indicator is a name, a meaning and a predicate on one
 // resident; every step the recorder counts residents for which it holds, by income group and
 // sex. Counts are integers, so the parallel sum is exact whatever the thread count.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "sim/population.hpp"
@@ -16,15 +18,42 @@ using GroupCounts = std::array<std::int64_t, kGroups>;
 
 class Timeseries {
  public:
-  using Predicate = bool (*)(const Population& population, ResidentId id, std::int64_t step);
+  /// Adds to `counts`, by group, the residents in [begin, end) for which an indicator holds.
+  using RangeCounter = void (*)(const Population& population, std::size_t begin, std::size_t end,
+                                std::int64_t step, GroupCounts& counts);
   struct Indicator {
     std::string name;
     std::string description;
-    Predicate counts;
+    RangeCounter count_range;
     std::vector<GroupCounts> values;  // one row per recorded step
   };
 
-  void declare(std::string name, std::string description, Predicate counts);
+  /// Declares an indicator. `predicate` is a captureless lambda
+  /// bool(const Population&, ResidentId, std::int64_t step); it is compiled into a loop over a
+  /// block of residents, so counting costs no indirect call per resident and indicator.
+  template <class Predicate>
+  void declare(std::string name, std::string description, Predicate) {
+    static_assert(std::is_empty_v<Predicate> && std::is_default_constructible_v<Predicate>,
+                  "a timeseries predicate must be a captureless lambda");
+    add(std::move(name), std::move(description),
+        [](const Population& p, std::size_t begin, std::size_t end, std::int64_t step,
+           GroupCounts& counts) {
+          const Predicate holds{};
+          // The four group counts live in 16-bit lanes of one register (branch-free, no stores
+          // in the loop); sub-blocks of fewer than 65536 residents cannot overflow a lane.
+          constexpr std::size_t kSubBlock = 32768;
+          for (std::size_t start = begin; start < end; start += kSubBlock) {
+            const std::size_t stop = std::min(end, start + kSubBlock);
+            std::uint64_t lanes = 0;
+            for (std::size_t i = start; i < stop; ++i) {
+              const auto id = static_cast<ResidentId>(i);
+              lanes += std::uint64_t{holds(p, id, step)} << (16 * p.group(id));
+            }
+            for (int g = 0; g < kGroups; ++g)
+              counts[g] += static_cast<std::int64_t>((lanes >> (16 * g)) & 0xffff);
+          }
+        });
+  }
   /// Counts every indicator over all residents for this step.
   void record(const Population& population, std::int64_t step);
 
@@ -34,6 +63,8 @@ class Timeseries {
   void reserve(std::size_t steps);
 
  private:
+  void add(std::string name, std::string description, RangeCounter count_range);
+
   std::vector<Indicator> indicators_;
   std::vector<std::int64_t> steps_;
 };

@@ -46,12 +46,17 @@ void FoodAccess::init(Simulation& sim) {
                                                                 p.y_m[i] - usable_stops_[k].y_m)));
     }
   });
+  relatives_ = relative_lists(sim.network(), n);
+  cannot_reach_store_.assign(n, 0);
   nearest_store_m_.assign(n, kInfinity);
-  bus_leg_.assign(n, BusLeg{});
+  // Without usable bus lines there is no bus leg to read in the step.
+  bus_leg_.assign(usable_lines_ == 0 ? 0 : n, BusLeg{});
   line_to_store_m_.assign(usable_lines_, kInfinity);
 }
 
 void FoodAccess::update_stores(const Population& p, std::int64_t step) {
+  // Other stores: everyone's reach is asked afresh.
+  std::fill(cannot_reach_store_.begin(), cannot_reach_store_.end(), 0);
   for (std::size_t k = 0; k < stores_.size(); ++k)
     store_open_[k] = open_at(store_opens_[k], store_closes_[k], step);
   const SpatialGrid grid(store_x_m_, store_y_m_, kStoreGridCellM);
@@ -77,14 +82,13 @@ void FoodAccess::update_stores(const Population& p, std::int64_t step) {
           best = leg;
         }
       }
-      bus_leg_[i] = best;
+      if (!bus_leg_.empty()) bus_leg_[i] = best;
     }
   });
 }
 
 void FoodAccess::step(Simulation& sim, std::int64_t step) {
   Population& p = sim.population();
-  const Network& network = sim.network();
   bool changed = step == 0;
   for (std::size_t k = 0; k < stores_.size(); ++k)
     changed = changed || store_open_[k] != open_at(store_opens_[k], store_closes_[k], step);
@@ -96,16 +100,23 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
-      bool food = p.mobile_shop_step[i] == step32 ||
-                  (p.shuttle_step[i] == step32 && (p.shuttle_destinations[i] & kShuttleToStores));
-      if (!food) {
-        const Mobility mobility = mobility_of(town_, p, network, id, p.age_at(id, step, dt));
-        food = reaches(town_.reach, mobility, nearest_store_m_[i], {&bus_leg_[i], 1});
+      // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
+      // branch-free over residents).
+      bool food =
+          (p.mobile_shop_step[i] == step32) |
+          ((p.shuttle_step[i] == step32) & ((p.shuttle_destinations[i] & kShuttleToStores) != 0));
+      if (!food && !cannot_reach_store_[i]) {
+        food = reaches_from_home(
+            town_, p, id, p.age_at(id, step, dt), nearest_store_m_[i],
+            bus_leg_.empty() ? std::span<const BusLeg>{} : std::span<const BusLeg>{&bus_leg_[i], 1},
+            relatives_.of(id));
+        cannot_reach_store_[i] = !food;
       }
       p.poor_food_access[i] = !food;
       if (p.entry_step[i] == step32) p.food_access0[i] = food;
-      if (!food && p.poor_food_access_steps[i] < std::numeric_limits<std::uint16_t>::max())
-        ++p.poor_food_access_steps[i];
+      // Saturates at the column's largest value.
+      p.poor_food_access_steps[i] += static_cast<std::uint16_t>(
+          !food & (p.poor_food_access_steps[i] < std::numeric_limits<std::uint16_t>::max()));
     }
   });
 }

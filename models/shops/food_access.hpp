@@ -40,6 +40,13 @@ class FoodAccess final : public Module {
   std::vector<Point> usable_stops_;             // stops of lines that run often enough
   std::vector<std::int32_t> usable_stop_line_;  // their line
   // Per resident.
+  RelativeLists relatives_;  // for lifts
+  // 1 once a resident cannot reach an open store by their own means. Means only shrink while
+  // the stores stay the same (walking range falls with age and frailty, drivers stop driving
+  // when certified, relatives and spouses who drive die or stop), so this stays 1 until the
+  // stores change, and the step skips those residents. A test checks it against asking every
+  // resident every step.
+  std::vector<std::uint8_t> cannot_reach_store_;
   std::vector<float> nearest_store_m_;
   std::vector<BusLeg> bus_leg_;        // the usable line needing the least walking, for stores
   std::vector<float> home_to_line_m_;  // [resident][usable line]: nearest stop of the line

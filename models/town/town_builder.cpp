@@ -65,12 +65,6 @@ double drives_share(const TransportParams& transport, Density density, Sex sex, 
   return std::clamp(at_75 * age_factor, 0.0, 1.0);
 }
 
-double walking_range_m(const WalkingParams& walking, double age, double frailty) {
-  const double age_factor = std::max(walking.minimum_fraction,
-                                     1.0 - walking.decline_per_year * std::max(0.0, age - 65.0));
-  return walking.range_at_65_m * age_factor * (1.0 - walking.frailty_reduction * frailty);
-}
-
 std::size_t entrant_count(const TownParams& town, std::int64_t steps, double years_per_step) {
   if (!town.entrants.enabled || steps <= 1) return 0;
   return static_cast<std::size_t>(

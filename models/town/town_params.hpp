@@ -1,6 +1,7 @@
 #pragma once
 // Parameters of the synthetic town: districts, who lives there (age, sex, income, household,
 // transport) and their health at the start. Each default names its source.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -452,6 +453,10 @@ void visit(V& v, TownParams& p) {
 }
 
 /// Walking range in metres at an age and frailty.
-double walking_range_m(const WalkingParams& walking, double age, double frailty);
+inline double walking_range_m(const WalkingParams& walking, double age, double frailty) {
+  const double age_factor = std::max(walking.minimum_fraction,
+                                     1.0 - walking.decline_per_year * std::max(0.0, age - 65.0));
+  return walking.range_at_65_m * age_factor * (1.0 - walking.frailty_reduction * frailty);
+}
 
 }  // namespace salonsim::models

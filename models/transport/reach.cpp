@@ -53,16 +53,45 @@ std::vector<PlacedStore> place_stores(const TownParams& town, const RandomStream
   return stores;
 }
 
-bool reaches(const ReachParams& reach, const Mobility& m, double distance_m,
-             std::span<const BusLeg> bus) {
-  if (distance_m <= m.walking_range_m) return true;
-  if (m.drives && distance_m <= reach.driving_range_m) return true;
-  if (m.gets_lift && distance_m <= reach.lift_range_m) return true;
-  for (const BusLeg& leg : bus) {
-    if (leg.home_to_stop_m <= m.walking_range_m && leg.stop_to_place_m <= m.walking_range_m)
-      return true;
+bool gets_lift(const TownParams& town, const Population& p, ResidentId id,
+               std::span<const ResidentId> relatives) {
+  const auto transport = static_cast<Transport>(p.transport[id]);
+  // A certified former driver keeps the household's car, driven by someone else.
+  if (transport == Transport::kLifts || transport == Transport::kDrives) return true;
+  const std::int32_t spouse = p.spouse[id];
+  if (spouse >= 0 && p.alive[spouse] && drives_now(p, static_cast<ResidentId>(spouse)))
+    return true;
+  if (!town.reach.lifts_from_relatives) return false;
+  return std::any_of(relatives.begin(), relatives.end(),
+                     [&](ResidentId other) { return p.alive[other] && drives_now(p, other); });
+}
+
+std::vector<ResidentId> relatives_of(const Network& network, ResidentId id) {
+  std::vector<ResidentId> relatives;
+  network.for_each_tie(id, [&](ResidentId other, const Tie& tie) {
+    if (tie.kind == TieKind::kRelative) relatives.push_back(other);
+  });
+  return relatives;
+}
+
+RelativeLists relative_lists(const Network& network, std::size_t residents) {
+  RelativeLists lists;
+  lists.offsets.assign(residents + 1, 0);
+  for (std::size_t i = 0; i < residents; ++i) {
+    std::uint32_t count = 0;
+    network.for_each_tie(static_cast<ResidentId>(i), [&](ResidentId, const Tie& tie) {
+      count += tie.kind == TieKind::kRelative;
+    });
+    lists.offsets[i + 1] = lists.offsets[i] + count;
   }
-  return false;
+  lists.ids.resize(lists.offsets[residents]);
+  for (std::size_t i = 0; i < residents; ++i) {
+    std::uint32_t next = lists.offsets[i];
+    network.for_each_tie(static_cast<ResidentId>(i), [&](ResidentId other, const Tie& tie) {
+      if (tie.kind == TieKind::kRelative) lists.ids[next++] = other;
+    });
+  }
+  return lists;
 }
 
 Mobility mobility_of(const TownParams& town, const Population& p, const Network& network,
@@ -70,21 +99,7 @@ Mobility mobility_of(const TownParams& town, const Population& p, const Network&
   Mobility m;
   m.walking_range_m = walking_range_m(town.walking, age, p.frailty(id));
   m.drives = drives_now(p, id);
-  if (m.drives) return m;
-  const auto transport = static_cast<Transport>(p.transport[id]);
-  // A certified former driver keeps the household's car, driven by someone else.
-  m.gets_lift = transport == Transport::kLifts || transport == Transport::kDrives;
-  const std::int32_t spouse = p.spouse[id];
-  if (!m.gets_lift && spouse >= 0 && p.alive[spouse] &&
-      drives_now(p, static_cast<ResidentId>(spouse))) {
-    m.gets_lift = true;
-  }
-  if (!m.gets_lift && town.reach.lifts_from_relatives) {
-    network.for_each_tie(id, [&](ResidentId other, const Tie& tie) {
-      if (tie.kind == TieKind::kRelative && p.alive[other] && drives_now(p, other))
-        m.gets_lift = true;
-    });
-  }
+  if (!m.drives) m.gets_lift = gets_lift(town, p, id, relatives_of(network, id));
   return m;
 }
 

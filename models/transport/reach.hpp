@@ -58,11 +58,26 @@ struct BusLeg {
   double stop_to_place_m = std::numeric_limits<double>::infinity();
 };
 
+/// Whether a resident drives at present (a car of their own, not certified).
+inline bool drives_now(const Population& p, ResidentId id) {
+  // & rather than &&: branch-free, for loops over every resident.
+  return (p.transport[id] == static_cast<std::uint8_t>(Transport::kDrives)) & !p.certified[id];
+}
+
 /// Whether a resident reaches a place `distance_m` from home: on foot within walking range, by
 /// car within driving range, with a lift within lift range, or by a bus line whose stops lie
 /// within walking range of both home and the place.
-bool reaches(const ReachParams& reach, const Mobility& mobility, double distance_m,
-             std::span<const BusLeg> bus);
+inline bool reaches(const ReachParams& reach, const Mobility& m, double distance_m,
+                    std::span<const BusLeg> bus) {
+  if (distance_m <= m.walking_range_m) return true;
+  if (m.drives && distance_m <= reach.driving_range_m) return true;
+  if (m.gets_lift && distance_m <= reach.lift_range_m) return true;
+  for (const BusLeg& leg : bus) {
+    if (leg.home_to_stop_m <= m.walking_range_m && leg.stop_to_place_m <= m.walking_range_m)
+      return true;
+  }
+  return false;
+}
 
 /// A resident's mobility now: walking range at their age and frailty; certified residents do
 /// not drive, and get lifts if they did; non-drivers get lifts with transport 'lifts', from a
@@ -70,9 +85,39 @@ bool reaches(const ReachParams& reach, const Mobility& mobility, double distance
 Mobility mobility_of(const TownParams& town, const Population& p, const Network& network,
                      ResidentId id, double age);
 
-/// Whether a resident drives at present (a car of their own, not certified).
-inline bool drives_now(const Population& p, ResidentId id) {
-  return p.transport[id] == static_cast<std::uint8_t>(Transport::kDrives) && !p.certified[id];
+/// Whether a non-driver gets lifts: transport 'lifts', a certified former driver (the household's
+/// car), a spouse in the town who drives, or (lifts_from_relatives) one of `relatives` (their
+/// relative ties) who drives.
+bool gets_lift(const TownParams& town, const Population& p, ResidentId id,
+               std::span<const ResidentId> relatives);
+
+/// The residents with a relative tie to `id`.
+std::vector<ResidentId> relatives_of(const Network& network, ResidentId id);
+
+/// Every resident's relatives in compressed-sparse-row form: those of resident i are
+/// ids[offsets[i] .. offsets[i + 1]). Relative ties are fixed once the network is built (a run
+/// only adds acquaintances, and a dead relative is skipped by `alive`), so this is built once.
+struct RelativeLists {
+  std::vector<std::uint32_t> offsets;
+  std::vector<ResidentId> ids;
+  std::span<const ResidentId> of(ResidentId id) const {
+    return {ids.data() + offsets[id], ids.data() + offsets[id + 1]};
+  }
+};
+RelativeLists relative_lists(const Network& network, std::size_t residents);
+
+/// reaches(town.reach, mobility_of(...), distance_m, bus), evaluated lazily: the cheap means
+/// first, and lifts only when nothing else reaches. Food access asks this of every resident every
+/// step, so it is inline.
+inline bool reaches_from_home(const TownParams& town, const Population& p, ResidentId id,
+                              double age, double distance_m, std::span<const BusLeg> bus,
+                              std::span<const ResidentId> relatives) {
+  const bool drives = drives_now(p, id);
+  if (drives && distance_m <= town.reach.driving_range_m) return true;
+  const Mobility m{walking_range_m(town.walking, age, p.frailty(id)), drives, false};
+  if (reaches(town.reach, m, distance_m, bus)) return true;
+  if (drives || distance_m > town.reach.lift_range_m) return false;
+  return gets_lift(town, p, id, relatives);
 }
 
 /// Distance from (x, y) to the nearest point of `grid` (built over xs, ys) with `open[k]`

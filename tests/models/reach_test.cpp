@@ -85,6 +85,41 @@ TEST(Mobility, WalkingRangeFromAgeAndLiftsFromSpouseAndRelatives) {
   EXPECT_TRUE(of(1).gets_lift);  // a spouse still gives lifts
 }
 
+TEST(Mobility, LazyReachAgreesWithMobility) {
+  // Same residents as above; every distance around the walking (900 m), lift (3 km) and driving
+  // (15 km) ranges, with and without a bus line: the lazy answer equals the full one.
+  Population p = residents_at({{0, 0}, {0, 0}, {100, 0}, {200, 0}, {300, 0}, {400, 0}});
+  p.transport[0] = p.transport[4] = static_cast<std::uint8_t>(Transport::kDrives);
+  p.transport[5] = static_cast<std::uint8_t>(Transport::kLifts);
+  p.spouse[0] = 1;
+  p.spouse[1] = 0;
+  p.certified[4] = 1;
+  const Network network(6,
+                        {{0, 1, {1, TieKind::kSpouse}},
+                         {0, 2, {1, TieKind::kRelative}},
+                         {3, 4, {1, TieKind::kRelative}}},
+                        4);
+  TownParams town;
+  const BusLeg line{800, 850};
+  const RelativeLists lists = relative_lists(network, 6);
+  EXPECT_EQ(std::vector<ResidentId>(lists.of(0).begin(), lists.of(0).end()),
+            std::vector<ResidentId>{2});
+  EXPECT_EQ(lists.of(1).size(), 0u);
+  for (bool relatives : {true, false}) {
+    town.reach.lifts_from_relatives = relatives;
+    for (ResidentId id = 0; id < 6; ++id) {
+      for (double d : {0.0, 899.0, 901.0, 2999.0, 3001.0, 14999.0, 15001.0, 1e9}) {
+        for (std::size_t legs : {0, 1}) {
+          const std::span<const BusLeg> bus(&line, legs);
+          EXPECT_EQ(reaches_from_home(town, p, id, 70, d, bus, lists.of(id)),
+                    reaches(town.reach, mobility_of(town, p, network, id, 70), d, bus))
+              << "resident " << id << ", " << d << " m, " << legs << " bus legs";
+        }
+      }
+    }
+  }
+}
+
 // ---- stores on the map
 // ---------------------------------------------------------------------------
 

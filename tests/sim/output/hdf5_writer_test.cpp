@@ -229,8 +229,12 @@ Population small_population() {
 /// Records steps 0..2, changing the population between them.
 Timeseries three_steps(Population& p) {
   Timeseries timeseries;
-  timeseries.declare("alive", "residents alive at the end of the step", &is_alive);
-  timeseries.declare("certified", "alive and LTC-certified at the end of the step", &is_certified);
+  timeseries.declare(
+      "alive", "residents alive at the end of the step",
+      [](const Population& p, ResidentId i, std::int64_t s) { return is_alive(p, i, s); });
+  timeseries.declare(
+      "certified", "alive and LTC-certified at the end of the step",
+      [](const Population& p, ResidentId i, std::int64_t s) { return is_certified(p, i, s); });
   timeseries.record(p, 0);
   p.certified[3] = 1;
   timeseries.record(p, 1);
@@ -484,7 +488,9 @@ TEST_F(OutputFileTest, ZeroRowTableRoundTrips) {
   Population population;
   population.resize(0);
   Timeseries timeseries;
-  timeseries.declare("alive", "residents alive at the end of the step", &is_alive);
+  timeseries.declare(
+      "alive", "residents alive at the end of the step",
+      [](const Population& p, ResidentId i, std::int64_t s) { return is_alive(p, i, s); });
   const OutputTable empty{"salons", "one row per salon", {}};
   const fs::path path = directory_ / "empty.h5";
   {
