@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -114,5 +115,34 @@ struct H5Type<double> {
   static hid_t file() { return H5T_IEEE_F64LE; }
   static hid_t memory() { return H5T_NATIVE_DOUBLE; }
 };
+
+/// Writes a text attribute (variable-length UTF-8: h5py reads it as str, and the text has no
+/// 64 KiB limit as it lives in the global heap), replacing one of the same name. False on
+/// failure; HDF5's error stack says why.
+inline bool write_text_attribute(hid_t object, const char* name, std::string_view value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  if (!type.valid() || H5Tset_size(type.get(), H5T_VARIABLE) < 0 ||
+      H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0)
+    return false;
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  if (!space.valid()) return false;
+  if (H5Aexists(object, name) > 0 && H5Adelete(object, name) < 0) return false;
+  Handle attribute(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                   H5Aclose);
+  if (!attribute.valid()) return false;
+  const std::string text(value);
+  const char* data = text.c_str();
+  return H5Awrite(attribute.get(), type.get(), &data) >= 0;
+}
+
+/// Writes a scalar attribute of a C++ arithmetic type. False on failure.
+template <class T>
+bool write_scalar_attribute(hid_t object, const char* name, T value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  if (!space.valid()) return false;
+  Handle attribute(
+      H5Acreate2(object, name, H5Type<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  return attribute.valid() && H5Awrite(attribute.get(), H5Type<T>::memory(), &value) >= 0;
+}
 
 }  // namespace salonsim::hdf5

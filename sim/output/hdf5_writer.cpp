@@ -105,31 +105,15 @@ struct OutputFile::Impl {
 
   void write_string_attribute(hid_t object, const char* name, std::string_view value,
                               const std::string& path) const {
-    const std::string what = "cannot write attribute '" + std::string(name) + "' of '" + path + "'";
-    // Variable-length UTF-8: h5py reads it back as str, and there is no 64 KiB attribute limit
-    // on the text (it lives in the global heap), so the whole scenario fits.
-    Handle type(check(H5Tcopy(H5T_C_S1), what), H5Tclose);
-    check_status(H5Tset_size(type.get(), H5T_VARIABLE), what);
-    check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), what);
-    Handle space(check(H5Screate(H5S_SCALAR), what), H5Sclose);
-    Handle attribute(
-        check(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
-        H5Aclose);
-    const std::string text(value);
-    const char* data = text.c_str();
-    check_status(H5Awrite(attribute.get(), type.get(), &data), what);
+    if (!hdf5::write_text_attribute(object, name, value))
+      fail("cannot write attribute '" + std::string(name) + "' of '" + path + "'");
   }
 
   template <class T>
   void write_scalar_attribute(hid_t object, const char* name, T value,
                               const std::string& path) const {
-    const std::string what = "cannot write attribute '" + std::string(name) + "' of '" + path + "'";
-    Handle space(check(H5Screate(H5S_SCALAR), what), H5Sclose);
-    Handle attribute(
-        check(H5Acreate2(object, name, H5Type<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-              what),
-        H5Aclose);
-    check_status(H5Awrite(attribute.get(), H5Type<T>::memory(), &value), what);
+    if (!hdf5::write_scalar_attribute<T>(object, name, value))
+      fail("cannot write attribute '" + std::string(name) + "' of '" + path + "'");
   }
 
   /// Writes a whole array as one dataset: the first dimension is rows, chunked and compressed

@@ -172,29 +172,14 @@ struct SweepStore::Impl {
   }
 
   void write_text(hid_t object, const char* name, std::string_view value) const {
-    const std::string what = "cannot write attribute '" + std::string(name) + "'";
-    Handle type(check(H5Tcopy(H5T_C_S1), what), H5Tclose);
-    check_status(H5Tset_size(type.get(), H5T_VARIABLE), what);
-    check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), what);
-    Handle space(check(H5Screate(H5S_SCALAR), what), H5Sclose);
-    if (H5Aexists(object, name) > 0) check_status(H5Adelete(object, name), what);
-    Handle attribute(
-        check(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), what),
-        H5Aclose);
-    const std::string text(value);
-    const char* data = text.c_str();
-    check_status(H5Awrite(attribute.get(), type.get(), &data), what);
+    if (!hdf5::write_text_attribute(object, name, value))
+      fail("cannot write attribute '" + std::string(name) + "'");
   }
 
   template <class T>
   void write_scalar(hid_t object, const char* name, T value) const {
-    const std::string what = "cannot write attribute '" + std::string(name) + "'";
-    Handle space(check(H5Screate(H5S_SCALAR), what), H5Sclose);
-    Handle attribute(
-        check(H5Acreate2(object, name, H5Type<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-              what),
-        H5Aclose);
-    check_status(H5Awrite(attribute.get(), H5Type<T>::memory(), &value), what);
+    if (!hdf5::write_scalar_attribute<T>(object, name, value))
+      fail("cannot write attribute '" + std::string(name) + "'");
   }
 
   /// A contiguous dataset allocated at full size now, filled with `fill` (rows are then written
@@ -203,7 +188,6 @@ struct SweepStore::Impl {
   Handle create_array(hid_t parent, const std::string& name, std::vector<hsize_t> dims, T fill,
                       const T* data, std::string_view description) const {
     const std::string what = "cannot create dataset '" + name + "'";
-    for (hsize_t& d : dims) d = std::max<hsize_t>(d, 0);
     Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), what),
                  H5Sclose);
     Handle properties = untimed(H5P_DATASET_CREATE);

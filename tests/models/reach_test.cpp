@@ -55,20 +55,30 @@ TEST(Reach, ByBusWhenBothWalksAreWithinWalkingRange) {
 
 // ---- mobility_of -------------------------------------------------------------------------------
 
+/// Six residents: 0 drives; 1 is the spouse of 0; 2 a relative of 0; 3 a relative of 4, who
+/// drives but is certified; 5 has transport 'lifts'.
+struct Family {
+  Population p = make();
+  Network network{6,
+                  {{0, 1, {1, TieKind::kSpouse}},
+                   {0, 2, {1, TieKind::kRelative}},
+                   {3, 4, {1, TieKind::kRelative}}},
+                  4};
+  static Population make() {
+    Population p = residents_at({{0, 0}, {0, 0}, {100, 0}, {200, 0}, {300, 0}, {400, 0}});
+    p.transport[0] = p.transport[4] = static_cast<std::uint8_t>(Transport::kDrives);
+    p.transport[5] = static_cast<std::uint8_t>(Transport::kLifts);
+    p.spouse[0] = 1;
+    p.spouse[1] = 0;
+    p.certified[4] = 1;
+    return p;
+  }
+};
+
 TEST(Mobility, WalkingRangeFromAgeAndLiftsFromSpouseAndRelatives) {
-  // 0: drives; 1: spouse of 0; 2: relative of 0; 3: relative of 4, who is certified; 4: drives
-  // but certified; 5: transport 'lifts'.
-  Population p = residents_at({{0, 0}, {0, 0}, {100, 0}, {200, 0}, {300, 0}, {400, 0}});
-  p.transport[0] = p.transport[4] = static_cast<std::uint8_t>(Transport::kDrives);
-  p.transport[5] = static_cast<std::uint8_t>(Transport::kLifts);
-  p.spouse[0] = 1;
-  p.spouse[1] = 0;
-  p.certified[4] = 1;
-  const Network network(6,
-                        {{0, 1, {1, TieKind::kSpouse}},
-                         {0, 2, {1, TieKind::kRelative}},
-                         {3, 4, {1, TieKind::kRelative}}},
-                        4);
+  const Family family;
+  const Population& p = family.p;
+  const Network& network = family.network;
   TownParams town;
   const auto of = [&](ResidentId id) { return mobility_of(town, p, network, id, 70); };
   // Aged 70, frailty 0: 1000 m * (1 - 0.02 * 5) = 900 m.
@@ -86,19 +96,11 @@ TEST(Mobility, WalkingRangeFromAgeAndLiftsFromSpouseAndRelatives) {
 }
 
 TEST(Mobility, LazyReachAgreesWithMobility) {
-  // Same residents as above; every distance around the walking (900 m), lift (3 km) and driving
+  // The same family; every distance around the walking (900 m), lift (3 km) and driving
   // (15 km) ranges, with and without a bus line: the lazy answer equals the full one.
-  Population p = residents_at({{0, 0}, {0, 0}, {100, 0}, {200, 0}, {300, 0}, {400, 0}});
-  p.transport[0] = p.transport[4] = static_cast<std::uint8_t>(Transport::kDrives);
-  p.transport[5] = static_cast<std::uint8_t>(Transport::kLifts);
-  p.spouse[0] = 1;
-  p.spouse[1] = 0;
-  p.certified[4] = 1;
-  const Network network(6,
-                        {{0, 1, {1, TieKind::kSpouse}},
-                         {0, 2, {1, TieKind::kRelative}},
-                         {3, 4, {1, TieKind::kRelative}}},
-                        4);
+  const Family family;
+  const Population& p = family.p;
+  const Network& network = family.network;
   TownParams town;
   const BusLeg line{800, 850};
   const RelativeLists lists = relative_lists(network, 6);

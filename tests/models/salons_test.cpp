@@ -24,6 +24,7 @@
 #include "models/scenario.hpp"
 #include "sim/output/tables.hpp"
 #include "sim/simulation.hpp"
+#include "tests/support/small_town.hpp"
 
 namespace salonsim::models {
 namespace {
@@ -307,20 +308,7 @@ TownParams two_district_town() {
   return town;
 }
 
-/// Residents at the given homes, all in the starting population and alive.
-Population residents_at(const std::vector<std::pair<float, float>>& homes) {
-  Population p;
-  p.resize(homes.size());
-  for (std::size_t i = 0; i < homes.size(); ++i) {
-    p.x_m[i] = homes[i].first;
-    p.y_m[i] = homes[i].second;
-    p.alive[i] = 1;
-    p.age0[i] = 70;
-    p.reserve[i] = 1.0f;
-    p.transport[i] = static_cast<std::uint8_t>(Transport::kNone);
-  }
-  return p;
-}
+using testing::residents_at;
 
 /// `count` homes on a small ring (radius up to 30 m) around (x, y).
 void add_cluster(std::vector<std::pair<float, float>>& homes, float x, float y, int count) {
