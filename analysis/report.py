@@ -43,8 +43,9 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(f"report.py: error: a required Python package is missing ({error}); "
              "on Debian: apt-get install python3-h5py python3-pandas python3-matplotlib")
 
-EXIT_INVALID_INPUT = 2
-EXIT_FAILED = 1
+from report_common import (BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError, save,
+                           text_attr)
+
 
 GROUPS = ["all", "low_income_women", "low_income_men", "high_income_women", "high_income_men"]
 GROUP_LABELS = {
@@ -75,18 +76,6 @@ GROUP_COLOURS = {"low_income_women": "#d62728", "low_income_men": "#ff7f0e",
                  "high_income_women": "#1f77b4", "high_income_men": "#17becf", "all": "black"}
 LINESTYLES = ["-", "--", ":", "-."]
 DAYS_PER_YEAR = 365.25
-
-
-class InputError(Exception):
-    """The input file is missing or is not a salonsim comparison file."""
-
-
-def text_attr(value) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, np.ndarray) and value.size == 1:
-        return text_attr(value.item())
-    return str(value)
 
 
 # ---- reading ---------------------------------------------------------------------------------
@@ -251,12 +240,6 @@ def fmt_vr(v: float) -> str:
 def arm_colours(arms):
     cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     return {arm: cycle[i % len(cycle)] for i, arm in enumerate(arms)}
-
-
-def save(fig, out_dir: str, name: str) -> str:
-    fig.savefig(os.path.join(out_dir, name), dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return name
 
 
 def figure_survival(c: Comparison, out_dir: str, colours) -> tuple[str, str]:
@@ -513,27 +496,12 @@ def table_differences(c: Comparison, arm: str) -> str:
             f"<thead><tr><th>group</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
-CSS = """
-body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto;
-       max-width: 1250px; padding: 0 1em; color: #222; }
-h1 { font-size: 1.5em; margin-bottom: 0.2em; }
-h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #ccc; }
-table.summary { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
-table.summary th, table.summary td { border: 1px solid #ccc; padding: 4px 7px;
-       text-align: right; vertical-align: top; }
-table.summary thead th { background: #f0f0f0; text-align: center; }
+CSS = BASE_CSS + """
 table.summary th.row { text-align: left; background: #fafafa; font-weight: normal;
        white-space: nowrap; }
 table.differences .ci { display: block; }
 div.scroll { overflow-x: auto; }
-table.meta td { padding: 1px 10px 1px 0; font-size: 0.9em; vertical-align: top; }
-.ci { color: #555; white-space: nowrap; }
 .vr { color: #777; font-size: 0.85em; }
-figure { margin: 1em 0; }
-figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { font-size: 0.85em; color: #444; max-width: 1000px; }
-pre { background: #f7f7f7; padding: 0.6em; font-size: 0.8em; overflow-x: auto; }
-.note { font-size: 0.85em; color: #555; }
 """
 
 

@@ -47,8 +47,9 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(f"sweep_report.py: error: a required Python package is missing ({error}); "
              "on Debian: apt-get install python3-h5py python3-numpy python3-matplotlib")
 
-EXIT_INVALID_INPUT = 2
-EXIT_FAILED = 1
+from report_common import (BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError, save,
+                           text_attr)
+
 FORMAT = "salonsim-sweep-1"
 PARTIAL_SUFFIX = ".partial"
 RESUME_HINT = "the sweep has not finished; run the same salonsim sweep command again to resume it"
@@ -87,18 +88,6 @@ GROUP_LABELS = {
 }
 BAR_COLOURS = {"mu_star": "#1f77b4", "S1": "#1f77b4", "ST": "#ff7f0e", "prcc_pos": "#d62728",
                "prcc_neg": "#1f77b4"}
-
-
-class InputError(Exception):
-    """The input file is missing, is not a finished salonsim sweep file, or a request is wrong."""
-
-
-def text_attr(value) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, np.ndarray) and value.size == 1:
-        return text_attr(value.item())
-    return str(value)
 
 
 def lines(value) -> list[str]:
@@ -360,12 +349,6 @@ def indices_csv(s: Sweep, columns: list[str]) -> str:
 
 # ---- figures ---------------------------------------------------------------------------------
 
-def save(fig, out_dir: str, name: str) -> str:
-    fig.savefig(os.path.join(out_dir, name), dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    return name
-
-
 def interval_lines(ax, y, low, high, horizontal=True, **kw):
     """95% intervals as lines with caps (robust to NaN and to estimates outside the interval)."""
     ok = np.isfinite(low) & np.isfinite(high)
@@ -487,7 +470,7 @@ def figure_indices(s: Sweep, column: str, out_dir: str, name: str):
         nan_note(ax, v)
         mark_missing(ax, y, v)
         fig.suptitle(f"{column}: PRCC, sorted by |PRCC|", fontsize=10)
-    return save(fig, out_dir, name)
+    return save(fig, out_dir, name, dpi=100)
 
 
 def figure_scatter(s: Sweep, column: str, out_dir: str, name: str):
@@ -527,29 +510,14 @@ def figure_scatter(s: Sweep, column: str, out_dir: str, name: str):
         ax.axis("off")
     fig.suptitle(f"{column}: output of each run ({'every replicate' if replicated else 'one replicate per point'}) "
                  "against each parameter", fontsize=10)
-    return save(fig, out_dir, name)
+    return save(fig, out_dir, name, dpi=100)
 
 
 # ---- HTML ------------------------------------------------------------------------------------
 
-CSS = """
-body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2em auto;
-       max-width: 1250px; padding: 0 1em; color: #222; }
-h1 { font-size: 1.5em; margin-bottom: 0.2em; }
-h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #ccc; }
-table.summary { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
-table.summary th, table.summary td { border: 1px solid #ccc; padding: 4px 7px;
-       text-align: right; vertical-align: top; }
-table.summary thead th { background: #f0f0f0; text-align: center; }
+CSS = BASE_CSS + """
 table.summary th.row, table.summary td.text { text-align: left; background: #fafafa;
        font-weight: normal; white-space: nowrap; }
-table.meta td { padding: 1px 10px 1px 0; font-size: 0.9em; vertical-align: top; }
-.ci { color: #555; white-space: nowrap; }
-figure { margin: 1em 0; }
-figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { font-size: 0.85em; color: #444; max-width: 1000px; }
-pre { background: #f7f7f7; padding: 0.6em; font-size: 0.8em; overflow-x: auto; }
-.note { font-size: 0.85em; color: #555; }
 .warn { color: #a33; }
 """
 
