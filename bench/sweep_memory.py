@@ -32,7 +32,7 @@ def main():
     root = os.path.dirname(here)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--salonsim", default=os.path.join(root, "build", "salonsim"))
-    parser.add_argument("--runs", type=int, nargs="+", default=[8, 32, 128, 512])
+    parser.add_argument("--runs", type=int, nargs="+", default=[8, 64, 512, 2048])
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args()
     if not os.access(args.salonsim, os.X_OK):
