@@ -3,10 +3,11 @@
 // step in its phase, finalize after the last step. Mechanisms talk only through the
 // population's columns, the network and requests (e.g. death_requested) that the schedule
 // applies.
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
-
 #include <vector>
+
 #include "sim/schedule.hpp"
 
 namespace salonsim {
@@ -30,5 +31,15 @@ class Module {
   virtual void add_output_tables(const Simulation& /*sim*/,
                                  std::vector<OutputTable>& /*tables*/) const {}
 };
+
+/// Cost so far of something that costs `yearly_cost_yen` while open, from `opens_step` to
+/// `closes_step` (-1: never closes), at step `now` (steps [opens, min(closes, now)) counted).
+inline double running_cost_yen(double yearly_cost_yen, std::int64_t opens_step,
+                               std::int64_t closes_step, std::int64_t now, double years_per_step) {
+  const std::int64_t opened = std::min(opens_step, now);
+  const std::int64_t closed = closes_step < 0 ? now : std::min(closes_step, now);
+  return yearly_cost_yen * static_cast<double>(std::max<std::int64_t>(0, closed - opened)) *
+         years_per_step;
+}
 
 }  // namespace salonsim

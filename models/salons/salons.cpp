@@ -344,12 +344,8 @@ double Salons::cost_yen(const Simulation& sim) const {
   const std::int64_t now = sim.current_step();
   double cost = 0;
   for (const PlacedVenue& v : venues_) {
-    const std::int64_t opened = std::min<std::int64_t>(v.venue.opens_step, now);
-    const std::int64_t closed =
-        v.venue.closes_step < 0 ? now : std::min<std::int64_t>(v.venue.closes_step, now);
-    cost += v.venue.yearly_cost_yen *
-            static_cast<double>(std::max<std::int64_t>(0, closed - opened)) *
-            sim.clock().years_per_step();
+    cost += running_cost_yen(v.venue.yearly_cost_yen, v.venue.opens_step, v.venue.closes_step, now,
+                             sim.clock().years_per_step());
   }
   return cost;
 }

@@ -152,12 +152,8 @@ double MobileShop::cost_yen(const Simulation& sim) const {
   const std::int64_t now = sim.current_step();
   double cost = 0;
   for (const MobileShopParams& route : routes_) {
-    const std::int64_t opened = std::min<std::int64_t>(route.route.opens_step, now);
-    const std::int64_t closed =
-        route.route.closes_step < 0 ? now : std::min<std::int64_t>(route.route.closes_step, now);
-    cost += route.route.yearly_cost_yen *
-            static_cast<double>(std::max<std::int64_t>(0, closed - opened)) *
-            sim.clock().years_per_step();
+    cost += running_cost_yen(route.route.yearly_cost_yen, route.route.opens_step,
+                             route.route.closes_step, now, sim.clock().years_per_step());
   }
   return cost;
 }

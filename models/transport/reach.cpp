@@ -59,8 +59,7 @@ bool gets_lift(const TownParams& town, const Population& p, ResidentId id,
   // A certified former driver keeps the household's car, driven by someone else.
   if (transport == Transport::kLifts || transport == Transport::kDrives) return true;
   const std::int32_t spouse = p.spouse[id];
-  if (spouse >= 0 && p.alive[spouse] && drives_now(p, static_cast<ResidentId>(spouse)))
-    return true;
+  if (spouse >= 0 && p.alive[spouse] && drives_now(p, static_cast<ResidentId>(spouse))) return true;
   if (!town.reach.lifts_from_relatives) return false;
   return std::any_of(relatives.begin(), relatives.end(),
                      [&](ResidentId other) { return p.alive[other] && drives_now(p, other); });

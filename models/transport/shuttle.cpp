@@ -99,13 +99,8 @@ double Shuttle::cost_yen(const Simulation& sim) const {
   const std::int64_t now = sim.current_step();
   double cost = 0;
   for (const ShuttleParams& service : services_) {
-    const std::int64_t opened = std::min<std::int64_t>(service.service.opens_step, now);
-    const std::int64_t closed = service.service.closes_step < 0
-                                    ? now
-                                    : std::min<std::int64_t>(service.service.closes_step, now);
-    cost += service.service.yearly_cost_yen *
-            static_cast<double>(std::max<std::int64_t>(0, closed - opened)) *
-            sim.clock().years_per_step();
+    cost += running_cost_yen(service.service.yearly_cost_yen, service.service.opens_step,
+                             service.service.closes_step, now, sim.clock().years_per_step());
   }
   return cost;
 }
