@@ -103,24 +103,24 @@ void visit(V& v, Scenario& s) {
   for (const InterventionSpec& spec : s.interventions) salon_programmes += spec.type == "salons";
   v.rule("interventions", salon_programmes <= 1,
          "at most one salons intervention (list all venues in it)");
-  for (std::size_t k = 0; k < s.interventions.size(); ++k) {
-    if (s.interventions[k].type != "salons") continue;
-    const auto& venues = s.interventions[k].salons.venues;
-    for (std::size_t j = 0; j < venues.size(); ++j) {
-      // Only a venue placed by district (no location_m) must name a district of the town.
-      bool found = !venues[j].location_m.empty() || venues[j].district.empty();
-      for (const District& d : s.town.districts) found = found || d.name == venues[j].district;
-      v.rule(fmt::format("interventions[{}].venues[{}].district", k, j), found,
-             "salon venue '" + venues[j].name + "' names no district of town.districts: '" +
-                 venues[j].district + "'");
-    }
-  }
   const auto is_district = [&](const std::string& name) {
     for (const District& d : s.town.districts) {
       if (d.name == name) return true;
     }
     return false;
   };
+  for (std::size_t k = 0; k < s.interventions.size(); ++k) {
+    if (s.interventions[k].type != "salons") continue;
+    const auto& venues = s.interventions[k].salons.venues;
+    for (std::size_t j = 0; j < venues.size(); ++j) {
+      // Only a venue placed by district (no location_m) must name a district of the town.
+      const bool found = !venues[j].location_m.empty() || venues[j].district.empty() ||
+                         is_district(venues[j].district);
+      v.rule(fmt::format("interventions[{}].venues[{}].district", k, j), found,
+             "salon venue '" + venues[j].name + "' names no district of town.districts: '" +
+                 venues[j].district + "'");
+    }
+  }
   for (std::size_t k = 0; k < s.interventions.size(); ++k) {
     const InterventionSpec& spec = s.interventions[k];
     if (spec.type == "mobile_shop") {
