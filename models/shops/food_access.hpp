@@ -43,8 +43,9 @@ class FoodAccess final : public Module {
   RelativeLists relatives_;  // for lifts
   // 1 once a resident cannot reach an open store by their own means. Means only shrink while
   // the stores stay the same (walking range falls with age and frailty, drivers stop driving
-  // when certified, relatives and spouses who drive die or stop), so this stays 1 until the
-  // stores change, and the step skips those residents. A test checks it against asking every
+  // when certified and get lifts, which reach no further: town.reach says so, relatives and
+  // spouses who drive die or stop), so this stays 1 until the stores change, and the step
+  // skips those residents. A test checks it against asking every
   // resident every step.
   std::vector<std::uint8_t> cannot_reach_store_;
   std::vector<float> nearest_store_m_;

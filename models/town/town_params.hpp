@@ -335,6 +335,10 @@ void visit(V& v, ReachParams& p) {
             .source = "assumption: family lifts serve nearby errands; with the store densities "
                       "this gives MAFF's 25.6% poor food access",
             .min = 0});
+  // A driver who is certified stops driving and gets lifts instead; reach must not grow then
+  // (food access relies on means only shrinking).
+  v.rule("lift_range_m", p.lift_range_m <= p.driving_range_m,
+         "must not exceed driving_range_m (a certified driver would reach further by lift)");
   v.flag("lifts_from_relatives", p.lifts_from_relatives,
          {.doc = "a non-driver with a relative tie in the town who drives gets lifts"});
   v.number("bus_min_trips_per_day", p.bus_min_trips_per_day,

@@ -234,6 +234,17 @@ TEST(StoreParams, BusStopOfAnUnknownDistrict) {
   EXPECT_EQ(issues[0].path, "town.bus_lines[0].stops[0].district");
 }
 
+TEST(StoreParams, LiftsReachNoFurtherThanDriving) {
+  TempDir dir;
+  const auto issues = testing::issues_of(
+      dir.write("r.yaml", "town:\n  reach: {driving_range_m: 2000, lift_range_m: 2500}\n"));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].path, "town.reach.lift_range_m");
+  EXPECT_EQ(issues[0].where.line, 2);
+  EXPECT_EQ(issues[0].message,
+            "must not exceed driving_range_m (a certified driver would reach further by lift)");
+}
+
 // ---- the defaults
 // ----------------------------------------------------------------------------------
 
