@@ -48,6 +48,8 @@ void FoodAccess::init(Simulation& sim) {
   });
   relatives_ = relative_lists(sim.network(), n);
   cannot_reach_store_.assign(n, 0);
+  next_entrant_ = 0;
+  while (next_entrant_ < n && p.entry_step[next_entrant_] == 0) ++next_entrant_;
   nearest_store_m_.assign(n, kInfinity);
   // Without usable bus lines there is no bus leg to read in the step.
   bus_leg_.assign(usable_lines_ == 0 ? 0 : n, BusLeg{});
@@ -96,6 +98,15 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
 
   const double dt = sim.clock().years_per_step();
   const auto step32 = static_cast<std::int32_t>(step);
+  // The one way means can grow without a change of stores: a resident who enters (turns 65)
+  // and drives gives lifts to their spouse and relatives. Ask those again. Rows are in order of
+  // entry (see Demography).
+  for (; next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step; ++next_entrant_) {
+    const auto entrant = static_cast<ResidentId>(next_entrant_);
+    if (p.spouse[entrant] >= 0)
+      cannot_reach_store_[static_cast<std::size_t>(p.spouse[entrant])] = 0;
+    for (ResidentId relative : relatives_.of(entrant)) cannot_reach_store_[relative] = 0;
+  }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!p.alive[i]) continue;

@@ -44,10 +44,11 @@ class FoodAccess final : public Module {
   // 1 once a resident cannot reach an open store by their own means. Means only shrink while
   // the stores stay the same (walking range falls with age and frailty, drivers stop driving
   // when certified and get lifts, which reach no further: town.reach says so, relatives and
-  // spouses who drive die or stop), so this stays 1 until the stores change, and the step
-  // skips those residents. A test checks it against asking every
-  // resident every step.
+  // spouses who drive die or stop), so this stays 1 until the stores change or a spouse or
+  // relative who may drive enters, and the step skips those residents. A test checks it against
+  // asking every resident every step.
   std::vector<std::uint8_t> cannot_reach_store_;
+  std::size_t next_entrant_ = 0;  // first resident who has not entered yet
   std::vector<float> nearest_store_m_;
   std::vector<BusLeg> bus_leg_;        // the usable line needing the least walking, for stores
   std::vector<float> home_to_line_m_;  // [resident][usable line]: nearest stop of the line

@@ -12,6 +12,7 @@
 #include "models/build.hpp"
 #include "models/scenario.hpp"
 #include "models/shops/food_access.hpp"
+#include "models/town/demography.hpp"
 #include "models/transport/shuttle.hpp"
 #include "tests/support/scenario_checks.hpp"
 #include "tests/support/small_town.hpp"
@@ -208,6 +209,29 @@ TEST(FoodAccessModule, AShuttleSeatToTheShopsGivesAccessWhateverTheDistance) {
   sim->step();
   EXPECT_EQ(sim->population().shuttle_trips, (std::vector<std::uint16_t>{1, 0}));
   EXPECT_EQ(sim->population().poor_food_access, (std::vector<std::uint8_t>{0, 1}));
+}
+
+TEST(FoodAccessModule, ARelativeWhoDrivesEnteringGivesLifts) {
+  // Resident 0 cannot walk the 2 km to the store; resident 1, a relative who drives, turns 65
+  // and enters at step 3: from then on resident 0 gets lifts (lift range 3 km).
+  Population p = residents_at({{2000, 0}, {0, 0}});
+  p.transport[1] = static_cast<std::uint8_t>(Transport::kDrives);
+  p.entry_step[1] = 3;
+  p.alive[1] = 0;
+  p.age0[1] = 65;
+  TownParams town;
+  town.generate_stores = false;
+  town.stores.push_back({"store", {{0, 0}, ""}, 0, -1});
+  auto sim = small_simulation(std::move(p), 6, {{0, 1, {1, TieKind::kRelative}}});
+  sim->add_module(std::make_unique<Demography>());
+  sim->add_module(std::make_unique<FoodAccess>(town));
+  sim->init();
+  std::vector<int> poor;
+  for (int step = 0; step < 6; ++step) {
+    sim->step();
+    poor.push_back(sim->population().poor_food_access[0]);
+  }
+  EXPECT_EQ(poor, (std::vector<int>{1, 1, 1, 0, 0, 0}));
 }
 
 // ---- validation --------------------------------------------------------------------------------
