@@ -11,7 +11,8 @@ differences from the reference arm by income group and sex; and five figures:
   (a) certification-free survival (Kaplan-Meier, pooled over replicates) by arm, and by arm and
       income group;
   (b) salon participation over time, for arms with salons;
-  (c) a map of replicate 0 of the first arm with salons (or the reference arm);
+  (c) a map of replicate 0 of the first arm with salons (or with a mobile shop, or the
+      reference arm), with salon venues, food stores and mobile-shop stops;
   (d) certifications averted and disability-free years gained by group, with 95% intervals;
   (e) the standard error of each difference with common random numbers vs independent seeds.
 
@@ -175,9 +176,16 @@ class Comparison:
                                     and "salon_attendance" in self.timeseries[arm]
                                     and "salons" in group[names[0]])
 
-        # The map: replicate 0 of the first arm with salons, or of the reference arm.
-        self.map_arm = next((a for a in self.arms if self.has_salons[a]), self.reference)
-        rep = f["arms"][self.map_arm][self.replicates[self.map_arm][0]]
+        # The map: replicate 0 of the first arm with salons, else of the first with a mobile
+        # shop, else of the reference arm.
+        def first_replicate(arm):
+            return f["arms"][arm][self.replicates[arm][0]]
+
+        self.map_arm = next(
+            (a for a in self.arms if self.has_salons[a]),
+            next((a for a in self.arms if "mobile_shop_stops" in first_replicate(a)),
+                 self.reference))
+        rep = first_replicate(self.map_arm)
         for c in ("x_m", "y_m"):
             if c not in rep["agents"]:
                 raise InputError(f"{path}: /arms/{self.map_arm}/{rep.name.split('/')[-1]}/agents/"
@@ -187,6 +195,14 @@ class Comparison:
         self.map_salons = None
         if "salons" in rep and "x_m" in rep["salons"] and "y_m" in rep["salons"]:
             self.map_salons = {c: rep["salons"][c][:] for c in rep["salons"].keys()}
+        # Food stores and mobile-shop stops, when the run had them.
+        self.map_stores = self.map_stops = None
+        if "stores" in rep and "x_m" in rep["stores"]:
+            self.map_stores = {c: rep["stores"][c][:] for c in rep["stores"].keys()}
+        if "mobile_shop_stops" in rep and "x_m" in rep["mobile_shop_stops"]:
+            self.map_stops = {c: rep["mobile_shop_stops"][c][:]
+                              for c in rep["mobile_shop_stops"].keys()}
+        self.map_steps = self.n_steps[self.map_arm]
 
 
 # ---- statistics ------------------------------------------------------------------------------
@@ -326,7 +342,7 @@ def figure_map(c: Comparison, out_dir: str):
     ]:
         ax.scatter(agents["x_m"][mask], agents["y_m"][mask], s=size, c=colour, linewidths=0,
                    label=f"{label}: {int(mask.sum()):,}", rasterized=True)
-    venue_note = "no salons in this arm"
+    venue_note = "no salon venues in this arm"
     if salons is not None and len(salons.get("x_m", [])) > 0:
         x, y = salons["x_m"], salons["y_m"]
         attendance = salons.get("attendance_total", np.ones(len(x)))
@@ -340,6 +356,23 @@ def figure_map(c: Comparison, out_dir: str):
             ax.annotate(f"{k}", (xi, yi), xytext=(6, 6), textcoords="offset points",
                         fontsize=7, color="#08519c", zorder=6)
         venue_note = "dashed circles: 350 m around each venue; numbers: venue row in /salons"
+    stores = c.map_stores
+    if stores is not None and len(stores["x_m"]) > 0:
+        closes = stores.get("closes_step", np.full(len(stores["x_m"]), -1))
+        open_at_end = (closes < 0) | (closes >= c.map_steps)
+        for mask, face, label in [(open_at_end, "#31a354", "food stores open at the end"),
+                                  (~open_at_end, "none", "food stores that closed")]:
+            if mask.any():
+                ax.scatter(stores["x_m"][mask], stores["y_m"][mask], s=45, marker="s",
+                           c=face, edgecolors="#006d2c", linewidths=1.0, zorder=5,
+                           label=f"{label}: {int(mask.sum())}")
+    stops = c.map_stops
+    if stops is not None and len(stops["x_m"]) > 0:
+        lunch = stops.get("lunch_salon", np.zeros(len(stops["x_m"]))) > 0
+        ax.scatter(stops["x_m"], stops["y_m"], s=70, marker="^", c=np.where(lunch, "#fd8d3c",
+                                                                           "#fdd0a2"),
+                   edgecolors="black", linewidths=0.6, zorder=5,
+                   label=f"mobile shop stops: {len(stops['x_m'])} (dark: lunch salon)")
     ax.set_aspect("equal")
     ax.set_xlabel("east (m)")
     ax.set_ylabel("north (m)")
@@ -349,10 +382,13 @@ def figure_map(c: Comparison, out_dir: str):
     markers = []
     for h, label in zip(handles, labels):
         venue = "venues" in label
-        face = h.get_facecolor()[0]
-        markers.append(Line2D([], [], linestyle="", marker="*" if venue else "o",
-                              markersize=13 if venue else 5, markerfacecolor=face,
-                              markeredgecolor="black" if venue else face))
+        shape = "*" if venue else "s" if "stores" in label else "^" if "stops" in label else "o"
+        faces = h.get_facecolor()
+        face = faces[0] if len(faces) else "none"
+        edge = "black" if venue or shape == "^" else "#006d2c" if shape == "s" else face
+        markers.append(Line2D([], [], linestyle="", marker=shape,
+                              markersize=13 if venue else 7 if shape != "o" else 5,
+                              markerfacecolor=face, markeredgecolor=edge))
     ax.legend(markers, labels, fontsize=8, loc="upper center", ncol=2,
               bbox_to_anchor=(0.5, -0.07), frameon=False)
     ax.set_title(f"{arm}, replicate 0: residents by outcome\n({venue_note})", fontsize=10)
