@@ -4,6 +4,7 @@
 // silenced and read back into one message.
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -115,6 +116,27 @@ struct H5Type<double> {
   static hid_t file() { return H5T_IEEE_F64LE; }
   static hid_t memory() { return H5T_NATIVE_DOUBLE; }
 };
+
+/// Opens the group at `path` ("/a/b") below `file`, creating it and any missing parents with
+/// `group_create_properties`. An invalid handle on failure; HDF5's error stack says why.
+inline Handle open_or_create_group(hid_t file, const std::string& path,
+                                   hid_t group_create_properties = H5P_DEFAULT) {
+  Handle group(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose);
+  std::size_t start = 0;
+  while (group.valid() && start <= path.size()) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    const std::string name = path.substr(start, end - start);
+    start = end + 1;
+    if (name.empty() || name == ".") continue;
+    const htri_t exists = H5Lexists(group.get(), name.c_str(), H5P_DEFAULT);
+    if (exists < 0) return {};
+    group = Handle(exists > 0 ? H5Gopen2(group.get(), name.c_str(), H5P_DEFAULT)
+                              : H5Gcreate2(group.get(), name.c_str(), H5P_DEFAULT,
+                                           group_create_properties, H5P_DEFAULT),
+                   H5Gclose);
+  }
+  return group;
+}
 
 /// Writes a text attribute (variable-length UTF-8: h5py reads it as str, and the text has no
 /// 64 KiB limit as it lives in the global heap), replacing one of the same name. False on

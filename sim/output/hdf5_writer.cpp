@@ -76,24 +76,10 @@ struct OutputFile::Impl {
   }
 
   /// Opens the group at `path`, creating it and any missing parents.
+  /// Opens the group at `path`, creating it and any missing parents.
   Handle open_or_create_group(const std::string& path) const {
-    Handle group(check(H5Gopen2(file.get(), "/", H5P_DEFAULT), "cannot open the root group"),
-                 H5Gclose);
-    std::string current;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-      const std::size_t end = std::min(path.find('/', start), path.size());
-      const std::string name = path.substr(start, end - start);
-      start = end + 1;
-      if (name.empty() || name == ".") continue;
-      current += "/" + name;
-      const htri_t exists = H5Lexists(group.get(), name.c_str(), H5P_DEFAULT);
-      check_status(exists, "cannot look up group '" + current + "'");
-      const hid_t id =
-          exists > 0 ? H5Gopen2(group.get(), name.c_str(), H5P_DEFAULT)
-                     : H5Gcreate2(group.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-      group = Handle(check(id, "cannot create group '" + current + "'"), H5Gclose);
-    }
+    Handle group = hdf5::open_or_create_group(file.get(), path);
+    if (!group.valid()) fail("cannot create group '" + path + "'");
     return group;
   }
 

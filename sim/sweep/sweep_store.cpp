@@ -154,20 +154,9 @@ struct SweepStore::Impl {
   }
 
   Handle open_or_create_group(hid_t root, const std::string& path) const {
-    Handle group(check(H5Gopen2(root, "/", H5P_DEFAULT), "cannot open the root group"), H5Gclose);
-    std::size_t start = 0;
-    while (start <= path.size()) {
-      const std::size_t end = std::min(path.find('/', start), path.size());
-      const std::string name = path.substr(start, end - start);
-      start = end + 1;
-      if (name.empty()) continue;
-      const htri_t exists = H5Lexists(group.get(), name.c_str(), H5P_DEFAULT);
-      check_status(exists, "cannot look up group '" + path + "'");
-      group = exists > 0 ? Handle(check(H5Gopen2(group.get(), name.c_str(), H5P_DEFAULT),
-                                        "cannot open group '" + path + "'"),
-                                  H5Gclose)
-                         : create_group(group.get(), name);
-    }
+    Handle properties = untimed(H5P_GROUP_CREATE);
+    Handle group = hdf5::open_or_create_group(root, path, properties.get());
+    if (!group.valid()) fail("cannot create group '" + path + "'");
     return group;
   }
 

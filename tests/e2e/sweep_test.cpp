@@ -60,19 +60,18 @@ groups: [all, low_income]
 }
 
 /// Everything a sweep's rows and derived results hold, for comparing two files.
-std::vector<std::string> result_datasets(const std::string& file) {
+std::vector<std::string> result_datasets() {
   std::vector<std::string> datasets{"/runs/outputs", "/runs/parameters", "/points/mean",
                                     "/points/sd",    "/design/unit",     "/design/values"};
   for (const std::string column : {"certifications.all", "participation.low_income"})
     for (const std::string index : {"mu", "mu_star", "mu_star_low", "mu_star_high", "sigma"})
       datasets.push_back("/sensitivity/" + column + "/" + index);
-  (void)file;
   return datasets;
 }
 
 /// Expects two finished sweeps to hold the same rows and results, bit for bit.
 void expect_same_results(const std::string& a, const std::string& b) {
-  for (const std::string& dataset : result_datasets(a)) {
+  for (const std::string& dataset : result_datasets()) {
     const auto x = read_doubles(a, dataset), y = read_doubles(b, dataset);
     ASSERT_FALSE(x.empty()) << dataset;
     ASSERT_EQ(x.size(), y.size()) << dataset;
