@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libboost-graph-dev libtbb-dev libyaml-cpp-dev libhdf5-dev
-  libgtest-dev libbenchmark-dev libcli11-dev libfmt-dev librandom123-dev
+  libgtest-dev libbenchmark-dev libcli11-dev libfmt-dev librandom123-dev libeigen3-dev
+  nlohmann-json3-dev
   python3-h5py python3-numpy python3-pandas python3-scipy python3-statsmodels python3-matplotlib
 )
 
