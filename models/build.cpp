@@ -3,14 +3,9 @@
 #include "models/health/health.hpp"
 #include "models/network/contacts.hpp"
 #include "models/network/network_builder.hpp"
-#include "models/salons/activity.hpp"
-#include "models/salons/salons.hpp"
 #include "models/shops/food_access.hpp"
-#include "models/shops/mobile_shop.hpp"
 #include "models/town/demography.hpp"
 #include "models/town/town_builder.hpp"
-#include "models/transport/reach.hpp"
-#include "models/transport/shuttle.hpp"
 
 namespace salonsim::models {
 
@@ -30,27 +25,6 @@ void declare_timeseries(Timeseries& ts) {
              [](P p, ResidentId i, std::int64_t step) { return p.death_step[i] == step; });
   ts.declare("new_certifications", "residents LTC-certified this step",
              [](P p, ResidentId i, std::int64_t step) { return p.disability_step[i] == step; });
-  ts.declare(
-      "poor_food_access",
-      "residents alive at the end of the step who had no food within reach this step",
-      [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.poor_food_access[i]) != 0; });
-  ts.declare("lives_alone", "residents alive at the end of the step who live alone",
-             [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.lives_alone[i]) != 0; });
-  ts.declare("poor_food_access_alone", "of those living alone, poor food access this step",
-             [](P p, ResidentId i, std::int64_t) {
-               return (p.alive[i] & p.lives_alone[i] & p.poor_food_access[i]) != 0;
-             });
-  ts.declare("alone_no_car",
-             "residents alive at the end of the step who live alone and do not drive",
-             [](P p, ResidentId i, std::int64_t) {
-               return (p.alive[i] & p.lives_alone[i] & !drives_now(p, i)) != 0;
-             });
-  ts.declare("poor_food_access_alone_no_car",
-             "of those living alone who do not drive, poor food access this step",
-             [](P p, ResidentId i, std::int64_t) {
-               return (p.alive[i] & p.lives_alone[i] & p.poor_food_access[i] & !drives_now(p, i)) !=
-                      0;
-             });
 }
 
 std::unique_ptr<Simulation> build_world(const Scenario& scenario, RunIdentity identity) {
@@ -69,31 +43,10 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   sim->add_module(std::make_unique<Demography>());
   sim->add_module(std::make_unique<Contacts>(scenario.network));
   sim->add_module(std::make_unique<Health>(scenario.health));
-  sim->add_module(std::make_unique<FoodAccess>(scenario.town));
-  // Every mobile shop route in one module, every shuttle service in another; the salons' effects
-  // (defaults without a salons intervention) also apply to the drop-by lunch salons.
-  std::vector<MobileShopParams> routes;
-  std::vector<ShuttleParams> shuttles;
-  SalonEffects effects;
-  bool salon_sessions = false;
-  for (const InterventionSpec& intervention : scenario.interventions) {
-    if (intervention.type == "salons") {
-      sim->add_module(std::make_unique<Salons>(intervention.salons, scenario.town));
-      effects = intervention.salons.effects;
-      salon_sessions = true;
-    } else if (intervention.type == "mobile_shop") {
-      routes.push_back(intervention.mobile_shop);
-      for (const MobileShopStop& stop : intervention.mobile_shop.stops)
-        salon_sessions = salon_sessions || stop.lunch_salon;
-    } else if (intervention.type == "shuttle") {
-      shuttles.push_back(intervention.shuttle);
-    }
-  }
-  if (!routes.empty())
-    sim->add_module(std::make_unique<MobileShop>(std::move(routes), scenario.town, effects));
-  if (!shuttles.empty())
-    sim->add_module(std::make_unique<Shuttle>(std::move(shuttles), scenario.town));
-  if (salon_sessions) sim->add_module(std::make_unique<SalonActivity>(effects));
+  sim->add_module(std::make_unique<FoodAccess>(scenario.town,
+                                               scenario.health.certification.hr_poor_food_access));
+  BuildContext context(*sim, scenario);
+  Interventions::build(context, scenario.interventions);
   declare_timeseries(sim->timeseries());
   return sim;
 }

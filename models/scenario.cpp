@@ -5,6 +5,7 @@
 #include <cmath>
 #include <regex>
 
+#include "models/shops/food_access.hpp"
 #include "sim/params/emitter.hpp"
 #include "sim/params/validator.hpp"
 #include "sim/params/yaml_loader.hpp"
@@ -15,23 +16,14 @@ namespace fs = std::filesystem;
 using params::Diagnostics;
 using params::Location;
 
-const std::vector<std::string>& intervention_types() {
-  static const std::vector<std::string> types{"salons", "mobile_shop", "shuttle"};
-  return types;
-}
-
-std::string likeliest_intervention_type(const std::string& type) {
-  const std::string near = params::nearest_key(type, intervention_types());
-  return near.empty() ? "salons" : near;
-}
-
-std::string unknown_intervention_message(const std::string& type) {
+std::string unknown_intervention_message(const std::string& type,
+                                         const std::vector<std::string>& known) {
   std::string message = "unknown intervention type '" + type + "'";
-  if (intervention_types().empty()) return message + "; this version has no intervention types";
-  std::string known;
-  for (const std::string& t : intervention_types()) known += (known.empty() ? "" : ", ") + t;
-  message += "; known types: " + known;
-  if (const std::string near = params::nearest_key(type, intervention_types()); !near.empty())
+  if (known.empty()) return message + "; this version has no intervention types";
+  std::string list;
+  for (const std::string& t : known) list += (list.empty() ? "" : ", ") + t;
+  message += "; known types: " + list;
+  if (const std::string near = params::nearest_key(type, known); !near.empty())
     message += "; did you mean '" + near + "'?";
   return message;
 }
@@ -186,6 +178,17 @@ std::string to_yaml(const Scenario& scenario) {
 
 std::vector<params::DictionaryRow> parameter_dictionary() {
   return params::Describer().describe(Scenario{});
+}
+
+std::vector<Outcome> outcome_catalogue() {
+  std::vector<Outcome> outcomes = core_outcomes();
+  for (Outcome& o : Interventions::outcomes()) outcomes.push_back(std::move(o));
+  for (Outcome& o : food_access_outcomes()) outcomes.push_back(std::move(o));
+  return outcomes;
+}
+
+std::vector<ArmAnalysis> arm_analyses(const Scenario& scenario) {
+  return Interventions::analyses(scenario.interventions);
 }
 
 }  // namespace salonsim::models

@@ -16,33 +16,23 @@ std::size_t bytes_of(const Columns&... columns) {
 void Population::resize(std::size_t n) {
   resize_all(n, sex, age0, income, income_low, lives_alone, district, x_m, y_m, transport,
              entry_step, kin_contacts_per_week, reserve, frailty0, alive, certified, decline,
-             weekly_contacts, isolated, death_requested, degree0, isolated0, certified0,
-             food_access0, poor_food_access, poor_food_access_steps, mobile_shop_visits,
-             shuttle_destinations, shuttle_trips);
+             weekly_contacts, isolated, death_requested, degree0, isolated0, certified0);
   const std::size_t old_size = id.size();
   id.resize(n);
   for (std::size_t i = old_size; i < n; ++i) id[i] = static_cast<ResidentId>(i);
   household.resize(n, -1);
   spouse.resize(n, -1);
   disability_step.resize(n, kNever);
-  activity_contacts_per_week.resize(n, 0.0f);
-  decline_factor.resize(n, 1.0f);
-  salon_sessions.resize(n, 0);
-  first_salon_step.resize(n, kNever);
-  last_salon_step.resize(n, kNever);
   death_step.resize(n, kNever);
-  mobile_shop_step.resize(n, kNever);
-  shuttle_step.resize(n, kNever);
+  columns.resize(n);
 }
 
 std::size_t Population::bytes() const {
   return bytes_of(id, sex, age0, income, income_low, household, spouse, lives_alone, district, x_m,
                   y_m, transport, entry_step, kin_contacts_per_week, reserve, frailty0, alive,
                   certified, decline, weekly_contacts, isolated, disability_step, death_step,
-                  death_requested, degree0, isolated0, certified0, activity_contacts_per_week,
-                  decline_factor, salon_sessions, first_salon_step, last_salon_step, food_access0,
-                  poor_food_access, poor_food_access_steps, mobile_shop_step, mobile_shop_visits,
-                  shuttle_step, shuttle_destinations, shuttle_trips);
+                  death_requested, degree0, isolated0, certified0) +
+         columns.bytes();
 }
 
 }  // namespace salonsim

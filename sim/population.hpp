@@ -1,12 +1,17 @@
 #pragma once
 // The population store: one column per attribute (structure of arrays), indexed by a stable
-// resident id. Residents who enter later in the run (people turning 65) have rows from the
-// start, with alive = 0 until their entry step, so no column ever grows during a run.
+// resident id. The core columns below are what every mechanism shares; a mechanism's own state
+// lives in columns it registers (sim/columns.hpp). Residents who enter later in the run (people
+// turning 65) have rows from the start, with alive = 0 until their entry step, so no column ever
+// grows during a run.
 #include <cstdint>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "sim/columns.hpp"
 
 namespace salonsim {
 
@@ -14,9 +19,6 @@ using ResidentId = std::uint32_t;
 
 enum class Sex : std::uint8_t { kMale = 0, kFemale = 1 };
 enum class Transport : std::uint8_t { kDrives = 0, kLifts = 1, kNone = 2 };
-
-/// Where a shuttle seat takes a resident (bits of Population::shuttle_destinations).
-inline constexpr std::uint8_t kShuttleToSalons = 1, kShuttleToStores = 2;
 
 /// Not-yet-happened event step.
 inline constexpr std::int32_t kNever = -1;
@@ -48,24 +50,6 @@ struct Population {
   std::vector<std::int32_t> disability_step;
   std::vector<std::int32_t> death_step;
 
-  // Effects of interventions, read by the contacts and health mechanisms.
-  std::vector<float> activity_contacts_per_week;  // contacts from activities (e.g. salons)
-  std::vector<float> decline_factor;              // multiplies the certification hazard (1: none)
-
-  // Salon participation record.
-  std::vector<std::uint16_t> salon_sessions;   // sessions attended
-  std::vector<std::int32_t> first_salon_step;  // -1 never
-  std::vector<std::int32_t> last_salon_step;   // -1 never
-
-  // Food access and transport support.
-  std::vector<std::uint8_t> poor_food_access;         // this step: no food within reach
-  std::vector<std::uint16_t> poor_food_access_steps;  // steps with poor food access
-  std::vector<std::int32_t> mobile_shop_step;         // last step served by the mobile shop
-  std::vector<std::uint16_t> mobile_shop_visits;      // times served by the mobile shop
-  std::vector<std::int32_t> shuttle_step;             // last step with a shuttle seat
-  std::vector<std::uint8_t> shuttle_destinations;     // at shuttle_step: kShuttleTo* bits
-  std::vector<std::uint16_t> shuttle_trips;           // shuttle rides taken
-
   // Requests written by mechanisms during a step and applied by the schedule.
   std::vector<std::uint8_t> death_requested;
 
@@ -73,7 +57,31 @@ struct Population {
   std::vector<std::uint16_t> degree0;
   std::vector<std::uint8_t> isolated0;
   std::vector<std::uint8_t> certified0;
-  std::vector<std::uint8_t> food_access0;  // food within reach at entry
+
+  /// Columns registered by mechanisms.
+  ColumnRegistry columns;
+  /// Registers a mechanism's column (or finds the one of that name), sized to the population.
+  template <class T>
+  Column<T> add_column(ColumnSpec spec, T initial = T{}) {
+    return columns.add<T>(std::move(spec), size(), initial);
+  }
+  template <class T>
+  std::vector<T>& operator[](Column<T> column) {
+    return columns[column];
+  }
+  template <class T>
+  const std::vector<T>& operator[](Column<T> column) const {
+    return columns[column];
+  }
+  /// A registered column by name, for tests and analyses (mechanisms keep their handles);
+  /// throws std::out_of_range if no column of that name and type is registered.
+  template <class T>
+  const std::vector<T>& column(std::string_view name) const {
+    const Column<T> found = columns.find<T>(name);
+    if (!found.valid())
+      throw std::out_of_range("no registered column '" + std::string(name) + "' of that type");
+    return columns[found];
+  }
 
   std::size_t size() const { return sex.size(); }
   /// Resizes every column to n rows (default values: not entered, never events).
@@ -99,16 +107,5 @@ struct Population {
 inline constexpr int kGroups = 4;
 inline constexpr std::string_view kGroupNames[kGroups] = {"high_income_men", "high_income_women",
                                                           "low_income_men", "low_income_women"};
-
-/// A read-only view of one output column.
-using ColumnView = std::variant<std::span<const std::uint8_t>, std::span<const std::uint16_t>,
-                                std::span<const std::int32_t>, std::span<const std::uint32_t>,
-                                std::span<const float>, std::span<const double>>;
-
-struct OutputColumn {
-  std::string_view name;
-  std::string_view description;
-  ColumnView values;
-};
 
 }  // namespace salonsim

@@ -27,6 +27,7 @@ void Simulation::step() {
   apply_deaths(step);
   timeseries_.record(population_, step);
   ++next_step_;
+  if (observer_) observer_(*this, step);
 }
 
 void Simulation::apply_deaths(std::int64_t step) {

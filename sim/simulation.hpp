@@ -8,8 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/effects.hpp"
 #include "sim/module.hpp"
 #include "sim/network.hpp"
+#include "sim/outcomes.hpp"
 #include "sim/population.hpp"
 #include "sim/random.hpp"
 #include "sim/timeseries.hpp"
@@ -33,6 +35,12 @@ struct RunIdentity {
   std::uint32_t replicate = 0;
 };
 
+class Simulation;
+
+/// Watches a running simulation: told after each step, from the thread running it (progress
+/// bars, a live view for teaching). It must not change the simulation.
+using StepObserver = std::function<void(const Simulation& simulation, std::int64_t step)>;
+
 class Simulation {
  public:
   Simulation(RunIdentity identity, Clock clock, Population population, Network network);
@@ -41,6 +49,8 @@ class Simulation {
 
   /// Initialises modules (once), then runs every remaining step; `on_step` is told after each.
   void run(const std::function<void(std::int64_t done, std::int64_t total)>& on_step = {});
+  /// Watches every step from now on (see StepObserver).
+  void set_observer(StepObserver observer) { observer_ = std::move(observer); }
   /// One step: each phase in schedule order, then deaths, then the record.
   void step();
   void init();
@@ -51,6 +61,12 @@ class Simulation {
   Network& network() { return network_; }
   const Network& network() const { return network_; }
   Timeseries& timeseries() { return timeseries_; }
+  /// Every source of an effect on hazards and contacts (see effects.hpp).
+  Effects& effects() { return effects_; }
+  /// Every quantity the run's summary counts beyond the core's (see outcomes.hpp).
+  Tallies& tallies() { return tallies_; }
+  const Tallies& tallies() const { return tallies_; }
+  const Effects& effects() const { return effects_; }
   const Timeseries& timeseries() const { return timeseries_; }
   const Clock& clock() const { return clock_; }
   const RunIdentity& identity() const { return identity_; }
@@ -99,11 +115,14 @@ class Simulation {
   Population population_;
   Network network_;
   Timeseries timeseries_;
+  Effects effects_;
+  Tallies tallies_;
   std::vector<std::unique_ptr<Module>> modules_;
   std::int64_t next_step_ = 0;
   bool initialised_ = false;
   bool finalised_ = false;
   std::vector<double> cost_per_year_yen_;
+  StepObserver observer_;
 };
 
 }  // namespace salonsim

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -19,8 +20,8 @@ using GroupCounts = std::array<std::int64_t, kGroups>;
 class Timeseries {
  public:
   /// Adds to `counts`, by group, the residents in [begin, end) for which an indicator holds.
-  using RangeCounter = void (*)(const Population& population, std::size_t begin, std::size_t end,
-                                std::int64_t step, GroupCounts& counts);
+  using RangeCounter = std::function<void(const Population& population, std::size_t begin,
+                                          std::size_t end, std::int64_t step, GroupCounts& counts)>;
   struct Indicator {
     std::string name;
     std::string description;
@@ -28,17 +29,15 @@ class Timeseries {
     std::vector<GroupCounts> values;  // one row per recorded step
   };
 
-  /// Declares an indicator. `predicate` is a captureless lambda
-  /// bool(const Population&, ResidentId, std::int64_t step); it is compiled into a loop over a
-  /// block of residents, so counting costs no indirect call per resident and indicator.
+  /// Declares an indicator. `predicate` is a lambda bool(const Population&, ResidentId,
+  /// std::int64_t step), which may capture a mechanism's column pointers; it is compiled into a
+  /// loop over a block of residents, so counting costs one indirect call per block, not per
+  /// resident.
   template <class Predicate>
-  void declare(std::string name, std::string description, Predicate) {
-    static_assert(std::is_empty_v<Predicate> && std::is_default_constructible_v<Predicate>,
-                  "a timeseries predicate must be a captureless lambda");
+  void declare(std::string name, std::string description, Predicate predicate) {
     add(std::move(name), std::move(description),
-        [](const Population& p, std::size_t begin, std::size_t end, std::int64_t step,
-           GroupCounts& counts) {
-          const Predicate holds{};
+        [holds = std::move(predicate)](const Population& p, std::size_t begin, std::size_t end,
+                                       std::int64_t step, GroupCounts& counts) {
           // The four group counts live in 16-bit lanes of one register (branch-free, no stores
           // in the loop); sub-blocks of fewer than 65536 residents cannot overflow a lane.
           constexpr std::size_t kSubBlock = 32768;

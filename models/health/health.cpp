@@ -39,7 +39,6 @@ double certification_hazard_ratio(const CertificationParams& c, const Population
   if (p.isolated[id]) ratio *= c.hr_isolated;
   if (p.income_low[id]) ratio *= c.hr_low_income;
   if (p.lives_alone[id]) ratio *= c.hr_lives_alone;
-  if (p.poor_food_access[id]) ratio *= c.hr_poor_food_access;
   return ratio;
 }
 
@@ -100,22 +99,27 @@ void Health::step(Simulation& sim, std::int64_t step) {
   const RandomStream stream = sim.stream(kHealthStream);
   const double dt = sim.clock().years_per_step();
   const auto step32 = static_cast<std::int32_t>(step);
+  // Every other source of an effect on the hazards (food access, salons, ...).
+  const Effects::HazardView certification = sim.effects().hazard(Hazard::kCertification, p);
+  const Effects::HazardView death = sim.effects().hazard(Hazard::kDeath, p);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 2048), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
       const double age = p.age_at(id, step, dt);
       if (!p.certified[i]) {
-        const double rate = certification_rate_(age) *
-                            certification_hazard_ratio(params_.certification, p, id) *
-                            p.decline_factor[i];
+        const double rate = certification.times_ratios(
+            certification_rate_(age) * (certification_hazard_ratio(params_.certification, p, id) *
+                                        certification.flag_ratio(i)),
+            i);
         p.decline[i] += static_cast<float>(rate * dt);
         if (p.decline[i] >= p.reserve[i]) {
           p.certified[i] = 1;
           p.disability_step[i] = step32;
         }
       }
-      const double hazard = death_hazard_[p.sex[i]](age) * death_ratio_(p, id);
+      const double hazard = death.times_ratios(
+          death_hazard_[p.sex[i]](age) * death_ratio_(p, id) * death.flag_ratio(i), i);
       if (stream.uniform(step, i, kDeathDraw) < event_probability(hazard * dt)) {
         p.death_requested[i] = 1;
       }

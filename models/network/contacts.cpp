@@ -12,7 +12,8 @@ ContactState contact_state(const Population& p, ResidentId id) {
 }
 
 double weekly_contacts(const NetworkParams& params, const Population& p, const Network& network,
-                       const std::vector<ContactState>& states, ResidentId id) {
+                       const std::vector<ContactState>& states, ResidentId id,
+                       float activity_contacts_per_week) {
   double contacts = 0;
   const bool self_certified = p.certified[id] != 0;
   network.for_each_tie(id, [&](ResidentId other, const Tie& tie) {
@@ -23,7 +24,7 @@ double weekly_contacts(const NetworkParams& params, const Population& p, const N
   });
   return contacts +
          p.kin_contacts_per_week[id] * (self_certified ? params.certified_contact_factor : 1.0) +
-         p.activity_contacts_per_week[id];
+         activity_contacts_per_week;
 }
 
 void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
@@ -33,6 +34,8 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   states_.resize(n);
   dirty_.resize(n, 0);
   previous_activity_.resize(n, 0.0f);
+  // Contacts from activities, summed over every source (salons, groups, ...).
+  const Effects::ContactsView activity = sim.effects().contacts(p);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 8192), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       states_[i] = contact_state(p, static_cast<ResidentId>(i));
@@ -43,7 +46,7 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   network.drain_changes([&](ResidentId id) { dirty_[id] = 1; });
   if (!everyone) {
     for (std::size_t i = 0; i < n; ++i) {
-      if (p.activity_contacts_per_week[i] != previous_activity_[i]) dirty_[i] = 1;
+      if (activity(i) != previous_activity_[i]) dirty_[i] = 1;
       if (states_[i] == previous_states_[i]) continue;
       dirty_[i] = 1;
       network.for_each_tie(static_cast<ResidentId>(i),
@@ -54,10 +57,10 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!everyone && !dirty_[i]) continue;
       dirty_[i] = 0;
-      previous_activity_[i] = p.activity_contacts_per_week[i];
+      previous_activity_[i] = activity(i);
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
-      const double contacts = weekly_contacts(params_, p, network, states_, id);
+      const double contacts = weekly_contacts(params_, p, network, states_, id, activity(i));
       p.weekly_contacts[i] = static_cast<float>(contacts);
       p.isolated[i] = contacts < params_.isolation_threshold_per_week;
       if (p.entry_step[i] == step) {

@@ -24,10 +24,10 @@ enum class ContactState : std::uint8_t { kAbsent = 0, kCertified = 1, kIndepende
 ContactState contact_state(const Population& population, ResidentId id);
 
 /// Weekly contacts of one resident with others outside the household, given every resident's
-/// contact state.
+/// contact state and the resident's contacts from activities (every source's, summed).
 double weekly_contacts(const NetworkParams& params, const Population& population,
                        const Network& network, const std::vector<ContactState>& states,
-                       ResidentId id);
+                       ResidentId id, float activity_contacts_per_week = 0.0f);
 
 class Contacts final : public Module {
  public:

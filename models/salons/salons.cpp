@@ -9,6 +9,7 @@
 
 #include "models/salons/activity.hpp"
 #include "models/town/town_builder.hpp"
+#include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
 #include "sim/simulation.hpp"
 #include "sim/spatial_grid.hpp"
@@ -27,7 +28,7 @@ constexpr int kFriendsWindowDays = 28;  // "attended in the last four weeks"
 constexpr double kWithinM = 350;
 
 bool open_in_step(const Venue& venue, std::int64_t step) {
-  return step >= venue.opens_step && (venue.closes_step < 0 || step < venue.closes_step);
+  return open_at(venue.opens_step, venue.closes_step, step);
 }
 
 }  // namespace
@@ -161,7 +162,14 @@ double join_odds(const Participation& q, const Population& p, ResidentId id, dou
 }
 
 void Salons::init(Simulation& sim) {
-  const Population& p = sim.population();
+  Population& p = sim.population();
+  attendance_ = SalonAttendance::registered_on(p);
+  seats_ = ShuttleSeats::registered_on(p);
+  within_350m_ = p.add_column<std::uint16_t>(
+      {"salons_within_350m", "", "salon venues within 350 m of home (all the run's venues)"});
+  nearest_m_ =
+      p.add_column<float>({"nearest_salon_m", "m", "distance to the nearest salon venue, metres"},
+                          std::numeric_limits<float>::infinity());
   venues_ = place_venues(params_, town_, p);
   const std::size_t n = p.size(), v = venues_.size();
   venue_of_.assign(n, -1);
@@ -175,8 +183,6 @@ void Salons::init(Simulation& sim) {
     propensity_[i] = static_cast<float>(
         std::exp(sd * stream.normal(kSetupStep, i, kPropensityDraw) - 0.5 * sd * sd));
   });
-  within_350m_.assign(n, 0);
-  nearest_m_.assign(n, std::numeric_limits<float>::infinity());
   candidates_.assign(v, {});
   sessions_held_.assign(v, 0);
   attendance_total_.assign(v, 0);
@@ -192,21 +198,25 @@ void Salons::init(Simulation& sim) {
     schedule_.push_back(static_cast<std::uint8_t>(venue.venue.schedule));
   }
   // Salons within 350 m and the nearest one, over every venue the scenario ever opens.
+  std::vector<std::uint16_t>& within = p[within_350m_];
+  std::vector<float>& nearest = p[nearest_m_];
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
     for (const PlacedVenue& venue : venues_) {
       const double d = std::hypot(p.x_m[i] - venue.x_m, p.y_m[i] - venue.y_m);
-      within_350m_[i] += d <= kWithinM;
-      nearest_m_[i] = std::min(nearest_m_[i], static_cast<float>(d));
+      within[i] += d <= kWithinM;
+      nearest[i] = std::min(nearest[i], static_cast<float>(d));
     }
   });
-  sim.timeseries().declare("salon_attendance", "residents who attended a salon this step",
-                           [](const Population& pop, ResidentId i, std::int64_t step) {
-                             return pop.last_salon_step[i] == step;
-                           });
+  sim.timeseries().declare(
+      "salon_attendance", "residents who attended a salon this step",
+      [last = p[attendance_.last_step].data()](const Population&, ResidentId i, std::int64_t step) {
+        return last[i] == step;
+      });
   sim.timeseries().declare("salon_ever",
                            "residents alive at the end of the step who have ever attended a salon",
-                           [](const Population& pop, ResidentId i, std::int64_t) {
-                             return pop.alive[i] && pop.first_salon_step[i] >= 0;
+                           [first = p[attendance_.first_step].data()](const Population& pop,
+                                                                      ResidentId i, std::int64_t) {
+                             return pop.alive[i] && first[i] >= 0;
                            });
 }
 
@@ -242,6 +252,7 @@ void Salons::step(Simulation& sim, std::int64_t step) {
   const Participation& q = params_.participation;
   const std::size_t n = p.size();
   const std::int64_t friends_window_steps = std::max(1, kFriendsWindowDays / days);
+  const std::vector<std::int32_t>& last_session = p[attendance_.last_step];
 
   bool open_changed = step == 0;
   for (std::size_t v = 0; v < venues_.size(); ++v) {
@@ -263,8 +274,7 @@ void Salons::step(Simulation& sim, std::int64_t step) {
       auto transport = static_cast<Transport>(p.transport[i]);
       if (p.certified[i] && transport == Transport::kDrives) transport = Transport::kLifts;
       // A shuttle seat this step (handed out in the transport phase) takes them to the venue.
-      const bool shuttle =
-          p.shuttle_step[i] == step && (p.shuttle_destinations[i] & kShuttleToSalons);
+      const bool shuttle = seats_.seat_to(p, id, static_cast<std::int32_t>(step), kShuttleToSalons);
       const double access =
           shuttle ? 1.0
                   : salon_access(q, venue_distance_m_[i],
@@ -287,8 +297,7 @@ void Salons::step(Simulation& sim, std::int64_t step) {
       if (u[0] >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
       int friends = 0;
       sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
-        friends += p.last_salon_step[other] >= 0 &&
-                   p.last_salon_step[other] >= step - friends_window_steps;
+        friends += last_session[other] >= 0 && last_session[other] >= step - friends_window_steps;
       });
       odds *= std::pow(q.or_per_friend_attending, std::min(friends, q.max_friends_counted));
       if (u[0] < odds / (1.0 + odds)) candidate_[i] |= kWantsToCome;
@@ -311,23 +320,20 @@ void Salons::step(Simulation& sim, std::int64_t step) {
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     if (!meets[v]) continue;
     auto& list = candidates_[v];
-    std::vector<std::pair<double, ResidentId>> order;
+    std::vector<Candidate> order;
     order.reserve(list.size());
     for (ResidentId id : list) {
       // Members sort before newcomers (priority below 0), each group by its random priority.
       order.emplace_back(stream.uniform(step, id, kPriorityDraw) - (member_[id] ? 1.0 : 0.0), id);
     }
-    std::sort(order.begin(), order.end());
-    if (order.size() > static_cast<std::size_t>(venues_[v].venue.capacity)) {
-      order.resize(static_cast<std::size_t>(venues_[v].venue.capacity));
-    }
+    admit_by_priority(order, static_cast<std::size_t>(venues_[v].venue.capacity));
     list.clear();
     for (const auto& [priority, id] : order) list.push_back(id);
     std::sort(list.begin(), list.end());
     ++sessions_held_[v];
     attendance_total_[v] += static_cast<std::int32_t>(list.size());
     for (ResidentId id : list) {
-      record_salon_session(p, id, step32);
+      record_salon_session(p, attendance_, id, step32);
       member_[id] = 1;
     }
     // (3) New acquaintances among the attendees.
@@ -358,21 +364,7 @@ void Salons::finalize(Simulation& sim) {
   }
 }
 
-void Salons::add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const {
-  const Population& p = sim.population();
-  for (OutputTable& table : tables) {
-    if (table.name != "agents") continue;
-    table.columns.push_back(
-        {"salon_sessions", "salon sessions attended", column_view(p.salon_sessions)});
-    table.columns.push_back({"first_salon_step",
-                             "step of the first salon session attended, -1 never",
-                             column_view(p.first_salon_step)});
-    table.columns.push_back({"salons_within_350m",
-                             "salon venues within 350 m of home (all the run's venues)",
-                             column_view(within_350m_)});
-    table.columns.push_back({"nearest_salon_m", "distance to the nearest salon venue, metres",
-                             column_view(nearest_m_)});
-  }
+void Salons::add_output_tables(const Simulation&, std::vector<OutputTable>& tables) const {
   tables.push_back(
       {"salons",
        "one row per salon venue: listed venues first, then placed ones",

@@ -14,6 +14,7 @@
 #include "models/salons/activity.hpp"
 #include "models/salons/salon_params.hpp"
 #include "models/town/town_params.hpp"
+#include "models/transport/reach.hpp"
 #include "sim/module.hpp"
 #include "sim/population.hpp"
 
@@ -64,6 +65,10 @@ class Salons final : public Module {
 
   SalonsParams params_;
   TownParams town_;
+  SalonAttendance attendance_;
+  ShuttleSeats seats_;
+  Column<std::uint16_t> within_350m_;  // venues within 350 m of home, over the whole run
+  Column<float> nearest_m_;            // nearest venue of the whole run
   std::vector<PlacedVenue> venues_;
   std::vector<std::uint8_t> open_;  // per venue, at the last assignment
   // Per resident.
@@ -72,8 +77,6 @@ class Salons final : public Module {
   std::vector<std::uint8_t> member_;
   std::vector<std::uint8_t> candidate_;  // wants to come this session
   std::vector<float> propensity_;        // odds multiplier to join, drawn once
-  std::vector<std::uint16_t> within_350m_;
-  std::vector<float> nearest_m_;
   // Per venue.
   std::vector<std::vector<ResidentId>> candidates_;  // reused each session
   std::vector<std::int32_t> sessions_held_, attendance_total_, members_, eligible_;

@@ -17,8 +17,49 @@ constexpr float kInfinity = std::numeric_limits<float>::infinity();
 constexpr double kStoreGridCellM = 500;
 }  // namespace
 
+FoodAccessColumns FoodAccessColumns::registered_on(Population& p) {
+  return {p.add_column<std::uint8_t>(
+              {"poor_food_access", "", "1 if no food was within reach this step", false}),
+          p.add_column<std::uint16_t>(
+              {"poor_food_access_steps", "", "steps alive with poor food access"}),
+          p.add_column<std::uint8_t>(
+              {"food_access0", "",
+               "1 if food was within reach at entry (store, mobile shop or shuttle)"}),
+          p.add_column<float>({"nearest_store_m", "m",
+                               "distance to the nearest store open at the last change of stores, "
+                               "metres (inf: none open)"},
+                              kInfinity)};
+}
+
+std::vector<Outcome> food_access_outcomes() {
+  return {{.name = "poor_food_access_at_entry",
+           .description = "share of residents with poor food access at entry",
+           .numerator = "poor_food_access_at_entry",
+           .denominator = "residents"},
+          {.name = "poor_food_access_share",
+           .description = "share of person-years lived with poor food access",
+           .numerator = "poor_food_access_years",
+           .denominator = "person_years",
+           .table_heading = "poor food access, py %",
+           .table_scale = 100}};
+}
+
 void FoodAccess::init(Simulation& sim) {
-  const Population& p = sim.population();
+  Population& p = sim.population();
+  columns_ = FoodAccessColumns::registered_on(p);
+  shop_customers_ = MobileShopCustomers::registered_on(p);
+  seats_ = ShuttleSeats::registered_on(p);
+  sim.effects().add_flag_ratio(Hazard::kCertification, {std::string(kFoodAccessStream),
+                                                        columns_.poor, hr_poor_food_access_});
+  declare_timeseries(sim.timeseries(), p[columns_.poor].data());
+  const std::uint8_t* at_entry = p[columns_.at_entry].data();
+  const std::uint16_t* poor_steps = p[columns_.poor_steps].data();
+  const double years_per_step = sim.clock().years_per_step();
+  sim.tallies().add({"poor_food_access_at_entry", "residents with poor food access at entry",
+                     [at_entry](ResidentId i) { return at_entry[i] ? 0.0 : 1.0; }});
+  sim.tallies().add(
+      {"poor_food_access_years", "person-years alive with poor food access",
+       [poor_steps, years_per_step](ResidentId i) { return poor_steps[i] * years_per_step; }});
   stores_ = place_stores(town_, sim.stream(kTownStream));
   for (const PlacedStore& store : stores_) {
     store_x_m_.push_back(static_cast<float>(store.point.x_m));
@@ -50,13 +91,13 @@ void FoodAccess::init(Simulation& sim) {
   cannot_reach_store_.assign(n, 0);
   next_entrant_ = 0;
   while (next_entrant_ < n && p.entry_step[next_entrant_] == 0) ++next_entrant_;
-  nearest_store_m_.assign(n, kInfinity);
   // Without usable bus lines there is no bus leg to read in the step.
   bus_leg_.assign(usable_lines_ == 0 ? 0 : n, BusLeg{});
   line_to_store_m_.assign(usable_lines_, kInfinity);
 }
 
-void FoodAccess::update_stores(const Population& p, std::int64_t step) {
+void FoodAccess::update_stores(Population& p, std::int64_t step) {
+  std::vector<float>& nearest_store_m = p[columns_.nearest_store_m];
   // Other stores: everyone's reach is asked afresh.
   std::fill(cannot_reach_store_.begin(), cannot_reach_store_.end(), 0);
   for (std::size_t k = 0; k < stores_.size(); ++k)
@@ -74,7 +115,7 @@ void FoodAccess::update_stores(const Population& p, std::int64_t step) {
   }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      nearest_store_m_[i] = static_cast<float>(nearest(p.x_m[i], p.y_m[i]));
+      nearest_store_m[i] = static_cast<float>(nearest(p.x_m[i], p.y_m[i]));
       // By bus, the walking needed is the longer of the two walks; keep the line needing least.
       BusLeg best;
       for (std::size_t line = 0; line < usable_lines_; ++line) {
@@ -107,39 +148,62 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
       cannot_reach_store_[static_cast<std::size_t>(p.spouse[entrant])] = 0;
     for (ResidentId relative : relatives_.of(entrant)) cannot_reach_store_[relative] = 0;
   }
+  std::uint8_t* poor = p[columns_.poor].data();
+  std::uint16_t* poor_steps = p[columns_.poor_steps].data();
+  std::uint8_t* at_entry = p[columns_.at_entry].data();
+  const float* nearest_store_m = p[columns_.nearest_store_m].data();
+  const std::int32_t* served_step = p[shop_customers_.step].data();
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
       // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
       // branch-free over residents).
-      bool food =
-          (p.mobile_shop_step[i] == step32) |
-          ((p.shuttle_step[i] == step32) & ((p.shuttle_destinations[i] & kShuttleToStores) != 0));
+      bool food = (served_step[i] == step32) | seats_.seat_to(p, id, step32, kShuttleToStores);
       if (!food && !cannot_reach_store_[i]) {
         food = reaches_from_home(
-            town_, p, id, p.age_at(id, step, dt), nearest_store_m_[i],
+            town_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
             bus_leg_.empty() ? std::span<const BusLeg>{} : std::span<const BusLeg>{&bus_leg_[i], 1},
             relatives_.of(id));
         cannot_reach_store_[i] = !food;
       }
-      p.poor_food_access[i] = !food;
-      if (p.entry_step[i] == step32) p.food_access0[i] = food;
+      poor[i] = !food;
+      if (p.entry_step[i] == step32) at_entry[i] = food;
       // Saturates at the column's largest value.
-      p.poor_food_access_steps[i] += static_cast<std::uint16_t>(
-          !food & (p.poor_food_access_steps[i] < std::numeric_limits<std::uint16_t>::max()));
+      poor_steps[i] += static_cast<std::uint16_t>(
+          !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
     }
   });
 }
 
+void FoodAccess::declare_timeseries(Timeseries& ts, const std::uint8_t* poor_column) {
+  // Predicates combine 0/1 columns with & rather than &&: branch-free, as they are asked of
+  // every resident every step and the columns' values are unpredictable.
+  using P = const Population&;
+  ts.declare("poor_food_access",
+             "residents alive at the end of the step who had no food within reach this step",
+             [poor = poor_column](P p, ResidentId i, std::int64_t) {
+               return (p.alive[i] & poor[i]) != 0;
+             });
+  ts.declare("lives_alone", "residents alive at the end of the step who live alone",
+             [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.lives_alone[i]) != 0; });
+  ts.declare("poor_food_access_alone", "of those living alone, poor food access this step",
+             [poor = poor_column](P p, ResidentId i, std::int64_t) {
+               return (p.alive[i] & p.lives_alone[i] & poor[i]) != 0;
+             });
+  ts.declare("alone_no_car",
+             "residents alive at the end of the step who live alone and do not drive",
+             [](P p, ResidentId i, std::int64_t) {
+               return (p.alive[i] & p.lives_alone[i] & !drives_now(p, i)) != 0;
+             });
+  ts.declare("poor_food_access_alone_no_car",
+             "of those living alone who do not drive, poor food access this step",
+             [poor = poor_column](P p, ResidentId i, std::int64_t) {
+               return (p.alive[i] & p.lives_alone[i] & poor[i] & !drives_now(p, i)) != 0;
+             });
+}
+
 void FoodAccess::add_output_tables(const Simulation&, std::vector<OutputTable>& tables) const {
-  for (OutputTable& table : tables) {
-    if (table.name != "agents") continue;
-    table.columns.push_back({"nearest_store_m",
-                             "distance to the nearest store open at the last change of stores, "
-                             "metres (inf: none open)",
-                             column_view(nearest_store_m_)});
-  }
   tables.push_back(
       {"stores",
        "one row per food store: listed stores first, then generated ones",

@@ -7,17 +7,33 @@
 // (interventions phase) of the same step.
 #include <vector>
 
+#include "models/shops/mobile_shop.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
 #include "sim/module.hpp"
+#include "sim/timeseries.hpp"
 
 namespace salonsim::models {
 
 inline constexpr std::string_view kFoodAccessStream = "food_access";
 
+/// Each resident's food access, registered by food access.
+struct FoodAccessColumns {
+  Column<std::uint8_t> poor;         // this step: no food within reach
+  Column<std::uint16_t> poor_steps;  // steps alive with poor food access
+  Column<std::uint8_t> at_entry;     // food within reach at entry
+  Column<float> nearest_store_m;     // nearest store open at the last change of stores
+  static FoodAccessColumns registered_on(Population& p);
+};
+
+/// Food access outcomes (at entry, and the share of person-years), counted by FoodAccess.
+std::vector<Outcome> food_access_outcomes();
+
 class FoodAccess final : public Module {
  public:
-  explicit FoodAccess(TownParams town) : town_(std::move(town)) {}
+  /// `hr_poor_food_access`: hazard ratio of certification while food is out of reach.
+  FoodAccess(TownParams town, double hr_poor_food_access)
+      : town_(std::move(town)), hr_poor_food_access_(hr_poor_food_access) {}
   std::string_view name() const override { return kFoodAccessStream; }
   Phase phase() const override { return Phase::kAccess; }
   void init(Simulation& sim) override;
@@ -25,14 +41,18 @@ class FoodAccess final : public Module {
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
 
   const std::vector<PlacedStore>& stores() const { return stores_; }
-  /// Distance from a resident's home to the nearest store open at the last update.
-  float nearest_open_store_m(ResidentId id) const { return nearest_store_m_[id]; }
+  const FoodAccessColumns& columns() const { return columns_; }
 
  private:
   /// Nearest open store and best bus leg of every resident, for the stores open at `step`.
-  void update_stores(const Population& p, std::int64_t step);
+  void update_stores(Population& p, std::int64_t step);
+  static void declare_timeseries(Timeseries& timeseries, const std::uint8_t* poor_column);
 
   TownParams town_;
+  double hr_poor_food_access_;
+  FoodAccessColumns columns_;
+  MobileShopCustomers shop_customers_;
+  ShuttleSeats seats_;
   std::vector<PlacedStore> stores_;
   std::vector<float> store_x_m_, store_y_m_;
   std::vector<std::int32_t> store_opens_, store_closes_, store_district_;
@@ -48,8 +68,7 @@ class FoodAccess final : public Module {
   // relative who may drive enters, and the step skips those residents. A test checks it against
   // asking every resident every step.
   std::vector<std::uint8_t> cannot_reach_store_;
-  std::size_t next_entrant_ = 0;  // first resident who has not entered yet
-  std::vector<float> nearest_store_m_;
+  std::size_t next_entrant_ = 0;       // first resident who has not entered yet
   std::vector<BusLeg> bus_leg_;        // the usable line needing the least walking, for stores
   std::vector<float> home_to_line_m_;  // [resident][usable line]: nearest stop of the line
   std::size_t usable_lines_ = 0;

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "models/salons/activity.hpp"
 #include "models/town/town_builder.hpp"
+#include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
 #include "sim/simulation.hpp"
 
@@ -17,6 +19,14 @@ constexpr std::uint64_t kLunchDraw = 1;  // [0] drops in, [1] priority
 constexpr std::uint64_t kTieDraw = 2;
 }  // namespace
 
+MobileShopCustomers MobileShopCustomers::registered_on(Population& p) {
+  return {
+      p.add_column<std::int32_t>(
+          {"mobile_shop_step", "step", "last step served by the mobile shop, -1 never", false},
+          kNever),
+      p.add_column<std::uint16_t>({"mobile_shop_visits", "", "times served by the mobile shop"})};
+}
+
 int visits_in_step(const std::vector<double>& weekdays, std::int64_t step, int days_per_step) {
   int visits = 0;
   for (std::int64_t day = step * days_per_step; day < (step + 1) * days_per_step; ++day) {
@@ -26,7 +36,9 @@ int visits_in_step(const std::vector<double>& weekdays, std::int64_t step, int d
 }
 
 void MobileShop::init(Simulation& sim) {
-  const Population& p = sim.population();
+  Population& p = sim.population();
+  customers_ = MobileShopCustomers::registered_on(p);
+  lunch_attendance_ = SalonAttendance::registered_on(p);
   for (std::size_t r = 0; r < routes_.size(); ++r) {
     for (const MobileShopStop& stop : routes_[r].stops) {
       const Point point = point_of(stop.place, town_, "mobile shop stop '" + stop.name + "'");
@@ -49,10 +61,11 @@ void MobileShop::init(Simulation& sim) {
   stop_distance_m_.assign(p.size(), 0.0f);
   homes_ =
       std::make_unique<SpatialGrid>(p.x_m, p.y_m, std::max(100.0, town_.walking.range_at_65_m));
-  sim.timeseries().declare("mobile_shop_customers", "residents served by the mobile shop this step",
-                           [](const Population& pop, ResidentId i, std::int64_t step) {
-                             return pop.mobile_shop_step[i] == step;
-                           });
+  sim.timeseries().declare(
+      "mobile_shop_customers", "residents served by the mobile shop this step",
+      [served = p[customers_.step].data()](const Population&, ResidentId i, std::int64_t step) {
+        return served[i] == step;
+      });
 }
 
 void MobileShop::step(Simulation& sim, std::int64_t step) {
@@ -111,13 +124,11 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
       order.emplace_back(stream.uniform(step, id, kPriorityDraw) + (drives_now(p, id) ? 1.0 : 0.0),
                          id);
     }
-    std::sort(order.begin(), order.end());
-    const auto capacity = static_cast<std::size_t>(stop_capacity_[s]) * visits[s];
-    if (order.size() > capacity) order.resize(capacity);
+    admit_by_priority(order, static_cast<std::size_t>(stop_capacity_[s]) * visits[s]);
     for (const auto& [priority, id] : order) {
-      p.mobile_shop_step[id] = step32;
-      if (p.mobile_shop_visits[id] < std::numeric_limits<std::uint16_t>::max())
-        ++p.mobile_shop_visits[id];
+      p[customers_.step][id] = step32;
+      std::uint16_t& served = p[customers_.visits][id];
+      if (served < std::numeric_limits<std::uint16_t>::max()) ++served;
     }
     customers_total_[s] += static_cast<std::int32_t>(order.size());
     const auto customers = static_cast<std::int32_t>(order.size());
@@ -131,12 +142,10 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
         const auto u = stream.uniforms4(step, id, kLunchDraw);
         if (u[0] < attend) order.emplace_back(u[1], id);
       }
-      std::sort(order.begin(), order.end());
-      const auto places = static_cast<std::size_t>(stop_lunch_places_[s]) * visits[s];
-      if (order.size() > places) order.resize(places);
+      admit_by_priority(order, static_cast<std::size_t>(stop_lunch_places_[s]) * visits[s]);
       for (const auto& [priority, id] : order) lunch.push_back(id);
       std::sort(lunch.begin(), lunch.end());
-      for (ResidentId id : lunch) record_salon_session(p, id, step32);
+      for (ResidentId id : lunch) record_salon_session(p, lunch_attendance_, id, step32);
       befriend_attendees(network, stream, step, lunch, lunch_effects_, kTieDraw);
       lunch_total_[s] += static_cast<std::int32_t>(lunch.size());
     }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/salons/activity.hpp"
 #include "models/salons/salon_params.hpp"
 #include "models/shops/mobile_shop_params.hpp"
 #include "models/transport/reach.hpp"
@@ -18,6 +19,13 @@
 namespace salonsim::models {
 
 inline constexpr std::string_view kMobileShopStream = "mobile_shop";
+
+/// Who the mobile shop served: registered by the shop and by food access, which reads it.
+struct MobileShopCustomers {
+  Column<std::int32_t> step;     // last step served
+  Column<std::uint16_t> visits;  // times served
+  static MobileShopCustomers registered_on(Population& p);
+};
 
 /// Visits of a stop with these weekdays in step `step` (days [step, step+1) * days_per_step).
 int visits_in_step(const std::vector<double>& weekdays, std::int64_t step, int days_per_step);
@@ -38,6 +46,8 @@ class MobileShop final : public Module {
   std::vector<MobileShopParams> routes_;
   TownParams town_;
   SalonEffects lunch_effects_;
+  MobileShopCustomers customers_;
+  SalonAttendance lunch_attendance_;
   std::unique_ptr<SpatialGrid> homes_;
   // Per stop (all routes, in order).
   std::vector<Point> stop_point_;

@@ -456,6 +456,14 @@ void visit(V& v, TownParams& p) {
   }
 }
 
+/// Whether the town has a district of this name (scenario rules of places placed by district).
+inline bool has_district(const TownParams& town, const std::string& name) {
+  for (const District& d : town.districts) {
+    if (d.name == name) return true;
+  }
+  return false;
+}
+
 /// Walking range in metres at an age and frailty.
 inline double walking_range_m(const WalkingParams& walking, double age, double frailty) {
   const double age_factor = std::max(walking.minimum_fraction,

@@ -9,6 +9,16 @@
 
 namespace salonsim::models {
 
+ShuttleSeats ShuttleSeats::registered_on(Population& p) {
+  return {p.add_column<std::int32_t>(
+              {"shuttle_step", "step", "last step with a shuttle seat, -1 never", false}, kNever),
+          p.add_column<std::uint8_t>({"shuttle_destinations", "",
+                                      "where the seat at shuttle_step went: 1 salons, 2 stores "
+                                      "(bits)",
+                                      false}),
+          p.add_column<std::uint16_t>({"shuttle_trips", "", "shuttle rides taken"})};
+}
+
 namespace {
 // Generated stores draw from the town's set-up stream with their own draw index (residents use
 // 0..4 and 19), keyed by agent = district * kStoreSlots + k.

@@ -10,12 +10,31 @@
 #include <vector>
 
 #include "models/town/town_params.hpp"
+#include "sim/calendar.hpp"
 #include "sim/network.hpp"
 #include "sim/population.hpp"
 #include "sim/random.hpp"
 #include "sim/spatial_grid.hpp"
 
 namespace salonsim::models {
+
+/// Where a shuttle seat takes a resident (bits of ShuttleSeats::destinations).
+inline constexpr std::uint8_t kShuttleToSalons = 1, kShuttleToStores = 2;
+
+/// Seats on transport support (the shuttle) handed out in the transport phase of a step, read by
+/// whatever the seat takes a resident to (salons, stores). Registered by the shuttle and by the
+/// mechanisms that read seats, so they exist whenever either runs.
+struct ShuttleSeats {
+  Column<std::int32_t> step;          // last step with a seat
+  Column<std::uint8_t> destinations;  // at that step: kShuttleTo* bits
+  Column<std::uint16_t> trips;        // rides taken
+  static ShuttleSeats registered_on(Population& p);
+  /// Whether a resident has a seat to `destination` (a kShuttleTo* bit) in step `step`.
+  bool seat_to(const Population& p, ResidentId id, std::int32_t step,
+               std::uint8_t destination) const {
+    return (p[this->step][id] == step) & ((p[destinations][id] & destination) != 0);
+  }
+};
 
 /// A point on the map.
 struct Point {
@@ -38,11 +57,6 @@ struct PlacedStore {
 /// The listed stores, then (with generate_stores) each district's stores by store_density:
 /// round(density * area) stores uniform in the district's disc, from the town's set-up stream.
 std::vector<PlacedStore> place_stores(const TownParams& town, const RandomStream& town_stream);
-
-/// Whether a store (or anything with opens/closes steps) is open at a step.
-constexpr bool open_at(std::int32_t opens_step, std::int32_t closes_step, std::int64_t step) {
-  return step >= opens_step && (closes_step < 0 || step < closes_step);
-}
 
 /// How a resident gets about at present.
 struct Mobility {

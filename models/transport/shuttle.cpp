@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/transport/reach.hpp"
+#include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
 #include "sim/simulation.hpp"
 
@@ -28,7 +29,8 @@ bool shuttle_eligible(const ShuttleParams& service, const std::vector<std::uint8
   return districts.empty() || districts[p.district[id]];
 }
 
-void Shuttle::init(Simulation&) {
+void Shuttle::init(Simulation& sim) {
+  seats_ = ShuttleSeats::registered_on(sim.population());
   for (const ShuttleParams& service : services_) {
     std::vector<std::uint8_t> served;
     if (!service.districts.empty()) {
@@ -59,6 +61,7 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
   const int days = sim.clock().days_per_step;
   const double dt = sim.clock().years_per_step();
   const auto step32 = static_cast<std::int32_t>(step);
+  std::vector<std::int32_t>& seat_step = p[seats_.step];
   for (std::size_t k = 0; k < services_.size(); ++k) {
     const ShuttleParams& service = services_[k];
     if (!open_at(service.service.opens_step, service.service.closes_step, step)) continue;
@@ -69,22 +72,19 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
     order_.clear();
     for (std::size_t i = 0; i < p.size(); ++i) {
       const auto id = static_cast<ResidentId>(i);
-      if (p.shuttle_step[i] == step32) continue;
+      if (seat_step[i] == step32) continue;
       if (!shuttle_eligible(service, served_districts_[k], p, id, p.age_at(id, step, dt))) continue;
       order_.emplace_back(stream.uniform(step, i, k), id);
     }
     const auto eligible = static_cast<std::int32_t>(order_.size());
-    if (order_.size() > seats) {
-      std::nth_element(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(seats),
-                       order_.end());
-      order_.resize(seats);
-    }
+    admit_by_priority(order_, seats);
     const std::uint8_t destinations =
         (service.to_salons ? kShuttleToSalons : 0) | (service.to_stores ? kShuttleToStores : 0);
     for (const auto& [priority, id] : order_) {
-      p.shuttle_step[id] = step32;
-      p.shuttle_destinations[id] = destinations;
-      if (p.shuttle_trips[id] < std::numeric_limits<std::uint16_t>::max()) ++p.shuttle_trips[id];
+      seat_step[id] = step32;
+      p[seats_.destinations][id] = destinations;
+      std::uint16_t& trips = p[seats_.trips][id];
+      if (trips < std::numeric_limits<std::uint16_t>::max()) ++trips;
     }
     rides_total_[k] += static_cast<std::int32_t>(order_.size());
     usage_step_.push_back(step32);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/town/town_params.hpp"
+#include "models/transport/reach.hpp"
 #include "models/transport/shuttle_params.hpp"
 #include "sim/module.hpp"
 #include "sim/population.hpp"
@@ -39,6 +40,7 @@ class Shuttle final : public Module {
  private:
   std::vector<ShuttleParams> services_;
   TownParams town_;
+  ShuttleSeats seats_;
   std::vector<std::vector<std::uint8_t>> served_districts_;  // per service: 1 per district served
   // Per service.
   std::vector<std::int32_t> seats_per_trip_, rides_total_;

@@ -7,15 +7,11 @@
 
 namespace salonsim {
 
-namespace {
-double ratio(double numerator, double denominator) {
-  return denominator > 0 ? numerator / denominator : 0.0;
-}
-
 GroupSummary group_of(const RunSummary& summary, int group) {
   return group < kGroups ? summary.groups[group] : summary.total();
 }
 
+namespace {
 std::vector<double> values_of(const ArmResults& arm, int group, const Outcome& outcome) {
   std::vector<double> values;
   for (const RunSummary& s : arm.replicates) values.push_back(outcome.value(group_of(s, group)));
@@ -23,48 +19,17 @@ std::vector<double> values_of(const ArmResults& arm, int group, const Outcome& o
 }
 }  // namespace
 
-const std::vector<Outcome>& comparison_outcomes() {
-  static const std::vector<Outcome> outcomes{
-      {"certifications", "new LTC certifications during the run",
-       [](const GroupSummary& g) { return static_cast<double>(g.certifications); }},
-      {"deaths", "deaths during the run",
-       [](const GroupSummary& g) { return static_cast<double>(g.deaths); }},
-      {"disability_free_years", "years lived alive and independent",
-       [](const GroupSummary& g) { return g.disability_free_years; }},
-      {"certifications_per_1000_py", "certifications per 1,000 disability-free person-years",
-       [](const GroupSummary& g) {
-         return 1000.0 * ratio(g.certifications, g.disability_free_years);
-       }},
-      {"cumulative_certification", "share of residents independent at entry certified by the end",
-       [](const GroupSummary& g) { return ratio(g.certifications, g.independent_at_entry); }},
-      {"cumulative_death", "share of residents who died by the end",
-       [](const GroupSummary& g) { return ratio(g.deaths, g.residents); }},
-      {"participation", "share of residents who ever attended a salon",
-       [](const GroupSummary& g) { return ratio(g.salon_participants, g.residents); }},
-      {"participation_without_car",
-       "share of residents who did not drive at entry who ever attended a salon",
-       [](const GroupSummary& g) {
-         return ratio(g.salon_participants_without_car, g.residents_without_car);
-       }},
-      {"poor_food_access_at_entry", "share of residents with poor food access at entry",
-       [](const GroupSummary& g) { return ratio(g.poor_food_access_at_entry, g.residents); }},
-      {"poor_food_access_share", "share of person-years lived with poor food access",
-       [](const GroupSummary& g) { return ratio(g.poor_food_access_years, g.person_years); }},
-  };
-  return outcomes;
-}
-
 std::string_view summary_group_name(int group) {
   return group < kGroups ? kGroupNames[group] : "all";
 }
 
-std::vector<ComparisonRow> compare_arms(const std::vector<ArmResults>& arms,
-                                        std::size_t reference) {
+std::vector<ComparisonRow> compare_arms(const std::vector<ArmResults>& arms, std::size_t reference,
+                                        const std::vector<Outcome>& outcomes) {
   if (reference >= arms.size()) throw std::invalid_argument("compare_arms: no such reference arm");
   std::vector<ComparisonRow> rows;
   for (std::size_t a = 0; a < arms.size(); ++a) {
     for (int group = kSummaryGroups - 1; group >= 0; --group) {  // "all" first
-      for (const Outcome& outcome : comparison_outcomes()) {
+      for (const Outcome& outcome : outcomes) {
         const std::vector<double> values = values_of(arms[a], group, outcome);
         ComparisonRow row{arms[a].name,
                           std::string(summary_group_name(group)),
@@ -83,18 +48,14 @@ std::vector<ComparisonRow> compare_arms(const std::vector<ArmResults>& arms,
 }
 
 stats::Interval equity_difference(const ArmResults& arm, const ArmResults& reference) {
-  const Outcome& share = comparison_outcomes()[4];  // cumulative_certification
+  const Outcome share = core_outcomes()[4];  // cumulative_certification
   std::vector<double> differences;
   for (std::size_t r = 0; r < arm.replicates.size(); ++r) {
     const auto effect = [&](int low_income) {
       GroupSummary a, b;
       for (int sex = 0; sex < 2; ++sex) {
-        const GroupSummary& x = arm.replicates[r].groups[low_income * 2 + sex];
-        const GroupSummary& y = reference.replicates[r].groups[low_income * 2 + sex];
-        a.certifications += x.certifications;
-        a.independent_at_entry += x.independent_at_entry;
-        b.certifications += y.certifications;
-        b.independent_at_entry += y.independent_at_entry;
+        a += arm.replicates[r].groups[low_income * 2 + sex];
+        b += reference.replicates[r].groups[low_income * 2 + sex];
       }
       return share.value(a) - share.value(b);
     };
@@ -123,7 +84,8 @@ std::string comparison_csv(const std::vector<ComparisonRow>& rows) {
 }
 
 std::string format_comparison(const std::vector<ComparisonRow>& rows,
-                              const std::vector<ArmResults>& arms, std::size_t reference) {
+                              const std::vector<ArmResults>& arms, std::size_t reference,
+                              const std::vector<Outcome>& outcomes) {
   const auto find = [&](const std::string& arm, std::string_view group,
                         std::string_view outcome) -> const ComparisonRow& {
     for (const ComparisonRow& r : rows) {
@@ -136,39 +98,57 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
     return fmt::format("{:.{}f} ({:.{}f} to {:.{}f})", scale * i.mean + 0.0, digits,
                        scale * i.low + 0.0, digits, scale * i.high + 0.0, digits);
   };
+  // The outcomes the per-arm tables show: the core's rates, then the mechanisms' (participation,
+  // food access...), four to a table; the interventions' costs end the last table.
+  std::vector<const Outcome*> shown;
+  for (const Outcome& outcome : outcomes) {
+    if (!outcome.table_heading.empty()) shown.push_back(&outcome);
+  }
+  const std::size_t core_shown =
+      static_cast<std::size_t>(std::count_if(shown.begin(), shown.end(), [](const Outcome* o) {
+        for (const Outcome& core : core_outcomes()) {
+          if (core.name == o->name) return true;
+        }
+        return false;
+      }));
+  constexpr std::size_t kPerTable = 4;
   const std::size_t replicates = arms[reference].replicates.size();
   std::string text =
       fmt::format("Per arm, mean over {} replicates (95% interval), all residents:\n", replicates);
-  text += fmt::format("{:<22} {:>26} {:>26} {:>26} {:>22}\n", "arm", "certifications/1000 py",
-                      "certified by end %", "died by end %", "ever at a salon %");
-  for (const ArmResults& arm : arms) {
-    text += fmt::format("{:<22} {:>26} {:>26} {:>26} {:>22}\n", arm.name,
-                        interval(find(arm.name, "all", "certifications_per_1000_py").value, 1, 1),
-                        interval(find(arm.name, "all", "cumulative_certification").value, 100, 2),
-                        interval(find(arm.name, "all", "cumulative_death").value, 100, 2),
-                        interval(find(arm.name, "all", "participation").value, 100, 1));
-  }
-  text += fmt::format("\n{:<22} {:>26} {:>26} {:>36}\n", "arm", "salon, no car: ever %",
-                      "poor food access, py %", "costs per year (million yen)");
-  for (const ArmResults& arm : arms) {
-    // Mean yearly cost of each intervention module over the replicates.
-    std::vector<InterventionCost> per_year;
-    for (const RunSummary& s : arm.replicates) {
-      for (const InterventionCost& c : s.costs) {
-        auto it = std::find_if(per_year.begin(), per_year.end(),
-                               [&](const InterventionCost& x) { return x.module == c.module; });
-        if (it == per_year.end()) it = per_year.insert(per_year.end(), {c.module, 0.0});
-        it->yen +=
-            (s.years > 0 ? c.yen / s.years : 0.0) / static_cast<double>(arm.replicates.size());
+  for (std::size_t first = 0; first <= shown.size(); first += kPerTable) {
+    const std::size_t last = std::min(shown.size(), first + kPerTable);
+    const bool with_costs = last - first < kPerTable;
+    if (first > 0) text += "\n";
+    text += fmt::format("{:<22}", "arm");
+    for (std::size_t k = first; k < last; ++k)
+      text += fmt::format(" {:>26}", shown[k]->table_heading);
+    if (with_costs) text += fmt::format(" {:>36}", "costs per year (million yen)");
+    text += "\n";
+    for (const ArmResults& arm : arms) {
+      text += fmt::format("{:<22}", arm.name);
+      for (std::size_t k = first; k < last; ++k) {
+        text += fmt::format(" {:>26}", interval(find(arm.name, "all", shown[k]->name).value,
+                                                shown[k]->table_scale, shown[k]->table_digits));
       }
+      if (with_costs) {
+        // Mean yearly cost of each intervention module over the replicates.
+        std::vector<InterventionCost> per_year;
+        for (const RunSummary& s : arm.replicates) {
+          for (const InterventionCost& c : s.costs) {
+            auto it = std::find_if(per_year.begin(), per_year.end(),
+                                   [&](const InterventionCost& x) { return x.module == c.module; });
+            if (it == per_year.end()) it = per_year.insert(per_year.end(), {c.module, 0.0});
+            it->yen +=
+                (s.years > 0 ? c.yen / s.years : 0.0) / static_cast<double>(arm.replicates.size());
+          }
+        }
+        std::string costs;
+        for (const InterventionCost& c : per_year)
+          costs += fmt::format("{}{} {:.2f}", costs.empty() ? "" : ", ", c.module, c.yen / 1e6);
+        text += fmt::format(" {:>36}", costs.empty() ? std::string("-") : costs);
+      }
+      text += "\n";
     }
-    std::string costs;
-    for (const InterventionCost& c : per_year)
-      costs += fmt::format("{}{} {:.2f}", costs.empty() ? "" : ", ", c.module, c.yen / 1e6);
-    text += fmt::format("{:<22} {:>26} {:>26} {:>36}\n", arm.name,
-                        interval(find(arm.name, "all", "participation_without_car").value, 100, 1),
-                        interval(find(arm.name, "all", "poor_food_access_share").value, 100, 1),
-                        costs.empty() ? std::string("-") : costs);
   }
   for (std::size_t a = 0; a < arms.size(); ++a) {
     if (a == reference) continue;
@@ -184,16 +164,20 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
       };
       const ComparisonRow& certifications = find(name, g, "certifications");
       const double averted = -certifications.difference.difference.mean;
+      // Residents the arm's interventions reached (e.g. ever at a salon), per certification
+      // averted.
       double reached = 0;
-      for (const RunSummary& s : arms[a].replicates)
-        reached += group_of(s, group).salon_participants;
+      for (const RunSummary& s : arms[a].replicates) {
+        for (const Outcome& outcome : outcomes)
+          reached += outcome.counts_reach ? group_of(s, group)[outcome.numerator] : 0.0;
+      }
       reached /= static_cast<double>(arms[a].replicates.size());
-      text +=
-          fmt::format("{:<20} {:>30} {:>26} {:>32} {:>14}\n", g,
-                      interval(negated(certifications.difference.difference), 1, 1),
-                      interval(negated(find(name, g, "deaths").difference.difference), 1, 1),
-                      interval(find(name, g, "disability_free_years").difference.difference, 1, 0),
-                      averted > 0 ? fmt::format("{:.1f}", reached / averted) : std::string("-"));
+      text += fmt::format(
+          "{:<20} {:>30} {:>26} {:>32} {:>14}\n", g,
+          interval(negated(certifications.difference.difference), 1, 1),
+          interval(negated(find(name, g, "deaths").difference.difference), 1, 1),
+          interval(find(name, g, "disability_free_years").difference.difference, 1, 0),
+          averted > 0 && reached > 0 ? fmt::format("{:.1f}", reached / averted) : std::string("-"));
     }
     const stats::PairedDifference& d = find(name, "all", "certifications").difference;
     text += fmt::format(
@@ -215,11 +199,13 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
           cost / 1e6, averted > 0 ? fmt::format("{:.2f} million yen", cost / averted / 1e6) : "-",
           gained > 0 ? fmt::format("{:.0f} thousand yen", cost / gained / 1e3) : "-");
     }
-    text += fmt::format(
-        "salon participation among residents without a car: {} points; person-years with poor "
-        "food access: {} points\n",
-        interval(find(name, "all", "participation_without_car").difference.difference, 100, 1),
-        interval(find(name, "all", "poor_food_access_share").difference.difference, 100, 1));
+    // The mechanisms' outcomes in the tables, as differences.
+    for (std::size_t k = core_shown; k < shown.size(); ++k) {
+      text += fmt::format("{}: {} {}\n", shown[k]->description,
+                          interval(find(name, "all", shown[k]->name).difference.difference,
+                                   shown[k]->table_scale, shown[k]->table_digits),
+                          shown[k]->table_scale == 100 ? "points" : "");
+    }
     const stats::Interval equity = equity_difference(arms[a], arms[reference]);
     text += fmt::format(
         "equity: effect on the certified share, low minus high income: {} points (negative: larger "

@@ -16,16 +16,6 @@ struct ArmResults {
   std::vector<RunSummary> replicates;
 };
 
-/// One outcome of a run, from a group's summary.
-struct Outcome {
-  std::string_view name;
-  std::string_view description;
-  double (*value)(const GroupSummary&);
-};
-
-/// The outcomes compared: counts, rates and shares.
-const std::vector<Outcome>& comparison_outcomes();
-
 /// Group names: the four income-by-sex groups, then "all".
 inline constexpr int kSummaryGroups = kGroups + 1;
 std::string_view summary_group_name(int group);
@@ -39,8 +29,12 @@ struct ComparisonRow {
   stats::PairedDifference difference;  // arm - reference; zero for the reference itself
 };
 
+/// A group's sums: one of the income-by-sex groups, or (kGroups) all of them.
+GroupSummary group_of(const RunSummary& summary, int group);
+
 /// Every arm x group x outcome, arms in the order given.
-std::vector<ComparisonRow> compare_arms(const std::vector<ArmResults>& arms, std::size_t reference);
+std::vector<ComparisonRow> compare_arms(const std::vector<ArmResults>& arms, std::size_t reference,
+                                        const std::vector<Outcome>& outcomes);
 
 /// The effect (arm - reference) on low-income residents minus that on high-income residents, of
 /// the cumulative certification share, paired over replicates (equity of the effect).
@@ -52,6 +46,7 @@ std::string comparison_csv(const std::vector<ComparisonRow>& rows);
 
 /// The table printed at the end of `salonsim compare`.
 std::string format_comparison(const std::vector<ComparisonRow>& rows,
-                              const std::vector<ArmResults>& arms, std::size_t reference);
+                              const std::vector<ArmResults>& arms, std::size_t reference,
+                              const std::vector<Outcome>& outcomes);
 
 }  // namespace salonsim

@@ -1,35 +1,16 @@
 #pragma once
-// The end-of-run summary: residents, deaths, certifications and isolation by income group and
-// sex, from the population columns.
+// The end-of-run summary: every tally the run counts (sim/outcomes.hpp), by income group and
+// sex, and the interventions' costs.
 #include <array>
-#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "sim/outcomes.hpp"
 #include "sim/population.hpp"
 
 namespace salonsim {
 
 class Simulation;
-
-struct GroupSummary {
-  std::int64_t residents = 0;  // ever simulated
-  std::int64_t independent_at_entry = 0;
-  std::int64_t deaths = 0;
-  std::int64_t certifications = 0;  // new during the run
-  std::int64_t isolated_at_entry = 0;
-  std::int64_t alive_at_end = 0;
-  std::int64_t isolated_at_end = 0;
-  double person_years = 0;
-  double disability_free_years = 0;        // alive and independent
-  std::int64_t salon_participants = 0;     // attended at least one salon session
-  std::int64_t residents_without_car = 0;  // did not drive at entry (no car, or certified)
-  std::int64_t salon_participants_without_car = 0;
-  std::int64_t poor_food_access_at_entry = 0;
-  double poor_food_access_years = 0;  // person-years alive with poor food access
-
-  GroupSummary& operator+=(const GroupSummary& other);
-};
 
 /// One intervention's cost over a run.
 struct InterventionCost {
@@ -47,7 +28,9 @@ struct RunSummary {
 
 RunSummary summarize(const Simulation& simulation);
 
-/// A plain-text table of summaries (means over replicates when there are several).
-std::string format_summary(const std::vector<RunSummary>& replicates, double years);
+/// A plain-text table of summaries (means over replicates when there are several): the core's
+/// counts and rates, then each of `outcomes` with a summary heading that the run counted.
+std::string format_summary(const std::vector<RunSummary>& replicates, double years,
+                           const std::vector<Outcome>& outcomes);
 
 }  // namespace salonsim

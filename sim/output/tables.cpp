@@ -4,10 +4,8 @@
 
 namespace salonsim {
 
-namespace {}  // namespace
-
 OutputTable agent_table(const Population& p) {
-  return {
+  OutputTable table{
       "agents",
       "one row per resident ever simulated, indexed by resident id",
       {
@@ -33,14 +31,14 @@ OutputTable agent_table(const Population& p) {
           {"death_step", "step of death, -1 if alive at the end", column_view(p.death_step)},
           {"entry_step", "step the resident entered (0 for the starting population)",
            column_view(p.entry_step)},
-          {"food_access0", "1 if food was within reach at entry (store, mobile shop or shuttle)",
-           column_view(p.food_access0)},
-          {"poor_food_access_steps", "steps alive with poor food access",
-           column_view(p.poor_food_access_steps)},
-          {"mobile_shop_visits", "times served by the mobile shop",
-           column_view(p.mobile_shop_visits)},
-          {"shuttle_trips", "shuttle rides taken", column_view(p.shuttle_trips)},
       }};
+  // Then every column the mechanisms registered for the output, in the order registered.
+  for (const ColumnRegistry::Entry& entry : p.columns.entries()) {
+    if (!entry.spec.output) continue;
+    table.columns.push_back(
+        {entry.spec.name, entry.spec.description, ColumnRegistry::view(entry), entry.spec.unit});
+  }
+  return table;
 }
 
 std::vector<OutputTable> output_tables(const Simulation& simulation) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/outcomes.hpp"
 #include "sim/params/schema.hpp"
 
 namespace salonsim::sweep {
@@ -139,12 +140,17 @@ struct SweepFile {
   std::int32_t replicates = 1;
   SeedPolicy seeds = SeedPolicy::kCommon;
   std::uint64_t seed = 0;
-  std::vector<std::string> outputs{"certifications_per_1000_py", "deaths", "participation"};
+  std::vector<std::string> outputs{"certifications_per_1000_py", "deaths",
+                                   "cumulative_certification"};
   std::vector<std::string> groups{"all", "low_income", "high_income"};
+  /// Outputs a run of this build can give (set by whoever loads the file, from the outcome
+  /// catalogue; not read from the file): the outcomes' names and cost_yen.
+  std::vector<std::string> known_outputs;
 };
 
-/// Output and group names a sweep may keep (checked with "did you mean").
-const std::vector<std::string>& output_names();
+/// The output names a sweep may keep: each outcome's, and cost_yen.
+std::vector<std::string> output_names(const std::vector<Outcome>& outcomes);
+/// Group names a sweep may keep (checked with "did you mean").
 const std::vector<std::string>& group_names();
 bool is_known(const std::vector<std::string>& names, const std::string& name);
 /// "unknown output 'x'; known: ...; did you mean 'y'?"
@@ -189,8 +195,8 @@ void visit(V& v, SweepFile& s) {
   v.integer("seed", s.seed, {.doc = "seed of the runs (0: the base scenario's run.seed)"});
   v.texts("outputs", s.outputs, {.doc = "outcomes kept per run", .min = 1, .max = 100});
   for (std::size_t i = 0; i < s.outputs.size(); ++i)
-    v.rule("outputs" + params::index_key(i), is_known(output_names(), s.outputs[i]),
-           unknown_name_message("output", s.outputs[i], output_names()));
+    v.rule("outputs" + params::index_key(i), is_known(s.known_outputs, s.outputs[i]),
+           unknown_name_message("output", s.outputs[i], s.known_outputs));
   v.texts("groups", s.groups, {.doc = "groups each outcome is kept for", .min = 1, .max = 20});
   for (std::size_t i = 0; i < s.groups.size(); ++i)
     v.rule("groups" + params::index_key(i), is_known(group_names(), s.groups[i]),

@@ -18,14 +18,11 @@ namespace salonsim::sweep {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string>& output_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> list;
-    for (const Outcome& outcome : comparison_outcomes()) list.emplace_back(outcome.name);
-    list.emplace_back("cost_yen");
-    return list;
-  }();
-  return names;
+std::vector<std::string> output_names(const std::vector<Outcome>& outcomes) {
+  std::vector<std::string> list;
+  for (const Outcome& outcome : outcomes) list.emplace_back(outcome.name);
+  list.emplace_back("cost_yen");
+  return list;
 }
 
 const std::vector<std::string>& group_names() {
@@ -65,10 +62,11 @@ fs::path LoadedSweep::scenario_path() const {
   return path.parent_path() / file.scenario;
 }
 
-LoadedSweep load_sweep(const fs::path& path) {
+LoadedSweep load_sweep(const fs::path& path, const std::vector<Outcome>& outcomes) {
   params::Diagnostics diagnostics;
   LoadedSweep sweep;
   sweep.path = path;
+  sweep.file.known_outputs = output_names(outcomes);
   const std::string name = path.generic_string();
   std::error_code ec;
   if (!fs::exists(path, ec) || fs::is_directory(path, ec)) {
@@ -237,14 +235,14 @@ GroupSummary group_summary(const RunSummary& summary, const std::string& group) 
   return sum;
 }
 
-std::vector<double> run_outputs(const SweepFile& file, const RunSummary& summary) {
+std::vector<double> run_outputs(const SweepFile& file, const RunSummary& summary,
+                                const std::vector<Outcome>& outcomes) {
   std::vector<double> values;
   for (const std::string& output : file.outputs) {
     if (output == "cost_yen") {
       values.push_back(summary.cost_yen);
       continue;
     }
-    const auto& outcomes = comparison_outcomes();
     const auto it = std::find_if(outcomes.begin(), outcomes.end(),
                                  [&](const Outcome& o) { return o.name == output; });
     if (it == outcomes.end()) throw std::invalid_argument("unknown sweep output '" + output + "'");

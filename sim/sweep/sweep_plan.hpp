@@ -25,7 +25,7 @@ struct LoadedSweep {
 };
 
 /// Reads and validates a sweep file. Throws params::ScenarioError listing every problem.
-LoadedSweep load_sweep(const std::filesystem::path& path);
+LoadedSweep load_sweep(const std::filesystem::path& path, const std::vector<Outcome>& outcomes);
 
 /// Maps a design coordinate u in [0, 1] to the parameter's value: the quantile of its
 /// distribution, or for a list of values the index of the value (as a number).
@@ -73,7 +73,8 @@ SweepPlan make_plan(const SweepFile& file, std::uint64_t base_seed);
 std::vector<std::string> output_columns(const SweepFile& file);
 
 /// A run's values of the output columns.
-std::vector<double> run_outputs(const SweepFile& file, const RunSummary& summary);
+std::vector<double> run_outputs(const SweepFile& file, const RunSummary& summary,
+                                const std::vector<Outcome>& outcomes);
 
 /// A group's summary by name: all, men, women, low_income, high_income, or an income-by-sex
 /// group.

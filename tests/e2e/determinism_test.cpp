@@ -76,10 +76,9 @@ models::Scenario rural_scenario() {
       models::load_scenario(fs::path(SALONSIM_SOURCE_DIR) / "scenarios/rural-mobile-shop.yaml");
   s.town.population = 4000;
   s.run.years = 1;
-  for (auto& spec : s.interventions) spec.mobile_shop.route.opens_step = 10;
-  models::InterventionSpec shuttle;
-  shuttle.type = "shuttle";
-  shuttle.shuttle.seats_per_trip = 5;
+  for (auto& spec : s.interventions) std::get<models::MobileShopParams>(spec).route.opens_step = 10;
+  models::ShuttleParams shuttle;
+  shuttle.seats_per_trip = 5;
   s.interventions.push_back(shuttle);
   return s;
 }

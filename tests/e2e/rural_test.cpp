@@ -85,8 +85,7 @@ TEST(RuralSparse, TheShuttleRaisesSalonParticipationOfResidentsWithoutACar) {
   });
   const auto share = [](const RunSummary& s) {
     const GroupSummary g = s.total();
-    return static_cast<double>(g.salon_participants_without_car) /
-           static_cast<double>(g.residents_without_car);
+    return g["salon_participants_without_car"] / g["residents_without_car"];
   };
   for (int r = 0; r < kReplicates; ++r) {
     std::printf(
@@ -96,16 +95,17 @@ TEST(RuralSparse, TheShuttleRaisesSalonParticipationOfResidentsWithoutACar) {
   }
   // The seeded replicate 0 on its own, and the pooled paired difference.
   EXPECT_GT(share(arms[1].replicates[0]), share(arms[0].replicates[0]));
-  const auto rows = compare_arms(arms, 0);
+  const auto rows = compare_arms(arms, 0, outcome_catalogue());
   for (const ComparisonRow& row : rows) {
     if (row.arm == "rural-sparse-shuttle" && row.group == "all" &&
         row.outcome == "participation_without_car") {
       EXPECT_GT(row.difference.difference.low, 0.0);
     }
   }
-  const std::string table = format_comparison(rows, arms, 0);
+  const std::string table = format_comparison(rows, arms, 0, outcome_catalogue());
   std::printf("%s", table.c_str());
-  EXPECT_NE(table.find("salon participation among residents without a car:"), std::string::npos);
+  EXPECT_NE(table.find("share of residents who did not drive at entry who ever attended a salon:"),
+            std::string::npos);
   EXPECT_NE(table.find("shuttle 5.00"), std::string::npos);
 }
 

@@ -7,9 +7,10 @@
 #include <filesystem>
 
 #include "models/build.hpp"
+#include "models/salons/study.hpp"
 #include "models/scenario.hpp"
 #include "sim/output/comparison.hpp"
-#include "sim/output/study.hpp"
+#include "sim/output/hazard_ratios.hpp"
 #include "sim/stats/cox.hpp"
 
 namespace salonsim::models {
@@ -91,7 +92,7 @@ TEST(TaketoyoCommonRandomNumbers, CutTheVarianceOfTheDifferenceTenfold) {
     arms[0].replicates.push_back(summarize(*without[r]));
     arms[1].replicates.push_back(summarize(*with[r]));
   }
-  const auto rows = compare_arms(arms, 0);
+  const auto rows = compare_arms(arms, 0, outcome_catalogue());
   for (const ComparisonRow& row : rows) {
     if (row.arm != "with" || row.group != "all" || row.outcome != "certifications") continue;
     std::printf("certifications averted %.1f, SE %.2f (common) vs %.2f (independent): %.1fx\n",
@@ -122,7 +123,7 @@ TEST(TaketoyoCommonRandomNumbers, SalonsThatNeverOpenChangeNothing) {
 
 std::vector<RunRecord> records(const std::vector<std::unique_ptr<Simulation>>& runs) {
   std::vector<RunRecord> result;
-  for (const auto& run : runs) result.push_back(record_of(*run));
+  for (const auto& run : runs) result.push_back(record_of(*run, salon_study_analysis().columns));
   return result;
 }
 

@@ -86,7 +86,8 @@ TEST(ContactsModule, IncrementalUpdateEqualsFullRecomputation) {
     sim->add_module(std::make_unique<Demography>());
     sim->add_module(std::make_unique<Contacts>(scenario.network, incremental));
     sim->add_module(std::make_unique<Health>(scenario.health));
-    sim->add_module(std::make_unique<Salons>(scenario.interventions.at(0).salons, scenario.town));
+    sim->add_module(std::make_unique<Salons>(std::get<SalonsParams>(scenario.interventions.at(0)),
+                                             scenario.town));
     sim->init();
     return sim;
   };

@@ -32,7 +32,8 @@ TEST(FoodAccessModule, SkippingResidentsWhoCannotReachAStoreChangesNothing) {
   sim->add_module(std::make_unique<Demography>());
   sim->add_module(std::make_unique<Contacts>(scenario.network));
   sim->add_module(std::make_unique<Health>(scenario.health));
-  auto module = std::make_unique<FoodAccess>(scenario.town);
+  auto module =
+      std::make_unique<FoodAccess>(scenario.town, CertificationParams{}.hr_poor_food_access);
   const FoodAccess& food = *module;
   sim->add_module(std::move(module));
   declare_timeseries(sim->timeseries());
@@ -64,7 +65,8 @@ TEST(FoodAccessModule, SkippingResidentsWhoCannotReachAStoreChangesNothing) {
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (!alive_before[i]) continue;
       ++compared;
-      ASSERT_EQ(p.poor_food_access[i], expected[i]) << "resident " << i << " at step " << step;
+      ASSERT_EQ(p.column<std::uint8_t>("poor_food_access")[i], expected[i])
+          << "resident " << i << " at step " << step;
       lost_by_ageing_or_health += step > 0 && step != 30 && expected[i] && !poor_last[i];
       regained += step == 40 && !expected[i] && poor_last[i];
       poor_last[i] = expected[i];

@@ -59,12 +59,14 @@ TEST(MobileShopModule, ServesUpToCapacityOnlyWhileTheRouteRuns) {
   for (std::int64_t step = 0; step < 7; ++step) {
     sim->step();
     int served = 0;
-    for (ResidentId i = 0; i < p.size(); ++i) served += p.mobile_shop_step[i] == step;
+    for (ResidentId i = 0; i < p.size(); ++i)
+      served += p.column<std::int32_t>("mobile_shop_step")[i] == step;
     EXPECT_EQ(served, step >= 2 && step < 5 ? 5 : 0) << "step " << step;
-    EXPECT_NE(p.mobile_shop_step[30], step);
+    EXPECT_NE(p.column<std::int32_t>("mobile_shop_step")[30], step);
   }
   int visits = 0;
-  for (ResidentId i = 0; i < p.size(); ++i) visits += p.mobile_shop_visits[i];
+  for (ResidentId i = 0; i < p.size(); ++i)
+    visits += p.column<std::uint16_t>("mobile_shop_visits")[i];
   EXPECT_EQ(visits, 15);
 }
 
@@ -81,7 +83,8 @@ TEST(MobileShopModule, DriversComeLast) {
   for (std::int64_t step = 0; step < 3; ++step) {
     sim->step();
     for (ResidentId i = 0; i < 20; ++i)
-      EXPECT_EQ(sim->population().mobile_shop_step[i] == step, i >= 10) << i;
+      EXPECT_EQ(sim->population().column<std::int32_t>("mobile_shop_step")[i] == step, i >= 10)
+          << i;
   }
 }
 
@@ -103,7 +106,7 @@ TEST(MobileShopModule, LunchSalonIsForResidentsLivingAloneAndCountsAsASalonSessi
     sim->step();
     int attendees = 0;
     for (ResidentId i = 0; i < 20; ++i) {
-      const bool attended = pop.last_salon_step[i] == step;
+      const bool attended = pop.column<std::int32_t>("last_salon_step")[i] == step;
       attendees += attended;
       if (attended) {
         EXPECT_TRUE(pop.lives_alone[i]) << i;
@@ -112,7 +115,9 @@ TEST(MobileShopModule, LunchSalonIsForResidentsLivingAloneAndCountsAsASalonSessi
     EXPECT_EQ(attendees, 6) << "step " << step;  // 10 living alone want to, 6 places
   }
   for (ResidentId i = 0; i < 20; ++i) {
-    EXPECT_EQ(pop.activity_contacts_per_week[i] > 0, i < 10 && pop.salon_sessions[i] > 0) << i;
+    EXPECT_EQ(pop.column<float>("salon_contacts_per_week")[i] > 0,
+              i < 10 && pop.column<std::uint16_t>("salon_sessions")[i] > 0)
+        << i;
   }
 }
 

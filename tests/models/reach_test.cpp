@@ -174,7 +174,7 @@ FoodWorld food_world(std::int32_t store_closes_step, std::int64_t steps = 6) {
   BusLine rare{"south", {{{{0, -4100}, ""}}, {{{0, -100}, ""}}}, 2};
   town.bus_lines = {line, rare};
   FoodWorld w{small_simulation(std::move(p), steps)};
-  w.sim->add_module(std::make_unique<FoodAccess>(town));
+  w.sim->add_module(std::make_unique<FoodAccess>(town, CertificationParams{}.hr_poor_food_access));
   w.sim->init();
   return w;
 }
@@ -182,16 +182,18 @@ FoodWorld food_world(std::int32_t store_closes_step, std::int64_t steps = 6) {
 TEST(FoodAccessModule, StoreWithinReachOnFootByCarOrByBus) {
   FoodWorld w = food_world(-1);
   w.sim->step();
-  EXPECT_EQ(w.p().poor_food_access, (std::vector<std::uint8_t>{0, 1, 0, 0, 1}));
-  EXPECT_EQ(w.p().food_access0, (std::vector<std::uint8_t>{1, 0, 1, 1, 0}));
+  EXPECT_EQ(w.p().column<std::uint8_t>("poor_food_access"),
+            (std::vector<std::uint8_t>{0, 1, 0, 0, 1}));
+  EXPECT_EQ(w.p().column<std::uint8_t>("food_access0"), (std::vector<std::uint8_t>{1, 0, 1, 1, 0}));
 }
 
 TEST(FoodAccessModule, ClosingTheStoreCutsAccessAndCountsPoorSteps) {
   FoodWorld w = food_world(2);
   for (int step = 0; step < 6; ++step) w.sim->step();
   // Open in steps 0 and 1, closed in 2..5: 4 poor steps for those with access, 6 for others.
-  EXPECT_EQ(w.p().poor_food_access_steps, (std::vector<std::uint16_t>{4, 6, 4, 4, 6}));
-  EXPECT_EQ(w.p().food_access0, (std::vector<std::uint8_t>{1, 0, 1, 1, 0}));
+  EXPECT_EQ(w.p().column<std::uint16_t>("poor_food_access_steps"),
+            (std::vector<std::uint16_t>{4, 6, 4, 4, 6}));
+  EXPECT_EQ(w.p().column<std::uint8_t>("food_access0"), (std::vector<std::uint8_t>{1, 0, 1, 1, 0}));
 }
 
 TEST(FoodAccessModule, AShuttleSeatToTheShopsGivesAccessWhateverTheDistance) {
@@ -204,11 +206,13 @@ TEST(FoodAccessModule, AShuttleSeatToTheShopsGivesAccessWhateverTheDistance) {
   ShuttleParams shuttle;
   shuttle.eligibility.min_age = 70;
   sim->add_module(std::make_unique<Shuttle>(std::vector<ShuttleParams>{shuttle}, town));
-  sim->add_module(std::make_unique<FoodAccess>(town));
+  sim->add_module(std::make_unique<FoodAccess>(town, CertificationParams{}.hr_poor_food_access));
   sim->init();
   sim->step();
-  EXPECT_EQ(sim->population().shuttle_trips, (std::vector<std::uint16_t>{1, 0}));
-  EXPECT_EQ(sim->population().poor_food_access, (std::vector<std::uint8_t>{0, 1}));
+  EXPECT_EQ(sim->population().column<std::uint16_t>("shuttle_trips"),
+            (std::vector<std::uint16_t>{1, 0}));
+  EXPECT_EQ(sim->population().column<std::uint8_t>("poor_food_access"),
+            (std::vector<std::uint8_t>{0, 1}));
 }
 
 TEST(FoodAccessModule, ARelativeWhoDrivesEnteringGivesLifts) {
@@ -224,12 +228,12 @@ TEST(FoodAccessModule, ARelativeWhoDrivesEnteringGivesLifts) {
   town.stores.push_back({"store", {{0, 0}, ""}, 0, -1});
   auto sim = small_simulation(std::move(p), 6, {{0, 1, {1, TieKind::kRelative}}});
   sim->add_module(std::make_unique<Demography>());
-  sim->add_module(std::make_unique<FoodAccess>(town));
+  sim->add_module(std::make_unique<FoodAccess>(town, CertificationParams{}.hr_poor_food_access));
   sim->init();
   std::vector<int> poor;
   for (int step = 0; step < 6; ++step) {
     sim->step();
-    poor.push_back(sim->population().poor_food_access[0]);
+    poor.push_back(sim->population().column<std::uint8_t>("poor_food_access")[0]);
   }
   EXPECT_EQ(poor, (std::vector<int>{1, 1, 1, 0, 0, 0}));
 }
@@ -288,9 +292,9 @@ TEST(FoodAccessDefaults, AQuarterOfTheNationalMixHasPoorAccessAndRuralDistrictsM
     const Population& p = sim->population();
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (p.entry_step[i] != 0) continue;
-      poor += !p.food_access0[i];
+      poor += !p.column<std::uint8_t>("food_access0")[i];
       residents += 1;
-      poor_by_district[p.district[i]] += !p.food_access0[i];
+      poor_by_district[p.district[i]] += !p.column<std::uint8_t>("food_access0")[i];
       residents_by_district[p.district[i]] += 1;
     }
   }

@@ -139,8 +139,8 @@ TEST(SalonParamsRules, ClosesStepMinusOneMeansNeverAndIsAccepted) {
       salons_scenario(
           "    venues:\n      - {location_m: [0, 0], opens_step: 5, closes_step: -1}\n")));
   ASSERT_EQ(scenario.interventions.size(), 1u);
-  ASSERT_EQ(scenario.interventions[0].salons.venues.size(), 1u);
-  EXPECT_EQ(scenario.interventions[0].salons.venues[0].closes_step, -1);
+  ASSERT_EQ(std::get<SalonsParams>(scenario.interventions[0]).venues.size(), 1u);
+  EXPECT_EQ(std::get<SalonsParams>(scenario.interventions[0]).venues[0].closes_step, -1);
 }
 
 TEST(SalonParamsRules, VenueNeedsLocationOrDistrict) {
@@ -165,7 +165,7 @@ TEST(SalonParamsRules, VenueByDistrictNameIsAccepted) {
                 "town:\n  districts:\n    - {name: north, centre_m: [0, 900]}\n" +
                     salons_scenario("    venues:\n      - {name: hall, district: north}\n")));
   ASSERT_EQ(scenario.interventions.size(), 1u);
-  EXPECT_EQ(scenario.interventions[0].salons.venues.at(0).district, "north");
+  EXPECT_EQ(std::get<SalonsParams>(scenario.interventions[0]).venues.at(0).district, "north");
 }
 
 TEST(SalonParamsRules, LocationMustBeTwoNumbers) {
@@ -218,7 +218,7 @@ TEST(SalonParams, ValidSalonsScenarioRoundTripsThroughYaml) {
                           "    participation: {join_odds: 0.01, or_women: 2}\n"
                           "    effects: {new_tie_probability: 0.1}\n")));
   ASSERT_EQ(first.interventions.size(), 1u);
-  const SalonsParams& salons = first.interventions[0].salons;
+  const SalonsParams& salons = std::get<SalonsParams>(first.interventions[0]);
   ASSERT_EQ(salons.venues.size(), 2u);
   EXPECT_EQ(salons.venues[0].schedule, Schedule::kWeekly);
   EXPECT_EQ(salons.venues[1].location_m, (std::vector<double>{120, -40}));
@@ -230,17 +230,17 @@ TEST(SalonParams, ValidSalonsScenarioRoundTripsThroughYaml) {
   const std::string yaml = to_yaml(first);
   const Scenario second = load_ok(dir.write("again.yaml", yaml));
   EXPECT_EQ(to_yaml(second), yaml);
-  EXPECT_EQ(second.interventions.at(0).salons.venues.at(1).closes_step, 40);
+  EXPECT_EQ(std::get<SalonsParams>(second.interventions.at(0)).venues.at(1).closes_step, 40);
 }
 
 TEST(SalonParams, SetOverridesAFieldOfTheSalonsItem) {
   const Scenario scenario =
       load_ok(kScenarios / "taketoyo.yaml", {"interventions[0].participation.join_odds=0.01"});
   ASSERT_EQ(scenario.interventions.size(), 1u);
-  EXPECT_EQ(scenario.interventions[0].salons.participation.join_odds, 0.01);
+  EXPECT_EQ(std::get<SalonsParams>(scenario.interventions[0]).participation.join_odds, 0.01);
   // The rest of the item is kept.
-  EXPECT_EQ(scenario.interventions[0].type, "salons");
-  EXPECT_EQ(scenario.interventions[0].salons.placement.count, 12);
+  EXPECT_EQ(Interventions::name_of(scenario.interventions[0]), "salons");
+  EXPECT_EQ(std::get<SalonsParams>(scenario.interventions[0]).placement.count, 12);
 }
 
 TEST(SalonParams, SetOverrideIsValidated) {
@@ -258,8 +258,8 @@ TEST(SalonParams, TaketoyoLoadsWithTwelveGapsVenues) {
   EXPECT_EQ(scenario.town.population, 13000);
   EXPECT_EQ(scenario.town.districts.size(), 4u);
   ASSERT_EQ(scenario.interventions.size(), 1u);
-  EXPECT_EQ(scenario.interventions[0].type, "salons");
-  const SalonsParams& salons = scenario.interventions[0].salons;
+  EXPECT_EQ(Interventions::name_of(scenario.interventions[0]), "salons");
+  const SalonsParams& salons = std::get<SalonsParams>(scenario.interventions[0]);
   EXPECT_TRUE(salons.venues.empty());
   EXPECT_EQ(salons.placement.rule, PlacementRule::kGaps);
   EXPECT_EQ(salons.placement.count, 12);

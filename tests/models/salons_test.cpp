@@ -489,7 +489,7 @@ struct World {
   std::vector<ResidentId> attendees(std::int64_t step) {
     std::vector<ResidentId> out;
     for (ResidentId i = 0; i < p().size(); ++i) {
-      if (p().last_salon_step[i] == step) out.push_back(i);
+      if (p().column<std::int32_t>("last_salon_step")[i] == step) out.push_back(i);
     }
     return out;
   }
@@ -526,7 +526,7 @@ TEST(SalonsModule, SessionNeverExceedsCapacity) {
 TEST(SalonsModule, CapacityHoldsAtEveryVenueOfATown) {
   Scenario scenario = load_scenario(fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "taketoyo.yaml",
                                     {"town.population=3000", "run.years=0.25"});
-  SalonsParams& params = scenario.interventions.at(0).salons;
+  SalonsParams& params = std::get<SalonsParams>(scenario.interventions.at(0));
   params.placement.template_venue.capacity = 20;
   params.participation.join_odds = 1e3;  // far more want to come than there are places
   auto sim = build_world(scenario, {scenario.run.seed, 0});
@@ -543,7 +543,7 @@ TEST(SalonsModule, CapacityHoldsAtEveryVenueOfATown) {
     // Each attendee went to their nearest venue open in this step.
     std::vector<int> attendees(venues.size(), 0);
     for (ResidentId i = 0; i < p.size(); ++i) {
-      if (p.last_salon_step[i] != step) continue;
+      if (p.column<std::int32_t>("last_salon_step")[i] != step) continue;
       std::size_t best = venues.size();
       double best_distance = std::numeric_limits<double>::infinity();
       for (std::size_t v = 0; v < venues.size(); ++v) {
@@ -582,7 +582,8 @@ TEST(SalonsModule, MembersAreAdmittedBeforeNewcomers) {
     EXPECT_EQ(w.attendees(step), members) << "step " << step;
   }
   int ever = 0;
-  for (ResidentId i = 0; i < w.p().size(); ++i) ever += w.p().first_salon_step[i] >= 0;
+  for (ResidentId i = 0; i < w.p().size(); ++i)
+    ever += w.p().column<std::int32_t>("first_salon_step")[i] >= 0;
   EXPECT_EQ(ever, 2);
 }
 
@@ -602,14 +603,14 @@ TEST(SalonsModule, RecordsFirstStepAndSessionsAttended) {
   World w = make_world(std::move(population), params, 12);
   w.sim->run();
   for (ResidentId i = 0; i < 5; ++i) {
-    EXPECT_EQ(w.p().first_salon_step[i], 4) << i;
-    EXPECT_EQ(w.p().last_salon_step[i], 10) << i;
-    EXPECT_EQ(w.p().salon_sessions[i], 4) << i;
+    EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[i], 4) << i;
+    EXPECT_EQ(w.p().column<std::int32_t>("last_salon_step")[i], 10) << i;
+    EXPECT_EQ(w.p().column<std::uint16_t>("salon_sessions")[i], 4) << i;
   }
   for (ResidentId i : {5u, 6u}) {
-    EXPECT_EQ(w.p().first_salon_step[i], kNever) << i;
-    EXPECT_EQ(w.p().last_salon_step[i], kNever) << i;
-    EXPECT_EQ(w.p().salon_sessions[i], 0) << i;
+    EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[i], kNever) << i;
+    EXPECT_EQ(w.p().column<std::int32_t>("last_salon_step")[i], kNever) << i;
+    EXPECT_EQ(w.p().column<std::uint16_t>("salon_sessions")[i], 0) << i;
   }
 }
 
@@ -645,8 +646,10 @@ TEST(SalonsModule, NewTiesJoinOnlyResidentsWhoAttendedTheSameSession) {
     for (const Pair& tie : after) {
       if (before.count(tie)) continue;
       ++made;
-      EXPECT_EQ(w.p().last_salon_step[tie.first], step) << tie.first << "-" << tie.second;
-      EXPECT_EQ(w.p().last_salon_step[tie.second], step) << tie.first << "-" << tie.second;
+      EXPECT_EQ(w.p().column<std::int32_t>("last_salon_step")[tie.first], step)
+          << tie.first << "-" << tie.second;
+      EXPECT_EQ(w.p().column<std::int32_t>("last_salon_step")[tie.second], step)
+          << tie.first << "-" << tie.second;
       EXPECT_EQ(tie.first < 20, tie.second < 20) << "different venues";
     }
     EXPECT_TRUE(std::includes(after.begin(), after.end(), before.begin(), before.end()));
@@ -672,7 +675,7 @@ TEST(SalonsModule, NoNewTiesWhenTheProbabilityIsZero) {
   params.venues.push_back(weekly_venue_at(0, 0, 50));
   World w = make_world(residents_at(homes), params, 4);
   w.sim->run();
-  EXPECT_EQ(w.p().salon_sessions[0], 4);
+  EXPECT_EQ(w.p().column<std::uint16_t>("salon_sessions")[0], 4);
   EXPECT_TRUE(acquaintances(*w.sim).empty());
 }
 
@@ -689,18 +692,18 @@ TEST(SalonsModule, AttendanceSetsContactsAndDeclineFactorOnlyForAttendees) {
   const double expected = decline_factor(params.effects, per_week * 365.25 / 7.0);
   EXPECT_NEAR(expected, 1 - 0.8 * 6.5223214 / (6.5223214 + 8), 1e-6);
   for (ResidentId i = 0; i < 10; ++i) {
-    EXPECT_NEAR(w.p().activity_contacts_per_week[i], per_week * 1.0, 1e-6) << i;
-    EXPECT_NEAR(w.p().decline_factor[i], expected, 1e-6) << i;
+    EXPECT_NEAR(w.p().column<float>("salon_contacts_per_week")[i], per_week * 1.0, 1e-6) << i;
+    EXPECT_NEAR(w.p().column<float>("salon_decline_ratio")[i], expected, 1e-6) << i;
   }
   for (int k = 1; k < 5; ++k) w.sim->step();
   for (ResidentId i = 0; i < 10; ++i) {
-    EXPECT_GT(w.p().activity_contacts_per_week[i], per_week) << i;
-    EXPECT_LT(w.p().activity_contacts_per_week[i], 1.0f) << i;
-    EXPECT_GT(w.p().decline_factor[i], 0.2f) << i;
-    EXPECT_LT(w.p().decline_factor[i], expected) << i;
+    EXPECT_GT(w.p().column<float>("salon_contacts_per_week")[i], per_week) << i;
+    EXPECT_LT(w.p().column<float>("salon_contacts_per_week")[i], 1.0f) << i;
+    EXPECT_GT(w.p().column<float>("salon_decline_ratio")[i], 0.2f) << i;
+    EXPECT_LT(w.p().column<float>("salon_decline_ratio")[i], expected) << i;
   }
-  EXPECT_EQ(w.p().activity_contacts_per_week[10], 0.0f);
-  EXPECT_EQ(w.p().decline_factor[10], 1.0f);
+  EXPECT_EQ(w.p().column<float>("salon_contacts_per_week")[10], 0.0f);
+  EXPECT_EQ(w.p().column<float>("salon_decline_ratio")[10], 1.0f);
 }
 
 TEST(SalonsModule, EffectsFadeAfterAttendanceStops) {
@@ -713,13 +716,13 @@ TEST(SalonsModule, EffectsFadeAfterAttendanceStops) {
   World w = make_world(residents_at(homes), params, 6);
   w.sim->step();
   w.sim->step();
-  const float peak = w.p().activity_contacts_per_week[0];
-  const float lowest_factor = w.p().decline_factor[0];
+  const float peak = w.p().column<float>("salon_contacts_per_week")[0];
+  const float lowest_factor = w.p().column<float>("salon_decline_ratio")[0];
   w.sim->step();
   // One step without a session: the running average falls by 1/8.
-  EXPECT_NEAR(w.p().activity_contacts_per_week[0], peak * 7.0 / 8.0, 1e-6);
-  EXPECT_GT(w.p().decline_factor[0], lowest_factor);
-  EXPECT_LT(w.p().decline_factor[0], 1.0f);
+  EXPECT_NEAR(w.p().column<float>("salon_contacts_per_week")[0], peak * 7.0 / 8.0, 1e-6);
+  EXPECT_GT(w.p().column<float>("salon_decline_ratio")[0], lowest_factor);
+  EXPECT_LT(w.p().column<float>("salon_decline_ratio")[0], 1.0f);
 }
 
 // Invitations reach about volunteers * invitations_per_volunteer of the eligible residents at each
@@ -738,7 +741,8 @@ TEST(SalonsModule, InvitationsAreSharedAmongEligibleResidentsAtEverySession) {
   World w = make_world(residents_at(homes), params, 5);
   w.sim->run();
   int ever = 0;
-  for (ResidentId i = 0; i < w.p().size(); ++i) ever += w.p().first_salon_step[i] >= 0;
+  for (ResidentId i = 0; i < w.p().size(); ++i)
+    ever += w.p().column<std::int32_t>("first_salon_step")[i] >= 0;
   EXPECT_LE(ever, 15) << "about 3 expected over three sessions";
 }
 
@@ -754,9 +758,9 @@ TEST(SalonsModule, FriendsWhoAttendedWithinFourWeeksCountWithDailySteps) {
   params.venues.push_back(weekly_venue_at(0, 0, 50));  // days 2, 9, 16
   World w = make_world(std::move(p), params, 12, {{0, 1, {1.0f, TieKind::kFriend}}}, 8, 1);
   w.sim->run();
-  EXPECT_EQ(w.p().first_salon_step[0], 2);
+  EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[0], 2);
   // At day 9 his friend attended 7 days ago: within four weeks, so he joins.
-  EXPECT_EQ(w.p().first_salon_step[1], 9);
+  EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[1], 9);
 }
 
 TEST(SalonsModule, FriendsWhoAttendedLastWeekCountWithWeeklySteps) {
@@ -769,8 +773,8 @@ TEST(SalonsModule, FriendsWhoAttendedLastWeekCountWithWeeklySteps) {
   params.venues.push_back(weekly_venue_at(0, 0, 50));
   World w = make_world(std::move(p), params, 3, {{0, 1, {1.0f, TieKind::kFriend}}});
   w.sim->run();
-  EXPECT_EQ(w.p().first_salon_step[0], 0);
-  EXPECT_EQ(w.p().first_salon_step[1], 1);
+  EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[0], 0);
+  EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[1], 1);
 }
 
 // ---- Output tables -----------------------------------------------------------------------------
@@ -840,8 +844,8 @@ TEST(SalonsOutput, AgentsGetSalonColumnsAndSalonsGetOneRowPerVenue) {
     }
     EXPECT_EQ(within[i], count) << i;
     EXPECT_EQ(nearest[i], static_cast<double>(static_cast<float>(best))) << i;
-    EXPECT_EQ(sessions[i], p.salon_sessions[i]);
-    EXPECT_EQ(first[i], p.first_salon_step[i]);
+    EXPECT_EQ(sessions[i], p.column<std::uint16_t>("salon_sessions")[i]);
+    EXPECT_EQ(first[i], p.column<std::int32_t>("first_salon_step")[i]);
     sessions_total += sessions[i];
   }
   EXPECT_EQ(within[60] - within[61], 1);
@@ -903,9 +907,9 @@ SalonRun run_taketoyo_with(int threads) {
     auto sim = build_simulation(scenario, {scenario.run.seed, 0});
     sim->run();
     const Population& p = sim->population();
-    out.sessions = p.salon_sessions;
-    out.first = p.first_salon_step;
-    out.decline_factor = p.decline_factor;
+    out.sessions = p.column<std::uint16_t>("salon_sessions");
+    out.first = p.column<std::int32_t>("first_salon_step");
+    out.decline_factor = p.column<float>("salon_decline_ratio");
     const std::vector<OutputTable> tables = output_tables(*sim);
     const OutputTable* salons = find_table(tables, "salons");
     if (salons == nullptr) return;

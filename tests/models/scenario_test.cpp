@@ -329,7 +329,7 @@ TEST(ScenarioRules, UnknownInterventionTypeIsRejected) {
   EXPECT_EQ(issues[0].where.line, 2);
   EXPECT_EQ(issues[0].where.column, 11);
   EXPECT_EQ(issues[0].path, "interventions[0].type");
-  EXPECT_EQ(issues[0].message, unknown_intervention_message("teleporter"));
+  EXPECT_EQ(issues[0].message, unknown_intervention_message("teleporter", Interventions::names()));
   EXPECT_EQ(issues[0].message.rfind("unknown intervention type 'teleporter'", 0), 0u);
 }
 
@@ -647,23 +647,20 @@ void leaf_paths(const YAML::Node& node, const std::string& prefix, std::set<std:
 TEST(ParameterDictionary, HasARowForEveryLeafAndNoOther) {
   Scenario scenario;
   // One salons intervention with one venue, so that every item field is emitted too.
-  InterventionSpec salons;
-  salons.type = "salons";
-  salons.salons.venues.push_back(Venue{});
-  salons.salons.venues.back().location_m = {0, 0};
+  SalonsParams salons;
+  salons.venues.push_back(Venue{});
+  salons.venues.back().location_m = {0, 0};
   scenario.interventions.push_back(salons);
   // And one of every other list item: a store, a bus line with a stop, a mobile shop stop and a
   // shuttle's district.
   scenario.town.stores.push_back(Store{});
   scenario.town.bus_lines.push_back(BusLine{});
   scenario.town.bus_lines.back().stops.push_back(BusStop{});
-  InterventionSpec shop;
-  shop.type = "mobile_shop";
-  shop.mobile_shop.stops.push_back(MobileShopStop{});
+  MobileShopParams shop;
+  shop.stops.push_back(MobileShopStop{});
   scenario.interventions.push_back(shop);
-  InterventionSpec shuttle;
-  shuttle.type = "shuttle";
-  shuttle.shuttle.districts.push_back(ServedDistrict{});
+  ShuttleParams shuttle;
+  shuttle.districts.push_back(ServedDistrict{});
   scenario.interventions.push_back(shuttle);
   std::set<std::string> leaves;
   leaf_paths(params::Emitter().emit(scenario), "", leaves);

@@ -61,11 +61,13 @@ TEST(ShuttleModule, SeatsPerStepNeverExceedSeatsTimesTrips) {
   for (std::int64_t step = 0; step < 5; ++step) {
     sim->step();
     int seated = 0;
-    for (ResidentId i = 0; i < 40; ++i) seated += sim->population().shuttle_step[i] == step;
+    for (ResidentId i = 0; i < 40; ++i)
+      seated += sim->population().column<std::int32_t>("shuttle_step")[i] == step;
     EXPECT_EQ(seated, 6) << "step " << step;
   }
   int trips = 0;
-  for (ResidentId i = 0; i < 40; ++i) trips += sim->population().shuttle_trips[i];
+  for (ResidentId i = 0; i < 40; ++i)
+    trips += sim->population().column<std::uint16_t>("shuttle_trips")[i];
   EXPECT_EQ(trips, 30);
   EXPECT_NEAR(sim->cost_yen(), 5e6 * 5 * 7 / 365.25, 1e-6);
 }

@@ -12,15 +12,28 @@ namespace {
 RunSummary run(std::int64_t certifications, std::int64_t deaths, std::int64_t participants = 0) {
   RunSummary s;
   for (GroupSummary& g : s.groups) {
-    g.residents = 100;
-    g.independent_at_entry = 100;
-    g.certifications = certifications;
-    g.deaths = deaths;
-    g.disability_free_years = 1000;
-    g.person_years = 1100;
-    g.salon_participants = participants;
+    g.at("residents") = 100;
+    g.at("independent_at_entry") = 100;
+    g.at("certifications") = static_cast<double>(certifications);
+    g.at("deaths") = static_cast<double>(deaths);
+    g.at("disability_free_years") = 1000;
+    g.at("person_years") = 1100;
+    g.at("participants") = static_cast<double>(participants);
   }
   return s;
+}
+
+/// The core's outcomes and one a mechanism would declare.
+std::vector<Outcome> outcomes() {
+  std::vector<Outcome> all = core_outcomes();
+  all.push_back({.name = "participation",
+                 .description = "share who took part",
+                 .numerator = "participants",
+                 .denominator = "residents",
+                 .table_heading = "took part %",
+                 .table_scale = 100,
+                 .counts_reach = true});
+  return all;
 }
 
 const ComparisonRow& row(const std::vector<ComparisonRow>& rows, const std::string& arm,
@@ -35,8 +48,8 @@ TEST(CompareArms, MeansDifferencesAndTheirIntervalsByHand) {
   // Reference certifications per group 10, 12, 14; the arm has 2, 3, 4 fewer (paired).
   const std::vector<ArmResults> arms{{"none", {run(10, 5), run(12, 6), run(14, 7)}},
                                      {"salons", {run(8, 5, 30), run(9, 5, 30), run(10, 7, 30)}}};
-  const auto rows = compare_arms(arms, 0);
-  ASSERT_EQ(rows.size(), 2u * kSummaryGroups * comparison_outcomes().size());
+  const auto rows = compare_arms(arms, 0, outcomes());
+  ASSERT_EQ(rows.size(), 2u * kSummaryGroups * outcomes().size());
   // "all" sums the four groups: reference 40, 48, 56 (mean 48).
   const ComparisonRow& reference = row(rows, "none", "all", "certifications");
   EXPECT_TRUE(reference.is_reference);
@@ -52,7 +65,7 @@ TEST(CompareArms, MeansDifferencesAndTheirIntervalsByHand) {
   EXPECT_NEAR(row(rows, "salons", "all", "participation").value.mean, 0.30, 1e-15);
   EXPECT_NEAR(row(rows, "none", "all", "certifications_per_1000_py").value.mean, 1000.0 * 48 / 4000,
               1e-12);
-  EXPECT_THROW(compare_arms(arms, 2), std::invalid_argument);
+  EXPECT_THROW(compare_arms(arms, 2, outcomes()), std::invalid_argument);
 }
 
 TEST(CompareArms, EquityIsTheLowIncomeEffectMinusTheHighIncomeEffect) {
@@ -60,8 +73,8 @@ TEST(CompareArms, EquityIsTheLowIncomeEffectMinusTheHighIncomeEffect) {
   ArmResults reference{"none", {run(10, 0), run(10, 0)}};
   ArmResults arm{"salons", {run(10, 0), run(10, 0)}};
   for (RunSummary& s : arm.replicates) {
-    s.groups[0].certifications = s.groups[1].certifications = 9;
-    s.groups[2].certifications = s.groups[3].certifications = 7;
+    s.groups[0].at("certifications") = s.groups[1].at("certifications") = 9;
+    s.groups[2].at("certifications") = s.groups[3].at("certifications") = 7;
   }
   const stats::Interval equity = equity_difference(arm, reference);
   EXPECT_NEAR(equity.mean, -0.03 - (-0.01), 1e-15);
@@ -69,11 +82,26 @@ TEST(CompareArms, EquityIsTheLowIncomeEffectMinusTheHighIncomeEffect) {
 
 TEST(CompareArms, CsvHasAHeaderAndOneLinePerRow) {
   const std::vector<ArmResults> arms{{"a", {run(1, 1), run(2, 2)}}, {"b", {run(1, 1), run(1, 2)}}};
-  const auto rows = compare_arms(arms, 0);
+  const auto rows = compare_arms(arms, 0, outcomes());
   const std::string csv = comparison_csv(rows);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), static_cast<long>(rows.size() + 1));
   EXPECT_EQ(csv.rfind("arm,group,outcome,mean,low,high,difference", 0), 0u);
   EXPECT_NE(csv.find("b,all,certifications,"), std::string::npos);
+}
+
+TEST(CompareArms, TheTableShowsDeclaredOutcomesAndReachPerCertificationAverted) {
+  const std::vector<ArmResults> arms{{"none", {run(10, 5), run(12, 6), run(14, 7)}},
+                                     {"salons", {run(8, 5, 30), run(9, 5, 30), run(10, 7, 30)}}};
+  const auto rows = compare_arms(arms, 0, outcomes());
+  const std::string table = format_comparison(rows, arms, 0, outcomes());
+  // The core's three rates and the declared outcome share the first table.
+  EXPECT_NE(table.find("certifications/1000 py"), std::string::npos);
+  EXPECT_NE(table.find("took part %"), std::string::npos);
+  EXPECT_NE(table.find("30.0 (30.0 to 30.0)"), std::string::npos);
+  // 30 participants per group reached per 3 certifications averted: 10.0.
+  EXPECT_NE(table.find("10.0\n"), std::string::npos) << table;
+  // Its difference from the reference, in points.
+  EXPECT_NE(table.find("share who took part: 30.0 (30.0 to 30.0) points"), std::string::npos);
 }
 
 }  // namespace

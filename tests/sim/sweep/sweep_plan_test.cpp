@@ -15,7 +15,7 @@ using testing::TempDir;
 
 std::vector<params::Issue> sweep_issues(const std::string& file) {
   try {
-    load_sweep(file);
+    load_sweep(file, core_outcomes());
   } catch (const params::ScenarioError& e) {
     return e.diagnostics().issues();
   }
@@ -56,7 +56,7 @@ parameters:
 outputs: [deaths, cost_yen]
 groups: [all, women]
 )");
-  const LoadedSweep sweep = load_sweep(file);
+  const LoadedSweep sweep = load_sweep(file, core_outcomes());
   const SweepFile& s = sweep.file;
   EXPECT_EQ(s.name, "s");
   EXPECT_EQ(sweep.scenario_path(), dir.path() / "base.yaml");
@@ -263,24 +263,24 @@ TEST(SweepOutputsTest, GroupsAndOutcomesByHand) {
   RunSummary summary;
   // Groups: high-income men, high-income women, low-income men, low-income women.
   for (int g = 0; g < kGroups; ++g) {
-    summary.groups[g].residents = 100 * (g + 1);
-    summary.groups[g].deaths = g + 1;
-    summary.groups[g].certifications = 2 * (g + 1);
-    summary.groups[g].disability_free_years = 100.0 * (g + 1);
+    summary.groups[g].at("residents") = 100 * (g + 1);
+    summary.groups[g].at("deaths") = g + 1;
+    summary.groups[g].at("certifications") = 2 * (g + 1);
+    summary.groups[g].at("disability_free_years") = 100.0 * (g + 1);
   }
   summary.cost_yen = 5e6;
-  EXPECT_EQ(group_summary(summary, "all").deaths, 10);
-  EXPECT_EQ(group_summary(summary, "men").deaths, 1 + 3);
-  EXPECT_EQ(group_summary(summary, "women").deaths, 2 + 4);
-  EXPECT_EQ(group_summary(summary, "low_income").deaths, 3 + 4);
-  EXPECT_EQ(group_summary(summary, "high_income").deaths, 1 + 2);
-  EXPECT_EQ(group_summary(summary, "low_income_women").deaths, 4);
+  EXPECT_EQ(group_summary(summary, "all")["deaths"], 10);
+  EXPECT_EQ(group_summary(summary, "men")["deaths"], 1 + 3);
+  EXPECT_EQ(group_summary(summary, "women")["deaths"], 2 + 4);
+  EXPECT_EQ(group_summary(summary, "low_income")["deaths"], 3 + 4);
+  EXPECT_EQ(group_summary(summary, "high_income")["deaths"], 1 + 2);
+  EXPECT_EQ(group_summary(summary, "low_income_women")["deaths"], 4);
 
   SweepFile file;
   file.outputs = {"deaths", "certifications_per_1000_py", "cost_yen"};
   file.groups = {"all", "low_income"};
   // Certifications per 1,000 disability-free years: 20 / 1000 and 14 / 700, times 1000.
-  EXPECT_EQ(run_outputs(file, summary), (std::vector<double>{10, 7, 20, 20, 5e6}));
+  EXPECT_EQ(run_outputs(file, summary, core_outcomes()), (std::vector<double>{10, 7, 20, 20, 5e6}));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "sim/cli/progress.hpp"
+#include "apps/salonsim/progress.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>

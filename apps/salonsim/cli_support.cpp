@@ -1,4 +1,4 @@
-#include "sim/cli/cli_support.hpp"
+#include "apps/salonsim/cli_support.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -1,78 +1,20 @@
-#include "sim/output/study.hpp"
+#include "models/salons/study.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <stdexcept>
 
-#include "sim/output/tables.hpp"
-#include "sim/simulation.hpp"
 #include "sim/stats/ols.hpp"
 
-namespace salonsim {
-
-RunRecord record_of(const Simulation& sim) {
-  const Population& p = sim.population();
-  RunRecord r;
-  r.steps = sim.current_step();
-  r.steps_per_year = static_cast<int>(std::lround(1.0 / sim.clock().years_per_step()));
-  r.entry_step = p.entry_step;
-  r.disability_step = p.disability_step;
-  r.death_step = p.death_step;
-  r.first_salon_step = p.first_salon_step;
-  r.age0 = p.age0;
-  r.sex = p.sex;
-  r.income_low = p.income_low;
-  r.isolated0 = p.isolated0;
-  r.certified0 = p.certified0;
-  for (const OutputTable& table : output_tables(sim)) {
-    if (table.name != "agents") continue;
-    for (const OutputColumn& column : table.columns) {
-      if (column.name != "salons_within_350m") continue;
-      const auto& values = std::get<std::span<const std::uint16_t>>(column.values);
-      r.salons_within_350m.assign(values.begin(), values.end());
-    }
-  }
-  return r;
-}
+namespace salonsim::models {
 
 namespace {
-
-/// Adds one arm's residents to a Cox data set: time from entry to the event, death or the end.
-void add_time_to_event(const RunRecord& r, bool certification, double arm, stats::CoxData& data) {
-  for (std::size_t i = 0; i < r.entry_step.size(); ++i) {
-    if (r.entry_step[i] >= r.steps) continue;
-    if (certification && r.certified0[i]) continue;
-    const std::int32_t event_step = certification ? r.disability_step[i] : r.death_step[i];
-    std::int64_t end = r.steps;
-    if (r.death_step[i] >= 0) end = r.death_step[i] + 1;
-    if (event_step >= 0) end = std::min<std::int64_t>(end, event_step + 1);
-    data.time.push_back(static_cast<double>(end - r.entry_step[i]) / r.steps_per_year);
-    data.event.push_back(event_step >= 0);
-    data.covariates[0].push_back(arm);
-  }
-}
-
 bool independent_at(const RunRecord& r, std::size_t i, std::int32_t step) {
   return !r.certified0[i] && (r.death_step[i] < 0 || r.death_step[i] >= step) &&
          (r.disability_step[i] < 0 || r.disability_step[i] >= step);
 }
-
 }  // namespace
-
-ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
-                                  const std::vector<RunRecord>& reference) {
-  ArmHazardRatios result;
-  for (const bool certification : {true, false}) {
-    stats::CoxData data;
-    data.names = {"arm"};
-    data.covariates.assign(1, {});
-    for (const RunRecord& r : arm) add_time_to_event(r, certification, 1.0, data);
-    for (const RunRecord& r : reference) add_time_to_event(r, certification, 0.0, data);
-    (certification ? result.certification : result.death) = stats::fit_cox(data);
-  }
-  return result;
-}
 
 SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunRecord>* reference) {
   // The true effect needs the same residents in the reference arm: the same town, replicate by
@@ -94,15 +36,19 @@ SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunR
   std::vector<double> instrument;
   for (std::size_t k = 0; k < arm.size(); ++k) {
     const RunRecord& r = arm[k];
+    const std::vector<double>& first_session = r.column(std::string(kFirstSessionColumn));
+    const std::vector<double>& within_350m = r.column(std::string(kWithin350mColumn));
+    if (first_session.size() != r.entry_step.size())
+      throw std::invalid_argument("the salon study needs runs with salons");
     const std::int32_t year = r.steps_per_year, horizon = 6 * year;
     if (r.steps < horizon)
       throw std::invalid_argument("the salon study needs runs of at least six years");
     for (std::size_t i = 0; i < r.entry_step.size(); ++i) {
       if (r.entry_step[i] != 0) continue;
-      const bool participant = r.first_salon_step[i] >= 0 && r.first_salon_step[i] < year;
+      const bool participant = first_session[i] >= 0 && first_session[i] < year;
       starting += 1;
       attended += participant;
-      ever += r.first_salon_step[i] >= 0 && r.first_salon_step[i] < 5 * year;
+      ever += first_session[i] >= 0 && first_session[i] < 5 * year;
       (participant ? participants_low : others_low) += r.income_low[i];
       if (participant) women += r.sex[i];
       if (!participant) others += 1;
@@ -116,7 +62,7 @@ SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunR
       const double covariates[5] = {double(participant), r.age0[i], double(r.sex[i]),
                                     double(r.income_low[i]), double(r.isolated0[i])};
       for (int c = 0; c < 5; ++c) data.covariates[c].push_back(covariates[c]);
-      instrument.push_back(r.salons_within_350m.empty() ? 0.0 : r.salons_within_350m[i]);
+      instrument.push_back(within_350m.empty() ? 0.0 : within_350m[i]);
       (participant ? study.cert_participants : study.cert_others) += event;
       (participant ? cohort_participants : cohort_others) += 1;
       if (participant && reference != nullptr) {
@@ -149,19 +95,12 @@ SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunR
   return study;
 }
 
-std::string format_arm_analyses(const std::string& arm, const std::string& reference,
-                                const ArmHazardRatios& ratios, const SalonStudy* study) {
+std::string format_salon_study(const std::string& arm, const SalonStudy& s) {
   const auto hr = [](const stats::CoxFit& fit) {
     return fmt::format("{:.3f} ({:.3f} to {:.3f})", fit.hazard_ratios[0], fit.ci_low[0],
                        fit.ci_high[0]);
   };
-  std::string text =
-      fmt::format("\n{} against {}: Cox hazard ratios (pooled replicates)\n", arm, reference);
-  text += fmt::format("  certification (residents independent at entry): {}\n",
-                      hr(ratios.certification));
-  text += fmt::format("  death:                                          {}\n", hr(ratios.death));
-  if (study == nullptr) return text;
-  const SalonStudy& s = *study;
+  std::string text;
   text += fmt::format(
       "Study emulation in {} (Hikichi et al. 2015 design: survey at the end of year 1, 5 years of "
       "follow-up, "
@@ -194,4 +133,19 @@ std::string format_arm_analyses(const std::string& arm, const std::string& refer
   return text;
 }
 
-}  // namespace salonsim
+ArmAnalysis salon_study_analysis() {
+  return {"salon_study",
+          {std::string(kFirstSessionColumn), std::string(kWithin350mColumn)},
+          [](const std::string& arm_name, const std::vector<RunRecord>& arm,
+             const std::vector<RunRecord>& reference) -> std::optional<ArmAnalysisResult> {
+            // The design needs a year before the survey and five of follow-up.
+            if (arm.empty() || arm.front().steps < 6 * arm.front().steps_per_year)
+              return std::nullopt;
+            const SalonStudy study = salon_study(arm, &reference);
+            return ArmAnalysisResult{
+                format_salon_study(arm_name, study),
+                {{"study_log_hr_participant", fmt::format("{:.17g}", study.cox.coefficients[0])}}};
+          }};
+}
+
+}  // namespace salonsim::models

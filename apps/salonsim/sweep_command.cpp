@@ -1,4 +1,4 @@
-#include "sim/cli/sweep_command.hpp"
+#include "apps/salonsim/sweep_command.hpp"
 
 #include <fmt/format.h>
 #include <tbb/global_control.h>
@@ -10,11 +10,13 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "apps/salonsim/cli_support.hpp"
+#include "apps/salonsim/progress.hpp"
 #include "models/build.hpp"
 #include "models/scenario.hpp"
-#include "sim/cli/cli_support.hpp"
-#include "sim/cli/progress.hpp"
+#include "sim/ensemble.hpp"
 #include "sim/output/hdf5_writer.hpp"
+#include "sim/output/summary.hpp"
 #include "sim/stats/sensitivity.hpp"
 #include "sim/sweep/sweep_store.hpp"
 
@@ -280,7 +282,7 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
 int sweep_command(const SweepOptions& options, const std::string& invocation) {
   LoadedSweep sweep;
   try {
-    sweep = sweep::load_sweep(options.sweep);
+    sweep = sweep::load_sweep(options.sweep, models::outcome_catalogue());
   } catch (const params::ScenarioError& e) {
     return report_scenario_error(e, "the sweep file");
   }
@@ -352,39 +354,44 @@ int sweep_command(const SweepOptions& options, const std::string& invocation) {
   std::string failure;
   const long kill_after = kill_after_runs();
   long written = 0;
-  // Runs are independent simulations: each is built, run, summarised, written and freed, so
-  // memory does not grow with the number of runs.
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, missing.size(), 1),
-      [&](const tbb::blocked_range<std::size_t>& range) {
-        for (std::size_t m = range.begin(); m != range.end(); ++m) {
-          const sweep::RunSpec spec = plan.run(missing[m]);
-          std::vector<double> outputs;
-          try {
-            models::Scenario scenario =
-                models::load_scenario(sweep.scenario_path(), plan.overrides(spec.point));
-            scenario.run.seed = spec.seed;
-            auto sim = models::build_simulation(scenario, {spec.seed, spec.stream_replicate});
-            sim->run();
-            outputs = sweep::run_outputs(plan.file, summarize(*sim));
-          } catch (const std::exception& e) {
-            std::lock_guard lock(write_mutex);
-            if (failure.empty()) failure = fmt::format("run {} failed: {}", spec.index, e.what());
-            continue;
-          }
-          std::lock_guard lock(write_mutex);
-          try {
-            store->write_run(spec.index, outputs);
-          } catch (const std::exception& e) {
-            if (failure.empty()) failure = e.what();
-            continue;
-          }
-          progress.advance();
-          if (kill_after > 0 && ++written == kill_after) std::raise(SIGKILL);
-        }
-      },
-      tbb::simple_partitioner());
+  const std::vector<Outcome> outcomes = models::outcome_catalogue();
+  // Runs are independent simulations: the ensemble runner builds, runs, hands over and frees
+  // each, so memory does not grow with the number of runs. A run is one of the missing ones.
+  std::vector<EnsembleRun> runs;
+  for (std::size_t m = 0; m < missing.size(); ++m) {
+    const sweep::RunSpec spec = plan.run(missing[m]);
+    runs.push_back({missing[m], {spec.seed, spec.stream_replicate}});
+  }
+  const std::vector<EnsembleFailure> failures =
+      run_ensemble(runs, {.build =
+                              [&](const EnsembleRun& run) {
+                                const sweep::RunSpec spec = plan.run(run.scenario);
+                                models::Scenario scenario = models::load_scenario(
+                                    sweep.scenario_path(), plan.overrides(spec.point));
+                                scenario.run.seed = spec.seed;
+                                return models::build_simulation(scenario, run.identity);
+                              },
+                          .observer = {},
+                          .finished =
+                              [&](std::size_t, const EnsembleRun& run, Simulation& sim) {
+                                const std::vector<double> outputs =
+                                    sweep::run_outputs(plan.file, summarize(sim), outcomes);
+                                std::lock_guard lock(write_mutex);
+                                try {
+                                  store->write_run(run.scenario, outputs);
+                                } catch (const std::exception& e) {
+                                  if (failure.empty()) failure = e.what();
+                                  return;
+                                }
+                                progress.advance();
+                                if (kill_after > 0 && ++written == kill_after) std::raise(SIGKILL);
+                              }});
   progress.finish();
+  if (failure.empty() && !failures.empty()) {
+    failure =
+        fmt::format("run {} failed: {}", plan.run(runs[failures.front().index].scenario).index,
+                    failures.front().message);
+  }
   if (!failure.empty()) {
     fmt::print(stderr,
                "error: {}\nthe finished runs are kept in {}; run the command again to "

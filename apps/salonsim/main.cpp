@@ -1,9 +1,9 @@
-// salonsim: the command-line front end. Thin: parse, load, run, write.
+// salonsim: the command-line program. Thin: parse, load, hand the runs to the engine's ensemble
+// runner, write.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
-#include <tbb/parallel_for.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -14,14 +14,15 @@
 #include <mutex>
 #include <optional>
 
+#include "apps/salonsim/cli_support.hpp"
+#include "apps/salonsim/progress.hpp"
+#include "apps/salonsim/sweep_command.hpp"
 #include "models/build.hpp"
 #include "models/scenario.hpp"
-#include "sim/cli/cli_support.hpp"
-#include "sim/cli/progress.hpp"
-#include "sim/cli/sweep_command.hpp"
+#include "sim/ensemble.hpp"
 #include "sim/output/comparison.hpp"
+#include "sim/output/hazard_ratios.hpp"
 #include "sim/output/hdf5_writer.hpp"
-#include "sim/output/study.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
@@ -91,35 +92,42 @@ int run_command(const RunOptions& options, const std::string& invocation) {
   const std::int64_t steps = scenario.steps();
   cli::Progress progress(steps * static_cast<std::int64_t>(replicates),
                          !options.quiet && cli::stderr_is_terminal());
-  std::vector<std::unique_ptr<Simulation>> runs(replicates);
-  tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t r) {
-    runs[r] =
-        models::build_simulation(scenario, {scenario.run.seed, static_cast<std::uint32_t>(r)});
-    runs[r]->run([&progress](std::int64_t, std::int64_t) { progress.advance(); });
-  });
+  std::vector<EnsembleRun> runs;
+  for (std::size_t r = 0; r < replicates; ++r)
+    runs.push_back({0, {scenario.run.seed, static_cast<std::uint32_t>(r)}});
+  std::vector<RunSummary> summaries(replicates);
+  std::mutex write_mutex;
+  // Each replicate is written and freed as soon as it finishes.
+  const std::vector<EnsembleFailure> failures = run_ensemble(
+      runs,
+      {.build =
+           [&](const EnsembleRun& run) { return models::build_simulation(scenario, run.identity); },
+       .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
+       .finished =
+           [&](std::size_t r, const EnsembleRun&, Simulation& sim) {
+             summaries[r] = summarize(sim);
+             const std::string group =
+                 replicates == 1 ? "/" : replicate_group(static_cast<std::uint32_t>(r));
+             std::lock_guard lock(write_mutex);
+             output->write_run(group, output_tables(sim), sim.timeseries(),
+                               scenario.run.days_per_step);
+           }});
   progress.finish();
 
   try {
+    if (!failures.empty()) throw std::runtime_error(failures.front().message);
     output->write_meta(
         metadata_for(scenario, options.scenario, invocation, threads, options.replicates));
-    for (std::size_t r = 0; r < replicates; ++r) {
-      const std::string group =
-          replicates == 1 ? "/" : replicate_group(static_cast<std::uint32_t>(r));
-      output->write_run(group, output_tables(*runs[r]), runs[r]->timeseries(),
-                        scenario.run.days_per_step);
-    }
     output->commit();
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: writing '{}' failed: {}\n", options.output, e.what());
     return kFailed;
   }
 
-  std::vector<RunSummary> summaries;
-  for (const auto& run : runs) summaries.push_back(summarize(*run));
   if (!options.quiet) {
     fmt::print("{}: {} residents at the start, {} steps of {} days, seed {}\n", scenario.name,
                scenario.town.population, steps, scenario.run.days_per_step, scenario.run.seed);
-    fmt::print("{}", format_summary(summaries, scenario.run.years));
+    fmt::print("{}", format_summary(summaries, scenario.run.years, models::outcome_catalogue()));
     fmt::print("wrote {}\n", options.output);
   }
   return kOk;
@@ -188,50 +196,68 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     results[a].name = names[a];
     results[a].replicates.resize(replicates);
   }
+  // The analyses each arm's mechanisms add (e.g. the salons' emulated study), and the
+  // registered columns their runs keep for them.
+  std::vector<std::vector<ArmAnalysis>> analyses_of(arms.size());
+  std::vector<std::vector<std::string>> kept_columns(arms.size());
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    if (a != reference) analyses_of[a] = models::arm_analyses(arms[a]);
+    for (const ArmAnalysis& analysis : analyses_of[a])
+      kept_columns[a].insert(kept_columns[a].end(), analysis.columns.begin(),
+                             analysis.columns.end());
+  }
   std::vector<std::vector<RunRecord>> records(arms.size(), std::vector<RunRecord>(replicates));
+  std::vector<EnsembleRun> runs;
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    for (std::size_t r = 0; r < replicates; ++r)
+      runs.push_back({a, {seed, static_cast<std::uint32_t>(r)}});
+  }
   std::mutex write_mutex;
-  std::string write_error;
   // Arms and replicates run in parallel; each finished run is written and freed at once.
-  tbb::parallel_for(std::size_t{0}, arms.size() * replicates, [&](std::size_t job) {
-    const std::size_t a = job / replicates, r = job % replicates;
-    auto sim = models::build_simulation(arms[a], {seed, static_cast<std::uint32_t>(r)});
-    sim->run([&progress](std::int64_t, std::int64_t) { progress.advance(); });
-    results[a].replicates[r] = summarize(*sim);
-    records[a][r] = record_of(*sim);
-    std::lock_guard lock(write_mutex);
-    try {
-      output->write_run(fmt::format("/arms/{}/replicate_{}", names[a], r), output_tables(*sim),
-                        sim->timeseries(), arms[a].run.days_per_step);
-    } catch (const std::exception& e) {
-      write_error = e.what();
-    }
-  });
+  const std::vector<EnsembleFailure> failures = run_ensemble(
+      runs, {.build =
+                 [&](const EnsembleRun& run) {
+                   return models::build_simulation(arms[run.scenario], run.identity);
+                 },
+             .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
+             .finished =
+                 [&](std::size_t, const EnsembleRun& run, Simulation& sim) {
+                   const std::size_t a = run.scenario, r = run.identity.replicate;
+                   results[a].replicates[r] = summarize(sim);
+                   records[a][r] = record_of(sim, kept_columns[a]);
+                   std::lock_guard lock(write_mutex);
+                   output->write_run(fmt::format("/arms/{}/replicate_{}", names[a], r),
+                                     output_tables(sim), sim.timeseries(),
+                                     arms[a].run.days_per_step);
+                 }});
   progress.finish();
+  const std::string write_error = failures.empty() ? "" : failures.front().message;
 
-  const std::vector<ComparisonRow> rows = compare_arms(results, reference);
+  const std::vector<Outcome> outcomes = models::outcome_catalogue();
+  const std::vector<ComparisonRow> rows = compare_arms(results, reference, outcomes);
   const std::string csv = comparison_csv(rows);
-  // Hazard ratios against the reference; for arms with salons and six years or more, the
-  // emulated observational study beside the true effect.
+  // Hazard ratios against the reference, then what each arm's mechanisms add (for arms with
+  // salons and six years or more, the emulated observational study beside the true effect).
   std::string analyses;
   std::vector<std::array<std::string, 3>> estimates;  // group, attribute, value (full precision)
   for (std::size_t a = 0; a < arms.size(); ++a) {
     if (a == reference) continue;
     try {
       const ArmHazardRatios ratios = arm_hazard_ratios(records[a], records[reference]);
-      std::optional<SalonStudy> study;
-      const bool has_salons = results[a].replicates[0].total().salon_participants > 0;
-      if (has_salons && arms[a].run.years >= 6)
-        study = salon_study(records[a], &records[reference]);
-      analyses +=
-          format_arm_analyses(names[a], names[reference], ratios, study ? &*study : nullptr);
+      analyses += format_arm_hazard_ratios(names[a], names[reference], ratios);
       const std::string group = "/comparison/" + names[a];
       const auto precise = [](double value) { return fmt::format("{:.17g}", value); };
       estimates.push_back(
           {group, "log_hr_certification", precise(ratios.certification.coefficients[0])});
       estimates.push_back({group, "log_hr_death", precise(ratios.death.coefficients[0])});
-      if (study)
-        estimates.push_back(
-            {group, "study_log_hr_participant", precise(study->cox.coefficients[0])});
+      for (const ArmAnalysis& analysis : analyses_of[a]) {
+        const std::optional<ArmAnalysisResult> result =
+            analysis.analyse(names[a], records[a], records[reference]);
+        if (!result) continue;
+        analyses += result->text;
+        for (const auto& [name, value] : result->estimates)
+          estimates.push_back({group, name, value});
+      }
     } catch (const std::exception& e) {
       analyses += fmt::format("\n{}: the hazard-ratio analysis failed: {}\n", names[a], e.what());
     }
@@ -251,7 +277,8 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     output->write_text("/comparison", "arms", fmt::format("{}", fmt::join(names, "\n")));
     output->write_text("/comparison", "summary_csv", csv);
     output->write_text("/comparison", "analyses", analyses);
-    output->write_text("/comparison", "table", format_comparison(rows, results, reference));
+    output->write_text("/comparison", "table",
+                       format_comparison(rows, results, reference, outcomes));
     for (const auto& [group, name, value] : estimates) output->write_text(group, name, value);
     output->commit();
     // The CSV beside it, also written whole under a temporary name first.
@@ -263,7 +290,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     return kFailed;
   }
   if (!options.quiet) {
-    fmt::print("{}{}", format_comparison(rows, results, reference), analyses);
+    fmt::print("{}{}", format_comparison(rows, results, reference, outcomes), analyses);
     fmt::print("wrote {} and {}\n", options.output, csv_path.string());
   }
   return kOk;

@@ -1,0 +1,44 @@
+#pragma once
+// The emulated observational study of salon participants (Hikichi et al. 2015): residents
+// independent at the start and still alive and independent at the survey at the end of year 1;
+// participants attended a salon in year 1; certification followed for five years from the
+// survey; Cox adjusted for age, sex, income and isolation. Beside it, the true effect: the same
+// participants' certification in the paired arm without salons (reported only when the
+// reference holds the same residents, replicate by replicate), and an instrumental-variable
+// estimate (two-stage residual inclusion, salons within 350 m of home as the instrument).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/output/hazard_ratios.hpp"
+#include "sim/stats/cox.hpp"
+
+namespace salonsim::models {
+
+/// The registered columns the study reads (see models/salons/activity.hpp and salons.hpp).
+inline constexpr std::string_view kFirstSessionColumn = "first_salon_step";
+inline constexpr std::string_view kWithin350mColumn = "salons_within_350m";
+
+struct SalonStudy {
+  double attended_year1 = 0, ever_5y = 0;
+  double low_income_participants = 0, low_income_others = 0, women_participants = 0;
+  double cert_participants = 0, cert_others = 0;
+  double cert_participants_without = -1;  // in the reference arm (-1 without one)
+  stats::CoxFit cox;                      // coefficient 0: participant
+  /// First-stage coefficient of the instrument, and the Cox fit with the first-stage residual
+  /// (coefficient 0: participant).
+  double first_stage_coefficient = 0;
+  stats::CoxFit iv_cox;
+  std::int64_t cohort = 0, participants = 0;
+};
+SalonStudy salon_study(const std::vector<RunRecord>& arm,
+                       const std::vector<RunRecord>* reference = nullptr);
+
+/// Text of the study beside the truth.
+std::string format_salon_study(const std::string& arm, const SalonStudy& study);
+
+/// The study as an analysis the comparison runs for arms with salons.
+ArmAnalysis salon_study_analysis();
+
+}  // namespace salonsim::models

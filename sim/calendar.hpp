@@ -1,0 +1,14 @@
+#pragma once
+// When things happen: the one "is it open in this step" for anything with an opening and a
+// closing step (venues, stores, routes, services).
+#include <cstdint>
+
+namespace salonsim {
+
+/// Whether something that opens at `opens_step` and closes at `closes_step` (-1: never) is open
+/// in step `step`.
+constexpr bool open_at(std::int64_t opens_step, std::int64_t closes_step, std::int64_t step) {
+  return step >= opens_step && (closes_step < 0 || step < closes_step);
+}
+
+}  // namespace salonsim

@@ -1,0 +1,104 @@
+#pragma once
+// Effects on residents that several mechanisms may have at once (a salon, a group, a
+// prescription, poor food access): each source registers what it contributes, every step, in a
+// column of its own; Health and Contacts read every source once. Hazard ratios multiply,
+// contacts add, so no source overwrites another's effect, and removing one leaves the others.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/population.hpp"
+
+namespace salonsim {
+
+enum class Hazard { kCertification, kDeath };
+
+class Effects {
+ public:
+  /// A hazard ratio that applies while a resident's flag is set (e.g. poor food access).
+  struct FlagRatio {
+    std::string source;
+    Column<std::uint8_t> flag;
+    double ratio = 1;
+  };
+  /// A hazard ratio per resident (1: no effect), e.g. slower decline from recent attendance.
+  struct RatioColumn {
+    std::string source;
+    Column<float> ratio;
+  };
+  /// Contacts per week a resident gets from a source (0: none), e.g. salon sessions.
+  struct ContactsColumn {
+    std::string source;
+    Column<float> contacts_per_week;
+  };
+
+  void add_flag_ratio(Hazard hazard, FlagRatio source) {
+    flag_ratios_[index(hazard)].push_back(std::move(source));
+  }
+  void add_ratio(Hazard hazard, RatioColumn source) {
+    ratios_[index(hazard)].push_back(std::move(source));
+  }
+  void add_contacts(ContactsColumn source) { contacts_.push_back(std::move(source)); }
+
+  /// Read-only pointers to every source's column, taken once per step before a loop over
+  /// residents: columns do not move during a step.
+  struct HazardView {
+    struct Flag {
+      const std::uint8_t* flag;
+      double ratio;
+    };
+    std::vector<Flag> flags;
+    std::vector<const float*> ratios;
+    /// Product of the flag ratios that apply to resident i (exactly 1 when none does).
+    double flag_ratio(std::size_t i) const {
+      double product = 1.0;
+      for (const Flag& f : flags) product *= f.flag[i] ? f.ratio : 1.0;
+      return product;
+    }
+    /// `value` times every per-resident ratio of resident i, in the order registered.
+    double times_ratios(double value, std::size_t i) const {
+      for (const float* r : ratios) value *= r[i];
+      return value;
+    }
+  };
+  HazardView hazard(Hazard hazard, const Population& p) const {
+    HazardView view;
+    for (const FlagRatio& f : flag_ratios_[index(hazard)])
+      view.flags.push_back({p[f.flag].data(), f.ratio});
+    for (const RatioColumn& r : ratios_[index(hazard)]) view.ratios.push_back(p[r.ratio].data());
+    return view;
+  }
+  struct ContactsView {
+    std::vector<const float*> sources;
+    /// Contacts per week from every source, for resident i.
+    float operator()(std::size_t i) const {
+      float sum = 0.0f;
+      for (const float* s : sources) sum += s[i];
+      return sum;
+    }
+  };
+  ContactsView contacts(const Population& p) const {
+    ContactsView view;
+    for (const ContactsColumn& c : contacts_) view.sources.push_back(p[c.contacts_per_week].data());
+    return view;
+  }
+
+  /// Names of every source, for the documentation and tests.
+  std::vector<std::string> sources() const {
+    std::vector<std::string> names;
+    for (const auto& list : flag_ratios_)
+      for (const FlagRatio& f : list) names.push_back(f.source);
+    for (const auto& list : ratios_)
+      for (const RatioColumn& r : list) names.push_back(r.source);
+    for (const ContactsColumn& c : contacts_) names.push_back(c.source);
+    return names;
+  }
+
+ private:
+  static std::size_t index(Hazard hazard) { return static_cast<std::size_t>(hazard); }
+  std::vector<FlagRatio> flag_ratios_[2];
+  std::vector<RatioColumn> ratios_[2];
+  std::vector<ContactsColumn> contacts_;
+};
+
+}  // namespace salonsim

@@ -1,0 +1,88 @@
+#include "sim/output/hazard_ratios.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "sim/simulation.hpp"
+
+namespace salonsim {
+
+RunRecord record_of(const Simulation& sim, const std::vector<std::string>& columns) {
+  const Population& p = sim.population();
+  RunRecord r;
+  r.steps = sim.current_step();
+  r.steps_per_year = static_cast<int>(std::lround(1.0 / sim.clock().years_per_step()));
+  r.entry_step = p.entry_step;
+  r.disability_step = p.disability_step;
+  r.death_step = p.death_step;
+  r.age0 = p.age0;
+  r.sex = p.sex;
+  r.income_low = p.income_low;
+  r.isolated0 = p.isolated0;
+  r.certified0 = p.certified0;
+  for (const ColumnRegistry::Entry& entry : p.columns.entries()) {
+    if (std::find(columns.begin(), columns.end(), entry.spec.name) == columns.end()) continue;
+    std::visit(
+        [&](const auto& values) { r.kept[entry.spec.name].assign(values.begin(), values.end()); },
+        entry.data);
+  }
+  return r;
+}
+
+const std::vector<double>& RunRecord::column(const std::string& name) const {
+  static const std::vector<double> kNone;
+  const auto it = kept.find(name);
+  return it == kept.end() ? kNone : it->second;
+}
+
+namespace {
+
+/// Adds one arm's residents to a Cox data set: time from entry to the event, death or the end.
+void add_time_to_event(const RunRecord& r, bool certification, double arm, stats::CoxData& data) {
+  for (std::size_t i = 0; i < r.entry_step.size(); ++i) {
+    if (r.entry_step[i] >= r.steps) continue;
+    if (certification && r.certified0[i]) continue;
+    const std::int32_t event_step = certification ? r.disability_step[i] : r.death_step[i];
+    std::int64_t end = r.steps;
+    if (r.death_step[i] >= 0) end = r.death_step[i] + 1;
+    if (event_step >= 0) end = std::min<std::int64_t>(end, event_step + 1);
+    data.time.push_back(static_cast<double>(end - r.entry_step[i]) / r.steps_per_year);
+    data.event.push_back(event_step >= 0);
+    data.covariates[0].push_back(arm);
+  }
+}
+
+}  // namespace
+
+ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
+                                  const std::vector<RunRecord>& reference) {
+  ArmHazardRatios result;
+  for (const bool certification : {true, false}) {
+    stats::CoxData data;
+    data.names = {"arm"};
+    data.covariates.assign(1, {});
+    for (const RunRecord& r : arm) add_time_to_event(r, certification, 1.0, data);
+    for (const RunRecord& r : reference) add_time_to_event(r, certification, 0.0, data);
+    (certification ? result.certification : result.death) = stats::fit_cox(data);
+  }
+  return result;
+}
+
+std::string format_arm_hazard_ratios(const std::string& arm, const std::string& reference,
+                                     const ArmHazardRatios& ratios) {
+  const auto hr = [](const stats::CoxFit& fit) {
+    return fmt::format("{:.3f} ({:.3f} to {:.3f})", fit.hazard_ratios[0], fit.ci_low[0],
+                       fit.ci_high[0]);
+  };
+  std::string text =
+      fmt::format("\n{} against {}: Cox hazard ratios (pooled replicates)\n", arm, reference);
+  text += fmt::format("  certification (residents independent at entry): {}\n",
+                      hr(ratios.certification));
+  text += fmt::format("  death:                                          {}\n", hr(ratios.death));
+  return text;
+}
+
+}  // namespace salonsim

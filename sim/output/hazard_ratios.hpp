@@ -1,0 +1,64 @@
+#pragma once
+// Analyses of individual outcomes pooled over replicates: Cox hazard ratios of an arm against
+// the reference, and the interface by which a mechanism adds an analysis of its own to a
+// comparison (the salons' emulated observational study, models/salons/study.hpp).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/stats/cox.hpp"
+
+namespace salonsim {
+
+class Simulation;
+
+/// The columns of one finished run that the analyses need (kept after the run is freed): the
+/// core's, and the registered columns an analysis asked for, by name.
+struct RunRecord {
+  std::int64_t steps = 0;
+  int steps_per_year = 52;
+  std::vector<std::int32_t> entry_step, disability_step, death_step;
+  std::vector<float> age0;
+  std::vector<std::uint8_t> sex, income_low, isolated0, certified0;
+  std::map<std::string, std::vector<double>> kept;  // registered columns, by name
+  /// A kept column; empty if the run did not register it.
+  const std::vector<double>& column(const std::string& name) const;
+};
+/// The record of a finished run, keeping the registered columns named in `columns`.
+RunRecord record_of(const Simulation& simulation, const std::vector<std::string>& columns = {});
+
+/// Cox hazard ratios of arm against reference (pooled residents of all replicates, arm as the
+/// only covariate): certification among residents independent at entry, and death.
+struct ArmHazardRatios {
+  stats::CoxFit certification, death;
+};
+ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
+                                  const std::vector<RunRecord>& reference);
+
+/// Text of the hazard ratios of an arm against the reference.
+std::string format_arm_hazard_ratios(const std::string& arm, const std::string& reference,
+                                     const ArmHazardRatios& ratios);
+
+/// What an analysis of an arm adds to the comparison: text for the report, and estimates stored
+/// at full precision in /comparison/<arm> (attribute name, value).
+struct ArmAnalysisResult {
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> estimates;
+};
+
+/// An analysis a mechanism adds to comparisons of an arm that has it against the reference.
+struct ArmAnalysis {
+  std::string name;
+  std::vector<std::string> columns;  // registered columns each run of the arm keeps for it
+  /// Nothing when the analysis does not apply (e.g. runs too short for the study design).
+  std::function<std::optional<ArmAnalysisResult>(const std::string& arm_name,
+                                                 const std::vector<RunRecord>& arm,
+                                                 const std::vector<RunRecord>& reference)>
+      analyse;
+};
+
+}  // namespace salonsim
