@@ -155,8 +155,10 @@ struct OutputFile::Impl {
       std::visit(
           [&](auto values) {
             using T = typename decltype(values)::value_type;
-            write_array<T>(group.get(), name, values.data(), {values.size()}, column.description,
-                           join(path, name));
+            Handle dataset = write_array<T>(group.get(), name, values.data(), {values.size()},
+                                            column.description, join(path, name));
+            if (!column.unit.empty())
+              write_string_attribute(dataset.get(), "unit", column.unit, join(path, name));
           },
           column.values);
     }
