@@ -15,6 +15,7 @@
 #include "models/build.hpp"
 #include "models/scenario.hpp"
 #include "sim/ensemble.hpp"
+#include "sim/output/csv.hpp"
 #include "sim/output/hdf5_writer.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/stats/sensitivity.hpp"
@@ -199,10 +200,11 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
           high.push_back(f.mu_star_high);
         }
         for (std::size_t j = 0; j < k; ++j) {
-          csv += fmt::format("{},{},mu_star,{},{},{}\n", column, names[j], mu_star[j], low[j],
-                             high[j]);
-          csv += fmt::format("{},{},sigma,{},,\n", column, names[j], sigma[j]);
-          csv += fmt::format("{},{},mu,{},,\n", column, names[j], mu[j]);
+          csv += fmt::format("{},{},mu_star,{},{},{}\n", csv_field(column), csv_field(names[j]),
+                             mu_star[j], low[j], high[j]);
+          csv +=
+              fmt::format("{},{},sigma,{},,\n", csv_field(column), csv_field(names[j]), sigma[j]);
+          csv += fmt::format("{},{},mu,{},,\n", csv_field(column), csv_field(names[j]), mu[j]);
         }
         add(column, "mu", mu, "Morris mean elementary effect (output per unit-cube range)");
         add(column, "mu_star", mu_star, "Morris mean absolute elementary effect");
@@ -223,8 +225,10 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
           st_high.push_back(f.total_high);
         }
         for (std::size_t j = 0; j < k; ++j) {
-          csv += fmt::format("{},{},S1,{},{},{}\n", column, names[j], s1[j], s1_low[j], s1_high[j]);
-          csv += fmt::format("{},{},ST,{},{},{}\n", column, names[j], st[j], st_low[j], st_high[j]);
+          csv += fmt::format("{},{},S1,{},{},{}\n", csv_field(column), csv_field(names[j]), s1[j],
+                             s1_low[j], s1_high[j]);
+          csv += fmt::format("{},{},ST,{},{},{}\n", csv_field(column), csv_field(names[j]), st[j],
+                             st_low[j], st_high[j]);
         }
         add(column, "S1", s1, "Sobol' first-order index");
         add(column, "S1_low", s1_low, "95% bootstrap interval of S1, low end");
@@ -243,9 +247,10 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
           p_value.push_back(f.p_value);
         }
         for (std::size_t j = 0; j < k; ++j) {
-          csv += fmt::format("{},{},prcc,{},{},{}\n", column, names[j], coefficient[j], low[j],
-                             high[j]);
-          csv += fmt::format("{},{},p_value,{},,\n", column, names[j], p_value[j]);
+          csv += fmt::format("{},{},prcc,{},{},{}\n", csv_field(column), csv_field(names[j]),
+                             coefficient[j], low[j], high[j]);
+          csv += fmt::format("{},{},p_value,{},,\n", csv_field(column), csv_field(names[j]),
+                             p_value[j]);
         }
         add(column, "prcc", coefficient, "partial rank correlation coefficient");
         add(column, "prcc_low", low, "95% interval (Fisher z), low end");

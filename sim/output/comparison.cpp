@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/output/csv.hpp"
+
 namespace salonsim {
 
 GroupSummary group_of(const RunSummary& summary, int group) {
@@ -69,8 +71,8 @@ std::string comparison_csv(const std::vector<ComparisonRow>& rows) {
       "arm,group,outcome,mean,low,high,difference,difference_low,difference_high,"
       "se_common_random_numbers,se_independent_seeds,variance_reduction\n";
   for (const ComparisonRow& r : rows) {
-    text += fmt::format("{},{},{},{},{},{},", r.arm, r.group, r.outcome, r.value.mean, r.value.low,
-                        r.value.high);
+    text += fmt::format("{},{},{},{},{},{},", csv_field(r.arm), csv_field(r.group),
+                        csv_field(r.outcome), r.value.mean, r.value.low, r.value.high);
     if (r.is_reference) {
       text += ",,,,,\n";
     } else {

@@ -1,5 +1,8 @@
 #include "sim/stats/cox.hpp"
 
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -29,9 +32,9 @@ struct Sorted {
 /// Log partial likelihood, score and (full, symmetric) information at beta.
 struct Evaluation {
   double log_likelihood = 0;
-  std::vector<double> score;
-  std::vector<double> information;  // p x p, row-major
-  std::vector<double> eta;          // workspace: linear predictor in sorted order
+  Eigen::VectorXd score;
+  Eigen::MatrixXd information;  // p x p
+  std::vector<double> eta;      // workspace: linear predictor in sorted order
 };
 
 void validate(const CoxData& data, int max_iterations, double tolerance) {
@@ -131,7 +134,7 @@ Sorted prepare(const CoxData& data) {
 /// One pass over the risk sets, from the latest time to the earliest. Breslow: every event at
 /// time t is scored against the whole risk set {j : time_j >= t}. Returns -inf as the
 /// log-likelihood if exp() under- or overflows (only for absurd coefficients).
-void evaluate(const Sorted& s, const std::vector<double>& beta, Evaluation& out) {
+void evaluate(const Sorted& s, const Eigen::VectorXd& beta, Evaluation& out) {
   const size_t n = s.n;
   const size_t p = s.p;
   std::vector<double>& eta = out.eta;
@@ -148,8 +151,8 @@ void evaluate(const Sorted& s, const std::vector<double>& beta, Evaluation& out)
   std::vector<double> s1(p, 0.0);
   std::vector<double> s2(p * p, 0.0);  // upper triangle used
   std::vector<double> mean(p);
-  out.score = s.event_x_sum;
-  out.information.assign(p * p, 0.0);
+  out.score = Eigen::Map<const Eigen::VectorXd>(s.event_x_sum.data(), Eigen::Index(p));
+  out.information.setZero(Eigen::Index(p), Eigen::Index(p));
   double ll = 0;
   for (size_t j = 0; j < p; ++j) ll += s.event_x_sum[j] * beta[j];
 
@@ -176,58 +179,55 @@ void evaluate(const Sorted& s, const std::vector<double>& beta, Evaluation& out)
     ll -= d * (std::log(s0) + eta_max);
     for (size_t a = 0; a < p; ++a) {
       mean[a] = s1[a] / s0;
-      out.score[a] -= d * mean[a];
+      out.score(Eigen::Index(a)) -= d * mean[a];
     }
     for (size_t a = 0; a < p; ++a) {
       for (size_t b = a; b < p; ++b) {
-        out.information[a * p + b] += d * (s2[a * p + b] / s0 - mean[a] * mean[b]);
+        out.information(Eigen::Index(a), Eigen::Index(b)) +=
+            d * (s2[a * p + b] / s0 - mean[a] * mean[b]);
       }
     }
   }
   for (size_t a = 0; a < p; ++a) {
-    for (size_t b = 0; b < a; ++b) out.information[a * p + b] = out.information[b * p + a];
+    for (size_t b = 0; b < a; ++b) {
+      out.information(Eigen::Index(a), Eigen::Index(b)) =
+          out.information(Eigen::Index(b), Eigen::Index(a));
+    }
   }
   out.log_likelihood = std::isfinite(ll) ? ll : -std::numeric_limits<double>::infinity();
 }
 
-/// Cholesky factor L (lower, row-major) of the information; throws if it is singular.
-std::vector<double> cholesky(const std::vector<double>& a, const Sorted& s,
-                             const std::vector<std::string>& names) {
-  const size_t p = s.p;
-  std::vector<double> l(p * p, 0.0);
-  for (size_t j = 0; j < p; ++j) {
-    double d = a[j * p + j];
-    for (size_t k = 0; k < j; ++k) d -= l[j * p + k] * l[j * p + k];
-    // Singular: the pivot is lost in rounding relative to the column's own information, or the
-    // information is negligible against the largest it could be for the column's spread.
-    if (!std::isfinite(d) || d <= 1e-10 * a[j * p + j] || d <= 1e-14 * s.scale[j]) {
-      throw std::runtime_error(
-          "fit_cox: information matrix is singular at covariate '" + names[j] +
-          "' (it is constant within the risk sets, a linear combination of earlier "
-          "covariates, or its coefficient diverges because it separates events)");
+/// Cholesky factorisation of the information; throws if it is singular.
+Eigen::LLT<Eigen::MatrixXd> factor(const Eigen::MatrixXd& information, const Sorted& s,
+                                   const std::vector<std::string>& names) {
+  const auto p = Eigen::Index(s.p);
+  // Singular: the pivot L_jj^2 is lost in rounding relative to the column's own information, or
+  // the information is negligible against the largest it could be for the column's spread.
+  const auto pivot_lost = [&](const Eigen::MatrixXd& llt, Eigen::Index j) {
+    const double d = llt(j, j) * llt(j, j);
+    return !std::isfinite(d) || d <= 1e-10 * information(j, j) || d <= 1e-14 * s.scale[size_t(j)];
+  };
+  Eigen::LLT<Eigen::MatrixXd> llt(information);
+  Eigen::Index singular = p;
+  if (llt.info() == Eigen::Success) {
+    for (Eigen::Index j = 0; j < p && singular == p; ++j) {
+      if (pivot_lost(llt.matrixLLT(), j)) singular = j;
     }
-    const double root = std::sqrt(d);
-    l[j * p + j] = root;
-    for (size_t i = j + 1; i < p; ++i) {
-      double v = a[i * p + j];
-      for (size_t k = 0; k < j; ++k) v -= l[i * p + k] * l[j * p + k];
-      l[i * p + j] = v / root;
+  } else {
+    // Eigen stops at a non-positive pivot without saying where: factor the leading blocks.
+    for (Eigen::Index j = 0; j < p && singular == p; ++j) {
+      const Eigen::LLT<Eigen::MatrixXd> leading(information.topLeftCorner(j + 1, j + 1));
+      if (leading.info() != Eigen::Success || pivot_lost(leading.matrixLLT(), j)) singular = j;
     }
+    if (singular == p) singular = p - 1;
   }
-  return l;
-}
-
-/// Solves L L^T x = b.
-std::vector<double> solve(const std::vector<double>& l, size_t p, std::vector<double> b) {
-  for (size_t i = 0; i < p; ++i) {
-    for (size_t k = 0; k < i; ++k) b[i] -= l[i * p + k] * b[k];
-    b[i] /= l[i * p + i];
+  if (singular < p) {
+    throw std::runtime_error(
+        "fit_cox: information matrix is singular at covariate '" + names[size_t(singular)] +
+        "' (it is constant within the risk sets, a linear combination of earlier "
+        "covariates, or its coefficient diverges because it separates events)");
   }
-  for (size_t i = p; i-- > 0;) {
-    for (size_t k = i + 1; k < p; ++k) b[i] -= l[k * p + i] * b[k];
-    b[i] /= l[i * p + i];
-  }
-  return b;
+  return llt;
 }
 
 }  // namespace
@@ -238,20 +238,20 @@ CoxFit fit_cox(const CoxData& data, int max_iterations, double tolerance) {
   const size_t p = s.p;
 
   CoxFit fit;
-  std::vector<double> beta(p, 0.0);
+  Eigen::VectorXd beta = Eigen::VectorXd::Zero(Eigen::Index(p));
   Evaluation current;
   evaluate(s, beta, current);
-  std::vector<double> l = cholesky(current.information, s, data.names);
+  Eigen::LLT<Eigen::MatrixXd> llt = factor(current.information, s, data.names);
 
   constexpr int kMaxHalvings = 40;
   Evaluation trial;
-  std::vector<double> candidate(p);
+  Eigen::VectorXd candidate;
   for (int iteration = 0; iteration < max_iterations; ++iteration) {
-    std::vector<double> step = solve(l, p, current.score);
+    Eigen::VectorXd step = llt.solve(current.score);
     bool accepted = false;
     int halvings = 0;
     for (; halvings <= kMaxHalvings; ++halvings) {
-      for (size_t j = 0; j < p; ++j) candidate[j] = beta[j] + step[j];
+      candidate = beta + step;
       evaluate(s, candidate, trial);
       // Allow a decrease at the level of rounding, which happens at the maximum.
       const double slack = 1e-13 * (1 + std::abs(current.log_likelihood));
@@ -259,32 +259,31 @@ CoxFit fit_cox(const CoxData& data, int max_iterations, double tolerance) {
         accepted = true;
         break;
       }
-      for (double& v : step) v *= 0.5;
+      step *= 0.5;
     }
     if (!accepted) break;  // no ascent along the Newton direction: leave converged false
     const double change = trial.log_likelihood - current.log_likelihood;
     beta = candidate;
     std::swap(current, trial);
     ++fit.iterations;
-    l = cholesky(current.information, s, data.names);
+    llt = factor(current.information, s, data.names);
     if (halvings == 0 && std::abs(change) <= tolerance * (1 + std::abs(current.log_likelihood))) {
       fit.converged = true;
       break;
     }
   }
 
-  // Covariance: inverse information, column by column.
-  fit.coefficients = beta;
+  // Covariance: inverse information.
+  const Eigen::MatrixXd covariance =
+      llt.solve(Eigen::MatrixXd::Identity(Eigen::Index(p), Eigen::Index(p)));
+  fit.coefficients.assign(beta.begin(), beta.end());
   fit.standard_errors.resize(p);
   fit.hazard_ratios.resize(p);
   fit.ci_low.resize(p);
   fit.ci_high.resize(p);
   constexpr double kZ = 1.959963984540054;  // standard normal 97.5% quantile
   for (size_t j = 0; j < p; ++j) {
-    std::vector<double> unit(p, 0.0);
-    unit[j] = 1.0;
-    const double variance = solve(l, p, std::move(unit))[j];
-    const double se = std::sqrt(variance);
+    const double se = std::sqrt(covariance(Eigen::Index(j), Eigen::Index(j)));
     fit.standard_errors[j] = se;
     fit.hazard_ratios[j] = std::exp(beta[j]);
     fit.ci_low[j] = std::exp(beta[j] - kZ * se);

@@ -1,5 +1,7 @@
 #include "sim/stats/intervals.hpp"
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -8,24 +10,7 @@ namespace salonsim::stats {
 
 double t_critical_95(int df) {
   if (df < 1) throw std::invalid_argument("t_critical_95: degrees of freedom must be >= 1");
-  // Exact table to 30; beyond it, interpolation in 1/df towards the normal value.
-  static constexpr double kTable[31] = {
-      0,      12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
-      2.2010, 2.1788,  2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860, 2.0796,
-      2.0739, 2.0687,  2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423};
-  if (df <= 30) return kTable[df];
-  struct Point {
-    double df, t;
-  };
-  static constexpr Point kTail[] = {{30, 2.0423}, {40, 2.0211}, {60, 2.0003}, {120, 1.9799}};
-  for (std::size_t k = 0; k + 1 < std::size(kTail); ++k) {
-    if (df <= kTail[k + 1].df) {
-      const double x = 1.0 / df, x0 = 1.0 / kTail[k].df, x1 = 1.0 / kTail[k + 1].df;
-      return kTail[k].t + (kTail[k + 1].t - kTail[k].t) * (x - x0) / (x1 - x0);
-    }
-  }
-  const double x = 1.0 / df, x0 = 1.0 / 120.0;
-  return 1.959964 + (1.9799 - 1.959964) * x / x0;
+  return boost::math::quantile(boost::math::students_t(static_cast<double>(df)), 0.975);
 }
 
 namespace {

@@ -1,5 +1,8 @@
 #include "sim/stats/ols.hpp"
 
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
 #include <cmath>
 #include <stdexcept>
 
@@ -11,39 +14,28 @@ OlsFit fit_ols(const std::vector<double>& y, const std::vector<std::vector<doubl
     if (column.size() != n) throw std::invalid_argument("fit_ols: covariate length differs from y");
   }
   if (n < p) throw std::invalid_argument("fit_ols: fewer observations than coefficients");
-  const auto x = [&](std::size_t i, std::size_t k) { return k == 0 ? 1.0 : covariates[k - 1][i]; };
-  // Normal equations X'X b = X'y, solved by Gaussian elimination with partial pivoting.
-  std::vector<std::vector<double>> a(p, std::vector<double>(p + 1, 0.0));
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < p; ++j) {
-      const double xj = x(i, j);
-      for (std::size_t k = 0; k < p; ++k) a[j][k] += xj * x(i, k);
-      a[j][p] += xj * y[i];
-    }
+  const auto rows = Eigen::Index(n), cols = Eigen::Index(p);
+  Eigen::MatrixXd x(rows, cols);
+  x.col(0).setOnes();
+  for (Eigen::Index k = 1; k < cols; ++k) {
+    x.col(k) = Eigen::Map<const Eigen::VectorXd>(covariates[std::size_t(k - 1)].data(), rows);
   }
-  for (std::size_t c = 0; c < p; ++c) {
-    std::size_t pivot = c;
-    for (std::size_t r = c + 1; r < p; ++r) {
-      if (std::abs(a[r][c]) > std::abs(a[pivot][c])) pivot = r;
-    }
-    if (std::abs(a[pivot][c]) < 1e-12 * (1.0 + std::abs(a[c][c])) || !std::isfinite(a[pivot][c])) {
-      throw std::runtime_error("fit_ols: covariates are collinear");
-    }
-    std::swap(a[c], a[pivot]);
-    for (std::size_t r = 0; r < p; ++r) {
-      if (r == c) continue;
-      const double factor = a[r][c] / a[c][c];
-      for (std::size_t k = c; k <= p; ++k) a[r][k] -= factor * a[c][k];
-    }
+  const Eigen::Map<const Eigen::VectorXd> response(y.data(), rows);
+  // Normal equations X'X b = X'y, solved by Cholesky. Collinear when a pivot is lost in rounding
+  // relative to the column's own sum of squares.
+  const Eigen::MatrixXd xtx = x.transpose() * x;
+  const Eigen::LLT<Eigen::MatrixXd> llt(xtx);
+  bool collinear = llt.info() != Eigen::Success;
+  for (Eigen::Index k = 0; k < cols && !collinear; ++k) {
+    const double pivot = llt.matrixLLT()(k, k) * llt.matrixLLT()(k, k);
+    collinear = !std::isfinite(pivot) || pivot <= 1e-12 * xtx(k, k);
   }
+  if (collinear) throw std::runtime_error("fit_ols: covariates are collinear");
+  const Eigen::VectorXd b = llt.solve(x.transpose() * response);
+  const Eigen::VectorXd residuals = response - x * b;
   OlsFit fit;
-  for (std::size_t c = 0; c < p; ++c) fit.coefficients.push_back(a[c][p] / a[c][c]);
-  fit.residuals.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double predicted = 0;
-    for (std::size_t k = 0; k < p; ++k) predicted += fit.coefficients[k] * x(i, k);
-    fit.residuals[i] = y[i] - predicted;
-  }
+  fit.coefficients.assign(b.begin(), b.end());
+  fit.residuals.assign(residuals.begin(), residuals.end());
   return fit;
 }
 

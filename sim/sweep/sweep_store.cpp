@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +12,6 @@
 
 #include "sim/output/hdf5_support.hpp"
 #include "sim/output/hdf5_writer.hpp"
-#include "sim/params/schema.hpp"
 #include "sim/version.hpp"
 
 namespace salonsim::sweep {
@@ -60,41 +60,32 @@ std::string joined(const std::vector<std::string>& items) {
   return text;
 }
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 /// A number for JSON: null when unset (NaN) or not finite.
-std::string json_number(double value) {
-  return std::isfinite(value) ? params::format_number(value) : "null";
+nlohmann::ordered_json json_number(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
 /// The varied parameters as JSON (read by analysis/sweep_report.py with the standard library).
 std::string parameters_json(const SweepFile& file) {
-  std::string text = "[";
-  for (std::size_t j = 0; j < file.parameters.size(); ++j) {
-    const SweepParameter& p = file.parameters[j];
-    std::string values;
-    for (const std::string& v : p.values) values += (values.empty() ? "" : ", ") + json_string(v);
-    text += fmt::format(
-        "{}{{\"name\": {}, \"key\": {}, \"values\": [{}], \"distribution\": {}, \"min\": {}, "
-        "\"max\": {}, \"mean\": {}, \"sd\": {}, \"integer\": {}}}",
-        j ? ", " : "", json_string(p.label()), json_string(p.key), values,
-        json_string(p.is_discrete() ? "values"
-                                    : kDistributionChoices[static_cast<int>(p.distribution)].name),
-        json_number(p.min), json_number(p.max), json_number(p.mean), json_number(p.sd),
-        p.integer ? "true" : "false");
+  auto list = nlohmann::ordered_json::array();
+  for (const SweepParameter& p : file.parameters) {
+    list.push_back({
+        {"name", p.label()},
+        {"key", p.key},
+        {"values", p.values},
+        {"distribution",
+         p.is_discrete()
+             ? std::string("values")
+             : std::string(kDistributionChoices[static_cast<int>(p.distribution)].name)},
+        {"min", json_number(p.min)},
+        {"max", json_number(p.max)},
+        {"mean", json_number(p.mean)},
+        {"sd", json_number(p.sd)},
+        {"integer", p.integer},
+    });
   }
-  return text + "]";
+  // Invalid UTF-8 in a label or value is replaced (U+FFFD) rather than throwing.
+  return list.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace

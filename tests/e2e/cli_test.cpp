@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -316,6 +317,42 @@ TEST(CliCompare, NeedsTwoArmsAndTwoReplicates) {
                                  dir.file("c.h5")))
                 .exit_code,
             2);
+}
+
+TEST(CliCompare, CsvQuotesAnArmNameWithAComma) {
+  if (std::system("/usr/bin/python3 -c 'import h5py, pandas' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "/usr/bin/python3 with h5py and pandas is not installed (scripts/setup.sh "
+                    "installs them)";
+  }
+  TempDir dir;
+  const auto arm = [&](const std::string& file, const std::string& name) {
+    return dir.write(file, fmt::format("extends: {}\nname: \"{}\"\ntown:\n  population: 800\n"
+                                       "run:\n  years: 1\n",
+                                       kTownYaml, name));
+  };
+  const std::string east = arm("east.yaml", "east, weekly"), west = arm("west.yaml", "west");
+  const Result r = salonsim(
+      fmt::format("compare '{}' '{}' -o '{}' --replicates 2 -q", east, west, dir.file("cmp.h5")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // pandas rejects a row with more fields than the header, so an unquoted comma would fail.
+  const std::string check = dir.write("check.py", R"(import sys
+import h5py
+import pandas as pd
+csv = pd.read_csv(sys.argv[1])
+assert sorted(set(csv["arm"])) == ["east, weekly", "west"], sorted(set(csv["arm"]))
+assert (csv["arm"] == "east, weekly").sum() == (csv["arm"] == "west").sum()
+with h5py.File(sys.argv[2], "r") as f:
+    assert sorted(f["arms"]) == ["east, weekly", "west"], sorted(f["arms"])
+print("ok")
+)");
+  const Result python = testing::run_command(fmt::format("/usr/bin/python3 '{}' '{}' '{}'", check,
+                                                         dir.file("cmp.csv"), dir.file("cmp.h5")));
+  EXPECT_EQ(python.exit_code, 0) << python.output;
+  std::ifstream csv(dir.file("cmp.csv"));
+  std::string header, line;
+  std::getline(csv, header);
+  std::getline(csv, line);
+  EXPECT_TRUE(line.starts_with("\"east, weekly\",all,")) << line;
 }
 
 }  // namespace

@@ -55,10 +55,10 @@ TEST(CompareArms, MeansDifferencesAndTheirIntervalsByHand) {
   EXPECT_TRUE(reference.is_reference);
   EXPECT_DOUBLE_EQ(reference.value.mean, 48.0);
   const ComparisonRow& salons = row(rows, "salons", "low_income_women", "certifications");
-  // Differences -2, -3, -4: mean -3, sd 1, se 1/sqrt(3), t(2) = 4.3027.
+  // Differences -2, -3, -4: mean -3, sd 1, se 1/sqrt(3), t(2) = 4.3026527297494639.
   EXPECT_DOUBLE_EQ(salons.difference.difference.mean, -3.0);
-  EXPECT_NEAR(salons.difference.difference.low, -3.0 - 4.3027 / std::sqrt(3.0), 1e-12);
-  EXPECT_NEAR(salons.difference.difference.high, -3.0 + 4.3027 / std::sqrt(3.0), 1e-12);
+  EXPECT_NEAR(salons.difference.difference.low, -3.0 - 4.3026527297494639 / std::sqrt(3.0), 1e-12);
+  EXPECT_NEAR(salons.difference.difference.high, -3.0 + 4.3026527297494639 / std::sqrt(3.0), 1e-12);
   // Shares: 9 of 100 independent residents certified on average in the arm.
   EXPECT_NEAR(row(rows, "salons", "high_income_men", "cumulative_certification").value.mean, 0.09,
               1e-15);
