@@ -1,6 +1,6 @@
 #pragma once
 // Capacity-limited admission by random priority, the one rule every place with limited room
-// uses (salon sessions, mobile-shop customers and lunches, shuttle seats): candidates carry a
+// uses (places at a session, customers of a visit, seats on a trip): candidates carry a
 // priority (a draw from their own stream, plus any precedence offset such as -1 for members),
 // the lowest priorities are admitted, ties broken by resident id.
 #include <algorithm>

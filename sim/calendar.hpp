@@ -1,6 +1,6 @@
 #pragma once
 // When things happen: the one "is it open in this step" for anything with an opening and a
-// closing step (venues, stores, routes, services).
+// closing step (venues, shops, routes, services).
 #include <cstdint>
 
 namespace salonsim {

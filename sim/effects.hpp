@@ -1,6 +1,6 @@
 #pragma once
-// Effects on residents that several mechanisms may have at once (a salon, a group, a
-// prescription, poor food access): each source registers what it contributes, every step, in a
+// Effects on residents that several mechanisms may have at once (an activity, a group, a
+// prescription, poor access to something): each source registers what it contributes, every step, in a
 // column of its own; Health and Contacts read every source once. Hazard ratios multiply,
 // contacts add, so no source overwrites another's effect, and removing one leaves the others.
 #include <cstdint>
@@ -15,7 +15,7 @@ enum class Hazard { kCertification, kDeath };
 
 class Effects {
  public:
-  /// A hazard ratio that applies while a resident's flag is set (e.g. poor food access).
+  /// A hazard ratio that applies while a resident's flag is set (e.g. poor access).
   struct FlagRatio {
     std::string source;
     Column<std::uint8_t> flag;
@@ -26,7 +26,7 @@ class Effects {
     std::string source;
     Column<float> ratio;
   };
-  /// Contacts per week a resident gets from a source (0: none), e.g. salon sessions.
+  /// Contacts per week a resident gets from a source (0: none), e.g. sessions of an activity.
   struct ContactsColumn {
     std::string source;
     Column<float> contacts_per_week;

@@ -27,7 +27,7 @@ class Module {
   virtual void finalize(Simulation& /*sim*/) {}
   /// What this mechanism cost over the run so far, in yen (venues, staff, vehicles).
   virtual double cost_yen(const Simulation& /*sim*/) const { return 0.0; }
-  /// Tables this mechanism adds to the output (e.g. one row per salon).
+  /// Tables this mechanism adds to the output (e.g. one row per venue).
   virtual void add_output_tables(const Simulation& /*sim*/,
                                  std::vector<OutputTable>& /*tables*/) const {}
 };

@@ -19,7 +19,7 @@ enum class TieKind : std::uint8_t {
   kRelative = 1,
   kNeighbour = 2,
   kFriend = 3,
-  kAcquaintance = 4,  // made during the run (e.g. at a salon)
+  kAcquaintance = 4,  // made during the run (e.g. at a group that meets)
   kRemoved = 255,
 };
 std::string_view tie_kind_name(TieKind kind);

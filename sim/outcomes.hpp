@@ -1,10 +1,10 @@
 #pragma once
 // Outcomes are declared, not hard-coded. A tally is a per-resident quantity summed by income
-// group and sex at the end of a run (deaths, person-years, salon participants...); the core and
+// group and sex at the end of a run (deaths, person-years, participants of an activity...); the core and
 // each mechanism register the tallies they can count. An outcome is a named ratio of two
 // tallies (or one tally), and the list of outcomes is what run summaries, comparisons, sweeps
-// and reports all read. A tally a run did not register counts 0 (a run without salons has no
-// salon participants).
+// and reports all read. A tally a run did not register counts 0 (a run without an activity has no
+// participants in it).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -65,7 +65,7 @@ struct Outcome {
   std::string name;
   std::string description;
   std::string numerator;
-  std::string denominator;  // "" for a count or a sum
+  std::string denominator = {};  // "" for a count or a sum
   double scale = 1.0;
   /// Column heading in the printed run summary ("" to leave it out); shown only for runs that
   /// counted the numerator.

@@ -2,17 +2,18 @@
 // The order of phases in one step, written in one place.
 //
 // A step is one `run.days_per_step` interval (a week by default). Within it:
-//   1. demography     residents who turn 65 this step enter the town
+//   1. demography     residents who reach the entry age this step enter the town
 //   2. contacts       weekly contacts and isolation, from ties to residents alive at the start
-//   3. transport      transport support (the shuttle) hands out this step's seats, so the
-//                     interventions and food access below see who can ride
-//   4. interventions  salons, mobile shop, social prescribing, coalitions
-//   5. access         what the step's activities gave: food access (stores, mobile shop,
-//                     shuttle) and the effects of salon attendance on contacts and decline
+//   3. transport      transport services hand out this step's seats, so the interventions and
+//                     the access phase below see who can ride
+//   4. interventions  activities meet, services visit, programmes act
+//   5. access         what the step's activities gave: access to necessities and the effects
+//                     (contacts, hazard ratios) that activities contribute (sim/effects.hpp)
 //   6. health         functional decline, LTC certification; deaths are requested, not applied
 //   7. apply deaths   (the schedule itself) the one place deaths happen and ties are removed
-//   8. record         the timeseries of the step
-// Modules in the same phase run in the order they were added.
+//   8. record         the timeseries of the step, then the step observer (if any)
+// Modules in the same phase run in the order they were added. Which mechanism runs in which
+// phase: docs/model.md.
 #include <array>
 #include <string_view>
 

@@ -101,7 +101,7 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
                        scale * i.low + 0.0, digits, scale * i.high + 0.0, digits);
   };
   // The outcomes the per-arm tables show: the core's rates, then the mechanisms' (participation,
-  // food access...), four to a table; the interventions' costs end the last table.
+  // access...), four to a table; the interventions' costs end the last table.
   std::vector<const Outcome*> shown;
   for (const Outcome& outcome : outcomes) {
     if (!outcome.table_heading.empty()) shown.push_back(&outcome);
@@ -166,7 +166,7 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
       };
       const ComparisonRow& certifications = find(name, g, "certifications");
       const double averted = -certifications.difference.difference.mean;
-      // Residents the arm's interventions reached (e.g. ever at a salon), per certification
+      // Residents the arm's interventions reached (e.g. ever took part), per certification
       // averted.
       double reached = 0;
       for (const RunSummary& s : arms[a].replicates) {

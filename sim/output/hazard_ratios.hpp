@@ -1,7 +1,7 @@
 #pragma once
 // Analyses of individual outcomes pooled over replicates: Cox hazard ratios of an arm against
 // the reference, and the interface by which a mechanism adds an analysis of its own to a
-// comparison (the salons' emulated observational study, models/salons/study.hpp).
+// comparison (e.g. an emulated observational study of participants).
 #include <cstdint>
 #include <functional>
 #include <map>

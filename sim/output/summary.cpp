@@ -73,7 +73,7 @@ std::string format_summary(const std::vector<RunSummary>& replicates, double yea
     for (int k = 0; k < kGroups; ++k) groups[k] += s.groups[k];
     total += s.total();
   }
-  // Mechanisms' outcomes are shown when the run counted them (e.g. salon participation).
+  // Mechanisms' outcomes are shown when the run counted them (e.g. participation).
   std::vector<const Outcome*> shown;
   for (const Outcome& outcome : outcomes) {
     if (!outcome.summary_heading.empty() && total[outcome.numerator] > 0) shown.push_back(&outcome);

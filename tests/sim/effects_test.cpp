@@ -1,0 +1,71 @@
+#include "sim/effects.hpp"
+
+#include <gtest/gtest.h>
+
+namespace salonsim {
+namespace {
+
+struct TwoSources {
+  Population p;
+  Column<std::uint8_t> poor_access;
+  Column<float> slower_decline, contacts_a, contacts_b;
+  TwoSources() {
+    p.resize(3);
+    poor_access = p.add_column<std::uint8_t>({"poor_access", "", ""});
+    slower_decline = p.add_column<float>({"slower_decline", "", ""}, 1.0f);
+    contacts_a = p.add_column<float>({"contacts_a", "1/week", ""});
+    contacts_b = p.add_column<float>({"contacts_b", "1/week", ""});
+    p[poor_access] = {1, 0, 1};
+    p[slower_decline] = {0.5f, 0.8f, 1.0f};
+    p[contacts_a] = {1.0f, 0.0f, 0.25f};
+    p[contacts_b] = {2.0f, 0.5f, 0.0f};
+  }
+};
+
+TEST(Effects, HazardRatiosOfTwoSourcesMultiply) {
+  TwoSources t;
+  Effects effects;
+  effects.add_flag_ratio(Hazard::kCertification, {"access", t.poor_access, 1.25});
+  effects.add_ratio(Hazard::kCertification, {"activity", t.slower_decline});
+  const Effects::HazardView view = effects.hazard(Hazard::kCertification, t.p);
+  // Resident 0: 1.25 (poor access) x 0.5 (activity); 1: 0.8 alone; 2: 1.25 alone.
+  EXPECT_DOUBLE_EQ(view.times_ratios(2.0 * view.flag_ratio(0), 0), 2.0 * 1.25 * 0.5);
+  EXPECT_DOUBLE_EQ(view.times_ratios(2.0 * view.flag_ratio(1), 1), 2.0 * 0.8f);
+  EXPECT_DOUBLE_EQ(view.times_ratios(2.0 * view.flag_ratio(2), 2), 2.0 * 1.25);
+  // Death has no source: exactly 1.
+  const Effects::HazardView death = effects.hazard(Hazard::kDeath, t.p);
+  EXPECT_EQ(death.times_ratios(3.0 * death.flag_ratio(0), 0), 3.0);
+  EXPECT_EQ(effects.sources(), (std::vector<std::string>{"access", "activity"}));
+}
+
+TEST(Effects, RemovingOneSourceLeavesTheOther) {
+  TwoSources t;
+  Effects only_activity;
+  only_activity.add_ratio(Hazard::kCertification, {"activity", t.slower_decline});
+  const Effects::HazardView view = only_activity.hazard(Hazard::kCertification, t.p);
+  EXPECT_DOUBLE_EQ(view.times_ratios(view.flag_ratio(0), 0), 0.5);
+  EXPECT_DOUBLE_EQ(view.times_ratios(view.flag_ratio(2), 2), 1.0);
+  Effects only_access;
+  only_access.add_flag_ratio(Hazard::kCertification, {"access", t.poor_access, 1.25});
+  const Effects::HazardView access = only_access.hazard(Hazard::kCertification, t.p);
+  EXPECT_DOUBLE_EQ(access.times_ratios(access.flag_ratio(0), 0), 1.25);
+  EXPECT_DOUBLE_EQ(access.times_ratios(access.flag_ratio(1), 1), 1.0);
+}
+
+TEST(Effects, ContactsOfTwoSourcesAdd) {
+  TwoSources t;
+  Effects both;
+  both.add_contacts({"a", t.contacts_a});
+  both.add_contacts({"b", t.contacts_b});
+  const Effects::ContactsView view = both.contacts(t.p);
+  EXPECT_EQ(view(0), 3.0f);
+  EXPECT_EQ(view(1), 0.5f);
+  EXPECT_EQ(view(2), 0.25f);
+  Effects one;
+  one.add_contacts({"b", t.contacts_b});
+  EXPECT_EQ(one.contacts(t.p)(0), 2.0f);
+  EXPECT_EQ(Effects{}.contacts(t.p)(0), 0.0f);
+}
+
+}  // namespace
+}  // namespace salonsim
