@@ -118,16 +118,20 @@ std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownPara
   return placed;
 }
 
-double salon_access(const Participation& q, double distance_m, double walking_range_m,
-                    Transport transport) {
+double salon_access(const Participation& q, Means means, double distance_m,
+                    double walking_range_m) {
   if (distance_m <= walking_range_m) return 1.0;
   const double walking = std::exp(-(distance_m - walking_range_m) / q.beyond_walking_decay_m);
-  switch (transport) {
-    case Transport::kDrives:
+  switch (means) {
+    case Means::kShuttle:
+    case Means::kFoot:
+      return 1.0;
+    case Means::kCar:
       return std::max(q.drives_access, walking);
-    case Transport::kLifts:
+    case Means::kBus:  // no bus legs are computed for venues yet; a bus would count as a lift
+    case Means::kLift:
       return std::max(q.lifts_access, walking);
-    case Transport::kNone:
+    case Means::kNone:
       break;
   }
   return walking;
@@ -177,6 +181,7 @@ void Salons::init(Simulation& sim) {
   member_.assign(n, 0);
   candidate_.assign(n, 0);
   propensity_.assign(n, 1.0f);
+  relatives_ = relative_lists(sim.network(), n);
   const RandomStream stream = sim.stream(kSalonsStream);
   const double sd = params_.participation.propensity_sd;
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
@@ -271,14 +276,16 @@ void Salons::step(Simulation& sim, std::int64_t step) {
       if (!p.alive[i] || v < 0 || !meets[v]) continue;
       const auto id = static_cast<ResidentId>(i);
       const double age = p.age_at(id, step, dt);
-      auto transport = static_cast<Transport>(p.transport[i]);
-      if (p.certified[i] && transport == Transport::kDrives) transport = Transport::kLifts;
-      // A shuttle seat this step (handed out in the transport phase) takes them to the venue.
-      const bool shuttle = seats_.seat_to(p, id, static_cast<std::int32_t>(step), kShuttleToSalons);
+      // How they get there: the one reach of transport/reach.hpp, with a shuttle seat this step
+      // (handed out in the transport phase), on foot, by car, or with a lift.
+      const double distance = venue_distance_m_[i];
+      const double walking = walking_range_m(town_.walking, age, p.frailty(id));
+      const bool seat = seats_.seat_to(p, id, static_cast<std::int32_t>(step), kShuttleToSalons);
       const double access =
-          shuttle ? 1.0
-                  : salon_access(q, venue_distance_m_[i],
-                                 walking_range_m(town_.walking, age, p.frailty(id)), transport);
+          seat || distance <= walking
+              ? 1.0
+              : salon_access(q, means_to(town_, p, id, age, distance, {}, relatives_.of(id)),
+                             distance, walking);
       const auto u = stream.uniforms4(step, i, kDecisionDraw);
       const Venue& venue = venues_[v].venue;
       if (member_[i]) {

@@ -33,10 +33,12 @@ struct PlacedVenue {
 std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownParams& town,
                                       const Population& population);
 
-/// How well a resident can get to a venue `distance_m` away: 1 within walking range, else by
-/// car, lift, or fading with the distance beyond walking range.
-double salon_access(const Participation& participation, double distance_m, double walking_range_m,
-                    Transport transport);
+/// How readily a resident gets to a venue `distance_m` away, given the means that reaches it
+/// (transport/reach.hpp, means_to): 1 within walking range or with a shuttle seat; by car
+/// drives_access, with a lift (or a bus) lifts_access; and walking as far as it fades with the
+/// distance beyond walking range, whichever is more.
+double salon_access(const Participation& participation, Means means, double distance_m,
+                    double walking_range_m);
 
 /// Whether a venue meets during step `step` (days [step, step+1) * days_per_step).
 bool meets_in_step(const Venue& venue, std::int64_t step, int days_per_step);
@@ -77,6 +79,7 @@ class Salons final : public Module {
   std::vector<std::uint8_t> member_;
   std::vector<std::uint8_t> candidate_;  // wants to come this session
   std::vector<float> propensity_;        // odds multiplier to join, drawn once
+  RelativeLists relatives_;              // for lifts
   // Per venue.
   std::vector<std::vector<ResidentId>> candidates_;  // reused each session
   std::vector<std::int32_t> sessions_held_, attendance_total_, members_, eligible_;

@@ -1,8 +1,8 @@
 #pragma once
-// Where residents can get to by their own means: on foot (walking range from age and frailty),
-// by car, with a lift from family, or by bus; and the places they go to (stores, stops) put on
-// the map. Food access and the mobile shop build on this; salons keep their graded access
-// (salon_access), which the shuttle overrides.
+// The one "can this resident reach that place": on foot (walking range from age and frailty),
+// by car, with a lift from family, by bus, or on a shuttle seat; and the places they go to
+// (stores, stops) put on the map. Food access asks whether a store is reached at all; salons
+// ask by which means a venue is reached and grade their attendance by it.
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -120,18 +120,32 @@ struct RelativeLists {
 };
 RelativeLists relative_lists(const Network& network, std::size_t residents);
 
-/// reaches(town.reach, mobility_of(...), distance_m, bus), evaluated lazily: the cheap means
-/// first, and lifts only when nothing else reaches. Food access asks this of every resident every
-/// step, so it is inline.
+/// The means by which a resident reaches a place, the first of these that does.
+enum class Means : std::uint8_t { kNone = 0, kShuttle, kCar, kFoot, kBus, kLift };
+
+/// How a resident reaches a place `distance_m` from home: a shuttle seat to it this step, by
+/// car, on foot, by bus, with a lift; kNone when nothing reaches. Evaluated lazily, cheapest
+/// first (lifts, which read the relatives' rows, last): food access asks it of every resident
+/// every step, so it is inline.
+inline Means means_to(const TownParams& town, const Population& p, ResidentId id, double age,
+                      double distance_m, std::span<const BusLeg> bus,
+                      std::span<const ResidentId> relatives, bool shuttle_seat = false) {
+  if (shuttle_seat) return Means::kShuttle;
+  const bool drives = drives_now(p, id);
+  if (drives && distance_m <= town.reach.driving_range_m) return Means::kCar;
+  const Mobility m{walking_range_m(town.walking, age, p.frailty(id)), false, false};
+  if (distance_m <= m.walking_range_m) return Means::kFoot;
+  if (reaches(town.reach, m, distance_m, bus)) return Means::kBus;
+  if (drives || distance_m > town.reach.lift_range_m) return Means::kNone;
+  return gets_lift(town, p, id, relatives) ? Means::kLift : Means::kNone;
+}
+
+/// Whether a resident reaches a place by their own means (no shuttle seat): means_to(...) is not
+/// kNone, i.e. reaches(town.reach, mobility_of(...), distance_m, bus).
 inline bool reaches_from_home(const TownParams& town, const Population& p, ResidentId id,
                               double age, double distance_m, std::span<const BusLeg> bus,
                               std::span<const ResidentId> relatives) {
-  const bool drives = drives_now(p, id);
-  if (drives && distance_m <= town.reach.driving_range_m) return true;
-  const Mobility m{walking_range_m(town.walking, age, p.frailty(id)), drives, false};
-  if (reaches(town.reach, m, distance_m, bus)) return true;
-  if (drives || distance_m > town.reach.lift_range_m) return false;
-  return gets_lift(town, p, id, relatives);
+  return means_to(town, p, id, age, distance_m, bus, relatives) != Means::kNone;
 }
 
 /// Distance from (x, y) to the nearest point of `grid` (built over xs, ys) with `open[k]`

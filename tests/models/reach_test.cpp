@@ -123,6 +123,28 @@ TEST(Mobility, LazyReachAgreesWithMobility) {
   }
 }
 
+TEST(Mobility, MeansAreTheFirstThatReaches) {
+  // Resident 0 drives; 1 gets lifts from a spouse; 4 is certified (lifts in the household's
+  // car). Walking range 900 m at 70; lifts 3 km; driving 15 km.
+  const Family family;
+  const Population& p = family.p;
+  const TownParams town;
+  const RelativeLists lists = relative_lists(family.network, 6);
+  const BusLeg line{800, 850};
+  const auto means = [&](ResidentId id, double d, std::size_t legs, bool seat) {
+    return means_to(town, p, id, 70, d, std::span<const BusLeg>(&line, legs), lists.of(id), seat);
+  };
+  EXPECT_EQ(means(1, 20000, 0, true), Means::kShuttle);  // a seat takes them anywhere
+  EXPECT_EQ(means(0, 500, 0, false), Means::kCar);       // a driver drives, even nearby
+  EXPECT_EQ(means(0, 16000, 0, false), Means::kNone);
+  EXPECT_EQ(means(0, 16000, 1, false), Means::kBus);  // beyond driving range, the bus
+  EXPECT_EQ(means(1, 899, 1, false), Means::kFoot);
+  EXPECT_EQ(means(1, 2000, 1, false), Means::kBus);
+  EXPECT_EQ(means(1, 2000, 0, false), Means::kLift);
+  EXPECT_EQ(means(1, 3001, 0, false), Means::kNone);
+  EXPECT_EQ(means(4, 2000, 0, false), Means::kLift);
+}
+
 // ---- stores on the map
 // ---------------------------------------------------------------------------
 

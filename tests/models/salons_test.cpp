@@ -106,35 +106,41 @@ TEST(SalonSchedule, OpeningDoesNotShiftTheFortnightlyCalendar) {
 
 TEST(SalonAccess, IsOneWithinWalkingRange) {
   const Participation q;
-  for (Transport t : {Transport::kDrives, Transport::kLifts, Transport::kNone}) {
-    EXPECT_EQ(salon_access(q, 0, 600, t), 1.0);
-    EXPECT_EQ(salon_access(q, 599.5, 600, t), 1.0);
-    EXPECT_EQ(salon_access(q, 600, 600, t), 1.0);
+  for (Means t : {Means::kCar, Means::kLift, Means::kNone}) {
+    EXPECT_EQ(salon_access(q, t, 0, 600), 1.0);
+    EXPECT_EQ(salon_access(q, t, 599.5, 600), 1.0);
+    EXPECT_EQ(salon_access(q, t, 600, 600), 1.0);
   }
 }
 
 TEST(SalonAccess, WithoutTransportFadesExponentiallyBeyondWalkingRange) {
   const Participation q;  // decay 250 m
-  EXPECT_NEAR(salon_access(q, 600 + 250, 600, Transport::kNone), std::exp(-1.0), 1e-15);
-  EXPECT_NEAR(salon_access(q, 600 + 500, 600, Transport::kNone), std::exp(-2.0), 1e-15);
+  EXPECT_NEAR(salon_access(q, Means::kNone, 600 + 250, 600), std::exp(-1.0), 1e-15);
+  EXPECT_NEAR(salon_access(q, Means::kNone, 600 + 500, 600), std::exp(-2.0), 1e-15);
   Participation slow;
   slow.beyond_walking_decay_m = 100;
-  EXPECT_NEAR(salon_access(slow, 300, 200, Transport::kNone), std::exp(-1.0), 1e-15);
+  EXPECT_NEAR(salon_access(slow, Means::kNone, 300, 200), std::exp(-1.0), 1e-15);
 }
 
 TEST(SalonAccess, DriversGetDrivesAccessOrTheWalkingDecayIfHigher) {
   const Participation q;  // drives 0.8
-  EXPECT_DOUBLE_EQ(salon_access(q, 600 + 250, 600, Transport::kDrives), 0.8);
-  EXPECT_DOUBLE_EQ(salon_access(q, 5000, 600, Transport::kDrives), 0.8);
+  EXPECT_DOUBLE_EQ(salon_access(q, Means::kCar, 600 + 250, 600), 0.8);
+  EXPECT_DOUBLE_EQ(salon_access(q, Means::kCar, 5000, 600), 0.8);
   // 10 m beyond: exp(-0.04) = 0.961 > 0.8.
-  EXPECT_NEAR(salon_access(q, 610, 600, Transport::kDrives), std::exp(-0.04), 1e-15);
+  EXPECT_NEAR(salon_access(q, Means::kCar, 610, 600), std::exp(-0.04), 1e-15);
+}
+
+TEST(SalonAccess, AShuttleSeatOrWalkingIsFullAccessAtAnyDistance) {
+  const Participation q;
+  EXPECT_EQ(salon_access(q, Means::kShuttle, 5000, 600), 1.0);
+  EXPECT_EQ(salon_access(q, Means::kFoot, 5000, 600), 1.0);
 }
 
 TEST(SalonAccess, LiftsGetLiftsAccessOrTheWalkingDecayIfHigher) {
   const Participation q;  // lifts 0.5
-  EXPECT_DOUBLE_EQ(salon_access(q, 600 + 250, 600, Transport::kLifts), 0.5);
+  EXPECT_DOUBLE_EQ(salon_access(q, Means::kLift, 600 + 250, 600), 0.5);
   // 100 m beyond: exp(-0.4) = 0.670 > 0.5.
-  EXPECT_NEAR(salon_access(q, 700, 600, Transport::kLifts), std::exp(-0.4), 1e-15);
+  EXPECT_NEAR(salon_access(q, Means::kLift, 700, 600), std::exp(-0.4), 1e-15);
 }
 
 // ---- join_odds ---------------------------------------------------------------------------------
