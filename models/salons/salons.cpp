@@ -33,7 +33,7 @@ bool open_in_step(const Venue& venue, std::int64_t step) {
 
 }  // namespace
 
-std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownParams& town,
+std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownMap& town,
                                       const Population& p) {
   std::vector<PlacedVenue> placed;
   const auto district_centre = [&](const std::string& name, PlacedVenue& venue) {
@@ -174,7 +174,7 @@ void Salons::init(Simulation& sim) {
   nearest_m_ =
       p.add_column<float>({"nearest_salon_m", "m", "distance to the nearest salon venue, metres"},
                           std::numeric_limits<float>::infinity());
-  venues_ = place_venues(params_, town_, p);
+  venues_ = place_venues(params_, map_, p);
   const std::size_t n = p.size(), v = venues_.size();
   venue_of_.assign(n, -1);
   venue_distance_m_.assign(n, 0.0f);
@@ -279,12 +279,13 @@ void Salons::step(Simulation& sim, std::int64_t step) {
       // How they get there: the one reach of transport/reach.hpp, with a shuttle seat this step
       // (handed out in the transport phase), on foot, by car, or with a lift.
       const double distance = venue_distance_m_[i];
-      const double walking = walking_range_m(town_.walking, age, p.frailty(id));
+      const double walking = walking_range_m(getting_about_.walking, age, p.frailty(id));
       const bool seat = seats_.seat_to(p, id, static_cast<std::int32_t>(step), kShuttleToSalons);
       const double access =
           seat || distance <= walking
               ? 1.0
-              : salon_access(q, means_to(town_, p, id, age, distance, {}, relatives_.of(id)),
+              : salon_access(q,
+                             means_to(getting_about_, p, id, age, distance, {}, relatives_.of(id)),
                              distance, walking);
       const auto u = stream.uniforms4(step, i, kDecisionDraw);
       const Venue& venue = venues_[v].venue;

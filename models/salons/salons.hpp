@@ -30,7 +30,7 @@ struct PlacedVenue {
 
 /// The listed venues, then those placed by the rule ('gaps': greedy, each at the home of the
 /// resident with most residents not yet within coverage_radius_m of a venue).
-std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownParams& town,
+std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownMap& map,
                                       const Population& population);
 
 /// How readily a resident gets to a venue `distance_m` away, given the means that reaches it
@@ -49,8 +49,9 @@ double join_odds(const Participation& participation, const Population& populatio
 
 class Salons final : public Module {
  public:
-  Salons(SalonsParams params, TownParams town)
-      : params_(std::move(params)), town_(std::move(town)) {}
+  Salons(SalonsParams params, TownMap map, GettingAbout getting_about)
+      : params_(std::move(params)), map_(std::move(map)), getting_about_(getting_about) {}
+  Salons(SalonsParams params, const TownParams& town) : Salons(std::move(params), town, town) {}
   std::string_view name() const override { return kSalonsStream; }
   Phase phase() const override { return Phase::kInterventions; }
   void init(Simulation& sim) override;
@@ -66,7 +67,8 @@ class Salons final : public Module {
   void assign_venues(const Population& p, std::int64_t step);
 
   SalonsParams params_;
-  TownParams town_;
+  TownMap map_;
+  GettingAbout getting_about_;
   SalonAttendance attendance_;
   ShuttleSeats seats_;
   Column<std::uint16_t> within_350m_;  // venues within 350 m of home, over the whole run

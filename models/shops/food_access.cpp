@@ -60,7 +60,7 @@ void FoodAccess::init(Simulation& sim) {
   sim.tallies().add(
       {"poor_food_access_years", "person-years alive with poor food access",
        [poor_steps, years_per_step](ResidentId i) { return poor_steps[i] * years_per_step; }});
-  stores_ = place_stores(town_, sim.stream(kTownStream));
+  stores_ = place_stores(shopping_, sim.stream(kTownStream));
   for (const PlacedStore& store : stores_) {
     store_x_m_.push_back(static_cast<float>(store.point.x_m));
     store_y_m_.push_back(static_cast<float>(store.point.y_m));
@@ -70,10 +70,11 @@ void FoodAccess::init(Simulation& sim) {
   }
   store_open_.assign(stores_.size(), 0);
   // Each usable line's stops, and every resident's distance to the nearest stop of each line.
-  for (const BusLine& line : town_.bus_lines) {
-    if (line.trips_per_day < town_.reach.bus_min_trips_per_day) continue;
+  for (const BusLine& line : shopping_.bus_lines) {
+    if (line.trips_per_day < getting_about_.reach.bus_min_trips_per_day) continue;
     for (const BusStop& stop : line.stops) {
-      usable_stops_.push_back(point_of(stop.place, town_, "bus line '" + line.name + "'"));
+      usable_stops_.push_back(
+          point_of(stop.place, shopping_.districts, "bus line '" + line.name + "'"));
       usable_stop_line_.push_back(static_cast<std::int32_t>(usable_lines_));
     }
     ++usable_lines_;
@@ -162,7 +163,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
       bool food = (served_step[i] == step32) | seats_.seat_to(p, id, step32, kShuttleToStores);
       if (!food && !cannot_reach_store_[i]) {
         food = reaches_from_home(
-            town_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
+            getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
             bus_leg_.empty() ? std::span<const BusLeg>{} : std::span<const BusLeg>{&bus_leg_[i], 1},
             relatives_.of(id));
         cannot_reach_store_[i] = !food;

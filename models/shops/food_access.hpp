@@ -32,8 +32,12 @@ std::vector<Outcome> food_access_outcomes();
 class FoodAccess final : public Module {
  public:
   /// `hr_poor_food_access`: hazard ratio of certification while food is out of reach.
-  FoodAccess(TownParams town, double hr_poor_food_access)
-      : town_(std::move(town)), hr_poor_food_access_(hr_poor_food_access) {}
+  FoodAccess(Shopping shopping, GettingAbout getting_about, double hr_poor_food_access)
+      : shopping_(std::move(shopping)),
+        getting_about_(getting_about),
+        hr_poor_food_access_(hr_poor_food_access) {}
+  FoodAccess(const TownParams& town, double hr_poor_food_access)
+      : FoodAccess(town, town, hr_poor_food_access) {}
   std::string_view name() const override { return kFoodAccessStream; }
   Phase phase() const override { return Phase::kAccess; }
   void init(Simulation& sim) override;
@@ -48,7 +52,8 @@ class FoodAccess final : public Module {
   void update_stores(Population& p, std::int64_t step);
   static void declare_timeseries(Timeseries& timeseries, const std::uint8_t* poor_column);
 
-  TownParams town_;
+  Shopping shopping_;
+  GettingAbout getting_about_;
   double hr_poor_food_access_;
   FoodAccessColumns columns_;
   MobileShopCustomers shop_customers_;

@@ -41,7 +41,8 @@ void MobileShop::init(Simulation& sim) {
   lunch_attendance_ = SalonAttendance::registered_on(p);
   for (std::size_t r = 0; r < routes_.size(); ++r) {
     for (const MobileShopStop& stop : routes_[r].stops) {
-      const Point point = point_of(stop.place, town_, "mobile shop stop '" + stop.name + "'");
+      const Point point =
+          point_of(stop.place, map_.districts, "mobile shop stop '" + stop.name + "'");
       stop_point_.push_back(point);
       stop_x_m_.push_back(static_cast<float>(point.x_m));
       stop_y_m_.push_back(static_cast<float>(point.y_m));
@@ -59,8 +60,7 @@ void MobileShop::init(Simulation& sim) {
   candidates_.assign(stops, {});
   stop_of_.assign(p.size(), -1);
   stop_distance_m_.assign(p.size(), 0.0f);
-  homes_ =
-      std::make_unique<SpatialGrid>(p.x_m, p.y_m, std::max(100.0, town_.walking.range_at_65_m));
+  homes_ = std::make_unique<SpatialGrid>(p.x_m, p.y_m, std::max(100.0, walking_.range_at_65_m));
   sim.timeseries().declare(
       "mobile_shop_customers", "residents served by the mobile shop this step",
       [served = p[customers_.step].data()](const Population&, ResidentId i, std::int64_t step) {
@@ -91,11 +91,11 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
   for (std::size_t s = 0; s < stops; ++s) {
     if (visits[s] == 0) continue;
     homes_->for_each_within(
-        stop_point_[s].x_m, stop_point_[s].y_m, town_.walking.range_at_65_m, [&](ResidentId id) {
+        stop_point_[s].x_m, stop_point_[s].y_m, walking_.range_at_65_m, [&](ResidentId id) {
           if (!p.alive[id]) return;
           const double d =
               std::hypot(p.x_m[id] - stop_point_[s].x_m, p.y_m[id] - stop_point_[s].y_m);
-          if (d > walking_range_m(town_.walking, p.age_at(id, step, dt), p.frailty(id))) return;
+          if (d > walking_range_m(walking_, p.age_at(id, step, dt), p.frailty(id))) return;
           if (stop_of_[id] < 0) {
             touched_.push_back(id);
           } else if (d >= stop_distance_m_[id]) {

@@ -32,8 +32,15 @@ int visits_in_step(const std::vector<double>& weekdays, std::int64_t step, int d
 
 class MobileShop final : public Module {
  public:
-  MobileShop(std::vector<MobileShopParams> routes, TownParams town, SalonEffects lunch_effects)
-      : routes_(std::move(routes)), town_(std::move(town)), lunch_effects_(lunch_effects) {}
+  MobileShop(std::vector<MobileShopParams> routes, TownMap map, WalkingParams walking,
+             SalonEffects lunch_effects)
+      : routes_(std::move(routes)),
+        map_(std::move(map)),
+        walking_(walking),
+        lunch_effects_(lunch_effects) {}
+  MobileShop(std::vector<MobileShopParams> routes, const TownParams& town,
+             SalonEffects lunch_effects)
+      : MobileShop(std::move(routes), town, town.walking, lunch_effects) {}
   std::string_view name() const override { return kMobileShopStream; }
   Phase phase() const override { return Phase::kInterventions; }
   void init(Simulation& sim) override;
@@ -44,7 +51,8 @@ class MobileShop final : public Module {
 
  private:
   std::vector<MobileShopParams> routes_;
-  TownParams town_;
+  TownMap map_;
+  WalkingParams walking_;
   SalonEffects lunch_effects_;
   MobileShopCustomers customers_;
   SalonAttendance lunch_attendance_;

@@ -456,6 +456,41 @@ void visit(V& v, TownParams& p) {
   }
 }
 
+// What the mechanisms take of the town: each module keeps only the part it uses. A town gives
+// each part (the constructors from TownParams are implicit on purpose).
+
+/// Getting about: walking range, and how far cars, lifts and buses reach (transport/reach.hpp).
+struct GettingAbout {
+  WalkingParams walking;
+  ReachParams reach;
+  GettingAbout() = default;
+  GettingAbout(const TownParams& town) : walking(town.walking), reach(town.reach) {}  // NOLINT
+};
+
+/// The map's districts, where places placed by district stand.
+struct TownMap {
+  std::vector<District> districts;
+  TownMap() = default;
+  TownMap(const TownParams& town) : districts(town.districts) {}  // NOLINT
+};
+
+/// Where food is sold and how to get there without a car: the districts, the listed and
+/// generated stores, and the bus lines.
+struct Shopping {
+  std::vector<District> districts;
+  std::vector<Store> stores;
+  bool generate_stores = true;
+  StoreDensity store_density;
+  std::vector<BusLine> bus_lines;
+  Shopping() = default;
+  Shopping(const TownParams& town)  // NOLINT
+      : districts(town.districts),
+        stores(town.stores),
+        generate_stores(town.generate_stores),
+        store_density(town.store_density),
+        bus_lines(town.bus_lines) {}
+};
+
 /// Whether the town has a district of this name (scenario rules of places placed by district).
 inline bool has_district(const TownParams& town, const std::string& name) {
   for (const District& d : town.districts) {

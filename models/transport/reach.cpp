@@ -26,18 +26,20 @@ constexpr std::uint64_t kStoreDraw = 64;
 constexpr std::uint64_t kStoreSlots = std::uint64_t{1} << 32;
 }  // namespace
 
-Point point_of(const Place& place, const TownParams& town, const std::string& what) {
+Point point_of(const Place& place, const std::vector<District>& districts,
+               const std::string& what) {
   if (place.location_m.size() == 2) return {place.location_m[0], place.location_m[1]};
-  for (const District& d : town.districts) {
+  for (const District& d : districts) {
     if (d.name == place.district) return {d.centre_m[0], d.centre_m[1]};
   }
   throw std::invalid_argument(what + ": no district named '" + place.district + "'");
 }
 
-std::vector<PlacedStore> place_stores(const TownParams& town, const RandomStream& stream) {
+std::vector<PlacedStore> place_stores(const Shopping& town, const RandomStream& stream) {
   std::vector<PlacedStore> stores;
   for (const Store& store : town.stores) {
-    stores.push_back({store.name, point_of(store.place, town, "store '" + store.name + "'"),
+    stores.push_back({store.name,
+                      point_of(store.place, town.districts, "store '" + store.name + "'"),
                       store.opens_step, store.closes_step, -1});
   }
   if (!town.generate_stores) return stores;
@@ -63,7 +65,7 @@ std::vector<PlacedStore> place_stores(const TownParams& town, const RandomStream
   return stores;
 }
 
-bool gets_lift(const TownParams& town, const Population& p, ResidentId id,
+bool gets_lift(const GettingAbout& town, const Population& p, ResidentId id,
                std::span<const ResidentId> relatives) {
   const auto transport = static_cast<Transport>(p.transport[id]);
   // A certified former driver keeps the household's car, driven by someone else.
@@ -103,7 +105,7 @@ RelativeLists relative_lists(const Network& network, std::size_t residents) {
   return lists;
 }
 
-Mobility mobility_of(const TownParams& town, const Population& p, const Network& network,
+Mobility mobility_of(const GettingAbout& town, const Population& p, const Network& network,
                      ResidentId id, double age) {
   Mobility m;
   m.walking_range_m = walking_range_m(town.walking, age, p.frailty(id));

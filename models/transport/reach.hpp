@@ -43,7 +43,7 @@ struct Point {
 
 /// The point of a place: its location, or its district's centre. Throws std::invalid_argument
 /// naming `what` when the district does not exist.
-Point point_of(const Place& place, const TownParams& town, const std::string& what);
+Point point_of(const Place& place, const std::vector<District>& districts, const std::string& what);
 
 /// A store on the map, listed or generated.
 struct PlacedStore {
@@ -56,7 +56,7 @@ struct PlacedStore {
 
 /// The listed stores, then (with generate_stores) each district's stores by store_density:
 /// round(density * area) stores uniform in the district's disc, from the town's set-up stream.
-std::vector<PlacedStore> place_stores(const TownParams& town, const RandomStream& town_stream);
+std::vector<PlacedStore> place_stores(const Shopping& shopping, const RandomStream& town_stream);
 
 /// How a resident gets about at present.
 struct Mobility {
@@ -96,13 +96,13 @@ inline bool reaches(const ReachParams& reach, const Mobility& m, double distance
 /// A resident's mobility now: walking range at their age and frailty; certified residents do
 /// not drive, and get lifts if they did; non-drivers get lifts with transport 'lifts', from a
 /// spouse in the town who drives, or (lifts_from_relatives) from a relative tie who drives.
-Mobility mobility_of(const TownParams& town, const Population& p, const Network& network,
+Mobility mobility_of(const GettingAbout& town, const Population& p, const Network& network,
                      ResidentId id, double age);
 
 /// Whether a non-driver gets lifts: transport 'lifts', a certified former driver (the household's
 /// car), a spouse in the town who drives, or (lifts_from_relatives) one of `relatives` (their
 /// relative ties) who drives.
-bool gets_lift(const TownParams& town, const Population& p, ResidentId id,
+bool gets_lift(const GettingAbout& town, const Population& p, ResidentId id,
                std::span<const ResidentId> relatives);
 
 /// The residents with a relative tie to `id`.
@@ -127,7 +127,7 @@ enum class Means : std::uint8_t { kNone = 0, kShuttle, kCar, kFoot, kBus, kLift 
 /// car, on foot, by bus, with a lift; kNone when nothing reaches. Evaluated lazily, cheapest
 /// first (lifts, which read the relatives' rows, last): food access asks it of every resident
 /// every step, so it is inline.
-inline Means means_to(const TownParams& town, const Population& p, ResidentId id, double age,
+inline Means means_to(const GettingAbout& town, const Population& p, ResidentId id, double age,
                       double distance_m, std::span<const BusLeg> bus,
                       std::span<const ResidentId> relatives, bool shuttle_seat = false) {
   if (shuttle_seat) return Means::kShuttle;
@@ -142,7 +142,7 @@ inline Means means_to(const TownParams& town, const Population& p, ResidentId id
 
 /// Whether a resident reaches a place by their own means (no shuttle seat): means_to(...) is not
 /// kNone, i.e. reaches(town.reach, mobility_of(...), distance_m, bus).
-inline bool reaches_from_home(const TownParams& town, const Population& p, ResidentId id,
+inline bool reaches_from_home(const GettingAbout& town, const Population& p, ResidentId id,
                               double age, double distance_m, std::span<const BusLeg> bus,
                               std::span<const ResidentId> relatives) {
   return means_to(town, p, id, age, distance_m, bus, relatives) != Means::kNone;

@@ -34,11 +34,11 @@ void Shuttle::init(Simulation& sim) {
   for (const ShuttleParams& service : services_) {
     std::vector<std::uint8_t> served;
     if (!service.districts.empty()) {
-      served.assign(town_.districts.size(), 0);
+      served.assign(map_.districts.size(), 0);
       for (const ServedDistrict& wanted : service.districts) {
         bool found = false;
-        for (std::size_t d = 0; d < town_.districts.size(); ++d) {
-          if (town_.districts[d].name != wanted.name) continue;
+        for (std::size_t d = 0; d < map_.districts.size(); ++d) {
+          if (map_.districts[d].name != wanted.name) continue;
           served[d] = 1;
           found = true;
         }

@@ -27,8 +27,8 @@ bool shuttle_eligible(const ShuttleParams& service, const std::vector<std::uint8
 
 class Shuttle final : public Module {
  public:
-  Shuttle(std::vector<ShuttleParams> services, TownParams town)
-      : services_(std::move(services)), town_(std::move(town)) {}
+  Shuttle(std::vector<ShuttleParams> services, TownMap map)
+      : services_(std::move(services)), map_(std::move(map)) {}
   std::string_view name() const override { return kShuttleStream; }
   Phase phase() const override { return Phase::kTransport; }
   void init(Simulation& sim) override;
@@ -39,7 +39,7 @@ class Shuttle final : public Module {
 
  private:
   std::vector<ShuttleParams> services_;
-  TownParams town_;
+  TownMap map_;
   ShuttleSeats seats_;
   std::vector<std::vector<std::uint8_t>> served_districts_;  // per service: 1 per district served
   // Per service.
