@@ -191,7 +191,7 @@ void BM_TimeseriesRecord(benchmark::State& state) {
   const auto threads = limit_threads(state);
   static const std::unique_ptr<Simulation> sim = fresh_simulation();
   Timeseries timeseries;
-  models::declare_timeseries(timeseries);
+  declare_core_indicators(timeseries);
   std::int64_t step = 0;
   for (auto _ : state) timeseries.record(sim->population(), step++);
   state.SetItemsProcessed(static_cast<std::int64_t>(sim->population().size()) *

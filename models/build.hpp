@@ -14,8 +14,5 @@ std::unique_ptr<Simulation> build_world(const Scenario& scenario, RunIdentity id
 /// Builds a ready-to-run simulation for one replicate of a scenario.
 std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdentity identity);
 
-/// Declares the standard timeseries indicators (alive, certified, isolated, deaths,
-/// new_certifications).
-void declare_timeseries(Timeseries& timeseries);
 
 }  // namespace salonsim::models

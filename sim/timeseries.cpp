@@ -5,6 +5,24 @@
 
 namespace salonsim {
 
+void declare_core_indicators(Timeseries& ts) {
+  // Predicates combine 0/1 columns with & rather than &&: branch-free, as they are asked of
+  // every resident every step and the columns' values are unpredictable.
+  using P = const Population&;
+  ts.declare("alive", "residents alive at the end of the step",
+             [](P p, ResidentId i, std::int64_t) { return p.alive[i] != 0; });
+  ts.declare("certified", "residents alive and LTC-certified at the end of the step",
+             [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.certified[i]) != 0; });
+  ts.declare("isolated",
+             "residents isolated this step (contact with others less than once a week), among "
+             "those alive at the end of the step",
+             [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.isolated[i]) != 0; });
+  ts.declare("deaths", "residents who died this step",
+             [](P p, ResidentId i, std::int64_t step) { return p.death_step[i] == step; });
+  ts.declare("new_certifications", "residents LTC-certified this step",
+             [](P p, ResidentId i, std::int64_t step) { return p.disability_step[i] == step; });
+}
+
 void Timeseries::add(std::string name, std::string description, RangeCounter count_range) {
   indicators_.push_back({std::move(name), std::move(description), count_range, {}});
 }

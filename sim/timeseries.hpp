@@ -68,4 +68,8 @@ class Timeseries {
   std::vector<std::int64_t> steps_;
 };
 
+/// Declares the core's indicators: alive, certified, isolated, deaths, new_certifications.
+/// Mechanisms declare their own at set-up.
+void declare_core_indicators(Timeseries& timeseries);
+
 }  // namespace salonsim

@@ -36,7 +36,7 @@ TEST(FoodAccessModule, SkippingResidentsWhoCannotReachAStoreChangesNothing) {
       std::make_unique<FoodAccess>(scenario.town, CertificationParams{}.hr_poor_food_access);
   const FoodAccess& food = *module;
   sim->add_module(std::move(module));
-  declare_timeseries(sim->timeseries());
+  declare_core_indicators(sim->timeseries());
   sim->init();
 
   const Population& p = sim->population();
