@@ -1,6 +1,9 @@
 #pragma once
 // What the subcommands share: exit codes, reporting scenario problems, and removing a partial
 // output file when the process is interrupted.
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -21,6 +24,21 @@ int report_scenario_error(const params::ScenarioError& e, std::string_view what 
 /// On SIGINT, SIGTERM or SIGHUP, removes `temporary` before the process ends, so no partial file
 /// is left behind. One file at a time; an empty path stops removing.
 void remove_on_interrupt(const std::filesystem::path& temporary);
+
+/// Limits the worker threads to `requested` (0: all cores) for as long as it lives.
+class ThreadLimit {
+ public:
+  explicit ThreadLimit(int requested)
+      : threads_(requested > 0 ? requested : tbb::info::default_concurrency()),
+        control_(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads_)) {
+  }
+  /// The number of worker threads.
+  operator int() const { return threads_; }  // NOLINT: reads as the thread count
+
+ private:
+  int threads_;
+  tbb::global_control control_;
+};
 
 /// The command line as typed, for /meta.
 std::string command_line(int argc, char** argv);

@@ -81,9 +81,7 @@ int run_command(const RunOptions& options, const std::string& invocation) {
     return report_scenario_error(e);
   }
   if (options.seed) scenario.run.seed = *options.seed;
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
-                                  static_cast<std::size_t>(threads));
+  const cli::ThreadLimit threads(options.threads);
 
   std::optional<OutputFile> output;
   if (!open_output(output, options.output)) return kFailed;
@@ -179,9 +177,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
   // Replicate r of every arm uses the same seed: common random numbers.
   const std::uint64_t seed = options.seed.value_or(arms[reference].run.seed);
   for (models::Scenario& arm : arms) arm.run.seed = seed;
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
-                                  static_cast<std::size_t>(threads));
+  const cli::ThreadLimit threads(options.threads);
 
   std::optional<OutputFile> output;
   if (!open_output(output, options.output)) return kFailed;

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 
 #include "apps/salonsim/cli_support.hpp"
 #include "apps/salonsim/progress.hpp"
@@ -188,6 +189,13 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
     std::vector<double> y(points);
     for (std::size_t point = 0; point < points; ++point) y[point] = mean[point * columns + c];
     table += fmt::format("\n{} ({}):\n", column, method);
+    // One CSV line per parameter and index; an index without an interval leaves low and high
+    // empty.
+    const auto csv_line = [&](std::size_t j, std::string_view index, double estimate,
+                              std::optional<std::pair<double, double>> interval = {}) {
+      csv += fmt::format("{},{},{},{},", csv_field(column), csv_field(names[j]), index, estimate);
+      csv += interval ? fmt::format("{},{}\n", interval->first, interval->second) : ",\n";
+    };
     try {
       if (d.type == DesignType::kMorris) {
         const auto result = stats::morris_indices(plan.design, y, bootstrap, d.seed);
@@ -200,11 +208,9 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
           high.push_back(f.mu_star_high);
         }
         for (std::size_t j = 0; j < k; ++j) {
-          csv += fmt::format("{},{},mu_star,{},{},{}\n", csv_field(column), csv_field(names[j]),
-                             mu_star[j], low[j], high[j]);
-          csv +=
-              fmt::format("{},{},sigma,{},,\n", csv_field(column), csv_field(names[j]), sigma[j]);
-          csv += fmt::format("{},{},mu,{},,\n", csv_field(column), csv_field(names[j]), mu[j]);
+          csv_line(j, "mu_star", mu_star[j], {{low[j], high[j]}});
+          csv_line(j, "sigma", sigma[j]);
+          csv_line(j, "mu", mu[j]);
         }
         add(column, "mu", mu, "Morris mean elementary effect (output per unit-cube range)");
         add(column, "mu_star", mu_star, "Morris mean absolute elementary effect");
@@ -225,10 +231,8 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
           st_high.push_back(f.total_high);
         }
         for (std::size_t j = 0; j < k; ++j) {
-          csv += fmt::format("{},{},S1,{},{},{}\n", csv_field(column), csv_field(names[j]), s1[j],
-                             s1_low[j], s1_high[j]);
-          csv += fmt::format("{},{},ST,{},{},{}\n", csv_field(column), csv_field(names[j]), st[j],
-                             st_low[j], st_high[j]);
+          csv_line(j, "S1", s1[j], {{s1_low[j], s1_high[j]}});
+          csv_line(j, "ST", st[j], {{st_low[j], st_high[j]}});
         }
         add(column, "S1", s1, "Sobol' first-order index");
         add(column, "S1_low", s1_low, "95% bootstrap interval of S1, low end");
@@ -247,10 +251,8 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
           p_value.push_back(f.p_value);
         }
         for (std::size_t j = 0; j < k; ++j) {
-          csv += fmt::format("{},{},prcc,{},{},{}\n", csv_field(column), csv_field(names[j]),
-                             coefficient[j], low[j], high[j]);
-          csv += fmt::format("{},{},p_value,{},,\n", csv_field(column), csv_field(names[j]),
-                             p_value[j]);
+          csv_line(j, "prcc", coefficient[j], {{low[j], high[j]}});
+          csv_line(j, "p_value", p_value[j]);
         }
         add(column, "prcc", coefficient, "partial rank correlation coefficient");
         add(column, "prcc_low", low, "95% interval (Fisher z), low end");
@@ -299,9 +301,7 @@ int sweep_command(const SweepOptions& options, const std::string& invocation) {
   if (!diagnostics.ok())
     return report_scenario_error(params::ScenarioError(diagnostics), "the sweep file");
 
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
-                                  static_cast<std::size_t>(threads));
+  const ThreadLimit threads(options.threads);
   SweepPlan plan;
   try {
     plan = sweep::make_plan(sweep.file, base->run.seed);
