@@ -116,6 +116,16 @@ struct Registry<std::variant<UnknownIntervention, Types...>> {
       text += (k == 0 ? "" : k + 1 == all.size() ? std::string(last_joiner) : ", ") + all[k];
     return text;
   }
+  /// "salons (community salons...); mobile_shop (...); shuttle (...)": each type with its doc.
+  static std::string types_text() {
+    std::string text;
+    const auto one = [&]<class T>(std::type_identity<T>) {
+      text += fmt::format("{}{} ({})", text.empty() ? "" : "; ", InterventionType<T>::kName,
+                          InterventionType<T>::kDoc);
+    };
+    (one(std::type_identity<Types>{}), ...);
+    return text;
+  }
   /// Calls f(Params*) for a default-constructed value of every type, in registry order.
   template <class F>
   static void for_each_default(F&& f) {
@@ -189,7 +199,7 @@ struct Registry<std::variant<UnknownIntervention, Types...>> {
 template <class V, class... Types>
 void visit(V& v, std::variant<UnknownIntervention, Types...>& spec) {
   using R = Registry<std::variant<UnknownIntervention, Types...>>;
-  const std::string doc = "intervention type: " + R::names_text();
+  const std::string doc = "intervention type: " + R::types_text();
   if constexpr (params::kVisitsAllAlternatives<V>) {
     // The dictionary documents every type's fields; an entry has no default type.
     std::string type;
