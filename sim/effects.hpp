@@ -1,9 +1,11 @@
 #pragma once
 // Effects on residents that several mechanisms may have at once (an activity, a group, a
-// prescription, poor access to something): each source registers what it contributes, every step, in a
-// column of its own; Health and Contacts read every source once. Hazard ratios multiply,
+// prescription, poor access to something): each source registers what it contributes, every step,
+// in a column of its own; Health and Contacts read every source once. Hazard ratios multiply,
 // contacts add, so no source overwrites another's effect, and removing one leaves the others.
+#include <array>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,53 +35,68 @@ class Effects {
   };
 
   void add_flag_ratio(Hazard hazard, FlagRatio source) {
+    room_for(flag_ratios_[index(hazard)]);
     flag_ratios_[index(hazard)].push_back(std::move(source));
   }
   void add_ratio(Hazard hazard, RatioColumn source) {
+    room_for(ratios_[index(hazard)]);
     ratios_[index(hazard)].push_back(std::move(source));
   }
-  void add_contacts(ContactsColumn source) { contacts_.push_back(std::move(source)); }
+  void add_contacts(ContactsColumn source) {
+    room_for(contacts_);
+    contacts_.push_back(std::move(source));
+  }
+
+  /// The most sources of one kind (flag ratios, ratio columns, contacts): views hold them in
+  /// place, so a loop over residents keeps them in registers.
+  static constexpr std::size_t kMaxSources = 16;
 
   /// Read-only pointers to every source's column, taken once per step before a loop over
-  /// residents: columns do not move during a step.
+  /// residents (columns do not move during a step). Copy the view into the loop's scope: a local
+  /// copy cannot alias the columns the loop writes.
   struct HazardView {
     struct Flag {
       const std::uint8_t* flag;
       double ratio;
     };
-    std::vector<Flag> flags;
-    std::vector<const float*> ratios;
+    std::array<Flag, kMaxSources> flags{};
+    std::array<const float*, kMaxSources> ratios{};
+    std::size_t flag_count = 0, ratio_count = 0;
     /// Product of the flag ratios that apply to resident i (exactly 1 when none does).
     double flag_ratio(std::size_t i) const {
       double product = 1.0;
-      for (const Flag& f : flags) product *= f.flag[i] ? f.ratio : 1.0;
+      for (std::size_t k = 0; k < flag_count; ++k)
+        product *= flags[k].flag[i] ? flags[k].ratio : 1.0;
       return product;
     }
     /// `value` times every per-resident ratio of resident i, in the order registered.
     double times_ratios(double value, std::size_t i) const {
-      for (const float* r : ratios) value *= r[i];
+      for (std::size_t k = 0; k < ratio_count; ++k) value *= ratios[k][i];
       return value;
     }
   };
   HazardView hazard(Hazard hazard, const Population& p) const {
     HazardView view;
     for (const FlagRatio& f : flag_ratios_[index(hazard)])
-      view.flags.push_back({p[f.flag].data(), f.ratio});
-    for (const RatioColumn& r : ratios_[index(hazard)]) view.ratios.push_back(p[r.ratio].data());
+      view.flags[view.flag_count++] = {p[f.flag].data(), f.ratio};
+    for (const RatioColumn& r : ratios_[index(hazard)])
+      view.ratios[view.ratio_count++] = p[r.ratio].data();
     return view;
   }
   struct ContactsView {
-    std::vector<const float*> sources;
+    std::array<const float*, kMaxSources> sources{};
+    std::size_t count = 0;
     /// Contacts per week from every source, for resident i.
     float operator()(std::size_t i) const {
       float sum = 0.0f;
-      for (const float* s : sources) sum += s[i];
+      for (std::size_t k = 0; k < count; ++k) sum += sources[k][i];
       return sum;
     }
   };
   ContactsView contacts(const Population& p) const {
     ContactsView view;
-    for (const ContactsColumn& c : contacts_) view.sources.push_back(p[c.contacts_per_week].data());
+    for (const ContactsColumn& c : contacts_)
+      view.sources[view.count++] = p[c.contacts_per_week].data();
     return view;
   }
 
@@ -96,6 +113,11 @@ class Effects {
 
  private:
   static std::size_t index(Hazard hazard) { return static_cast<std::size_t>(hazard); }
+  template <class List>
+  static void room_for(const List& list) {
+    if (list.size() >= kMaxSources)
+      throw std::length_error("more than 16 sources of one effect: raise Effects::kMaxSources");
+  }
   std::vector<FlagRatio> flag_ratios_[2];
   std::vector<RatioColumn> ratios_[2];
   std::vector<ContactsColumn> contacts_;

@@ -103,14 +103,17 @@ void Health::step(Simulation& sim, std::int64_t step) {
   const Effects::HazardView certification = sim.effects().hazard(Hazard::kCertification, p);
   const Effects::HazardView death = sim.effects().hazard(Hazard::kDeath, p);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 2048), [&](const auto& range) {
+    // Local copies: the loop's stores cannot alias them, so the sources stay in registers.
+    const Effects::HazardView certification_sources = certification;
+    const Effects::HazardView death_sources = death;
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
       const double age = p.age_at(id, step, dt);
       if (!p.certified[i]) {
-        const double rate = certification.times_ratios(
+        const double rate = certification_sources.times_ratios(
             certification_rate_(age) * (certification_hazard_ratio(params_.certification, p, id) *
-                                        certification.flag_ratio(i)),
+                                        certification_sources.flag_ratio(i)),
             i);
         p.decline[i] += static_cast<float>(rate * dt);
         if (p.decline[i] >= p.reserve[i]) {
@@ -118,8 +121,8 @@ void Health::step(Simulation& sim, std::int64_t step) {
           p.disability_step[i] = step32;
         }
       }
-      const double hazard = death.times_ratios(
-          death_hazard_[p.sex[i]](age) * death_ratio_(p, id) * death.flag_ratio(i), i);
+      const double hazard = death_sources.times_ratios(
+          death_hazard_[p.sex[i]](age) * death_ratio_(p, id) * death_sources.flag_ratio(i), i);
       if (stream.uniform(step, i, kDeathDraw) < event_probability(hazard * dt)) {
         p.death_requested[i] = 1;
       }

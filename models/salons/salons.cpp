@@ -258,6 +258,7 @@ void Salons::step(Simulation& sim, std::int64_t step) {
   const std::size_t n = p.size();
   const std::int64_t friends_window_steps = std::max(1, kFriendsWindowDays / days);
   const std::vector<std::int32_t>& last_session = p[attendance_.last_step];
+  const ShuttleSeats::InStep seats = seats_.in_step(p, static_cast<std::int32_t>(step));
 
   bool open_changed = step == 0;
   for (std::size_t v = 0; v < venues_.size(); ++v) {
@@ -280,7 +281,7 @@ void Salons::step(Simulation& sim, std::int64_t step) {
       // (handed out in the transport phase), on foot, by car, or with a lift.
       const double distance = venue_distance_m_[i];
       const double walking = walking_range_m(getting_about_.walking, age, p.frailty(id));
-      const bool seat = seats_.seat_to(p, id, static_cast<std::int32_t>(step), kShuttleToSalons);
+      const bool seat = seats.to(id, kShuttleToSalons);
       const double access =
           seat || distance <= walking
               ? 1.0

@@ -154,13 +154,14 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
   std::uint8_t* at_entry = p[columns_.at_entry].data();
   const float* nearest_store_m = p[columns_.nearest_store_m].data();
   const std::int32_t* served_step = p[shop_customers_.step].data();
+  const ShuttleSeats::InStep seats = seats_.in_step(p, step32);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
       // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
       // branch-free over residents).
-      bool food = (served_step[i] == step32) | seats_.seat_to(p, id, step32, kShuttleToStores);
+      bool food = (served_step[i] == step32) | seats.to(id, kShuttleToStores);
       if (!food && !cannot_reach_store_[i]) {
         food = reaches_from_home(
             getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],

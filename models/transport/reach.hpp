@@ -29,10 +29,19 @@ struct ShuttleSeats {
   Column<std::uint8_t> destinations;  // at that step: kShuttleTo* bits
   Column<std::uint16_t> trips;        // rides taken
   static ShuttleSeats registered_on(Population& p);
-  /// Whether a resident has a seat to `destination` (a kShuttleTo* bit) in step `step`.
-  bool seat_to(const Population& p, ResidentId id, std::int32_t step,
-               std::uint8_t destination) const {
-    return (p[this->step][id] == step) & ((p[destinations][id] & destination) != 0);
+
+  /// The seats of one step, read in a loop over residents (column pointers taken once).
+  struct InStep {
+    const std::int32_t* step_of;
+    const std::uint8_t* destinations_of;
+    std::int32_t step;
+    /// Whether a resident has a seat to `destination` (a kShuttleTo* bit) in this step.
+    bool to(ResidentId id, std::uint8_t destination) const {
+      return (step_of[id] == step) & ((destinations_of[id] & destination) != 0);
+    }
+  };
+  InStep in_step(const Population& p, std::int32_t step) const {
+    return {p[this->step].data(), p[destinations].data(), step};
   }
 };
 
