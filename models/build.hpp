@@ -1,6 +1,7 @@
 #pragma once
-// Turns a scenario (description) into a running simulation: builds the town and network and
-// adds the mechanisms and the declared timeseries.
+// Turns a scenario (description) into a running simulation: builds the town and network, adds
+// the mechanisms every run has (demography, contacts, health, food access), then each
+// intervention through the registry (models/interventions.hpp).
 #include <memory>
 
 #include "models/scenario.hpp"
@@ -13,6 +14,5 @@ std::unique_ptr<Simulation> build_world(const Scenario& scenario, RunIdentity id
 
 /// Builds a ready-to-run simulation for one replicate of a scenario.
 std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdentity identity);
-
 
 }  // namespace salonsim::models
