@@ -1,7 +1,7 @@
 #pragma once
 // Outcomes are declared, not hard-coded. A tally is a per-resident quantity summed by income
-// group and sex at the end of a run (deaths, person-years, participants of an activity...); the core and
-// each mechanism register the tallies they can count. An outcome is a named ratio of two
+// group and sex at the end of a run (deaths, person-years, participants of an activity...); the
+// core and each mechanism register the tallies they can count. An outcome is a named ratio of two
 // tallies (or one tally), and the list of outcomes is what run summaries, comparisons, sweeps
 // and reports all read. A tally a run did not register counts 0 (a run without an activity has no
 // participants in it).
