@@ -11,9 +11,9 @@ namespace salonsim::models {
 
 SalonAttendance SalonAttendance::registered_on(Population& p) {
   return {p.add_column<std::uint16_t>({"salon_sessions", "", "salon sessions attended"}),
-          p.add_column<std::int32_t>(
-              {"first_salon_step", "step", "step of the first salon session attended, -1 never"},
-              kNever),
+          p.add_column<std::int32_t>({std::string(kFirstSalonStepColumn), "step",
+                                      "step of the first salon session attended, -1 never"},
+                                     kNever),
           p.add_column<std::int32_t>(
               {"last_salon_step", "step", "step of the last salon session attended, -1 never",
                /*output=*/false},

@@ -169,8 +169,9 @@ void Salons::init(Simulation& sim) {
   Population& p = sim.population();
   attendance_ = SalonAttendance::registered_on(p);
   seats_ = ShuttleSeats::registered_on(p);
-  within_350m_ = p.add_column<std::uint16_t>(
-      {"salons_within_350m", "", "salon venues within 350 m of home (all the run's venues)"});
+  within_350m_ =
+      p.add_column<std::uint16_t>({std::string(kSalonsWithin350mColumn), "",
+                                   "salon venues within 350 m of home (all the run's venues)"});
   nearest_m_ =
       p.add_column<float>({"nearest_salon_m", "m", "distance to the nearest salon venue, metres"},
                           std::numeric_limits<float>::infinity());

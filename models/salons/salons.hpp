@@ -21,6 +21,8 @@
 namespace salonsim::models {
 
 inline constexpr std::string_view kSalonsStream = "salons";
+/// The registered column of venues within 350 m of home (the salon study's instrument).
+inline constexpr std::string_view kSalonsWithin350mColumn = "salons_within_350m";
 
 /// A venue as placed on the map.
 struct PlacedVenue {

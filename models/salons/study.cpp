@@ -36,8 +36,8 @@ SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunR
   std::vector<double> instrument;
   for (std::size_t k = 0; k < arm.size(); ++k) {
     const RunRecord& r = arm[k];
-    const std::vector<double>& first_session = r.column(std::string(kFirstSessionColumn));
-    const std::vector<double>& within_350m = r.column(std::string(kWithin350mColumn));
+    const std::vector<double>& first_session = r.column(kFirstSalonStepColumn);
+    const std::vector<double>& within_350m = r.column(kSalonsWithin350mColumn);
     if (first_session.size() != r.entry_step.size())
       throw std::invalid_argument("the salon study needs runs with salons");
     const std::int32_t year = r.steps_per_year, horizon = 6 * year;
@@ -96,10 +96,6 @@ SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunR
 }
 
 std::string format_salon_study(const std::string& arm, const SalonStudy& s) {
-  const auto hr = [](const stats::CoxFit& fit) {
-    return fmt::format("{:.3f} ({:.3f} to {:.3f})", fit.hazard_ratios[0], fit.ci_low[0],
-                       fit.ci_high[0]);
-  };
   std::string text;
   text += fmt::format(
       "Study emulation in {} (Hikichi et al. 2015 design: survey at the end of year 1, 5 years of "
@@ -115,10 +111,10 @@ std::string format_salon_study(const std::string& arm, const SalonStudy& s) {
   text += fmt::format(
       "  observed:  5-year certification {:.1f}% participants vs {:.1f}% non-participants; "
       "adjusted HR {}\n",
-      100 * s.cert_participants, 100 * s.cert_others, hr(s.cox));
+      100 * s.cert_participants, 100 * s.cert_others, format_hazard_ratio(s.cox));
   text += fmt::format(
       "  instrumental variable (salons within 350 m; first stage {:+.3f} per salon): HR {}\n",
-      s.first_stage_coefficient, hr(s.iv_cox));
+      s.first_stage_coefficient, format_hazard_ratio(s.iv_cox));
   if (s.cert_participants_without >= 0) {
     text += fmt::format(
         "  true:      the same participants without salons {:.1f}% -> effect on participants "
@@ -135,7 +131,7 @@ std::string format_salon_study(const std::string& arm, const SalonStudy& s) {
 
 ArmAnalysis salon_study_analysis() {
   return {"salon_study",
-          {std::string(kFirstSessionColumn), std::string(kWithin350mColumn)},
+          {std::string(kFirstSalonStepColumn), std::string(kSalonsWithin350mColumn)},
           [](const std::string& arm_name, const std::vector<RunRecord>& arm,
              const std::vector<RunRecord>& reference) -> std::optional<ArmAnalysisResult> {
             // The design needs a year before the survey and five of follow-up.

@@ -11,14 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "models/salons/activity.hpp"
+#include "models/salons/salons.hpp"
 #include "sim/output/hazard_ratios.hpp"
 #include "sim/stats/cox.hpp"
 
 namespace salonsim::models {
-
-/// The registered columns the study reads (see models/salons/activity.hpp and salons.hpp).
-inline constexpr std::string_view kFirstSessionColumn = "first_salon_step";
-inline constexpr std::string_view kWithin350mColumn = "salons_within_350m";
 
 struct SalonStudy {
   double attended_year1 = 0, ever_5y = 0;

@@ -32,7 +32,7 @@ RunRecord record_of(const Simulation& sim, const std::vector<std::string>& colum
   return r;
 }
 
-const std::vector<double>& RunRecord::column(const std::string& name) const {
+const std::vector<double>& RunRecord::column(std::string_view name) const {
   static const std::vector<double> kNone;
   const auto it = kept.find(name);
   return it == kept.end() ? kNone : it->second;
@@ -71,17 +71,19 @@ ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
   return result;
 }
 
+std::string format_hazard_ratio(const stats::CoxFit& fit) {
+  return fmt::format("{:.3f} ({:.3f} to {:.3f})", fit.hazard_ratios[0], fit.ci_low[0],
+                     fit.ci_high[0]);
+}
+
 std::string format_arm_hazard_ratios(const std::string& arm, const std::string& reference,
                                      const ArmHazardRatios& ratios) {
-  const auto hr = [](const stats::CoxFit& fit) {
-    return fmt::format("{:.3f} ({:.3f} to {:.3f})", fit.hazard_ratios[0], fit.ci_low[0],
-                       fit.ci_high[0]);
-  };
   std::string text =
       fmt::format("\n{} against {}: Cox hazard ratios (pooled replicates)\n", arm, reference);
   text += fmt::format("  certification (residents independent at entry): {}\n",
-                      hr(ratios.certification));
-  text += fmt::format("  death:                                          {}\n", hr(ratios.death));
+                      format_hazard_ratio(ratios.certification));
+  text += fmt::format("  death:                                          {}\n",
+                      format_hazard_ratio(ratios.death));
   return text;
 }
 

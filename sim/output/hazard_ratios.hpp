@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,9 +25,9 @@ struct RunRecord {
   std::vector<std::int32_t> entry_step, disability_step, death_step;
   std::vector<float> age0;
   std::vector<std::uint8_t> sex, income_low, isolated0, certified0;
-  std::map<std::string, std::vector<double>> kept;  // registered columns, by name
+  std::map<std::string, std::vector<double>, std::less<>> kept;  // registered columns, by name
   /// A kept column; empty if the run did not register it.
-  const std::vector<double>& column(const std::string& name) const;
+  const std::vector<double>& column(std::string_view name) const;
 };
 /// The record of a finished run, keeping the registered columns named in `columns`.
 RunRecord record_of(const Simulation& simulation, const std::vector<std::string>& columns = {});
@@ -38,6 +39,9 @@ struct ArmHazardRatios {
 };
 ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
                                   const std::vector<RunRecord>& reference);
+
+/// "0.812 (0.700 to 0.941)": the hazard ratio of the fit's first coefficient with its interval.
+std::string format_hazard_ratio(const stats::CoxFit& fit);
 
 /// Text of the hazard ratios of an arm against the reference.
 std::string format_arm_hazard_ratios(const std::string& arm, const std::string& reference,
