@@ -32,4 +32,11 @@ std::vector<Outcome> core_outcomes() {
   };
 }
 
+const Outcome* find_outcome(const std::vector<Outcome>& outcomes, std::string_view name) {
+  for (const Outcome& outcome : outcomes) {
+    if (outcome.name == name) return &outcome;
+  }
+  return nullptr;
+}
+
 }  // namespace salonsim

@@ -103,4 +103,7 @@ inline constexpr std::string_view kDisabilityFreeYears = "disability_free_years"
 /// The core's outcomes: certifications, deaths, disability-free years and their rates.
 std::vector<Outcome> core_outcomes();
 
+/// The outcome of that name in a list; nullptr if there is none.
+const Outcome* find_outcome(const std::vector<Outcome>& outcomes, std::string_view name);
+
 }  // namespace salonsim

@@ -50,7 +50,8 @@ std::vector<ComparisonRow> compare_arms(const std::vector<ArmResults>& arms, std
 }
 
 stats::Interval equity_difference(const ArmResults& arm, const ArmResults& reference) {
-  const Outcome share = core_outcomes()[4];  // cumulative_certification
+  const std::vector<Outcome> core = core_outcomes();
+  const Outcome& share = *find_outcome(core, "cumulative_certification");
   std::vector<double> differences;
   for (std::size_t r = 0; r < arm.replicates.size(); ++r) {
     const auto effect = [&](int low_income) {
@@ -106,12 +107,10 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
   for (const Outcome& outcome : outcomes) {
     if (!outcome.table_heading.empty()) shown.push_back(&outcome);
   }
+  const std::vector<Outcome> core = core_outcomes();
   const std::size_t core_shown =
-      static_cast<std::size_t>(std::count_if(shown.begin(), shown.end(), [](const Outcome* o) {
-        for (const Outcome& core : core_outcomes()) {
-          if (core.name == o->name) return true;
-        }
-        return false;
+      static_cast<std::size_t>(std::count_if(shown.begin(), shown.end(), [&](const Outcome* o) {
+        return find_outcome(core, o->name) != nullptr;
       }));
   constexpr std::size_t kPerTable = 4;
   const std::size_t replicates = arms[reference].replicates.size();

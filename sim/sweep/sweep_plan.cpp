@@ -243,11 +243,10 @@ std::vector<double> run_outputs(const SweepFile& file, const RunSummary& summary
       values.push_back(summary.cost_yen);
       continue;
     }
-    const auto it = std::find_if(outcomes.begin(), outcomes.end(),
-                                 [&](const Outcome& o) { return o.name == output; });
-    if (it == outcomes.end()) throw std::invalid_argument("unknown sweep output '" + output + "'");
+    const Outcome* outcome = find_outcome(outcomes, output);
+    if (outcome == nullptr) throw std::invalid_argument("unknown sweep output '" + output + "'");
     for (const std::string& group : file.groups)
-      values.push_back(it->value(group_summary(summary, group)));
+      values.push_back(outcome->value(group_summary(summary, group)));
   }
   return values;
 }
