@@ -36,26 +36,10 @@ bool open_in_step(const Venue& venue, std::int64_t step) {
 std::vector<PlacedVenue> place_venues(const SalonsParams& salons, const TownMap& town,
                                       const Population& p) {
   std::vector<PlacedVenue> placed;
-  const auto district_centre = [&](const std::string& name, PlacedVenue& venue) {
-    for (const District& d : town.districts) {
-      if (d.name == name) {
-        venue.x_m = d.centre_m[0];
-        venue.y_m = d.centre_m[1];
-        return true;
-      }
-    }
-    return false;
-  };
   for (const Venue& venue : salons.venues) {
-    PlacedVenue v{venue, 0, 0};
-    if (venue.location_m.size() == 2) {
-      v.x_m = venue.location_m[0];
-      v.y_m = venue.location_m[1];
-    } else if (!district_centre(venue.district, v)) {
-      throw std::invalid_argument("salon venue '" + venue.name + "': no district named '" +
-                                  venue.district + "'");
-    }
-    placed.push_back(v);
+    const Point point = point_of({venue.location_m, venue.district}, town.districts,
+                                 "salon venue '" + venue.name + "'");
+    placed.push_back({venue, point.x_m, point.y_m});
   }
   const Placement& rule = salons.placement;
   std::int32_t k = 0;

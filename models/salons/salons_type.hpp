@@ -24,8 +24,7 @@ struct InterventionType<SalonsParams> {
       // Only a venue placed by district (no location_m) must name a district of the town.
       const Venue& venue = p.venues[j];
       v.rule(fmt::format("{}.venues[{}].district", at, j),
-             !venue.location_m.empty() || venue.district.empty() ||
-                 has_district(scenario.town, venue.district),
+             names_a_district(scenario.town.districts, venue.location_m, venue.district),
              "salon venue '" + venue.name + "' names no district of town.districts: '" +
                  venue.district + "'");
     }

@@ -24,8 +24,7 @@ struct InterventionType<MobileShopParams> {
     for (std::size_t j = 0; j < p.stops.size(); ++j) {
       const MobileShopStop& stop = p.stops[j];
       v.rule(fmt::format("{}.stops[{}].district", at, j),
-             !stop.place.location_m.empty() || stop.place.district.empty() ||
-                 has_district(scenario.town, stop.place.district),
+             names_a_district(scenario.town.districts, stop.place.location_m, stop.place.district),
              "mobile shop stop '" + stop.name + "' names no district of town.districts: '" +
                  stop.place.district + "'");
     }

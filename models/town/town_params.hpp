@@ -51,6 +51,22 @@ struct District {
   double population_weight = 1;
 };
 
+/// Whether the town has a district of this name.
+inline bool has_district(const std::vector<District>& districts, const std::string& name) {
+  for (const District& d : districts) {
+    if (d.name == name) return true;
+  }
+  return false;
+}
+
+/// The scenario rule of anything placed by location or by district (stores, bus stops, venues,
+/// mobile-shop stops): a location, or no district (the thing's own rule asks for one), or a
+/// district the town has.
+inline bool names_a_district(const std::vector<District>& districts,
+                             const std::vector<double>& location_m, const std::string& district) {
+  return !location_m.empty() || district.empty() || has_district(districts, district);
+}
+
 template <class V>
 void visit(V& v, District& p) {
   v.text("name", p.name, {.doc = "district name, used in reports"});
@@ -436,13 +452,9 @@ void visit(V& v, TownParams& p) {
   v.section("store_density", p.store_density);
   v.list("bus_lines", p.bus_lines, {.doc = "bus lines (none by default)"});
   v.section("reach", p.reach);
-  const auto names_a_district = [&](const Place& place) {
-    bool found = !place.location_m.empty() || place.district.empty();
-    for (const District& d : p.districts) found = found || d.name == place.district;
-    return found;
-  };
   for (std::size_t k = 0; k < p.stores.size(); ++k) {
-    v.rule("stores[" + std::to_string(k) + "].district", names_a_district(p.stores[k].place),
+    v.rule("stores[" + std::to_string(k) + "].district",
+           names_a_district(p.districts, p.stores[k].place.location_m, p.stores[k].place.district),
            "store '" + p.stores[k].name + "' names no district of town.districts: '" +
                p.stores[k].place.district + "'");
   }
@@ -450,7 +462,7 @@ void visit(V& v, TownParams& p) {
     for (std::size_t k = 0; k < p.bus_lines[l].stops.size(); ++k) {
       const Place& place = p.bus_lines[l].stops[k].place;
       v.rule("bus_lines[" + std::to_string(l) + "].stops[" + std::to_string(k) + "].district",
-             names_a_district(place),
+             names_a_district(p.districts, place.location_m, place.district),
              "bus stop names no district of town.districts: '" + place.district + "'");
     }
   }
@@ -490,14 +502,6 @@ struct Shopping {
         store_density(town.store_density),
         bus_lines(town.bus_lines) {}
 };
-
-/// Whether the town has a district of this name (scenario rules of places placed by district).
-inline bool has_district(const TownParams& town, const std::string& name) {
-  for (const District& d : town.districts) {
-    if (d.name == name) return true;
-  }
-  return false;
-}
 
 /// Walking range in metres at an age and frailty.
 inline double walking_range_m(const WalkingParams& walking, double age, double frailty) {

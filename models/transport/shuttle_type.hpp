@@ -23,7 +23,7 @@ struct InterventionType<ShuttleParams> {
   static void check(V& v, const ShuttleParams& p, const S& scenario, const std::string& at) {
     for (std::size_t j = 0; j < p.districts.size(); ++j) {
       v.rule(fmt::format("{}.districts[{}].name", at, j),
-             has_district(scenario.town, p.districts[j].name),
+             has_district(scenario.town.districts, p.districts[j].name),
              "shuttle '" + p.service.name + "' names no district of town.districts: '" +
                  p.districts[j].name + "'");
     }
