@@ -30,14 +30,13 @@ namespace salonsim::models {
 
 struct Scenario;
 
-/// Specialised for each intervention type's parameter struct:
-///   static constexpr std::string_view kName, kDoc;
-///   static constexpr int kMaxPerScenario;          // 0: any number
-///   template <class V> static void check(V&, const Params&, const Scenario&, const std::string&
-///   at); static void build(BuildContext&, const std::vector<const Params*>&
-///   every_one_of_this_type); static std::vector<Outcome> outcomes();       // what comparisons and
-///   sweeps can read static std::vector<ArmAnalysis> analyses();   // added to comparisons of arms
-///   with it
+/// Specialised for each intervention type's parameter struct, with:
+/// - kName, kDoc: the type's name in scenarios and its documentation;
+/// - kMaxPerScenario (0: any number) and kLimitHint, added to the message when there are more;
+/// - check(v, params, scenario, at): rules against the rest of the scenario;
+/// - build(context, every intervention of the type): adds its mechanisms;
+/// - outcomes(): what comparisons and sweeps can read;
+/// - analyses(): what comparisons of arms with the type add.
 template <class Params>
 struct InterventionType;
 

@@ -2,8 +2,6 @@
 // runner, write.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <tbb/global_control.h>
-#include <tbb/info.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>

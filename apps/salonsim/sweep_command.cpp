@@ -1,8 +1,6 @@
 #include "apps/salonsim/sweep_command.hpp"
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
-#include <tbb/info.h>
 #include <tbb/parallel_for.h>
 
 #include <atomic>

@@ -57,10 +57,11 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!everyone && !dirty_[i]) continue;
       dirty_[i] = 0;
-      previous_activity_[i] = activity(i);
+      const float from_activities = activity(i);
+      previous_activity_[i] = from_activities;
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
-      const double contacts = weekly_contacts(params_, p, network, states_, id, activity(i));
+      const double contacts = weekly_contacts(params_, p, network, states_, id, from_activities);
       p.weekly_contacts[i] = static_cast<float>(contacts);
       p.isolated[i] = contacts < params_.isolation_threshold_per_week;
       if (p.entry_step[i] == step) {
