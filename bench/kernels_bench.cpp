@@ -266,9 +266,8 @@ void BM_BuildNetwork(benchmark::State& state) {
   const RandomStream stream(scenario.run.seed, 0, models::kNetworkStream);
   std::size_t entries = 0;
   for (auto _ : state) {
-    const Network network =
-        models::build_network(scenario.network, population, stream, clock.years_per_step());
-    entries = network.frozen_entries();
+    const Network network = models::build_network(scenario.network, population, stream);
+    entries = network.entries();
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(population.size()) *
                           static_cast<std::int64_t>(state.iterations()));

@@ -135,11 +135,10 @@ void setup_breakdown(const models::Scenario& scenario) {
   const double town_s = seconds_since(start);
   start = WallClock::now();
   const Network network = models::build_network(
-      scenario.network, population, RandomStream(identity.seed, 0, models::kNetworkStream),
-      clock.years_per_step());
+      scenario.network, population, RandomStream(identity.seed, 0, models::kNetworkStream));
   const double network_s = seconds_since(start);
   fmt::print("set-up breakdown:     town {:.3f} s, network {:.3f} s ({} tie entries)\n", town_s,
-             network_s, network.frozen_entries());
+             network_s, network.entries());
   fmt::print("SETUP town_s={:.4f} network_s={:.4f}\n", town_s, network_s);
 }
 

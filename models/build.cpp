@@ -3,6 +3,7 @@
 #include "models/health/health.hpp"
 #include "models/network/contacts.hpp"
 #include "models/network/network_builder.hpp"
+#include "models/network/tie_turnover.hpp"
 #include "models/shops/food_access.hpp"
 #include "models/town/demography.hpp"
 #include "models/town/town_builder.hpp"
@@ -13,9 +14,12 @@ std::unique_ptr<Simulation> build_world(const Scenario& scenario, RunIdentity id
   const Clock clock = scenario.clock();
   const double years_per_step = clock.years_per_step();
   const RandomStream town_stream(identity.seed, identity.replicate, kTownStream);
-  Population population = build_town(scenario.town, town_stream, clock.steps, years_per_step);
+  const LifeTable& life_table = built_in_life_table(
+      kLifeTableChoices[static_cast<int>(scenario.health.mortality.life_table)].name);
+  Population population =
+      build_town(scenario.town, town_stream, clock.steps, years_per_step, life_table);
   const RandomStream network_stream(identity.seed, identity.replicate, kNetworkStream);
-  Network network = build_network(scenario.network, population, network_stream, years_per_step);
+  Network network = build_network(scenario.network, population, network_stream);
 
   return std::make_unique<Simulation>(identity, clock, std::move(population), std::move(network));
 }
@@ -23,6 +27,10 @@ std::unique_ptr<Simulation> build_world(const Scenario& scenario, RunIdentity id
 std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdentity identity) {
   auto sim = build_world(scenario, identity);
   sim->add_module(std::make_unique<Demography>());
+  sim->add_module(std::make_unique<TieTurnover>(
+      scenario.network,
+      built_in_life_table(
+          kLifeTableChoices[static_cast<int>(scenario.health.mortality.life_table)].name)));
   sim->add_module(std::make_unique<Contacts>(scenario.network));
   sim->add_module(std::make_unique<Health>(scenario.health));
   sim->add_module(std::make_unique<FoodAccess>(scenario.town,

@@ -1,9 +1,8 @@
 #include "sim/network.hpp"
 
-#include <boost/iterator/counting_iterator.hpp>
-#include <boost/iterator/transform_iterator.hpp>
-
+#include <algorithm>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 
 namespace salonsim {
@@ -27,98 +26,104 @@ std::string_view tie_kind_name(TieKind kind) {
 }
 
 Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
-                 std::uint32_t added_tie_slots)
-    : added_slots_(added_tie_slots) {
-  if (residents > std::numeric_limits<ResidentId>::max() ||
-      2 * ties.size() > std::numeric_limits<std::uint32_t>::max()) {
-    throw std::length_error("network too large for 32-bit resident and tie indices");
+                 std::span<const std::uint32_t> spare) {
+  if (!spare.empty() && spare.size() != residents)
+    throw std::invalid_argument("Network: spare slots must be given for every resident or none");
+  if (residents >= std::numeric_limits<ResidentId>::max())
+    throw std::length_error("network too large for 32-bit resident ids");
+  std::vector<std::uint64_t> degree(residents, 0);
+  for (const UndirectedTie& t : ties) {
+    if (t.a >= residents || t.b >= residents || t.a == t.b)
+      throw std::invalid_argument("Network: a tie names a resident out of range or itself");
+    ++degree[t.a];
+    ++degree[t.b];
   }
-  // Entry 2k is tie k from a to b, entry 2k+1 the same tie from b to a: both directions are
-  // generated on the fly, so the edge list is never stored twice.
-  const auto ends = [&ties](std::size_t entry) {
-    const UndirectedTie& t = ties[entry / 2];
-    return entry % 2 == 0 ? std::pair<ResidentId, ResidentId>{t.a, t.b}
-                          : std::pair<ResidentId, ResidentId>{t.b, t.a};
-  };
-  const auto property = [&ties](std::size_t entry) { return ties[entry / 2].tie; };
-  const boost::counting_iterator<std::size_t> first(0), last(2 * ties.size());
-  graph_ = Graph(boost::edges_are_unsorted_multi_pass, boost::make_transform_iterator(first, ends),
-                 boost::make_transform_iterator(last, ends),
-                 boost::make_transform_iterator(first, property), residents);
+  offset_.assign(residents + 1, 0);
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < residents; ++i) {
+    const std::uint64_t room = degree[i] + (spare.empty() ? 0 : spare[i]);
+    if (room > std::numeric_limits<std::uint16_t>::max())
+      throw std::length_error("Network: a row would hold more than 65535 ties");
+    total += room;
+    if (total > std::numeric_limits<std::uint32_t>::max())
+      throw std::length_error("network too large for 32-bit slot indices");
+    offset_[i + 1] = static_cast<std::uint32_t>(total);
+  }
+  count_.assign(residents, 0);
+  neighbours_.assign(total, 0);
+  ties_.assign(total, Tie{});
+  // Ties go into their rows in the order given, so the rows do not depend on threads.
+  for (const UndirectedTie& t : ties) {
+    for (const auto& [from, to] : {std::pair{t.a, t.b}, std::pair{t.b, t.a}}) {
+      const std::size_t slot = offset_[from] + count_[from]++;
+      neighbours_[slot] = to;
+      ties_[slot] = t.tie;
+    }
+  }
   changed_flag_.assign(residents, 0);
 }
 
-std::uint32_t Network::degree(ResidentId id) const {
-  std::uint32_t count = 0;
-  for_each_tie(id, [&count](ResidentId, const Tie&) { ++count; });
-  return count;
+Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties, std::uint32_t spare)
+    : Network(residents, ties, std::vector<std::uint32_t>(residents, spare)) {}
+
+std::size_t Network::entries() const {
+  return std::accumulate(count_.begin(), count_.end(), std::size_t{0});
 }
 
-void Network::mark_removed(ResidentId from, ResidentId to) {
-  const auto [first, last] = boost::out_edges(from, graph_);
-  for (auto it = first; it != last; ++it) {
-    if (boost::target(*it, graph_) == to) graph_[*it] = Tie{};
-  }
-  if (added_count_.empty()) return;
-  const std::size_t base = std::size_t{from} * added_slots_;
-  for (std::uint32_t k = 0; k < added_count_[from]; ++k) {
-    if (added_neighbours_[base + k] == to) added_ties_[base + k] = Tie{};
+void Network::erase_from_row(ResidentId from, ResidentId to) {
+  const std::size_t first = offset_[from], last = first + count_[from];
+  for (std::size_t k = first; k < last; ++k) {
+    if (neighbours_[k] != to) continue;
+    neighbours_[k] = neighbours_[last - 1];
+    ties_[k] = ties_[last - 1];
+    ties_[last - 1] = Tie{};
+    --count_[from];
+    note_change(from);
+    return;
   }
 }
 
 void Network::remove_ties_of(ResidentId id) {
-  const auto [first, last] = boost::out_edges(id, graph_);
-  for (auto it = first; it != last; ++it) {
-    Tie& tie = graph_[*it];
-    if (tie.kind == TieKind::kRemoved) continue;
-    const auto other = static_cast<ResidentId>(boost::target(*it, graph_));
-    mark_removed(other, id);
-    note_change(other);
-    tie = Tie{};
-  }
+  const std::size_t first = offset_[id];
+  for (std::size_t k = first; k < first + count_[id]; ++k) erase_from_row(neighbours_[k], id);
+  std::fill(ties_.begin() + static_cast<std::ptrdiff_t>(first),
+            ties_.begin() + static_cast<std::ptrdiff_t>(first + count_[id]), Tie{});
+  count_[id] = 0;
   note_change(id);
-  if (added_count_.empty()) return;
-  const std::size_t base = std::size_t{id} * added_slots_;
-  for (std::uint32_t k = 0; k < added_count_[id]; ++k) {
-    Tie& tie = added_ties_[base + k];
-    if (tie.kind == TieKind::kRemoved) continue;
-    mark_removed(added_neighbours_[base + k], id);
-    note_change(added_neighbours_[base + k]);
-    tie = Tie{};
-  }
+}
+
+bool Network::remove_tie(ResidentId a, ResidentId b) {
+  if (a == b || !tied(a, b)) return false;
+  erase_from_row(a, b);
+  erase_from_row(b, a);
+  return true;
 }
 
 bool Network::tied(ResidentId a, ResidentId b) const {
-  bool found = false;
-  for_each_tie(a, [&](ResidentId neighbour, const Tie&) { found = found || neighbour == b; });
-  return found;
+  // Search the shorter row.
+  if (count_[b] < count_[a]) std::swap(a, b);
+  const std::size_t first = offset_[a], last = first + count_[a];
+  for (std::size_t k = first; k < last; ++k)
+    if (neighbours_[k] == b) return true;
+  return false;
 }
 
 bool Network::add_tie(ResidentId a, ResidentId b, Tie tie) {
-  if (added_slots_ == 0 || a == b || tie.kind == TieKind::kRemoved) return false;
-  if (added_count_.empty()) {
-    const std::size_t n = residents();
-    added_count_.assign(n, 0);
-    added_neighbours_.assign(n * added_slots_, 0);
-    added_ties_.assign(n * added_slots_, Tie{});
-  }
-  if (added_count_[a] >= added_slots_ || added_count_[b] >= added_slots_ || tied(a, b))
-    return false;
+  if (a == b || tie.kind == TieKind::kRemoved) return false;
+  if (count_[a] >= capacity(a) || count_[b] >= capacity(b) || tied(a, b)) return false;
   for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
-    const std::size_t slot = std::size_t{from} * added_slots_ + added_count_[from]++;
-    added_neighbours_[slot] = to;
-    added_ties_[slot] = tie;
+    const std::size_t slot = offset_[from] + count_[from]++;
+    neighbours_[slot] = to;
+    ties_[slot] = tie;
     note_change(from);
   }
   return true;
 }
 
 std::size_t Network::bytes() const {
-  const std::size_t frozen = (residents() + 1) * sizeof(std::uint32_t) +
-                             frozen_entries() * (sizeof(ResidentId) + sizeof(Tie));
-  return frozen + changed_flag_.capacity() + changed_.capacity() * sizeof(ResidentId) +
-         added_count_.capacity() + added_neighbours_.capacity() * sizeof(ResidentId) +
-         added_ties_.capacity() * sizeof(Tie);
+  return offset_.capacity() * sizeof(std::uint32_t) + count_.capacity() * sizeof(std::uint16_t) +
+         neighbours_.capacity() * sizeof(ResidentId) + ties_.capacity() * sizeof(Tie) +
+         changed_flag_.capacity() + changed_.capacity() * sizeof(ResidentId);
 }
 
 }  // namespace salonsim

@@ -1,12 +1,13 @@
 #pragma once
-// The social network. Ties are made once, at set-up, and frozen into a Boost.Graph
-// compressed-sparse-row graph (both directions of every tie), which is what every step
-// reads. Between steps ties can be removed (a resident died or withdrew: the tie is marked
-// removed in place) and added (new acquaintances: a fixed number of extra slots per resident,
-// allocated on first use), so the frozen rows are never rebuilt during a run.
-#include <boost/graph/compressed_sparse_row_graph.hpp>
-
+// The social network: compressed rows (CSR) with room to spare. Each resident's row holds its
+// ties (both directions of every tie are stored, one in each end's row) followed by free slots;
+// a row never moves, so the memory is fixed when the town is built. Ties change between steps:
+// a removed tie's slot is freed (the row's last tie moves into it) and a new tie takes a free
+// slot, so freed slots are reused and a resident can hold as many ties at once as its row has
+// room for. (Boost.Graph's CSR graph cannot change a stored tie's target, which is why the rows
+// are kept here.)
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -19,9 +20,10 @@ enum class TieKind : std::uint8_t {
   kRelative = 1,
   kNeighbour = 2,
   kFriend = 3,
-  kAcquaintance = 4,  // made during the run (e.g. at a group that meets)
+  kAcquaintance = 4,  // made at a group that meets
   kRemoved = 255,
 };
+inline constexpr int kTieKinds = 5;
 std::string_view tie_kind_name(TieKind kind);
 
 /// Properties of one direction of a tie.
@@ -39,42 +41,42 @@ struct UndirectedTie {
 
 class Network {
  public:
-  using Graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, Tie,
-                                                   boost::no_property, ResidentId, std::uint32_t>;
-
   Network() = default;
-  /// Freezes the ties among `residents` residents. Duplicate pairs must already be removed.
+  /// Rows for `residents` residents holding `ties` (duplicate pairs must already be removed),
+  /// each with room for `spare[id]` more ties (`spare` is empty or has one entry a resident).
   Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
-          std::uint32_t added_tie_slots);
+          std::span<const std::uint32_t> spare);
+  /// The same with `spare` free slots in every row.
+  Network(std::size_t residents, const std::vector<UndirectedTie>& ties, std::uint32_t spare);
 
-  std::size_t residents() const { return boost::num_vertices(graph_); }
-  /// Number of directed tie entries (twice the ties) in the frozen rows, removed ones included.
-  std::size_t frozen_entries() const { return boost::num_edges(graph_); }
+  std::size_t residents() const { return count_.size(); }
+  /// Slots in all rows together (used and free): the network's fixed size.
+  std::size_t slots() const { return neighbours_.size(); }
+  /// Ties in all rows together, each tie counted once in each end's row.
+  std::size_t entries() const;
 
-  /// Calls f(neighbour, tie) for every tie of `id` that is not removed.
+  /// Calls f(neighbour, tie) for every tie of `id`.
   template <class F>
   void for_each_tie(ResidentId id, F&& f) const {
-    const auto [first, last] = boost::out_edges(id, graph_);
-    for (auto it = first; it != last; ++it) {
-      const Tie& tie = graph_[*it];
-      if (tie.kind != TieKind::kRemoved)
-        f(static_cast<ResidentId>(boost::target(*it, graph_)), tie);
-    }
-    if (added_count_.empty()) return;
-    const std::size_t base = std::size_t{id} * added_slots_;
-    for (std::uint32_t k = 0; k < added_count_[id]; ++k) {
-      const Tie& tie = added_ties_[base + k];
-      if (tie.kind != TieKind::kRemoved) f(added_neighbours_[base + k], tie);
-    }
+    const std::size_t first = offset_[id], last = first + count_[id];
+    for (std::size_t k = first; k < last; ++k) f(neighbours_[k], ties_[k]);
   }
-
-  /// Number of ties of `id` that are not removed.
-  std::uint32_t degree(ResidentId id) const;
+  /// Number of ties of `id`.
+  std::uint32_t degree(ResidentId id) const { return count_[id]; }
+  /// Ties `id`'s row can hold at once.
+  std::uint32_t capacity(ResidentId id) const { return offset_[id + 1] - offset_[id]; }
+  /// The k-th tie of `id` (k < degree(id)); the order changes when ties are removed.
+  ResidentId neighbour_at(ResidentId id, std::uint32_t k) const {
+    return neighbours_[offset_[id] + k];
+  }
+  const Tie& tie_at(ResidentId id, std::uint32_t k) const { return ties_[offset_[id] + k]; }
 
   /// Removes every tie of `id`, in both directions. Call between steps.
   void remove_ties_of(ResidentId id);
-  /// Adds a tie between a and b, in both directions, if both have a free added-tie slot and
-  /// they are not tied already. Returns whether it was added. Call between steps.
+  /// Removes the tie between a and b, in both directions; false if they are not tied.
+  bool remove_tie(ResidentId a, ResidentId b);
+  /// Adds a tie between a and b, in both directions, if both rows have a free slot and they
+  /// are not tied already. Returns whether it was added. Call between steps.
   bool add_tie(ResidentId a, ResidentId b, Tie tie);
   bool tied(ResidentId a, ResidentId b) const;
 
@@ -89,11 +91,11 @@ class Network {
     changed_.clear();
   }
 
-  std::uint32_t added_tie_slots() const { return added_slots_; }
   std::size_t bytes() const;
 
  private:
-  void mark_removed(ResidentId from, ResidentId to);
+  /// Frees the slot of `to` in `from`'s row (the row's last tie moves into it).
+  void erase_from_row(ResidentId from, ResidentId to);
   void note_change(ResidentId id) {
     if (!changed_flag_[id]) {
       changed_flag_[id] = 1;
@@ -101,11 +103,10 @@ class Network {
     }
   }
 
-  Graph graph_;
-  std::uint32_t added_slots_ = 0;
-  std::vector<std::uint8_t> added_count_;  // per resident; empty until the first add_tie
-  std::vector<ResidentId> added_neighbours_;
-  std::vector<Tie> added_ties_;
+  std::vector<std::uint32_t> offset_;       // residents + 1: row k is [offset_[k], offset_[k+1])
+  std::vector<std::uint16_t> count_;        // ties in each row (the used prefix)
+  std::vector<ResidentId> neighbours_;      // one slot each
+  std::vector<Tie> ties_;                   // one slot each
   std::vector<std::uint8_t> changed_flag_;  // per resident: in changed_
   std::vector<ResidentId> changed_;
 };

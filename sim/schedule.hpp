@@ -2,7 +2,8 @@
 // The order of phases in one step, written in one place.
 //
 // A step is one `run.days_per_step` interval (a week by default). Within it:
-//   1. demography     residents who reach the entry age this step enter the town
+//   1. demography     residents who reach the entry age this step enter the town and make
+//                     their ties; ties form and fade
 //   2. contacts       weekly contacts and isolation, from ties to residents alive at the start
 //   3. transport      transport services hand out this step's seats, so the interventions and
 //                     the access phase below see who can ride

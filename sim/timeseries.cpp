@@ -17,6 +17,13 @@ void declare_core_indicators(Timeseries& ts) {
              "residents isolated this step (contact with others less than once a week), among "
              "those alive at the end of the step",
              [](P p, ResidentId i, std::int64_t) { return (p.alive[i] & p.isolated[i]) != 0; });
+  // JAGES surveys only residents who are not LTC-certified, so its isolation figures are among
+  // these.
+  ts.declare("isolated_independent",
+             "residents alive, not LTC-certified and isolated at the end of the step",
+             [](P p, ResidentId i, std::int64_t) {
+               return (p.alive[i] & (p.certified[i] ^ 1) & p.isolated[i]) != 0;
+             });
   ts.declare("deaths", "residents who died this step",
              [](P p, ResidentId i, std::int64_t step) { return p.death_step[i] == step; });
   ts.declare("new_certifications", "residents LTC-certified this step",

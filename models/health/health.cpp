@@ -12,38 +12,35 @@ namespace salonsim::models {
 namespace {
 constexpr std::uint64_t kReserveDraw = 0;
 constexpr std::uint64_t kDeathDraw = 0;
+constexpr double kMinResidentsPerAge = 200;
+constexpr double kLevelLog2Span = 3.0;  // levels cover log2(income / reference) in [-3, 3]
+
+double by_sex(const BySex& value, Sex sex) {
+  return sex == Sex::kMale ? value.men : value.women;
+}
 }  // namespace
-
-double life_table_probability(const MortalityParams& m, Sex sex, double age) {
-  const std::vector<double>& q = sex == Sex::kMale ? m.men : m.women;
-  // Segment whose slope applies: the one containing the age, or the nearest end segment.
-  std::size_t segment = 0;
-  while (segment + 2 < m.ages.size() && age >= m.ages[segment + 1]) ++segment;
-  const double a0 = m.ages[segment], a1 = m.ages[segment + 1];
-  const double slope = (std::log(q[segment + 1]) - std::log(q[segment])) / (a1 - a0);
-  const double log_q = std::log(q[segment]) + slope * (age - a0);
-  return std::min(m.max_annual_probability, std::exp(log_q));
-}
-
-double life_table_hazard(const MortalityParams& m, Sex sex, double age) {
-  return -std::log1p(-life_table_probability(m, sex, age));
-}
 
 double certification_base_rate(const CertificationParams& c, double age) {
   return c.rate_at_65 * std::exp(c.age_slope_per_year * (age - 65.0));
 }
 
-double certification_hazard_ratio(const CertificationParams& c, const Population& p,
-                                  ResidentId id) {
-  double ratio = 1.0;
+double certification_hazard_ratio(const HealthParams& h, const Population& p, ResidentId id) {
+  const CertificationParams& c = h.certification;
+  const auto sex = static_cast<Sex>(p.sex[id]);
+  double ratio = income_hazard_ratio(h.income_gradient.reference_million_yen,
+                                     by_sex(h.income_gradient.certification_hr_per_halving, sex),
+                                     p.income[id]);
   if (p.isolated[id]) ratio *= c.hr_isolated;
-  if (p.income_low[id]) ratio *= c.hr_low_income;
   if (p.lives_alone[id]) ratio *= c.hr_lives_alone;
   return ratio;
 }
 
-double death_hazard_ratio(const MortalityParams& m, const Population& p, ResidentId id) {
-  double ratio = 1.0;
+double death_hazard_ratio(const HealthParams& h, const Population& p, ResidentId id) {
+  const MortalityParams& m = h.mortality;
+  const auto sex = static_cast<Sex>(p.sex[id]);
+  double ratio =
+      income_hazard_ratio(h.income_gradient.reference_million_yen,
+                          by_sex(h.income_gradient.death_hr_per_halving, sex), p.income[id]);
   if (p.certified[id]) {
     ratio *= m.hr_certified;
   } else {
@@ -51,45 +48,126 @@ double death_hazard_ratio(const MortalityParams& m, const Population& p, Residen
   }
   if (p.isolated[id]) ratio *= m.hr_isolated;
   if (p.lives_alone[id]) ratio *= m.hr_lives_alone;
-  if (p.income_low[id]) ratio *= m.hr_low_income;
   return ratio;
 }
 
-int mortality_band(double age) {
-  return std::clamp(static_cast<int>((age - 65.0) / 5.0), 0, kMortalityBands - 1);
+IncomeLevels::IncomeLevels(const IncomeGradient& gradient)
+    : reference_(gradient.reference_million_yen) {
+  for (int sex = 0; sex < 2; ++sex) {
+    for (int level = 0; level < kLevels; ++level) {
+      const double log2_ratio = -kLevelLog2Span + 2 * kLevelLog2Span * level / (kLevels - 1);
+      const double income = reference_ * std::exp2(log2_ratio);
+      const auto s = static_cast<Sex>(sex);
+      certification_[sex][level] =
+          income_hazard_ratio(reference_, by_sex(gradient.certification_hr_per_halving, s), income);
+      death_[sex][level] =
+          income_hazard_ratio(reference_, by_sex(gradient.death_hr_per_halving, s), income);
+    }
+  }
+}
+
+std::uint8_t IncomeLevels::level(double income) const {
+  const double log2_ratio = std::log2(std::max(income, 1e-300) / reference_);
+  const double position = (log2_ratio + kLevelLog2Span) / (2 * kLevelLog2Span) * (kLevels - 1);
+  return static_cast<std::uint8_t>(std::lround(std::clamp(position, 0.0, kLevels - 1.0)));
+}
+
+DeathRatio::DeathRatio(const MortalityParams& m, const IncomeLevels& income) {
+  for (int state = 0; state < 8; ++state) {
+    double ratio = (state & 1) ? m.hr_certified : 1.0;
+    if (state & 2) ratio *= m.hr_isolated;
+    if (state & 4) ratio *= m.hr_lives_alone;
+    by_state_[state] = ratio;
+  }
+  for (int sex = 0; sex < 2; ++sex) {
+    for (int level = 0; level < IncomeLevels::kLevels; ++level) {
+      by_income_[sex][level] =
+          income.death_ratio(static_cast<Sex>(sex), static_cast<std::uint8_t>(level));
+    }
+  }
+  for (int k = 0; k <= kFrailtySteps; ++k)
+    by_frailty_[k] = std::pow(m.hr_per_frailty, double(k) / kFrailtySteps);
+}
+
+MortalityScale::MortalityScale(
+    const std::array<std::array<double, kLastAge - kFirstAge + 1>, 2>& ratio_sum,
+    const std::array<std::array<double, kLastAge - kFirstAge + 1>, 2>& count,
+    double min_residents) {
+  fill_ones();
+  constexpr int kAges = kLastAge - kFirstAge + 1;
+  for (int sex = 0; sex < 2; ++sex) {
+    std::array<bool, kAges> computed{};
+    for (int age = 0; age < kAges; ++age) {
+      double sum = 0, n = 0;
+      for (int half = 2; half <= 50; ++half) {
+        sum = n = 0;
+        for (int a = std::max(0, age - half); a <= std::min(kAges - 1, age + half); ++a) {
+          sum += ratio_sum[sex][a];
+          n += count[sex][a];
+        }
+        if (n >= min_residents) break;
+      }
+      if (n > 0 && count[sex][age] > 0) {
+        scale_[sex][age] = n / sum;
+        computed[age] = true;
+      }
+    }
+    // Ages without residents take the nearest computed value (the younger one on a tie).
+    for (int age = 0; age < kAges; ++age) {
+      if (computed[age]) continue;
+      for (int d = 1; d < kAges; ++d) {
+        if (age - d >= 0 && computed[age - d]) {
+          scale_[sex][age] = scale_[sex][age - d];
+          break;
+        }
+        if (age + d < kAges && computed[age + d]) {
+          scale_[sex][age] = scale_[sex][age + d];
+          break;
+        }
+      }
+    }
+  }
 }
 
 void Health::init(Simulation& sim) {
   Population& p = sim.population();
   const RandomStream stream = sim.stream(kHealthStream);
+  income_levels_ = IncomeLevels(params_.income_gradient);
+  income_level_ = p.add_column<std::uint8_t>(
+      {"income_level", "",
+       "place on the income gradient of the health hazards: log2(income / reference) from -3 "
+       "(0) to 3 (255)",
+       /*output=*/false});
+  std::vector<std::uint8_t>& level = p[income_level_];
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
     p.reserve[i] = static_cast<float>(stream.exponential(kSetupStep, i, kReserveDraw));
     p.decline[i] = 0.0f;
+    level[i] = income_levels_.level(p.income[i]);
   });
-  // Mean hazard ratio by sex and band in the starting population (serial: a fixed summation
-  // order keeps it identical for any thread count).
-  std::array<std::array<double, kMortalityBands>, 2> sum{}, count{};
+  // Mean hazard ratio by sex and single year of age in the starting population (serial: a
+  // fixed summation order keeps it identical for any thread count).
+  constexpr int kAges = MortalityScale::kLastAge - MortalityScale::kFirstAge + 1;
+  std::array<std::array<double, kAges>, 2> sum{}, count{};
   const double years_per_step = sim.clock().years_per_step();
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (!p.alive[i]) continue;
-    const auto id = static_cast<ResidentId>(i);
-    const int band = mortality_band(p.age_at(id, 0, years_per_step));
-    sum[p.sex[i]][band] += death_hazard_ratio(params_.mortality, p, id);
-    count[p.sex[i]][band] += 1;
-  }
-  for (int sex = 0; sex < 2; ++sex) {
-    for (int band = 0; band < kMortalityBands; ++band) {
-      const bool rescale = params_.mortality.match_life_table && count[sex][band] > 0;
-      mortality_scale_[sex][band] = rescale ? count[sex][band] / sum[sex][band] : 1.0;
+  if (params_.mortality.match_life_table) {
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (!p.alive[i]) continue;
+      const auto id = static_cast<ResidentId>(i);
+      const int age = std::clamp(static_cast<int>(p.age_at(id, 0, years_per_step)),
+                                 MortalityScale::kFirstAge, MortalityScale::kLastAge);
+      sum[p.sex[i]][age - MortalityScale::kFirstAge] += death_hazard_ratio(params_, p, id);
+      count[p.sex[i]][age - MortalityScale::kFirstAge] += 1;
     }
   }
+  mortality_scale_ = MortalityScale(sum, count, kMinResidentsPerAge);
+  const LifeTable& table =
+      built_in_life_table(kLifeTableChoices[static_cast<int>(params_.mortality.life_table)].name);
   for (int sex = 0; sex < 2; ++sex) {
-    death_hazard_[sex] = AgeTable([&](double age) {
-      return life_table_hazard(params_.mortality, static_cast<Sex>(sex), age) *
-             mortality_scale_[sex][mortality_band(age)];
-    });
+    const auto s = static_cast<Sex>(sex);
+    death_hazard_[sex] =
+        AgeTable([&](double age) { return table.hazard(s, age) * mortality_scale_(s, age); });
   }
-  death_ratio_ = DeathRatio(params_.mortality);
+  death_ratio_ = DeathRatio(params_.mortality, income_levels_);
   certification_rate_ =
       AgeTable([&](double age) { return certification_base_rate(params_.certification, age); });
 }
@@ -99,9 +177,11 @@ void Health::step(Simulation& sim, std::int64_t step) {
   const RandomStream stream = sim.stream(kHealthStream);
   const double dt = sim.clock().years_per_step();
   const auto step32 = static_cast<std::int32_t>(step);
+  const std::vector<std::uint8_t>& level = p[income_level_];
   // Every other source of an effect on the hazards (food access, salons, ...).
   const Effects::HazardView certification = sim.effects().hazard(Hazard::kCertification, p);
   const Effects::HazardView death = sim.effects().hazard(Hazard::kDeath, p);
+  const CertificationParams& c = params_.certification;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 2048), [&](const auto& range) {
     // Local copies: the loop's stores cannot alias them, so the sources stay in registers.
     const Effects::HazardView certification_sources = certification;
@@ -111,18 +191,21 @@ void Health::step(Simulation& sim, std::int64_t step) {
       const auto id = static_cast<ResidentId>(i);
       const double age = p.age_at(id, step, dt);
       if (!p.certified[i]) {
+        double ratio = income_levels_.certification_ratio(static_cast<Sex>(p.sex[i]), level[i]);
+        if (p.isolated[i]) ratio *= c.hr_isolated;
+        if (p.lives_alone[i]) ratio *= c.hr_lives_alone;
         const double rate = certification_sources.times_ratios(
-            certification_rate_(age) * (certification_hazard_ratio(params_.certification, p, id) *
-                                        certification_sources.flag_ratio(i)),
-            i);
+            certification_rate_(age) * (ratio * certification_sources.flag_ratio(i)), i);
         p.decline[i] += static_cast<float>(rate * dt);
         if (p.decline[i] >= p.reserve[i]) {
           p.certified[i] = 1;
           p.disability_step[i] = step32;
         }
       }
-      const double hazard = death_sources.times_ratios(
-          death_hazard_[p.sex[i]](age) * death_ratio_(p, id) * death_sources.flag_ratio(i), i);
+      const double hazard =
+          death_sources.times_ratios(death_hazard_[p.sex[i]](age) * death_ratio_(p, id, level[i]) *
+                                         death_sources.flag_ratio(i),
+                                     i);
       if (stream.uniform(step, i, kDeathDraw) < event_probability(hazard * dt)) {
         p.death_requested[i] = 1;
       }

@@ -8,16 +8,17 @@
 // it lets an intervention that slows decline delay the same resident's certification, which
 // keeps paired scenarios on common random numbers.
 //
-// Death: a hazard from the life table by sex and age, times hazard ratios for certification,
-// isolation, living alone, low income and frailty; rescaled (by sex and 5-year band, once at
-// the start) so the starting population dies at the life-table rates. Deaths are requested;
-// the schedule applies them.
+// Death: the life table's hazard by sex and single year of age, times hazard ratios for
+// certification, isolation, living alone, income and frailty; rescaled by sex and age (once, at
+// the start) so that the starting population as a whole dies at the table's rates. Deaths are
+// requested; the schedule applies them.
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <vector>
 
 #include "models/health/health_params.hpp"
+#include "models/health/life_table.hpp"
 #include "sim/module.hpp"
 #include "sim/population.hpp"
 
@@ -25,17 +26,12 @@ namespace salonsim::models {
 
 inline constexpr std::string_view kHealthStream = "health";
 
-/// Annual death probability from the life table at an age (log-linear between anchors).
-double life_table_probability(const MortalityParams& mortality, Sex sex, double age);
-/// Annual hazard of death for the life table: -log(1 - q).
-double life_table_hazard(const MortalityParams& mortality, Sex sex, double age);
 /// Certification hazard per year of a reference resident at an age.
 double certification_base_rate(const CertificationParams& certification, double age);
-/// Hazard ratio of certification for a resident's current state.
-double certification_hazard_ratio(const CertificationParams& certification, const Population& p,
-                                  ResidentId id);
-/// Hazard ratio of death for a resident's current state (before life-table rescaling).
-double death_hazard_ratio(const MortalityParams& mortality, const Population& p, ResidentId id);
+/// Hazard ratio of certification for a resident's current state (income included).
+double certification_hazard_ratio(const HealthParams& health, const Population& p, ResidentId id);
+/// Hazard ratio of death for a resident's current state (before the life-table rescaling).
+double death_hazard_ratio(const HealthParams& health, const Population& p, ResidentId id);
 
 /// A function of age tabulated every 1/100 year from 60 to 120 (clamped outside), so the step
 /// does table look-ups instead of logs and exponentials.
@@ -69,37 +65,70 @@ inline double event_probability(double x) {
   return -std::expm1(-x);
 }
 
-/// death_hazard_ratio() with its 16 state combinations and the frailty term tabulated.
+/// A resident's place on the income gradient, one byte: log2(income / reference) from -3 to 3
+/// in 255 steps (the gradient clamps income to that range), so the hazard ratios of income are
+/// table look-ups that err by at most 0.3%.
+class IncomeLevels {
+ public:
+  static constexpr int kLevels = 256;
+  IncomeLevels() = default;
+  IncomeLevels(const IncomeGradient& gradient);
+  std::uint8_t level(double income) const;
+  double certification_ratio(Sex sex, std::uint8_t level) const {
+    return certification_[static_cast<int>(sex)][level];
+  }
+  double death_ratio(Sex sex, std::uint8_t level) const {
+    return death_[static_cast<int>(sex)][level];
+  }
+
+ private:
+  double reference_ = 1.0;
+  std::array<std::array<double, kLevels>, 2> certification_{}, death_{};
+};
+
+/// death_hazard_ratio() with its state combinations, income and frailty tabulated.
 class DeathRatio {
  public:
   DeathRatio() = default;
-  explicit DeathRatio(const MortalityParams& m) {
-    for (int state = 0; state < 16; ++state) {
-      double ratio = (state & 1) ? m.hr_certified : 1.0;
-      if (state & 2) ratio *= m.hr_isolated;
-      if (state & 4) ratio *= m.hr_lives_alone;
-      if (state & 8) ratio *= m.hr_low_income;
-      by_state_[state] = ratio;
-    }
-    for (int k = 0; k <= kFrailtySteps; ++k)
-      by_frailty_[k] = std::pow(m.hr_per_frailty, double(k) / kFrailtySteps);
-  }
-  double operator()(const Population& p, ResidentId id) const {
-    const int state = p.certified[id] | (p.isolated[id] << 1) | (p.lives_alone[id] << 2) |
-                      (p.income_low[id] << 3);
-    if (p.certified[id]) return by_state_[state];
-    return by_state_[state] * by_frailty_[static_cast<int>(p.frailty(id) * kFrailtySteps + 0.5f)];
+  DeathRatio(const MortalityParams& m, const IncomeLevels& income);
+  double operator()(const Population& p, ResidentId id, std::uint8_t income_level) const {
+    const int state = p.certified[id] | (p.isolated[id] << 1) | (p.lives_alone[id] << 2);
+    const double ratio = by_state_[state] * by_income_[p.sex[id]][income_level];
+    if (p.certified[id]) return ratio;
+    return ratio * by_frailty_[static_cast<int>(p.frailty(id) * kFrailtySteps + 0.5f)];
   }
 
  private:
   static constexpr int kFrailtySteps = 1000;
-  std::array<double, 16> by_state_{};
+  std::array<double, 8> by_state_{};
+  std::array<std::array<double, IncomeLevels::kLevels>, 2> by_income_{};
   std::array<double, kFrailtySteps + 1> by_frailty_{};
 };
 
-/// 5-year band used to rescale mortality: 65-69, ..., 95-99, 100+.
-inline constexpr int kMortalityBands = 8;
-int mortality_band(double age);
+/// Rescaling of death hazards by sex and single year of age so that residents with the mean
+/// hazard ratio of their age die at the table's rate: 1 / (mean ratio), the mean taken over
+/// the living residents of that age and the two years either side, widened (to at most 50
+/// years) until it holds `min_residents`. Ages with no resident near them take the nearest
+/// computed value; every value is 1 when there are no residents at all.
+class MortalityScale {
+ public:
+  static constexpr int kFirstAge = 65, kLastAge = 115;
+  MortalityScale() { fill_ones(); }
+  /// ratio_sum[sex][age - kFirstAge] and count[...]: sums over residents of each single year.
+  MortalityScale(const std::array<std::array<double, kLastAge - kFirstAge + 1>, 2>& ratio_sum,
+                 const std::array<std::array<double, kLastAge - kFirstAge + 1>, 2>& count,
+                 double min_residents);
+  double operator()(Sex sex, double age) const {
+    const int row = std::clamp(static_cast<int>(age) - kFirstAge, 0, kLastAge - kFirstAge);
+    return scale_[static_cast<int>(sex)][row];
+  }
+
+ private:
+  void fill_ones() {
+    for (auto& by_age : scale_) by_age.fill(1.0);
+  }
+  std::array<std::array<double, kLastAge - kFirstAge + 1>, 2> scale_;
+};
 
 class Health final : public Module {
  public:
@@ -109,15 +138,15 @@ class Health final : public Module {
   void init(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
 
-  /// Rescaling of death hazards by [sex][band] (1 when match_life_table is off).
-  const std::array<std::array<double, kMortalityBands>, 2>& mortality_scale() const {
-    return mortality_scale_;
-  }
+  /// Rescaling of death hazards by sex and age (1 when match_life_table is off).
+  const MortalityScale& mortality_scale() const { return mortality_scale_; }
 
  private:
   HealthParams params_;
-  std::array<std::array<double, kMortalityBands>, 2> mortality_scale_{};
-  // Per sex: life-table hazard times the rescaling of the age's band.
+  MortalityScale mortality_scale_;
+  IncomeLevels income_levels_;
+  Column<std::uint8_t> income_level_;
+  // Per sex: life-table hazard times the rescaling at that age.
   std::array<AgeTable, 2> death_hazard_;
   AgeTable certification_rate_;
   DeathRatio death_ratio_;

@@ -1,66 +1,47 @@
 #pragma once
 // Parameters of functional decline, LTC certification and death.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
+#include "models/town/town_params.hpp"
 #include "sim/params/schema.hpp"
 
 namespace salonsim::models {
 
+using params::Choice;
 using params::Meta;
 
+enum class LifeTableName : std::uint8_t { kJapan2020 = 0 };
+inline constexpr std::array<Choice<LifeTableName>, 1> kLifeTableChoices{
+    {{"japan-2020", LifeTableName::kJapan2020}}};
+
 struct MortalityParams {
-  std::vector<double> ages{67.5, 72.5, 77.5, 82.5};
-  std::vector<double> men{0.0094, 0.0145, 0.0226, 0.0398};
-  std::vector<double> women{0.0038, 0.0058, 0.0095, 0.0179};
-  double max_annual_probability = 0.6;
-  double hr_certified = 2.5;
+  LifeTableName life_table = LifeTableName::kJapan2020;
+  double hr_certified = 2.0;
   double hr_isolated = 1.34;
   double hr_lives_alone = 1.32;
-  double hr_low_income = 1.3;
   double hr_per_frailty = 2.0;
   bool match_life_table = true;
 };
 
 template <class V>
 void visit(V& v, MortalityParams& p) {
-  v.numbers("ages", p.ages,
-            {.unit = "years",
-             .doc = "ages at which men and women below apply; log-linear in between, extended "
-                    "with the end slopes",
-             .source = "assumption: the life-table values are read as the rates of the 5-year "
-                       "groups 65-69 ... 80-84 (placed at mid-group), as the validation target "
-                       "'men 75-79 die at 2.26% a year' reads them; [65, 70, 75, 80] reads them "
-                       "as exact-age probabilities, which raises band rates by about a quarter",
-             .min = 0,
-             .max = 120},
-            4);
-  bool increasing = true;
-  for (std::size_t i = 1; i < p.ages.size(); ++i)
-    increasing = increasing && p.ages[i] > p.ages[i - 1];
-  v.rule("ages", increasing, "ages must increase");
-  const Meta table{.unit = "probability/year",
-                   .doc = "annual probability of death at the ages above",
-                   .source =
-                       "MHLW life tables (as given in SCIENCE.md: men 65: 0.94%, 70: 1.45%, "
-                       "75: 2.26%, 80: 3.98%; women 0.38%, 0.58%, 0.95%, 1.79%)",
-                   .min = 0,
-                   .min_exclusive = true,
-                   .max = 1,
-                   .max_exclusive = true};
-  v.numbers("men", p.men, table, 4);
-  v.numbers("women", p.women, table, 4);
-  v.number("max_annual_probability", p.max_annual_probability,
-           {.unit = "probability/year",
-            .doc = "cap on the extrapolated annual probability",
-            .source = "assumption",
-            .min = 0,
-            .min_exclusive = true,
-            .max = 1,
-            .max_exclusive = true});
+  v.choice("life_table", p.life_table, kLifeTableChoices,
+           {.doc = "annual probability of death by sex and single year of age (65 to 114; the "
+                   "last row applies above); also gives the ages of the oldest residents at the "
+                   "start",
+            .source = "MHLW 23rd Complete Life Table (2020), compiled in from "
+                      "models/health/life_table_japan_2020.csv"});
   v.number("hr_certified", p.hr_certified,
            {.unit = "hazard ratio",
             .doc = "death, LTC-certified against independent",
-            .source = "assumption: certified older people die at 2-3 times the rate",
+            .source = "assumption: certified older people die at 2-3 times the rate (a quarter "
+                      "of them at the mild support levels); 2.0 with the certification incidence "
+                      "keeps the certified share by age and the life table's deaths together; "
+                      "sweep 1.5-3",
             .min = 0,
             .min_exclusive = true});
   v.number("hr_isolated", p.hr_isolated,
@@ -75,12 +56,6 @@ void visit(V& v, MortalityParams& p) {
             .source = "Holt-Lunstad et al. 2015: OR 1.32",
             .min = 0,
             .min_exclusive = true});
-  v.number("hr_low_income", p.hr_low_income,
-           {.unit = "hazard ratio",
-            .doc = "death, low against high income",
-            .source = "assumption: JAGES income gradients in mortality of about 1.3",
-            .min = 0,
-            .min_exclusive = true});
   v.number("hr_per_frailty", p.hr_per_frailty,
            {.unit = "hazard ratio",
             .doc = "death, per unit of frailty among independent residents",
@@ -88,15 +63,15 @@ void visit(V& v, MortalityParams& p) {
             .min = 0,
             .min_exclusive = true});
   v.flag("match_life_table", p.match_life_table,
-         {.doc = "rescale hazards by sex and 5-year age band so the starting population dies at "
-                 "the life-table rates (hazard ratios then act within each band)"});
+         {.doc = "rescale death hazards by sex and single year of age (pooled over 5 years, more "
+                 "at the oldest ages) so the starting population dies at the life table's "
+                 "rates; the hazard ratios then act within each age"});
 }
 
 struct CertificationParams {
-  double rate_at_65 = 0.0037;
-  double age_slope_per_year = 0.13;
+  double rate_at_65 = 0.0033;
+  double age_slope_per_year = 0.15;
   double hr_isolated = 1.37;
-  double hr_low_income = 1.3;
   double hr_lives_alone = 1.1;
   double hr_poor_food_access = 1.2;
 };
@@ -106,28 +81,26 @@ void visit(V& v, CertificationParams& p) {
   v.number("rate_at_65", p.rate_at_65,
            {.unit = "1/year",
             .doc = "certification hazard of an independent 65-year-old in the reference group "
-                   "(not isolated, not low-income, not living alone)",
-            .source = "calibrated: 8.7% certified in 3 years among the independent (Tsuji et al. "
-                      "2019) on scenarios/town.yaml, with poor food access and its hazard ratio "
-                      "included (0.0039 without them)",
+                   "(income at income_gradient.reference_million_yen, not isolated, not living "
+                   "alone, with food access)",
+            .source = "calibrated with age_slope_per_year and mortality.hr_certified on "
+                      "scenarios/town.yaml (entrants on, 20 years): the certified share by age "
+                      "(MHLW 2020) held over the run and deaths at the 2020 life table's rates; "
+                      "gives 9.3% certified in 3 years among all independent residents, against "
+                      "8.7% among JAGES respondents (Tsuji et al. 2019), who are healthier than "
+                      "non-respondents",
             .min = 0});
   v.number("age_slope_per_year", p.age_slope_per_year,
            {.unit = "1/year",
             .doc = "log hazard increase per year of age",
-            .source = "assumption: fits the steep rise of the certified share with age (MHLW "
-                      "2020)",
+            .source = "calibrated with rate_at_65: the rise of the certified share with age "
+                      "(MHLW 2020: 2.8% at 65-69 to 72.7% at 90+) held by the run's incidence",
             .min = 0,
             .max = 0.5});
   v.number("hr_isolated", p.hr_isolated,
            {.unit = "hazard ratio",
             .doc = "certification, isolated against not",
             .source = "Saito et al. 2015: LTC level 2+ 1.37 (1.16-1.61)",
-            .min = 0,
-            .min_exclusive = true});
-  v.number("hr_low_income", p.hr_low_income,
-           {.unit = "hazard ratio",
-            .doc = "certification, low against high income",
-            .source = "assumption: JAGES income gradients in functional disability",
             .min = 0,
             .min_exclusive = true});
   v.number("hr_lives_alone", p.hr_lives_alone,
@@ -146,15 +119,60 @@ void visit(V& v, CertificationParams& p) {
             .min_exclusive = true});
 }
 
+/// How certification and death hazards follow equivalised income: a log-linear gradient,
+/// hazard ratio = hr_per_halving ^ log2(reference / income), by sex, with income clamped to
+/// [reference / 8, reference * 8].
+struct IncomeGradient {
+  double reference_million_yen = 2.0;
+  BySex certification_hr_per_halving{1.28, 1.03};
+  BySex death_hr_per_halving{1.28, 1.03};
+};
+
+template <class V>
+void visit(V& v, IncomeGradient& p) {
+  v.number("reference_million_yen", p.reference_million_yen,
+           {.unit = "million yen/year",
+            .doc = "equivalised income at which the income hazard ratio is 1 (the reference "
+                   "resident of certification.rate_at_65)",
+            .source = "JAGES low-income threshold (Hikichi et al., WCE 2014)",
+            .min = 0,
+            .min_exclusive = true});
+  const char* source =
+      "calibrated: lowest against highest of five equivalised-income groups, age-adjusted, "
+      "HR 1.55-1.75 in men (death, certification and either) and 0.92-1.22 (not significant) "
+      "in women (Kondo K et al., Iryo To Shakai 2012;22(1):19-30, AGES 4-year cohort); read "
+      "as the lowest against the highest quintile";
+  by_sex(v, "certification_hr_per_halving", p.certification_hr_per_halving,
+         {.unit = "hazard ratio",
+          .doc = "certification hazard ratio for half the income",
+          .source = source,
+          .min = 0.5,
+          .max = 3});
+  by_sex(v, "death_hr_per_halving", p.death_hr_per_halving,
+         {.unit = "hazard ratio",
+          .doc = "death hazard ratio for half the income",
+          .source = source,
+          .min = 0.5,
+          .max = 3});
+}
+
+/// Hazard ratio of the income gradient for an income and a ratio per halving.
+inline double income_hazard_ratio(double reference, double hr_per_halving, double income) {
+  const double clamped = std::clamp(income, reference / 8.0, reference * 8.0);
+  return std::pow(hr_per_halving, std::log2(reference / clamped));
+}
+
 struct HealthParams {
   MortalityParams mortality;
   CertificationParams certification;
+  IncomeGradient income_gradient;
 };
 
 template <class V>
 void visit(V& v, HealthParams& p) {
   v.section("mortality", p.mortality);
   v.section("certification", p.certification);
+  v.section("income_gradient", p.income_gradient);
 }
 
 }  // namespace salonsim::models

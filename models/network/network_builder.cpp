@@ -5,29 +5,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
-
-#include "sim/spatial_grid.hpp"
+#include <span>
 
 namespace salonsim::models {
 
 namespace {
 
-// Draw counters in the network stream: one block of draws per kind of tie and attempt.
+// Draw counters in the network stream at set-up: one block of draws per kind of tie and
+// attempt.
 constexpr std::uint64_t kSociabilityDraw = 0;
 constexpr std::uint64_t kKinDraw = 1;
 constexpr std::uint64_t kCountDraw = 2;       // + kind
 constexpr std::uint64_t kContactDraw = 100;   // + kind * kMaxProposals + proposal
 constexpr std::uint64_t kAttemptDraw = 1000;  // + kind * kMaxAttemptsPerKind + attempt
 constexpr std::uint32_t kMaxProposals = 24;
-constexpr std::uint32_t kAttemptsPerProposal = 12;
 constexpr std::uint64_t kMaxAttemptsPerKind = kMaxProposals * kAttemptsPerProposal;
-constexpr double kCellM = 100;
-
-struct KindSpec {
-  TieKind kind;
-  const TieFormation* formation;
-};
 
 /// Poisson deviate by inversion (means here are small).
 std::uint32_t poisson(double mean, double u) {
@@ -41,12 +33,22 @@ std::uint32_t poisson(double mean, double u) {
   return k;
 }
 
-/// Age at step 0 (entrants are younger than 65 then), for homophily.
-double age_at_start(const Population& p, ResidentId id, double years_per_step) {
-  return p.age0[id] - p.entry_step[id] * years_per_step;
+}  // namespace
+
+std::array<NearbyKind, 3> nearby_kinds(const NetworkParams& network) {
+  return {{{TieKind::kRelative, &network.relatives},
+           {TieKind::kNeighbour, &network.neighbours},
+           {TieKind::kFriend, &network.friends}}};
 }
 
-}  // namespace
+double expected_ties(const TieFormation& formation, Sex sex, double sociability) {
+  return sociability * (sex == Sex::kMale ? formation.mean_ties.men : formation.mean_ties.women);
+}
+
+double certified_tie_ratio(const NetworkParams& network) {
+  const TurnoverParams& t = network.turnover;
+  return t.enabled ? t.certified_formation_ratio / t.certified_fade_ratio : 1.0;
+}
 
 double friendship_acceptance(const NetworkParams& network, const Population& p, ResidentId a,
                              ResidentId b, double age_gap_years) {
@@ -56,22 +58,34 @@ double friendship_acceptance(const NetworkParams& network, const Population& p, 
   return acceptance;
 }
 
+double tie_acceptance(const NetworkParams& network, const Population& p, TieKind kind,
+                      ResidentId self, ResidentId other, double age_gap_years,
+                      double certified_ratio) {
+  if (kind == TieKind::kRelative)
+    return std::exp(-std::abs(age_gap_years) / (2 * network.age_homophily_years));
+  const double acceptance = kind == TieKind::kFriend
+                                ? friendship_acceptance(network, p, self, other, age_gap_years)
+                                : 1.0;
+  return p.certified[other] ? acceptance * certified_ratio : acceptance;
+}
+
 std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Population& p,
-                                     const RandomStream& stream, double years_per_step) {
-  const std::size_t n = p.size();
-  const SpatialGrid grid(p.x_m, p.y_m, kCellM);
-  const std::array<KindSpec, 3> kinds{{{TieKind::kRelative, &network.relatives},
-                                       {TieKind::kNeighbour, &network.neighbours},
-                                       {TieKind::kFriend, &network.friends}}};
+                                     const std::vector<float>& sociability,
+                                     const RandomStream& stream) {
+  // The starting residents are the first rows (entrants follow, by entry step).
+  std::size_t n = 0;
+  while (n < p.size() && p.entry_step[n] == 0) ++n;
+  const SpatialGrid grid(std::span(p.x_m).first(n), std::span(p.y_m).first(n), kGridCellM);
+  const std::array<NearbyKind, 3> kinds = nearby_kinds(network);
+  const double certified_ratio = certified_tie_ratio(network);
 
   // How many ties of kind k resident i proposes. Each tie is proposed by one of its two ends,
-  // so a resident proposes half of its expected ties.
+  // so a resident proposes half of its expected ties; a certified resident fewer, as turnover
+  // keeps them (the same ratio applies when they are asked).
   const auto proposals_of = [&](std::size_t i, std::size_t k) {
-    const double sociability =
-        std::exp(network.sociability_sd * stream.normal(kSetupStep, i, kSociabilityDraw) -
-                 0.5 * network.sociability_sd * network.sociability_sd);
-    const BySex& mean = kinds[k].formation->mean_ties;
-    const double expected = 0.5 * sociability * (p.sex[i] == 0 ? mean.men : mean.women);
+    const auto sex = static_cast<Sex>(p.sex[i]);
+    double expected = 0.5 * expected_ties(*kinds[k].formation, sex, sociability[i]);
+    if (p.certified[i] && kinds[k].kind != TieKind::kRelative) expected *= certified_ratio;
     return poisson(expected, stream.uniform(kSetupStep, i, kCountDraw + k));
   };
 
@@ -91,44 +105,27 @@ std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Populat
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const auto self = static_cast<ResidentId>(i);
       std::uint32_t slot = offsets[i];
-      const double age_i = age_at_start(p, self, years_per_step);
       for (std::size_t k = 0; k < kinds.size(); ++k) {
         const std::uint32_t proposals = proposals_of(i, k);
         for (std::uint32_t proposal = 0; proposal < proposals; ++proposal, ++slot) {
-          UndirectedTie& tie = ties[slot];
-          tie = {self, self, {0.0f, kinds[k].kind}};
-          for (std::uint32_t attempt = 0; attempt < kAttemptsPerProposal; ++attempt) {
-            const auto u = stream.uniforms4(
-                kSetupStep, i,
-                kAttemptDraw + k * kMaxAttemptsPerKind + proposal * kAttemptsPerProposal + attempt);
-            const double distance = -kinds[k].formation->distance_scale_m * std::log1p(-u[0]);
-            const double angle = 2.0 * std::numbers::pi * u[1];
-            int column = 0, row = 0;
-            if (!grid.cell_of(p.x_m[i] + distance * std::cos(angle),
-                              p.y_m[i] + distance * std::sin(angle), column, row)) {
-              continue;
-            }
-            const auto members = grid.members(column, row);
-            if (members.empty()) continue;
-            const ResidentId other = members[std::min<std::size_t>(
-                members.size() - 1, static_cast<std::size_t>(u[2] * members.size()))];
-            if (other == self || static_cast<std::int32_t>(other) == p.spouse[i]) continue;
-            const double gap = age_i - age_at_start(p, other, years_per_step);
-            double acceptance = 1.0;
-            if (kinds[k].kind == TieKind::kFriend) {
-              acceptance = friendship_acceptance(network, p, self, other, gap);
-            } else if (kinds[k].kind == TieKind::kRelative) {
-              acceptance = std::exp(-std::abs(gap) / (2 * network.age_homophily_years));
-            }
-            if (u[3] >= acceptance) continue;
-            const double contacts =
-                kinds[k].formation->contacts_per_week *
-                stream.exponential(kSetupStep, i, kContactDraw + k * kMaxProposals + proposal);
-            tie = {std::min(self, other),
-                   std::max(self, other),
-                   {static_cast<float>(contacts), kinds[k].kind}};
-            break;
-          }
+          const ResidentId other = find_nearby(
+              grid, p, self, kinds[k].formation->distance_scale_m,
+              [&](std::uint32_t attempt) {
+                return stream.uniforms4(kSetupStep, i,
+                                        kAttemptDraw + k * kMaxAttemptsPerKind +
+                                            proposal * kAttemptsPerProposal + attempt);
+              },
+              [](ResidentId) { return true; },
+              [&](ResidentId candidate) {
+                return tie_acceptance(network, p, kinds[k].kind, self, candidate,
+                                      p.age0[self] - p.age0[candidate], certified_ratio);
+              });
+          const double contacts =
+              kinds[k].formation->contacts_per_week *
+              stream.exponential(kSetupStep, i, kContactDraw + k * kMaxProposals + proposal);
+          ties[slot] = {std::min(self, other),
+                        std::max(self, other),
+                        {static_cast<float>(contacts), kinds[k].kind}};
         }
       }
     }
@@ -163,8 +160,25 @@ std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Populat
   return ties;
 }
 
-Network build_network(const NetworkParams& network, Population& p, const RandomStream& stream,
-                      double years_per_step) {
+std::vector<float> draw_sociability(const NetworkParams& network, std::size_t residents,
+                                    const RandomStream& stream) {
+  std::vector<float> sociability(residents);
+  const double sd = network.sociability_sd;
+  tbb::parallel_for(std::size_t{0}, residents, [&](std::size_t i) {
+    sociability[i] = static_cast<float>(
+        std::exp(sd * stream.normal(kSetupStep, i, kSociabilityDraw) - 0.5 * sd * sd));
+  });
+  return sociability;
+}
+
+Network build_network(const NetworkParams& network, Population& p, const RandomStream& stream) {
+  const Column<float> sociability_column = p.add_column<float>(
+      {std::string(kSociabilityColumn), "",
+       "relative number of ties the resident makes (lognormal, mean 1)", /*output=*/false});
+  std::vector<float>& sociability = p[sociability_column];
+  sociability = draw_sociability(network, p.size(), stream);
+  const std::array<NearbyKind, 3> kinds = nearby_kinds(network);
+  std::vector<std::uint32_t> spare(p.size());
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
     const auto u = stream.uniforms4(kSetupStep, i, kKinDraw);
     const double share =
@@ -172,9 +186,19 @@ Network build_network(const NetworkParams& network, Population& p, const RandomS
     p.kin_contacts_per_week[i] =
         u[0] < share ? static_cast<float>(network.kin_contacts_per_week * -std::log1p(-u[1]))
                      : 0.0f;
+    // An entrant's row has room for the ties it makes on entry (see tie_turnover.hpp: at most
+    // kMaxEntryTies) as well as the spare slots.
+    std::uint32_t room = static_cast<std::uint32_t>(network.spare_tie_slots);
+    if (p.entry_step[i] > 0) {
+      double expected = 0;
+      for (const NearbyKind& kind : kinds)
+        expected += expected_ties(*kind.formation, static_cast<Sex>(p.sex[i]), sociability[i]);
+      room += static_cast<std::uint32_t>(std::ceil(expected + 3.0 * std::sqrt(expected)));
+    }
+    spare[i] = room;
   });
-  const std::vector<UndirectedTie> ties = form_ties(network, p, stream, years_per_step);
-  return Network(p.size(), ties, static_cast<std::uint32_t>(network.added_tie_slots));
+  const std::vector<UndirectedTie> ties = form_ties(network, p, sociability, stream);
+  return Network(p.size(), ties, spare);
 }
 
 }  // namespace salonsim::models

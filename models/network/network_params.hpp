@@ -53,8 +53,73 @@ void visit(V& v, Relatives& p) {
                 "assumption");
 }
 
+/// How ties form and fade during the run (besides deaths, and ties made at groups that meet).
+struct TurnoverParams {
+  bool enabled = true;
+  double friends_fade_per_year = 0.10;
+  double neighbours_fade_per_year = 0.10;
+  double acquaintances_fade_per_year = 0.25;
+  double certified_fade_ratio = 2.0;
+  double certified_formation_ratio = 0.5;
+  double friends_of_friends_share = 0.3;
+  std::int64_t every_days = 28;
+};
+
+template <class V>
+void visit(V& v, TurnoverParams& p) {
+  v.flag("enabled", p.enabled,
+         {.doc = "friendships and acquaintances with neighbours form and fade during the run "
+                 "(off: ties are lost only to deaths and made only at groups that meet)"});
+  v.number("friends_fade_per_year", p.friends_fade_per_year,
+           {.unit = "1/year",
+            .doc = "rate at which a friendship fades (moving away, loss of contact), besides "
+                   "deaths",
+            .source = "assumption: most older adults lose and add confidants within five years "
+                      "(Cornwell et al., J Gerontol B 2014; 81.8% added one in about five years, "
+                      "Cornwell & Laumann, Soc Sci Med 2015); sweep 0.05-0.2",
+            .min = 0,
+            .max = 5});
+  v.number("neighbours_fade_per_year", p.neighbours_fade_per_year,
+           {.unit = "1/year",
+            .doc = "rate at which a tie with a neighbour fades, besides deaths",
+            .source = "assumption: as friendships; sweep 0.05-0.2",
+            .min = 0,
+            .max = 5});
+  v.number("acquaintances_fade_per_year", p.acquaintances_fade_per_year,
+           {.unit = "1/year",
+            .doc = "rate at which a tie made at a group that meets fades, besides deaths",
+            .source = "assumption: new and weak ties are lost more often than lasting ones "
+                      "(Cornwell et al. 2014); sweep 0.1-0.5",
+            .min = 0,
+            .max = 5});
+  v.number("certified_fade_ratio", p.certified_fade_ratio,
+           {.doc = "ties with an LTC-certified resident fade this many times faster",
+            .source = "assumption: frailty and disability shrink networks (Cornwell 2015); sweep "
+                      "1-3",
+            .min = 1,
+            .max = 10});
+  v.number("certified_formation_ratio", p.certified_formation_ratio,
+           {.doc = "an LTC-certified resident makes (and accepts) new ties at this share of the "
+                   "rate",
+            .source = "assumption; sweep 0.25-1",
+            .min = 0,
+            .max = 1});
+  v.number("friends_of_friends_share", p.friends_of_friends_share,
+           {.doc = "share of new friendships made through an existing friend (the rest near "
+                   "home, with the homophily of the set-up)",
+            .source = "assumption: triadic closure; sweep 0-0.6",
+            .min = 0,
+            .max = 1});
+  v.integer("every_days", p.every_days,
+            {.unit = "days",
+             .doc = "ties form and fade once per this many days (rounded to whole steps)",
+             .source = "assumption: monthly, as contact frequencies are measured",
+             .min = 1,
+             .max = 366});
+}
+
 struct NetworkParams {
-  Friends friends{{{3.5, 5.4}, 1200, 0.8}};
+  Friends friends{{{2.75, 4.25}, 1200, 0.8}};
   Neighbours neighbours{{{1.4, 2.0}, 120, 0.6}};
   Relatives relatives{{{0.3, 0.3}, 3000, 0.4}};
   double age_homophily_years = 6;
@@ -65,7 +130,8 @@ struct NetworkParams {
   double kin_contacts_per_week = 1.0;
   double certified_contact_factor = 0.5;
   double isolation_threshold_per_week = 1.0;
-  std::int64_t added_tie_slots = 4;
+  std::int64_t spare_tie_slots = 8;
+  TurnoverParams turnover;
 };
 
 template <class V>
@@ -118,13 +184,15 @@ void visit(V& v, NetworkParams& p) {
                       "2015)",
             .min = 0,
             .min_exclusive = true});
-  v.integer("added_tie_slots", p.added_tie_slots,
+  v.integer("spare_tie_slots", p.spare_tie_slots,
             {.unit = "ties",
-             .doc = "ties a resident can gain during the run (e.g. at salons); memory per "
-                    "resident grows by 8 bytes per slot once used",
+             .doc = "room each resident has for ties beyond those made at the start (entrants: "
+                    "beyond those they make on entry); a freed slot is used again; memory grows "
+                    "by 8 bytes a resident per slot",
              .source = "assumption",
              .min = 0,
              .max = 64});
+  v.section("turnover", p.turnover);
 }
 
 }  // namespace salonsim::models

@@ -12,9 +12,14 @@ namespace salonsim::models {
 namespace {
 
 // Draw indices in the town stream, one counter per resident each.
-enum TownDraw : std::uint64_t { kPlace = 0, kPerson = 1, kIncome = 2, kHealth = 3, kCouple = 4 };
-
-constexpr double kMaxAge = 105;
+enum TownDraw : std::uint64_t {
+  kPlace = 0,
+  kPerson = 1,
+  kIncome = 2,
+  kHealth = 3,
+  kCouple = 4,
+  kAge = 5
+};
 
 const TransportShares& shares_for(const TransportParams& transport, Density density) {
   switch (density) {
@@ -57,6 +62,20 @@ int age_band(double age) {
   return band;
 }
 
+double certified_share_at(const std::vector<double>& by_band, double age) {
+  // Band shares placed at mid-band ages (92.5 for 90+), log-linear in between, extended below
+  // with the first slope and flat above the last, so a 65-year-old entrant is not given the
+  // mean share of 65-69.
+  const auto mid = [](std::size_t band) { return kAgeBandLower[band] + 2.5; };
+  const std::size_t last = by_band.size() - 1;
+  if (age >= mid(last)) return by_band[last];
+  std::size_t band = 0;
+  while (band + 1 < last && age >= mid(band + 1)) ++band;
+  const double lo = std::max(by_band[band], 1e-6), hi = std::max(by_band[band + 1], 1e-6);
+  const double slope = (std::log(hi) - std::log(lo)) / (mid(band + 1) - mid(band));
+  return std::min(1.0, lo * std::exp(slope * (age - mid(band))));
+}
+
 double drives_share(const TransportParams& transport, Density density, Sex sex, double age) {
   const TransportShares& shares = shares_for(transport, density);
   const double at_75 = sex == Sex::kMale ? shares.drives.men : shares.drives.women;
@@ -73,7 +92,7 @@ std::size_t entrant_count(const TownParams& town, std::int64_t steps, double yea
 }
 
 Population build_town(const TownParams& town, const RandomStream& stream, std::int64_t steps,
-                      double years_per_step) {
+                      double years_per_step, const LifeTable& life_table) {
   const std::size_t starting = static_cast<std::size_t>(town.population);
   const std::size_t entrants = entrant_count(town, steps, years_per_step);
   const std::size_t n = starting + entrants;
@@ -88,6 +107,18 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
   cells.insert(cells.end(), town.women_by_age.begin(), town.women_by_age.end());
   const std::vector<double> cell_cumulative = cumulative_of(cells);
   const std::size_t bands = kAgeBandLower.size();
+  // Single years of age within each band by sex, weighted by the table's person-years.
+  std::array<std::vector<std::vector<double>>, 2> year_cumulative;
+  for (int sex = 0; sex < 2; ++sex) {
+    for (std::size_t band = 0; band < bands; ++band) {
+      const int first = static_cast<int>(kAgeBandLower[band]);
+      const int last = band + 1 < bands ? first + 4 : life_table.last_age();
+      std::vector<double> weights;
+      for (int x = first; x <= last; ++x)
+        weights.push_back(life_table.person_years(static_cast<Sex>(sex), first, x));
+      year_cumulative[sex].push_back(cumulative_of(weights));
+    }
+  }
   const double male_share_65 =
       town.men_by_age[0] / std::max(1e-300, town.men_by_age[0] + town.women_by_age[0]);
 
@@ -111,10 +142,9 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
         const std::size_t cell = pick(cell_cumulative, person[0]);
         sex = cell < bands ? Sex::kMale : Sex::kFemale;
         const std::size_t band = cell % bands;
-        age = band + 1 < bands
-                  ? kAgeBandLower[band] + 5.0 * person[1]
-                  : std::min(kMaxAge, kAgeBandLower[band] -
-                                          town.mean_years_over_90 * std::log1p(-person[1]));
+        const auto u = stream.uniforms4(kSetupStep, i, kAge);
+        age = kAgeBandLower[band] +
+              static_cast<double>(pick(year_cumulative[static_cast<int>(sex)][band], u[0])) + u[1];
         p.entry_step[i] = 0;
         p.alive[i] = 1;
       } else {
@@ -135,8 +165,11 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
           std::exp(log_income(town.income, sex, age, stream.normal(kSetupStep, i, kIncome)));
       p.income[i] = static_cast<float>(income);
 
-      const int band = age_band(age);
-      const bool certified = health[0] < town.certified_by_age[band];
+      // The starting population takes its band's published share; an entrant the share at
+      // exactly 65, below the 65-69 band's mean.
+      const double certified_share = i < starting ? town.certified_by_age[age_band(age)]
+                                                  : certified_share_at(town.certified_by_age, age);
+      const bool certified = health[0] < certified_share;
       p.certified[i] = p.certified0[i] = certified;
       const double frailty_draw = town.frailty.mean_at_65 +
                                   town.frailty.increase_per_year * (age - 65.0) +

@@ -372,7 +372,6 @@ struct TownParams {
   std::vector<District> districts{District{}};
   std::vector<double> men_by_age{3600, 4347, 3119, 2230, 1377, 575};
   std::vector<double> women_by_age{3803, 4843, 3781, 3170, 2523, 1725};
-  double mean_years_over_90 = 3.5;
   BySex living_alone{0.150, 0.221};
   double men_with_spouse_in_town = 0.70;
   IncomeParams income;
@@ -411,13 +410,6 @@ void visit(V& v, TownParams& p) {
   for (double x : p.men_by_age) total += x;
   for (double x : p.women_by_age) total += x;
   v.rule("women_by_age", total > 0, "men_by_age and women_by_age must not all be zero");
-  v.number("mean_years_over_90", p.mean_years_over_90,
-           {.unit = "years",
-            .doc = "mean years above 90 in the 90+ band (capped at 105)",
-            .source = "assumption",
-            .min = 0,
-            .min_exclusive = true,
-            .max = 15});
   by_sex(v, "living_alone", p.living_alone,
          {.unit = "share",
           .doc = "share of residents living alone",

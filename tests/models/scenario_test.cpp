@@ -284,32 +284,39 @@ TEST(ScenarioRules, MeanTiesMustBeAtMostFifty) {
       "network.friends.mean_ties.women", "must be in [0, 50], got 60");
 }
 
-TEST(ScenarioRules, AddedTieSlotsMustBeAtMostSixtyFour) {
+TEST(ScenarioRules, SpareTieSlotsMustBeAtMostSixtyFour) {
   TempDir dir;
-  expect_single_issue(dir.write("slots.yaml", "network:\n  added_tie_slots: 65\n"), 2, 20,
-                      "network.added_tie_slots", "must be in [0, 64], got 65");
+  expect_single_issue(dir.write("slots.yaml", "network:\n  spare_tie_slots: 65\n"), 2, 20,
+                      "network.spare_tie_slots", "must be in [0, 64], got 65");
+}
+
+TEST(ScenarioRules, TieTurnoverRatesAreChecked) {
+  TempDir dir;
+  expect_single_issue(
+      dir.write("fade.yaml", "network:\n  turnover:\n    friends_fade_per_year: -0.1\n"), 3, 28,
+      "network.turnover.friends_fade_per_year", "must be in [0, 5], got -0.1");
+  expect_single_issue(
+      dir.write("ratio.yaml", "network:\n  turnover:\n    certified_fade_ratio: 0.5\n"), 3, 27,
+      "network.turnover.certified_fade_ratio", "must be in [1, 10], got 0.5");
 }
 
 // ---- Validation rules: health ----------------------------------------------------------------
 
-TEST(ScenarioRules, MortalityAgesMustIncrease) {
-  TempDir dir;
-  expect_single_issue(dir.write("ages.yaml", "health:\n  mortality:\n    ages: [70, 65, 75, 80]\n"),
-                      3, 11, "health.mortality.ages", "ages must increase");
-}
-
-TEST(ScenarioRules, MortalityProbabilityMustBeBelowOne) {
+TEST(ScenarioRules, LifeTableMustBeABuiltInOne) {
   TempDir dir;
   expect_single_issue(
-      dir.write("men.yaml", "health:\n  mortality:\n    men: [0.01, 1, 0.02, 0.03]\n"), 3, 10,
-      "health.mortality.men[1]", "must be in (0, 1), got 1");
+      dir.write("table.yaml", "health:\n  mortality:\n    life_table: japan-2021\n"), 3, 17,
+      "health.mortality.life_table",
+      "'japan-2021' is not one of {japan-2020}; did you mean 'japan-2020'?");
 }
 
-TEST(ScenarioRules, MortalityProbabilityMustBeAboveZero) {
+TEST(ScenarioRules, IncomeGradientIsChecked) {
   TempDir dir;
-  expect_single_issue(
-      dir.write("women.yaml", "health:\n  mortality:\n    women: [0, 0.01, 0.02, 0.03]\n"), 3, 12,
-      "health.mortality.women[0]", "must be in (0, 1), got 0");
+  expect_single_issue(dir.write("gradient.yaml",
+                                "health:\n  income_gradient:\n    death_hr_per_halving:\n"
+                                "      men: 4\n"),
+                      4, 12, "health.income_gradient.death_hr_per_halving.men",
+                      "must be in [0.5, 3], got 4");
 }
 
 TEST(ScenarioRules, HazardRatioMustBePositive) {
@@ -375,9 +382,8 @@ TEST(ScenarioFiles, EveryProblemInOneFileIsReported) {
                                   "  population: many\n"  // type
                                   "  districts:\n"
                                   "    - density: rurall\n"  // choice
-                                  "health:\n"
-                                  "  mortality:\n"
-                                  "    ages: [70, 65, 75, 80]\n");  // rule
+                                  "  men_by_age: [0, 0, 0, 0, 0, 0]\n"
+                                  "  women_by_age: [0, 0, 0, 0, 0, 0]\n");  // rule
   const std::vector<Issue> issues = issues_of(file);
   std::set<std::string> paths;
   for (const Issue& issue : issues) {
@@ -386,7 +392,7 @@ TEST(ScenarioFiles, EveryProblemInOneFileIsReported) {
   }
   EXPECT_EQ(issues.size(), 5u);
   EXPECT_EQ(paths, (std::set<std::string>{"run.yeers", "run.days_per_step", "town.population",
-                                          "town.districts[0].density", "health.mortality.ages"}));
+                                          "town.districts[0].density", "town.women_by_age"}));
 }
 
 // ---- extends ---------------------------------------------------------------------------------
@@ -672,7 +678,8 @@ TEST(ParameterDictionary, HasARowForEveryLeafAndNoOther) {
   EXPECT_EQ(rows, leaves);
   EXPECT_TRUE(rows.contains("town.population"));
   EXPECT_TRUE(rows.contains("town.districts[].radius_m"));
-  EXPECT_TRUE(rows.contains("health.mortality.men"));
+  EXPECT_TRUE(rows.contains("health.mortality.life_table"));
+  EXPECT_TRUE(rows.contains("network.turnover.friends_fade_per_year"));
 }
 
 TEST(ParameterDictionary, EveryRowHasADoc) {
@@ -719,6 +726,7 @@ TEST(ParameterDictionary, EveryModelParameterHasASource) {
       // switches between model variants
       "town.entrants.enabled",
       "health.mortality.match_life_table",
+      "network.turnover.enabled",
       // which interventions run
       "interventions",
       "interventions[].type",
@@ -796,7 +804,9 @@ TEST(ParameterDictionary, RangesMatchTheValidator) {
   EXPECT_EQ(row("town.population").unit, "residents");
   EXPECT_EQ(row("town.districts").range, "number of items must be in [1, 65535]");
   EXPECT_EQ(row("town.districts[].density").range, "one of urban, suburban, rural");
-  EXPECT_EQ(row("health.mortality.men").range, "4 numbers, each must be in (0, 1)");
+  EXPECT_EQ(row("health.mortality.life_table").range, "one of japan-2020");
+  EXPECT_EQ(row("health.income_gradient.certification_hr_per_halving.men").range,
+            "must be in [0.5, 3]");
 }
 
 }  // namespace

@@ -50,8 +50,34 @@ TEST_F(TownBuilder, AgeSexStructureFollowsTheCensus) {
   }
   for (std::size_t i = 0; i < p.size(); ++i) {
     ASSERT_GE(p.age0[i], 65.0f);
-    ASSERT_LE(p.age0[i], 105.0f);
+    ASSERT_LE(p.age0[i], 115.0f) << "the life table ends at 114";
   }
+  // Above 90 ages follow the table's survivors: among men aged 90+, the share aged 95+ is
+  // the table's person-years 95..114 over 90..114 (about 0.22).
+  const LifeTable& table = built_in_life_table("japan-2020");
+  double over_95 = 0, all = 0;
+  for (int x = 90; x <= 114; ++x) {
+    all += table.person_years(Sex::kMale, 90, x);
+    over_95 += x >= 95 ? table.person_years(Sex::kMale, 90, x) : 0.0;
+  }
+  double men_90 = 0, men_95 = 0, oldest = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    oldest = std::max<double>(oldest, p.age0[i]);
+    if (p.sex[i] != 0 || p.age0[i] < 90) continue;
+    men_90 += 1;
+    men_95 += p.age0[i] >= 95;
+  }
+  EXPECT_NEAR(men_95 / men_90, over_95 / all, 0.02);
+  EXPECT_GT(oldest, 105.0) << "the oldest residents reach the table's last ages";
+}
+
+TEST(CertifiedShareAt, LogLinearThroughMidBandShares) {
+  const std::vector<double> shares{0.028, 0.055, 0.124, 0.264, 0.481, 0.727};
+  EXPECT_NEAR(certified_share_at(shares, 67.5), 0.028, 1e-12);
+  EXPECT_NEAR(certified_share_at(shares, 70.0), std::sqrt(0.028 * 0.055), 1e-12);
+  EXPECT_NEAR(certified_share_at(shares, 65.0), 0.028 / std::sqrt(0.055 / 0.028), 1e-12);
+  EXPECT_NEAR(certified_share_at(shares, 92.5), 0.727, 1e-12);
+  EXPECT_NEAR(certified_share_at(shares, 101.0), 0.727, 1e-12);
 }
 
 TEST_F(TownBuilder, LivingAloneByMatchesTheCabinetOfficeShares) {

@@ -8,12 +8,12 @@ namespace salonsim {
 namespace {
 
 // 0 - 1 (spouse), 0 - 2 (friend, 2/week), 1 - 3 (neighbour, 0.5/week); 4 has no ties.
-Network small_network(std::uint32_t slots = 2) {
+Network small_network(std::uint32_t spare = 2) {
   return Network(5,
                  {{0, 1, {0.0f, TieKind::kSpouse}},
                   {0, 2, {2.0f, TieKind::kFriend}},
                   {1, 3, {0.5f, TieKind::kNeighbour}}},
-                 slots);
+                 spare);
 }
 
 std::map<ResidentId, Tie> ties_of(const Network& network, ResidentId id) {
@@ -25,7 +25,7 @@ std::map<ResidentId, Tie> ties_of(const Network& network, ResidentId id) {
 TEST(Network, StoresBothDirectionsOfEveryTie) {
   const Network network = small_network();
   EXPECT_EQ(network.residents(), 5u);
-  EXPECT_EQ(network.frozen_entries(), 6u);
+  EXPECT_EQ(network.entries(), 6u);
   const auto of0 = ties_of(network, 0);
   ASSERT_EQ(of0.size(), 2u);
   EXPECT_EQ(of0.at(1).kind, TieKind::kSpouse);
@@ -39,6 +39,19 @@ TEST(Network, StoresBothDirectionsOfEveryTie) {
   EXPECT_FALSE(network.tied(2, 1));
 }
 
+TEST(Network, RowsHoldTheirTiesAndTheSpareSlots) {
+  const Network network = small_network(/*spare=*/2);
+  // Degrees 2, 2, 1, 1, 0 plus 2 each.
+  EXPECT_EQ(network.capacity(0), 4u);
+  EXPECT_EQ(network.capacity(2), 3u);
+  EXPECT_EQ(network.capacity(4), 2u);
+  EXPECT_EQ(network.slots(), 6u + 10u);
+  const std::vector<std::uint32_t> spare{0, 0, 0, 0, 5};
+  const Network uneven(5, {{0, 1, {1.0f, TieKind::kFriend}}}, spare);
+  EXPECT_EQ(uneven.capacity(0), 1u);
+  EXPECT_EQ(uneven.capacity(4), 5u);
+}
+
 TEST(Network, RemovingTiesOfAResidentRemovesBothDirections) {
   Network network = small_network();
   network.remove_ties_of(0);
@@ -47,6 +60,17 @@ TEST(Network, RemovingTiesOfAResidentRemovesBothDirections) {
   EXPECT_EQ(network.degree(2), 0u);
   EXPECT_FALSE(network.tied(1, 0));
   EXPECT_TRUE(network.tied(1, 3));
+  EXPECT_EQ(network.entries(), 2u);
+}
+
+TEST(Network, RemovesOneTie) {
+  Network network = small_network();
+  EXPECT_TRUE(network.remove_tie(2, 0));
+  EXPECT_FALSE(network.tied(0, 2));
+  EXPECT_TRUE(network.tied(0, 1));
+  EXPECT_EQ(ties_of(network, 0).at(1).kind, TieKind::kSpouse);
+  EXPECT_FALSE(network.remove_tie(2, 0)) << "already removed";
+  EXPECT_FALSE(network.remove_tie(3, 3));
 }
 
 TEST(Network, ReportsResidentsWhoseTiesChangedOnce) {
@@ -62,7 +86,7 @@ TEST(Network, ReportsResidentsWhoseTiesChangedOnce) {
 }
 
 TEST(Network, AddsTiesIntoFreeSlotsOnly) {
-  Network network = small_network(/*slots=*/1);
+  Network network = small_network(/*spare=*/1);
   const Tie acquaintance{1.0f, TieKind::kAcquaintance};
   EXPECT_TRUE(network.add_tie(3, 4, acquaintance));
   EXPECT_TRUE(network.tied(4, 3));
@@ -76,9 +100,28 @@ TEST(Network, AddsTiesIntoFreeSlotsOnly) {
   EXPECT_EQ(changed, (std::vector<ResidentId>{3, 4}));
 }
 
-TEST(Network, WithoutSlotsNothingIsAdded) {
-  Network network = small_network(/*slots=*/0);
+TEST(Network, WithoutSpareSlotsNothingIsAdded) {
+  Network network = small_network(/*spare=*/0);
   EXPECT_FALSE(network.add_tie(3, 4, {1.0f, TieKind::kAcquaintance}));
+}
+
+TEST(Network, FreedSlotsAreUsedAgain) {
+  Network network = small_network(/*spare=*/0);
+  const std::size_t slots = network.slots();
+  // 0 is full (spouse and friend); losing the friend frees a slot for a new tie.
+  EXPECT_FALSE(network.add_tie(0, 3, {1.0f, TieKind::kFriend}));
+  ASSERT_TRUE(network.remove_tie(0, 2));
+  EXPECT_FALSE(network.add_tie(0, 3, {1.0f, TieKind::kFriend})) << "3 is still full";
+  network.remove_ties_of(1);  // frees 0's spouse slot and 3's only slot
+  EXPECT_TRUE(network.add_tie(0, 3, {1.0f, TieKind::kFriend}));
+  EXPECT_EQ(network.slots(), slots) << "the rows never grow";
+  // Many rounds of removing and adding keep the same memory.
+  for (int round = 0; round < 100; ++round) {
+    ASSERT_TRUE(network.remove_tie(0, 3));
+    ASSERT_TRUE(network.add_tie(3, 0, {1.0f, TieKind::kNeighbour}));
+  }
+  EXPECT_EQ(network.slots(), slots);
+  EXPECT_EQ(network.degree(0), 1u);
 }
 
 TEST(Network, RemovingTiesAlsoRemovesAddedTies) {
@@ -89,10 +132,16 @@ TEST(Network, RemovingTiesAlsoRemovesAddedTies) {
   EXPECT_EQ(network.degree(2), 1u);
 }
 
+TEST(Network, RejectsTiesOutOfRange) {
+  EXPECT_THROW(Network(2, {{0, 2, {1.0f, TieKind::kFriend}}}, 0u), std::invalid_argument);
+  EXPECT_THROW(Network(2, {{1, 1, {1.0f, TieKind::kFriend}}}, 0u), std::invalid_argument);
+}
+
 TEST(Network, CountsItsBytes) {
   const Network network = small_network(0);
-  // 6 rows of offsets (4 bytes) + 6 entries of (4-byte target + 8-byte tie) + change flags.
-  EXPECT_GE(network.bytes(), 6u * 4u + 6u * 12u + 5u);
+  // 6 row offsets (4 bytes), 5 counts (2 bytes), 6 slots of (4-byte target + 8-byte tie) and
+  // 5 change flags.
+  EXPECT_GE(network.bytes(), 6u * 4u + 5u * 2u + 6u * 12u + 5u);
 }
 
 }  // namespace

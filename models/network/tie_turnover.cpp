@@ -1,0 +1,255 @@
+#include "models/network/tie_turnover.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/network/network_builder.hpp"
+#include "sim/simulation.hpp"
+
+namespace salonsim::models {
+
+namespace {
+
+// Draw counters in the turnover stream, per resident and step.
+constexpr std::uint64_t kEventDraw = 0;           // fade?, which tie, form?, which kind
+constexpr std::uint64_t kFriendOfFriendDraw = 1;  // through a friend?, which friend, whose friend
+constexpr std::uint64_t kContactDraw = 2;
+constexpr std::uint64_t kAttemptDraw = 16;         // + attempt
+constexpr std::uint64_t kEntryCountDraw = 100;     // + kind
+constexpr std::uint64_t kEntryContactDraw = 200;   // + kind * kMaxEntryTies + proposal
+constexpr std::uint64_t kEntryAttemptDraw = 1000;  // + (kind * kMaxEntryTies + proposal) * attempts
+constexpr std::uint32_t kMaxEntryTies = 24;
+constexpr std::size_t kChunk = 4096;
+
+std::uint32_t poisson(double mean, double u, std::uint32_t cap) {
+  double probability = std::exp(-mean), cumulative = probability;
+  std::uint32_t k = 0;
+  while (u > cumulative && k < cap) {
+    ++k;
+    probability *= mean / k;
+    cumulative += probability;
+  }
+  return k;
+}
+
+double fade_per_year(const TurnoverParams& t, TieKind kind) {
+  switch (kind) {
+    case TieKind::kFriend:
+      return t.friends_fade_per_year;
+    case TieKind::kNeighbour:
+      return t.neighbours_fade_per_year;
+    case TieKind::kAcquaintance:
+      return t.acquaintances_fade_per_year;
+    default:
+      return 0.0;  // spouses and relatives are lost only to deaths
+  }
+}
+
+}  // namespace
+
+double tie_loss_to_deaths_per_year(const Population& p, const LifeTable& table,
+                                   double years_per_step) {
+  double sum = 0, count = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (!p.alive[i]) continue;
+    sum += table.probability(static_cast<Sex>(p.sex[i]),
+                             p.age_at(static_cast<ResidentId>(i), 0, years_per_step));
+    count += 1;
+  }
+  return count > 0 ? sum / count : 0.0;
+}
+
+double formation_per_year(const TieFormation& formation, double fade, double loss_to_deaths,
+                          Sex sex, double sociability) {
+  return 0.5 * expected_ties(formation, sex, sociability) * (fade + loss_to_deaths);
+}
+
+void TieTurnover::init(Simulation& sim) {
+  const Population& p = sim.population();
+  grid_.emplace(p.x_m, p.y_m, kGridCellM);
+  sociability_ = p.columns.find<float>(kSociabilityColumn);
+  if (!sociability_.valid())
+    throw std::logic_error("tie turnover needs the sociability column of the network builder");
+  interval_ = std::max<std::int64_t>(
+      1, std::llround(static_cast<double>(params_.turnover.every_days) /
+                      std::max(1.0, static_cast<double>(sim.clock().days_per_step))));
+  loss_to_deaths_ = tie_loss_to_deaths_per_year(p, *table_, sim.clock().years_per_step());
+  next_entrant_ = 0;
+  while (next_entrant_ < p.size() && p.entry_step[next_entrant_] == 0) ++next_entrant_;
+  chunk_changes_.assign((p.size() + kChunk - 1) / kChunk, {});
+}
+
+void TieTurnover::step(Simulation& sim, std::int64_t step) {
+  const Population& p = sim.population();
+  // Entrants are rows in entry order; Demography has just let this step's in.
+  while (next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step) {
+    if (p.alive[next_entrant_]) make_entry_ties(sim, static_cast<ResidentId>(next_entrant_), step);
+    ++next_entrant_;
+  }
+  if (params_.turnover.enabled && step > 0 && step % interval_ == 0) turnover(sim, step);
+}
+
+void TieTurnover::make_entry_ties(Simulation& sim, ResidentId self, std::int64_t step) {
+  const Population& p = sim.population();
+  Network& network = sim.network();
+  const RandomStream stream = sim.stream(kTieTurnoverStream);
+  const double years_per_step = sim.clock().years_per_step();
+  const double certified_ratio = certified_tie_ratio(params_);
+  const std::array<NearbyKind, 3> kinds = nearby_kinds(params_);
+  const double sociability = p[sociability_][self];
+  const double self_age = p.age_at(self, step, years_per_step);
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    const TieFormation& formation = *kinds[k].formation;
+    // As many as a starting resident of this sociability has on average: half proposed by
+    // themself (sociability), half by others (mean 1).
+    double expected =
+        0.5 * (sociability + 1.0) * expected_ties(formation, static_cast<Sex>(p.sex[self]), 1.0);
+    if (p.certified[self] && kinds[k].kind != TieKind::kRelative) expected *= certified_ratio;
+    const std::uint32_t proposals =
+        poisson(expected, stream.uniform(step, self, kEntryCountDraw + k), kMaxEntryTies);
+    for (std::uint32_t proposal = 0; proposal < proposals; ++proposal) {
+      const std::uint64_t index = k * kMaxEntryTies + proposal;
+      const ResidentId other = find_nearby(
+          *grid_, p, self, formation.distance_scale_m,
+          [&](std::uint32_t attempt) {
+            return stream.uniforms4(step, self,
+                                    kEntryAttemptDraw + index * kAttemptsPerProposal + attempt);
+          },
+          [&](ResidentId candidate) {
+            return p.alive[candidate] && network.degree(candidate) < network.capacity(candidate);
+          },
+          [&](ResidentId candidate) {
+            return tie_acceptance(params_, p, kinds[k].kind, self, candidate,
+                                  self_age - p.age_at(candidate, step, years_per_step),
+                                  certified_ratio);
+          });
+      if (other == self) continue;
+      const double contacts =
+          formation.contacts_per_week * stream.exponential(step, self, kEntryContactDraw + index);
+      network.add_tie(self, other, {static_cast<float>(contacts), kinds[k].kind});
+    }
+  }
+}
+
+void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId self,
+                          std::vector<Change>& changes) const {
+  const Population& p = sim.population();
+  const Network& network = sim.network();
+  const TurnoverParams& t = params_.turnover;
+  const RandomStream stream = sim.stream(kTieTurnoverStream);
+  const double dt = static_cast<double>(interval_) * sim.clock().years_per_step();
+  const auto u = stream.uniforms4(step, self, kEventDraw);
+
+  // Fading: each tie is considered by its end with the smaller id.
+  const bool self_certified = p.certified[self] != 0;
+  double fading = 0;
+  network.for_each_tie(self, [&](ResidentId other, const Tie& tie) {
+    if (other < self) return;
+    const double ratio = self_certified || p.certified[other] ? t.certified_fade_ratio : 1.0;
+    fading += fade_per_year(t, tie.kind) * ratio;
+  });
+  if (fading > 0 && u[0] < -std::expm1(-fading * dt)) {
+    double target = u[1] * fading;
+    const std::uint32_t degree = network.degree(self);
+    for (std::uint32_t k = 0; k < degree; ++k) {
+      const ResidentId other = network.neighbour_at(self, k);
+      if (other < self) continue;
+      const double ratio = self_certified || p.certified[other] ? t.certified_fade_ratio : 1.0;
+      const double rate = fade_per_year(t, network.tie_at(self, k).kind) * ratio;
+      if (rate <= 0) continue;
+      target -= rate;
+      if (target < 0 || k + 1 == degree) {
+        changes.push_back({self, other, Tie{}});
+        break;
+      }
+    }
+  }
+
+  // Formation: neighbours and friends.
+  if (network.degree(self) >= network.capacity(self)) return;
+  const auto sex = static_cast<Sex>(p.sex[self]);
+  const double sociability = p[sociability_][self];
+  const double certified_ratio = self_certified ? t.certified_formation_ratio : 1.0;
+  const double neighbours = formation_per_year(params_.neighbours, t.neighbours_fade_per_year,
+                                               loss_to_deaths_, sex, sociability) *
+                            certified_ratio;
+  const double friends = formation_per_year(params_.friends, t.friends_fade_per_year,
+                                            loss_to_deaths_, sex, sociability) *
+                         certified_ratio;
+  const double forming = neighbours + friends;
+  if (forming <= 0 || u[2] >= -std::expm1(-forming * dt)) return;
+  const bool friend_tie = u[3] * forming >= neighbours;
+  const TieFormation& formation =
+      friend_tie ? static_cast<const TieFormation&>(params_.friends) : params_.neighbours;
+  const TieKind kind = friend_tie ? TieKind::kFriend : TieKind::kNeighbour;
+  const double years_per_step = sim.clock().years_per_step();
+  const double self_age = p.age_at(self, step, years_per_step);
+  const auto eligible = [&](ResidentId candidate) {
+    return candidate != self && p.alive[candidate] &&
+           static_cast<std::int32_t>(candidate) != p.spouse[self] &&
+           network.degree(candidate) < network.capacity(candidate) &&
+           !network.tied(self, candidate);
+  };
+  const auto acceptance = [&](ResidentId candidate) {
+    return tie_acceptance(params_, p, kind, self, candidate,
+                          self_age - p.age_at(candidate, step, years_per_step),
+                          t.certified_formation_ratio);
+  };
+  ResidentId other = self;
+  const auto f = stream.uniforms4(step, self, kFriendOfFriendDraw);
+  if (friend_tie && f[0] < t.friends_of_friends_share && network.degree(self) > 0) {
+    // A friend's friend: a random tie of self, then a random tie of theirs (kin excluded).
+    const ResidentId via = network.neighbour_at(
+        self, std::min(network.degree(self) - 1,
+                       static_cast<std::uint32_t>(f[1] * network.degree(self))));
+    const std::uint32_t via_degree = network.degree(via);
+    if (via_degree > 0) {
+      const std::uint32_t k =
+          std::min(via_degree - 1, static_cast<std::uint32_t>(f[2] * via_degree));
+      const ResidentId candidate = network.neighbour_at(via, k);
+      const TieKind via_kind = network.tie_at(via, k).kind;
+      if (via_kind != TieKind::kSpouse && via_kind != TieKind::kRelative && eligible(candidate) &&
+          f[3] < acceptance(candidate)) {
+        other = candidate;
+      }
+    }
+  } else {
+    other = find_nearby(
+        *grid_, p, self, formation.distance_scale_m,
+        [&](std::uint32_t attempt) { return stream.uniforms4(step, self, kAttemptDraw + attempt); },
+        eligible, acceptance);
+  }
+  if (other == self) return;
+  const double contacts =
+      formation.contacts_per_week * stream.exponential(step, self, kContactDraw);
+  changes.push_back({self, other, {static_cast<float>(contacts), kind}});
+}
+
+void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
+  const Population& p = sim.population();
+  // Proposals in parallel over fixed chunks (reading the network as it was), applied serially
+  // in id order: the result does not depend on the number of threads.
+  tbb::parallel_for(std::size_t{0}, chunk_changes_.size(), [&](std::size_t chunk) {
+    std::vector<Change>& changes = chunk_changes_[chunk];
+    changes.clear();
+    const std::size_t last = std::min(p.size(), (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < last; ++i) {
+      if (p.alive[i]) propose(sim, step, static_cast<ResidentId>(i), changes);
+    }
+  });
+  Network& network = sim.network();
+  for (const std::vector<Change>& changes : chunk_changes_) {
+    for (const Change& change : changes) {
+      if (change.tie.kind == TieKind::kRemoved) network.remove_tie(change.a, change.b);
+    }
+  }
+  for (const std::vector<Change>& changes : chunk_changes_) {
+    for (const Change& change : changes) {
+      if (change.tie.kind != TieKind::kRemoved) network.add_tie(change.a, change.b, change.tie);
+    }
+  }
+}
+
+}  // namespace salonsim::models

@@ -1,0 +1,73 @@
+#pragma once
+// Ties that form and fade during the run, and the ties people make when they enter the town.
+//
+// Entry: a resident who turns 65 makes ties with residents present then, near home, as a
+// starting resident of the same sociability has on average at set-up (half proposed by them,
+// half by others), never with rows that have not entered.
+//
+// Turnover, once every `every_days`: each friendship, tie with a neighbour and tie made at a
+// group fades at its kind's rate (faster when either end is certified); each resident makes new
+// friendships and neighbour ties at the rate that replaces, on average, what fading and deaths
+// take from a resident of their sociability (so the network at set-up is the one turnover
+// keeps, while individuals gain and lose ties, and move in and out of isolation). New friends
+// are found near home with the set-up's homophily, or among friends' friends. A certified
+// resident makes and accepts new ties at certified_formation_ratio of the rate. Ties take free
+// slots in the residents' rows (sim/network.hpp); a full row makes no more ties.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "models/health/life_table.hpp"
+#include "models/network/network_params.hpp"
+#include "sim/module.hpp"
+#include "sim/network.hpp"
+#include "sim/spatial_grid.hpp"
+
+namespace salonsim::models {
+
+inline constexpr std::string_view kTieTurnoverStream = "tie_turnover";
+
+/// Mean annual probability of death of the living residents at step 0 by the life table: the
+/// rate at which an average resident loses ties to their partners' deaths.
+double tie_loss_to_deaths_per_year(const Population& p, const LifeTable& table,
+                                   double years_per_step);
+
+/// The rate at which a resident makes new ties of a kind (per year), before the certified
+/// ratio: half their expected ties times what fades and dies per year.
+double formation_per_year(const TieFormation& formation, double fade_per_year,
+                          double loss_to_deaths_per_year, Sex sex, double sociability);
+
+class TieTurnover final : public Module {
+ public:
+  TieTurnover(NetworkParams params, const LifeTable& table)
+      : params_(std::move(params)), table_(&table) {}
+  std::string_view name() const override { return kTieTurnoverStream; }
+  Phase phase() const override { return Phase::kDemography; }
+  void init(Simulation& sim) override;
+  void step(Simulation& sim, std::int64_t step) override;
+
+  std::int64_t steps_between_updates() const { return interval_; }
+  double loss_to_deaths_per_year() const { return loss_to_deaths_; }
+
+ private:
+  struct Change {
+    ResidentId a = 0, b = 0;
+    Tie tie;  // kind kRemoved: remove the tie between a and b
+  };
+  void make_entry_ties(Simulation& sim, ResidentId id, std::int64_t step);
+  void turnover(Simulation& sim, std::int64_t step);
+  /// The change resident i asks for this update (none, a fade, a new tie).
+  void propose(const Simulation& sim, std::int64_t step, ResidentId i,
+               std::vector<Change>& changes) const;
+
+  NetworkParams params_;
+  const LifeTable* table_;
+  std::optional<SpatialGrid> grid_;
+  Column<float> sociability_;
+  std::int64_t interval_ = 1;
+  double loss_to_deaths_ = 0;
+  std::size_t next_entrant_ = 0;
+  std::vector<std::vector<Change>> chunk_changes_;  // reused every update
+};
+
+}  // namespace salonsim::models
