@@ -108,6 +108,21 @@ bool Network::tied(ResidentId a, ResidentId b) const {
   return false;
 }
 
+bool Network::set_contacts(ResidentId a, ResidentId b, float contacts_per_week) {
+  bool found = false;
+  for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+    const std::size_t first = offset_[from], last = first + count_[from];
+    for (std::size_t k = first; k < last; ++k) {
+      if (neighbours_[k] != to) continue;
+      ties_[k].contacts_per_week = contacts_per_week;
+      note_change(from);
+      found = true;
+      break;
+    }
+  }
+  return found;
+}
+
 bool Network::add_tie(ResidentId a, ResidentId b, Tie tie) {
   if (a == b || tie.kind == TieKind::kRemoved) return false;
   if (count_[a] >= capacity(a) || count_[b] >= capacity(b) || tied(a, b)) return false;

@@ -79,6 +79,9 @@ class Network {
   /// are not tied already. Returns whether it was added. Call between steps.
   bool add_tie(ResidentId a, ResidentId b, Tie tie);
   bool tied(ResidentId a, ResidentId b) const;
+  /// Sets the weekly contacts on the tie between a and b, in both directions; false if they are
+  /// not tied. Call between steps.
+  bool set_contacts(ResidentId a, ResidentId b, float contacts_per_week);
 
   /// Calls f(id) for every resident whose ties were added or removed since the last call, in
   /// the order the changes happened, and forgets them. Call between steps.

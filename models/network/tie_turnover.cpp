@@ -16,6 +16,7 @@ namespace {
 constexpr std::uint64_t kEventDraw = 0;           // fade?, which tie, form?, which kind
 constexpr std::uint64_t kFriendOfFriendDraw = 1;  // through a friend?, which friend, whose friend
 constexpr std::uint64_t kContactDraw = 2;
+constexpr std::uint64_t kContactChangeDraw = 3;    // change?, which tie, new contacts
 constexpr std::uint64_t kAttemptDraw = 16;         // + attempt
 constexpr std::uint64_t kEntryCountDraw = 100;     // + kind
 constexpr std::uint64_t kEntryContactDraw = 200;   // + kind * kMaxEntryTies + proposal
@@ -161,7 +162,43 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
       if (rate <= 0) continue;
       target -= rate;
       if (target < 0 || k + 1 == degree) {
-        changes.push_back({self, other, Tie{}});
+        changes.push_back({self, other, Tie{}, Change::What::kRemove});
+        break;
+      }
+    }
+  }
+
+  const auto formation_of = [&](TieKind kind) -> const TieFormation* {
+    switch (kind) {
+      case TieKind::kRelative:
+        return &params_.relatives;
+      case TieKind::kNeighbour:
+        return &params_.neighbours;
+      case TieKind::kFriend:
+        return &params_.friends;
+      default:
+        return nullptr;
+    }
+  };
+  // A tie's contacts drawn anew (relatives, neighbours, friends; each considered by its end
+  // with the smaller id).
+  if (t.contact_change_per_year > 0) {
+    const std::uint32_t degree = network.degree(self);
+    std::uint32_t owned = 0;
+    for (std::uint32_t k = 0; k < degree; ++k)
+      owned += network.neighbour_at(self, k) > self && formation_of(network.tie_at(self, k).kind);
+    const auto c = stream.uniforms4(step, self, kContactChangeDraw);
+    if (owned > 0 && c[0] < -std::expm1(-t.contact_change_per_year * owned * dt)) {
+      std::uint32_t pick = std::min(owned - 1, static_cast<std::uint32_t>(c[1] * owned));
+      for (std::uint32_t k = 0; k < degree; ++k) {
+        const TieFormation* formation = formation_of(network.tie_at(self, k).kind);
+        if (network.neighbour_at(self, k) < self || formation == nullptr) continue;
+        if (pick-- > 0) continue;
+        const double contacts = formation->contacts_per_week * -std::log1p(-c[2]);
+        changes.push_back({self,
+                           network.neighbour_at(self, k),
+                           {static_cast<float>(contacts), network.tie_at(self, k).kind},
+                           Change::What::kContacts});
         break;
       }
     }
@@ -224,7 +261,7 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   if (other == self) return;
   const double contacts =
       formation.contacts_per_week * stream.exponential(step, self, kContactDraw);
-  changes.push_back({self, other, {static_cast<float>(contacts), kind}});
+  changes.push_back({self, other, {static_cast<float>(contacts), kind}, Change::What::kAdd});
 }
 
 void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
@@ -240,14 +277,17 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
     }
   });
   Network& network = sim.network();
+  // Removals first, so that freed slots can take this update's new ties.
   for (const std::vector<Change>& changes : chunk_changes_) {
     for (const Change& change : changes) {
-      if (change.tie.kind == TieKind::kRemoved) network.remove_tie(change.a, change.b);
+      if (change.what == Change::What::kRemove) network.remove_tie(change.a, change.b);
+      if (change.what == Change::What::kContacts)
+        network.set_contacts(change.a, change.b, change.tie.contacts_per_week);
     }
   }
   for (const std::vector<Change>& changes : chunk_changes_) {
     for (const Change& change : changes) {
-      if (change.tie.kind != TieKind::kRemoved) network.add_tie(change.a, change.b, change.tie);
+      if (change.what == Change::What::kAdd) network.add_tie(change.a, change.b, change.tie);
     }
   }
 }

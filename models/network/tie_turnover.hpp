@@ -9,7 +9,9 @@
 // group fades at its kind's rate (faster when either end is certified); each resident makes new
 // friendships and neighbour ties at the rate that replaces, on average, what fading and deaths
 // take from a resident of their sociability (so the network at set-up is the one turnover
-// keeps, while individuals gain and lose ties, and move in and out of isolation). New friends
+// keeps, while individuals gain and lose ties, and move in and out of isolation); and a tie's
+// weekly contacts are drawn anew at contact_change_per_year (people see a friend more or less
+// often over the years). New friends
 // are found near home with the set-up's homophily, or among friends' friends. A certified
 // resident makes and accepts new ties at certified_formation_ratio of the rate. Ties take free
 // slots in the residents' rows (sim/network.hpp); a full row makes no more ties.
@@ -51,8 +53,10 @@ class TieTurnover final : public Module {
 
  private:
   struct Change {
+    enum class What : std::uint8_t { kRemove, kAdd, kContacts };
     ResidentId a = 0, b = 0;
-    Tie tie;  // kind kRemoved: remove the tie between a and b
+    Tie tie;  // kAdd: the new tie; kContacts: its new contacts
+    What what = What::kAdd;
   };
   void make_entry_ties(Simulation& sim, ResidentId id, std::int64_t step);
   void turnover(Simulation& sim, std::int64_t step);

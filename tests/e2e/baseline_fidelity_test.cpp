@@ -194,18 +194,19 @@ TEST_F(DefaultsLongRun, IndividualsMoveInAndOutOfIsolation) {
       }
     }
   }
-  // The model moves about half as many people into isolation as Ejiri saw (men 9%, women 5% at
+  // The model moves about 60% as many people into isolation as Ejiri saw (men 11%, women 6% at
   // the defaults). Part of the gap is measurement error, which moves survey answers in and out
-  // of any category; faster tie turnover (fading 0.2 a year) lets isolation drift up (17.7% at
-  // 20 years). These bounds pin the model's turnover, not the published figures.
+  // of any category; faster turnover closes little of it (contacts redrawn once a year: 13%
+  // and 7%; ties fading at 0.2 a year let isolation drift up to 17.7% in 20 years). These
+  // bounds pin the model's turnover, not the published figures.
   const double men = became[0] / not_isolated[0], women = became[1] / not_isolated[1];
   RecordProperty("became_isolated_men", std::to_string(men));
   RecordProperty("became_isolated_women", std::to_string(women));
   std::printf("3-year: became isolated men %.3f women %.3f; left isolation men %.3f women %.3f\n",
               men, women, left[0] / isolated[0], left[1] / isolated[1]);
-  EXPECT_GT(men, 0.07);
+  EXPECT_GT(men, 0.095);
   EXPECT_LT(men, 0.188 + 0.03);
-  EXPECT_GT(women, 0.035);
+  EXPECT_GT(women, 0.045);
   EXPECT_LT(women, 0.088 + 0.03);
   // And people leave isolation: a good share of the isolated are not, three years on.
   EXPECT_GT(left[0] / isolated[0], 0.25);

@@ -73,6 +73,18 @@ TEST(Network, RemovesOneTie) {
   EXPECT_FALSE(network.remove_tie(3, 3));
 }
 
+TEST(Network, SetsTheContactsOfATieInBothDirections) {
+  Network network = small_network();
+  EXPECT_TRUE(network.set_contacts(2, 0, 3.5f));
+  EXPECT_FLOAT_EQ(ties_of(network, 0).at(2).contacts_per_week, 3.5f);
+  EXPECT_FLOAT_EQ(ties_of(network, 2).at(0).contacts_per_week, 3.5f);
+  EXPECT_EQ(ties_of(network, 0).at(2).kind, TieKind::kFriend);
+  EXPECT_FALSE(network.set_contacts(2, 1, 1.0f)) << "not tied";
+  std::vector<ResidentId> changed;
+  network.drain_changes([&](ResidentId id) { changed.push_back(id); });
+  EXPECT_EQ(changed, (std::vector<ResidentId>{2, 0}));
+}
+
 TEST(Network, ReportsResidentsWhoseTiesChangedOnce) {
   Network network = small_network();
   network.remove_ties_of(0);

@@ -1,0 +1,166 @@
+#include "models/network/tie_turnover.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/network/network_builder.hpp"
+#include "models/town/demography.hpp"
+#include "tests/support/small_town.hpp"
+
+namespace salonsim::models {
+namespace {
+
+using salonsim::testing::residents_at;
+
+TEST(TieTurnover, FormationReplacesWhatFadesAndDies) {
+  TieFormation friends;
+  friends.mean_ties = {2.75, 4.25};
+  // Half of 1.2 x 2.75 ties, times (0.1 fading + 0.05 deaths) a year.
+  EXPECT_NEAR(formation_per_year(friends, 0.1, 0.05, Sex::kMale, 1.2), 0.5 * 3.3 * 0.15, 1e-12);
+  EXPECT_NEAR(formation_per_year(friends, 0.1, 0.05, Sex::kFemale, 1.0), 0.5 * 4.25 * 0.15, 1e-12);
+}
+
+TEST(TieTurnover, LossToDeathsIsTheMeanTableProbabilityOfTheLiving) {
+  Population p = residents_at({{0, 0}, {0, 0}, {0, 0}});
+  p.age0 = {65.5f, 75.2f, 80.0f};
+  p.sex = {0, 1, 1};
+  p.alive[2] = 0;  // not counted
+  const LifeTable& table = built_in_life_table("japan-2020");
+  EXPECT_NEAR(tie_loss_to_deaths_per_year(p, table, 7 / 365.25), (0.01010 + 0.01127) / 2, 1e-12);
+}
+
+/// Ten residents within 40 m of each other, sociability 1: 0-1 spouses, 2-3 relatives, 4-5 and
+/// 6-7 friends, 8-9 neighbours.
+std::unique_ptr<Simulation> cluster(const NetworkParams& params, std::uint32_t spare,
+                                    std::int64_t steps) {
+  std::vector<std::pair<float, float>> homes;
+  for (int i = 0; i < 10; ++i) homes.emplace_back(static_cast<float>(4 * i), 0.0f);
+  Population p = residents_at(homes);
+  p.spouse[0] = 1;
+  p.spouse[1] = 0;
+  p.add_column<float>({std::string(kSociabilityColumn), "", "", false}, 1.0f);
+  std::vector<UndirectedTie> ties{{0, 1, {0.0f, TieKind::kSpouse}},
+                                  {2, 3, {0.4f, TieKind::kRelative}},
+                                  {4, 5, {0.8f, TieKind::kFriend}},
+                                  {6, 7, {0.8f, TieKind::kFriend}},
+                                  {8, 9, {0.6f, TieKind::kNeighbour}}};
+  auto sim = std::make_unique<Simulation>(RunIdentity{7, 0}, Clock{7, steps}, std::move(p),
+                                          Network(10, ties, spare));
+  sim->add_module(std::make_unique<Demography>());
+  sim->add_module(std::make_unique<TieTurnover>(params, built_in_life_table("japan-2020")));
+  return sim;
+}
+
+NetworkParams no_formation() {
+  NetworkParams params;
+  params.friends.mean_ties = params.neighbours.mean_ties = params.relatives.mean_ties = {0, 0};
+  params.turnover.contact_change_per_year = 0;
+  params.turnover.every_days = 7;
+  return params;
+}
+
+TEST(TieTurnover, FriendsAndNeighboursFadeSpousesAndRelativesDoNot) {
+  NetworkParams params = no_formation();
+  params.turnover.friends_fade_per_year = 5;  // a tie lasts 2.4 months on average
+  params.turnover.neighbours_fade_per_year = 5;
+  auto sim = cluster(params, 0, 104);
+  sim->run();
+  const Network& network = sim->network();
+  // After two years each fading tie survives with probability exp(-10), about 5e-5.
+  EXPECT_FALSE(network.tied(4, 5));
+  EXPECT_FALSE(network.tied(6, 7));
+  EXPECT_FALSE(network.tied(8, 9));
+  EXPECT_TRUE(network.tied(0, 1));
+  EXPECT_TRUE(network.tied(2, 3));
+}
+
+TEST(TieTurnover, NothingFadesAtRateZero) {
+  NetworkParams params = no_formation();
+  params.turnover.friends_fade_per_year = params.turnover.neighbours_fade_per_year = 0;
+  auto sim = cluster(params, 0, 104);
+  sim->run();
+  EXPECT_EQ(sim->network().entries(), 10u);
+}
+
+TEST(TieTurnover, TurnedOffItChangesNothing) {
+  NetworkParams params;
+  params.turnover.enabled = false;
+  auto sim = cluster(params, 4, 104);
+  sim->run();
+  EXPECT_EQ(sim->network().entries(), 10u);
+}
+
+TEST(TieTurnover, NewTiesFillFreeSlotsButNeverMore) {
+  NetworkParams params;
+  params.friends.mean_ties = {30, 30};  // far more than the rows hold
+  params.turnover.every_days = 7;
+  auto sim = cluster(params, 2, 104);
+  const std::size_t slots = sim->network().slots();
+  sim->run();
+  const Network& network = sim->network();
+  EXPECT_EQ(network.slots(), slots) << "memory is fixed at set-up";
+  std::uint32_t total = 0;
+  for (ResidentId id = 0; id < 10; ++id) {
+    EXPECT_LE(network.degree(id), network.capacity(id));
+    total += network.degree(id);
+    network.for_each_tie(id, [&](ResidentId other, const Tie& tie) {
+      EXPECT_NE(other, id);
+      EXPECT_GE(tie.contacts_per_week, 0.0f);
+    });
+  }
+  EXPECT_GT(total, 10u) << "new ties were made";
+}
+
+TEST(TieTurnover, ContactsAreDrawnAnewButTheTiesStay) {
+  NetworkParams params = no_formation();
+  params.turnover.friends_fade_per_year = params.turnover.neighbours_fade_per_year = 0;
+  params.turnover.contact_change_per_year = 5;
+  auto sim = cluster(params, 0, 104);
+  sim->run();
+  const Network& network = sim->network();
+  EXPECT_EQ(network.entries(), 10u);
+  int changed = 0;
+  network.for_each_tie(
+      4, [&](ResidentId, const Tie& tie) { changed += tie.contacts_per_week != 0.8f; });
+  network.for_each_tie(
+      2, [&](ResidentId, const Tie& tie) { changed += tie.contacts_per_week != 0.4f; });
+  network.for_each_tie(0, [&](ResidentId, const Tie& tie) {
+    EXPECT_EQ(tie.contacts_per_week, 0.0f) << "spouses' household contact is not redrawn";
+  });
+  EXPECT_EQ(changed, 2);
+}
+
+TEST(TieTurnover, EntrantsMakeTiesOnlyWithResidentsPresent) {
+  // Forty residents on a 200 m line; the last ten enter at step 5; resident 0 is dead.
+  std::vector<std::pair<float, float>> homes;
+  for (int i = 0; i < 40; ++i) homes.emplace_back(static_cast<float>(5 * i), 0.0f);
+  Population p = residents_at(homes);
+  for (int i = 30; i < 40; ++i) {
+    p.entry_step[i] = 5;
+    p.alive[i] = 0;
+    p.age0[i] = 65;
+  }
+  p.alive[0] = 0;
+  p.death_step[0] = 0;
+  p.add_column<float>({std::string(kSociabilityColumn), "", "", false}, 1.0f);
+  NetworkParams params;
+  params.friends.mean_ties = {6, 6};
+  params.turnover.enabled = false;
+  auto sim = std::make_unique<Simulation>(RunIdentity{3, 0}, Clock{7, 10}, std::move(p),
+                                          Network(40, {}, 12));
+  sim->add_module(std::make_unique<Demography>());
+  sim->add_module(std::make_unique<TieTurnover>(params, built_in_life_table("japan-2020")));
+  sim->init();
+  while (sim->current_step() < 5) sim->step();
+  for (ResidentId id = 0; id < 40; ++id) ASSERT_EQ(sim->network().degree(id), 0u) << id;
+  sim->step();  // step 5: the ten enter and make their ties
+  std::uint32_t made = 0;
+  for (ResidentId id = 30; id < 40; ++id) {
+    made += sim->network().degree(id);
+    sim->network().for_each_tie(
+        id, [&](ResidentId other, const Tie&) { EXPECT_NE(other, 0u) << "not with the dead"; });
+  }
+  EXPECT_GT(made, 20u);
+}
+
+}  // namespace
+}  // namespace salonsim::models
