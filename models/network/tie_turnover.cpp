@@ -134,94 +134,82 @@ void TieTurnover::make_entry_ties(Simulation& sim, ResidentId self, std::int64_t
   }
 }
 
+const TieFormation* TieTurnover::formation_of(TieKind kind) const {
+  switch (kind) {
+    case TieKind::kRelative:
+      return &params_.relatives;
+    case TieKind::kNeighbour:
+      return &params_.neighbours;
+    case TieKind::kFriend:
+      return &params_.friends;
+    default:
+      return nullptr;
+  }
+}
+
 void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId self,
                           std::vector<Change>& changes) const {
   const Population& p = sim.population();
   const Network& network = sim.network();
   const TurnoverParams& t = params_.turnover;
-  const RandomStream stream = sim.stream(kTieTurnoverStream);
-  const double dt = static_cast<double>(interval_) * sim.clock().years_per_step();
+  const RandomStream& stream = update_.stream;
+  const double dt = update_.dt;
   const auto u = stream.uniforms4(step, self, kEventDraw);
 
-  // Fading: each tie is considered by its end with the smaller id.
+  // Two competing events on the ties this resident considers (those to residents with larger
+  // ids, so each tie is considered once): one fades, or one's contacts are drawn anew.
   const bool self_certified = p.certified[self] != 0;
+  const std::uint32_t degree = network.degree(self);
   double fading = 0;
-  network.for_each_tie(self, [&](ResidentId other, const Tie& tie) {
-    if (other < self) return;
+  std::uint32_t redrawable = 0;
+  for (std::uint32_t k = 0; k < degree; ++k) {
+    const ResidentId other = network.neighbour_at(self, k);
+    if (other < self) continue;
+    const TieKind kind = network.tie_at(self, k).kind;
     const double ratio = self_certified || p.certified[other] ? t.certified_fade_ratio : 1.0;
-    fading += fade_per_year(t, tie.kind) * ratio;
-  });
-  if (fading > 0 && u[0] < -std::expm1(-fading * dt)) {
-    double target = u[1] * fading;
-    const std::uint32_t degree = network.degree(self);
+    fading += fade_per_year(t, kind) * ratio;
+    redrawable += formation_of(kind) != nullptr;
+  }
+  const double redrawing = t.contact_change_per_year * redrawable;
+  if (fading + redrawing > 0 && u[0] < -std::expm1(-(fading + redrawing) * dt)) {
+    double target = u[1] * (fading + redrawing);
     for (std::uint32_t k = 0; k < degree; ++k) {
       const ResidentId other = network.neighbour_at(self, k);
       if (other < self) continue;
-      const double ratio = self_certified || p.certified[other] ? t.certified_fade_ratio : 1.0;
-      const double rate = fade_per_year(t, network.tie_at(self, k).kind) * ratio;
-      if (rate <= 0) continue;
-      target -= rate;
-      if (target < 0 || k + 1 == degree) {
-        changes.push_back({self, other, Tie{}, Change::What::kRemove});
-        break;
-      }
-    }
-  }
-
-  const auto formation_of = [&](TieKind kind) -> const TieFormation* {
-    switch (kind) {
-      case TieKind::kRelative:
-        return &params_.relatives;
-      case TieKind::kNeighbour:
-        return &params_.neighbours;
-      case TieKind::kFriend:
-        return &params_.friends;
-      default:
-        return nullptr;
-    }
-  };
-  // A tie's contacts drawn anew (relatives, neighbours, friends; each considered by its end
-  // with the smaller id).
-  if (t.contact_change_per_year > 0) {
-    const std::uint32_t degree = network.degree(self);
-    std::uint32_t owned = 0;
-    for (std::uint32_t k = 0; k < degree; ++k)
-      owned += network.neighbour_at(self, k) > self && formation_of(network.tie_at(self, k).kind);
-    const auto c = stream.uniforms4(step, self, kContactChangeDraw);
-    if (owned > 0 && c[0] < -std::expm1(-t.contact_change_per_year * owned * dt)) {
-      std::uint32_t pick = std::min(owned - 1, static_cast<std::uint32_t>(c[1] * owned));
-      for (std::uint32_t k = 0; k < degree; ++k) {
-        const TieFormation* formation = formation_of(network.tie_at(self, k).kind);
-        if (network.neighbour_at(self, k) < self || formation == nullptr) continue;
-        if (pick-- > 0) continue;
-        const double contacts = formation->contacts_per_week * -std::log1p(-c[2]);
-        changes.push_back({self,
-                           network.neighbour_at(self, k),
-                           {static_cast<float>(contacts), network.tie_at(self, k).kind},
-                           Change::What::kContacts});
-        break;
+      const TieKind kind = network.tie_at(self, k).kind;
+      const TieFormation* formation = formation_of(kind);
+      if (target < fading) {
+        const double ratio = self_certified || p.certified[other] ? t.certified_fade_ratio : 1.0;
+        target -= fade_per_year(t, kind) * ratio;
+        if (target < 0) {
+          changes.push_back({self, other, Tie{}, Change::What::kRemove});
+          break;
+        }
+      } else if (formation != nullptr) {
+        target -= t.contact_change_per_year;
+        if (target < fading) {
+          const double contacts =
+              formation->contacts_per_week * stream.exponential(step, self, kContactChangeDraw);
+          changes.push_back(
+              {self, other, {static_cast<float>(contacts), kind}, Change::What::kContacts});
+          break;
+        }
       }
     }
   }
 
   // Formation: neighbours and friends.
   if (network.degree(self) >= network.capacity(self)) return;
-  const auto sex = static_cast<Sex>(p.sex[self]);
-  const double sociability = p[sociability_][self];
-  const double certified_ratio = self_certified ? t.certified_formation_ratio : 1.0;
-  const double neighbours = formation_per_year(params_.neighbours, t.neighbours_fade_per_year,
-                                               loss_to_deaths_, sex, sociability) *
-                            certified_ratio;
-  const double friends = formation_per_year(params_.friends, t.friends_fade_per_year,
-                                            loss_to_deaths_, sex, sociability) *
-                         certified_ratio;
+  const double scale = p[sociability_][self] * (self_certified ? t.certified_formation_ratio : 1.0);
+  const double neighbours = update_.formation[p.sex[self]][0] * scale;
+  const double friends = update_.formation[p.sex[self]][1] * scale;
   const double forming = neighbours + friends;
   if (forming <= 0 || u[2] >= -std::expm1(-forming * dt)) return;
   const bool friend_tie = u[3] * forming >= neighbours;
   const TieFormation& formation =
       friend_tie ? static_cast<const TieFormation&>(params_.friends) : params_.neighbours;
   const TieKind kind = friend_tie ? TieKind::kFriend : TieKind::kNeighbour;
-  const double years_per_step = sim.clock().years_per_step();
+  const double years_per_step = update_.years_per_step;
   const double self_age = p.age_at(self, step, years_per_step);
   const auto eligible = [&](ResidentId candidate) {
     return candidate != self && p.alive[candidate] &&
@@ -266,6 +254,16 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
 
 void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
   const Population& p = sim.population();
+  const TurnoverParams& t = params_.turnover;
+  update_.stream = sim.stream(kTieTurnoverStream);
+  update_.years_per_step = sim.clock().years_per_step();
+  update_.dt = static_cast<double>(interval_) * update_.years_per_step;
+  for (int sex = 0; sex < 2; ++sex) {
+    const auto s = static_cast<Sex>(sex);
+    update_.formation[sex] = {
+        formation_per_year(params_.neighbours, t.neighbours_fade_per_year, loss_to_deaths_, s, 1),
+        formation_per_year(params_.friends, t.friends_fade_per_year, loss_to_deaths_, s, 1)};
+  }
   // Proposals in parallel over fixed chunks (reading the network as it was), applied serially
   // in id order: the result does not depend on the number of threads.
   tbb::parallel_for(std::size_t{0}, chunk_changes_.size(), [&](std::size_t chunk) {

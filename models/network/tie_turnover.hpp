@@ -15,6 +15,7 @@
 // are found near home with the set-up's homophily, or among friends' friends. A certified
 // resident makes and accepts new ties at certified_formation_ratio of the rate. Ties take free
 // slots in the residents' rows (sim/network.hpp); a full row makes no more ties.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "models/network/network_params.hpp"
 #include "sim/module.hpp"
 #include "sim/network.hpp"
+#include "sim/random.hpp"
 #include "sim/spatial_grid.hpp"
 
 namespace salonsim::models {
@@ -64,8 +66,18 @@ class TieTurnover final : public Module {
   void propose(const Simulation& sim, std::int64_t step, ResidentId i,
                std::vector<Change>& changes) const;
 
+  const TieFormation* formation_of(TieKind kind) const;  // null: spouses, acquaintances
+
+  /// What every resident's proposal in one update reads (set before the parallel pass).
+  struct Update {
+    RandomStream stream;
+    double years_per_step = 0, dt = 0;
+    std::array<std::array<double, 2>, 2> formation{};  // [sex][neighbours, friends] per year
+  };
+
   NetworkParams params_;
   const LifeTable* table_;
+  Update update_;
   std::optional<SpatialGrid> grid_;
   Column<float> sociability_;
   std::int64_t interval_ = 1;
