@@ -106,7 +106,7 @@ int run_command(const RunOptions& options, const std::string& invocation) {
                  replicates == 1 ? "/" : replicate_group(static_cast<std::uint32_t>(r));
              std::lock_guard lock(write_mutex);
              output->write_run(group, output_tables(sim), sim.timeseries(),
-                               scenario.run.days_per_step);
+                               scenario.run.days_per_step, sim.survey_waves());
            }});
   progress.finish();
 
@@ -222,7 +222,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
                    std::lock_guard lock(write_mutex);
                    output->write_run(fmt::format("/arms/{}/replicate_{}", names[a], r),
                                      output_tables(sim), sim.timeseries(),
-                                     arms[a].run.days_per_step);
+                                     arms[a].run.days_per_step, sim.survey_waves());
                  }});
   progress.finish();
   const std::string write_error = failures.empty() ? "" : failures.front().message;
