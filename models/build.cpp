@@ -38,6 +38,7 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   BuildContext context(*sim, scenario);
   Interventions::build(context, scenario.interventions);
   declare_core_indicators(sim->timeseries());
+  sim->add_survey_steps(scenario.survey_steps());
   return sim;
 }
 

@@ -37,6 +37,13 @@ std::int64_t Scenario::steps() const {
   return std::max<std::int64_t>(1, std::llround(run.years * 365.25 / run.days_per_step));
 }
 
+std::vector<std::int64_t> Scenario::survey_steps() const {
+  const Clock clock = this->clock();
+  std::vector<std::int64_t> steps;
+  for (const double years : surveys.years) steps.push_back(clock.step_at(years));
+  return steps;
+}
+
 namespace {
 
 struct Layer {

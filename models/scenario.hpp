@@ -44,10 +44,28 @@ void visit(V& v, RunParams& p) {
          "must be a date YYYY-MM-DD, got '" + p.start_date + "'");
 }
 
+/// Panel survey waves (JAGES surveys its residents every three years): each writes every
+/// resident's state to /surveys/wave_<k> (sim/survey.hpp, docs/output.md).
+struct SurveyParams {
+  std::vector<double> years;  // since the start, strictly increasing; none by default
+};
+
+template <class V>
+void visit(V& v, SurveyParams& p) {
+  v.numbers("years", p.years,
+            {.unit = "years",
+             .doc = "times of the survey waves since the start, increasing and within the run (0: "
+                    "before the first step; each rounded to the nearest step); each wave writes "
+                    "every resident's state to /surveys/wave_0, wave_1, ... (none by default)",
+             .source = "assumption: JAGES surveys residents every three years, e.g. [0, 3, 6]",
+             .min = 0});
+}
+
 struct Scenario {
   std::string name = "unnamed";
   std::string description;
   RunParams run;
+  SurveyParams surveys;
   TownParams town;
   NetworkParams network;
   HealthParams health;
@@ -56,13 +74,41 @@ struct Scenario {
   /// Number of steps the run lasts.
   std::int64_t steps() const;
   Clock clock() const { return {run.days_per_step, steps()}; }
+  /// The steps of the survey waves (surveys.years, each rounded to the nearest step).
+  std::vector<std::int64_t> survey_steps() const;
 };
+
+/// Each survey wave within the run, and later than the one before (also after rounding to steps).
+template <class V>
+void check_survey_years(V& v, const Scenario& s) {
+  const Clock clock = s.clock();
+  for (std::size_t k = 0; k < s.surveys.years.size(); ++k) {
+    const double years = s.surveys.years[k];
+    const std::string key = "surveys.years" + params::index_key(k);
+    v.rule(key, !(years > s.run.years),
+           "must be within the run (<= run.years, " + params::format_number(s.run.years) +
+               "), got " + params::format_number(years));
+    if (k == 0) continue;
+    const double before = s.surveys.years[k - 1];
+    if (!(years > before)) {
+      v.rule(key, false,
+             "must be later than surveys.years" + params::index_key(k - 1) + " (" +
+                 params::format_number(before) + "), got " + params::format_number(years));
+    } else {
+      v.rule(key, clock.step_at(years) > clock.step_at(before),
+             "falls on the same step as surveys.years" + params::index_key(k - 1) +
+                 fmt::format(" (step {} of {} days)", clock.step_at(years), s.run.days_per_step));
+    }
+  }
+}
 
 template <class V>
 void visit(V& v, Scenario& s) {
   v.text("name", s.name, {.doc = "short name of the scenario, used in reports"});
   v.text("description", s.description, {.doc = "what the scenario represents"});
   v.section("run", s.run);
+  v.section("surveys", s.surveys, {.optional = true});
+  check_survey_years(v, s);
   v.section("town", s.town);
   v.section("network", s.network);
   v.section("health", s.health);

@@ -1,8 +1,9 @@
 #pragma once
 // Columns that mechanisms register on the population (Starsim's define_states, FLAME GPU's
 // newVariable): a mechanism says at set-up what per-resident state it keeps (name, type, unit,
-// description, whether it is written to /agents) and gets a typed handle; the engine sizes,
-// measures and writes every registered column without knowing what it means.
+// description, whether it is written to /agents, whether survey waves record it) and gets a
+// typed handle; the engine sizes, measures and writes every registered column without knowing
+// what it means.
 #include <cstdint>
 #include <deque>
 #include <span>
@@ -34,6 +35,9 @@ struct ColumnSpec {
   std::string unit;  // "" for counts, flags and ids
   std::string description;
   bool output = true;  // written to /agents
+  /// Recorded by every survey wave (sim/survey.hpp): state a panel survey would ask about, e.g.
+  /// participation so far; independent of `output`.
+  bool surveyed = false;
 };
 
 /// A typed handle to a registered column: the population's columns[handle] is the column.

@@ -12,7 +12,9 @@
 //                     (contacts, hazard ratios) that activities contribute (sim/effects.hpp)
 //   6. health         functional decline, LTC certification; deaths are requested, not applied
 //   7. apply deaths   (the schedule itself) the one place deaths happen and ties are removed
-//   8. record         the timeseries of the step, then the step observer (if any)
+//   8. record         the timeseries of the step; a survey wave if one is due when the step is
+//                     done (sim/survey.hpp; a wave at step 0 is taken at the end of init);
+//                     then the step observer (if any)
 // Modules in the same phase run in the order they were added. Which mechanism runs in which
 // phase: docs/model.md.
 #include <array>

@@ -2,6 +2,9 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace salonsim {
 
 Simulation::Simulation(RunIdentity identity, Clock clock, Population population, Network network)
@@ -19,6 +22,30 @@ void Simulation::init() {
   initialised_ = true;
   for_each_module([this](Module& module) { module.init(*this); });
   timeseries_.reserve(static_cast<std::size_t>(clock_.steps));
+  take_due_survey(0);
+}
+
+void Simulation::add_survey_steps(const std::vector<std::int64_t>& steps, bool output) {
+  if (initialised_) throw std::logic_error("survey steps must be set before the run starts");
+  for (const std::int64_t step : steps) {
+    if (step < 0) throw std::invalid_argument("a survey step must be >= 0");
+    const auto at = std::lower_bound(
+        survey_steps_.begin(), survey_steps_.end(), step,
+        [](const SurveyStep& survey, std::int64_t value) { return survey.step < value; });
+    if (at != survey_steps_.end() && at->step == step) {
+      at->output = at->output || output;
+    } else {
+      survey_steps_.insert(at, {step, output});
+    }
+  }
+}
+
+void Simulation::take_due_survey(std::int64_t steps_done) {
+  if (next_survey_ >= survey_steps_.size() || survey_steps_[next_survey_].step != steps_done)
+    return;
+  survey_waves_.push_back(take_survey(population_, steps_done, clock_.years_per_step()));
+  survey_waves_.back().output = survey_steps_[next_survey_].output;
+  ++next_survey_;
 }
 
 void Simulation::step() {
@@ -27,6 +54,7 @@ void Simulation::step() {
   apply_deaths(step);
   timeseries_.record(population_, step);
   ++next_step_;
+  take_due_survey(next_step_);
   if (observer_) observer_(*this, step);
 }
 

@@ -2,6 +2,7 @@
 // A running simulation: the state that changes (population, network, timeseries) and the
 // mechanisms that change it, stepped in the order of schedule.hpp. It is self-contained: many
 // simulations can run at once in one process (replicates, scenario comparisons, sweeps).
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "sim/outcomes.hpp"
 #include "sim/population.hpp"
 #include "sim/random.hpp"
+#include "sim/survey.hpp"
 #include "sim/timeseries.hpp"
 
 namespace salonsim {
@@ -22,6 +24,8 @@ struct Clock {
   std::int32_t days_per_step = 7;
   std::int64_t steps = 0;
   double years_per_step() const { return days_per_step / 365.25; }
+  /// The step nearest `years` since the start (surveys, analyses).
+  std::int64_t step_at(double years) const { return std::llround(years / years_per_step()); }
 };
 
 /// What one module cost over a run.
@@ -51,7 +55,8 @@ class Simulation {
   void run(const std::function<void(std::int64_t done, std::int64_t total)>& on_step = {});
   /// Watches every step from now on (see StepObserver).
   void set_observer(StepObserver observer) { observer_ = std::move(observer); }
-  /// One step: each phase in schedule order, then deaths, then the record.
+  /// One step: each phase in schedule order, then deaths, then the record, then a survey wave
+  /// if one falls when the step is done.
   void step();
   void init();
   void finalize();
@@ -69,6 +74,13 @@ class Simulation {
   const Effects& effects() const { return effects_; }
   const Timeseries& timeseries() const { return timeseries_; }
   const Clock& clock() const { return clock_; }
+  /// Takes a survey wave (sim/survey.hpp) when each of `steps` steps are done: 0 after init,
+  /// s after the record of step s - 1. `output`: the waves are written to /surveys; false for
+  /// waves taken only for an analysis (a step asked for both ways is taken once, and written).
+  /// Steps past the run are never reached. Call before the run starts; throws after init.
+  void add_survey_steps(const std::vector<std::int64_t>& steps, bool output = true);
+  /// The waves taken so far, in step order.
+  const std::vector<SurveyWave>& survey_waves() const { return survey_waves_; }
   const RunIdentity& identity() const { return identity_; }
   std::int64_t current_step() const { return next_step_; }
   /// The random stream of a mechanism in this run.
@@ -96,10 +108,16 @@ class Simulation {
   }
   /// Yen per year of each of module_costs(), fixed when the run is finalised (for the output).
   const std::vector<double>& cost_per_year_yen() const { return cost_per_year_yen_; }
-  std::size_t bytes() const { return population_.bytes() + network_.bytes(); }
+  std::size_t bytes() const {
+    std::size_t total = population_.bytes() + network_.bytes();
+    for (const SurveyWave& wave : survey_waves_) total += wave.bytes();
+    return total;
+  }
 
  private:
   void apply_deaths(std::int64_t step);
+  /// Takes the wave due when `steps_done` steps are done, if any.
+  void take_due_survey(std::int64_t steps_done);
   /// Calls f on every module, phase by phase in schedule order, then in the order added.
   template <class F>
   void for_each_module(F&& f) {
@@ -123,6 +141,13 @@ class Simulation {
   bool finalised_ = false;
   std::vector<double> cost_per_year_yen_;
   StepObserver observer_;
+  struct SurveyStep {
+    std::int64_t step;
+    bool output;
+  };
+  std::vector<SurveyStep> survey_steps_;  // increasing
+  std::size_t next_survey_ = 0;           // first of survey_steps_ not yet taken
+  std::vector<SurveyWave> survey_waves_;
 };
 
 }  // namespace salonsim

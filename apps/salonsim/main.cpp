@@ -106,7 +106,7 @@ int run_command(const RunOptions& options, const std::string& invocation) {
                  replicates == 1 ? "/" : replicate_group(static_cast<std::uint32_t>(r));
              std::lock_guard lock(write_mutex);
              output->write_run(group, output_tables(sim), sim.timeseries(),
-                               scenario.run.days_per_step);
+                               scenario.run.days_per_step, sim.survey_waves());
            }});
   progress.finish();
 
@@ -190,15 +190,11 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     results[a].name = names[a];
     results[a].replicates.resize(replicates);
   }
-  // The analyses each arm's mechanisms add (e.g. the salons' emulated study), and the
-  // registered columns their runs keep for them.
+  // The analyses each arm's mechanisms add (e.g. the salons' emulated study); their runs take
+  // the survey waves and keep the registered columns the analyses need.
   std::vector<std::vector<ArmAnalysis>> analyses_of(arms.size());
-  std::vector<std::vector<std::string>> kept_columns(arms.size());
   for (std::size_t a = 0; a < arms.size(); ++a) {
     if (a != reference) analyses_of[a] = models::arm_analyses(arms[a]);
-    for (const ArmAnalysis& analysis : analyses_of[a])
-      kept_columns[a].insert(kept_columns[a].end(), analysis.columns.begin(),
-                             analysis.columns.end());
   }
   std::vector<std::vector<RunRecord>> records(arms.size(), std::vector<RunRecord>(replicates));
   std::vector<EnsembleRun> runs;
@@ -211,18 +207,20 @@ int compare_command(const CompareOptions& options, const std::string& invocation
   const std::vector<EnsembleFailure> failures = run_ensemble(
       runs, {.build =
                  [&](const EnsembleRun& run) {
-                   return models::build_simulation(arms[run.scenario], run.identity);
+                   auto sim = models::build_simulation(arms[run.scenario], run.identity);
+                   add_analysis_surveys(*sim, analyses_of[run.scenario]);
+                   return sim;
                  },
              .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
              .finished =
                  [&](std::size_t, const EnsembleRun& run, Simulation& sim) {
                    const std::size_t a = run.scenario, r = run.identity.replicate;
                    results[a].replicates[r] = summarize(sim);
-                   records[a][r] = record_of(sim, kept_columns[a]);
+                   records[a][r] = record_for(sim, analyses_of[a]);
                    std::lock_guard lock(write_mutex);
                    output->write_run(fmt::format("/arms/{}/replicate_{}", names[a], r),
                                      output_tables(sim), sim.timeseries(),
-                                     arms[a].run.days_per_step);
+                                     arms[a].run.days_per_step, sim.survey_waves());
                  }});
   progress.finish();
   const std::string write_error = failures.empty() ? "" : failures.front().message;

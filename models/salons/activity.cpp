@@ -10,13 +10,21 @@
 namespace salonsim::models {
 
 SalonAttendance SalonAttendance::registered_on(Population& p) {
-  return {p.add_column<std::uint16_t>({"salon_sessions", "", "salon sessions attended"}),
+  // A survey asks about sessions so far and the latest one (surveyed); the first session is
+  // written once, in /agents.
+  return {p.add_column<std::uint16_t>({.name = std::string(kSalonSessionsColumn),
+                                       .unit = "",
+                                       .description = "salon sessions attended",
+                                       .surveyed = true}),
           p.add_column<std::int32_t>({std::string(kFirstSalonStepColumn), "step",
                                       "step of the first salon session attended, -1 never"},
                                      kNever),
           p.add_column<std::int32_t>(
-              {"last_salon_step", "step", "step of the last salon session attended, -1 never",
-               /*output=*/false},
+              {.name = "last_salon_step",
+               .unit = "step",
+               .description = "step of the last salon session attended, -1 never",
+               .output = false,
+               .surveyed = true},
               kNever)};
 }
 

@@ -18,6 +18,8 @@ namespace salonsim::models {
 inline constexpr std::string_view kSalonActivityStream = "salon_activity";
 /// The registered column of each resident's first session (read by the salon study).
 inline constexpr std::string_view kFirstSalonStepColumn = "first_salon_step";
+/// The registered, surveyed column of sessions attended (the salon study reads it at a wave).
+inline constexpr std::string_view kSalonSessionsColumn = "salon_sessions";
 
 /// Each resident's record of salon sessions attended (any kind of salon), registered by every
 /// mechanism that holds or reads sessions.

@@ -10,9 +10,13 @@
 namespace salonsim::models {
 
 namespace {
-bool independent_at(const RunRecord& r, std::size_t i, std::int32_t step) {
-  return !r.certified0[i] && (r.death_step[i] < 0 || r.death_step[i] >= step) &&
-         (r.disability_step[i] < 0 || r.disability_step[i] >= step);
+/// The run's survey wave at `step`; the study cannot run without it.
+const SurveyWave& wave_of(const RunRecord& r, std::int64_t step) {
+  const SurveyWave* wave = r.wave_at(step);
+  if (wave == nullptr)
+    throw std::invalid_argument(fmt::format(
+        "the salon study needs a survey wave at step {} (its analysis asks for one)", step));
+  return *wave;
 }
 }  // namespace
 
@@ -43,24 +47,34 @@ SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunR
     const std::int32_t year = r.steps_per_year, horizon = 6 * year;
     if (r.steps < horizon)
       throw std::invalid_argument("the salon study needs runs of at least six years");
+    // The baseline survey (before the first step) gives the residents and their covariates;
+    // the survey at the end of year 1 who is alive and independent, and who took part.
+    const SurveyWave& baseline = wave_of(r, 0);
+    const SurveyWave& survey = wave_of(r, year);
+    const std::vector<std::uint8_t>& alive0 = baseline.column<std::uint8_t>("alive");
+    const std::vector<float>& age = baseline.column<float>("age");
+    const std::vector<std::uint8_t>& isolated = baseline.column<std::uint8_t>("isolated");
+    const std::vector<std::uint8_t>& alive = survey.column<std::uint8_t>("alive");
+    const std::vector<std::uint8_t>& certified = survey.column<std::uint8_t>("certified");
+    const std::vector<std::uint16_t>& sessions = survey.column<std::uint16_t>(kSalonSessionsColumn);
     for (std::size_t i = 0; i < r.entry_step.size(); ++i) {
-      if (r.entry_step[i] != 0) continue;
-      const bool participant = first_session[i] >= 0 && first_session[i] < year;
+      if (!alive0[i]) continue;
+      const bool participant = sessions[i] > 0;
       starting += 1;
       attended += participant;
       ever += first_session[i] >= 0 && first_session[i] < 5 * year;
       (participant ? participants_low : others_low) += r.income_low[i];
       if (participant) women += r.sex[i];
       if (!participant) others += 1;
-      if (!independent_at(r, i, year)) continue;
+      if (!alive[i] || certified[i]) continue;
       const bool event = r.disability_step[i] >= year && r.disability_step[i] < horizon;
       std::int32_t end = horizon;
       if (r.death_step[i] >= 0 && r.death_step[i] < horizon) end = r.death_step[i] + 1;
       if (event) end = r.disability_step[i] + 1;
       data.time.push_back(static_cast<double>(end - year) / year);
       data.event.push_back(event);
-      const double covariates[5] = {double(participant), r.age0[i], double(r.sex[i]),
-                                    double(r.income_low[i]), double(r.isolated0[i])};
+      const double covariates[5] = {double(participant), age[i], double(r.sex[i]),
+                                    double(r.income_low[i]), double(isolated[i])};
       for (int c = 0; c < 5; ++c) data.covariates[c].push_back(covariates[c]);
       instrument.push_back(within_350m.empty() ? 0.0 : within_350m[i]);
       (participant ? study.cert_participants : study.cert_others) += event;
@@ -132,6 +146,7 @@ std::string format_salon_study(const std::string& arm, const SalonStudy& s) {
 ArmAnalysis salon_study_analysis() {
   return {"salon_study",
           {std::string(kFirstSalonStepColumn), std::string(kSalonsWithin350mColumn)},
+          {0.0, 1.0},  // the baseline survey and the survey at the end of year 1
           [](const std::string& arm_name, const std::vector<RunRecord>& arm,
              const std::vector<RunRecord>& reference) -> std::optional<ArmAnalysisResult> {
             // The design needs a year before the survey and five of follow-up.

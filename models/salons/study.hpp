@@ -1,8 +1,10 @@
 #pragma once
-// The emulated observational study of salon participants (Hikichi et al. 2015): residents
-// independent at the start and still alive and independent at the survey at the end of year 1;
-// participants attended a salon in year 1; certification followed for five years from the
-// survey; Cox adjusted for age, sex, income and isolation. Beside it, the true effect: the same
+// The emulated observational study of salon participants (Hikichi et al. 2015), read from two
+// survey waves as a researcher reads the JAGES panel: residents at the baseline survey (before
+// the first step) who are alive and independent at the survey at the end of year 1;
+// participants attended a salon in year 1 (sessions so far at that survey); certification
+// followed for five years from the survey; Cox adjusted for age and isolation at baseline, sex
+// and income. Beside it, the true effect: the same
 // participants' certification in the paired arm without salons (reported only when the
 // reference holds the same residents, replicate by replicate), and an instrumental-variable
 // estimate (two-stage residual inclusion, salons within 350 m of home as the instrument).

@@ -18,10 +18,16 @@ constexpr double kStoreGridCellM = 500;
 }  // namespace
 
 FoodAccessColumns FoodAccessColumns::registered_on(Population& p) {
-  return {p.add_column<std::uint8_t>(
-              {"poor_food_access", "", "1 if no food was within reach this step", false}),
-          p.add_column<std::uint16_t>(
-              {"poor_food_access_steps", "", "steps alive with poor food access"}),
+  // A survey asks about access now (the last step) and so far (surveyed).
+  return {p.add_column<std::uint8_t>({.name = "poor_food_access",
+                                      .unit = "",
+                                      .description = "1 if no food was within reach this step",
+                                      .output = false,
+                                      .surveyed = true}),
+          p.add_column<std::uint16_t>({.name = "poor_food_access_steps",
+                                       .unit = "",
+                                       .description = "steps alive with poor food access",
+                                       .surveyed = true}),
           p.add_column<std::uint8_t>(
               {"food_access0", "",
                "1 if food was within reach at entry (store, mobile shop or shuttle)"}),

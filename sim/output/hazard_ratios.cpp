@@ -10,7 +10,8 @@
 
 namespace salonsim {
 
-RunRecord record_of(const Simulation& sim, const std::vector<std::string>& columns) {
+RunRecord record_of(const Simulation& sim, const std::vector<std::string>& columns,
+                    const std::vector<std::int64_t>& survey_steps) {
   const Population& p = sim.population();
   RunRecord r;
   r.steps = sim.current_step();
@@ -29,6 +30,10 @@ RunRecord record_of(const Simulation& sim, const std::vector<std::string>& colum
         [&](const auto& values) { r.kept[entry.spec.name].assign(values.begin(), values.end()); },
         entry.data);
   }
+  for (const SurveyWave& wave : sim.survey_waves()) {
+    if (std::find(survey_steps.begin(), survey_steps.end(), wave.step) != survey_steps.end())
+      r.waves.push_back(wave);
+  }
   return r;
 }
 
@@ -36,6 +41,35 @@ const std::vector<double>& RunRecord::column(std::string_view name) const {
   static const std::vector<double> kNone;
   const auto it = kept.find(name);
   return it == kept.end() ? kNone : it->second;
+}
+
+const SurveyWave* RunRecord::wave_at(std::int64_t step) const {
+  for (const SurveyWave& wave : waves) {
+    if (wave.step == step) return &wave;
+  }
+  return nullptr;
+}
+
+std::vector<std::int64_t> survey_steps_for(const std::vector<ArmAnalysis>& analyses,
+                                           const Clock& clock) {
+  std::vector<std::int64_t> steps;
+  for (const ArmAnalysis& analysis : analyses) {
+    for (const double years : analysis.survey_years) steps.push_back(clock.step_at(years));
+  }
+  std::sort(steps.begin(), steps.end());
+  steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+  return steps;
+}
+
+void add_analysis_surveys(Simulation& simulation, const std::vector<ArmAnalysis>& analyses) {
+  simulation.add_survey_steps(survey_steps_for(analyses, simulation.clock()), /*output=*/false);
+}
+
+RunRecord record_for(const Simulation& simulation, const std::vector<ArmAnalysis>& analyses) {
+  std::vector<std::string> columns;
+  for (const ArmAnalysis& analysis : analyses)
+    columns.insert(columns.end(), analysis.columns.begin(), analysis.columns.end());
+  return record_of(simulation, columns, survey_steps_for(analyses, simulation.clock()));
 }
 
 namespace {

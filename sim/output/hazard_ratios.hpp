@@ -12,13 +12,16 @@
 #include <vector>
 
 #include "sim/stats/cox.hpp"
+#include "sim/survey.hpp"
 
 namespace salonsim {
 
 class Simulation;
+struct Clock;
 
 /// The columns of one finished run that the analyses need (kept after the run is freed): the
-/// core's, and the registered columns an analysis asked for, by name.
+/// core's, the registered columns an analysis asked for, by name, and the survey waves it asked
+/// for.
 struct RunRecord {
   std::int64_t steps = 0;
   int steps_per_year = 52;
@@ -26,11 +29,16 @@ struct RunRecord {
   std::vector<float> age0;
   std::vector<std::uint8_t> sex, income_low, isolated0, certified0;
   std::map<std::string, std::vector<double>, std::less<>> kept;  // registered columns, by name
+  std::vector<SurveyWave> waves;                                 // in step order
   /// A kept column; empty if the run did not register it.
   const std::vector<double>& column(std::string_view name) const;
+  /// The kept wave taken when `step` steps were done, or nullptr.
+  const SurveyWave* wave_at(std::int64_t step) const;
 };
-/// The record of a finished run, keeping the registered columns named in `columns`.
-RunRecord record_of(const Simulation& simulation, const std::vector<std::string>& columns = {});
+/// The record of a finished run, keeping the registered columns named in `columns` and the
+/// survey waves taken at `survey_steps`.
+RunRecord record_of(const Simulation& simulation, const std::vector<std::string>& columns = {},
+                    const std::vector<std::int64_t>& survey_steps = {});
 
 /// Cox hazard ratios of arm against reference (pooled residents of all replicates, arm as the
 /// only covariate): certification among residents independent at entry, and death.
@@ -58,11 +66,22 @@ struct ArmAnalysisResult {
 struct ArmAnalysis {
   std::string name;
   std::vector<std::string> columns;  // registered columns each run of the arm keeps for it
+  /// Survey waves (years since the start) each run of the arm takes and keeps for it, beside
+  /// any the scenario asks for; they are written only if the scenario asks for them too.
+  std::vector<double> survey_years;
   /// Nothing when the analysis does not apply (e.g. runs too short for the study design).
   std::function<std::optional<ArmAnalysisResult>(const std::string& arm_name,
                                                  const std::vector<RunRecord>& arm,
                                                  const std::vector<RunRecord>& reference)>
       analyse;
 };
+
+/// The steps of the survey waves `analyses` need, on `clock` (increasing, each once).
+std::vector<std::int64_t> survey_steps_for(const std::vector<ArmAnalysis>& analyses,
+                                           const Clock& clock);
+/// Adds the survey waves `analyses` need to a simulation that has not started (not written).
+void add_analysis_surveys(Simulation& simulation, const std::vector<ArmAnalysis>& analyses);
+/// The record of a finished run, keeping what `analyses` need: their columns and waves.
+RunRecord record_for(const Simulation& simulation, const std::vector<ArmAnalysis>& analyses);
 
 }  // namespace salonsim

@@ -196,6 +196,42 @@ struct OutputFile::Impl {
       write_string_attribute(dataset.get(), "dims", kTimeseriesDims, indicator_path);
     }
   }
+
+  void write_surveys(hid_t parent, const std::string& parent_path,
+                     const std::vector<SurveyWave>& waves) const {
+    const auto written = [](const SurveyWave& wave) { return wave.output; };
+    if (std::none_of(waves.begin(), waves.end(), written)) return;
+    const std::string path = join(parent_path, "surveys");
+    Handle group = create_group(parent, "surveys", path);
+    write_string_attribute(group.get(), "description",
+                           "panel survey waves: every resident's state at each wave, one row per "
+                           "resident in the order of agents",
+                           path);
+    std::size_t k = 0;
+    for (const SurveyWave& wave : waves) {
+      if (!written(wave)) continue;
+      const std::string name = "wave_" + std::to_string(k++);
+      OutputTable table{
+          name,
+          fmt::format("survey wave when {} steps were done ({:.4g} years since the start)",
+                      wave.step, wave.years),
+          {}};
+      for (const SurveyColumn& column : wave.columns) {
+        table.columns.push_back(
+            {column.spec.name, column.spec.description,
+             std::visit([](const auto& values) -> ColumnView { return column_view(values); },
+                        column.values),
+             column.spec.unit});
+      }
+      write_table(group.get(), path, table);
+      const std::string wave_path = join(path, name);
+      Handle wave_group(check(H5Gopen2(group.get(), name.c_str(), H5P_DEFAULT),
+                              "cannot open group '" + wave_path + "'"),
+                        H5Gclose);
+      write_scalar_attribute<std::int64_t>(wave_group.get(), "step", wave.step, wave_path);
+      write_scalar_attribute<double>(wave_group.get(), "years", wave.years, wave_path);
+    }
+  }
 };
 
 void check_output_path(const std::filesystem::path& path) {
@@ -283,13 +319,15 @@ void OutputFile::write_text(const std::string& group, const std::string& name,
 }
 
 void OutputFile::write_run(const std::string& group, const std::vector<OutputTable>& tables,
-                           const Timeseries& timeseries, std::int32_t days_per_step) {
+                           const Timeseries& timeseries, std::int32_t days_per_step,
+                           const std::vector<SurveyWave>& waves) {
   silence_hdf5_errors();
   impl_->require_open();
   Handle parent = impl_->open_or_create_group(group);
   const std::string path = join("/", group.starts_with('/') ? group.substr(1) : group);
   for (const OutputTable& table : tables) impl_->write_table(parent.get(), path, table);
   impl_->write_timeseries(parent.get(), path, timeseries, days_per_step);
+  impl_->write_surveys(parent.get(), path, waves);
 }
 
 void OutputFile::commit() {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sim/output/tables.hpp"
+#include "sim/survey.hpp"
 #include "sim/timeseries.hpp"
 
 namespace salonsim {
@@ -47,9 +48,11 @@ class OutputFile {
 
   void write_meta(const RunMetadata& meta);
   /// Writes one replicate's tables and timeseries into `group` ("/" for a single run,
-  /// "/replicate_<r>" with several).
+  /// "/replicate_<r>" with several), and its survey waves marked for output as
+  /// surveys/wave_<k> (k counting those; no surveys group without any).
   void write_run(const std::string& group, const std::vector<OutputTable>& tables,
-                 const Timeseries& timeseries, std::int32_t days_per_step);
+                 const Timeseries& timeseries, std::int32_t days_per_step,
+                 const std::vector<SurveyWave>& waves = {});
   /// Writes a text attribute `name` on `group` (created with its parents if missing).
   void write_text(const std::string& group, const std::string& name, const std::string& text);
   /// Flushes, closes and renames the temporary file to the final path.

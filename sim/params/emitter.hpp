@@ -5,6 +5,7 @@
 #include <array>
 #include <concepts>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "sim/params/schema.hpp"
@@ -23,11 +24,14 @@ class Emitter {
   }
 
   template <class S>
-  void section(std::string_view key, S& sub, const Meta& = {}) {
-    YAML::Node node(YAML::NodeType::Map);
-    nodes_.push_back(node);
-    visit(*this, sub);
-    nodes_.pop_back();
+  void section(std::string_view key, S& sub, const Meta& meta = {}) {
+    YAML::Node node = map_of(sub);
+    if constexpr (std::is_default_constructible_v<S>) {
+      if (meta.optional) {
+        S defaults{};
+        if (YAML::Dump(map_of(defaults)) == YAML::Dump(node)) return;
+      }
+    }
     nodes_.back()[std::string(key)] = node;
   }
   void number(std::string_view key, double& value, const Meta& = {}) {
@@ -78,6 +82,15 @@ class Emitter {
   void rule(std::string_view, bool, std::string_view) {}
 
  private:
+  template <class S>
+  YAML::Node map_of(S& sub) {
+    YAML::Node node(YAML::NodeType::Map);
+    nodes_.push_back(node);
+    visit(*this, sub);
+    nodes_.pop_back();
+    return node;
+  }
+
   std::vector<YAML::Node> nodes_;
 };
 

@@ -25,7 +25,9 @@ struct Meta {
   bool min_exclusive = false;
   double max = std::numeric_limits<double>::infinity();
   bool max_exclusive = false;
-  /// The number may be left unset (NaN by default); set, it must be in range.
+  /// A number: it may be left unset (NaN by default); set, it must be in range. A section: the
+  /// resolved scenario leaves it out while it holds its defaults (a key added later, so older
+  /// outputs stay the same).
   bool optional = false;
 };
 

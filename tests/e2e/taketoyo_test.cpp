@@ -26,6 +26,7 @@ std::vector<std::unique_ptr<Simulation>> run_replicates(const Scenario& s, int r
   std::vector<std::unique_ptr<Simulation>> runs(static_cast<std::size_t>(replicates));
   tbb::parallel_for(0, replicates, [&](int r) {
     runs[r] = build_simulation(s, {s.run.seed, static_cast<std::uint32_t>(r)});
+    add_analysis_surveys(*runs[r], {salon_study_analysis()});
     runs[r]->run();
   });
   return runs;
@@ -123,7 +124,7 @@ TEST(TaketoyoCommonRandomNumbers, SalonsThatNeverOpenChangeNothing) {
 
 std::vector<RunRecord> records(const std::vector<std::unique_ptr<Simulation>>& runs) {
   std::vector<RunRecord> result;
-  for (const auto& run : runs) result.push_back(record_of(*run, salon_study_analysis().columns));
+  for (const auto& run : runs) result.push_back(record_for(*run, {salon_study_analysis()}));
   return result;
 }
 

@@ -187,6 +187,83 @@ TEST(ScenarioRules, IsoDateAcceptsOnlyCalendarShapedDates) {
   EXPECT_FALSE(is_iso_date(""));
 }
 
+// ---- Surveys ---------------------------------------------------------------------------------
+
+TEST(ScenarioSurveys, NoWavesByDefaultAndLeftOutOfTheResolvedScenario) {
+  const Scenario scenario;
+  EXPECT_TRUE(scenario.surveys.years.empty());
+  EXPECT_TRUE(scenario.survey_steps().empty());
+  EXPECT_EQ(to_yaml(scenario).find("surveys"), std::string::npos)
+      << "outputs of scenarios without surveys stay as they were";
+}
+
+TEST(ScenarioSurveys, YearsAreRoundedToTheNearestStepAndWrittenBack) {
+  TempDir dir;
+  const Scenario scenario =
+      load_ok(dir.write("surveys.yaml", "run:\n  years: 6\nsurveys:\n  years: [0, 1, 3, 6]\n"));
+  EXPECT_EQ(scenario.surveys.years, (std::vector<double>{0, 1, 3, 6}));
+  // 365.25 / 7 = 52.18 steps a year.
+  EXPECT_EQ(scenario.survey_steps(), (std::vector<std::int64_t>{0, 52, 157, 313}));
+  EXPECT_EQ(scenario.steps(), 313);
+  const std::string yaml = to_yaml(scenario);
+  EXPECT_NE(yaml.find("surveys:\n  years: [0, 1, 3, 6]"), std::string::npos) << yaml;
+  const Scenario again = load_ok(dir.write("again.yaml", yaml));
+  EXPECT_EQ(again.surveys.years, scenario.surveys.years);
+}
+
+TEST(ScenarioSurveys, WaveAtTheEndOfTheRunIsAllowed) {
+  TempDir dir;
+  const Scenario scenario =
+      load_ok(dir.write("end.yaml", "run:\n  years: 2\nsurveys:\n  years: [2]\n"));
+  EXPECT_EQ(scenario.survey_steps(), (std::vector<std::int64_t>{scenario.steps()}));
+}
+
+TEST(ScenarioRules, SurveyYearsMustNotBeNegative) {
+  TempDir dir;
+  expect_single_issue(dir.write("surveys.yaml", "surveys:\n  years: [-1, 2]\n"), 2, 10,
+                      "surveys.years[0]", "must be >= 0, got -1");
+}
+
+TEST(ScenarioRules, SurveyYearsMustBeWithinTheRun) {
+  TempDir dir;
+  expect_single_issue(dir.write("surveys.yaml", "run:\n  years: 5\nsurveys:\n  years: [0, 3, 6]\n"),
+                      4, 10, "surveys.years[2]", "must be within the run (<= run.years, 5), got 6");
+}
+
+TEST(ScenarioRules, SurveyYearsMustIncrease) {
+  TempDir dir;
+  expect_single_issue(dir.write("surveys.yaml", "surveys:\n  years: [0, 3, 3]\n"), 2, 10,
+                      "surveys.years[2]", "must be later than surveys.years[1] (3), got 3");
+}
+
+TEST(ScenarioRules, SurveyYearsMustNotGoBack) {
+  TempDir dir;
+  expect_single_issue(dir.write("surveys.yaml", "surveys:\n  years: [3, 1]\n"), 2, 10,
+                      "surveys.years[1]", "must be later than surveys.years[0] (3), got 1");
+}
+
+TEST(ScenarioRules, SurveyYearsMustFallOnDifferentSteps) {
+  TempDir dir;
+  expect_single_issue(dir.write("surveys.yaml", "surveys:\n  years: [1, 1.001]\n"), 2, 10,
+                      "surveys.years[1]",
+                      "falls on the same step as surveys.years[0] (step 52 of 7 days)");
+}
+
+TEST(ScenarioRules, SurveyYearsMustBeAList) {
+  TempDir dir;
+  expect_single_issue(dir.write("surveys.yaml", "surveys:\n  years: 3\n"), 2, 10, "surveys.years",
+                      "expected a list of numbers, got '3'");
+}
+
+TEST(ScenarioRules, SurveyYearsFromTheCommandLineAreCheckedToo) {
+  TempDir dir;
+  const std::vector<params::Issue> issues =
+      issues_of(dir.write("empty.yaml", ""), {"surveys.years=[0, 9]"});
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].path, "surveys.years[1]");
+  EXPECT_EQ(issues[0].message, "must be within the run (<= run.years, 5), got 9");
+}
+
 // ---- Validation rules: town ------------------------------------------------------------------
 
 TEST(ScenarioRules, PopulationOfZeroIsRejected) {
@@ -668,6 +745,8 @@ TEST(ParameterDictionary, HasARowForEveryLeafAndNoOther) {
   ShuttleParams shuttle;
   shuttle.districts.push_back(ServedDistrict{});
   scenario.interventions.push_back(shuttle);
+  // And survey waves, which the resolved scenario leaves out while there are none.
+  scenario.surveys.years = {0, 1};
   std::set<std::string> leaves;
   leaf_paths(params::Emitter().emit(scenario), "", leaves);
 

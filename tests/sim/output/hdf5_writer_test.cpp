@@ -13,6 +13,7 @@
 
 #include "sim/output/tables.hpp"
 #include "sim/population.hpp"
+#include "sim/survey.hpp"
 #include "sim/timeseries.hpp"
 #include "sim/version.hpp"
 
@@ -357,6 +358,80 @@ TEST_F(OutputFileTest, RoundTripsAgentsTimeseriesAndMeta) {
   EXPECT_EQ(reader.scalar_attribute<std::int32_t>("/meta", "threads"), 8);
   EXPECT_EQ(reader.scalar_attribute<std::int32_t>("/meta", "days_per_step"), 7);
   EXPECT_EQ(reader.scalar_attribute<std::int32_t>("/meta", "replicates"), 1);
+}
+
+TEST_F(OutputFileTest, RoundTripsSurveyWavesWrittenForOutput) {
+  Population population = small_population();
+  const Timeseries timeseries = three_steps(population);
+  const auto sessions = population.add_column<std::uint16_t>(
+      {.name = "sessions", .unit = "", .description = "sessions so far", .surveyed = true});
+  population.add_column<float>({"scratch", "", "not surveyed"}, 2.0f);
+  population[sessions] = {3, 0, 1, 0, 0};
+  const double years_per_step = 7 / 365.25;
+  std::vector<SurveyWave> waves{take_survey(population, 0, years_per_step),
+                                take_survey(population, 2, years_per_step),
+                                take_survey(population, 3, years_per_step)};
+  waves[1].output = false;  // an analysis's wave: not written, and not counted in wave_<k>
+  const fs::path path = directory_ / "run.h5";
+  {
+    OutputFile output(path);
+    output.write_run("/", {agent_table(population)}, timeseries, 7, waves);
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE(reader.exists("/surveys"));
+  EXPECT_FALSE(reader.exists("/surveys/wave_2"));
+  for (const auto& [name, wave] :
+       {std::pair{"wave_0", &waves[0]}, std::pair{"wave_1", &waves[2]}}) {
+    const std::string group = std::string("/surveys/") + name;
+    ASSERT_TRUE(reader.exists(group)) << group;
+    EXPECT_EQ(reader.scalar_attribute<std::int64_t>(group, "step"), wave->step);
+    EXPECT_EQ(reader.scalar_attribute<double>(group, "years"), wave->years);
+    for (const SurveyColumn& column : wave->columns) {
+      const std::string column_path = group + "/" + column.spec.name;
+      std::visit(
+          [&](const auto& expected) {
+            using T = typename std::decay_t<decltype(expected)>::value_type;
+            std::vector<hsize_t> dims;
+            EXPECT_EQ(reader.read<T>(column_path, dims), expected) << column_path;
+            EXPECT_EQ(dims, std::vector<hsize_t>{5}) << column_path;
+          },
+          column.values);
+      EXPECT_EQ(reader.string_attribute(column_path, "description"), column.spec.description);
+      if (!column.spec.unit.empty()) {
+        EXPECT_EQ(reader.string_attribute(column_path, "unit"), column.spec.unit);
+      }
+    }
+  }
+  std::vector<hsize_t> dims;
+  EXPECT_EQ(reader.read<std::uint16_t>("/surveys/wave_1/sessions", dims),
+            (std::vector<std::uint16_t>{3, 0, 1, 0, 0}));
+  EXPECT_EQ(reader.read<std::uint32_t>("/surveys/wave_0/id", dims),
+            (std::vector<std::uint32_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(reader.read<std::uint8_t>("/surveys/wave_0/alive", dims),
+            (std::vector<std::uint8_t>{0, 1, 1, 1, 1}))
+      << "as three_steps left them: resident 0 died, resident 4 entered";
+  EXPECT_EQ(reader.string_attribute("/surveys/wave_1/age", "unit"), "years");
+  EXPECT_FALSE(reader.exists("/surveys/wave_0/scratch"));
+}
+
+TEST_F(OutputFileTest, NoSurveysGroupWithoutWavesToWrite) {
+  Population population = small_population();
+  const Timeseries timeseries = three_steps(population);
+  std::vector<SurveyWave> waves{take_survey(population, 1, 7 / 365.25)};
+  waves[0].output = false;
+  const fs::path path = directory_ / "run.h5";
+  {
+    OutputFile output(path);
+    output.write_run("/", {agent_table(population)}, timeseries, 7, waves);
+    output.write_run("/replicate_1", {agent_table(population)}, timeseries, 7);
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_FALSE(reader.exists("/surveys"));
+  EXPECT_FALSE(reader.exists("/replicate_1/surveys"));
 }
 
 TEST_F(OutputFileTest, CommitLeavesOnlyTheFinalFile) {
