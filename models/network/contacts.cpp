@@ -11,20 +11,31 @@ ContactState contact_state(const Population& p, ResidentId id) {
   return p.certified[id] ? ContactState::kCertified : ContactState::kIndependent;
 }
 
-double weekly_contacts(const NetworkParams& params, const Population& p, const Network& network,
-                       const std::vector<ContactState>& states, ResidentId id,
-                       float activity_contacts_per_week) {
-  double contacts = 0;
+WeeklyContacts weekly_contacts_by_kind(const NetworkParams& params, const Population& p,
+                                       const Network& network,
+                                       const std::vector<ContactState>& states, ResidentId id,
+                                       float activity_contacts_per_week) {
+  WeeklyContacts contacts;
   const bool self_certified = p.certified[id] != 0;
   network.for_each_tie(id, [&](ResidentId other, const Tie& tie) {
     const ContactState state = states[other];
     if (tie.kind == TieKind::kSpouse || state == ContactState::kAbsent) return;
     const bool certified = self_certified || state == ContactState::kCertified;
-    contacts += tie.contacts_per_week * (certified ? params.certified_contact_factor : 1.0);
+    const double on_tie =
+        tie.contacts_per_week * (certified ? params.certified_contact_factor : 1.0);
+    (tie.kind == TieKind::kRelative ? contacts.family : contacts.friends) += on_tie;
   });
-  return contacts +
-         p.kin_contacts_per_week[id] * (self_certified ? params.certified_contact_factor : 1.0) +
-         activity_contacts_per_week;
+  contacts.family +=
+      p.kin_contacts_per_week[id] * (self_certified ? params.certified_contact_factor : 1.0);
+  contacts.friends += activity_contacts_per_week;
+  return contacts;
+}
+
+double weekly_contacts(const NetworkParams& params, const Population& p, const Network& network,
+                       const std::vector<ContactState>& states, ResidentId id,
+                       float activity_contacts_per_week) {
+  return weekly_contacts_by_kind(params, p, network, states, id, activity_contacts_per_week)
+      .total();
 }
 
 void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
@@ -34,6 +45,8 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   states_.resize(n);
   dirty_.resize(n, 0);
   previous_activity_.resize(n, 0.0f);
+  std::vector<float>& family = p[family_contacts_];
+  std::vector<float>& friends = p[friend_contacts_];
   // Contacts from activities, summed over every source (salons, groups, ...).
   const Effects::ContactsView activity = sim.effects().contacts(p);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 8192), [&](const auto& range) {
@@ -61,8 +74,12 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
       previous_activity_[i] = from_activities;
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
-      const double contacts = weekly_contacts(params_, p, network, states_, id, from_activities);
+      const WeeklyContacts by_kind =
+          weekly_contacts_by_kind(params_, p, network, states_, id, from_activities);
+      const double contacts = by_kind.total();
       p.weekly_contacts[i] = static_cast<float>(contacts);
+      family[i] = static_cast<float>(by_kind.family);
+      friends[i] = static_cast<float>(by_kind.friends);
       p.isolated[i] = contacts < params_.isolation_threshold_per_week;
       if (p.entry_step[i] == step) {
         std::uint32_t degree = 0;
@@ -79,6 +96,21 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
 
 // Isolation at step 0 is known before the first step, so the health model can use it at init.
 void Contacts::init(Simulation& sim) {
+  Population& p = sim.population();
+  family_contacts_ = p.add_column<float>({.name = "contacts_family_per_week",
+                                          .unit = "1/week",
+                                          .description = "weekly contacts with family outside "
+                                                         "the household (relatives in the town "
+                                                         "and family who are not residents)",
+                                          .output = false,
+                                          .surveyed = true});
+  friend_contacts_ = p.add_column<float>({.name = "contacts_friends_per_week",
+                                          .unit = "1/week",
+                                          .description = "weekly contacts with friends, "
+                                                         "neighbours, acquaintances and at "
+                                                         "activities",
+                                          .output = false,
+                                          .surveyed = true});
   recompute(sim, 0, /*everyone=*/true);
 }
 

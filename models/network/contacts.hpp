@@ -23,8 +23,22 @@ enum class ContactState : std::uint8_t { kAbsent = 0, kCertified = 1, kIndepende
 
 ContactState contact_state(const Population& population, ResidentId id);
 
+/// Weekly contacts of one resident outside the household, split as the JAGES questions ask:
+/// with family (relatives in the town and family who are not residents) and with friends and
+/// others (neighbours, friends, acquaintances and activities).
+struct WeeklyContacts {
+  double family = 0;
+  double friends = 0;
+  double total() const { return family + friends; }
+};
+
 /// Weekly contacts of one resident with others outside the household, given every resident's
 /// contact state and the resident's contacts from activities (every source's, summed).
+WeeklyContacts weekly_contacts_by_kind(const NetworkParams& params, const Population& population,
+                                       const Network& network,
+                                       const std::vector<ContactState>& states, ResidentId id,
+                                       float activity_contacts_per_week = 0.0f);
+/// Their total.
 double weekly_contacts(const NetworkParams& params, const Population& population,
                        const Network& network, const std::vector<ContactState>& states,
                        ResidentId id, float activity_contacts_per_week = 0.0f);
@@ -43,6 +57,8 @@ class Contacts final : public Module {
   void recompute(Simulation& sim, std::int64_t step, bool everyone);
   NetworkParams params_;
   bool incremental_ = true;
+  Column<float> family_contacts_;              // surveyed: weekly contacts with family
+  Column<float> friend_contacts_;              // surveyed: weekly contacts with friends and others
   std::vector<ContactState> states_;           // this step, one per resident
   std::vector<ContactState> previous_states_;  // at the last update
   std::vector<float> previous_activity_;       // activity contacts at the last update

@@ -40,6 +40,7 @@ with h5py.File(sys.argv[1], "r") as f:
     assert w1.attrs["step"] == 52, w1.attrs["step"]
     assert abs(w1.attrs["years"] - 52 * 7 / 365.25) < 1e-12
     expected = ["id", "alive", "age", "certified", "isolated", "weekly_contacts",
+                "contacts_family_per_week", "contacts_friends_per_week",
                 "salon_sessions", "last_salon_step", "poor_food_access", "poor_food_access_steps"]
     for wave in (w0, w1):
         assert sorted(wave.keys()) == sorted(expected), sorted(wave.keys())
@@ -72,6 +73,12 @@ with h5py.File(sys.argv[1], "r") as f:
     assert ((w1["last_salon_step"][:] >= agents["first_salon_step"]) | ~ever).all()
     assert ever.sum() > 0, "some residents attended a salon"
     assert w1["isolated"][:][alive].sum() < w1["alive"][:].sum()
+    # Contacts with family and with friends add up to the weekly contacts of the living.
+    for wave in (w0, w1):
+        living = wave["alive"][:] == 1
+        total = wave["contacts_family_per_week"][:] + wave["contacts_friends_per_week"][:]
+        assert np.allclose(total[living], wave["weekly_contacts"][:][living], rtol=1e-5, atol=1e-5)
+        assert (wave["isolated"][:][living] == (wave["weekly_contacts"][:][living] < 1)).all()
     print("waves ok:", int(w0["alive"][:].sum()), "at wave 0,", int(alive.sum()), "at wave 1,",
           int(ever.sum()), "attended")
 )";

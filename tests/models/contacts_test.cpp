@@ -52,6 +52,20 @@ TEST(WeeklyContacts, CountsLivingTiesOutsideTheHouseholdAndFamilyElsewhere) {
   EXPECT_DOUBLE_EQ(weekly_contacts(params, w.p, w.network, w.states, 2), 1.0);
 }
 
+TEST(WeeklyContacts, SplitsFamilyFromFriendsAsTheSurveyAsks) {
+  SmallWorld w;
+  NetworkParams params;
+  params.certified_contact_factor = 0.5;
+  // Family: the relative (dead: nothing) and family elsewhere 0.25. Friends and others: the
+  // friend 2, the certified neighbour 0.25, and 1.5 a week at activities.
+  const WeeklyContacts c = weekly_contacts_by_kind(params, w.p, w.network, w.states, 0, 1.5f);
+  EXPECT_DOUBLE_EQ(c.family, 0.25);
+  EXPECT_DOUBLE_EQ(c.friends, 2.0 + 0.25 + 1.5);
+  w.p.alive[4] = 1;  // the relative alive: 1 a week with family
+  w.refresh();
+  EXPECT_DOUBLE_EQ(weekly_contacts_by_kind(params, w.p, w.network, w.states, 0).family, 1.25);
+}
+
 TEST(ContactState, PacksAliveAndCertified) {
   SmallWorld w;
   EXPECT_EQ(w.states[0], ContactState::kIndependent);
