@@ -143,7 +143,7 @@ struct NetworkParams {
   double kin_contacts_per_week = 1.0;
   double certified_contact_factor = 0.5;
   double isolation_threshold_per_week = 1.0;
-  std::int64_t spare_tie_slots = 8;
+  std::int64_t spare_tie_slots = 4;
   TurnoverParams turnover;
 };
 

@@ -157,17 +157,18 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   const auto u = stream.uniforms4(step, self, kEventDraw);
 
   // Two competing events on the ties this resident considers (those to residents with larger
-  // ids, so each tie is considered once): one fades, or one's contacts are drawn anew.
+  // ids, so each tie is considered once): one fades, or one's contacts are drawn anew. Fading
+  // is drawn at the certified rate and thinned to the tie's own (accepted with probability
+  // own / certified rate), so only the chosen tie's other end is looked up.
   const bool self_certified = p.certified[self] != 0;
   const std::uint32_t degree = network.degree(self);
+  const double most = t.certified_fade_ratio;
   double fading = 0;
   std::uint32_t redrawable = 0;
   for (std::uint32_t k = 0; k < degree; ++k) {
-    const ResidentId other = network.neighbour_at(self, k);
-    if (other < self) continue;
+    if (network.neighbour_at(self, k) < self) continue;
     const TieKind kind = network.tie_at(self, k).kind;
-    const double ratio = self_certified || p.certified[other] ? t.certified_fade_ratio : 1.0;
-    fading += fade_per_year(t, kind) * ratio;
+    fading += fade_per_year(t, kind) * most;
     redrawable += formation_of(kind) != nullptr;
   }
   const double redrawing = t.contact_change_per_year * redrawable;
@@ -179,12 +180,15 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
       const TieKind kind = network.tie_at(self, k).kind;
       const TieFormation* formation = formation_of(kind);
       if (target < fading) {
-        const double ratio = self_certified || p.certified[other] ? t.certified_fade_ratio : 1.0;
-        target -= fade_per_year(t, kind) * ratio;
-        if (target < 0) {
-          changes.push_back({self, other, Tie{}, Change::What::kRemove});
+        const double rate = fade_per_year(t, kind) * most;
+        if (target < rate) {
+          // Thinning: the tie fades if it is certified at either end, else with 1 / ratio.
+          const bool certified = self_certified || p.certified[other];
+          if (certified || target < rate / most)
+            changes.push_back({self, other, Tie{}, Change::What::kRemove});
           break;
         }
+        target -= rate;
       } else if (formation != nullptr) {
         target -= t.contact_change_per_year;
         if (target < fading) {
@@ -256,6 +260,7 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
   const Population& p = sim.population();
   const TurnoverParams& t = params_.turnover;
   update_.stream = sim.stream(kTieTurnoverStream);
+  update_.sociability = p[sociability_].data();
   update_.years_per_step = sim.clock().years_per_step();
   update_.dt = static_cast<double>(interval_) * update_.years_per_step;
   for (int sex = 0; sex < 2; ++sex) {

@@ -71,6 +71,7 @@ class TieTurnover final : public Module {
   /// What every resident's proposal in one update reads (set before the parallel pass).
   struct Update {
     RandomStream stream;
+    const float* sociability = nullptr;
     double years_per_step = 0, dt = 0;
     std::array<std::array<double, 2>, 2> formation{};  // [sex][neighbours, friends] per year
   };
