@@ -13,16 +13,30 @@ namespace salonsim::models {
 namespace {
 
 // Draw counters in the turnover stream, per resident and step.
-constexpr std::uint64_t kEventDraw = 0;           // fade?, which tie, form?, which kind
+constexpr std::uint64_t kEventDraw = 0;           // tie events, which, form?, which kind
 constexpr std::uint64_t kFriendOfFriendDraw = 1;  // through a friend?, which friend, whose friend
 constexpr std::uint64_t kContactDraw = 2;
-constexpr std::uint64_t kContactChangeDraw = 3;    // change?, which tie, new contacts
+constexpr std::uint64_t kContactChangeDraw = 3;    // + event: new contacts of a tie
+constexpr std::uint64_t kMoreEventsDraw = 8;       // + event: which tie, for events after one
 constexpr std::uint64_t kAttemptDraw = 16;         // + attempt
 constexpr std::uint64_t kEntryCountDraw = 100;     // + kind
 constexpr std::uint64_t kEntryContactDraw = 200;   // + kind * kMaxEntryTies + proposal
 constexpr std::uint64_t kEntryAttemptDraw = 1000;  // + (kind * kMaxEntryTies + proposal) * attempts
 constexpr std::uint32_t kMaxEntryTies = 24;
 constexpr std::size_t kChunk = 4096;
+constexpr int kMaxTieEvents = 4;  // per resident and update (P(5+) < 1e-6 at usual rates)
+
+/// Events of a Poisson process with mean `mean`, by inversion of u, at most kMaxTieEvents.
+int poisson_count(double mean, double u) {
+  double probability = std::exp(-mean), cumulative = probability;
+  int k = 0;
+  while (u > cumulative && k < kMaxTieEvents) {
+    ++k;
+    probability *= mean / k;
+    cumulative += probability;
+  }
+  return k;
+}
 
 std::uint32_t poisson(double mean, double u, std::uint32_t cap) {
   double probability = std::exp(-mean), cumulative = probability;
@@ -172,8 +186,12 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
     redrawable += formation_of(kind) != nullptr;
   }
   const double redrawing = t.contact_change_per_year * redrawable;
-  if (fading + redrawing > 0 && u[0] < -std::expm1(-(fading + redrawing) * dt)) {
-    double target = u[1] * (fading + redrawing);
+  // How many events this update: Poisson by inversion of u[0] (at most kMaxTieEvents).
+  const double total = fading + redrawing;
+  const int events = total > 0 ? poisson_count(total * dt, u[0]) : 0;
+  for (int event = 0; event < events; ++event) {
+    const double where = event == 0 ? u[1] : stream.uniform(step, self, kMoreEventsDraw + event);
+    double target = where * total;
     for (std::uint32_t k = 0; k < degree; ++k) {
       const ResidentId other = network.neighbour_at(self, k);
       if (other < self) continue;
@@ -193,7 +211,9 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
         target -= t.contact_change_per_year;
         if (target < fading) {
           const double contacts =
-              formation->contacts_per_week * stream.exponential(step, self, kContactChangeDraw);
+              formation->contacts_per_week *
+              stream.exponential(step, self,
+                                 kContactChangeDraw + static_cast<std::uint64_t>(event));
           changes.push_back(
               {self, other, {static_cast<float>(contacts), kind}, Change::What::kContacts});
           break;
@@ -204,7 +224,8 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
 
   // Formation: neighbours and friends.
   if (network.degree(self) >= network.capacity(self)) return;
-  const double scale = p[sociability_][self] * (self_certified ? t.certified_formation_ratio : 1.0);
+  const double scale =
+      update_.sociability[self] * (self_certified ? t.certified_formation_ratio : 1.0);
   const double neighbours = update_.formation[p.sex[self]][0] * scale;
   const double friends = update_.formation[p.sex[self]][1] * scale;
   const double forming = neighbours + friends;
