@@ -99,10 +99,10 @@ void visit(V& v, TurnoverParams& p) {
                    "drawn anew from its kind's distribution: people see a friend more or less "
                    "often over the years",
             .source = "assumption: contact frequencies with network members change over the "
-                      "years (Cornwell et al. 2014); 0.3 moves 11% of men and 6% of women into "
+                      "years (Cornwell et al. 2014); 0.3 moves 12% of men and 6% of women into "
                       "isolation within 3 years, against 18.8% and 8.8% in a survey (Ejiri et "
                       "al., PLoS ONE 2019, urban Tokyo) whose answers also carry measurement "
-                      "error; 1.0 gives only 13% and 7%; sweep 0-1",
+                      "error; sweep 0-1",
             .min = 0,
             .max = 5});
   v.number("certified_fade_ratio", p.certified_fade_ratio,

@@ -194,10 +194,9 @@ TEST_F(DefaultsLongRun, IndividualsMoveInAndOutOfIsolation) {
       }
     }
   }
-  // The model moves about 60% as many people into isolation as Ejiri saw (men 11%, women 6% at
-  // the defaults). Part of the gap is measurement error, which moves survey answers in and out
-  // of any category; faster turnover closes little of it (contacts redrawn once a year: 13%
-  // and 7%; ties fading at 0.2 a year let isolation drift up to 17.7% in 20 years). These
+  // The model moves about two thirds as many people into isolation as Ejiri saw (men 12%, women 6%
+  // at the defaults). Part of the gap is measurement error, which moves survey answers in and out
+  // of any category; in trials faster turnover closed little of it (docs/calibration.md). These
   // bounds pin the model's turnover, not the published figures.
   const double men = became[0] / not_isolated[0], women = became[1] / not_isolated[1];
   RecordProperty("became_isolated_men", std::to_string(men));
