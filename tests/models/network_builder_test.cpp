@@ -196,11 +196,22 @@ TEST(NetworkBuilderEntrants, OnlyStartingResidentsAreTiedAndTheirTiesDoNotDepend
     ASSERT_EQ(open_ties[k].b, closed_ties[k].b);
     ASSERT_LT(open_ties[k].b, closed.size()) << "a tie to a resident who has not entered";
   }
-  // Entrants' rows have room for the ties they make on entry, and none yet.
-  const Network network = build_network(NetworkParams{}, open, RandomStream(3, 0, kNetworkStream));
+  // Entrants' rows have room for the ties they make on entry (mean plus three standard
+  // deviations of their expected ties) besides the spare slots, and none yet.
+  const NetworkParams params;
+  const Network network = build_network(params, open, RandomStream(3, 0, kNetworkStream));
+  const std::vector<float>& sociability = open.column<float>(kSociabilityColumn);
   for (std::size_t i = closed.size(); i < open.size(); ++i) {
-    ASSERT_EQ(network.degree(static_cast<ResidentId>(i)), 0u);
-    ASSERT_GT(network.capacity(static_cast<ResidentId>(i)), 8u);
+    const auto id = static_cast<ResidentId>(i);
+    const BySex& f = params.friends.mean_ties;
+    const BySex& n = params.neighbours.mean_ties;
+    const BySex& r = params.relatives.mean_ties;
+    const double means = open.sex[i] == 0 ? f.men + n.men + r.men : f.women + n.women + r.women;
+    const double expected = sociability[i] * means;
+    ASSERT_EQ(network.degree(id), 0u);
+    ASSERT_EQ(network.capacity(id),
+              static_cast<std::uint32_t>(params.spare_tie_slots) +
+                  static_cast<std::uint32_t>(std::ceil(expected + 3.0 * std::sqrt(expected))));
   }
 }
 
