@@ -26,6 +26,19 @@ constexpr std::uint32_t stream_id(std::string_view mechanism) {
   return hash;
 }
 
+/// A Poisson deviate of mean `mean` by inversion of one uniform `u`, at most `cap`: for the
+/// small means of counts (ties to propose, events in an interval), where the loop is short.
+inline std::uint32_t poisson_by_inversion(double mean, double u, std::uint32_t cap) {
+  double probability = std::exp(-mean), cumulative = probability;
+  std::uint32_t k = 0;
+  while (u > cumulative && k < cap) {
+    ++k;
+    probability *= mean / k;
+    cumulative += probability;
+  }
+  return k;
+}
+
 /// Step index used for draws made while building the town, before step 0.
 inline constexpr std::int64_t kSetupStep = -1;
 

@@ -21,18 +21,6 @@ constexpr std::uint64_t kAttemptDraw = 1000;  // + kind * kMaxAttemptsPerKind + 
 constexpr std::uint32_t kMaxProposals = 24;
 constexpr std::uint64_t kMaxAttemptsPerKind = kMaxProposals * kAttemptsPerProposal;
 
-/// Poisson deviate by inversion (means here are small).
-std::uint32_t poisson(double mean, double u) {
-  double probability = std::exp(-mean), cumulative = probability;
-  std::uint32_t k = 0;
-  while (u > cumulative && k < kMaxProposals) {
-    ++k;
-    probability *= mean / k;
-    cumulative += probability;
-  }
-  return k;
-}
-
 }  // namespace
 
 std::array<NearbyKind, 3> nearby_kinds(const NetworkParams& network) {
@@ -86,7 +74,8 @@ std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Populat
     const auto sex = static_cast<Sex>(p.sex[i]);
     double expected = 0.5 * expected_ties(*kinds[k].formation, sex, sociability[i]);
     if (p.certified[i] && kinds[k].kind != TieKind::kRelative) expected *= certified_ratio;
-    return poisson(expected, stream.uniform(kSetupStep, i, kCountDraw + k));
+    return poisson_by_inversion(expected, stream.uniform(kSetupStep, i, kCountDraw + k),
+                                kMaxProposals);
   };
 
   // Pass 1: count proposals, so that pass 2 writes into a flat array without allocating.

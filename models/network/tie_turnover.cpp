@@ -24,30 +24,8 @@ constexpr std::uint64_t kEntryContactDraw = 200;   // + kind * kMaxEntryTies + p
 constexpr std::uint64_t kEntryAttemptDraw = 1000;  // + (kind * kMaxEntryTies + proposal) * attempts
 constexpr std::uint32_t kMaxEntryTies = 24;
 constexpr std::size_t kChunk = 4096;
-constexpr int kMaxTieEvents = 4;  // per resident and update (P(5+) < 1e-6 at usual rates)
-
-/// Events of a Poisson process with mean `mean`, by inversion of u, at most kMaxTieEvents.
-int poisson_count(double mean, double u) {
-  double probability = std::exp(-mean), cumulative = probability;
-  int k = 0;
-  while (u > cumulative && k < kMaxTieEvents) {
-    ++k;
-    probability *= mean / k;
-    cumulative += probability;
-  }
-  return k;
-}
-
-std::uint32_t poisson(double mean, double u, std::uint32_t cap) {
-  double probability = std::exp(-mean), cumulative = probability;
-  std::uint32_t k = 0;
-  while (u > cumulative && k < cap) {
-    ++k;
-    probability *= mean / k;
-    cumulative += probability;
-  }
-  return k;
-}
+// Per resident and update: P(5 or more) is below 1e-6 for a resident with the mean ties.
+constexpr std::uint32_t kMaxTieEvents = 4;
 
 double fade_per_year(const TurnoverParams& t, TieKind kind) {
   switch (kind) {
@@ -122,8 +100,8 @@ void TieTurnover::make_entry_ties(Simulation& sim, ResidentId self, std::int64_t
     double expected =
         0.5 * (sociability + 1.0) * expected_ties(formation, static_cast<Sex>(p.sex[self]), 1.0);
     if (p.certified[self] && kinds[k].kind != TieKind::kRelative) expected *= certified_ratio;
-    const std::uint32_t proposals =
-        poisson(expected, stream.uniform(step, self, kEntryCountDraw + k), kMaxEntryTies);
+    const std::uint32_t proposals = poisson_by_inversion(
+        expected, stream.uniform(step, self, kEntryCountDraw + k), kMaxEntryTies);
     for (std::uint32_t proposal = 0; proposal < proposals; ++proposal) {
       const std::uint64_t index = k * kMaxEntryTies + proposal;
       const ResidentId other = find_nearby(
@@ -188,8 +166,9 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   const double redrawing = t.contact_change_per_year * redrawable;
   // How many events this update: Poisson by inversion of u[0] (at most kMaxTieEvents).
   const double total = fading + redrawing;
-  const int events = total > 0 ? poisson_count(total * dt, u[0]) : 0;
-  for (int event = 0; event < events; ++event) {
+  const std::uint32_t events =
+      total > 0 ? poisson_by_inversion(total * dt, u[0], kMaxTieEvents) : 0;
+  for (std::uint32_t event = 0; event < events; ++event) {
     const double where = event == 0 ? u[1] : stream.uniform(step, self, kMoreEventsDraw + event);
     double target = where * total;
     for (std::uint32_t k = 0; k < degree; ++k) {
@@ -210,10 +189,8 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
       } else if (formation != nullptr) {
         target -= t.contact_change_per_year;
         if (target < fading) {
-          const double contacts =
-              formation->contacts_per_week *
-              stream.exponential(step, self,
-                                 kContactChangeDraw + static_cast<std::uint64_t>(event));
+          const double contacts = formation->contacts_per_week *
+                                  stream.exponential(step, self, kContactChangeDraw + event);
           changes.push_back(
               {self, other, {static_cast<float>(contacts), kind}, Change::What::kContacts});
           break;
