@@ -372,6 +372,8 @@ int sweep_command(const SweepOptions& options, const std::string& invocation) {
                                 models::Scenario scenario = models::load_scenario(
                                     sweep.scenario_path(), plan.overrides(spec.point));
                                 scenario.run.seed = spec.seed;
+                                // A sweep stores outputs per run, never survey waves: take none.
+                                scenario.surveys.years.clear();
                                 return models::build_simulation(scenario, run.identity);
                               },
                           .observer = {},
