@@ -14,10 +14,8 @@ std::unique_ptr<Simulation> build_world(const Scenario& scenario, RunIdentity id
   const Clock clock = scenario.clock();
   const double years_per_step = clock.years_per_step();
   const RandomStream town_stream(identity.seed, identity.replicate, kTownStream);
-  const LifeTable& life_table = built_in_life_table(
-      kLifeTableChoices[static_cast<int>(scenario.health.mortality.life_table)].name);
-  Population population =
-      build_town(scenario.town, town_stream, clock.steps, years_per_step, life_table);
+  Population population = build_town(scenario.town, town_stream, clock.steps, years_per_step,
+                                     built_in_life_table(scenario.health.mortality.life_table));
   const RandomStream network_stream(identity.seed, identity.replicate, kNetworkStream);
   Network network = build_network(scenario.network, population, network_stream);
 
@@ -28,9 +26,7 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   auto sim = build_world(scenario, identity);
   sim->add_module(std::make_unique<Demography>());
   sim->add_module(std::make_unique<TieTurnover>(
-      scenario.network,
-      built_in_life_table(
-          kLifeTableChoices[static_cast<int>(scenario.health.mortality.life_table)].name)));
+      scenario.network, built_in_life_table(scenario.health.mortality.life_table)));
   sim->add_module(std::make_unique<Contacts>(scenario.network));
   sim->add_module(std::make_unique<Health>(scenario.health));
   sim->add_module(std::make_unique<FoodAccess>(scenario.town,

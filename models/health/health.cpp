@@ -160,8 +160,7 @@ void Health::init(Simulation& sim) {
     }
   }
   mortality_scale_ = MortalityScale(sum, count, kMinResidentsPerAge);
-  const LifeTable& table =
-      built_in_life_table(kLifeTableChoices[static_cast<int>(params_.mortality.life_table)].name);
+  const LifeTable& table = built_in_life_table(params_.mortality.life_table);
   for (int sex = 0; sex < 2; ++sex) {
     const auto s = static_cast<Sex>(sex);
     death_hazard_[sex] =
@@ -191,9 +190,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
       const auto id = static_cast<ResidentId>(i);
       const double age = p.age_at(id, step, dt);
       if (!p.certified[i]) {
-        double ratio = income_levels_.certification_ratio(static_cast<Sex>(p.sex[i]), level[i]);
-        if (p.isolated[i]) ratio *= c.hr_isolated;
-        if (p.lives_alone[i]) ratio *= c.hr_lives_alone;
+        const double ratio = certification_ratio(c, income_levels_, p, id, level[i]);
         const double rate = certification_sources.times_ratios(
             certification_rate_(age) * (ratio * certification_sources.flag_ratio(i)), i);
         p.decline[i] += static_cast<float>(rate * dt);

@@ -86,6 +86,15 @@ class IncomeLevels {
   std::array<std::array<double, kLevels>, 2> certification_{}, death_{};
 };
 
+/// certification_hazard_ratio() with the income term looked up at the resident's level.
+inline double certification_ratio(const CertificationParams& c, const IncomeLevels& income,
+                                  const Population& p, ResidentId id, std::uint8_t level) {
+  double ratio = income.certification_ratio(static_cast<Sex>(p.sex[id]), level);
+  if (p.isolated[id]) ratio *= c.hr_isolated;
+  if (p.lives_alone[id]) ratio *= c.hr_lives_alone;
+  return ratio;
+}
+
 /// death_hazard_ratio() with its state combinations, income and frailty tabulated.
 class DeathRatio {
  public:

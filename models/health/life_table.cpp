@@ -100,12 +100,21 @@ double LifeTable::life_expectancy(Sex sex, int age) const {
   return years;
 }
 
-const LifeTable& built_in_life_table(std::string_view name) {
-  if (name != kLifeTables[0])
-    throw std::invalid_argument("unknown life table '" + std::string(name) + "'");
+const LifeTable& built_in_life_table(LifeTableName name) {
+  switch (name) {
+    case LifeTableName::kJapan2020:
+      break;
+  }
   static const LifeTable table =
       LifeTable::parse(japan_2020_life_table_csv(), "models/health/life_table_japan_2020.csv");
   return table;
+}
+
+const LifeTable& built_in_life_table(std::string_view name) {
+  for (const auto& choice : kLifeTableChoices) {
+    if (choice.name == name) return built_in_life_table(choice.value);
+  }
+  throw std::invalid_argument("unknown life table '" + std::string(name) + "'");
 }
 
 }  // namespace salonsim::models

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/health/health_params.hpp"
 #include "sim/population.hpp"
 
 namespace salonsim::models {
@@ -37,9 +38,10 @@ class LifeTable {
   std::array<std::vector<double>, 2> q_;  // [sex][age - first_age_]
 };
 
-/// Names of the built-in life tables (health.mortality.life_table).
-inline constexpr std::array<std::string_view, 1> kLifeTables = {"japan-2020"};
-/// The built-in table of that name (one of kLifeTables).
+/// The built-in table a scenario chose (health.mortality.life_table).
+const LifeTable& built_in_life_table(LifeTableName name);
+/// The built-in table of that name (one of kLifeTableChoices); throws std::invalid_argument
+/// for another name.
 const LifeTable& built_in_life_table(std::string_view name);
 /// The CSV text of the Japan 2020 table (generated from the data file at build time).
 std::string_view japan_2020_life_table_csv();

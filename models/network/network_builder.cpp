@@ -23,6 +23,19 @@ constexpr std::uint64_t kMaxAttemptsPerKind = kMaxProposals * kAttemptsPerPropos
 
 }  // namespace
 
+const TieFormation* formation_of(const NetworkParams& network, TieKind kind) {
+  switch (kind) {
+    case TieKind::kRelative:
+      return &network.relatives;
+    case TieKind::kNeighbour:
+      return &network.neighbours;
+    case TieKind::kFriend:
+      return &network.friends;
+    default:
+      return nullptr;
+  }
+}
+
 std::array<NearbyKind, 3> nearby_kinds(const NetworkParams& network) {
   return {{{TieKind::kRelative, &network.relatives},
            {TieKind::kNeighbour, &network.neighbours},

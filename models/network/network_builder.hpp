@@ -26,6 +26,9 @@ struct NearbyKind {
   TieKind kind;
   const TieFormation* formation;
 };
+/// The parameters of a kind of tie made near home (relatives, neighbours, friends); null for
+/// spouses and acquaintances.
+const TieFormation* formation_of(const NetworkParams& network, TieKind kind);
 /// Relatives, neighbours, friends: the order in which a resident proposes them.
 std::array<NearbyKind, 3> nearby_kinds(const NetworkParams& network);
 

@@ -126,19 +126,6 @@ void TieTurnover::make_entry_ties(Simulation& sim, ResidentId self, std::int64_t
   }
 }
 
-const TieFormation* TieTurnover::formation_of(TieKind kind) const {
-  switch (kind) {
-    case TieKind::kRelative:
-      return &params_.relatives;
-    case TieKind::kNeighbour:
-      return &params_.neighbours;
-    case TieKind::kFriend:
-      return &params_.friends;
-    default:
-      return nullptr;
-  }
-}
-
 void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId self,
                           std::vector<Change>& changes) const {
   const Population& p = sim.population();
@@ -148,10 +135,11 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   const double dt = update_.dt;
   const auto u = stream.uniforms4(step, self, kEventDraw);
 
-  // Two competing events on the ties this resident considers (those to residents with larger
-  // ids, so each tie is considered once): one fades, or one's contacts are drawn anew. Fading
-  // is drawn at the certified rate and thinned to the tie's own (accepted with probability
-  // own / certified rate), so only the chosen tie's other end is looked up.
+  // Events on the ties this resident considers (those to residents with larger ids, so each
+  // tie is considered once): a tie fades, or its contacts are drawn anew; a Poisson number of
+  // them this update, each on a tie chosen by its rate. Fading is drawn at the certified rate
+  // and thinned to the tie's own (accepted with probability own / certified rate), so only the
+  // chosen tie's other end is looked up.
   const bool self_certified = p.certified[self] != 0;
   const std::uint32_t degree = network.degree(self);
   const double most = t.certified_fade_ratio;
@@ -161,7 +149,7 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
     if (network.neighbour_at(self, k) < self) continue;
     const TieKind kind = network.tie_at(self, k).kind;
     fading += fade_per_year(t, kind) * most;
-    redrawable += formation_of(kind) != nullptr;
+    redrawable += formation_of(params_, kind) != nullptr;
   }
   const double redrawing = t.contact_change_per_year * redrawable;
   // How many events this update: Poisson by inversion of u[0] (at most kMaxTieEvents).
@@ -175,7 +163,7 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
       const ResidentId other = network.neighbour_at(self, k);
       if (other < self) continue;
       const TieKind kind = network.tie_at(self, k).kind;
-      const TieFormation* formation = formation_of(kind);
+      const TieFormation* formation = formation_of(params_, kind);
       if (target < fading) {
         const double rate = fade_per_year(t, kind) * most;
         if (target < rate) {

@@ -66,8 +66,6 @@ class TieTurnover final : public Module {
   void propose(const Simulation& sim, std::int64_t step, ResidentId i,
                std::vector<Change>& changes) const;
 
-  const TieFormation* formation_of(TieKind kind) const;  // null: spouses, acquaintances
-
   /// What every resident's proposal in one update reads (set before the parallel pass).
   struct Update {
     RandomStream stream;

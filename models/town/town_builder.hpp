@@ -20,7 +20,7 @@ std::size_t entrant_count(const TownParams& town, std::int64_t steps, double yea
 /// the life table's survivors (a stationary population within the band).
 Population build_town(const TownParams& town, const RandomStream& stream, std::int64_t steps,
                       double years_per_step,
-                      const LifeTable& life_table = built_in_life_table(kLifeTables[0]));
+                      const LifeTable& life_table = built_in_life_table(LifeTableName::kJapan2020));
 
 /// Index of the age band (see kAgeBandLower) of an age.
 int age_band(double age);

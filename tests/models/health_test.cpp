@@ -127,6 +127,23 @@ TEST(Certification, HazardRatiosMultiply) {
   EXPECT_NEAR(certification_hazard_ratio(h, p, 0), 1.37 * 1.1 * 1.03 * 1.03, 1e-12);
 }
 
+TEST(Certification, TabulatedRatioMatchesTheDefinition) {
+  const HealthParams h;
+  const IncomeLevels levels(h.income_gradient);
+  Population p = one_resident();
+  for (int state = 0; state < 8; ++state) {
+    for (float income : {0.3f, 1.0f, 2.0f, 4.5f, 20.0f}) {
+      p.isolated[0] = state & 1;
+      p.lives_alone[0] = (state >> 1) & 1;
+      p.sex[0] = (state >> 2) & 1;
+      p.income[0] = income;
+      const double exact = certification_hazard_ratio(h, p, 0);
+      EXPECT_NEAR(certification_ratio(h.certification, levels, p, 0, levels.level(income)), exact,
+                  3e-3 * exact);
+    }
+  }
+}
+
 TEST(Death, HazardRatioUsesCertificationOrFrailty) {
   const HealthParams h;  // certified 2.0, isolated 1.34, alone 1.32, frailty 2, men 1.28
   Population p = one_resident();
