@@ -46,6 +46,10 @@ double expected_ties(const TieFormation& formation, Sex sex, double sociability)
   return sociability * (sex == Sex::kMale ? formation.mean_ties.men : formation.mean_ties.women);
 }
 
+double entry_ties(const TieFormation& formation, Sex sex, double sociability) {
+  return 0.5 * (sociability + 1.0) * expected_ties(formation, sex, 1.0);
+}
+
 double certified_tie_ratio(const NetworkParams& network) {
   const TurnoverParams& t = network.turnover;
   return t.enabled ? t.certified_formation_ratio / t.certified_fade_ratio : 1.0;
@@ -188,13 +192,13 @@ Network build_network(const NetworkParams& network, Population& p, const RandomS
     p.kin_contacts_per_week[i] =
         u[0] < share ? static_cast<float>(network.kin_contacts_per_week * -std::log1p(-u[1]))
                      : 0.0f;
-    // An entrant's row has room for the ties it makes on entry (see tie_turnover.hpp: at most
-    // kMaxEntryTies) as well as the spare slots.
+    // An entrant's row has room for the ties it makes on entry (entry_ties, Poisson: the mean
+    // plus three standard deviations) as well as the spare slots.
     std::uint32_t room = static_cast<std::uint32_t>(network.spare_tie_slots);
     if (p.entry_step[i] > 0) {
       double expected = 0;
       for (const NearbyKind& kind : kinds)
-        expected += expected_ties(*kind.formation, static_cast<Sex>(p.sex[i]), sociability[i]);
+        expected += entry_ties(*kind.formation, static_cast<Sex>(p.sex[i]), sociability[i]);
       room += static_cast<std::uint32_t>(std::ceil(expected + 3.0 * std::sqrt(expected)));
     }
     spare[i] = room;

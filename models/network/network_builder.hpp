@@ -34,6 +34,10 @@ std::array<NearbyKind, 3> nearby_kinds(const NetworkParams& network);
 
 /// Mean ties of one kind of an independent resident of a sex and sociability.
 double expected_ties(const TieFormation& formation, Sex sex, double sociability);
+/// Mean ties of one kind an independent entrant makes on entry: as many as a starting resident
+/// of their sociability has on average (half proposed by them, half by others, of mean
+/// sociability 1).
+double entry_ties(const TieFormation& formation, Sex sex, double sociability);
 
 /// How many times fewer ties a certified resident has when ties form and fade: formation ratio
 /// over fading ratio (1 when turnover is off), so the network at set-up is the one turnover

@@ -95,10 +95,7 @@ void TieTurnover::make_entry_ties(Simulation& sim, ResidentId self, std::int64_t
   const double self_age = p.age_at(self, step, years_per_step);
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     const TieFormation& formation = *kinds[k].formation;
-    // As many as a starting resident of this sociability has on average: half proposed by
-    // themself (sociability), half by others (mean 1).
-    double expected =
-        0.5 * (sociability + 1.0) * expected_ties(formation, static_cast<Sex>(p.sex[self]), 1.0);
+    double expected = entry_ties(formation, static_cast<Sex>(p.sex[self]), sociability);
     if (p.certified[self] && kinds[k].kind != TieKind::kRelative) expected *= certified_ratio;
     const std::uint32_t proposals = poisson_by_inversion(
         expected, stream.uniform(step, self, kEntryCountDraw + k), kMaxEntryTies);

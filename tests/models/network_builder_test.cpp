@@ -196,8 +196,9 @@ TEST(NetworkBuilderEntrants, OnlyStartingResidentsAreTiedAndTheirTiesDoNotDepend
     ASSERT_EQ(open_ties[k].b, closed_ties[k].b);
     ASSERT_LT(open_ties[k].b, closed.size()) << "a tie to a resident who has not entered";
   }
-  // Entrants' rows have room for the ties they make on entry (mean plus three standard
-  // deviations of their expected ties) besides the spare slots, and none yet.
+  // Entrants' rows have room for the ties they make on entry (the mean plus three standard
+  // deviations of (sociability + 1) / 2 times the mean ties) besides the spare slots, and none
+  // yet.
   const NetworkParams params;
   const Network network = build_network(params, open, RandomStream(3, 0, kNetworkStream));
   const std::vector<float>& sociability = open.column<float>(kSociabilityColumn);
@@ -207,7 +208,7 @@ TEST(NetworkBuilderEntrants, OnlyStartingResidentsAreTiedAndTheirTiesDoNotDepend
     const BySex& n = params.neighbours.mean_ties;
     const BySex& r = params.relatives.mean_ties;
     const double means = open.sex[i] == 0 ? f.men + n.men + r.men : f.women + n.women + r.women;
-    const double expected = sociability[i] * means;
+    const double expected = 0.5 * (sociability[i] + 1.0) * means;
     ASSERT_EQ(network.degree(id), 0u);
     ASSERT_EQ(network.capacity(id),
               static_cast<std::uint32_t>(params.spare_tie_slots) +
