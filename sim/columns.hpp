@@ -107,15 +107,17 @@ class ColumnRegistry {
           entry.data);
     }
   }
+  /// Bytes held by one column's values (by capacity).
+  static std::size_t bytes_of(const Data& data) {
+    return std::visit(
+        [](const auto& v) {
+          return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type);
+        },
+        data);
+  }
   std::size_t bytes() const {
     std::size_t total = 0;
-    for (const Entry& entry : entries_) {
-      std::visit(
-          [&](const auto& v) {
-            total += v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type);
-          },
-          entry.data);
-    }
+    for (const Entry& entry : entries_) total += bytes_of(entry.data);
     return total;
   }
   static ColumnView view(const Entry& entry) {

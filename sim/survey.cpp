@@ -11,13 +11,7 @@ std::size_t SurveyWave::rows() const {
 
 std::size_t SurveyWave::bytes() const {
   std::size_t total = 0;
-  for (const SurveyColumn& column : columns) {
-    std::visit(
-        [&](const auto& v) {
-          total += v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type);
-        },
-        column.values);
-  }
+  for (const SurveyColumn& column : columns) total += ColumnRegistry::bytes_of(column.values);
   return total;
 }
 
