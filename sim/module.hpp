@@ -23,8 +23,16 @@ class Module {
   /// The phase of the step in which step() runs (see schedule.hpp).
   virtual Phase phase() const = 0;
   virtual void init(Simulation& /*sim*/) {}
+  /// After every module's init (in phase order), before the first step: set-up that depends on
+  /// what other mechanisms set up (e.g. isolation with every source of contacts).
+  virtual void start(Simulation& /*sim*/) {}
   virtual void step(Simulation& sim, std::int64_t step) = 0;
   virtual void finalize(Simulation& /*sim*/) {}
+  /// Whether the outputs report this module's cost as an intervention's (by default the modules
+  /// of the transport and interventions phases).
+  virtual bool reports_cost() const {
+    return phase() == Phase::kTransport || phase() == Phase::kInterventions;
+  }
   /// What this mechanism cost over the run so far, in yen (venues, staff, vehicles).
   virtual double cost_yen(const Simulation& /*sim*/) const { return 0.0; }
   /// Tables this mechanism adds to the output (e.g. one row per venue).

@@ -95,7 +95,10 @@ struct Population {
   /// Frailty at present: frailty at entry plus the share of the remaining reserve used up.
   float frailty(ResidentId id) const {
     if (certified[id]) return 1.0f;
-    const float used = reserve[id] > 0 ? decline[id] / reserve[id] : 1.0f;
+    // No decline yet is no reserve used, also before Health draws the reserves at set-up.
+    const float used = decline[id] <= 0.0f ? 0.0f
+                       : reserve[id] > 0   ? decline[id] / reserve[id]
+                                           : 1.0f;
     return frailty0[id] + (1.0f - frailty0[id]) * (used < 1.0f ? used : 1.0f);
   }
   /// Group index for outcomes by income and sex: income_low * 2 + sex.

@@ -21,6 +21,7 @@ void Simulation::init() {
   if (initialised_) return;
   initialised_ = true;
   for_each_module([this](Module& module) { module.init(*this); });
+  for_each_module([this](Module& module) { module.start(*this); });
   timeseries_.reserve(static_cast<std::size_t>(clock_.steps));
   take_due_survey(0);
 }

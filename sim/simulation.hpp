@@ -97,12 +97,11 @@ class Simulation {
     for (const auto& module : modules_) total += module->cost_yen(*this);
     return total;
   }
-  /// Cost of each intervention module (transport and interventions phases) over the run so far.
+  /// Cost of each intervention module (Module::reports_cost) over the run so far.
   std::vector<ModuleCost> module_costs() const {
     std::vector<ModuleCost> costs;
     for (const auto& module : modules_) {
-      if (module->phase() == Phase::kTransport || module->phase() == Phase::kInterventions)
-        costs.push_back({module->name(), module->cost_yen(*this)});
+      if (module->reports_cost()) costs.push_back({module->name(), module->cost_yen(*this)});
     }
     return costs;
   }

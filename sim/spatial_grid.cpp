@@ -7,7 +7,13 @@ namespace salonsim {
 
 SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y, double cell_m,
                          std::size_t max_cells)
+    : SpatialGrid(x, y, {}, cell_m, max_cells) {}
+
+SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y,
+                         std::span<const std::uint8_t> include, double cell_m,
+                         std::size_t max_cells)
     : x_(x), y_(y), cell_m_(cell_m) {
+  const auto included = [&](std::size_t i) { return include.empty() || include[i] != 0; };
   double max_x = 0, max_y = 0;
   if (!x.empty()) {
     const auto [lo_x, hi_x] = std::minmax_element(x.begin(), x.end());
@@ -36,13 +42,13 @@ SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y, dou
     row = std::clamp(row, 0, rows_ - 1);
     cell_of_point[i] =
         static_cast<std::uint32_t>(static_cast<std::size_t>(row) * columns_ + column);
-    ++start_[cell_of_point[i] + 1];
+    if (included(i)) ++start_[cell_of_point[i] + 1];
   }
   for (std::size_t c = 0; c < cells; ++c) start_[c + 1] += start_[c];
-  ids_.resize(x.size());
+  ids_.resize(start_[cells]);
   std::vector<std::uint32_t> next(start_.begin(), start_.end() - 1);
   for (std::size_t i = 0; i < x.size(); ++i)
-    ids_[next[cell_of_point[i]]++] = static_cast<ResidentId>(i);
+    if (included(i)) ids_[next[cell_of_point[i]]++] = static_cast<ResidentId>(i);
 }
 
 }  // namespace salonsim

@@ -16,6 +16,11 @@ class SpatialGrid {
   /// larger if the map would otherwise need more than `max_cells` cells.
   SpatialGrid(std::span<const float> x, std::span<const float> y, double cell_m,
               std::size_t max_cells = std::size_t{1} << 24);
+  /// Only the points with include[i] != 0 (the grid's extent still covers every point, so the
+  /// cells do not move when the included points change).
+  SpatialGrid(std::span<const float> x, std::span<const float> y,
+              std::span<const std::uint8_t> include, double cell_m,
+              std::size_t max_cells = std::size_t{1} << 24);
 
   double cell_m() const { return cell_m_; }
   int columns() const { return columns_; }

@@ -51,6 +51,9 @@ class Contacts final : public Module {
   std::string_view name() const override { return "contacts"; }
   Phase phase() const override { return Phase::kContacts; }
   void init(Simulation& sim) override;
+  /// Isolation again once every mechanism has set up its contacts (e.g. the groups that exist
+  /// at the start), for the health model's start and the step-0 survey.
+  void start(Simulation& sim) override { recompute(sim, 0, /*everyone=*/true); }
   void step(Simulation& sim, std::int64_t step) override;
 
  private:

@@ -61,27 +61,64 @@ double formation_per_year(const TieFormation& formation, double fade, double los
 
 void TieTurnover::init(Simulation& sim) {
   const Population& p = sim.population();
-  grid_.emplace(p.x_m, p.y_m, kGridCellM);
+  grid_.emplace(p.x_m, p.y_m, p.alive, kGridCellM);
   sociability_ = p.columns.find<float>(kSociabilityColumn);
   if (!sociability_.valid())
     throw std::logic_error("tie turnover needs the sociability column of the network builder");
   interval_ = std::max<std::int64_t>(
       1, std::llround(static_cast<double>(params_.turnover.every_days) /
                       std::max(1.0, static_cast<double>(sim.clock().days_per_step))));
-  loss_to_deaths_ = tie_loss_to_deaths_per_year(p, *table_, sim.clock().years_per_step());
   next_entrant_ = 0;
   while (next_entrant_ < p.size() && p.entry_step[next_entrant_] == 0) ++next_entrant_;
+  // The network as built: ties of each kind of the starting residents against the mean ties
+  // the parameters ask for (serial sums: the same for any thread count).
+  const std::array<NearbyKind, 3> kinds = nearby_kinds(params_);
+  const double certified_ratio = certified_tie_ratio(params_);
+  std::array<std::array<double, 3>, 2> have{}, want{};
+  const std::vector<float>& sociability = p[sociability_];
+  for (std::size_t i = 0; i < next_entrant_; ++i) {
+    if (!p.alive[i]) continue;
+    const int sex = p.sex[i];
+    sim.network().for_each_tie(static_cast<ResidentId>(i), [&](ResidentId, const Tie& tie) {
+      for (std::size_t k = 0; k < kinds.size(); ++k) have[sex][k] += tie.kind == kinds[k].kind;
+    });
+    for (std::size_t k = 0; k < kinds.size(); ++k) {
+      double expected = expected_ties(*kinds[k].formation, static_cast<Sex>(sex), sociability[i]);
+      if (p.certified[i] && kinds[k].kind != TieKind::kRelative) expected *= certified_ratio;
+      want[sex][k] += expected;
+    }
+  }
+  for (int sex = 0; sex < 2; ++sex)
+    for (std::size_t k = 0; k < kinds.size(); ++k)
+      realised_[sex][k] = want[sex][k] > 0 ? have[sex][k] / want[sex][k] : 1.0;
+  // Ties lost to deaths are replaced by the ties entrants bring (as many as a starting resident
+  // has), so new ties replace only what deaths take beyond the entrants' share: per resident a
+  // year, deaths' rate minus entrants' rate.
+  const double years = static_cast<double>(sim.clock().steps) * sim.clock().years_per_step();
+  const double entrants_per_year = next_entrant_ > 0 && years > 0
+                                       ? static_cast<double>(p.size() - next_entrant_) / years /
+                                             static_cast<double>(next_entrant_)
+                                       : 0.0;
+  loss_to_deaths_ =
+      std::max(0.0, tie_loss_to_deaths_per_year(p, *table_, sim.clock().years_per_step()) -
+                        entrants_per_year);
   chunk_changes_.assign((p.size() + kChunk - 1) / kChunk, {});
 }
 
 void TieTurnover::step(Simulation& sim, std::int64_t step) {
   const Population& p = sim.population();
+  // Partners are found among the residents alive now: the grid holds only them, rebuilt when
+  // residents have entered or before an update (so that the chance of finding one does not
+  // depend on how many rows are dead or still to enter, nor on the run's length).
+  const bool update = params_.turnover.enabled && step > 0 && step % interval_ == 0;
+  const bool entering = next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step;
+  if (entering || update) grid_.emplace(p.x_m, p.y_m, p.alive, kGridCellM);
   // Entrants are rows in entry order; Demography has just let this step's in.
   while (next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step) {
     if (p.alive[next_entrant_]) make_entry_ties(sim, static_cast<ResidentId>(next_entrant_), step);
     ++next_entrant_;
   }
-  if (params_.turnover.enabled && step > 0 && step % interval_ == 0) turnover(sim, step);
+  if (update) turnover(sim, step);
 }
 
 void TieTurnover::make_entry_ties(Simulation& sim, ResidentId self, std::int64_t step) {
@@ -95,7 +132,9 @@ void TieTurnover::make_entry_ties(Simulation& sim, ResidentId self, std::int64_t
   const double self_age = p.age_at(self, step, years_per_step);
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     const TieFormation& formation = *kinds[k].formation;
-    double expected = entry_ties(formation, static_cast<Sex>(p.sex[self]), sociability);
+    // As many as a starting resident of the same sociability has in the network as built.
+    double expected = entry_ties(formation, static_cast<Sex>(p.sex[self]), sociability) *
+                      realised_[p.sex[self]][k];
     if (p.certified[self] && kinds[k].kind != TieKind::kRelative) expected *= certified_ratio;
     const std::uint32_t proposals = poisson_by_inversion(
         expected, stream.uniform(step, self, kEntryCountDraw + k), kMaxEntryTies);
@@ -248,9 +287,12 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
   update_.dt = static_cast<double>(interval_) * update_.years_per_step;
   for (int sex = 0; sex < 2; ++sex) {
     const auto s = static_cast<Sex>(sex);
+    // New ties replace what fades and dies from the network as built.
     update_.formation[sex] = {
-        formation_per_year(params_.neighbours, t.neighbours_fade_per_year, loss_to_deaths_, s, 1),
-        formation_per_year(params_.friends, t.friends_fade_per_year, loss_to_deaths_, s, 1)};
+        formation_per_year(params_.neighbours, t.neighbours_fade_per_year, loss_to_deaths_, s, 1) *
+            realised_[sex][1],
+        formation_per_year(params_.friends, t.friends_fade_per_year, loss_to_deaths_, s, 1) *
+            realised_[sex][2]};
   }
   // Proposals in parallel over fixed chunks (reading the network as it was), applied serially
   // in id order: the result does not depend on the number of threads.

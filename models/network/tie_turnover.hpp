@@ -83,6 +83,11 @@ class TieTurnover final : public Module {
   double loss_to_deaths_ = 0;
   std::size_t next_entrant_ = 0;
   std::vector<std::vector<Change>> chunk_changes_;  // reused every update
+  // Ties of each nearby kind the starting residents have against the mean ties the parameters
+  // ask for ([sex][relatives, neighbours, friends]): at set-up, two residents who propose each
+  // other make one tie, and some find nobody who accepts. Entrants and new ties keep the network
+  // as built, not as parametrised.
+  std::array<std::array<double, 3>, 2> realised_{{{1, 1, 1}, {1, 1, 1}}};
 };
 
 }  // namespace salonsim::models
