@@ -35,6 +35,13 @@ double certification_hazard_ratio(const HealthParams& h, const Population& p, Re
   return ratio;
 }
 
+double frailty_certification_ratio(const CertificationParams& c, const FrailtyParams& town,
+                                   double frailty0, double age0) {
+  const double mean =
+      std::clamp(town.mean_at_65 + town.increase_per_year * (age0 - 65.0), 0.0, 0.95);
+  return std::pow(c.hr_per_frailty_tenth, (frailty0 - mean) / 0.1);
+}
+
 double death_hazard_ratio(const HealthParams& h, const Population& p, ResidentId id) {
   const MortalityParams& m = h.mortality;
   const auto sex = static_cast<Sex>(p.sex[id]);
@@ -144,18 +151,51 @@ void Health::init(Simulation& sim) {
     p.decline[i] = 0.0f;
     level[i] = income_levels_.level(p.income[i]);
   });
+  // Frailty at entry, against the town's mean at that age, predicts certification: a source of
+  // its own, rescaled so that the starting independent residents' mean is 1 (the calibrated
+  // rates keep their meaning). Serial sums: the same for any thread count.
+  frailty_ratio_ = p.add_column<float>(
+      {"frailty_certification_ratio", "",
+       "ratio of the certification hazard for frailty at entry (1: the starting mean)", false},
+      1.0f);
+  std::vector<float>& frailty_ratio = p[frailty_ratio_];
+  double ratio_sum = 0, independent = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p.certified0[i]) continue;
+    const double ratio =
+        frailty_certification_ratio(params_.certification, town_frailty_, p.frailty0[i], p.age0[i]);
+    frailty_ratio[i] = static_cast<float>(ratio);
+    if (p.entry_step[i] == 0 && p.alive[i]) {
+      ratio_sum += ratio;
+      independent += 1;
+    }
+  }
+  if (ratio_sum > 0) {
+    const double mean = ratio_sum / independent;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (!p.certified0[i]) frailty_ratio[i] = static_cast<float>(frailty_ratio[i] / mean);
+  }
+  sim.effects().add_ratio(Hazard::kCertification, {"frailty_at_entry", frailty_ratio_});
+}
+
+void Health::start(Simulation& sim) {
+  Population& p = sim.population();
   // Mean hazard ratio by sex and single year of age in the starting population (serial: a
   // fixed summation order keeps it identical for any thread count).
   constexpr int kAges = MortalityScale::kLastAge - MortalityScale::kFirstAge + 1;
   std::array<std::array<double, kAges>, 2> sum{}, count{};
   const double years_per_step = sim.clock().years_per_step();
   if (params_.mortality.match_life_table) {
+    // Every other source's effect on death at the start counts too (e.g. members of the groups
+    // the town already has): the table describes the town as it is.
+    const Effects::HazardView deaths_elsewhere = sim.effects().hazard(Hazard::kDeath, p);
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
       const int age = std::clamp(static_cast<int>(p.age_at(id, 0, years_per_step)),
                                  MortalityScale::kFirstAge, MortalityScale::kLastAge);
-      sum[p.sex[i]][age - MortalityScale::kFirstAge] += death_hazard_ratio(params_, p, id);
+      sum[p.sex[i]][age - MortalityScale::kFirstAge] += deaths_elsewhere.times_ratios(
+          death_hazard_ratio(params_, p, id) * deaths_elsewhere.flag_ratio(i), i);
       count[p.sex[i]][age - MortalityScale::kFirstAge] += 1;
     }
   }

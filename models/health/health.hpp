@@ -19,6 +19,7 @@
 
 #include "models/health/health_params.hpp"
 #include "models/health/life_table.hpp"
+#include "models/town/town_params.hpp"
 #include "sim/module.hpp"
 #include "sim/population.hpp"
 
@@ -30,6 +31,10 @@ inline constexpr std::string_view kHealthStream = "health";
 double certification_base_rate(const CertificationParams& certification, double age);
 /// Hazard ratio of certification for a resident's current state (income included).
 double certification_hazard_ratio(const HealthParams& health, const Population& p, ResidentId id);
+/// Hazard ratio of certification for frailty at entry (before rescaling to a mean of 1):
+/// hr_per_frailty_tenth ^ ((frailty0 - the town's mean at the age of entry) / 0.1).
+double frailty_certification_ratio(const CertificationParams& certification,
+                                   const FrailtyParams& town_frailty, double frailty0, double age0);
 /// Hazard ratio of death for a resident's current state (before the life-table rescaling).
 double death_hazard_ratio(const HealthParams& health, const Population& p, ResidentId id);
 
@@ -141,10 +146,15 @@ class MortalityScale {
 
 class Health final : public Module {
  public:
-  explicit Health(HealthParams params) : params_(std::move(params)) {}
+  /// `town_frailty`: the town's frailty by age, against which frailty at entry is measured.
+  explicit Health(HealthParams params, FrailtyParams town_frailty = {})
+      : params_(std::move(params)), town_frailty_(town_frailty) {}
   std::string_view name() const override { return kHealthStream; }
   Phase phase() const override { return Phase::kHealth; }
   void init(Simulation& sim) override;
+  /// The rescaling of death hazards, once every mechanism has set up (isolation with the
+  /// contacts of every source, the effects of the groups that exist at the start).
+  void start(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
 
   /// Rescaling of death hazards by sex and age (1 when match_life_table is off).
@@ -152,7 +162,9 @@ class Health final : public Module {
 
  private:
   HealthParams params_;
+  FrailtyParams town_frailty_;
   MortalityScale mortality_scale_;
+  Column<float> frailty_ratio_;  // certification, for frailty at entry (an effects source)
   IncomeLevels income_levels_;
   Column<std::uint8_t> income_level_;
   // Per sex: life-table hazard times the rescaling at that age.

@@ -262,6 +262,7 @@ TEST(HealthModule, RescalesDeathsSoTheStartingPopulationMatchesTheLifeTable) {
   const Scenario scenario = [] {
     Scenario s;
     s.town.population = 20000;
+    s.groups.kinds = {};  // the health model alone: no other source of an effect on death
     return s;
   }();
   auto sim = build_simulation(scenario, {3, 0});
@@ -278,6 +279,7 @@ TEST(HealthModule, RescalesDeathsSoTheStartingPopulationMatchesTheLifeTable) {
   ASSERT_GT(n, 500);
   Health health(scenario.health);
   health.init(*sim);
+  health.start(*sim);
   EXPECT_NEAR(health.mortality_scale()(Sex::kMale, 75.5) * with_ratio / n, 1.0, 1e-9);
 }
 
