@@ -1,5 +1,6 @@
 #include "models/build.hpp"
 
+#include "models/groups/town_groups.hpp"
 #include "models/health/health.hpp"
 #include "models/network/contacts.hpp"
 #include "models/network/network_builder.hpp"
@@ -28,10 +29,11 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   sim->add_module(std::make_unique<TieTurnover>(
       scenario.network, built_in_life_table(scenario.health.mortality.life_table)));
   sim->add_module(std::make_unique<Contacts>(scenario.network));
-  sim->add_module(std::make_unique<Health>(scenario.health));
+  sim->add_module(std::make_unique<Health>(scenario.health, scenario.town.frailty));
   sim->add_module(std::make_unique<FoodAccess>(scenario.town,
                                                scenario.health.certification.hr_poor_food_access));
   BuildContext context(*sim, scenario);
+  add_community_groups(context);
   Interventions::build(context, scenario.interventions);
   declare_core_indicators(sim->timeseries());
   sim->add_survey_steps(scenario.survey_steps());

@@ -4,6 +4,7 @@
 // plus one line here.
 #include <variant>
 
+#include "models/groups/groups_type.hpp"
 #include "models/salons/salons_type.hpp"
 #include "models/shops/mobile_shop_type.hpp"
 #include "models/transport/shuttle_type.hpp"
@@ -13,7 +14,8 @@ namespace salonsim::models {
 using InterventionSpec = std::variant<UnknownIntervention,  // type missing or unknown: an error
                                       SalonsParams,         // models/salons
                                       MobileShopParams,     // models/shops
-                                      ShuttleParams>;       // models/transport
+                                      ShuttleParams,        // models/transport
+                                      NewGroupsParams>;     // models/groups
 using Interventions = Registry<InterventionSpec>;
 
 }  // namespace salonsim::models

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <regex>
 
+#include "models/groups/study.hpp"
+#include "models/groups/town_groups.hpp"
 #include "models/shops/food_access.hpp"
 #include "sim/params/emitter.hpp"
 #include "sim/params/validator.hpp"
@@ -190,12 +192,16 @@ std::vector<params::DictionaryRow> parameter_dictionary() {
 std::vector<Outcome> outcome_catalogue() {
   std::vector<Outcome> outcomes = core_outcomes();
   for (Outcome& o : Interventions::outcomes()) outcomes.push_back(std::move(o));
+  for (Outcome& o : group_outcomes()) outcomes.push_back(std::move(o));
   for (Outcome& o : food_access_outcomes()) outcomes.push_back(std::move(o));
   return outcomes;
 }
 
 std::vector<ArmAnalysis> arm_analyses(const Scenario& scenario) {
-  return Interventions::analyses(scenario.interventions);
+  std::vector<ArmAnalysis> analyses = Interventions::analyses(scenario.interventions);
+  if (const std::vector<GroupKind> kinds = kinds_in(scenario); !kinds.empty())
+    analyses.push_back(group_study_analysis(kinds));
+  return analyses;
 }
 
 }  // namespace salonsim::models

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/groups/group_params.hpp"
 #include "models/health/health_params.hpp"
 #include "models/interventions.hpp"
 #include "models/network/network_params.hpp"
@@ -69,6 +70,7 @@ struct Scenario {
   TownParams town;
   NetworkParams network;
   HealthParams health;
+  TownGroups groups;
   std::vector<InterventionSpec> interventions;
 
   /// Number of steps the run lasts.
@@ -112,6 +114,7 @@ void visit(V& v, Scenario& s) {
   v.section("town", s.town);
   v.section("network", s.network);
   v.section("health", s.health);
+  v.section("groups", s.groups, {.optional = true});
   v.list("interventions", s.interventions, {.doc = "interventions in the town (none by default)"});
   Interventions::check(v, s.interventions, s);
 }

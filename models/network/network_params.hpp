@@ -37,9 +37,11 @@ struct Relatives : TieFormation {};
 
 template <class V>
 void visit(V& v, Friends& p) {
-  tie_formation(v, p, "mean number of friends among residents",
-                "calibrated on scenarios/town.yaml: isolation (contact < 1/week) men 21.2%, "
-                "women 10.6% (Saito et al. 2015)");
+  tie_formation(v, p,
+                "mean number of friends among residents (besides co-members met at "
+                "groups, whose sessions give contacts of their own)",
+                "calibrated on scenarios/town.yaml with its community groups: isolation "
+                "(contact < 1/week) men 21.2%, women 10.6% (Saito et al. 2015)");
 }
 template <class V>
 void visit(V& v, Neighbours& p) {
@@ -132,7 +134,7 @@ void visit(V& v, TurnoverParams& p) {
 }
 
 struct NetworkParams {
-  Friends friends{{{2.75, 4.25}, 1200, 0.8}};
+  Friends friends{{{1.0, 2.4}, 1200, 0.8}};
   Neighbours neighbours{{{1.4, 2.0}, 120, 0.6}};
   Relatives relatives{{{0.3, 0.3}, 3000, 0.4}};
   double age_homophily_years = 6;

@@ -1,7 +1,7 @@
 #include "models/salons/salons_type.hpp"
 
-#include "models/salons/activity.hpp"
-#include "models/salons/salons.hpp"
+#include "models/groups/activity.hpp"
+#include "models/groups/groups.hpp"
 #include "models/salons/study.hpp"
 #include "models/scenario.hpp"
 
@@ -10,7 +10,8 @@ namespace salonsim::models {
 void InterventionType<SalonsParams>::build(BuildContext& context,
                                            const std::vector<const SalonsParams*>& all) {
   for (const SalonsParams* salons : all) {
-    context.simulation().add_module(std::make_unique<Salons>(*salons, context.scenario().town));
+    context.simulation().add_module(
+        std::make_unique<CommunityGroups>(GroupKind::kSalon, *salons, context.scenario().town));
   }
   // The effects of attendance, shared with the mobile shop's drop-by lunch salons.
   context.shared<SalonActivity>(

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "models/salons/activity.hpp"
-#include "models/salons/salons.hpp"
+#include "models/groups/activity.hpp"
+#include "models/groups/groups.hpp"
 #include "sim/output/hazard_ratios.hpp"
 #include "sim/stats/cox.hpp"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "models/salons/activity.hpp"
+#include "models/groups/activity.hpp"
 #include "models/town/town_builder.hpp"
 #include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
@@ -38,7 +38,7 @@ int visits_in_step(const std::vector<double>& weekdays, std::int64_t step, int d
 void MobileShop::init(Simulation& sim) {
   Population& p = sim.population();
   customers_ = MobileShopCustomers::registered_on(p);
-  lunch_attendance_ = SalonAttendance::registered_on(p);
+  lunch_attendance_ = GroupAttendance::registered_on(p, GroupKind::kSalon);
   for (std::size_t r = 0; r < routes_.size(); ++r) {
     for (const MobileShopStop& stop : routes_[r].stops) {
       const Point point =
@@ -145,7 +145,7 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
       admit_by_priority(order, static_cast<std::size_t>(stop_lunch_places_[s]) * visits[s]);
       for (const auto& [priority, id] : order) lunch.push_back(id);
       std::sort(lunch.begin(), lunch.end());
-      for (ResidentId id : lunch) record_salon_session(p, lunch_attendance_, id, step32);
+      for (ResidentId id : lunch) record_session(p, lunch_attendance_, id, step32);
       befriend_attendees(network, stream, step, lunch, lunch_effects_, kTieDraw);
       lunch_total_[s] += static_cast<std::int32_t>(lunch.size());
     }

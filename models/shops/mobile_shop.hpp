@@ -6,12 +6,12 @@
 // customer has food access that step. A stop may host a drop-by lunch salon: residents living
 // alone within walking range drop in with lunch_attend_probability, up to lunch_places per
 // visit; attending counts as a salon session (contacts, ties, slower decline: see
-// models/salons/activity.hpp).
+// models/groups/activity.hpp).
 #include <memory>
 #include <vector>
 
-#include "models/salons/activity.hpp"
-#include "models/salons/salon_params.hpp"
+#include "models/groups/activity.hpp"
+#include "models/groups/group_params.hpp"
 #include "models/shops/mobile_shop_params.hpp"
 #include "models/transport/reach.hpp"
 #include "sim/module.hpp"
@@ -33,13 +33,13 @@ int visits_in_step(const std::vector<double>& weekdays, std::int64_t step, int d
 class MobileShop final : public Module {
  public:
   MobileShop(std::vector<MobileShopParams> routes, TownMap map, WalkingParams walking,
-             SalonEffects lunch_effects)
+             GroupEffects lunch_effects)
       : routes_(std::move(routes)),
         map_(std::move(map)),
         walking_(walking),
         lunch_effects_(lunch_effects) {}
   MobileShop(std::vector<MobileShopParams> routes, const TownParams& town,
-             SalonEffects lunch_effects)
+             GroupEffects lunch_effects)
       : MobileShop(std::move(routes), town, town.walking, lunch_effects) {}
   std::string_view name() const override { return kMobileShopStream; }
   Phase phase() const override { return Phase::kInterventions; }
@@ -53,9 +53,9 @@ class MobileShop final : public Module {
   std::vector<MobileShopParams> routes_;
   TownMap map_;
   WalkingParams walking_;
-  SalonEffects lunch_effects_;
+  GroupEffects lunch_effects_;
   MobileShopCustomers customers_;
-  SalonAttendance lunch_attendance_;
+  GroupAttendance lunch_attendance_;
   std::unique_ptr<SpatialGrid> homes_;
   // Per stop (all routes, in order).
   std::vector<Point> stop_point_;

@@ -1,6 +1,6 @@
 #include "models/shops/mobile_shop_type.hpp"
 
-#include "models/salons/activity.hpp"
+#include "models/groups/activity.hpp"
 #include "models/scenario.hpp"
 #include "models/shops/mobile_shop.hpp"
 
@@ -16,7 +16,7 @@ void InterventionType<MobileShopParams>::build(BuildContext& context,
     routes.push_back(*route);
     for (const MobileShopStop& stop : route->stops) lunch_salons = lunch_salons || stop.lunch_salon;
   }
-  SalonEffects effects;
+  GroupEffects effects;
   for (const InterventionSpec& spec : context.scenario().interventions) {
     if (const auto* salons = std::get_if<SalonsParams>(&spec)) {
       effects = salons->effects;

@@ -41,7 +41,13 @@ with h5py.File(sys.argv[1], "r") as f:
     assert abs(w1.attrs["years"] - 52 * 7 / 365.25) < 1e-12
     expected = ["id", "alive", "age", "certified", "isolated", "weekly_contacts",
                 "contacts_family_per_week", "contacts_friends_per_week",
-                "salon_sessions", "last_salon_step", "poor_food_access", "poor_food_access_steps"]
+                "salon_sessions", "last_salon_step", "salon_member", "poor_food_access",
+                "poor_food_access_steps"]
+    # Each kind of the town's groups: membership, sessions so far, the last one, and the
+    # hazard ratios it gives (what a study of the kind reads).
+    for kind in ["sports", "hobby", "volunteer", "senior_club", "neighbourhood_association"]:
+        expected += [f"{kind}_member", f"{kind}_sessions", f"last_{kind}_step",
+                     f"{kind}_decline_ratio", f"{kind}_death_ratio"]
     for wave in (w0, w1):
         assert sorted(wave.keys()) == sorted(expected), sorted(wave.keys())
         for name in expected:

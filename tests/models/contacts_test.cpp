@@ -5,8 +5,8 @@
 #include <filesystem>
 
 #include "models/build.hpp"
+#include "models/groups/groups.hpp"
 #include "models/health/health.hpp"
-#include "models/salons/salons.hpp"
 #include "models/scenario.hpp"
 #include "models/town/demography.hpp"
 #include "sim/simulation.hpp"
@@ -100,8 +100,8 @@ TEST(ContactsModule, IncrementalUpdateEqualsFullRecomputation) {
     sim->add_module(std::make_unique<Demography>());
     sim->add_module(std::make_unique<Contacts>(scenario.network, incremental));
     sim->add_module(std::make_unique<Health>(scenario.health));
-    sim->add_module(std::make_unique<Salons>(std::get<SalonsParams>(scenario.interventions.at(0)),
-                                             scenario.town));
+    sim->add_module(std::make_unique<CommunityGroups>(
+        GroupKind::kSalon, std::get<SalonsParams>(scenario.interventions.at(0)), scenario.town));
     sim->init();
     return sim;
   };

@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "models/salons/activity.hpp"
+#include "models/groups/activity.hpp"
 #include "models/scenario.hpp"
 #include "tests/support/scenario_checks.hpp"
 #include "tests/support/small_town.hpp"
@@ -53,7 +53,7 @@ TEST(MobileShopModule, ServesUpToCapacityOnlyWhileTheRouteRuns) {
   route.route.opens_step = 2;
   route.route.closes_step = 5;
   auto sim = small_simulation(residents_at(homes), 7);
-  sim->add_module(std::make_unique<MobileShop>(std::vector{route}, TownParams{}, SalonEffects{}));
+  sim->add_module(std::make_unique<MobileShop>(std::vector{route}, TownParams{}, GroupEffects{}));
   sim->init();
   const Population& p = sim->population();
   for (std::int64_t step = 0; step < 7; ++step) {
@@ -78,7 +78,7 @@ TEST(MobileShopModule, DriversComeLast) {
     p.transport[i] = static_cast<std::uint8_t>(Transport::kDrives);
   auto sim = small_simulation(std::move(p), 3);
   sim->add_module(std::make_unique<MobileShop>(std::vector{route_with_stop_at(0, 0, 10)},
-                                               TownParams{}, SalonEffects{}));
+                                               TownParams{}, GroupEffects{}));
   sim->init();
   for (std::int64_t step = 0; step < 3; ++step) {
     sim->step();
@@ -98,8 +98,8 @@ TEST(MobileShopModule, LunchSalonIsForResidentsLivingAloneAndCountsAsASalonSessi
   route.stops[0].lunch_places = 6;
   route.lunch_attend_probability = 1.0;
   auto sim = small_simulation(std::move(p), 4);
-  sim->add_module(std::make_unique<MobileShop>(std::vector{route}, TownParams{}, SalonEffects{}));
-  sim->add_module(std::make_unique<SalonActivity>(SalonEffects{}));
+  sim->add_module(std::make_unique<MobileShop>(std::vector{route}, TownParams{}, GroupEffects{}));
+  sim->add_module(std::make_unique<SalonActivity>(GroupEffects{}));
   sim->init();
   const Population& pop = sim->population();
   for (std::int64_t step = 0; step < 4; ++step) {

@@ -745,6 +745,17 @@ TEST(ParameterDictionary, HasARowForEveryLeafAndNoOther) {
   ShuttleParams shuttle;
   shuttle.districts.push_back(ServedDistrict{});
   scenario.interventions.push_back(shuttle);
+  // A listed venue of every kind of the town's groups (the groups section is left out of the
+  // resolved scenario while it holds its defaults), and a groups intervention with one.
+  for (GroupKind kind : {GroupKind::kSports, GroupKind::kHobby, GroupKind::kVolunteer,
+                         GroupKind::kSeniorClub, GroupKind::kNeighbourhoodAssociation}) {
+    scenario.groups.of(kind).venues.push_back(Venue{});
+    scenario.groups.of(kind).venues.back().location_m = {0, 0};
+  }
+  NewGroupsParams opened;
+  opened.opens.venues.push_back(Venue{});
+  opened.opens.venues.back().location_m = {0, 0};
+  scenario.interventions.push_back(opened);
   // And survey waves, which the resolved scenario leaves out while there are none.
   scenario.surveys.years = {0, 1};
   std::set<std::string> leaves;
@@ -854,11 +865,39 @@ TEST(ParameterDictionary, EveryModelParameterHasASource) {
       "interventions[].to_stores",
   };
   for (const std::string prefix :
-       {"interventions[].venues[].", "interventions[].placement.venue."}) {
+       {"interventions[].venues[].", "interventions[].placement.venue.",
+        "interventions[].opens.venues[].", "interventions[].opens.placement.venue."}) {
     for (const char* field : {"name", "location_m", "district", "schedule", "weekday", "capacity",
                               "opens_step", "closes_step", "volunteers", "programme"}) {
       allowed_without_source.insert(prefix + field);
     }
+  }
+  // New groups an intervention opens are the planner's choices, as salons are.
+  for (const char* path :
+       {"interventions[].kind", "interventions[].opens.venues",
+        "interventions[].opens.placement.rule", "interventions[].opens.placement.count",
+        "interventions[].opens.placement.first_opens_step",
+        "interventions[].opens.placement.opening_interval_steps"}) {
+    allowed_without_source.insert(path);
+  }
+  // The town's groups of each kind: where their venues are and what they are called is the map
+  // (their schedules, capacities and participation have sources).
+  for (const std::string kind :
+       {"sports", "hobby", "volunteer", "senior_club", "neighbourhood_association"}) {
+    const std::string at = "groups." + kind + ".";
+    for (const std::string path : {"venues", "placement.count", "placement.first_opens_step",
+                                   "placement.opening_interval_steps"}) {
+      allowed_without_source.insert(at + path);
+    }
+    for (const std::string& prefix : {at + "venues[].", at + "placement.venue."}) {
+      for (const char* field : {"name", "location_m", "district", "weekday", "opens_step",
+                                "closes_step", "volunteers", "programme"}) {
+        allowed_without_source.insert(prefix + field);
+      }
+    }
+    // A listed venue takes the salons' defaults until the scenario sets them.
+    for (const char* field : {"schedule", "capacity"})
+      allowed_without_source.insert(at + "venues[]." + field);
   }
   for (const params::DictionaryRow& row : parameter_dictionary()) {
     if (row.source.empty()) {

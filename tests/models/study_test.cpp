@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/salons/activity.hpp"
-#include "models/salons/salons.hpp"
+#include "models/groups/activity.hpp"
+#include "models/groups/groups.hpp"
 #include "models/salons/study.hpp"
 #include "sim/output/hazard_ratios.hpp"
 #include "sim/survey.hpp"

@@ -1,7 +1,7 @@
 // Community salons: the schedule, access, the odds of joining and the dose-response worked out by
 // hand; venue placement; and the module on small hand-made worlds (capacity, members first,
 // bookkeeping, new ties, effects, output tables, thread-count independence).
-#include "models/salons/salons.hpp"
+#include "models/groups/groups.hpp"
 
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
@@ -102,45 +102,45 @@ TEST(SalonSchedule, OpeningDoesNotShiftTheFortnightlyCalendar) {
   EXPECT_EQ(meeting_steps(venue, 9, 7), (Steps{4, 6, 8}));
 }
 
-// ---- salon_access ------------------------------------------------------------------------------
+// ---- group_access -------------------------------------------------------------------------------
 
 TEST(SalonAccess, IsOneWithinWalkingRange) {
   const Participation q;
   for (Means t : {Means::kCar, Means::kLift, Means::kNone}) {
-    EXPECT_EQ(salon_access(q, t, 0, 600), 1.0);
-    EXPECT_EQ(salon_access(q, t, 599.5, 600), 1.0);
-    EXPECT_EQ(salon_access(q, t, 600, 600), 1.0);
+    EXPECT_EQ(group_access(q, t, 0, 600), 1.0);
+    EXPECT_EQ(group_access(q, t, 599.5, 600), 1.0);
+    EXPECT_EQ(group_access(q, t, 600, 600), 1.0);
   }
 }
 
 TEST(SalonAccess, WithoutTransportFadesExponentiallyBeyondWalkingRange) {
   const Participation q;  // decay 250 m
-  EXPECT_NEAR(salon_access(q, Means::kNone, 600 + 250, 600), std::exp(-1.0), 1e-15);
-  EXPECT_NEAR(salon_access(q, Means::kNone, 600 + 500, 600), std::exp(-2.0), 1e-15);
+  EXPECT_NEAR(group_access(q, Means::kNone, 600 + 250, 600), std::exp(-1.0), 1e-15);
+  EXPECT_NEAR(group_access(q, Means::kNone, 600 + 500, 600), std::exp(-2.0), 1e-15);
   Participation slow;
   slow.beyond_walking_decay_m = 100;
-  EXPECT_NEAR(salon_access(slow, Means::kNone, 300, 200), std::exp(-1.0), 1e-15);
+  EXPECT_NEAR(group_access(slow, Means::kNone, 300, 200), std::exp(-1.0), 1e-15);
 }
 
 TEST(SalonAccess, DriversGetDrivesAccessOrTheWalkingDecayIfHigher) {
   const Participation q;  // drives 0.8
-  EXPECT_DOUBLE_EQ(salon_access(q, Means::kCar, 600 + 250, 600), 0.8);
-  EXPECT_DOUBLE_EQ(salon_access(q, Means::kCar, 5000, 600), 0.8);
+  EXPECT_DOUBLE_EQ(group_access(q, Means::kCar, 600 + 250, 600), 0.8);
+  EXPECT_DOUBLE_EQ(group_access(q, Means::kCar, 5000, 600), 0.8);
   // 10 m beyond: exp(-0.04) = 0.961 > 0.8.
-  EXPECT_NEAR(salon_access(q, Means::kCar, 610, 600), std::exp(-0.04), 1e-15);
+  EXPECT_NEAR(group_access(q, Means::kCar, 610, 600), std::exp(-0.04), 1e-15);
 }
 
 TEST(SalonAccess, AShuttleSeatOrWalkingIsFullAccessAtAnyDistance) {
   const Participation q;
-  EXPECT_EQ(salon_access(q, Means::kShuttle, 5000, 600), 1.0);
-  EXPECT_EQ(salon_access(q, Means::kFoot, 5000, 600), 1.0);
+  EXPECT_EQ(group_access(q, Means::kShuttle, 5000, 600), 1.0);
+  EXPECT_EQ(group_access(q, Means::kFoot, 5000, 600), 1.0);
 }
 
 TEST(SalonAccess, LiftsGetLiftsAccessOrTheWalkingDecayIfHigher) {
   const Participation q;  // lifts 0.5
-  EXPECT_DOUBLE_EQ(salon_access(q, Means::kLift, 600 + 250, 600), 0.5);
+  EXPECT_DOUBLE_EQ(group_access(q, Means::kLift, 600 + 250, 600), 0.5);
   // 100 m beyond: exp(-0.4) = 0.670 > 0.5.
-  EXPECT_NEAR(salon_access(q, Means::kLift, 700, 600), std::exp(-0.4), 1e-15);
+  EXPECT_NEAR(group_access(q, Means::kLift, 700, 600), std::exp(-0.4), 1e-15);
 }
 
 // ---- join_odds ---------------------------------------------------------------------------------
@@ -269,23 +269,23 @@ TEST(SalonJoinOdds, AllFactorsTogetherMultiply) {
 // ---- decline_factor ----------------------------------------------------------------------------
 
 TEST(SalonDeclineFactor, NoAttendanceGivesNoReduction) {
-  const SalonEffects e;
+  const GroupEffects e;
   EXPECT_EQ(decline_factor(e, 0), 1.0);
 }
 
 TEST(SalonDeclineFactor, HalfEffectAttendanceGivesHalfTheLargestReduction) {
-  const SalonEffects e;  // 0.8 at most, half at 8 sessions a year
+  const GroupEffects e;  // 0.8 at most, half at 8 sessions a year
   EXPECT_DOUBLE_EQ(decline_factor(e, 8), 1 - 0.8 / 2);
   // Three times the half-effect rate: 3/4 of the largest reduction.
   EXPECT_DOUBLE_EQ(decline_factor(e, 24), 1 - 0.8 * 0.75);
-  SalonEffects other;
+  GroupEffects other;
   other.max_decline_reduction = 0.5;
   other.half_effect_sessions_per_year = 26;
   EXPECT_DOUBLE_EQ(decline_factor(other, 26), 0.75);
 }
 
 TEST(SalonDeclineFactor, ApproachesOneMinusTheLargestReductionAndFallsMonotonically) {
-  const SalonEffects e;
+  const GroupEffects e;
   EXPECT_NEAR(decline_factor(e, 1e9), 0.2, 1e-8);
   EXPECT_GT(decline_factor(e, 1e9), 0.2);
   double previous = 1.0;
@@ -489,7 +489,7 @@ Venue weekly_venue_at(double x, double y, int capacity) {
 
 struct World {
   std::unique_ptr<Simulation> sim;
-  const Salons* salons = nullptr;
+  const CommunityGroups* salons = nullptr;
   Population& p() { return sim->population(); }
   /// Residents who attended a session in `step`.
   std::vector<ResidentId> attendees(std::int64_t step) {
@@ -508,7 +508,7 @@ World make_world(Population population, const SalonsParams& params, std::int64_t
   World w;
   w.sim = std::make_unique<Simulation>(RunIdentity{11, 0}, Clock{days_per_step, steps},
                                        std::move(population), Network(n, ties, added_slots));
-  auto module = std::make_unique<Salons>(params, TownParams{});
+  auto module = std::make_unique<CommunityGroups>(GroupKind::kSalon, params, TownParams{});
   w.salons = module.get();
   w.sim->add_module(std::move(module));
   // The effects of attendance (contacts, decline) follow in the access phase.
@@ -536,8 +536,8 @@ TEST(SalonsModule, CapacityHoldsAtEveryVenueOfATown) {
   params.placement.template_venue.capacity = 20;
   params.participation.join_odds = 1e3;  // far more want to come than there are places
   auto sim = build_world(scenario, {scenario.run.seed, 0});
-  auto module = std::make_unique<Salons>(params, scenario.town);
-  const Salons& salons = *module;
+  auto module = std::make_unique<CommunityGroups>(GroupKind::kSalon, params, scenario.town);
+  const CommunityGroups& salons = *module;
   sim->add_module(std::move(module));
   sim->init();
   const Population& p = sim->population();
@@ -951,7 +951,7 @@ TEST(SalonCost, YearlyCostTimesTheYearsOpen) {
   b.closes_step = 8;
   params.venues = {a, b};
   Simulation sim({1, 0}, {7, 10}, residents_at({{0, 0}}), Network(1, {}, 0));
-  sim.add_module(std::make_unique<Salons>(params, TownParams{}));
+  sim.add_module(std::make_unique<CommunityGroups>(GroupKind::kSalon, params, TownParams{}));
   sim.run();
   // 365,250 yen a year is 7,000 yen a week: 10 weeks + 4 weeks.
   EXPECT_NEAR(sim.cost_yen(), 7000.0 * 14, 1e-6);

@@ -1,6 +1,6 @@
 // Validation of the salons intervention in a scenario: one test per rule, each checking the exact
 // place, key path and message reported; the committed Taketoyo scenarios; round trips and --set.
-#include "models/salons/salon_params.hpp"
+#include "models/groups/group_params.hpp"
 
 #include <gtest/gtest.h>
 
@@ -189,7 +189,7 @@ TEST(SalonParamsRules, UnknownInterventionTypeSuggestsSalons) {
   TempDir dir;
   expect_single_issue(
       dir.write("type.yaml", "interventions:\n  - type: salon\n"), 2, 11, "interventions[0].type",
-      "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle; did you mean "
+      "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle, groups; did you mean "
       "'salons'?");
 }
 
@@ -199,7 +199,7 @@ TEST(SalonParamsRules, UnknownInterventionTypeIsTheOnlyIssueOfItsItem) {
   expect_single_issue(
       dir.write("type.yaml", "interventions:\n  - type: salon\n    placement:\n      rule: gaps\n"),
       2, 11, "interventions[0].type",
-      "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle; did you mean "
+      "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle, groups; did you mean "
       "'salons'?");
 }
 

@@ -1,0 +1,190 @@
+#include "models/groups/activity.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "sim/simulation.hpp"
+
+namespace salonsim::models {
+
+std::string group_column(GroupKind kind, std::string_view pattern) {
+  std::string name(pattern);
+  const std::string word = kind == GroupKind::kSalon ? "salon" : std::string(group_kind_name(kind));
+  if (const std::size_t at = name.find("{}"); at != std::string::npos) name.replace(at, 2, word);
+  return name;
+}
+
+GroupAttendance GroupAttendance::registered_on(Population& p, GroupKind kind) {
+  const std::string word = kind == GroupKind::kSalon ? "salon" : std::string(group_kind_name(kind));
+  // A survey asks about sessions so far and the latest one (surveyed); the first session is
+  // written once, in /agents.
+  return {p.add_column<std::uint16_t>({.name = group_column(kind, "{}_sessions"),
+                                       .unit = "",
+                                       .description = word + " sessions attended",
+                                       .surveyed = true}),
+          p.add_column<std::int32_t>({group_column(kind, "first_{}_step"), "step",
+                                      "step of the first " + word + " session attended, -1 never"},
+                                     kNever),
+          p.add_column<std::int32_t>(
+              {.name = group_column(kind, "last_{}_step"),
+               .unit = "step",
+               .description = "step of the last " + word + " session attended, -1 never",
+               .output = false,
+               .surveyed = true},
+              kNever),
+          p.add_column<float>(
+              {.name = group_column(kind, "{}_attendance_per_week"),
+               .unit = "1/week",
+               .description = "running average of " + word + " sessions attended a week",
+               .output = false},
+              0.0f)};
+}
+
+void record_session(Population& p, const GroupAttendance& a, ResidentId id, std::int32_t step) {
+  p[a.last_step][id] = step;
+  std::int32_t& first = p[a.first_step][id];
+  if (first < 0) first = step;
+  std::uint16_t& sessions = p[a.sessions][id];
+  if (sessions < std::numeric_limits<std::uint16_t>::max()) ++sessions;
+}
+
+void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
+                        std::span<const ResidentId> list, const GroupEffects& effects,
+                        std::uint64_t draw) {
+  if (list.size() < 2) return;
+  const double ids = static_cast<double>(network.residents());
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const auto u = stream.uniforms4(step, list[k], draw);
+    if (u[0] >= effects.new_tie_probability) continue;
+    // The first attendee at or after a random place among all residents' ids (wrapping; the
+    // list is in increasing id order), oneself skipped: an attendee more or less at the session
+    // changes only the choices that fall next to them, so paired scenarios stay paired.
+    const auto target = static_cast<ResidentId>(std::min(ids - 1, u[1] * ids));
+    std::size_t other =
+        static_cast<std::size_t>(std::lower_bound(list.begin(), list.end(), target) - list.begin());
+    if (other == list.size()) other = 0;
+    if (other == k) other = (other + 1) % list.size();
+    network.add_tie(
+        list[k], list[other],
+        {static_cast<float>(effects.new_tie_contacts_per_week), TieKind::kAcquaintance});
+  }
+}
+
+double attendance_ratio(double max_reduction, double half_effect_sessions_per_year,
+                        double sessions_per_year) {
+  if (sessions_per_year <= 0) return 1.0;
+  return 1.0 -
+         max_reduction * sessions_per_year / (sessions_per_year + half_effect_sessions_per_year);
+}
+
+double decline_factor(const GroupEffects& effects, double sessions_per_year) {
+  return attendance_ratio(effects.max_decline_reduction, effects.half_effect_sessions_per_year,
+                          sessions_per_year);
+}
+
+std::vector<Outcome> salon_outcomes() {
+  return {{.name = "participation",
+           .description = "share of residents who ever attended a salon",
+           .numerator = "salon_participants",
+           .denominator = "residents",
+           .summary_heading = "ever@salon",
+           .table_heading = "ever at a salon %",
+           .table_scale = 100,
+           .counts_reach = true},
+          {.name = "participation_without_car",
+           .description = "share of residents who did not drive at entry who ever attended a salon",
+           .numerator = "salon_participants_without_car",
+           .denominator = "residents_without_car",
+           .table_heading = "salon, no car: ever %",
+           .table_scale = 100}};
+}
+
+GroupActivity::GroupActivity(GroupKind kind, GroupEffects effects)
+    : kind_(kind),
+      effects_(effects),
+      name_(kind == GroupKind::kSalon ? std::string(kSalonActivityStream)
+                                      : group_column(kind, "{}_activity")) {}
+
+void GroupActivity::init(Simulation& sim) {
+  Population& p = sim.population();
+  attendance_ = GroupAttendance::registered_on(p, kind_);
+  const std::string word =
+      kind_ == GroupKind::kSalon ? "salon" : std::string(group_kind_name(kind_));
+  contacts_per_week_ = p.add_column<float>({group_column(kind_, "{}_contacts_per_week"), "1/week",
+                                            "contacts a week from " + word + " attendance", false},
+                                           0.0f);
+  // The ratios are surveyed: the group study reads at the baseline what the kind gave.
+  decline_ratio_ = p.add_column<float>(
+      {group_column(kind_, "{}_decline_ratio"), "",
+       "ratio of the certification hazard from recent " + word + " attendance (1: none)", false,
+       kind_ != GroupKind::kSalon},
+      1.0f);
+  sim.effects().add_contacts({name_, contacts_per_week_});
+  sim.effects().add_ratio(Hazard::kCertification, {name_, decline_ratio_});
+  if (effects_.max_death_reduction > 0) {
+    death_ratio_ = p.add_column<float>(
+        {group_column(kind_, "{}_death_ratio"), "",
+         "ratio of the death hazard from recent " + word + " attendance (1: none)", false, true},
+        1.0f);
+    sim.effects().add_ratio(Hazard::kDeath, {name_, death_ratio_});
+  }
+  // Members at the start (groups that already exist) attend at their usual rate from step 0.
+  const std::vector<float>& per_week = p[attendance_.per_week];
+  const Columns columns = columns_of(p);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (per_week[i] > 0.0f) update(columns, i, per_week[i]);
+  }
+  if (kind_ != GroupKind::kSalon) return;
+  // Salon participation, for the outcomes above.
+  const std::int32_t* first = p[attendance_.first_step].data();
+  const auto without_car = [&p](ResidentId i) {
+    return p.transport[i] != static_cast<std::uint8_t>(Transport::kDrives) || p.certified0[i];
+  };
+  sim.tallies().add({"salon_participants", "residents who ever attended a salon",
+                     [first](ResidentId i) { return first[i] != kNever ? 1.0 : 0.0; }});
+  sim.tallies().add({"residents_without_car", "residents who did not drive at entry",
+                     [without_car](ResidentId i) { return without_car(i) ? 1.0 : 0.0; }});
+  sim.tallies().add({"salon_participants_without_car",
+                     "residents who did not drive at entry who ever attended a salon",
+                     [first, without_car](ResidentId i) {
+                       return without_car(i) && first[i] != kNever ? 1.0 : 0.0;
+                     }});
+}
+
+GroupActivity::Columns GroupActivity::columns_of(Population& p) const {
+  return {p[contacts_per_week_].data(), p[decline_ratio_].data(),
+          effects_.max_death_reduction > 0 ? p[death_ratio_].data() : nullptr};
+}
+
+void GroupActivity::update(const Columns& c, std::size_t i, double per_week) const {
+  const double per_year = per_week * 365.25 / 7.0;
+  c.contacts[i] = static_cast<float>(per_week * effects_.contacts_per_session);
+  c.decline[i] = static_cast<float>(decline_factor(effects_, per_year));
+  if (c.death != nullptr) {
+    c.death[i] = static_cast<float>(attendance_ratio(
+        effects_.max_death_reduction, effects_.half_effect_sessions_per_year, per_year));
+  }
+}
+
+void GroupActivity::step(Simulation& sim, std::int64_t step) {
+  Population& p = sim.population();
+  const int days = sim.clock().days_per_step;
+  const auto step32 = static_cast<std::int32_t>(step);
+  const double weight = std::min(1.0, (days / 7.0) / effects_.recency_weeks);
+  const std::vector<std::int32_t>& last_session = p[attendance_.last_step];
+  std::vector<float>& per_week = p[attendance_.per_week];
+  const Columns columns = columns_of(p);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 2048), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const bool attended = last_session[i] == step32;
+      if (per_week[i] == 0.0f && !attended) continue;
+      const double rate = (1.0 - weight) * per_week[i] + weight * (attended ? 7.0 / days : 0.0);
+      per_week[i] = rate < 1e-4 ? 0.0f : static_cast<float>(rate);
+      update(columns, i, per_week[i]);
+    }
+  });
+}
+
+}  // namespace salonsim::models

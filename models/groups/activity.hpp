@@ -1,0 +1,99 @@
+#pragma once
+// What attending a group's session does, shared by every kind of group (and by the mobile
+// shop's drop-by lunch salons, which count as salon sessions): the bookkeeping of a session
+// attended, new ties among the attendees, and the running average of attendance that gives
+// contacts and slower functional decline (and, for kinds with an effect on death, lower
+// mortality).
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/groups/group_params.hpp"
+#include "sim/module.hpp"
+#include "sim/network.hpp"
+#include "sim/outcomes.hpp"
+#include "sim/population.hpp"
+#include "sim/random.hpp"
+
+namespace salonsim::models {
+
+inline constexpr std::string_view kSalonActivityStream = "salon_activity";
+/// The registered column of each resident's first salon session (read by the salon study).
+inline constexpr std::string_view kFirstSalonStepColumn = "first_salon_step";
+/// The registered, surveyed column of salon sessions attended (the salon study reads it).
+inline constexpr std::string_view kSalonSessionsColumn = "salon_sessions";
+
+/// Column names of a kind: "<what>" with the kind's word (salon_sessions, sports_sessions,
+/// member_sports, ...).
+std::string group_column(GroupKind kind, std::string_view pattern);
+
+/// Each resident's record of one kind's sessions, registered by every mechanism that holds or
+/// reads sessions of that kind.
+struct GroupAttendance {
+  Column<std::uint16_t> sessions;
+  Column<std::int32_t> first_step, last_step;
+  /// Running average of sessions attended per week (time scale recency_weeks).
+  Column<float> per_week;
+  static GroupAttendance registered_on(Population& p, GroupKind kind);
+};
+
+/// Records that a resident attended a session at `step` (last and first session, count).
+void record_session(Population& p, const GroupAttendance& attendance, ResidentId id,
+                    std::int32_t step);
+
+/// Each attendee (in increasing id order) befriends another attendee with new_tie_probability,
+/// from draw `draw` of `stream` keyed by (step, attendee).
+void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
+                        std::span<const ResidentId> attendees, const GroupEffects& effects,
+                        std::uint64_t draw);
+
+/// Salon participation outcomes (ever attended, and among residents without a car), counted by
+/// the salons' activity's tallies.
+std::vector<Outcome> salon_outcomes();
+
+/// Ratio of a hazard for recent attendance (sessions per year): 1 - max_reduction * a / (a +
+/// half_effect_sessions_per_year).
+double attendance_ratio(double max_reduction, double half_effect_sessions_per_year,
+                        double sessions_per_year);
+/// Reduction factor of the certification hazard for recent attendance (sessions per year).
+double decline_factor(const GroupEffects& effects, double sessions_per_year);
+
+/// The effects of one kind's attendance, in the access phase: after every group of the step has
+/// met, a running average of attendance (time scale recency_weeks) sets each resident's contacts
+/// from the kind and the ratios by which it slows their decline and lowers their death hazard:
+/// sources of effects of their own, combined by Health and Contacts with every other source.
+class GroupActivity : public Module {
+ public:
+  GroupActivity(GroupKind kind, GroupEffects effects);
+  std::string_view name() const override { return name_; }
+  Phase phase() const override { return Phase::kAccess; }
+  void init(Simulation& sim) override;
+  void step(Simulation& sim, std::int64_t step) override;
+
+ private:
+  /// The columns this source writes, taken once before a loop over residents.
+  struct Columns {
+    float* contacts;
+    float* decline;
+    float* death;  // null without an effect on death
+  };
+  Columns columns_of(Population& p) const;
+  /// Contacts and ratios of resident i for `per_week` sessions a week.
+  void update(const Columns& columns, std::size_t i, double per_week) const;
+
+  GroupKind kind_;
+  GroupEffects effects_;
+  std::string name_;
+  GroupAttendance attendance_;
+  // This mechanism's contributions to the effects (see sim/effects.hpp).
+  Column<float> contacts_per_week_, decline_ratio_, death_ratio_;
+};
+
+/// The salons' activity (shared by the salons and the mobile shop's drop-by lunch salons), which
+/// also counts who ever attended.
+class SalonActivity final : public GroupActivity {
+ public:
+  explicit SalonActivity(GroupEffects effects) : GroupActivity(GroupKind::kSalon, effects) {}
+};
+
+}  // namespace salonsim::models

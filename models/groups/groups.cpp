@@ -1,0 +1,672 @@
+#include "models/groups/groups.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+#include <tuple>
+
+#include "models/groups/activity.hpp"
+#include "models/town/town_builder.hpp"
+#include "sim/admission.hpp"
+#include "sim/output/tables.hpp"
+#include "sim/simulation.hpp"
+#include "sim/spatial_grid.hpp"
+
+namespace salonsim::models {
+
+namespace {
+
+// Draw counters in the salons stream, per (step, resident).
+constexpr std::uint64_t kDecisionDraw = 0;  // [0] come or join, [1] invited, [2] quit
+constexpr std::uint64_t kPriorityDraw = 1;
+constexpr std::uint64_t kTieDraw = 2;           // [0] befriend someone, [1] whom
+constexpr std::uint64_t kPropensityDraw = 3;    // at set-up
+constexpr std::uint64_t kStartDraw = 4;         // at set-up and at entry: a member from the start
+constexpr std::uint64_t kJoinerDraw = 0;        // in the joiners stream, at set-up
+constexpr std::uint64_t kStartTiesDraw = 5;     // at set-up: [0] how many co-member ties
+constexpr std::uint64_t kStartPartnerDraw = 8;  // at set-up: partners, 4 per draw from here on
+constexpr std::uint8_t kWantsToCome = 1, kQuits = 2;
+constexpr int kFriendsWindowDays = 28;  // "attended in the last four weeks"
+constexpr double kWithinM = 350;
+constexpr double kEntryAge = 65;               // residents enter the town at 65
+constexpr double kFrailestIndependent = 0.95;  // the town builder's cap below certification
+
+bool open_in_step(const Venue& venue, std::int64_t step) {
+  return open_at(venue.opens_step, venue.closes_step, step);
+}
+
+}  // namespace
+
+namespace {
+
+// Adds the venues of one placement rule to `placed`, counting residents served by the venues
+// already there.
+void place_by_rule(const Placement& rule, const TownMap& town, const Population& p,
+                   std::vector<PlacedVenue>& placed) {
+  std::int32_t k = 0;
+  const std::size_t before = placed.size();
+  const auto add_placed = [&](double x, double y) {
+    PlacedVenue v{rule.template_venue, x, y};
+    v.venue.name = rule.template_venue.name + " " + std::to_string(k + 1);
+    v.venue.opens_step = rule.first_opens_step + k * rule.opening_interval_steps;
+    placed.push_back(v);
+    ++k;
+  };
+  if (rule.rule == PlacementRule::kDistrictCentres) {
+    for (const District& d : town.districts) add_placed(d.centre_m[0], d.centre_m[1]);
+  } else if (rule.rule == PlacementRule::kGaps) {
+    // The starting residents only (entrants are the rows after them): where venues go does not
+    // depend on who will enter.
+    std::size_t starting = 0;
+    while (starting < p.size() && p.entry_step[starting] == 0) ++starting;
+    const auto count = rule.count > 0
+                           ? static_cast<std::size_t>(rule.count)
+                           : static_cast<std::size_t>(std::llround(
+                                 rule.venues_per_100k * static_cast<double>(starting) / 1e5));
+    const SpatialGrid grid(std::span(p.x_m).first(starting), std::span(p.y_m).first(starting),
+                           rule.coverage_radius_m);
+    std::vector<std::uint8_t> served(starting, 0);
+    for (const PlacedVenue& v : placed) {
+      grid.for_each_within(v.x_m, v.y_m, rule.coverage_radius_m,
+                           [&](ResidentId id) { served[id] = 1; });
+    }
+    // Candidate sites: the homes of an evenly spaced sample of residents. Lazy greedy: gains only
+    // fall as venues are added, so a candidate whose fresh gain still tops the queue is the best.
+    const std::size_t stride = std::max<std::size_t>(1, starting / 3000);
+    const std::size_t candidates = starting == 0 ? 0 : (starting - 1) / stride + 1;
+    const auto gain_of = [&](std::size_t c) {
+      const std::size_t site = c * stride;
+      std::uint32_t unserved = 0;
+      grid.for_each_within(p.x_m[site], p.y_m[site], rule.coverage_radius_m,
+                           [&](ResidentId id) { unserved += served[id] == 0; });
+      return unserved;
+    };
+    std::vector<std::uint32_t> initial(candidates);
+    tbb::parallel_for(std::size_t{0}, candidates, [&](std::size_t c) { initial[c] = gain_of(c); });
+    // Max-heap on (gain, then lower index first).
+    using Entry = std::pair<std::uint32_t, std::int64_t>;
+    std::priority_queue<Entry> queue;
+    for (std::size_t c = 0; c < candidates; ++c)
+      queue.emplace(initial[c], -static_cast<std::int64_t>(c));
+    while (placed.size() < before + count && !queue.empty()) {
+      const auto [stale_gain, negative_index] = queue.top();
+      queue.pop();
+      const auto c = static_cast<std::size_t>(-negative_index);
+      const std::uint32_t gain = gain_of(c);
+      if (gain == 0) continue;  // nobody unserved near this site any more
+      if (!queue.empty() && Entry(gain, negative_index) < queue.top()) {
+        queue.emplace(gain, negative_index);
+        continue;
+      }
+      const std::size_t site = c * stride;
+      add_placed(p.x_m[site], p.y_m[site]);
+      grid.for_each_within(p.x_m[site], p.y_m[site], rule.coverage_radius_m,
+                           [&](ResidentId id) { served[id] = 1; });
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<PlacedVenue> place_venues(const GroupParams& groups, const TownMap& town,
+                                      const Population& p) {
+  return place_venues(groups.venues, {groups.placement}, town, p);
+}
+
+std::vector<PlacedVenue> place_venues(const std::vector<Venue>& listed,
+                                      const std::vector<Placement>& rules, const TownMap& town,
+                                      const Population& p) {
+  std::vector<PlacedVenue> placed;
+  for (const Venue& venue : listed) {
+    const Point point =
+        point_of({venue.location_m, venue.district}, town.districts, "venue '" + venue.name + "'");
+    placed.push_back({venue, point.x_m, point.y_m});
+  }
+  for (const Placement& rule : rules) place_by_rule(rule, town, p, placed);
+  return placed;
+}
+double group_access(const Participation& q, Means means, double distance_m,
+                    double walking_range_m) {
+  if (distance_m <= walking_range_m) return 1.0;
+  const double walking = std::exp(-(distance_m - walking_range_m) / q.beyond_walking_decay_m);
+  switch (means) {
+    case Means::kShuttle:
+    case Means::kFoot:
+      return 1.0;
+    case Means::kCar:
+      return std::max(q.drives_access, walking);
+    case Means::kBus:  // no bus legs are computed for venues yet; a bus would count as a lift
+    case Means::kLift:
+      return std::max(q.lifts_access, walking);
+    case Means::kNone:
+      break;
+  }
+  return walking;
+}
+
+bool meets_in_step(const Venue& venue, std::int64_t step, int days_per_step) {
+  if (!open_in_step(venue, step)) return false;
+  const std::int64_t period = schedule_period_days(venue.schedule);
+  const std::int64_t first_day = step * days_per_step, end_day = first_day + days_per_step;
+  // The first meeting day on or after first_day: days congruent to weekday modulo the period.
+  const std::int64_t offset = ((venue.weekday - first_day) % period + period) % period;
+  return first_day + offset < end_day;
+}
+
+GroupsSetting groups_setting(const TownParams& town, double acquaintance_fade_per_year) {
+  return {town.frailty.increase_per_year, acquaintance_fade_per_year};
+}
+
+double steady_membership(double join_probability, double quit_probability) {
+  if (join_probability <= 0) return 0.0;
+  return join_probability / (join_probability + quit_probability);
+}
+
+double join_odds(const Participation& q, const Population& p, ResidentId id, const HealthAt& at,
+                 int friends_attending, double fee_yen) {
+  double odds = q.join_odds;
+  if (p.sex[id] == static_cast<std::uint8_t>(Sex::kFemale)) odds *= q.or_women;
+  if (p.income_low[id]) odds *= q.or_low_income;
+  if (p.lives_alone[id]) odds *= q.or_lives_alone;
+  if (p.isolated[id]) odds *= q.or_isolated;
+  if (at.certified) odds *= q.or_certified;
+  if (at.age >= 85) {
+    odds *= q.or_age_85_plus;
+  } else if (at.age >= 75) {
+    odds *= q.or_age_75_84;
+  }
+  odds *= std::exp(q.frailty_log_or * at.frailty);
+  odds *= std::pow(q.or_per_friend_attending, std::min(friends_attending, q.max_friends_counted));
+  odds *= std::pow(q.or_per_100_yen, fee_yen / 100.0);
+  return odds;
+}
+
+double join_odds(const Participation& q, const Population& p, ResidentId id, double age,
+                 int friends_attending, double fee_yen) {
+  return join_odds(q, p, id, {age, p.frailty(id), p.certified[id] != 0}, friends_attending,
+                   fee_yen);
+}
+
+CommunityGroups::CommunityGroups(GroupKind kind, GroupParams params, TownMap map,
+                                 GettingAbout getting_about, std::vector<NewGroupsParams> opened,
+                                 GroupsSetting setting)
+    : kind_(kind),
+      name_(kind == GroupKind::kSalon ? std::string(kSalonsStream)
+                                      : group_column(kind, "{}_groups")),
+      params_(std::move(params)),
+      opened_(std::move(opened)),
+      setting_(setting),
+      map_(std::move(map)),
+      getting_about_(getting_about) {}
+
+void CommunityGroups::init(Simulation& sim) {
+  Population& p = sim.population();
+  attendance_ = GroupAttendance::registered_on(p, kind_);
+  seats_ = ShuttleSeats::registered_on(p);
+  const std::string word = kind_ == GroupKind::kSalon ? "salon" : group_column(kind_, "{} group");
+  member_ = p.add_column<std::uint8_t>({.name = group_column(kind_, "{}_member"),
+                                        .unit = "",
+                                        .description = "1 if a member of a " + word,
+                                        .surveyed = true});
+  if (kind_ == GroupKind::kSalon) {
+    within_350m_ =
+        p.add_column<std::uint16_t>({std::string(kSalonsWithin350mColumn), "",
+                                     "salon venues within 350 m of home (all the run's venues)"});
+    nearest_m_ =
+        p.add_column<float>({"nearest_salon_m", "m", "distance to the nearest salon venue, metres"},
+                            std::numeric_limits<float>::infinity());
+  }
+  std::vector<Venue> listed = params_.venues;
+  std::vector<Placement> rules{params_.placement};
+  for (const NewGroupsParams& opened : opened_) {
+    listed.insert(listed.end(), opened.opens.venues.begin(), opened.opens.venues.end());
+    rules.push_back(opened.opens.placement);
+  }
+  venues_ = place_venues(listed, rules, map_, p);
+  const std::size_t n = p.size(), v = venues_.size();
+  venue_of_.assign(n, -1);
+  venue_distance_m_.assign(n, 0.0f);
+  candidate_.assign(n, 0);
+  propensity_.assign(n, 1.0f);
+  relatives_ = relative_lists(sim.network(), n);
+  const RandomStream stream = sim.stream(name_);
+  const RandomStream joiners = sim.stream(kJoinersStream);
+  const double sd = params_.participation.propensity_sd, w = params_.participation.joiner_weight;
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    // Part of the log propensity is the resident's general inclination to join (shared by
+    // every kind), the rest this kind's own.
+    double z = stream.normal(kSetupStep, i, kPropensityDraw);
+    if (w > 0)
+      z = std::sqrt(w) * joiners.normal(kSetupStep, i, kJoinerDraw) + std::sqrt(1.0 - w) * z;
+    propensity_[i] = static_cast<float>(std::exp(sd * z - 0.5 * sd * sd));
+  });
+  candidates_.assign(v, {});
+  sessions_held_.assign(v, 0);
+  attendance_total_.assign(v, 0);
+  members_.assign(v, 0);
+  eligible_.assign(v, 0);
+  open_.assign(v, 0);
+  for (const PlacedVenue& venue : venues_) {
+    x_m_.push_back(static_cast<float>(venue.x_m));
+    y_m_.push_back(static_cast<float>(venue.y_m));
+    capacity_.push_back(venue.venue.capacity);
+    opens_step_.push_back(venue.venue.opens_step);
+    closes_step_.push_back(venue.venue.closes_step);
+    schedule_.push_back(static_cast<std::uint8_t>(venue.venue.schedule));
+  }
+  const std::uint8_t* member = p[member_].data();
+  if (kind_ == GroupKind::kSalon) {
+    // Salons within 350 m and the nearest one, over every venue the scenario ever opens.
+    std::vector<std::uint16_t>& within = p[within_350m_];
+    std::vector<float>& nearest = p[nearest_m_];
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+      for (const PlacedVenue& venue : venues_) {
+        const double d = std::hypot(p.x_m[i] - venue.x_m, p.y_m[i] - venue.y_m);
+        within[i] += d <= kWithinM;
+        nearest[i] = std::min(nearest[i], static_cast<float>(d));
+      }
+    });
+    sim.timeseries().declare(
+        "salon_attendance", "residents who attended a salon this step",
+        [last = p[attendance_.last_step].data()](const Population&, ResidentId i,
+                                                 std::int64_t step) { return last[i] == step; });
+    sim.timeseries().declare(
+        "salon_ever", "residents alive at the end of the step who have ever attended a salon",
+        [first = p[attendance_.first_step].data()](const Population& pop, ResidentId i,
+                                                   std::int64_t) {
+          return pop.alive[i] && first[i] >= 0;
+        });
+  } else {
+    sim.timeseries().declare(group_column(kind_, "{}_members"),
+                             "residents alive at the end of the step who belong to a " + word,
+                             [member](const Population& pop, ResidentId i, std::int64_t) {
+                               return pop.alive[i] && member[i];
+                             });
+  }
+  sim.tallies().add({group_column(kind_, "{}_members"), "residents who belong to a " + word,
+                     [&p, member](ResidentId i) { return p.alive[i] && member[i] ? 1.0 : 0.0; }});
+  entered_ = 0;
+  while (entered_ < n && p.entry_step[entered_] == 0) ++entered_;
+  if (params_.members_at_start == MembersAtStart::kStationary) {
+    start_members(sim);
+    start_co_member_ties(sim);
+  }
+}
+
+void CommunityGroups::start_co_member_ties(Simulation& sim) {
+  // Members make ties at sessions (new_tie_probability each, with both ends counted) that fade
+  // at the acquaintances' rate: in the steady state a member has 2 s a p / f such ties, with s
+  // sessions a year, attendance a, tie probability p and fading f. Each starting member
+  // proposes half of them to members of the same venue; serial, in id order.
+  const std::vector<std::uint8_t>& member = sim.population()[member_];
+  roster_.assign(venues_.size(), {});
+  for (std::size_t i = 0; i < entered_; ++i)
+    if (member[i] && venue_of_[i] >= 0) roster_[venue_of_[i]].push_back(static_cast<ResidentId>(i));
+  for (std::size_t i = 0; i < entered_; ++i)
+    if (member[i] && venue_of_[i] >= 0)
+      make_co_member_ties(sim, static_cast<ResidentId>(i), kSetupStep);
+}
+
+void CommunityGroups::make_co_member_ties(Simulation& sim, ResidentId id, std::int64_t step) {
+  const GroupEffects& e = params_.effects;
+  if (setting_.acquaintance_fade_per_year <= 0 || e.new_tie_probability <= 0) return;
+  const Population& p = sim.population();
+  const std::vector<std::uint8_t>& member = p[member_];
+  const std::int32_t v = venue_of_[id];
+  const std::vector<ResidentId>& others = roster_[v];
+  if (others.size() < 2) return;
+  const double sessions = 365.25 / schedule_period_days(venues_[v].venue.schedule);
+  const double half = sessions * params_.participation.attend_probability * e.new_tie_probability /
+                      setting_.acquaintance_fade_per_year;
+  const RandomStream stream = sim.stream(name_);
+  constexpr std::uint32_t kMostTies = 16;
+  const std::uint32_t ties =
+      poisson_by_inversion(half, stream.uniform(step, id, kStartTiesDraw), kMostTies);
+  for (std::uint32_t t = 0; t < ties; ++t) {
+    const double u = stream.uniforms4(step, id, kStartPartnerDraw + t / 4)[t % 4];
+    const std::size_t k = std::min(
+        others.size() - 1, static_cast<std::size_t>(u * static_cast<double>(others.size())));
+    const ResidentId other = others[k];
+    // The roster keeps who belonged at the start and entrants who did: skip anyone who has died,
+    // stopped or moved to another venue since (and oneself).
+    if (other == id || !p.alive[other] || !member[other] || venue_of_[other] != v) continue;
+    sim.network().add_tie(
+        id, other, {static_cast<float>(e.new_tie_contacts_per_week), TieKind::kAcquaintance});
+  }
+}
+
+void CommunityGroups::assign_venues(const Population& p, std::int64_t step) {
+  for (std::size_t v = 0; v < venues_.size(); ++v) open_[v] = open_in_step(venues_[v].venue, step);
+  std::vector<std::uint8_t>& member = const_cast<Population&>(p)[member_];
+  // The open venues in a grid, searched outward from each home: the nearest (the lowest index
+  // among equals), at double precision as the venues were placed.
+  std::vector<float> open_x, open_y;
+  std::vector<std::int32_t> open_index;
+  for (std::size_t v = 0; v < venues_.size(); ++v) {
+    if (!open_[v]) continue;
+    open_x.push_back(x_m_[v]);
+    open_y.push_back(y_m_[v]);
+    open_index.push_back(static_cast<std::int32_t>(v));
+  }
+  const double cell =
+      open_index.empty() ? 1000.0 : std::max(100.0, params_.placement.coverage_radius_m);
+  const SpatialGrid grid(open_x, open_y, cell);
+  const double extent = grid.cell_m() * (grid.columns() + grid.rows() + 2);
+  tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
+    std::int32_t best = -1;
+    double best_distance = std::numeric_limits<double>::infinity();
+    if (!open_index.empty()) {
+      // Float coordinates in the grid can misplace a venue by a little: search one cell
+      // further than the best distance found.
+      for (double radius = grid.cell_m();; radius *= 2) {
+        grid.for_each_within(p.x_m[i], p.y_m[i], radius, [&](ResidentId k) {
+          const std::int32_t v = open_index[k];
+          const double d = std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+          if (d < best_distance || (d == best_distance && v < best)) {
+            best_distance = d;
+            best = v;
+          }
+        });
+        if (best_distance + grid.cell_m() <= radius) break;
+        if (radius > extent + std::abs(p.x_m[i] - open_x[0]) + std::abs(p.y_m[i] - open_y[0]))
+          break;
+      }
+    }
+    venue_of_[i] = best;
+    venue_distance_m_[i] = static_cast<float>(best_distance);
+    // A member whose venue closed has to join again elsewhere.
+    if (best < 0) member[i] = 0;
+  });
+  std::fill(eligible_.begin(), eligible_.end(), 0);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p.alive[i] && venue_of_[i] >= 0 && !member[i]) ++eligible_[venue_of_[i]];
+  }
+}
+
+double CommunityGroups::access_of(const Population& p, ResidentId id, std::int64_t step, double dt,
+                                  const ShuttleSeats::InStep* seats) const {
+  const double age = p.age_at(id, step, dt);
+  // How they get there: the one reach of transport/reach.hpp, with a shuttle seat this step
+  // (handed out in the transport phase; salons only), on foot, by car, or with a lift.
+  const double distance = venue_distance_m_[id];
+  const double walking = walking_range_m(getting_about_.walking, age, p.frailty(id));
+  const bool seat =
+      seats != nullptr && kind_ == GroupKind::kSalon && seats->to(id, kShuttleToSalons);
+  if (seat || distance <= walking) return 1.0;
+  return group_access(params_.participation,
+                      means_to(getting_about_, p, id, age, distance, {}, relatives_.of(id)),
+                      distance, walking);
+}
+
+void CommunityGroups::start_members(Simulation& sim) {
+  // Each starting resident belongs with the steady-state probability of their own chances to
+  // join and to stop at a session; friends who belong raise the chance to join, so the draw is
+  // repeated with the members of the round before (the same uniform each round).
+  Population& p = sim.population();
+  assign_venues(p, 0);
+  const RandomStream stream = sim.stream(name_);
+  const Participation& q = params_.participation;
+  const double dt = sim.clock().years_per_step();
+  std::vector<std::uint8_t>& member = p[member_];
+  std::vector<float>& per_week = p[attendance_.per_week];
+  std::vector<std::int32_t> assigned(venues_.size(), 0);
+  for (std::size_t i = 0; i < entered_; ++i)
+    if (p.alive[i] && venue_of_[i] >= 0) ++assigned[venue_of_[i]];
+  std::vector<std::uint8_t> before(p.size(), 0);
+  std::vector<double> access(p.size(), 0.0);
+  tbb::parallel_for(std::size_t{0}, entered_, [&](std::size_t i) {
+    if (p.alive[i] && venue_of_[i] >= 0)
+      access[i] = access_of(p, static_cast<ResidentId>(i), 0, dt, nullptr);
+  });
+  constexpr int kRounds = 3;
+  for (int round = 0; round < kRounds; ++round) {
+    before = member;
+    tbb::parallel_for(std::size_t{0}, entered_, [&](std::size_t i) {
+      if (!p.alive[i] || venue_of_[i] < 0) return;
+      const auto id = static_cast<ResidentId>(i);
+      int friends = 0;
+      if (round > 0) {
+        sim.network().for_each_tie(id,
+                                   [&](ResidentId other, const Tie&) { friends += before[other]; });
+      }
+      const Venue& venue = venues_[venue_of_[i]].venue;
+      const double invited = std::min(1.0, venue.volunteers * q.invitations_per_volunteer /
+                                               std::max(1, assigned[venue_of_[i]]));
+      member[i] = stream.uniform(kSetupStep, i, kStartDraw) <
+                  membership_at_start(p, id, p.age_at(id, 0, dt), friends, access[i], invited);
+    });
+  }
+  // Members at the start attend at their usual rate from step 0 (the activity's running mean).
+  for (std::size_t i = 0; i < entered_; ++i) {
+    if (!member[i]) continue;
+    const Venue& venue = venues_[venue_of_[i]].venue;
+    per_week[i] = static_cast<float>(q.attend_probability * access[i] *
+                                     (7.0 / schedule_period_days(venue.schedule)));
+  }
+}
+
+double CommunityGroups::join_chance(const Population& p, ResidentId id, const HealthAt& at,
+                                    int friends, double access, double invited) const {
+  const Participation& q = params_.participation;
+  const Venue& venue = venues_[venue_of_[id]].venue;
+  double odds = join_odds(q, p, id, at, friends, venue.fee_yen) * propensity_[id] * access;
+  if (p.sex[id] == static_cast<std::uint8_t>(Sex::kMale)) odds *= venue.join_or_men;
+  const double invited_odds = odds * q.or_invited;
+  return invited * invited_odds / (1.0 + invited_odds) + (1.0 - invited) * odds / (1.0 + odds);
+}
+
+double CommunityGroups::stop_chance(bool certified) const {
+  const Participation& q = params_.participation;
+  return std::min(1.0, q.quit_probability * (certified ? q.quit_or_certified : 1.0));
+}
+
+double CommunityGroups::membership_at_start(const Population& p, ResidentId id, double age,
+                                            int friends, double access, double invited) const {
+  // The chance of belonging now follows the resident's past: from 65, when they belonged as
+  // entrants do (the steady state of that age), year by year through the rates of each age,
+  // with frailty rising as the town's does with age (certified residents only in their last
+  // year). Joining and stopping relax towards the year's steady state at rate join + stop per
+  // session.
+  const Venue& venue = venues_[venue_of_[id]].venue;
+  const double sessions_per_year = 365.25 / schedule_period_days(venue.schedule);
+  const bool certified = p.certified[id] != 0;
+  const double frailty_now = certified ? kFrailestIndependent : p.frailty(id);
+  const auto rates_at = [&](double at_age, bool certified_then) {
+    const double frailty =
+        std::max(0.0, frailty_now - setting_.frailty_increase_per_year * (age - at_age));
+    return std::pair(
+        join_chance(p, id, {at_age, frailty, certified_then}, friends, access, invited),
+        stop_chance(certified_then));
+  };
+  const double first_age = std::min(age, kEntryAge);
+  auto [join, stop] = rates_at(first_age, certified && age - first_age < 1.0);
+  double belongs = steady_membership(join, stop);
+  for (double from = first_age; from < age; from += 1.0) {
+    const double years = std::min(1.0, age - from);
+    std::tie(join, stop) = rates_at(from + 0.5 * years, certified && age - from <= 1.0);
+    const double steady = steady_membership(join, stop);
+    belongs = steady + (belongs - steady) *
+                           std::pow(std::max(0.0, 1.0 - join - stop), sessions_per_year * years);
+  }
+  return belongs;
+}
+
+void CommunityGroups::join_entrants(Simulation& sim, std::int64_t step) {
+  // Residents who turn 65 this step (entered by Demography, their ties made by TieTurnover)
+  // belong as the starting residents did: from the steady state, friends who belong counted.
+  Population& p = sim.population();
+  const RandomStream stream = sim.stream(name_);
+  const double dt = sim.clock().years_per_step();
+  std::vector<std::uint8_t>& member = p[member_];
+  std::vector<float>& per_week = p[attendance_.per_week];
+  for (; entered_ < p.size() && p.entry_step[entered_] <= step; ++entered_) {
+    const auto id = static_cast<ResidentId>(entered_);
+    if (!p.alive[id] || venue_of_[id] < 0) continue;
+    int friends = 0;
+    sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) { friends += member[other]; });
+    const double access = access_of(p, id, step, dt, nullptr);
+    const std::int32_t v = venue_of_[id];
+    const Venue& venue = venues_[v].venue;
+    const double invited =
+        std::min(1.0, venue.volunteers * params_.participation.invitations_per_volunteer /
+                          std::max(1, eligible_[v]));
+    const double join =
+        join_chance(p, id, {p.age_at(id, step, dt), p.frailty(id), p.certified[id] != 0}, friends,
+                    access, invited);
+    member[id] = stream.uniform(step, id, kStartDraw) <
+                 steady_membership(join, stop_chance(p.certified[id] != 0));
+    if (member[id]) {
+      per_week[id] = static_cast<float>(params_.participation.attend_probability * access *
+                                        (7.0 / schedule_period_days(venue.schedule)));
+      // They belonged before turning 65: their co-members are among their acquaintances.
+      if (!roster_.empty()) {
+        roster_[v].push_back(id);
+        make_co_member_ties(sim, id, step);
+      }
+    }
+  }
+}
+
+void CommunityGroups::step(Simulation& sim, std::int64_t step) {
+  Population& p = sim.population();
+  const RandomStream stream = sim.stream(name_);
+  const int days = sim.clock().days_per_step;
+  const double dt = sim.clock().years_per_step();
+  const Participation& q = params_.participation;
+  const std::size_t n = p.size();
+  const std::int64_t friends_window_steps = std::max(1, kFriendsWindowDays / days);
+  const std::vector<std::int32_t>& last_session = p[attendance_.last_step];
+  std::vector<std::uint8_t>& member = p[member_];
+  const ShuttleSeats::InStep seats = seats_.in_step(p, static_cast<std::int32_t>(step));
+
+  bool open_changed = step == 0;
+  for (std::size_t v = 0; v < venues_.size(); ++v) {
+    open_changed = open_changed || open_[v] != open_in_step(venues_[v].venue, step);
+  }
+  if (open_changed) assign_venues(p, step);
+  if (params_.members_at_start == MembersAtStart::kStationary) {
+    join_entrants(sim, step);
+  } else {
+    while (entered_ < n && p.entry_step[entered_] <= step) ++entered_;
+  }
+  std::vector<std::uint8_t> meets(venues_.size());
+  for (std::size_t v = 0; v < venues_.size(); ++v)
+    meets[v] = meets_in_step(venues_[v].venue, step, days);
+
+  // (1) Decisions, each resident from their own draws; reads only the previous steps' state.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      candidate_[i] = 0;
+      const std::int32_t v = venue_of_[i];
+      if (!p.alive[i] || v < 0 || !meets[v]) continue;
+      const auto id = static_cast<ResidentId>(i);
+      const double access = access_of(p, id, step, dt, &seats);
+      const auto u = stream.uniforms4(step, i, kDecisionDraw);
+      const Venue& venue = venues_[v].venue;
+      if (member[i]) {
+        if (u[0] < q.attend_probability * access) candidate_[i] |= kWantsToCome;
+        if (u[2] < stop_chance(p.certified[i] != 0)) candidate_[i] |= kQuits;
+        continue;
+      }
+      // Odds without friends first: counting attending ties is only needed when the draw could
+      // fall below the chance with the most friends counted (the result is the same).
+      const double age = p.age_at(id, step, dt);
+      double odds = join_odds(q, p, id, age, 0, venue.fee_yen) * propensity_[i] * access;
+      if (p.sex[i] == static_cast<std::uint8_t>(Sex::kMale)) odds *= venue.join_or_men;
+      const double invited =
+          std::min(1.0, venue.volunteers * q.invitations_per_volunteer / std::max(1, eligible_[v]));
+      if (u[1] < invited) odds *= q.or_invited;
+      const double most = odds * std::pow(q.or_per_friend_attending, q.max_friends_counted);
+      if (u[0] >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
+      int friends = 0;
+      sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
+        friends += last_session[other] >= 0 && last_session[other] >= step - friends_window_steps;
+      });
+      odds *= std::pow(q.or_per_friend_attending, std::min(friends, q.max_friends_counted));
+      if (u[0] < odds / (1.0 + odds)) candidate_[i] |= kWantsToCome;
+    }
+  });
+
+  // (2) Admission up to capacity, venue by venue: members first, then by random priority.
+  for (auto& list : candidates_) list.clear();
+  for (std::size_t v = 0; v < venues_.size(); ++v) {
+    if (meets[v]) eligible_[v] = 0;  // recounted at this session; others keep their last count
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t v = venue_of_[i];
+    if (!p.alive[i] || v < 0 || !meets[v]) continue;
+    if (!member[i]) ++eligible_[v];
+    if (candidate_[i] & kWantsToCome) candidates_[v].push_back(static_cast<ResidentId>(i));
+  }
+  Network& network = sim.network();
+  const auto step32 = static_cast<std::int32_t>(step);
+  for (std::size_t v = 0; v < venues_.size(); ++v) {
+    if (!meets[v]) continue;
+    auto& list = candidates_[v];
+    std::vector<Candidate> order;
+    order.reserve(list.size());
+    for (ResidentId id : list) {
+      // Members sort before newcomers (priority below 0), each group by its random priority.
+      order.emplace_back(stream.uniform(step, id, kPriorityDraw) - (member[id] ? 1.0 : 0.0), id);
+    }
+    admit_by_priority(order, static_cast<std::size_t>(venues_[v].venue.capacity));
+    list.clear();
+    for (const auto& [priority, id] : order) list.push_back(id);
+    std::sort(list.begin(), list.end());
+    ++sessions_held_[v];
+    attendance_total_[v] += static_cast<std::int32_t>(list.size());
+    for (ResidentId id : list) {
+      record_session(p, attendance_, id, step32);
+      member[id] = 1;
+    }
+    // (3) New acquaintances among the attendees.
+    befriend_attendees(network, stream, step, list, params_.effects, kTieDraw);
+  }
+  // Members who decided to stop do so after this session's admission. The effects of
+  // attendance follow in the access phase (GroupActivity), once every group of the step has met.
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    if (candidate_[i] & kQuits) member[i] = 0;
+  });
+}
+
+double CommunityGroups::cost_yen(const Simulation& sim) const {
+  const std::int64_t now = sim.current_step();
+  double cost = 0;
+  for (const PlacedVenue& v : venues_) {
+    cost += running_cost_yen(v.venue.yearly_cost_yen, v.venue.opens_step, v.venue.closes_step, now,
+                             sim.clock().years_per_step());
+  }
+  return cost;
+}
+
+void CommunityGroups::finalize(Simulation& sim) {
+  const Population& p = sim.population();
+  const std::vector<std::uint8_t>& member = p[member_];
+  std::fill(members_.begin(), members_.end(), 0);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p.alive[i] && member[i] && venue_of_[i] >= 0) ++members_[venue_of_[i]];
+  }
+}
+
+void CommunityGroups::add_output_tables(const Simulation&, std::vector<OutputTable>& tables) const {
+  const bool salons = kind_ == GroupKind::kSalon;
+  tables.push_back(
+      {salons ? std::string("salons") : group_column(kind_, "{}_groups"),
+       salons ? "one row per salon venue: listed venues first, then placed ones"
+              : "one row per " + group_column(kind_, "{} group") +
+                    " venue: listed venues first, then placed ones",
+       {{"x_m", "venue east coordinate, metres", column_view(x_m_)},
+        {"y_m", "venue north coordinate, metres", column_view(y_m_)},
+        {"capacity", "places per session", column_view(capacity_)},
+        {"schedule", "0 weekly, 1 fortnightly, 2 monthly (every 4 weeks)", column_view(schedule_)},
+        {"opens_step", "first step it can meet", column_view(opens_step_)},
+        {"closes_step", "step it stops meeting, -1 never", column_view(closes_step_)},
+        {"sessions_held", "sessions held", column_view(sessions_held_)},
+        {"attendance_total", "attendances summed over sessions", column_view(attendance_total_)},
+        {"members_at_end", "members at the end of the run", column_view(members_)}}});
+}
+
+}  // namespace salonsim::models

@@ -1,0 +1,169 @@
+#pragma once
+// Community groups of every kind (sports, hobby, volunteer, senior club, neighbourhood
+// association, and community salons): venues meet on a schedule; residents who can reach their
+// nearest open venue of the kind join, keep coming or stop; attending gives contacts, new ties
+// among co-members, slower functional decline and (for kinds with an effect on death) lower
+// mortality, through the kind's GroupActivity (activity.hpp).
+//
+// Each session: (1) every resident whose venue meets decides, from their own random stream,
+// whether they want to come (members: attend or not, and maybe stop; others: join or not, with
+// invitations and friends who attend); (2) each venue admits its candidates up to capacity,
+// members first, then by a random priority; (3) attendees may befriend each other (ties added
+// to the network).
+//
+// Groups that already exist when the scenario starts (members_at_start: stationary) start in
+// the steady state of joining and stopping: each resident belongs with the probability
+// join / (join + stop) of their own per-session chances, friends who belong included; entrants
+// draw the same way when they turn 65. A resident may belong to groups of several kinds; each
+// kind is its own module with its own columns and effects.
+#include <vector>
+
+#include "models/groups/activity.hpp"
+#include "models/groups/group_params.hpp"
+#include "models/town/town_params.hpp"
+#include "models/transport/reach.hpp"
+#include "sim/module.hpp"
+#include "sim/population.hpp"
+
+namespace salonsim::models {
+
+inline constexpr std::string_view kSalonsStream = "salons";
+/// The stream shared by every kind for the resident's general inclination to join groups.
+inline constexpr std::string_view kJoinersStream = "groups";
+/// The registered column of venues within 350 m of home (the salon study's instrument).
+inline constexpr std::string_view kSalonsWithin350mColumn = "salons_within_350m";
+
+/// A venue as placed on the map.
+struct PlacedVenue {
+  Venue venue;
+  double x_m = 0, y_m = 0;
+};
+
+/// The listed venues, then those placed by the rule ('gaps': greedy, each at the home of the
+/// resident with most residents not yet within coverage_radius_m of a venue).
+std::vector<PlacedVenue> place_venues(const GroupParams& groups, const TownMap& map,
+                                      const Population& population);
+/// The listed venues, then each rule's in turn (a rule counts residents served by every venue
+/// placed before it).
+std::vector<PlacedVenue> place_venues(const std::vector<Venue>& listed,
+                                      const std::vector<Placement>& rules, const TownMap& map,
+                                      const Population& population);
+
+/// How readily a resident gets to a venue `distance_m` away, given the means that reaches it
+/// (transport/reach.hpp, means_to): 1 within walking range or with a shuttle seat; by car
+/// drives_access, with a lift (or a bus) lifts_access; and walking as far as it fades with the
+/// distance beyond walking range, whichever is more.
+double group_access(const Participation& participation, Means means, double distance_m,
+                    double walking_range_m);
+
+/// Whether a venue meets during step `step` (days [step, step+1) * days_per_step).
+bool meets_in_step(const Venue& venue, std::int64_t step, int days_per_step);
+
+/// What joining depends on that changes over a resident's life.
+struct HealthAt {
+  double age = 65;
+  double frailty = 0;
+  bool certified = false;
+};
+
+/// Odds that a non-member joins at a session, before access and invitation, at `at`.
+double join_odds(const Participation& participation, const Population& population, ResidentId id,
+                 const HealthAt& at, int friends_attending, double fee_yen);
+/// Odds that a non-member joins at a session, before access and invitation, as they are now.
+double join_odds(const Participation& participation, const Population& population, ResidentId id,
+                 double age, int friends_attending, double fee_yen);
+
+/// What the groups need from the rest of the town's parameters.
+struct GroupsSetting {
+  /// How fast the town's frailty rises with age (town.frailty), for the start.
+  double frailty_increase_per_year = FrailtyParams{}.increase_per_year;
+  /// How fast ties made at groups fade (network.turnover; 0 when turnover is off), for the
+  /// co-member ties of the start.
+  double acquaintance_fade_per_year = 0;
+};
+
+/// The setting of a scenario's town and network.
+GroupsSetting groups_setting(const TownParams& town, double acquaintance_fade_per_year);
+
+/// The share of time a resident belongs, in the steady state of joining (chance per session
+/// `join_probability`) and stopping (`quit_probability`): join / (join + quit).
+double steady_membership(double join_probability, double quit_probability);
+
+class CommunityGroups final : public Module {
+ public:
+  /// Groups of `kind` with `params`, and the venues that groups interventions open (`opened`).
+  CommunityGroups(GroupKind kind, GroupParams params, TownMap map, GettingAbout getting_about,
+                  std::vector<NewGroupsParams> opened = {}, GroupsSetting setting = {});
+  CommunityGroups(GroupKind kind, GroupParams params, const TownParams& town,
+                  std::vector<NewGroupsParams> opened = {}, GroupsSetting setting = {})
+      : CommunityGroups(kind, std::move(params), town, town, std::move(opened), setting) {}
+  std::string_view name() const override { return name_; }
+  Phase phase() const override { return Phase::kInterventions; }
+  void init(Simulation& sim) override;
+  void step(Simulation& sim, std::int64_t step) override;
+  void finalize(Simulation& sim) override;
+  /// Salons, and groups that interventions open, are interventions with a cost; the town's
+  /// standing groups alone are not.
+  bool reports_cost() const override { return kind_ == GroupKind::kSalon || !opened_.empty(); }
+  /// Each venue's yearly cost times the years it was open so far.
+  double cost_yen(const Simulation& sim) const override;
+  void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
+
+  GroupKind kind() const { return kind_; }
+  const std::vector<PlacedVenue>& venues() const { return venues_; }
+
+ private:
+  void assign_venues(const Population& p, std::int64_t step);
+  /// How readily the resident gets to their venue (1: as if walking), with a shuttle seat this
+  /// step if `seats` (salons only).
+  double access_of(const Population& p, ResidentId id, std::int64_t step, double dt,
+                   const ShuttleSeats::InStep* seats) const;
+  /// Chance that a non-member joins at a session, with `friends` ties who take part and an
+  /// invitation with probability `invited` (for the steady state and entrants).
+  double join_chance(const Population& p, ResidentId id, const HealthAt& at, int friends,
+                     double access, double invited) const;
+  /// Chance that a member stops at a session.
+  double stop_chance(bool certified) const;
+  /// Chance that a starting resident aged `age` belongs (see the .cpp).
+  double membership_at_start(const Population& p, ResidentId id, double age, int friends,
+                             double access, double invited) const;
+  void start_members(Simulation& sim);
+  /// Ties among the starting members of each venue, as many as joining and fading keep.
+  void start_co_member_ties(Simulation& sim);
+  /// A member's ties with co-members of their venue (roster_), as many as joining and fading
+  /// keep on average; `step` keys the draws (kSetupStep at the start).
+  void make_co_member_ties(Simulation& sim, ResidentId id, std::int64_t step);
+  void join_entrants(Simulation& sim, std::int64_t step);
+
+  GroupKind kind_;
+  std::string name_;
+  GroupParams params_;
+  std::vector<NewGroupsParams> opened_;
+  GroupsSetting setting_;
+  TownMap map_;
+  GettingAbout getting_about_;
+  GroupAttendance attendance_;
+  ShuttleSeats seats_;
+  Column<std::uint8_t> member_;        // belongs to a group of the kind (surveyed)
+  Column<std::uint16_t> within_350m_;  // salons: venues within 350 m of home, whole run
+  Column<float> nearest_m_;            // salons: nearest venue of the whole run
+  std::vector<PlacedVenue> venues_;
+  std::vector<std::uint8_t> open_;  // per venue, at the last assignment
+  // Per resident.
+  std::vector<std::int32_t> venue_of_;   // nearest open venue, -1 none
+  std::vector<float> venue_distance_m_;  // distance to it
+  std::vector<std::uint8_t> candidate_;  // wants to come this session
+  std::vector<float> propensity_;        // odds multiplier to join, drawn once
+  RelativeLists relatives_;              // for lifts
+  // Per venue: members at the start and entrants who belonged (for co-member ties at entry).
+  std::vector<std::vector<ResidentId>> roster_;
+  std::size_t entered_ = 0;  // residents entered so far (entrants join at entry)
+  // Per venue.
+  std::vector<std::vector<ResidentId>> candidates_;  // reused each session
+  std::vector<std::int32_t> sessions_held_, attendance_total_, members_, eligible_;
+  std::vector<float> x_m_, y_m_;
+  std::vector<std::int32_t> capacity_, opens_step_, closes_step_;
+  std::vector<std::uint8_t> schedule_;
+};
+
+}  // namespace salonsim::models

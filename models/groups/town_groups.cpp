@@ -1,0 +1,110 @@
+#include "models/groups/town_groups.hpp"
+
+#include <algorithm>
+
+#include "models/groups/activity.hpp"
+#include "models/groups/groups.hpp"
+#include "models/scenario.hpp"
+#include "sim/simulation.hpp"
+
+namespace salonsim::models {
+
+namespace {
+
+/// The groups interventions that open venues of a kind.
+std::vector<NewGroupsParams> opened_of(const Scenario& scenario, GroupKind kind) {
+  std::vector<NewGroupsParams> opened;
+  for (const InterventionSpec& spec : scenario.interventions) {
+    if (const auto* groups = std::get_if<NewGroupsParams>(&spec);
+        groups != nullptr && group_kind_of(groups->kind) == kind)
+      opened.push_back(*groups);
+  }
+  return opened;
+}
+
+}  // namespace
+
+std::vector<GroupKind> kinds_in(const Scenario& scenario) {
+  const std::vector<GroupKind> town = scenario.groups.listed_kinds();
+  std::vector<GroupKind> kinds;
+  for (const auto& choice : kGroupKindChoices) {
+    if (choice.value == GroupKind::kSalon) continue;
+    const bool listed = std::find(town.begin(), town.end(), choice.value) != town.end();
+    if (listed || !opened_of(scenario, choice.value).empty()) kinds.push_back(choice.value);
+  }
+  return kinds;
+}
+
+void add_community_groups(BuildContext& context) {
+  const Scenario& scenario = context.scenario();
+  const std::vector<GroupKind> town = scenario.groups.listed_kinds();
+  const std::vector<GroupKind> kinds = kinds_in(scenario);
+  for (const GroupKind kind : kinds) {
+    GroupParams params = scenario.groups.of(kind);
+    if (std::find(town.begin(), town.end(), kind) == town.end()) {
+      // A kind the town does not have: only the venues the interventions open, from nobody.
+      params.venues.clear();
+      params.placement.rule = PlacementRule::kNone;
+      params.members_at_start = MembersAtStart::kNone;
+    }
+    const TurnoverParams& turnover = scenario.network.turnover;
+    context.simulation().add_module(std::make_unique<CommunityGroups>(
+        kind, params, scenario.town, opened_of(scenario, kind),
+        groups_setting(scenario.town,
+                       turnover.enabled ? turnover.acquaintances_fade_per_year : 0.0)));
+    context.simulation().add_module(std::make_unique<GroupActivity>(kind, params.effects));
+  }
+  if (!kinds.empty()) context.simulation().add_module(std::make_unique<AnyGroup>(kinds));
+}
+
+void AnyGroup::init(Simulation& sim) {
+  Population& p = sim.population();
+  // Salons count as a group when the scenario has them (their membership column exists).
+  std::vector<GroupKind> kinds = kinds_;
+  if (p.columns.find<std::uint8_t>(group_column(GroupKind::kSalon, "{}_member")).valid())
+    kinds.push_back(GroupKind::kSalon);
+  std::vector<const std::uint8_t*> member;
+  for (const GroupKind kind : kinds) {
+    // Registered by each kind's CommunityGroups, which init before this (interventions phase).
+    members_.push_back(p.columns.find<std::uint8_t>(group_column(kind, "{}_member")));
+    if (members_.back().valid()) member.push_back(p[members_.back()].data());
+  }
+  const auto any = [member](ResidentId i) {
+    for (const std::uint8_t* m : member)
+      if (m[i]) return true;
+    return false;
+  };
+  sim.timeseries().declare(
+      std::string(kAnyGroupMembers),
+      "residents alive at the end of the step who belong to a group of any "
+      "kind (salons included)",
+      [any](const Population& pop, ResidentId i, std::int64_t) { return pop.alive[i] && any(i); });
+  sim.tallies().add({std::string(kAnyGroupMembers),
+                     "residents alive at the end who belong to a group of any kind",
+                     [&p, any](ResidentId i) { return p.alive[i] && any(i) ? 1.0 : 0.0; }});
+}
+
+std::vector<Outcome> group_outcomes() {
+  std::vector<Outcome> outcomes{{.name = "group_participation",
+                                 .description = "share of residents alive at the end who belong "
+                                                "to a group of any kind (salons included)",
+                                 .numerator = std::string(kAnyGroupMembers),
+                                 .denominator = std::string(tally::kAliveAtEnd),
+                                 .summary_heading = "in@group",
+                                 .table_heading = "in a group %",
+                                 .table_scale = 100}};
+  for (const auto& choice : kGroupKindChoices) {
+    if (choice.value == GroupKind::kSalon) continue;
+    const std::string kind(choice.name);
+    outcomes.push_back(
+        {.name = kind + "_participation",
+         .description = "share of residents alive at the end who belong to a " + kind + " group",
+         .numerator = group_column(choice.value, "{}_members"),
+         .denominator = std::string(tally::kAliveAtEnd),
+         .table_heading = kind + " %",
+         .table_scale = 100});
+  }
+  return outcomes;
+}
+
+}  // namespace salonsim::models
