@@ -397,6 +397,18 @@ void visit(V& v, GroupEffects& p) {
             .max = 1});
 }
 
+/// The listed venues (each needs a place) and the placement rule, as groups and the groups
+/// intervention hold them.
+template <class V>
+void visit_venues(V& v, std::vector<Venue>& venues, Placement& placement) {
+  v.list("venues", venues, {.doc = "listed venues"});
+  for (const Venue& venue : venues) {
+    v.rule("venues", !venue.location_m.empty() || !venue.district.empty(),
+           "venue '" + venue.name + "' needs location_m or district");
+  }
+  v.section("placement", placement);
+}
+
 enum class MembersAtStart : std::uint8_t { kNone = 0, kStationary = 1 };
 inline constexpr std::array<Choice<MembersAtStart>, 2> kMembersAtStartChoices{
     {{"none", MembersAtStart::kNone}, {"stationary", MembersAtStart::kStationary}}};
@@ -412,12 +424,7 @@ struct GroupParams {
 
 template <class V>
 void visit(V& v, GroupParams& p) {
-  v.list("venues", p.venues, {.doc = "listed venues"});
-  for (const Venue& venue : p.venues) {
-    v.rule("venues", !venue.location_m.empty() || !venue.district.empty(),
-           "venue '" + venue.name + "' needs location_m or district");
-  }
-  v.section("placement", p.placement);
+  visit_venues(v, p.venues, p.placement);
   v.section("participation", p.participation);
   v.section("effects", p.effects);
   v.choice("members_at_start", p.members_at_start, kMembersAtStartChoices,
@@ -489,12 +496,7 @@ struct GroupOpening {
 
 template <class V>
 void visit(V& v, GroupOpening& p) {
-  v.list("venues", p.venues, {.doc = "listed venues"});
-  for (const Venue& venue : p.venues) {
-    v.rule("venues", !venue.location_m.empty() || !venue.district.empty(),
-           "venue '" + venue.name + "' needs location_m or district");
-  }
-  v.section("placement", p.placement);
+  visit_venues(v, p.venues, p.placement);
 }
 
 /// New groups of a kind that a scenario opens (the groups intervention), joined to the town's

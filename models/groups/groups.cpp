@@ -563,21 +563,31 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       const std::int32_t v = venue_of_[i];
       if (!p.alive[i] || v < 0 || !meets[v]) continue;
       const auto id = static_cast<ResidentId>(i);
-      const double access = access_of(p, id, step, dt, &seats);
+      // Access (at most 1) is worked out only when the draw could fall below the chance with
+      // access 1: most residents' decisions need none of it (the result is the same).
       const auto u = stream.uniforms4(step, i, kDecisionDraw);
       const Venue& venue = venues_[v].venue;
       if (member[i]) {
-        if (u[0] < q.attend_probability * access) candidate_[i] |= kWantsToCome;
+        if (u[0] < q.attend_probability &&
+            u[0] < q.attend_probability * access_of(p, id, step, dt, &seats))
+          candidate_[i] |= kWantsToCome;
         if (u[2] < stop_chance(p.certified[i] != 0)) candidate_[i] |= kQuits;
         continue;
       }
       // Odds without friends first: counting attending ties is only needed when the draw could
       // fall below the chance with the most friends counted (the result is the same).
       const double age = p.age_at(id, step, dt);
-      double odds = join_odds(q, p, id, age, 0, venue.fee_yen) * propensity_[i] * access;
-      if (p.sex[i] == static_cast<std::uint8_t>(Sex::kMale)) odds *= venue.join_or_men;
+      const double base = join_odds(q, p, id, age, 0, venue.fee_yen) * propensity_[i];
+      const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
       const double invited =
           std::min(1.0, venue.volunteers * q.invitations_per_volunteer / std::max(1, eligible_[v]));
+      const double friends_most =
+          std::max(1.0, std::pow(q.or_per_friend_attending, q.max_friends_counted));
+      const double bound = base * (man ? venue.join_or_men : 1.0) *
+                           (u[1] < invited ? q.or_invited : 1.0) * friends_most;
+      if (u[0] >= bound / (1.0 + bound)) continue;
+      double odds = base * access_of(p, id, step, dt, &seats);
+      if (man) odds *= venue.join_or_men;
       if (u[1] < invited) odds *= q.or_invited;
       const double most = odds * std::pow(q.or_per_friend_attending, q.max_friends_counted);
       if (u[0] >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
