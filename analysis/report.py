@@ -65,6 +65,9 @@ OUTCOMES = {
     "cumulative_certification": ("certified by the end (% of those independent at entry)", 100.0, 2, "%"),
     "cumulative_death": ("died by the end (% of residents)", 100.0, 2, "%"),
     "participation": ("ever attended a salon (% of residents)", 100.0, 1, "%"),
+    "group_participation": ("in a community group of any kind at the end (% alive)", 100.0, 1, "%"),
+    "sports_participation": ("in a sports group at the end (% alive)", 100.0, 1, "%"),
+    "hobby_participation": ("in a hobby group at the end (% alive)", 100.0, 1, "%"),
 }
 SUMMARY_COLUMNS = ["arm", "group", "outcome", "mean", "low", "high", "difference",
                    "difference_low", "difference_high", "se_common_random_numbers",
