@@ -187,10 +187,11 @@ TEST(SalonParamsRules, AtMostOneSalonsIntervention) {
 
 TEST(SalonParamsRules, UnknownInterventionTypeSuggestsSalons) {
   TempDir dir;
-  expect_single_issue(
-      dir.write("type.yaml", "interventions:\n  - type: salon\n"), 2, 11, "interventions[0].type",
-      "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle, groups; did you mean "
-      "'salons'?");
+  expect_single_issue(dir.write("type.yaml", "interventions:\n  - type: salon\n"), 2, 11,
+                      "interventions[0].type",
+                      "unknown intervention type 'salon'; known types: salons, mobile_shop, "
+                      "shuttle, groups; did you mean "
+                      "'salons'?");
 }
 
 // A typo in the type should be reported once, not once more for every salon field beside it.
@@ -199,7 +200,8 @@ TEST(SalonParamsRules, UnknownInterventionTypeIsTheOnlyIssueOfItsItem) {
   expect_single_issue(
       dir.write("type.yaml", "interventions:\n  - type: salon\n    placement:\n      rule: gaps\n"),
       2, 11, "interventions[0].type",
-      "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle, groups; did you mean "
+      "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle, groups; did "
+      "you mean "
       "'salons'?");
 }
 
