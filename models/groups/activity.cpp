@@ -11,13 +11,13 @@ namespace salonsim::models {
 
 std::string group_column(GroupKind kind, std::string_view pattern) {
   std::string name(pattern);
-  const std::string word = kind == GroupKind::kSalon ? "salon" : std::string(group_kind_name(kind));
-  if (const std::size_t at = name.find("{}"); at != std::string::npos) name.replace(at, 2, word);
+  if (const std::size_t at = name.find("{}"); at != std::string::npos)
+    name.replace(at, 2, group_kind_name(kind));
   return name;
 }
 
 GroupAttendance GroupAttendance::registered_on(Population& p, GroupKind kind) {
-  const std::string word = kind == GroupKind::kSalon ? "salon" : std::string(group_kind_name(kind));
+  const std::string word(group_kind_name(kind));
   // A survey asks about sessions so far and the latest one (surveyed); the first session is
   // written once, in /agents.
   return {p.add_column<std::uint16_t>({.name = group_column(kind, "{}_sessions"),
@@ -110,8 +110,7 @@ GroupActivity::GroupActivity(GroupKind kind, GroupEffects effects)
 void GroupActivity::init(Simulation& sim) {
   Population& p = sim.population();
   attendance_ = GroupAttendance::registered_on(p, kind_);
-  const std::string word =
-      kind_ == GroupKind::kSalon ? "salon" : std::string(group_kind_name(kind_));
+  const std::string word(group_kind_name(kind_));
   contacts_per_week_ = p.add_column<float>({group_column(kind_, "{}_contacts_per_week"), "1/week",
                                             "contacts a week from " + word + " attendance", false},
                                            0.0f);

@@ -38,10 +38,6 @@ bool open_in_step(const Venue& venue, std::int64_t step) {
   return open_at(venue.opens_step, venue.closes_step, step);
 }
 
-}  // namespace
-
-namespace {
-
 // Adds the venues of one placement rule to `placed`, counting residents served by the venues
 // already there.
 void place_by_rule(const Placement& rule, const TownMap& town, const Population& p,
@@ -128,6 +124,7 @@ std::vector<PlacedVenue> place_venues(const std::vector<Venue>& listed,
   for (const Placement& rule : rules) place_by_rule(rule, town, p, placed);
   return placed;
 }
+
 double group_access(const Participation& q, Means means, double distance_m,
                     double walking_range_m) {
   if (distance_m <= walking_range_m) return 1.0;
@@ -408,13 +405,9 @@ void CommunityGroups::start_members(Simulation& sim) {
   Population& p = sim.population();
   assign_venues(p, 0);
   const RandomStream stream = sim.stream(name_);
-  const Participation& q = params_.participation;
   const double dt = sim.clock().years_per_step();
   std::vector<std::uint8_t>& member = p[member_];
   std::vector<float>& per_week = p[attendance_.per_week];
-  std::vector<std::int32_t> assigned(venues_.size(), 0);
-  for (std::size_t i = 0; i < entered_; ++i)
-    if (p.alive[i] && venue_of_[i] >= 0) ++assigned[venue_of_[i]];
   std::vector<std::uint8_t> before(p.size(), 0);
   std::vector<double> access(p.size(), 0.0);
   tbb::parallel_for(std::size_t{0}, entered_, [&](std::size_t i) {
@@ -432,9 +425,8 @@ void CommunityGroups::start_members(Simulation& sim) {
         sim.network().for_each_tie(id,
                                    [&](ResidentId other, const Tie&) { friends += before[other]; });
       }
-      const Venue& venue = venues_[venue_of_[i]].venue;
-      const double invited = std::min(1.0, venue.volunteers * q.invitations_per_volunteer /
-                                               std::max(1, assigned[venue_of_[i]]));
+      // Nobody belongs yet: assign_venues counted every resident of a venue as eligible.
+      const double invited = invitation_chance(venue_of_[i]);
       member[i] = stream.uniform(kSetupStep, i, kStartDraw) <
                   membership_at_start(p, id, p.age_at(id, 0, dt), friends, access[i], invited);
     });
@@ -442,9 +434,7 @@ void CommunityGroups::start_members(Simulation& sim) {
   // Members at the start attend at their usual rate from step 0 (the activity's running mean).
   for (std::size_t i = 0; i < entered_; ++i) {
     if (!member[i]) continue;
-    const Venue& venue = venues_[venue_of_[i]].venue;
-    per_week[i] = static_cast<float>(q.attend_probability * access[i] *
-                                     (7.0 / schedule_period_days(venue.schedule)));
+    per_week[i] = usual_attendance_per_week(venue_of_[i], access[i]);
   }
 }
 
@@ -456,6 +446,17 @@ double CommunityGroups::join_chance(const Population& p, ResidentId id, const He
   if (p.sex[id] == static_cast<std::uint8_t>(Sex::kMale)) odds *= venue.join_or_men;
   const double invited_odds = odds * q.or_invited;
   return invited * invited_odds / (1.0 + invited_odds) + (1.0 - invited) * odds / (1.0 + odds);
+}
+
+double CommunityGroups::invitation_chance(std::int32_t v) const {
+  const Venue& venue = venues_[v].venue;
+  return std::min(1.0, venue.volunteers * params_.participation.invitations_per_volunteer /
+                           std::max(1, eligible_[v]));
+}
+
+float CommunityGroups::usual_attendance_per_week(std::int32_t v, double access) const {
+  return static_cast<float>(params_.participation.attend_probability * access *
+                            (7.0 / schedule_period_days(venues_[v].venue.schedule)));
 }
 
 double CommunityGroups::stop_chance(bool certified) const {
@@ -509,18 +510,13 @@ void CommunityGroups::join_entrants(Simulation& sim, std::int64_t step) {
     sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) { friends += member[other]; });
     const double access = access_of(p, id, step, dt, nullptr);
     const std::int32_t v = venue_of_[id];
-    const Venue& venue = venues_[v].venue;
-    const double invited =
-        std::min(1.0, venue.volunteers * params_.participation.invitations_per_volunteer /
-                          std::max(1, eligible_[v]));
     const double join =
         join_chance(p, id, {p.age_at(id, step, dt), p.frailty(id), p.certified[id] != 0}, friends,
-                    access, invited);
+                    access, invitation_chance(v));
     member[id] = stream.uniform(step, id, kStartDraw) <
                  steady_membership(join, stop_chance(p.certified[id] != 0));
     if (member[id]) {
-      per_week[id] = static_cast<float>(params_.participation.attend_probability * access *
-                                        (7.0 / schedule_period_days(venue.schedule)));
+      per_week[id] = usual_attendance_per_week(v, access);
       // They belonged before turning 65: their co-members are among their acquaintances.
       if (!roster_.empty()) {
         roster_[v].push_back(id);
@@ -579,8 +575,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       const double age = p.age_at(id, step, dt);
       const double base = join_odds(q, p, id, age, 0, venue.fee_yen) * propensity_[i];
       const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
-      const double invited =
-          std::min(1.0, venue.volunteers * q.invitations_per_volunteer / std::max(1, eligible_[v]));
+      const double invited = invitation_chance(v);
       const double friends_most =
           std::max(1.0, std::pow(q.or_per_friend_attending, q.max_friends_counted));
       const double bound = base * (man ? venue.join_or_men : 1.0) *

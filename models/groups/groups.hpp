@@ -122,6 +122,10 @@ class CommunityGroups final : public Module {
   /// invitation with probability `invited` (for the steady state and entrants).
   double join_chance(const Population& p, ResidentId id, const HealthAt& at, int friends,
                      double access, double invited) const;
+  /// Chance that a volunteer of venue v invites a given eligible resident at a session.
+  double invitation_chance(std::int32_t v) const;
+  /// Sessions a week a member of venue v with this access attends on average.
+  float usual_attendance_per_week(std::int32_t v, double access) const;
   /// Chance that a member stops at a session.
   double stop_chance(bool certified) const;
   /// Chance that a starting resident aged `age` belongs (see the .cpp).

@@ -27,13 +27,6 @@ std::vector<float> ratio_at(const SurveyWave& wave, GroupKind kind, std::string_
   return std::get<std::vector<float>>(column->values);
 }
 
-bool same_residents(const std::vector<RunRecord>& a, const std::vector<RunRecord>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t k = 0; k < a.size(); ++k)
-    if (a[k].age0 != b[k].age0 || a[k].sex != b[k].sex) return false;
-  return true;
-}
-
 }  // namespace
 
 PublishedAssociation published_association(std::optional<GroupKind> kind) {

@@ -24,11 +24,7 @@ SalonStudy salon_study(const std::vector<RunRecord>& arm, const std::vector<RunR
   // The true effect needs the same residents in the reference arm: the same town, replicate by
   // replicate (arms that differ only in their interventions). Otherwise it is not reported.
   if (reference != nullptr) {
-    bool paired = reference->size() == arm.size();
-    for (std::size_t k = 0; paired && k < arm.size(); ++k) {
-      paired = (*reference)[k].age0 == arm[k].age0 && (*reference)[k].sex == arm[k].sex;
-    }
-    if (!paired) reference = nullptr;
+    if (!same_residents(arm, *reference)) reference = nullptr;
   }
   SalonStudy study;
   double starting = 0, attended = 0, ever = 0, participants_low = 0, others_low = 0, others = 0,

@@ -121,4 +121,11 @@ std::string format_arm_hazard_ratios(const std::string& arm, const std::string& 
   return text;
 }
 
+bool same_residents(const std::vector<RunRecord>& a, const std::vector<RunRecord>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t k = 0; k < a.size(); ++k)
+    if (a[k].age0 != b[k].age0 || a[k].sex != b[k].sex) return false;
+  return true;
+}
+
 }  // namespace salonsim

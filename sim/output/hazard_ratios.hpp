@@ -83,5 +83,8 @@ std::vector<std::int64_t> survey_steps_for(const std::vector<ArmAnalysis>& analy
 void add_analysis_surveys(Simulation& simulation, const std::vector<ArmAnalysis>& analyses);
 /// The record of a finished run, keeping what `analyses` need: their columns and waves.
 RunRecord record_for(const Simulation& simulation, const std::vector<ArmAnalysis>& analyses);
+/// Whether two arms hold the same residents, replicate by replicate (the same town: arms that
+/// differ only in their interventions), so one resident's outcomes can be paired across them.
+bool same_residents(const std::vector<RunRecord>& a, const std::vector<RunRecord>& b);
 
 }  // namespace salonsim
