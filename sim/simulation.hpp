@@ -50,6 +50,16 @@ class Simulation {
   Simulation(RunIdentity identity, Clock clock, Population population, Network network);
 
   void add_module(std::unique_ptr<Module> module);
+  /// The modules of type M, in the order added (a mechanism that acts through others, e.g. a
+  /// municipal process that opens venues, finds them here).
+  template <class M>
+  std::vector<M*> modules_of_type() const {
+    std::vector<M*> found;
+    for (const auto& module : modules_) {
+      if (auto* m = dynamic_cast<M*>(module.get())) found.push_back(m);
+    }
+    return found;
+  }
 
   /// Initialises modules (once), then runs every remaining step; `on_step` is told after each.
   void run(const std::function<void(std::int64_t done, std::int64_t total)>& on_step = {});

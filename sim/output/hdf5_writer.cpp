@@ -150,6 +150,8 @@ struct OutputFile::Impl {
     }
     Handle group = create_group(parent, table.name, path);
     write_string_attribute(group.get(), "description", table.description, path);
+    for (const auto& [name, text] : table.attributes)
+      write_string_attribute(group.get(), name.c_str(), text, path);
     for (const OutputColumn& column : table.columns) {
       const std::string name(column.name);
       std::visit(
@@ -328,6 +330,14 @@ void OutputFile::write_run(const std::string& group, const std::vector<OutputTab
   for (const OutputTable& table : tables) impl_->write_table(parent.get(), path, table);
   impl_->write_timeseries(parent.get(), path, timeseries, days_per_step);
   impl_->write_surveys(parent.get(), path, waves);
+}
+
+void OutputFile::write_tables(const std::string& group, const std::vector<OutputTable>& tables) {
+  silence_hdf5_errors();
+  impl_->require_open();
+  Handle parent = impl_->open_or_create_group(group);
+  const std::string path = join("/", group.starts_with('/') ? group.substr(1) : group);
+  for (const OutputTable& table : tables) impl_->write_table(parent.get(), path, table);
 }
 
 void OutputFile::commit() {

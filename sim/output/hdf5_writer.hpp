@@ -53,6 +53,8 @@ class OutputFile {
   void write_run(const std::string& group, const std::vector<OutputTable>& tables,
                  const Timeseries& timeseries, std::int32_t days_per_step,
                  const std::vector<SurveyWave>& waves = {});
+  /// Writes tables alone into `group` (created with its parents if missing).
+  void write_tables(const std::string& group, const std::vector<OutputTable>& tables);
   /// Writes a text attribute `name` on `group` (created with its parents if missing).
   void write_text(const std::string& group, const std::string& name, const std::string& text);
   /// Flushes, closes and renames the temporary file to the final path.

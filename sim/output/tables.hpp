@@ -2,6 +2,7 @@
 // What a run writes: named tables of equal-length columns (/agents, and per-venue tables that
 // interventions add), and the timeseries.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/population.hpp"
@@ -15,6 +16,8 @@ struct OutputTable {
   std::string name;
   std::string description;
   std::vector<OutputColumn> columns;
+  /// Further text attributes of the table's group (name, value), e.g. the names of codes.
+  std::vector<std::pair<std::string, std::string>> attributes = {};
 };
 
 /// A read-only output view of a column.

@@ -23,8 +23,9 @@ struct Sorted {
   size_t n = 0;
   size_t p = 0;
   std::vector<double> x;             // x[k * p + j], centred, k-th latest subject
+  std::vector<double> weight;        // case weight of the k-th latest subject
   std::vector<size_t> group_end;     // subjects [previous end, end) share one time
-  std::vector<double> group_events;  // number of events in each group
+  std::vector<double> group_events;  // weighted number of events in each group
   std::vector<double> event_x_sum;   // sum over events of x (centred), length p
   std::vector<double> scale;         // events * range^2 per column: bound on the information
 };
@@ -76,6 +77,16 @@ void validate(const CoxData& data, int max_iterations, double tolerance) {
     events += data.event[i];
   }
   if (events == 0) throw std::invalid_argument("fit_cox: no events");
+  if (!data.weights.empty()) {
+    if (data.weights.size() != n)
+      throw std::invalid_argument("fit_cox: " + std::to_string(data.weights.size()) +
+                                  " weights for " + std::to_string(n) + " subjects");
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(data.weights[i]) || !(data.weights[i] > 0))
+        throw std::invalid_argument("fit_cox: weight of subject " + std::to_string(i) +
+                                    " must be finite and > 0");
+    }
+  }
   if (max_iterations < 0) throw std::invalid_argument("fit_cox: max_iterations must be >= 0");
   if (!(tolerance > 0)) throw std::invalid_argument("fit_cox: tolerance must be > 0");
 }
@@ -96,7 +107,8 @@ Sorted prepare(const CoxData& data) {
   });
 
   double events = 0;
-  for (size_t i = 0; i < n; ++i) events += data.event[i];
+  for (size_t i = 0; i < n; ++i)
+    events += data.event[i] * (data.weights.empty() ? 1.0 : data.weights[i]);
   std::vector<double> mean(p);
   s.scale.resize(p);
   for (size_t j = 0; j < p; ++j) {
@@ -112,15 +124,18 @@ Sorted prepare(const CoxData& data) {
 
   // Gather rows in sorted order; close a group wherever the time changes.
   s.x.resize(n * p);
+  s.weight.resize(n);
   s.event_x_sum.assign(p, 0.0);
   double group_events = 0;
   for (size_t k = 0; k < n; ++k) {
     const size_t i = keyed[k].second;
     double* row = &s.x[k * p];
     for (size_t j = 0; j < p; ++j) row[j] = data.covariates[j][i] - mean[j];
+    const double weight = data.weights.empty() ? 1.0 : data.weights[i];
+    s.weight[k] = weight;
     if (data.event[i]) {
-      group_events += 1;
-      for (size_t j = 0; j < p; ++j) s.event_x_sum[j] += row[j];
+      group_events += weight;
+      for (size_t j = 0; j < p; ++j) s.event_x_sum[j] += weight * row[j];
     }
     if (k + 1 == n || keyed[k + 1].first != keyed[k].first) {
       s.group_end.push_back(k + 1);
@@ -160,7 +175,7 @@ void evaluate(const Sorted& s, const Eigen::VectorXd& beta, Evaluation& out) {
   for (size_t g = 0; g < s.group_end.size(); ++g) {
     const size_t end = s.group_end[g];
     for (size_t k = begin; k < end; ++k) {
-      const double w = std::exp(eta[k] - eta_max);
+      const double w = s.weight[k] * std::exp(eta[k] - eta_max);
       const double* xk = &s.x[k * p];
       s0 += w;
       for (size_t a = 0; a < p; ++a) {

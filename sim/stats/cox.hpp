@@ -19,6 +19,9 @@ struct CoxData {
   std::vector<std::vector<double>> covariates;
   /// One name per covariate column; used in error messages.
   std::vector<std::string> names;
+  /// Case weights (finite, > 0), e.g. inverse probabilities of treatment; empty: all 1. With
+  /// weights the standard errors are model-based, not robust: use them for point estimates.
+  std::vector<double> weights = {};
 };
 
 /// Result of fit_cox; vectors are indexed like CoxData::covariates.
