@@ -454,6 +454,7 @@ struct TownGroups {
   GroupParams volunteer = group_defaults(GroupKind::kVolunteer);
   GroupParams senior_club = group_defaults(GroupKind::kSeniorClub);
   GroupParams neighbourhood_association = group_defaults(GroupKind::kNeighbourhoodAssociation);
+  double join_odds_ratio = 1;
 
   /// The kinds listed, in order (names that are no kind are skipped: validation reports them).
   std::vector<GroupKind> listed_kinds() const;
@@ -486,6 +487,15 @@ void visit(V& v, TownGroups& p) {
   v.section("volunteer", p.volunteer, {.optional = true});
   v.section("senior_club", p.senior_club, {.optional = true});
   v.section("neighbourhood_association", p.neighbourhood_association, {.optional = true});
+  v.number("join_odds_ratio", p.join_odds_ratio,
+           {.unit = "odds ratio",
+            .doc = "joining any of the town's standing groups, this town against the kinds' "
+                   "defaults (communities differ; a region's municipalities vary it)",
+            .source = "assumption: JAGES finds sports-group participation from 0 to 57% across "
+                      "communities (Tsuji et al. 2019); sweep 0.5-2",
+            .min = 0,
+            .min_exclusive = true,
+            .max = 100});
 }
 
 /// Venues a groups intervention opens: listed, and placed by a rule.

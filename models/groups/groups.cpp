@@ -1,5 +1,6 @@
 #include "models/groups/groups.hpp"
 
+#include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -203,8 +204,9 @@ void CommunityGroups::init(Simulation& sim) {
   Population& p = sim.population();
   attendance_ = GroupAttendance::registered_on(p, kind_);
   seats_ = ShuttleSeats::registered_on(p);
-  const std::string word = kind_ == GroupKind::kSalon ? "salon" : group_column(kind_, "{} group");
-  member_ = p.add_column<std::uint8_t>({.name = group_column(kind_, "{}_member"),
+  const std::string word =
+      kind_ == GroupKind::kSalon && label_.empty() ? "salon" : own_column("{} group");
+  member_ = p.add_column<std::uint8_t>({.name = own_column("{}_member"),
                                         .unit = "",
                                         .description = "1 if a member of a " + word,
                                         .surveyed = true});
@@ -277,13 +279,13 @@ void CommunityGroups::init(Simulation& sim) {
           return pop.alive[i] && first[i] >= 0;
         });
   } else {
-    sim.timeseries().declare(group_column(kind_, "{}_members"),
+    sim.timeseries().declare(own_column("{}_members"),
                              "residents alive at the end of the step who belong to a " + word,
                              [member](const Population& pop, ResidentId i, std::int64_t) {
                                return pop.alive[i] && member[i];
                              });
   }
-  sim.tallies().add({group_column(kind_, "{}_members"), "residents who belong to a " + word,
+  sim.tallies().add({own_column("{}_members"), "residents who belong to a " + word,
                      [&p, member](ResidentId i) { return p.alive[i] && member[i] ? 1.0 : 0.0; }});
   entered_ = 0;
   while (entered_ < n && p.entry_step[entered_] == 0) ++entered_;
@@ -291,6 +293,43 @@ void CommunityGroups::init(Simulation& sim) {
     start_members(sim);
     start_co_member_ties(sim);
   }
+}
+
+CommunityGroups& CommunityGroups::labelled(std::string label) {
+  label_ = std::move(label);
+  name_ = own_column("{}_groups");
+  return *this;
+}
+
+std::string CommunityGroups::own_column(std::string_view pattern) const {
+  return label_.empty() ? group_column(kind_, pattern) : fmt::format(fmt::runtime(pattern), label_);
+}
+
+void CommunityGroups::start(Simulation& sim) {
+  const Population& p = sim.population();
+  const Column<std::int32_t> invited = p.columns.find<std::int32_t>(kOutreachInvitedUntilColumn);
+  invited_until_ = invited.valid() ? p[invited].data() : nullptr;
+}
+
+void CommunityGroups::open_venue(const PlacedVenue& venue) {
+  venues_.push_back(venue);
+  open_.push_back(0);  // not open yet: the next step assigns residents to it when it opens
+  candidates_.emplace_back();
+  sessions_held_.push_back(0);
+  attendance_total_.push_back(0);
+  members_.push_back(0);
+  eligible_.push_back(0);
+  if (!roster_.empty()) roster_.emplace_back();  // co-member rosters exist for started groups
+  x_m_.push_back(static_cast<float>(venue.x_m));
+  y_m_.push_back(static_cast<float>(venue.y_m));
+  capacity_.push_back(venue.venue.capacity);
+  opens_step_.push_back(venue.venue.opens_step);
+  closes_step_.push_back(venue.venue.closes_step);
+  schedule_.push_back(static_cast<std::uint8_t>(venue.venue.schedule));
+}
+
+void CommunityGroups::add_volunteers(std::size_t v, std::int32_t volunteers) {
+  venues_.at(v).venue.volunteers += volunteers;
 }
 
 void CommunityGroups::start_co_member_ties(Simulation& sim) {
@@ -575,7 +614,9 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       const double age = p.age_at(id, step, dt);
       const double base = join_odds(q, p, id, age, 0, venue.fee_yen) * propensity_[i];
       const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
-      const double invited = invitation_chance(v);
+      // Outreach workers' invitations stand in for a volunteer's.
+      const double invited =
+          invited_until_ != nullptr && invited_until_[i] >= step ? 1.0 : invitation_chance(v);
       const double friends_most =
           std::max(1.0, std::pow(q.or_per_friend_attending, q.max_friends_counted));
       const double bound = base * (man ? venue.join_or_men : 1.0) *
@@ -657,11 +698,11 @@ void CommunityGroups::finalize(Simulation& sim) {
 }
 
 void CommunityGroups::add_output_tables(const Simulation&, std::vector<OutputTable>& tables) const {
-  const bool salons = kind_ == GroupKind::kSalon;
+  const bool salons = kind_ == GroupKind::kSalon && label_.empty();
   tables.push_back(
-      {salons ? std::string("salons") : group_column(kind_, "{}_groups"),
+      {salons ? std::string("salons") : own_column("{}_groups"),
        salons ? "one row per salon venue: listed venues first, then placed ones"
-              : "one row per " + group_column(kind_, "{} group") +
+              : "one row per " + own_column("{} group") +
                     " venue: listed venues first, then placed ones",
        {{"x_m", "venue east coordinate, metres", column_view(x_m_)},
         {"y_m", "venue north coordinate, metres", column_view(y_m_)},

@@ -30,6 +30,9 @@ namespace salonsim::models {
 inline constexpr std::string_view kSalonsStream = "salons";
 /// The stream shared by every kind for the resident's general inclination to join groups.
 inline constexpr std::string_view kJoinersStream = "groups";
+/// The registered column, when an outreach programme runs (models/coalition), of the last step
+/// to which a resident counts as invited to the groups near them (-1: never invited).
+inline constexpr std::string_view kOutreachInvitedUntilColumn = "outreach_invited_until_step";
 /// The registered column of venues within 350 m of home (the salon study's instrument).
 inline constexpr std::string_view kSalonsWithin350mColumn = "salons_within_350m";
 
@@ -100,8 +103,16 @@ class CommunityGroups final : public Module {
   std::string_view name() const override { return name_; }
   Phase phase() const override { return Phase::kInterventions; }
   void init(Simulation& sim) override;
+  /// Finds the outreach invitations, if a programme registered them.
+  void start(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
   void finalize(Simulation& sim) override;
+  /// Opens a venue during the run (a municipal process decided it): it meets from its
+  /// opens_step, and residents are assigned to it at the next step. Salons' within-350 m counts
+  /// keep the venues of the scenario only.
+  void open_venue(const PlacedVenue& venue);
+  /// Recruits `volunteers` more organisers for venue v (more invitations from the next session).
+  void add_volunteers(std::size_t v, std::int32_t volunteers);
   /// Salons, and groups that interventions open, are interventions with a cost; the town's
   /// standing groups alone are not.
   bool reports_cost() const override { return kind_ == GroupKind::kSalon || !opened_.empty(); }
@@ -109,7 +120,15 @@ class CommunityGroups final : public Module {
   double cost_yen(const Simulation& sim) const override;
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
 
+  /// Groups of the kind that are not the town's own (e.g. those a coalition starts): `label`
+  /// names their module, membership column (<label>_member), indicator and table, so that
+  /// belonging to them is a membership of its own. Attendance and its effects are the kind's.
+  /// Call before init.
+  CommunityGroups& labelled(std::string label);
+  /// The name of this module's column or indicator made from `pattern` ("{}_member").
+  std::string own_column(std::string_view pattern) const;
   GroupKind kind() const { return kind_; }
+  const GroupParams& params() const { return params_; }
   const std::vector<PlacedVenue>& venues() const { return venues_; }
 
  private:
@@ -140,6 +159,7 @@ class CommunityGroups final : public Module {
   void join_entrants(Simulation& sim, std::int64_t step);
 
   GroupKind kind_;
+  std::string label_;  // empty: the kind's own groups
   std::string name_;
   GroupParams params_;
   std::vector<NewGroupsParams> opened_;
@@ -148,9 +168,10 @@ class CommunityGroups final : public Module {
   GettingAbout getting_about_;
   GroupAttendance attendance_;
   ShuttleSeats seats_;
-  Column<std::uint8_t> member_;        // belongs to a group of the kind (surveyed)
-  Column<std::uint16_t> within_350m_;  // salons: venues within 350 m of home, whole run
-  Column<float> nearest_m_;            // salons: nearest venue of the whole run
+  Column<std::uint8_t> member_;                  // belongs to a group of the kind (surveyed)
+  Column<std::uint16_t> within_350m_;            // salons: venues within 350 m of home, whole run
+  Column<float> nearest_m_;                      // salons: nearest venue of the whole run
+  const std::int32_t* invited_until_ = nullptr;  // outreach invitations, when a programme runs
   std::vector<PlacedVenue> venues_;
   std::vector<std::uint8_t> open_;  // per venue, at the last assignment
   // Per resident.

@@ -41,6 +41,7 @@ void add_community_groups(BuildContext& context) {
   const std::vector<GroupKind> kinds = kinds_in(scenario);
   for (const GroupKind kind : kinds) {
     GroupParams params = scenario.groups.of(kind);
+    params.participation.join_odds *= scenario.groups.join_odds_ratio;
     if (std::find(town.begin(), town.end(), kind) == town.end()) {
       // A kind the town does not have: only the venues the interventions open, from nobody.
       params.venues.clear();
@@ -67,6 +68,10 @@ void AnyGroup::init(Simulation& sim) {
   for (const GroupKind kind : kinds) {
     // Registered by each kind's CommunityGroups, which init before this (interventions phase).
     members_.push_back(p.columns.find<std::uint8_t>(group_column(kind, "{}_member")));
+    if (members_.back().valid()) member.push_back(p[members_.back()].data());
+  }
+  for (const std::string& name : more_) {
+    members_.push_back(p.columns.find<std::uint8_t>(name));
     if (members_.back().valid()) member.push_back(p[members_.back()].data());
   }
   const auto any = [member](ResidentId i) {

@@ -28,6 +28,9 @@ inline constexpr std::string_view kAnyGroupMembers = "any_group_members";
 class AnyGroup final : public Module {
  public:
   explicit AnyGroup(std::vector<GroupKind> kinds) : kinds_(std::move(kinds)) {}
+  /// Counts membership of groups beyond the kinds' own (e.g. a coalition's): the name of their
+  /// membership column. Call before init.
+  void count_members_of(std::string column) { more_.push_back(std::move(column)); }
   std::string_view name() const override { return "any_group"; }
   Phase phase() const override { return Phase::kAccess; }
   void init(Simulation& sim) override;
@@ -35,6 +38,7 @@ class AnyGroup final : public Module {
 
  private:
   std::vector<GroupKind> kinds_;
+  std::vector<std::string> more_;
   std::vector<Column<std::uint8_t>> members_;
 };
 

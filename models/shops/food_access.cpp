@@ -19,7 +19,7 @@ constexpr double kStoreGridCellM = 500;
 
 FoodAccessColumns FoodAccessColumns::registered_on(Population& p) {
   // A survey asks about access now (the last step) and so far (surveyed).
-  return {p.add_column<std::uint8_t>({.name = "poor_food_access",
+  return {p.add_column<std::uint8_t>({.name = std::string(kPoorFoodAccessColumn),
                                       .unit = "",
                                       .description = "1 if no food was within reach this step",
                                       .output = false,

@@ -15,6 +15,9 @@
 
 namespace salonsim::models {
 
+/// The registered column: 1 if the resident had poor food access in the last step.
+inline constexpr std::string_view kPoorFoodAccessColumn = "poor_food_access";
+
 inline constexpr std::string_view kFoodAccessStream = "food_access";
 
 /// Each resident's food access, registered by food access.

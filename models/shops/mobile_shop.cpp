@@ -35,29 +35,35 @@ int visits_in_step(const std::vector<double>& weekdays, std::int64_t step, int d
   return visits;
 }
 
+void MobileShop::add_stops(std::size_t r) {
+  for (const MobileShopStop& stop : routes_[r].stops) {
+    const Point point =
+        point_of(stop.place, map_.districts, "mobile shop stop '" + stop.name + "'");
+    stop_point_.push_back(point);
+    stop_x_m_.push_back(static_cast<float>(point.x_m));
+    stop_y_m_.push_back(static_cast<float>(point.y_m));
+    stop_route_.push_back(static_cast<std::int32_t>(r));
+    stop_capacity_.push_back(stop.customers_per_visit);
+    stop_lunch_.push_back(stop.lunch_salon);
+    stop_lunch_places_.push_back(stop.lunch_places);
+    stop_weekdays_.push_back(stop.weekdays);
+    visits_.push_back(0);
+    customers_total_.push_back(0);
+    lunch_total_.push_back(0);
+    candidates_.emplace_back();
+  }
+}
+
+void MobileShop::add_route(MobileShopParams route) {
+  routes_.push_back(std::move(route));
+  add_stops(routes_.size() - 1);
+}
+
 void MobileShop::init(Simulation& sim) {
   Population& p = sim.population();
   customers_ = MobileShopCustomers::registered_on(p);
   lunch_attendance_ = GroupAttendance::registered_on(p, GroupKind::kSalon);
-  for (std::size_t r = 0; r < routes_.size(); ++r) {
-    for (const MobileShopStop& stop : routes_[r].stops) {
-      const Point point =
-          point_of(stop.place, map_.districts, "mobile shop stop '" + stop.name + "'");
-      stop_point_.push_back(point);
-      stop_x_m_.push_back(static_cast<float>(point.x_m));
-      stop_y_m_.push_back(static_cast<float>(point.y_m));
-      stop_route_.push_back(static_cast<std::int32_t>(r));
-      stop_capacity_.push_back(stop.customers_per_visit);
-      stop_lunch_.push_back(stop.lunch_salon);
-      stop_lunch_places_.push_back(stop.lunch_places);
-      stop_weekdays_.push_back(stop.weekdays);
-    }
-  }
-  const std::size_t stops = stop_point_.size();
-  visits_.assign(stops, 0);
-  customers_total_.assign(stops, 0);
-  lunch_total_.assign(stops, 0);
-  candidates_.assign(stops, {});
+  for (std::size_t r = 0; r < routes_.size(); ++r) add_stops(r);
   stop_of_.assign(p.size(), -1);
   stop_distance_m_.assign(p.size(), 0.0f);
   homes_ = std::make_unique<SpatialGrid>(p.x_m, p.y_m, std::max(100.0, walking_.range_at_65_m));

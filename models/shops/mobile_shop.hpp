@@ -48,8 +48,12 @@ class MobileShop final : public Module {
   /// Each route's yearly cost times the years it ran so far.
   double cost_yen(const Simulation& sim) const override;
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
+  /// Adds a route during the run (a municipal process decided it); it runs from its opens_step.
+  void add_route(MobileShopParams route);
 
  private:
+  /// The stops of route r, appended to the per-stop columns.
+  void add_stops(std::size_t r);
   std::vector<MobileShopParams> routes_;
   TownMap map_;
   WalkingParams walking_;
