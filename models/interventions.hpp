@@ -4,6 +4,7 @@
 // plus one line here.
 #include <variant>
 
+#include "models/coalition/coalition_type.hpp"
 #include "models/groups/groups_type.hpp"
 #include "models/salons/salons_type.hpp"
 #include "models/shops/mobile_shop_type.hpp"
@@ -11,11 +12,12 @@
 
 namespace salonsim::models {
 
-using InterventionSpec = std::variant<UnknownIntervention,  // type missing or unknown: an error
-                                      SalonsParams,         // models/salons
-                                      MobileShopParams,     // models/shops
-                                      ShuttleParams,        // models/transport
-                                      NewGroupsParams>;     // models/groups
+using InterventionSpec = std::variant<UnknownIntervention,      // type missing or unknown: an error
+                                      SalonsParams,             // models/salons
+                                      MobileShopParams,         // models/shops
+                                      ShuttleParams,            // models/transport
+                                      NewGroupsParams,          // models/groups
+                                      CoalitionSupportParams>;  // models/coalition
 using Interventions = Registry<InterventionSpec>;
 
 }  // namespace salonsim::models

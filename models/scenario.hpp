@@ -13,6 +13,7 @@
 #include "models/health/health_params.hpp"
 #include "models/interventions.hpp"
 #include "models/network/network_params.hpp"
+#include "models/region/region_params.hpp"
 #include "models/town/town_params.hpp"
 #include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
@@ -72,6 +73,7 @@ struct Scenario {
   HealthParams health;
   TownGroups groups;
   std::vector<InterventionSpec> interventions;
+  RegionParams region;
 
   /// Number of steps the run lasts.
   std::int64_t steps() const;
@@ -117,6 +119,7 @@ void visit(V& v, Scenario& s) {
   v.section("groups", s.groups, {.optional = true});
   v.list("interventions", s.interventions, {.doc = "interventions in the town (none by default)"});
   Interventions::check(v, s.interventions, s);
+  v.section("region", s.region, {.optional = true});
 }
 
 /// Loads a scenario file, the files it extends, and `overrides` ("key.path=value", applied in

@@ -15,6 +15,7 @@
 #include "apps/salonsim/cli_support.hpp"
 #include "apps/salonsim/progress.hpp"
 #include "apps/salonsim/sweep_command.hpp"
+#include "apps/salonsim/trial_command.hpp"
 #include "models/build.hpp"
 #include "models/scenario.hpp"
 #include "sim/ensemble.hpp"
@@ -368,6 +369,21 @@ int main(int argc, char** argv) {
                       "discard the runs of an unfinished sweep with this output and start again");
   sweep_app->add_flag("-q,--quiet", sweep.quiet, "no progress bar and no tables");
 
+  cli::TrialOptions trial;
+  CLI::App* trial_app = app.add_subcommand(
+      "trial",
+      "run the multi-municipality trial of coalition support (supported against data-only "
+      "municipalities), emulating its analysis beside the true effect");
+  trial_app->add_option("trial", trial.trial, "trial YAML file")->required();
+  trial_app
+      ->add_option("-o,--output", trial.output, "output HDF5 file (a CSV is written beside it)")
+      ->required();
+  trial_app->add_option("--replicates", trial.replicates, "replicates (overrides the trial file's)")
+      ->check(CLI::Range(1, 10000));
+  trial_app->add_option("--threads", trial.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  trial_app->add_flag("-q,--quiet", trial.quiet, "no progress bar and no table");
+
   bool markdown = false;
   std::string prefix;
   CLI::App* describe_app = app.add_subcommand("describe",
@@ -387,6 +403,7 @@ int main(int argc, char** argv) {
     if (*validate_app) return validate_command(validate_file, validate_overrides);
     if (*compare_app) return compare_command(compare, cli::command_line(argc, argv));
     if (*sweep_app) return cli::sweep_command(sweep, cli::command_line(argc, argv));
+    if (*trial_app) return cli::trial_command(trial, cli::command_line(argc, argv));
     if (*describe_app) return describe_command(markdown, prefix);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -1,0 +1,119 @@
+#include "models/coalition/diagnosis.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+
+#include "sim/spatial_grid.hpp"
+
+namespace salonsim::models {
+
+double DistrictCounts::share(Indicator indicator) const {
+  const std::int32_t of_whom =
+      kIndicatorInfo[static_cast<std::size_t>(indicator)].of_men ? men : residents;
+  return of_whom > 0 ? static_cast<double>(of(indicator)) / of_whom : 0.0;
+}
+
+DistrictCounts Diagnosis::total() const {
+  DistrictCounts sum;
+  for (const DistrictCounts& d : districts) {
+    sum.residents += d.residents;
+    sum.men += d.men;
+    for (std::size_t k = 0; k < kIndicators; ++k) sum.count[k] += d.count[k];
+  }
+  return sum;
+}
+
+Diagnosis diagnose(const Population& p, const std::vector<District>& districts,
+                   const DiagnosisInputs& inputs, std::int64_t step) {
+  Diagnosis diagnosis;
+  diagnosis.step = step;
+  diagnosis.districts.assign(districts.size(), {});
+  std::vector<float> venue_x, venue_y;
+  for (const auto& [x, y] : inputs.venues) {
+    venue_x.push_back(static_cast<float>(x));
+    venue_y.push_back(static_cast<float>(y));
+  }
+  const SpatialGrid venues(venue_x, venue_y, kCoverageRadiusM);
+  // Serial and in id order: a sheet per municipality is cheap next to a step.
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (!p.alive[i]) continue;
+    DistrictCounts& d = diagnosis.districts.at(p.district[i]);
+    const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
+    bool member = false;
+    for (const std::uint8_t* column : inputs.member) member = member || column[i] != 0;
+    bool covered = false;
+    if (!inputs.venues.empty()) {
+      venues.for_each_within(p.x_m[i], p.y_m[i], kCoverageRadiusM, [&](ResidentId v) {
+        covered = covered || std::hypot(p.x_m[i] - inputs.venues[v][0],
+                                        p.y_m[i] - inputs.venues[v][1]) <= kCoverageRadiusM;
+      });
+    }
+    const bool poor_food = inputs.poor_food_access != nullptr && inputs.poor_food_access[i] != 0;
+    const auto add = [&d](Indicator indicator, bool yes) {
+      d.count[static_cast<std::size_t>(indicator)] += yes ? 1 : 0;
+    };
+    ++d.residents;
+    d.men += man;
+    add(Indicator::kIsolated, p.isolated[i] != 0);
+    add(Indicator::kAnyGroup, member);
+    add(Indicator::kAnyGroupMen, man && member);
+    add(Indicator::kAloneShoppingDifficulty, p.lives_alone[i] != 0 && poor_food);
+    add(Indicator::kPoorFoodAccess, poor_food);
+    add(Indicator::kCertified, p.certified[i] != 0);
+    add(Indicator::kLowIncome, p.income_low[i] != 0);
+    add(Indicator::kFrail, p.frailty(static_cast<ResidentId>(i)) >= kFrailIndex);
+    add(Indicator::kUncovered, !covered);
+    add(Indicator::kMenNotInGroup, man && !member);
+    add(Indicator::kCoveredNonMembers, covered && !member);
+    add(Indicator::kUncoveredNonMembers, !covered && !member);
+    add(Indicator::kIsolatedIndependent, p.isolated[i] != 0 && p.certified[i] == 0);
+  }
+  return diagnosis;
+}
+
+DiagnosisTable diagnosis_table(const Diagnosis& diagnosis, const std::vector<District>& districts) {
+  DiagnosisTable table;
+  for (std::size_t k = 0; k < diagnosis.districts.size(); ++k) {
+    const DistrictCounts& d = diagnosis.districts[k];
+    const District& district = districts.at(k);
+    table.district.push_back(static_cast<std::uint16_t>(k));
+    table.x_m.push_back(static_cast<float>(district.centre_m.at(0)));
+    table.y_m.push_back(static_cast<float>(district.centre_m.at(1)));
+    table.radius_m.push_back(static_cast<float>(district.radius_m));
+    table.residents.push_back(d.residents);
+    table.men.push_back(d.men);
+    for (std::size_t j = 0; j < kIndicators; ++j)
+      table.shares[j].push_back(static_cast<float>(d.share(static_cast<Indicator>(j))));
+  }
+  return table;
+}
+
+OutputTable output_table(const DiagnosisTable& table, const std::vector<District>& districts) {
+  OutputTable out{
+      "diagnosis",
+      "community diagnosis at baseline: one row per district (town.districts), shares of the "
+      "residents alive then (of men for indicators of men)",
+      {{"district", "index of the district in town.districts", column_view(table.district)},
+       {"x_m", "district centre east coordinate, metres", column_view(table.x_m)},
+       {"y_m", "district centre north coordinate, metres", column_view(table.y_m)},
+       {"radius_m", "district radius, metres", column_view(table.radius_m)},
+       {"residents", "residents alive at baseline", column_view(table.residents)},
+       {"men", "men alive at baseline", column_view(table.men)}}};
+  std::vector<std::string> names, indicators;
+  for (const District& d : districts) names.push_back(d.name);
+  for (std::size_t j = 0; j < kIndicators; ++j) {
+    const IndicatorInfo& info = kIndicatorInfo[j];
+    out.columns.push_back({info.key, info.label, column_view(table.shares[j]), "share"});
+    if (info.shown) {
+      indicators.push_back(fmt::format(R"({{"key": "{}", "label": "{}", "higher_is_worse": {}}})",
+                                       info.key, info.label, info.higher_is_worse));
+    }
+  }
+  out.attributes = {{"district_names", fmt::format("{}", fmt::join(names, "\n"))},
+                    {"indicators", fmt::format("[{}]", fmt::join(indicators, ", "))}};
+  return out;
+}
+
+}  // namespace salonsim::models

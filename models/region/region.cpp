@@ -1,0 +1,69 @@
+#include "models/region/region.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/random.hpp"
+#include "sim/sweep/sweep_plan.hpp"
+
+namespace salonsim::models {
+
+MunicipalityTraits traits_of(const Scenario& town) {
+  MunicipalityTraits traits;
+  traits.population = town.town.population;
+  traits.districts = static_cast<double>(town.town.districts.size());
+  double weights = 0, rural = 0;
+  for (const District& d : town.town.districts) {
+    weights += d.population_weight;
+    if (d.density == Density::kRural) rural += d.population_weight;
+  }
+  traits.rural_share = weights > 0 ? rural / weights : 0;
+  traits.income_median = town.town.income.median_million_yen;
+  traits.join_odds_ratio = town.groups.join_odds_ratio;
+  return traits;
+}
+
+std::vector<Municipality> municipalities_of(const std::filesystem::path& file,
+                                            const Scenario& region,
+                                            const std::vector<std::string>& overrides) {
+  std::vector<Municipality> all;
+  const RegionParams& r = region.region;
+  if (r.empty()) {
+    all.push_back({region.name, {}, region});
+    return all;
+  }
+  for (const ListedMunicipality& listed : r.municipalities)
+    all.push_back({listed.name, listed.set, {}});
+  // Each generated municipality draws every varied key from its own counter, so adding a
+  // municipality or a key leaves the others' draws as they were.
+  const RandomStream draws(r.seed != 0 ? r.seed : region.run.seed, 0, "region");
+  for (std::int32_t m = 0; m < r.generate; ++m) {
+    Municipality generated{fmt::format("{}{:02}", r.name_prefix, m + 1), {}, {}};
+    for (std::size_t k = 0; k < r.vary.size(); ++k) {
+      const sweep::SweepParameter& key = r.vary[k];
+      const double value = sweep::value_at(key, draws.uniform(m, k, 0));
+      generated.overrides.push_back(key.key + "=" + sweep::value_text(key, value));
+    }
+    all.push_back(std::move(generated));
+  }
+  params::Diagnostics problems;
+  for (std::size_t m = 0; m < all.size(); ++m) {
+    std::vector<std::string> settings = overrides;
+    settings.insert(settings.end(), all[m].overrides.begin(), all[m].overrides.end());
+    try {
+      all[m].scenario = load_scenario(file, settings);
+      all[m].scenario.region = {};
+      all[m].scenario.name = all[m].name;
+    } catch (const params::ScenarioError& e) {
+      const std::string whose =
+          m < r.municipalities.size()
+              ? fmt::format("region.municipalities[{}] '{}'", m, all[m].name)
+              : fmt::format("generated municipality '{}' (region.vary)", all[m].name);
+      for (const params::Issue& issue : e.diagnostics().issues())
+        problems.error(issue.where, issue.path, whose + ": " + issue.message);
+    }
+  }
+  if (!problems.ok()) throw params::ScenarioError(std::move(problems));
+  return all;
+}
+
+}  // namespace salonsim::models
