@@ -68,8 +68,9 @@ class Trial:
                 if "results_json" not in attrs:
                     raise InputError(f"{path} has no /trial results_json: not written by "
                                      "`salonsim trial`")
-                text, self.table, self.csv = (text_attr(attrs[k]) if k in attrs else ""
-                                              for k in ("results_json", "table", "csv"))
+                text, self.table, self.csv, self.runtime = (
+                    text_attr(attrs[k]) if k in attrs else ""
+                    for k in ("results_json", "table", "csv", "runtime_s"))
                 self.meta = {k: text_attr(v) for k, v in f["meta"].attrs.items()} \
                     if "meta" in f else {}
                 self.has_diagnosis = "municipalities" in f and any(
@@ -141,7 +142,7 @@ def summary_html(t: Trial) -> str:
              f" whose coalitions were supported ({esc(', '.join(sup))}) against {len(dat)} given "
              f"the data only ({esc(', '.join(dat))}), {t.replicates} replicate"
              f"{'s' if t.replicates != 1 else ''} of the whole trial, surveys in years "
-             f"{years[0]} and {years[-1]}, deaths followed for {r.get('follow_up_days', 1166):,} "
+             f"{years[0]:g} and {years[-1]:g}, deaths followed for {r.get('follow_up_days', 1166):,g} "
              "days.</p>"]
     for group, who in (("men", "Men's"), ("women", "Women's")):
         d = did.get(group)
@@ -172,7 +173,7 @@ def summary_html(t: Trial) -> str:
         hr, true = ("; ".join(f"{esc(m.get('label', m['group']))} {est(m, *keys, 2, False)}"
                               for m in shown)
                     for keys in (("hr", "low", "high"), ("true_hr", "true_low", "true_high")))
-        parts.append(f"<p><b>Mortality</b> over {r.get('follow_up_days', 1166):,} days, supported "
+        parts.append(f"<p><b>Mortality</b> over {r.get('follow_up_days', 1166):,g} days, supported "
                      f"vs data only (Cox hazard ratio): {hr}. The true effect the mechanism "
                      f"produced (the same municipalities without support, common random numbers): "
                      f"{true}. There is <b>no published target</b> for mortality: these are what "
@@ -242,7 +243,7 @@ def figure_participation(t: Trial, out_dir: str) -> str | None:
                             textcoords="offset points", ha=("right", "left")[x], va="center",
                             color=colour)
         ax.set_xticks([0, 1])
-        ax.set_xticklabels([f"baseline\n(year {years[0]})", f"follow-up\n(year {years[-1]})"])
+        ax.set_xticklabels([f"baseline\n(year {years[0]:g})", f"follow-up\n(year {years[-1]:g})"])
         ax.set_xlim(-0.45, 1.45)
         ax.set_title(group, fontsize=10)
         ax.grid(axis="y", alpha=0.3)
@@ -306,7 +307,7 @@ def table_did(t: Trial) -> str:
 def table_mortality(t: Trial) -> str:
     rows = [[esc(m.get("label", m["group"])), est(m, "hr", "low", "high", 2, False),
              est(m, "true_hr", "true_low", "true_high", 2, False)]
-            + [f"{m.get(k, 0):,}" for k in ("deaths_supported", "deaths_data_only", "residents")]
+            + [f"{m.get(k, 0):,.0f}" for k in ("deaths_supported", "deaths_data_only", "residents")]
             for m in t.mortality]
     return html_table(["group", "hazard ratio (95% interval)", "true hazard ratio",
                        "deaths, supported", "deaths, data only", "residents"], rows)
@@ -426,7 +427,7 @@ def write_html(t: Trial, out_dir: str, figures: dict, counts, pages: dict, elaps
              fig("participation", "(c) Share in a community group at the baseline and follow-up "
                                   "surveys by arm, IPW-weighted, mean over replicates."),
              "<h2>(d) Mortality</h2>",
-             f"<p class=note>Cox hazard ratio of death over {r.get('follow_up_days', 1166):,} days, "
+             f"<p class=note>Cox hazard ratio of death over {r.get('follow_up_days', 1166):,g} days, "
              "supported vs data only, IPW-weighted (figure: log scale); true: the same "
              "municipalities without support (common random numbers). No published target.</p>",
              table_mortality(t) if t.mortality else "<p class=note>No mortality results.</p>",
@@ -448,13 +449,13 @@ def write_html(t: Trial, out_dir: str, figures: dict, counts, pages: dict, elaps
              "this size would fall. The true effect compares each municipality with and without "
              "support on common random numbers (the same residents and chance events), so it "
              "has no confounding and little noise. Mortality is a Cox model of time to death "
-             f"over {r.get('follow_up_days', 1166):,} days, supported vs data only, with the same "
+             f"over {r.get('follow_up_days', 1166):,g} days, supported vs data only, with the same "
              "weights.</p>"]
     rows = [("seed", esc(str(r.get("seed", m.get("seed", "?"))))), ("replicates", str(reps)),
             ("version", f"{esc(m.get('version', '?'))} (git {esc(m.get('git_commit', 'unknown'))})"),
             ("command line", f"<code>{esc(m.get('command_line', ''))}</code>"),
             ("input", f"<code>{esc(os.path.abspath(t.path))}</code>"),
-            ("trial run time", f"{r['runtime_s']:.0f} s" if "runtime_s" in r else "–"),
+            ("trial run time", f"{t.runtime} s" if t.runtime else "–"),
             ("report made", f"{_dt.datetime.now():%Y-%m-%d %H:%M} in {elapsed:.1f} s")]
     parts.append("<table class=meta>" + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>"
                                                 for k, v in rows) + "</table>")
@@ -462,7 +463,7 @@ def write_html(t: Trial, out_dir: str, figures: dict, counts, pages: dict, elaps
                  if t.csv else "")
     parts += [f"<details><summary>{what}</summary><pre>{esc(text)}</pre></details>"
               for what, text in (("salonsim's own table", t.table),
-                                 ("trial file", m.get("scenario_yaml", ""))) if text.strip()]
+                                 ("scenario of the first municipality", m.get("scenario_yaml", ""))) if text.strip()]
     parts.append("</body></html>\n")
     path = os.path.join(out_dir, "index.html")
     with open(path, "w", encoding="utf-8") as f:

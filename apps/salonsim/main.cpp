@@ -17,6 +17,7 @@
 #include "apps/salonsim/sweep_command.hpp"
 #include "apps/salonsim/trial_command.hpp"
 #include "models/build.hpp"
+#include "models/region/region.hpp"
 #include "models/scenario.hpp"
 #include "sim/ensemble.hpp"
 #include "sim/output/comparison.hpp"
@@ -72,6 +73,96 @@ RunMetadata metadata_for(const models::Scenario& scenario, std::string scenario_
   return meta;
 }
 
+/// `run` of a region: every municipality x replicate on the ensemble runner, each written under
+/// /municipalities/<name>, and the region's totals (sums over municipalities) in /region.
+int run_region_command(const RunOptions& options, const models::Scenario& region,
+                       const std::string& invocation) {
+  std::vector<models::Municipality> municipalities;
+  try {
+    municipalities = models::municipalities_of(options.scenario, region, options.overrides);
+  } catch (const params::ScenarioError& e) {
+    return report_scenario_error(e);
+  }
+  const std::uint64_t seed = options.seed.value_or(region.run.seed);
+  const cli::ThreadLimit threads(options.threads);
+  std::optional<OutputFile> output;
+  if (!open_output(output, options.output)) return kFailed;
+  const auto replicates = static_cast<std::size_t>(options.replicates);
+  std::int64_t total_steps = 0;
+  std::vector<EnsembleRun> runs;
+  for (std::size_t r = 0; r < replicates; ++r) {
+    for (std::size_t m = 0; m < municipalities.size(); ++m) {
+      runs.push_back({m, {models::municipality_seed(seed, m), static_cast<std::uint32_t>(r)}});
+      total_steps += municipalities[m].scenario.steps();
+    }
+  }
+  cli::Progress progress(total_steps, !options.quiet && cli::stderr_is_terminal());
+  std::vector<std::vector<RunSummary>> summaries(municipalities.size(),
+                                                 std::vector<RunSummary>(replicates));
+  std::mutex write_mutex;
+  const std::vector<EnsembleFailure> failures = run_ensemble(
+      runs,
+      {.build =
+           [&](const EnsembleRun& run) {
+             return models::build_simulation(municipalities[run.scenario].scenario, run.identity);
+           },
+       .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
+       .finished =
+           [&](std::size_t, const EnsembleRun& run, Simulation& sim) {
+             const std::size_t m = run.scenario, r = run.identity.replicate;
+             summaries[m][r] = summarize(sim);
+             std::string group = "/municipalities/" + municipalities[m].name;
+             if (replicates > 1) group += replicate_group(static_cast<std::uint32_t>(r));
+             std::lock_guard lock(write_mutex);
+             output->write_run(group, output_tables(sim), sim.timeseries(),
+                               municipalities[m].scenario.run.days_per_step, sim.survey_waves());
+           }});
+  progress.finish();
+  // The region: each replicate's sums over its municipalities.
+  std::vector<RunSummary> totals(replicates);
+  for (std::size_t r = 0; r < replicates; ++r) {
+    for (const auto& of_municipality : summaries) {
+      const RunSummary& s = of_municipality[r];
+      for (std::size_t g = 0; g < s.groups.size(); ++g) totals[r].groups[g] += s.groups[g];
+      totals[r].cost_yen += s.cost_yen;
+      totals[r].years = s.years;
+      totals[r].costs.insert(totals[r].costs.end(), s.costs.begin(), s.costs.end());
+    }
+  }
+  const std::string summary = format_summary(totals, region.run.years, models::outcome_catalogue());
+  try {
+    if (!failures.empty()) throw std::runtime_error(failures.front().message);
+    RunMetadata meta =
+        metadata_for(region, options.scenario, invocation, threads, options.replicates);
+    meta.seed = seed;
+    output->write_meta(meta);
+    std::string names;
+    for (const models::Municipality& m : municipalities) {
+      names += (names.empty() ? "" : "\n") + m.name;
+      output->write_text("/municipalities/" + m.name, "scenario_yaml", models::to_yaml(m.scenario));
+    }
+    output->write_text(
+        "/region", "description",
+        "the region's municipalities (names, in run order) and its totals: sums over "
+        "municipalities of every tally, as the summary table");
+    output->write_text("/region", "municipalities", names);
+    output->write_text("/region", "summary", summary);
+    output->commit();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: writing '{}' failed: {}\n", options.output, e.what());
+    return kFailed;
+  }
+  if (!options.quiet) {
+    std::int64_t residents = 0;
+    for (const models::Municipality& m : municipalities) residents += m.scenario.town.population;
+    fmt::print("{}: {} municipalities, {} residents at the start, seed {}; region totals:\n",
+               region.name, municipalities.size(), residents, seed);
+    fmt::print("{}", summary);
+    fmt::print("wrote {} (each municipality under /municipalities/<name>)\n", options.output);
+  }
+  return kOk;
+}
+
 int run_command(const RunOptions& options, const std::string& invocation) {
   models::Scenario scenario;
   try {
@@ -79,6 +170,7 @@ int run_command(const RunOptions& options, const std::string& invocation) {
   } catch (const params::ScenarioError& e) {
     return report_scenario_error(e);
   }
+  if (!scenario.region.empty()) return run_region_command(options, scenario, invocation);
   if (options.seed) scenario.run.seed = *options.seed;
   const cli::ThreadLimit threads(options.threads);
 
@@ -154,6 +246,15 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     }
   }
   if (invalid) return kInvalidInput;
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    if (!arms[a].region.empty()) {
+      fmt::print(stderr,
+                 "error: '{}' is a region of {} municipalities: compare runs one town per arm; run "
+                 "the region with `salonsim run`, or compare its arms with `salonsim trial`\n",
+                 options.scenarios[a], arms[a].region.size());
+      return kInvalidInput;
+    }
+  }
   // Arm names: the scenarios' names, made unique with their position if two share one.
   std::vector<std::string> names;
   for (std::size_t a = 0; a < arms.size(); ++a) {
@@ -292,9 +393,19 @@ int compare_command(const CompareOptions& options, const std::string& invocation
 int validate_command(const std::string& file, const std::vector<std::string>& overrides) {
   try {
     const models::Scenario scenario = models::load_scenario(file, overrides);
-    fmt::print("{}: ok ({} residents, {} years, {} steps of {} days, {} interventions)\n", file,
+    if (!scenario.region.empty()) {
+      const std::vector<models::Municipality> municipalities =
+          models::municipalities_of(file, scenario, overrides);
+      std::int64_t residents = 0;
+      for (const models::Municipality& m : municipalities) residents += m.scenario.town.population;
+      fmt::print("{}: ok (a region of {} municipalities, {} residents, {} years)\n", file,
+                 municipalities.size(), residents, scenario.run.years);
+      return kOk;
+    }
+    fmt::print("{}: ok ({} residents, {} years, {} steps of {} days, {} intervention{})\n", file,
                scenario.town.population, scenario.run.years, scenario.steps(),
-               scenario.run.days_per_step, scenario.interventions.size());
+               scenario.run.days_per_step, scenario.interventions.size(),
+               scenario.interventions.size() == 1 ? "" : "s");
     return kOk;
   } catch (const params::ScenarioError& e) {
     return report_scenario_error(e);

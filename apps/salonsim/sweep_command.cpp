@@ -79,7 +79,15 @@ void check_parameters(const LoadedSweep& sweep, params::Diagnostics& diagnostics
 std::optional<models::Scenario> load_base(const LoadedSweep& sweep,
                                           params::Diagnostics& diagnostics) {
   try {
-    return models::load_scenario(sweep.scenario_path(), sweep.file.set);
+    models::Scenario base = models::load_scenario(sweep.scenario_path(), sweep.file.set);
+    if (!base.region.empty()) {
+      diagnostics.error(location_of(sweep, "scenario"), "scenario",
+                        "'" + sweep.file.scenario +
+                            "' is a region of municipalities: a sweep varies one town; sweep a "
+                            "municipality's scenario instead");
+      return std::nullopt;
+    }
+    return base;
   } catch (const params::ScenarioError& e) {
     for (const params::Issue& issue : e.diagnostics().issues()) {
       const bool from_set = issue.where.source.starts_with("--set");

@@ -119,9 +119,9 @@ int trial_command(const TrialOptions& options, const std::string& invocation) {
     }
     output->write_text("/trial", "description",
                        "the emulated coalition trial: results_json (every estimate, for the "
-                       "report), table (as printed), csv (the estimates)");
-    output->write_text("/trial", "results_json",
-                       models::trial_json(plan, results, records, runtime_s));
+                       "report), table (as printed), csv (the estimates), runtime_s (seconds)");
+    output->write_text("/trial", "results_json", models::trial_json(plan, results, records));
+    output->write_text("/trial", "runtime_s", fmt::format("{:.1f}", runtime_s));
     output->write_text("/trial", "table", table);
     output->write_text("/trial", "csv", csv);
     output->commit();

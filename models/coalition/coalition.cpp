@@ -111,6 +111,7 @@ void CoalitionSupport::meet(Simulation& sim, std::int64_t step) {
                params_.process.engagement;
   capacity_ = capacity_after_meeting(capacity_, params_.process.capacity_gain_per_meeting, engaged,
                                      kFullSectors);
+  if (engaged == 0) return;  // nobody came: nothing is decided
   while (pending_actions_ >= 1) {
     CoalitionDecision decision;
     if (!choose(decision, step)) break;

@@ -137,7 +137,7 @@ void visit(V& v, CoalitionProcess& p) {
                       "than in data-only municipalities over 3 years (Haseda et al. 2019); sweep "
                       "3-30",
             .min = 0,
-            .max = 100});
+            .max = 100000});
   v.number("support_yearly_cost_yen", p.support_yearly_cost_yen,
            {.unit = "yen/year",
             .doc = "cost of supporting a municipality (researchers' and facilitators' time, the "

@@ -63,7 +63,8 @@ Diagnosis diagnose(const Population& p, const std::vector<District>& districts,
     add(Indicator::kPoorFoodAccess, poor_food);
     add(Indicator::kCertified, p.certified[i] != 0);
     add(Indicator::kLowIncome, p.income_low[i] != 0);
-    add(Indicator::kFrail, p.frailty(static_cast<ResidentId>(i)) >= kFrailIndex);
+    add(Indicator::kFrail,
+        p.certified[i] == 0 && p.frailty(static_cast<ResidentId>(i)) >= kFrailIndex);
     add(Indicator::kUncovered, !covered);
     add(Indicator::kMenNotInGroup, man && !member);
     add(Indicator::kCoveredNonMembers, covered && !member);

@@ -14,8 +14,10 @@
 
 namespace salonsim::models {
 
-/// A frailty index at or above this counts as frail (Rockwood's conventional cut-off).
-inline constexpr float kFrailIndex = 0.25f;
+/// An independent resident with a frailty index at or above this counts as frail (assumption:
+/// about the most frail seventh of independent residents; the model's index runs from 0, robust,
+/// to 1, certified, so the usual cut-offs of other indices do not carry over).
+inline constexpr float kFrailIndex = 0.4f;
 /// A group venue within this distance covers a resident (Hikichi et al. 2015 use 350 m).
 inline constexpr double kCoverageRadiusM = 350;
 
@@ -52,7 +54,7 @@ inline constexpr std::array<IndicatorInfo, kIndicators> kIndicatorInfo{{
     {"poor_food_access", "poor food access (no store within reach)", true, false, true},
     {"certified", "LTC-certified", true, false, true},
     {"low_income", "low income (below 2 million yen)", true, false, true},
-    {"frail", "frail (frailty index 0.25 or more)", true, false, true},
+    {"frail", "frail, not certified (frailty index 0.4 or more)", true, false, true},
     {"uncovered", "no group venue within 350 m", true, false, true},
     {"men_not_in_group", "men in no group", true, true, false},
     {"covered_non_members", "in no group though a venue is within 350 m", true, false, false},

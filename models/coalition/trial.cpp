@@ -108,14 +108,6 @@ Change weighted_change(const std::vector<const TrialRunRecord*>& runs,
 
 }  // namespace
 
-std::uint64_t municipality_seed(std::uint64_t seed, std::size_t municipality) {
-  // splitmix64 of (seed, m): distinct municipalities get unrelated keys.
-  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (municipality + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 TrialPlan plan_trial(const fs::path& path) {
   params::Diagnostics diagnostics;
   TrialPlan plan;
@@ -371,6 +363,7 @@ TrialResults analyse_trial(const TrialPlan& plan,
         truth.push_back(100 * ((f.after - f.before) - (c.after - c.before)));
       }
     }
+    row.truth_replicates = truth;
     const Spread estimate = one_trial(row.replicates), true_effect = of_mean(truth);
     row.estimate = estimate.mean;
     row.low = estimate.low;
@@ -584,7 +577,7 @@ std::string trial_csv(const TrialResults& results) {
 }
 
 std::string trial_json(const TrialPlan& plan, const TrialResults& results,
-                       const std::vector<std::vector<TrialRunRecord>>& records, double runtime_s) {
+                       const std::vector<std::vector<TrialRunRecord>>& records) {
   using nlohmann::json;
   const auto number = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
   json j;
@@ -681,7 +674,6 @@ std::string trial_json(const TrialPlan& plan, const TrialResults& results,
   }
   j["costs"] = {{"supported_yen_per_municipality", results.cost_supported},
                 {"data_only_yen_per_municipality", results.cost_data_only}};
-  j["runtime_s"] = runtime_s;
   return j.dump(1);
 }
 

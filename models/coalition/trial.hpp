@@ -44,9 +44,6 @@ struct TrialPlan {
 /// listing every problem (the trial file's and each municipality's).
 TrialPlan plan_trial(const std::filesystem::path& path);
 
-/// The seed of municipality m's streams: municipalities are independent towns.
-std::uint64_t municipality_seed(std::uint64_t seed, std::size_t municipality);
-
 /// One action of a municipality's coalition, for the report.
 struct TrialAction {
   std::int32_t decided_day = 0, effective_day = 0, district = 0;
@@ -76,7 +73,7 @@ struct DidRow {
   std::string group, label;
   double estimate = 0, low = 0, high = 0;
   double truth = 0, truth_low = 0, truth_high = 0;
-  std::vector<double> replicates;
+  std::vector<double> replicates, truth_replicates;
   double published = 0, published_low = 0, published_high = 0;
   bool has_published = false;
 };
@@ -106,6 +103,6 @@ TrialResults analyse_trial(const TrialPlan& plan,
 std::string format_trial(const TrialPlan& plan, const TrialResults& results);
 std::string trial_csv(const TrialResults& results);
 std::string trial_json(const TrialPlan& plan, const TrialResults& results,
-                       const std::vector<std::vector<TrialRunRecord>>& records, double runtime_s);
+                       const std::vector<std::vector<TrialRunRecord>>& records);
 
 }  // namespace salonsim::models

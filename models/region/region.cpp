@@ -7,6 +7,14 @@
 
 namespace salonsim::models {
 
+std::uint64_t municipality_seed(std::uint64_t seed, std::size_t municipality) {
+  // splitmix64 of (seed, m): distinct municipalities get unrelated keys.
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (municipality + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
 MunicipalityTraits traits_of(const Scenario& town) {
   MunicipalityTraits traits;
   traits.population = town.town.population;

@@ -2,6 +2,7 @@
 // The municipalities of a region scenario (region_params.hpp), each resolved to a scenario of
 // one town: the region's settings, then its own. Municipalities are independent simulations;
 // the ensemble runner runs them in parallel.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ struct Municipality {
   std::vector<std::string> overrides;  // its own settings, after the command line's
   Scenario scenario;                   // resolved, one town (no region)
 };
+
+/// The seed of municipality m's streams, from the run's seed: municipalities are independent
+/// towns (their draws share nothing), and the same municipality keeps its streams across arms.
+std::uint64_t municipality_seed(std::uint64_t seed, std::size_t municipality);
 
 /// What distinguishes municipalities, from a municipality's scenario (the trial's propensity
 /// of support, the reports).

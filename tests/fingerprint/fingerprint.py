@@ -25,7 +25,7 @@ SCENARIOS = os.path.join(ROOT, "scenarios")
 
 # Attributes that say how or where the output was made, not what the model computed.
 VOLATILE_ATTRIBUTES = {"version", "git_commit", "command_line", "scenario_file", "threads",
-                       "fingerprint", "sweep_file"}
+                       "fingerprint", "sweep_file", "runtime_s"}
 
 # Each shipped scenario, shortened so the whole set runs in about a minute on two cores; the
 # settings that matter (towns, interventions, mechanisms) are the shipped ones.

@@ -316,3 +316,33 @@ TEST(Cox, SingularInformationThrows) {
 
 }  // namespace
 }  // namespace salonsim::stats
+
+namespace salonsim::stats {
+namespace {
+
+// A case weight of 2 is the same subject counted twice (Breslow ties).
+TEST(CoxWeights, AWeightOfTwoIsADuplicatedSubject) {
+  CoxData weighted{.time = {1, 2, 3, 4, 5, 6},
+                   .event = {1, 0, 1, 1, 0, 1},
+                   .covariates = {{0, 1, 0, 1, 1, 0}},
+                   .names = {"x"},
+                   .weights = {2, 1, 1, 2, 1, 1}};
+  CoxData duplicated{.time = {1, 1, 2, 3, 4, 4, 5, 6},
+                     .event = {1, 1, 0, 1, 1, 1, 0, 1},
+                     .covariates = {{0, 0, 1, 0, 1, 1, 1, 0}},
+                     .names = {"x"}};
+  const CoxFit a = fit_cox(weighted), b = fit_cox(duplicated);
+  EXPECT_NEAR(a.coefficients[0], b.coefficients[0], 1e-9);
+  EXPECT_NEAR(a.log_likelihood, b.log_likelihood, 1e-9);
+}
+
+TEST(CoxWeights, RejectsBadWeights) {
+  CoxData data{
+      .time = {1, 2}, .event = {1, 1}, .covariates = {{0, 1}}, .names = {"x"}, .weights = {1}};
+  EXPECT_THROW(fit_cox(data), std::invalid_argument);
+  data.weights = {1, 0};
+  EXPECT_THROW(fit_cox(data), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace salonsim::stats
