@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Fingerprint of what salonsim writes: a hash of every dataset and attribute of the outputs of
-every shipped scenario at a fixed seed, of a comparison and of a sweep.
+every shipped scenario at a fixed seed, of a comparison, of a sweep and of a trial.
 
   fingerprint.py --binary build/salonsim --write tests/fingerprint/fingerprints.txt
   fingerprint.py --binary build/salonsim --check tests/fingerprint/fingerprints.txt
@@ -40,6 +40,8 @@ RUNS = [
     ("rural-sparse", "rural-sparse.yaml", SHORT),
     ("rural-sparse-shuttle", "rural-sparse-shuttle.yaml", SHORT),
     ("bench-1m", "bench-1m.yaml", ["town.population=3000", "run.years=1"]),
+    ("coalition-region", "coalition-region.yaml",
+     ["region.generate=3", "region.vary[0].min=1500", "region.vary[0].max=2500"] + SHORT),
 ]
 # A comparison long enough for the emulated salon study (six years), against the arm without
 # salons so the study runs.
@@ -100,6 +102,10 @@ def all_fingerprints(binary, out):
     path = os.path.join(out, "sweep.h5")
     run(binary, ["sweep", os.path.join("scenarios", "sweep-demo.yaml"), "-o", path])
     lines += fingerprint("sweep", path)
+    path = os.path.join(out, "trial.h5")
+    run(binary, ["trial", os.path.join("scenarios", "coalition-demo.yaml"), "-o", path,
+                 "--replicates", "2"])
+    lines += fingerprint("trial", path)
     return lines
 
 
