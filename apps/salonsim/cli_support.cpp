@@ -1,5 +1,8 @@
 #include "apps/salonsim/cli_support.hpp"
 
+#include <fstream>
+#include <stdexcept>
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -27,6 +30,21 @@ int report_scenario_error(const params::ScenarioError& e, std::string_view what)
              issues.size() == 1 ? "" : "s");
   for (const auto& issue : issues) fmt::print(stderr, "  {}\n", params::format_issue(issue));
   return kInvalidInput;
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw std::runtime_error("cannot write '" + temporary.string() + "'");
+    }
+  }
+  std::filesystem::rename(temporary, path);
 }
 
 void remove_on_interrupt(const std::filesystem::path& temporary) {

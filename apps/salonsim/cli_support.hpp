@@ -25,6 +25,10 @@ int report_scenario_error(const params::ScenarioError& e, std::string_view what 
 /// is left behind. One file at a time; an empty path stops removing.
 void remove_on_interrupt(const std::filesystem::path& temporary);
 
+/// Writes `text` to `path` whole: under a temporary name first, then renamed, so the final name
+/// only ever holds a complete file. Throws std::runtime_error when it cannot.
+void write_text_file(const std::filesystem::path& path, const std::string& text);
+
 /// Limits the worker threads to `requested` (0: all cores) for as long as it lives.
 class ThreadLimit {
  public:

@@ -375,10 +375,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
                        format_comparison(rows, results, reference, outcomes));
     for (const auto& [group, name, value] : estimates) output->write_text(group, name, value);
     output->commit();
-    // The CSV beside it, also written whole under a temporary name first.
-    const std::filesystem::path temporary = csv_path.string() + ".tmp";
-    std::ofstream(temporary) << csv;
-    std::filesystem::rename(temporary, csv_path);
+    cli::write_text_file(csv_path, csv);  // the CSV beside it, also written whole
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: writing '{}' failed: {}\n", options.output, e.what());
     return kFailed;

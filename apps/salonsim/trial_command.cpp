@@ -125,9 +125,7 @@ int trial_command(const TrialOptions& options, const std::string& invocation) {
     output->write_text("/trial", "table", table);
     output->write_text("/trial", "csv", csv);
     output->commit();
-    const std::filesystem::path temporary = csv_path.string() + ".tmp";
-    std::ofstream(temporary) << csv;
-    std::filesystem::rename(temporary, csv_path);
+    write_text_file(csv_path, csv);  // the CSV beside it, also written whole
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: writing '{}' failed: {}\n", options.output, e.what());
     return kFailed;

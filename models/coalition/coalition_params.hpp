@@ -206,16 +206,22 @@ void visit(V& v, GroupAction& p, bool mens) {
              "(Haseda et al. 2019), so groups for everyone are taken to come after men's groups; "
              "sweep 0.25-1");
   v.text("kind", p.kind,
-         {.doc = mens ? "kind of the men-oriented group (sports or hobby: leisure groups, where "
-                        "Haseda et al. 2019 saw most of the effect)"
-                      : "kind of the new group (one of groups.kinds)"});
+         {.doc = mens ? "kind of the men-oriented group (one of groups.kinds)"
+                      : "kind of the new group (one of groups.kinds)",
+          .source = mens ? "assumption: sports (walking, exercise), a leisure group, where Haseda "
+                           "et al. 2019 saw most of the effect"
+                         : "assumption: hobby, the commonest leisure group of older women and men "
+                           "(Cabinet Office 2003)"});
   v.integer("capacity", p.capacity,
             {.unit = "people",
              .doc = "places at one session",
              .source = "assumption",
              .min = 1,
              .max = 100000});
-  v.choice("schedule", p.schedule, kScheduleChoices, {.doc = "how often it meets"});
+  v.choice("schedule", p.schedule, kScheduleChoices,
+           {.doc = "how often it meets",
+            .source = mens ? "assumption: weekly, like a walking or exercise club"
+                           : "assumption: fortnightly, like most salons and hobby circles"});
   v.integer("volunteers", p.volunteers,
             {.unit = "people",
              .doc = "volunteer organisers who invite residents",

@@ -225,7 +225,7 @@ void CommunityGroups::init(Simulation& sim) {
     rules.push_back(opened.opens.placement);
   }
   venues_ = place_venues(listed, rules, map_, p);
-  const std::size_t n = p.size(), v = venues_.size();
+  const std::size_t n = p.size();
   venue_of_.assign(n, -1);
   venue_distance_m_.assign(n, 0.0f);
   candidate_.assign(n, 0);
@@ -242,20 +242,7 @@ void CommunityGroups::init(Simulation& sim) {
       z = std::sqrt(w) * joiners.normal(kSetupStep, i, kJoinerDraw) + std::sqrt(1.0 - w) * z;
     propensity_[i] = static_cast<float>(std::exp(sd * z - 0.5 * sd * sd));
   });
-  candidates_.assign(v, {});
-  sessions_held_.assign(v, 0);
-  attendance_total_.assign(v, 0);
-  members_.assign(v, 0);
-  eligible_.assign(v, 0);
-  open_.assign(v, 0);
-  for (const PlacedVenue& venue : venues_) {
-    x_m_.push_back(static_cast<float>(venue.x_m));
-    y_m_.push_back(static_cast<float>(venue.y_m));
-    capacity_.push_back(venue.venue.capacity);
-    opens_step_.push_back(venue.venue.opens_step);
-    closes_step_.push_back(venue.venue.closes_step);
-    schedule_.push_back(static_cast<std::uint8_t>(venue.venue.schedule));
-  }
+  for (const PlacedVenue& venue : venues_) add_venue_state(venue);
   const std::uint8_t* member = p[member_].data();
   if (kind_ == GroupKind::kSalon) {
     // Salons within 350 m and the nearest one, over every venue the scenario ever opens.
@@ -313,13 +300,17 @@ void CommunityGroups::start(Simulation& sim) {
 
 void CommunityGroups::open_venue(const PlacedVenue& venue) {
   venues_.push_back(venue);
-  open_.push_back(0);  // not open yet: the next step assigns residents to it when it opens
+  add_venue_state(venue);
+  if (!roster_.empty()) roster_.emplace_back();  // co-member rosters exist for started groups
+}
+
+void CommunityGroups::add_venue_state(const PlacedVenue& venue) {
+  open_.push_back(0);  // not open yet: the next step's assignment opens it
   candidates_.emplace_back();
   sessions_held_.push_back(0);
   attendance_total_.push_back(0);
   members_.push_back(0);
   eligible_.push_back(0);
-  if (!roster_.empty()) roster_.emplace_back();  // co-member rosters exist for started groups
   x_m_.push_back(static_cast<float>(venue.x_m));
   y_m_.push_back(static_cast<float>(venue.y_m));
   capacity_.push_back(venue.venue.capacity);

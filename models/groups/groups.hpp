@@ -132,6 +132,8 @@ class CommunityGroups final : public Module {
   const std::vector<PlacedVenue>& venues() const { return venues_; }
 
  private:
+  /// Appends a venue's row to every per-venue column (at init, and when one opens later).
+  void add_venue_state(const PlacedVenue& venue);
   void assign_venues(const Population& p, std::int64_t step);
   /// How readily the resident gets to their venue (1: as if walking), with a shuttle seat this
   /// step if `seats` (salons only).

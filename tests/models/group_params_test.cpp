@@ -190,8 +190,7 @@ TEST(SalonParamsRules, UnknownInterventionTypeSuggestsSalons) {
   expect_single_issue(dir.write("type.yaml", "interventions:\n  - type: salon\n"), 2, 11,
                       "interventions[0].type",
                       "unknown intervention type 'salon'; known types: salons, mobile_shop, "
-                      "shuttle, groups; did you mean "
-                      "'salons'?");
+                      "shuttle, groups, coalition_support; did you mean 'salons'?");
 }
 
 // A typo in the type should be reported once, not once more for every salon field beside it.
@@ -200,7 +199,8 @@ TEST(SalonParamsRules, UnknownInterventionTypeIsTheOnlyIssueOfItsItem) {
   expect_single_issue(
       dir.write("type.yaml", "interventions:\n  - type: salon\n    placement:\n      rule: gaps\n"),
       2, 11, "interventions[0].type",
-      "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle, groups; did "
+      "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle, groups, "
+      "coalition_support; did "
       "you mean "
       "'salons'?");
 }

@@ -58,8 +58,8 @@ TEST(InterventionRegistry, KnowsTheTestTypeBesideTheShippedOnes) {
             (std::vector<std::string>{"salons", "mobile_shop", "shuttle", "nudge"}));
   EXPECT_EQ(TestRegistry::names_text(), "salons, mobile_shop, shuttle or nudge");
   // The shipped registry is untouched.
-  EXPECT_EQ(Interventions::names(),
-            (std::vector<std::string>{"salons", "mobile_shop", "shuttle", "groups"}));
+  EXPECT_EQ(Interventions::names(), (std::vector<std::string>{"salons", "mobile_shop", "shuttle",
+                                                              "groups", "coalition_support"}));
 }
 
 TEST(InterventionRegistry, ReadsAndValidatesTheTestTypeFromYaml) {

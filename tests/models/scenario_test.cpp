@@ -758,6 +758,17 @@ TEST(ParameterDictionary, HasARowForEveryLeafAndNoOther) {
   scenario.interventions.push_back(opened);
   // And survey waves, which the resolved scenario leaves out while there are none.
   scenario.surveys.years = {0, 1};
+  // Coalition support, and a region with a listed municipality and a varied key.
+  scenario.interventions.push_back(CoalitionSupportParams{});
+  scenario.region.municipalities.push_back({"a", {"town.population=100"}});
+  sweep::SweepParameter varied;
+  varied.key = "town.population";
+  varied.min = 1;
+  varied.max = 2;
+  varied.mean = 1.5;
+  varied.sd = 1;
+  varied.values = {"1"};
+  scenario.region.vary.push_back(varied);
   std::set<std::string> leaves;
   leaf_paths(params::Emitter().emit(scenario), "", leaves);
 
@@ -784,6 +795,10 @@ TEST(ParameterDictionary, EveryRowHasADefault) {
     if (row.path == "description" || row.path == "interventions[].type") continue;
     // A venue is placed by location_m or by district: the district is empty by default.
     if (row.path.ends_with("venues[].district") || row.path.ends_with("venue.district")) continue;
+    // A region's municipalities and varied keys are named by the scenario.
+    if (row.path == "region.municipalities[].name" || row.path == "region.vary[].key" ||
+        row.path == "region.vary[].name")
+      continue;
     // So are stores, bus stops and mobile shop stops.
     if (row.path == "town.stores[].district" || row.path == "town.bus_lines[].stops[].district" ||
         row.path == "interventions[].stops[].district") {
@@ -899,6 +914,18 @@ TEST(ParameterDictionary, EveryModelParameterHasASource) {
     for (const char* field : {"schedule", "capacity"})
       allowed_without_source.insert(at + "venues[]." + field);
   }
+  // Coalition support: the arm is the trial's design; an action's switch is the planner's.
+  allowed_without_source.insert("interventions[].arm");
+  for (const char* action : {"new_group", "mens_group", "volunteers", "outreach", "mobile_shop"})
+    allowed_without_source.insert(std::string("interventions[].actions.") + action + ".enabled");
+  // A region is the map of many towns: which, how many and how they vary is the scenario's.
+  for (const char* path :
+       {"region.generate", "region.municipalities", "region.municipalities[].name",
+        "region.municipalities[].set", "region.name_prefix", "region.seed", "region.vary",
+        "region.vary[].distribution", "region.vary[].integer", "region.vary[].key",
+        "region.vary[].levels", "region.vary[].max", "region.vary[].mean", "region.vary[].min",
+        "region.vary[].name", "region.vary[].sd", "region.vary[].values"})
+    allowed_without_source.insert(path);
   for (const params::DictionaryRow& row : parameter_dictionary()) {
     if (row.source.empty()) {
       EXPECT_TRUE(allowed_without_source.contains(row.path)) << row.path << " has no source";
