@@ -395,12 +395,15 @@ TrialResults analyse_trial(const TrialPlan& plan,
     row.label = std::string("low- minus high-income ") + sex;
     for (std::size_t r = 0; r < replicates; ++r)
       row.replicates.push_back(low.replicates[r] - high.replicates[r]);
-    const Spread estimate = one_trial(row.replicates);
+    for (std::size_t r = 0; r < low.truth_replicates.size(); ++r)
+      row.truth_replicates.push_back(low.truth_replicates[r] - high.truth_replicates[r]);
+    const Spread estimate = one_trial(row.replicates), truth = of_mean(row.truth_replicates);
     row.estimate = estimate.mean;
     row.low = estimate.low;
     row.high = estimate.high;
-    row.truth = low.truth - high.truth;
-    row.truth_low = row.truth_high = row.truth;  // (intervals of the two truths are beside them)
+    row.truth = truth.mean;
+    row.truth_low = truth.low;
+    row.truth_high = truth.high;
     results.did.push_back(std::move(row));
   }
 
