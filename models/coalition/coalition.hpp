@@ -89,7 +89,6 @@ class CoalitionSupport final : public Module {
   std::vector<CommunityGroups*> groups_;
   MobileShop* mobile_shop_ = nullptr;
   Column<std::int32_t> invited_until_;
-  Column<std::uint8_t> poor_food_access_;
   Diagnosis diagnosis_;
   DiagnosisTable table_;
   std::int64_t start_step_ = 0;
