@@ -152,7 +152,9 @@ def summary_html(t: Trial) -> str:
             f"<p><b>{who} participation in community groups:</b> <b>{num(d['estimate'])} "
             f"points</b> in the supported municipalities relative to the data-only ones "
             f"(difference-in-differences; 95% interval "
-            f"{ci(d['low'], d['high'], brackets=False)}); {published_words(d)}. The true effect "
+            f"{ci(d['low'], d['high'], brackets=False)}"
+            f"{': it includes zero, no significant difference' if d['low'] <= 0 <= d['high'] else ''}"
+            f"); {published_words(d)}. The true effect "
             f"of the mechanism on these municipalities is "
             f"{est(d, 'true', 'true_low', 'true_high')} points.</p>")
     ddd, low, high = (did.get(g) for g in ("income_difference_men", "low_income_men",
