@@ -261,9 +261,10 @@ def figure_maps(d: Diagnosis, out_dir: str, stem: str) -> str:
     for ax, ind in zip(axes.flat, d.indicators):
         values = 100 * t[ind["key"]].to_numpy(float)
         town = 100 * d.town(ind["key"])
-        low, high = np.nanmin(np.r_[values, town]), np.nanmax(np.r_[values, town])
-        if high - low < 0.5:
-            low, high = low - 0.25, high + 0.25
+        # Centred on the town's value and at least 5 points either way, so that districts a
+        # point or two apart do not look far apart.
+        half = max(np.nanmax(np.abs(values - town)) if np.isfinite(values).any() else 0, 5.0)
+        low, high = town - half, town + half
         cmap = plt.get_cmap("YlOrRd" if ind["higher_is_worse"] else "YlOrRd_r")
         norm = matplotlib.colors.Normalize(low, high)
         order = np.argsort(-r)  # big circles first, small ones stay visible on top
@@ -341,8 +342,10 @@ def write_sheet(d: Diagnosis, out_dir: str, stem: str, source: str) -> str:
             "<h2>Risk maps</h2>",
             f"<figure><img src='{esc(maps, quote=True)}' alt='risk maps'><figcaption>Each district "
             "drawn as a circle at its centre with the radius its residents live within, coloured "
-            "by the indicator (each map on its own scale; darker is worse; the line on the colour "
-            "bar marks the whole town).</figcaption></figure>",
+            "by the indicator: each map's colours are centred on the whole town's value (the line "
+            "on the colour bar) and span at least 5 points either way, so darker than the middle "
+            "is worse than the town and districts a point apart look alike.</figcaption>"
+            "</figure>",
             "</body></html>\n"]
     with open(os.path.join(out_dir, f"{stem}.html"), "w", encoding="utf-8") as f:
         f.write("\n".join(page))
