@@ -20,21 +20,9 @@ int trial_command(const TrialOptions& options, const std::string& invocation) {
   const auto started = std::chrono::steady_clock::now();
   models::TrialPlan plan;
   try {
-    plan = models::plan_trial(options.trial);
+    plan = models::plan_trial(options.trial, options.replicates);
   } catch (const params::ScenarioError& e) {
     return report_scenario_error(e, "the trial");
-  }
-  if (options.replicates) {
-    // Replicates from the command line: the same plan with fewer or more of them.
-    plan.file.replicates = *options.replicates;
-    std::vector<EnsembleRun> runs;
-    for (std::int32_t r = 0; r < plan.file.replicates; ++r) {
-      for (std::size_t s = 0; s < plan.scenarios.size(); ++s)
-        runs.push_back({s,
-                        {models::municipality_seed(plan.seed, plan.municipality_of[s]),
-                         static_cast<std::uint32_t>(r)}});
-    }
-    plan.runs = std::move(runs);
   }
   const ThreadLimit threads(options.threads);
   std::optional<OutputFile> output;

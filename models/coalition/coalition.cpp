@@ -25,14 +25,13 @@ constexpr double kMostPending = 4;
 /// Candidate sites tried per district when placing something.
 constexpr std::size_t kMostSites = 200;
 
-GroupKind kind_named(const std::string& name) {
-  for (const auto& choice : kGroupKindChoices)
-    if (choice.name == name) return choice.value;
-  throw std::invalid_argument("unknown group kind '" + name + "'");
-}
-
 std::int64_t months_to_steps(double months, double years_per_step) {
   return std::llround(months / 12.0 / years_per_step);
+}
+
+/// A period in steps, at least one.
+std::int64_t at_least_a_step(double months, double years_per_step) {
+  return std::max<std::int64_t>(1, months_to_steps(months, years_per_step));
 }
 
 }  // namespace
@@ -61,23 +60,30 @@ void CoalitionSupport::init(Simulation& sim) {
   mobile_shop_ = shops.empty() ? nullptr : shops.front();
   const double dt = sim.clock().years_per_step();
   start_step_ = sim.clock().step_at(params_.process.starts_years);
-  steps_per_month_ = std::max<std::int64_t>(1, months_to_steps(1, dt));
+  steps_per_month_ = at_least_a_step(1, dt);
+}
+
+void CoalitionSupport::start(Simulation& sim) {
+  // Every group's membership and food access, registered by their modules' init.
+  const Population& p = sim.population();
+  for (const CommunityGroups* groups : groups_) {
+    const Column<std::uint8_t> member =
+        p.columns.find<std::uint8_t>(groups->own_column("{}_member"));
+    if (member.valid()) member_.push_back(p[member].data());
+  }
+  const Column<std::uint8_t> poor = p.columns.find<std::uint8_t>(kPoorFoodAccessColumn);
+  poor_food_access_ = poor.valid() ? p[poor].data() : nullptr;
 }
 
 void CoalitionSupport::take_diagnosis(const Simulation& sim, std::int64_t step) {
   const Population& p = sim.population();
-  DiagnosisInputs inputs;
+  DiagnosisInputs inputs{member_, poor_food_access_, {}};
   for (const CommunityGroups* groups : groups_) {
-    const Column<std::uint8_t> member =
-        p.columns.find<std::uint8_t>(groups->own_column("{}_member"));
-    if (member.valid()) inputs.member.push_back(p[member].data());
     for (const PlacedVenue& venue : groups->venues()) {
       if (open_at(venue.venue.opens_step, venue.venue.closes_step, step))
         inputs.venues.push_back({venue.x_m, venue.y_m});
     }
   }
-  const Column<std::uint8_t> poor = p.columns.find<std::uint8_t>(kPoorFoodAccessColumn);
-  if (poor.valid()) inputs.poor_food_access = p[poor].data();
   diagnosis_ = diagnose(p, districts_, inputs, step);
   size_ = diagnosis_.total().residents;
   table_ = diagnosis_table(diagnosis_, districts_);
@@ -268,41 +274,23 @@ void CoalitionSupport::take_effect(Simulation& sim, CoalitionDecision& decision,
     case CoalitionAction::kMensGroup: {
       const bool mens = decision.action == CoalitionAction::kMensGroup;
       const GroupAction& action = mens ? params_.actions.mens_group : params_.actions.new_group;
-      const GroupKind kind = kind_named(action.kind);
+      const GroupKind kind = *group_kind_of(action.kind);  // the type's check names a kind
       CommunityGroups* target = nullptr;
       std::vector<std::array<double, 2>> venues;
-      std::vector<const std::uint8_t*> member;
       for (CommunityGroups* groups : groups_) {
         if (groups->own_column("{}") == coalition_group_label(kind)) target = groups;
         for (const PlacedVenue& v : groups->venues()) venues.push_back({v.x_m, v.y_m});
-        const Column<std::uint8_t> column =
-            p.columns.find<std::uint8_t>(groups->own_column("{}_member"));
-        if (column.valid()) member.push_back(p[column].data());
       }
       if (target == nullptr) return;  // the type's build adds the module: not reached
       std::array<double, 2> site;
       if (mens) {
         site = best_site(p, decision.district, [&](ResidentId i) {
-          if (p.sex[i] != static_cast<std::uint8_t>(Sex::kMale)) return false;
-          for (const std::uint8_t* m : member)
-            if (m[i]) return false;
-          return true;
+          return p.sex[i] == static_cast<std::uint8_t>(Sex::kMale) && !in_any_group(member_, i);
         });
       } else {
-        std::vector<float> vx, vy;
-        for (const auto& [x, y] : venues) {
-          vx.push_back(static_cast<float>(x));
-          vy.push_back(static_cast<float>(y));
-        }
-        const SpatialGrid grid(vx, vy, kCoverageRadiusM);
-        site = best_site(p, decision.district, [&](ResidentId i) {
-          bool covered = false;
-          grid.for_each_within(p.x_m[i], p.y_m[i], kCoverageRadiusM, [&](ResidentId v) {
-            covered = covered || std::hypot(p.x_m[i] - venues[v][0], p.y_m[i] - venues[v][1]) <=
-                                     kCoverageRadiusM;
-          });
-          return !covered;
-        });
+        const VenueCoverage coverage(std::move(venues));
+        site = best_site(p, decision.district,
+                         [&](ResidentId i) { return !coverage.covers(p.x_m[i], p.y_m[i]); });
       }
       PlacedVenue placed{target->params().placement.template_venue, site[0], site[1]};
       Venue& venue = placed.venue;
@@ -340,16 +328,13 @@ void CoalitionSupport::take_effect(Simulation& sim, CoalitionDecision& decision,
       return;
     }
     case CoalitionAction::kOutreach:
-      outreach_.push_back(
-          {decision.district, step,
-           step + std::max<std::int64_t>(
-                      1, months_to_steps(params_.actions.outreach.duration_months, dt))});
+      outreach_.push_back({decision.district, step,
+                           step + at_least_a_step(params_.actions.outreach.duration_months, dt)});
       return;
     case CoalitionAction::kMobileShop: {
       if (mobile_shop_ == nullptr) return;
-      const Column<std::uint8_t> poor = p.columns.find<std::uint8_t>(kPoorFoodAccessColumn);
       const std::array<double, 2> site = best_site(p, decision.district, [&](ResidentId i) {
-        return p.lives_alone[i] != 0 && poor.valid() && p[poor][i] != 0;
+        return p.lives_alone[i] != 0 && poor_food_access_ != nullptr && poor_food_access_[i] != 0;
       });
       MobileShopParams route;
       route.route.name = "mobile shop (" + district.name + ")";
@@ -375,8 +360,8 @@ void CoalitionSupport::run_outreach(Simulation& sim, std::int64_t step) {
   std::vector<std::int32_t>& until = p[invited_until_];
   const RandomStream stream = sim.stream(kCoalitionStream);
   const OutreachAction& action = params_.actions.outreach;
-  const std::int64_t lasts = std::max<std::int64_t>(
-      1, months_to_steps(action.invitation_months, sim.clock().years_per_step()));
+  const std::int64_t lasts =
+      at_least_a_step(action.invitation_months, sim.clock().years_per_step());
   std::vector<std::pair<double, ResidentId>> order;
   for (const Outreach& programme : outreach_) {
     if (step < programme.from_step || step >= programme.until_step ||
@@ -427,8 +412,7 @@ double CoalitionSupport::decision_cost_yen(const CoalitionDecision& decision, st
   std::int64_t closes = -1;
   if (decision.action == CoalitionAction::kOutreach) {
     closes = decision.effective_step +
-             std::max<std::int64_t>(
-                 1, months_to_steps(params_.actions.outreach.duration_months, years_per_step));
+             at_least_a_step(params_.actions.outreach.duration_months, years_per_step);
   }
   return t.setup_cost_yen +
          running_cost_yen(t.yearly_cost_yen, decision.effective_step, closes, now, years_per_step);

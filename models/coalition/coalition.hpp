@@ -55,6 +55,8 @@ class CoalitionSupport final : public Module {
   std::string_view name() const override { return kCoalitionStream; }
   Phase phase() const override { return Phase::kInterventions; }
   void init(Simulation& sim) override;
+  /// Finds every group's membership column and food access, registered at their init.
+  void start(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
   void finalize(Simulation& sim) override;
   double cost_yen(const Simulation& sim) const override;
@@ -89,6 +91,8 @@ class CoalitionSupport final : public Module {
   std::vector<CommunityGroups*> groups_;
   MobileShop* mobile_shop_ = nullptr;
   Column<std::int32_t> invited_until_;
+  std::vector<const std::uint8_t*> member_;         // each group module's membership
+  const std::uint8_t* poor_food_access_ = nullptr;  // none without food access
   Diagnosis diagnosis_;
   DiagnosisTable table_;
   std::int64_t start_step_ = 0;

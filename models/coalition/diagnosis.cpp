@@ -5,8 +5,6 @@
 
 #include <cmath>
 
-#include "sim/spatial_grid.hpp"
-
 namespace salonsim::models {
 
 double DistrictCounts::share(Indicator indicator) const {
@@ -25,31 +23,44 @@ DistrictCounts Diagnosis::total() const {
   return sum;
 }
 
+namespace {
+
+std::vector<float> coordinate(const std::vector<std::array<double, 2>>& points, std::size_t k) {
+  std::vector<float> out;
+  for (const auto& point : points) out.push_back(static_cast<float>(point[k]));
+  return out;
+}
+
+}  // namespace
+
+VenueCoverage::VenueCoverage(std::vector<std::array<double, 2>> venues)
+    : venues_(std::move(venues)),
+      x_m_(coordinate(venues_, 0)),
+      y_m_(coordinate(venues_, 1)),
+      grid_(x_m_, y_m_, kCoverageRadiusM) {}
+
+bool VenueCoverage::covers(double x_m, double y_m) const {
+  bool covered = false;
+  if (venues_.empty()) return covered;
+  grid_.for_each_within(x_m, y_m, kCoverageRadiusM, [&](ResidentId v) {
+    covered = covered || std::hypot(x_m - venues_[v][0], y_m - venues_[v][1]) <= kCoverageRadiusM;
+  });
+  return covered;
+}
+
 Diagnosis diagnose(const Population& p, const std::vector<District>& districts,
                    const DiagnosisInputs& inputs, std::int64_t step) {
   Diagnosis diagnosis;
   diagnosis.step = step;
   diagnosis.districts.assign(districts.size(), {});
-  std::vector<float> venue_x, venue_y;
-  for (const auto& [x, y] : inputs.venues) {
-    venue_x.push_back(static_cast<float>(x));
-    venue_y.push_back(static_cast<float>(y));
-  }
-  const SpatialGrid venues(venue_x, venue_y, kCoverageRadiusM);
+  const VenueCoverage coverage(inputs.venues);
   // Serial and in id order: a sheet per municipality is cheap next to a step.
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (!p.alive[i]) continue;
     DistrictCounts& d = diagnosis.districts.at(p.district[i]);
     const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
-    bool member = false;
-    for (const std::uint8_t* column : inputs.member) member = member || column[i] != 0;
-    bool covered = false;
-    if (!inputs.venues.empty()) {
-      venues.for_each_within(p.x_m[i], p.y_m[i], kCoverageRadiusM, [&](ResidentId v) {
-        covered = covered || std::hypot(p.x_m[i] - inputs.venues[v][0],
-                                        p.y_m[i] - inputs.venues[v][1]) <= kCoverageRadiusM;
-      });
-    }
+    const bool member = in_any_group(inputs.member, i);
+    const bool covered = coverage.covers(p.x_m[i], p.y_m[i]);
     const bool poor_food = inputs.poor_food_access != nullptr && inputs.poor_food_access[i] != 0;
     const auto add = [&d](Indicator indicator, bool yes) {
       d.count[static_cast<std::size_t>(indicator)] += yes ? 1 : 0;

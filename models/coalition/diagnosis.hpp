@@ -11,6 +11,7 @@
 #include "models/town/town_params.hpp"
 #include "sim/output/tables.hpp"
 #include "sim/population.hpp"
+#include "sim/spatial_grid.hpp"
 
 namespace salonsim::models {
 
@@ -70,6 +71,28 @@ struct DistrictCounts {
   double share(Indicator indicator) const;
   std::int32_t of(Indicator indicator) const { return count[static_cast<std::size_t>(indicator)]; }
 };
+
+/// Whether a home has a group venue within kCoverageRadiusM (the sheet's "no group venue
+/// within 350 m", and where a coalition places a group for those without one).
+class VenueCoverage {
+ public:
+  explicit VenueCoverage(std::vector<std::array<double, 2>> venues);
+  VenueCoverage(const VenueCoverage&) = delete;  // the grid views this object's coordinates
+  VenueCoverage& operator=(const VenueCoverage&) = delete;
+  bool covers(double x_m, double y_m) const;
+
+ private:
+  std::vector<std::array<double, 2>> venues_;
+  std::vector<float> x_m_, y_m_;  // the grid keeps views of these
+  SpatialGrid grid_;
+};
+
+/// Whether resident i belongs to a group of any kind, given each kind's membership column.
+inline bool in_any_group(const std::vector<const std::uint8_t*>& member, std::size_t i) {
+  for (const std::uint8_t* column : member)
+    if (column[i] != 0) return true;
+  return false;
+}
 
 /// What the diagnosis reads for each resident, beyond the core columns.
 struct DiagnosisInputs {

@@ -108,7 +108,7 @@ Change weighted_change(const std::vector<const TrialRunRecord*>& runs,
 
 }  // namespace
 
-TrialPlan plan_trial(const fs::path& path) {
+TrialPlan plan_trial(const fs::path& path, std::optional<std::int32_t> replicates) {
   params::Diagnostics diagnostics;
   TrialPlan plan;
   plan.path = path;
@@ -136,6 +136,7 @@ TrialPlan plan_trial(const fs::path& path) {
   validator.check(plan.file);
   if (!diagnostics.ok()) throw params::ScenarioError(std::move(diagnostics));
   TrialFile& file = plan.file;
+  if (replicates) file.replicates = *replicates;
 
   plan.scenario_path = path.parent_path() / file.scenario;
   Scenario region;
@@ -180,9 +181,10 @@ TrialPlan plan_trial(const fs::path& path) {
                                    file.assignment.log_join_odds_ratio};
   std::vector<double> odds(m, 0.0), keys(m, 0.0);
   const RandomStream draws(plan.seed, 0, "trial");
+  const std::array<double, 3> centre{mean_of(x[0]), mean_of(x[1]), mean_of(x[2])};
   for (std::size_t i = 0; i < m; ++i) {
     double eta = 0;
-    for (std::size_t j = 0; j < 3; ++j) eta += beta[j] * (x[j][i] - mean_of(x[j]));
+    for (std::size_t j = 0; j < 3; ++j) eta += beta[j] * (x[j][i] - centre[j]);
     odds[i] = std::exp(eta);
     keys[i] = std::log(std::max(1e-300, draws.uniform(0, i, 0))) / odds[i];
   }

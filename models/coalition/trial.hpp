@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,11 @@ struct TrialPlan {
   std::int64_t baseline_step = 0, follow_up_step = 0;
 };
 
-/// Reads the trial file and its region; decides who is supported. Throws params::ScenarioError
-/// listing every problem (the trial file's and each municipality's).
-TrialPlan plan_trial(const std::filesystem::path& path);
+/// Reads the trial file and its region; decides who is supported. `replicates`, when given,
+/// replaces the file's (the command line's --replicates). Throws params::ScenarioError listing
+/// every problem (the trial file's and each municipality's).
+TrialPlan plan_trial(const std::filesystem::path& path,
+                     std::optional<std::int32_t> replicates = std::nullopt);
 
 /// One action of a municipality's coalition, for the report.
 struct TrialAction {
