@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include "models/coalition/coalition.hpp"
-#include "models/groups/activity.hpp"
 #include "models/groups/groups.hpp"
 #include "models/groups/town_groups.hpp"
 #include "models/scenario.hpp"
 #include "models/shops/mobile_shop.hpp"
+#include "models/shops/mobile_shop_type.hpp"
 
 namespace salonsim::models {
 
@@ -17,15 +17,8 @@ void InterventionType<CoalitionSupportParams>::build(
   Simulation& sim = context.simulation();
   // A mobile shop the coalition may start needs the shop mechanism (an empty one if the
   // scenario runs none), and its lunch salons need the salons' effects.
-  if (all.front()->actions.mobile_shop.terms.enabled && sim.modules_of_type<MobileShop>().empty()) {
-    GroupEffects effects;
-    for (const InterventionSpec& spec : scenario.interventions) {
-      if (const auto* salons = std::get_if<SalonsParams>(&spec)) effects = salons->effects;
-    }
-    sim.add_module(
-        std::make_unique<MobileShop>(std::vector<MobileShopParams>{}, scenario.town, effects));
-    context.shared<SalonActivity>([&] { return std::make_unique<SalonActivity>(effects); });
-  }
+  if (all.front()->actions.mobile_shop.terms.enabled && sim.modules_of_type<MobileShop>().empty())
+    add_mobile_shop(context, {}, /*lunch_salons=*/true);
   // The groups the coalition starts are new groups, joined beside the town's own: one module
   // per kind it may start, with the kind's participation and no venues until it acts.
   const CoalitionSupportParams& p = *all.front();
@@ -36,18 +29,8 @@ void InterventionType<CoalitionSupportParams>::build(
   }
   const std::vector<AnyGroup*> any = sim.modules_of_type<AnyGroup>();
   for (const std::string& name : kinds) {
-    const GroupKind kind = *group_kind_of(name);
-    GroupParams params = scenario.groups.of(kind);
-    params.venues.clear();
-    params.placement.rule = PlacementRule::kNone;
-    params.members_at_start = MembersAtStart::kNone;
-    params.participation.join_odds *= scenario.groups.join_odds_ratio;
-    const TurnoverParams& turnover = scenario.network.turnover;
-    auto groups = std::make_unique<CommunityGroups>(
-        kind, params, scenario.town, std::vector<NewGroupsParams>{},
-        groups_setting(scenario.town,
-                       turnover.enabled ? turnover.acquaintances_fade_per_year : 0.0));
-    groups->labelled(coalition_group_label(kind));
+    auto groups = groups_of_kind(scenario, *group_kind_of(name), /*from_nothing=*/true);
+    groups->labelled(coalition_group_label(groups->kind()));
     for (AnyGroup* counter : any) counter->count_members_of(groups->own_column("{}_member"));
     sim.add_module(std::move(groups));
   }

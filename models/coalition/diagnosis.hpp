@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/groups/groups.hpp"
 #include "models/town/town_params.hpp"
 #include "sim/output/tables.hpp"
 #include "sim/population.hpp"
@@ -20,7 +21,7 @@ namespace salonsim::models {
 /// to 1, certified, so the usual cut-offs of other indices do not carry over).
 inline constexpr float kFrailIndex = 0.4f;
 /// A group venue within this distance covers a resident (Hikichi et al. 2015 use 350 m).
-inline constexpr double kCoverageRadiusM = 350;
+inline constexpr double kCoverageRadiusM = kNearVenueM;
 
 /// The indicators of the sheet, in order: counts per district, shares in the output.
 enum class Indicator : std::uint8_t {

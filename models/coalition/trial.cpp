@@ -422,6 +422,16 @@ TrialResults analyse_trial(const TrialPlan& plan,
                                            {"income_tertile_1", "lowest income third", -1, 0},
                                            {"income_tertile_2", "middle income third", -1, 1},
                                            {"income_tertile_3", "highest income third", -1, 2}};
+  std::vector<std::array<float, 2>> cuts(replicates);  // per replicate: the thirds' bounds
+  for (std::size_t r = 0; r < replicates; ++r) {
+    std::vector<float> incomes;
+    for (std::size_t i = 0; i < m; ++i) {
+      const auto& rec = records[factual[i]][r];
+      incomes.insert(incomes.end(), rec.income.begin(), rec.income.end());
+    }
+    std::sort(incomes.begin(), incomes.end());
+    if (!incomes.empty()) cuts[r] = {incomes[incomes.size() / 3], incomes[2 * incomes.size() / 3]};
+  }
   for (const MortalityGroup& g : groups) {
     MortalityRow row;
     row.group = g.key;
@@ -432,14 +442,7 @@ TrialResults analyse_trial(const TrialPlan& plan,
     truth.covariates.resize(1);
     stats::CoxFit last;
     for (std::size_t r = 0; r < replicates; ++r) {
-      std::vector<float> incomes;
-      for (std::size_t i = 0; i < m; ++i) {
-        const auto& rec = records[factual[i]][r];
-        incomes.insert(incomes.end(), rec.income.begin(), rec.income.end());
-      }
-      std::sort(incomes.begin(), incomes.end());
-      const float cut1 = incomes.empty() ? 0 : incomes[incomes.size() / 3];
-      const float cut2 = incomes.empty() ? 0 : incomes[2 * incomes.size() / 3];
+      const auto [cut1, cut2] = cuts[r];
       const auto tertile = [&](float income) { return income < cut1 ? 0 : income < cut2 ? 1 : 2; };
       const auto include = [&](const TrialRunRecord& rec, std::size_t k) {
         return (g.sex < 0 || rec.sex[k] == g.sex) &&

@@ -30,8 +30,7 @@ constexpr std::uint64_t kJoinerDraw = 0;        // in the joiners stream, at set
 constexpr std::uint64_t kStartTiesDraw = 5;     // at set-up: [0] how many co-member ties
 constexpr std::uint64_t kStartPartnerDraw = 8;  // at set-up: partners, 4 per draw from here on
 constexpr std::uint8_t kWantsToCome = 1, kQuits = 2;
-constexpr int kFriendsWindowDays = 28;  // "attended in the last four weeks"
-constexpr double kWithinM = 350;
+constexpr int kFriendsWindowDays = 28;         // "attended in the last four weeks"
 constexpr double kEntryAge = 65;               // residents enter the town at 65
 constexpr double kFrailestIndependent = 0.95;  // the town builder's cap below certification
 
@@ -251,7 +250,7 @@ void CommunityGroups::init(Simulation& sim) {
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
       for (const PlacedVenue& venue : venues_) {
         const double d = std::hypot(p.x_m[i] - venue.x_m, p.y_m[i] - venue.y_m);
-        within[i] += d <= kWithinM;
+        within[i] += d <= kNearVenueM;
         nearest[i] = std::min(nearest[i], static_cast<float>(d));
       }
     });

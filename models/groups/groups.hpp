@@ -33,6 +33,9 @@ inline constexpr std::string_view kJoinersStream = "groups";
 /// The registered column, when an outreach programme runs (models/coalition), of the last step
 /// to which a resident counts as invited to the groups near them (-1: never invited).
 inline constexpr std::string_view kOutreachInvitedUntilColumn = "outreach_invited_until_step";
+/// "Within reach of home" for venues: the salon study's instrument (salons within 350 m,
+/// Hikichi et al. 2015), and the diagnosis sheet's coverage.
+inline constexpr double kNearVenueM = 350;
 /// The registered column of venues within 350 m of home (the salon study's instrument).
 inline constexpr std::string_view kSalonsWithin350mColumn = "salons_within_350m";
 

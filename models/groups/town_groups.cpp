@@ -35,25 +35,33 @@ std::vector<GroupKind> kinds_in(const Scenario& scenario) {
   return kinds;
 }
 
+std::unique_ptr<CommunityGroups> groups_of_kind(const Scenario& scenario, GroupKind kind,
+                                                bool from_nothing,
+                                                std::vector<NewGroupsParams> opened) {
+  GroupParams params = scenario.groups.of(kind);
+  params.participation.join_odds *= scenario.groups.join_odds_ratio;
+  if (from_nothing) {
+    params.venues.clear();
+    params.placement.rule = PlacementRule::kNone;
+    params.members_at_start = MembersAtStart::kNone;
+  }
+  const TurnoverParams& turnover = scenario.network.turnover;
+  return std::make_unique<CommunityGroups>(
+      kind, std::move(params), scenario.town, std::move(opened),
+      groups_setting(scenario.town, turnover.enabled ? turnover.acquaintances_fade_per_year : 0.0));
+}
+
 void add_community_groups(BuildContext& context) {
   const Scenario& scenario = context.scenario();
   const std::vector<GroupKind> town = scenario.groups.listed_kinds();
   const std::vector<GroupKind> kinds = kinds_in(scenario);
   for (const GroupKind kind : kinds) {
-    GroupParams params = scenario.groups.of(kind);
-    params.participation.join_odds *= scenario.groups.join_odds_ratio;
-    if (std::find(town.begin(), town.end(), kind) == town.end()) {
-      // A kind the town does not have: only the venues the interventions open, from nobody.
-      params.venues.clear();
-      params.placement.rule = PlacementRule::kNone;
-      params.members_at_start = MembersAtStart::kNone;
-    }
-    const TurnoverParams& turnover = scenario.network.turnover;
-    context.simulation().add_module(std::make_unique<CommunityGroups>(
-        kind, params, scenario.town, opened_of(scenario, kind),
-        groups_setting(scenario.town,
-                       turnover.enabled ? turnover.acquaintances_fade_per_year : 0.0)));
-    context.simulation().add_module(std::make_unique<GroupActivity>(kind, params.effects));
+    // A kind the town does not have: only the venues the interventions open, from nobody.
+    const bool the_towns = std::find(town.begin(), town.end(), kind) != town.end();
+    context.simulation().add_module(
+        groups_of_kind(scenario, kind, !the_towns, opened_of(scenario, kind)));
+    context.simulation().add_module(
+        std::make_unique<GroupActivity>(kind, scenario.groups.of(kind).effects));
   }
   if (!kinds.empty()) context.simulation().add_module(std::make_unique<AnyGroup>(kinds));
 }

@@ -2,6 +2,7 @@
 // The town's community groups as one whole: every kind the scenario lists (groups.kinds), each
 // a CommunityGroups module with its own GroupActivity, joined by the venues that groups
 // interventions open; and participation in any group (the coalition trial's outcome).
+#include <memory>
 #include <vector>
 
 #include "models/groups/group_params.hpp"
@@ -12,10 +13,18 @@ namespace salonsim::models {
 
 struct Scenario;
 class BuildContext;
+class CommunityGroups;
 
 /// The kinds a scenario has: the town's (groups.kinds) and those only groups interventions
 /// open, each once, in the order of kGroupKindChoices.
 std::vector<GroupKind> kinds_in(const Scenario& scenario);
+
+/// The groups of a kind in a scenario's town, with the town's participation (groups.<kind>,
+/// groups.join_odds_ratio) and setting. `from_nothing`: no venues and no members until some
+/// are opened (a kind the town does not have, or groups a coalition starts).
+std::unique_ptr<CommunityGroups> groups_of_kind(const Scenario& scenario, GroupKind kind,
+                                                bool from_nothing,
+                                                std::vector<NewGroupsParams> opened = {});
 
 /// Adds the groups of every kind the scenario has (kinds_in), and AnyGroup when there are any.
 void add_community_groups(BuildContext& context);

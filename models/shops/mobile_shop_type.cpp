@@ -6,16 +6,10 @@
 
 namespace salonsim::models {
 
-void InterventionType<MobileShopParams>::build(BuildContext& context,
-                                               const std::vector<const MobileShopParams*>& all) {
-  // Every route in one module. The drop-by lunch salons have the salons' effects (their
-  // defaults without a salons intervention).
-  std::vector<MobileShopParams> routes;
-  bool lunch_salons = false;
-  for (const MobileShopParams* route : all) {
-    routes.push_back(*route);
-    for (const MobileShopStop& stop : route->stops) lunch_salons = lunch_salons || stop.lunch_salon;
-  }
+MobileShop& add_mobile_shop(BuildContext& context, std::vector<MobileShopParams> routes,
+                            bool lunch_salons) {
+  // The drop-by lunch salons have the salons' effects (their defaults without a salons
+  // intervention).
   GroupEffects effects;
   for (const InterventionSpec& spec : context.scenario().interventions) {
     if (const auto* salons = std::get_if<SalonsParams>(&spec)) {
@@ -23,10 +17,24 @@ void InterventionType<MobileShopParams>::build(BuildContext& context,
       break;
     }
   }
-  context.simulation().add_module(
-      std::make_unique<MobileShop>(std::move(routes), context.scenario().town, effects));
+  auto shop = std::make_unique<MobileShop>(std::move(routes), context.scenario().town, effects);
+  MobileShop& added = *shop;
+  context.simulation().add_module(std::move(shop));
   if (lunch_salons)
     context.shared<SalonActivity>([&] { return std::make_unique<SalonActivity>(effects); });
+  return added;
+}
+
+void InterventionType<MobileShopParams>::build(BuildContext& context,
+                                               const std::vector<const MobileShopParams*>& all) {
+  // Every route in one module.
+  std::vector<MobileShopParams> routes;
+  bool lunch_salons = false;
+  for (const MobileShopParams* route : all) {
+    routes.push_back(*route);
+    for (const MobileShopStop& stop : route->stops) lunch_salons = lunch_salons || stop.lunch_salon;
+  }
+  add_mobile_shop(context, std::move(routes), lunch_salons);
 }
 
 }  // namespace salonsim::models

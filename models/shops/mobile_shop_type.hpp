@@ -11,6 +11,13 @@
 
 namespace salonsim::models {
 
+class MobileShop;
+
+/// Adds the mobile-shop mechanism with `routes` and, when `lunch_salons`, the salons' effects
+/// for the drop-by lunch salons (the type's build, and a coalition that may start a route later).
+MobileShop& add_mobile_shop(BuildContext& context, std::vector<MobileShopParams> routes,
+                            bool lunch_salons);
+
 template <>
 struct InterventionType<MobileShopParams> {
   static constexpr std::string_view kName = "mobile_shop";
