@@ -154,6 +154,22 @@ TEST(Region, RunWritesEveryMunicipalityAndTheTotals) {
   EXPECT_NE(compare.output.find("is a region of 32 municipalities"), std::string::npos)
       << compare.output;
   EXPECT_FALSE(fs::exists(dir.file("c.h5")));
+  // Nor can a sweep vary one: it says so with the sweep file's position.
+  const std::string sweep =
+      dir.write("s.yaml", fmt::format(R"(scenario: {}/scenarios/coalition-region.yaml
+parameters:
+  - key: run.years
+    min: 1
+    max: 2
+outputs: [deaths]
+)",
+                                      kSource));
+  const testing::CommandResult swept =
+      salonsim(fmt::format("sweep '{}' -o '{}' -q", sweep, dir.file("s.h5")));
+  EXPECT_EQ(swept.exit_code, 2) << swept.output;
+  EXPECT_NE(swept.output.find("s.yaml:1:"), std::string::npos) << swept.output;
+  EXPECT_NE(swept.output.find("is a region of municipalities"), std::string::npos) << swept.output;
+  EXPECT_FALSE(fs::exists(dir.file("s.h5")));
 }
 
 }  // namespace
