@@ -70,6 +70,18 @@ Spread of_mean(const std::vector<double>& values) {
   return {interval.mean, interval.low, interval.high};
 }
 
+/// A row's estimate (the mean and one trial's range) and truth (the mean and its CI), from its
+/// replicates.
+void summarise(DidRow& row) {
+  const Spread estimate = one_trial(row.replicates), truth = of_mean(row.truth_replicates);
+  row.estimate = estimate.mean;
+  row.low = estimate.low;
+  row.high = estimate.high;
+  row.truth = truth.mean;
+  row.truth_low = truth.low;
+  row.truth_high = truth.high;
+}
+
 // Groups of the panel: [sex][income_low] cells they take.
 struct PanelGroup {
   std::string key, label;
@@ -366,13 +378,7 @@ TrialResults analyse_trial(const TrialPlan& plan,
       }
     }
     row.truth_replicates = truth;
-    const Spread estimate = one_trial(row.replicates), true_effect = of_mean(truth);
-    row.estimate = estimate.mean;
-    row.low = estimate.low;
-    row.high = estimate.high;
-    row.truth = true_effect.mean;
-    row.truth_low = true_effect.low;
-    row.truth_high = true_effect.high;
+    summarise(row);
     if (group.key == "men") {
       row.has_published = true;
       row.published = 2.5;  // Haseda et al. 2019: 10.4 against 7.8 points
@@ -399,13 +405,7 @@ TrialResults analyse_trial(const TrialPlan& plan,
       row.replicates.push_back(low.replicates[r] - high.replicates[r]);
     for (std::size_t r = 0; r < low.truth_replicates.size(); ++r)
       row.truth_replicates.push_back(low.truth_replicates[r] - high.truth_replicates[r]);
-    const Spread estimate = one_trial(row.replicates), truth = of_mean(row.truth_replicates);
-    row.estimate = estimate.mean;
-    row.low = estimate.low;
-    row.high = estimate.high;
-    row.truth = truth.mean;
-    row.truth_low = truth.low;
-    row.truth_high = truth.high;
+    summarise(row);
     results.did.push_back(std::move(row));
   }
 
