@@ -3,6 +3,7 @@
 // arrays), for sampling people near a point and finding everyone within a distance.
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -68,5 +69,36 @@ class SpatialGrid {
   std::vector<std::uint32_t> start_;  // per cell, offset into ids_ (one extra at the end)
   std::vector<ResidentId> ids_;
 };
+
+/// The nearest point of a grid and its distance.
+struct NearestPoint {
+  std::int32_t index = -1;  // -1: the grid holds no point
+  double distance_m = std::numeric_limits<double>::infinity();
+};
+
+/// The point of `grid` (of `count` points) nearest to (x, y), the lowest index among equals,
+/// searched outward ring by ring; `distance(k)` gives the exact distance to point k (the grid's
+/// float coordinates can misplace a point by a little, so the search goes one cell further than
+/// the best distance found).
+template <class Distance>
+NearestPoint nearest_in_grid(const SpatialGrid& grid, std::size_t count, double x, double y,
+                             double first_x, double first_y, Distance&& distance) {
+  NearestPoint best;
+  if (count == 0) return best;
+  const double extent = grid.cell_m() * (grid.columns() + grid.rows() + 2);
+  for (double radius = grid.cell_m();; radius *= 2) {
+    grid.for_each_within(x, y, radius, [&](ResidentId k) {
+      const double d = distance(k);
+      const auto index = static_cast<std::int32_t>(k);
+      if (d < best.distance_m || (d == best.distance_m && index < best.index)) {
+        best.distance_m = d;
+        best.index = index;
+      }
+    });
+    if (best.distance_m + grid.cell_m() <= radius) break;
+    if (radius > extent + std::abs(x - first_x) + std::abs(y - first_y)) break;
+  }
+  return best;
+}
 
 }  // namespace salonsim

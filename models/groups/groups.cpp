@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "models/groups/activity.hpp"
+#include "models/prescribing/referral_column.hpp"
 #include "models/town/town_builder.hpp"
 #include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
@@ -295,6 +296,15 @@ void CommunityGroups::start(Simulation& sim) {
   const Population& p = sim.population();
   const Column<std::int32_t> invited = p.columns.find<std::int32_t>(kOutreachInvitedUntilColumn);
   invited_until_ = invited.valid() ? p[invited].data() : nullptr;
+  const Column<std::int32_t> referred = p.columns.find<std::int32_t>(referral_column(name_));
+  referred_until_ = referred.valid() ? p[referred].data() : nullptr;
+}
+
+CommunityGroups::VenueReach CommunityGroups::reach_of(const Population& p, ResidentId id,
+                                                      std::int64_t step, double dt) const {
+  const std::int32_t v = venue_of_[id];
+  if (v < 0) return {};
+  return {v, access_of(p, id, step, dt, nullptr), venues_[v].venue.fee_yen};
 }
 
 void CommunityGroups::open_venue(const PlacedVenue& venue) {
@@ -380,27 +390,16 @@ void CommunityGroups::assign_venues(const Population& p, std::int64_t step) {
   const double cell =
       open_index.empty() ? 1000.0 : std::max(100.0, params_.placement.coverage_radius_m);
   const SpatialGrid grid(open_x, open_y, cell);
-  const double extent = grid.cell_m() * (grid.columns() + grid.rows() + 2);
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
-    std::int32_t best = -1;
-    double best_distance = std::numeric_limits<double>::infinity();
-    if (!open_index.empty()) {
-      // Float coordinates in the grid can misplace a venue by a little: search one cell
-      // further than the best distance found.
-      for (double radius = grid.cell_m();; radius *= 2) {
-        grid.for_each_within(p.x_m[i], p.y_m[i], radius, [&](ResidentId k) {
+    const NearestPoint nearest = nearest_in_grid(
+        grid, open_index.size(), p.x_m[i], p.y_m[i], open_index.empty() ? 0.0 : open_x[0],
+        open_index.empty() ? 0.0 : open_y[0], [&](ResidentId k) {
           const std::int32_t v = open_index[k];
-          const double d = std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
-          if (d < best_distance || (d == best_distance && v < best)) {
-            best_distance = d;
-            best = v;
-          }
+          return std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
         });
-        if (best_distance + grid.cell_m() <= radius) break;
-        if (radius > extent + std::abs(p.x_m[i] - open_x[0]) + std::abs(p.y_m[i] - open_y[0]))
-          break;
-      }
-    }
+    // Grid indices follow venue order, so the lowest grid index is the lowest venue index.
+    const std::int32_t best = nearest.index < 0 ? -1 : open_index[nearest.index];
+    const double best_distance = nearest.distance_m;
     venue_of_[i] = best;
     venue_distance_m_[i] = static_cast<float>(best_distance);
     // A member whose venue closed has to join again elsewhere.
@@ -597,6 +596,11 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
             u[0] < q.attend_probability * access_of(p, id, step, dt, &seats))
           candidate_[i] |= kWantsToCome;
         if (u[2] < stop_chance(p.certified[i] != 0)) candidate_[i] |= kQuits;
+        continue;
+      }
+      // A referral taken up (social prescribing): the link worker brings them to a session.
+      if (referred_until_ != nullptr && referred_until_[i] >= step) {
+        candidate_[i] |= kWantsToCome;
         continue;
       }
       // Odds without friends first: counting attending ties is only needed when the draw could
