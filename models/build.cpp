@@ -8,6 +8,7 @@
 #include "models/shops/food_access.hpp"
 #include "models/town/demography.hpp"
 #include "models/town/town_builder.hpp"
+#include "models/welfare/hardship.hpp"
 
 namespace salonsim::models {
 
@@ -28,6 +29,7 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   sim->add_module(std::make_unique<Demography>());
   sim->add_module(std::make_unique<TieTurnover>(
       scenario.network, built_in_life_table(scenario.health.mortality.life_table)));
+  sim->add_module(std::make_unique<FinancialHardship>(scenario.town.hardship));
   sim->add_module(std::make_unique<Contacts>(scenario.network));
   sim->add_module(std::make_unique<Health>(scenario.health, scenario.town.frailty));
   sim->add_module(std::make_unique<FoodAccess>(scenario.town,

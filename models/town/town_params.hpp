@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/welfare/hardship_params.hpp"
 #include "sim/params/schema.hpp"
 
 namespace salonsim::models {
@@ -385,6 +386,7 @@ struct TownParams {
   StoreDensity store_density;
   std::vector<BusLine> bus_lines;
   ReachParams reach;
+  HardshipParams hardship;
 };
 
 template <class V>
@@ -444,6 +446,7 @@ void visit(V& v, TownParams& p) {
   v.section("store_density", p.store_density);
   v.list("bus_lines", p.bus_lines, {.doc = "bus lines (none by default)"});
   v.section("reach", p.reach);
+  v.section("hardship", p.hardship, {.optional = true});
   for (std::size_t k = 0; k < p.stores.size(); ++k) {
     v.rule("stores[" + std::to_string(k) + "].district",
            names_a_district(p.districts, p.stores[k].place.location_m, p.stores[k].place.district),

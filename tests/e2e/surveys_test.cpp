@@ -42,7 +42,7 @@ with h5py.File(sys.argv[1], "r") as f:
     expected = ["id", "alive", "age", "certified", "isolated", "weekly_contacts",
                 "contacts_family_per_week", "contacts_friends_per_week",
                 "salon_sessions", "last_salon_step", "salon_member", "poor_food_access",
-                "poor_food_access_steps"]
+                "poor_food_access_steps", "in_hardship"]
     # Each kind of the town's groups: membership, sessions so far, the last one, and the
     # hazard ratios it gives (what a study of the kind reads).
     for kind in ["sports", "hobby", "volunteer", "senior_club", "neighbourhood_association"]:
