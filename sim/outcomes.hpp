@@ -70,6 +70,8 @@ struct Outcome {
   /// Column heading in the printed run summary ("" to leave it out); shown only for runs that
   /// counted the numerator.
   std::string summary_heading = {};
+  /// Show the numerator in the printed run summary as a count (residents per run), not a share.
+  bool summary_as_count = false;
   /// In the comparison's per-arm table: heading ("" to leave it out), scale (100 for a share
   /// shown in %) and digits.
   std::string table_heading = {};
@@ -98,6 +100,9 @@ inline constexpr std::string_view kAliveAtEnd = "alive_at_end";
 inline constexpr std::string_view kIsolatedAtEnd = "isolated_at_end";
 inline constexpr std::string_view kPersonYears = "person_years";
 inline constexpr std::string_view kDisabilityFreeYears = "disability_free_years";
+/// Long-term-care benefits paid for certified person-years (yen), counted by the health
+/// mechanism; comparisons net it off interventions' costs.
+inline constexpr std::string_view kLtcBenefitsYen = "ltc_benefits_yen";
 }  // namespace tally
 
 /// The core's outcomes: certifications, deaths, disability-free years and their rates.

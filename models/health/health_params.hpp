@@ -175,10 +175,28 @@ inline double income_hazard_ratio(double reference, double hr_per_halving, doubl
   return std::pow(hr_per_halving, std::log2(reference / clamped));
 }
 
+/// What long-term care costs the public purse, for net costs of interventions.
+struct CareCosts {
+  double ltc_benefits_yen_per_certified_year = 2'073'600;
+};
+
+template <class V>
+void visit(V& v, CareCosts& p) {
+  v.number("ltc_benefits_yen_per_certified_year", p.ltc_benefits_yen_per_certified_year,
+           {.unit = "yen/year",
+            .doc = "long-term-care benefits per certified person-year (a certification averted "
+                   "or delayed saves this for each year the resident would have been certified)",
+            .source = "MHLW Survey of Long-term Care Benefit Expenditures, April 2022: 172.8 "
+                      "thousand yen a month per recipient (care levels 199.6k, support levels "
+                      "27.8k); sweep 1.0-2.4 million",
+            .min = 0});
+}
+
 struct HealthParams {
   MortalityParams mortality;
   CertificationParams certification;
   IncomeGradient income_gradient;
+  CareCosts care_costs;
 };
 
 template <class V>
@@ -186,6 +204,7 @@ void visit(V& v, HealthParams& p) {
   v.section("mortality", p.mortality);
   v.section("certification", p.certification);
   v.section("income_gradient", p.income_gradient);
+  v.section("care_costs", p.care_costs, {.optional = true});
 }
 
 }  // namespace salonsim::models

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 #include "sim/output/csv.hpp"
@@ -103,9 +104,20 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
   };
   // The outcomes the per-arm tables show: the core's rates, then the mechanisms' (participation,
   // access...), four to a table; the interventions' costs end the last table.
+  // An outcome no arm counted (e.g. screens where no arm screens) is left out.
+  const auto counted_in = [](const ArmResults& arm, const Outcome& outcome) {
+    for (const RunSummary& s : arm.replicates) {
+      if (s.total()[outcome.numerator] != 0) return true;
+    }
+    return false;
+  };
+  const auto counted = [&](const Outcome& outcome) {
+    return std::any_of(arms.begin(), arms.end(),
+                       [&](const ArmResults& arm) { return counted_in(arm, outcome); });
+  };
   std::vector<const Outcome*> shown;
   for (const Outcome& outcome : outcomes) {
-    if (!outcome.table_heading.empty()) shown.push_back(&outcome);
+    if (!outcome.table_heading.empty() && counted(outcome)) shown.push_back(&outcome);
   }
   const std::vector<Outcome> core = core_outcomes();
   const std::size_t core_shown =
@@ -150,6 +162,54 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
       }
       text += "\n";
     }
+  }
+  // Each arm's reach, effect and cost against the reference in one table: how a planner weighs
+  // strategies (e.g. one for everyone against one for those at high risk).
+  const auto net_costs = [&](std::size_t a) {
+    std::vector<double> extra, avoided, net;
+    for (std::size_t r = 0; r < arms[a].replicates.size(); ++r) {
+      const RunSummary& here = arms[a].replicates[r];
+      const RunSummary& there = arms[reference].replicates[r];
+      extra.push_back(here.cost_yen - there.cost_yen);
+      avoided.push_back(there.total()[tally::kLtcBenefitsYen] -
+                        here.total()[tally::kLtcBenefitsYen]);
+      net.push_back(extra.back() - avoided.back());
+    }
+    return std::array<stats::Interval, 3>{stats::mean_interval(extra),
+                                          stats::mean_interval(avoided), stats::mean_interval(net)};
+  };
+  if (arms.size() > 1) {
+    text += fmt::format(
+        "\nReach, effect and cost against {} over the run (mean per replicate, 95% interval):\n",
+        arms[reference].name);
+    std::size_t width = 22;
+    for (const ArmResults& arm : arms) width = std::max(width, arm.name.size());
+    text += fmt::format("{:<{}} {:>10} {:>9} {:>26} {:>22} {:>22} {:>22}\n", "arm", width,
+                        "reached", "reached%", "certifications averted", "cost, million yen",
+                        "care saved, million", "net cost, million yen");
+    for (std::size_t a = 0; a < arms.size(); ++a) {
+      if (a == reference) continue;
+      double reached = 0, residents = 0;
+      for (const RunSummary& s : arms[a].replicates) {
+        const GroupSummary total = s.total();
+        residents += total[tally::kResidents];
+        for (const Outcome& outcome : outcomes)
+          reached += outcome.counts_reach ? total[outcome.numerator] : 0.0;
+      }
+      const auto r = static_cast<double>(arms[a].replicates.size());
+      const stats::Interval averted =
+          find(arms[a].name, "all", "certifications").difference.difference;
+      const auto costs = net_costs(a);
+      text += fmt::format(
+          "{:<{}} {:>10.0f} {:>8.1f}% {:>26} {:>22} {:>22} {:>22}\n", arms[a].name, width,
+          reached / r, residents > 0 ? 100.0 * reached / residents : 0.0,
+          interval({-averted.mean, -averted.high, -averted.low, averted.standard_error}, 1, 1),
+          interval(costs[0], 1e-6, 1), interval(costs[1], 1e-6, 1), interval(costs[2], 1e-6, 1));
+    }
+    text +=
+        "reached: residents an intervention reached (the outcomes that count reach), "
+        "summed over the arm's interventions; care saved: long-term-care benefits for the "
+        "certified person-years avoided (health.care_costs); net cost: cost minus care saved\n";
   }
   for (std::size_t a = 0; a < arms.size(); ++a) {
     if (a == reference) continue;
@@ -200,8 +260,16 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
           cost / 1e6, averted > 0 ? fmt::format("{:.2f} million yen", cost / averted / 1e6) : "-",
           gained > 0 ? fmt::format("{:.0f} thousand yen", cost / gained / 1e3) : "-");
     }
+    const auto costs = net_costs(a);
+    if (cost != 0 || costs[1].mean != 0) {
+      text += fmt::format(
+          "long-term-care benefits avoided: {} million yen; net cost: {} million yen over the run "
+          "(negative: saves money)\n",
+          interval(costs[1], 1e-6, 1), interval(costs[2], 1e-6, 1));
+    }
     // The mechanisms' outcomes in the tables, as differences.
     for (std::size_t k = core_shown; k < shown.size(); ++k) {
+      if (!counted_in(arms[a], *shown[k]) && !counted_in(arms[reference], *shown[k])) continue;
       text += fmt::format("{}: {} {}\n", shown[k]->description,
                           interval(find(name, "all", shown[k]->name).difference.difference,
                                    shown[k]->table_scale, shown[k]->table_digits),

@@ -78,10 +78,19 @@ std::string format_summary(const std::vector<RunSummary>& replicates, double yea
   for (const Outcome& outcome : outcomes) {
     if (!outcome.summary_heading.empty() && total[outcome.numerator] > 0) shown.push_back(&outcome);
   }
+  // The core's columns and the first few outcomes in one table; further outcomes in tables of
+  // their own, so that a line stays readable.
+  constexpr std::size_t kWithCore = 3, kPerTable = 8;
+  const auto cell = [&](const Outcome* outcome, const GroupSummary& g) {
+    return outcome->summary_as_count ? fmt::format(" {:>13.0f}", g[outcome->numerator] / r)
+                                     : fmt::format(" {:>12.1f}%", 100.0 * outcome->value(g));
+  };
   std::string text =
       fmt::format("{:<20} {:>10} {:>9} {:>14} {:>15} {:>12} {:>12}", "group", "residents", "deaths",
                   "deaths/1000py", "certifications", "isolated@0", "isolated@end");
-  for (const Outcome* outcome : shown) text += fmt::format(" {:>13}", outcome->summary_heading);
+  const std::size_t first_end = std::min(shown.size(), kWithCore);
+  for (std::size_t k = 0; k < first_end; ++k)
+    text += fmt::format(" {:>13}", shown[k]->summary_heading);
   text += "\n";
   const auto row = [&](std::string_view name, const GroupSummary& g) {
     const double py = g[kPersonYears] > 0 ? g[kPersonYears] : 1.0;
@@ -90,15 +99,31 @@ std::string format_summary(const std::vector<RunSummary>& replicates, double yea
     text += fmt::format("{:<20} {:>10.0f} {:>9.1f} {:>14.1f} {:>15.1f} {:>11.1f}% {:>11.1f}%", name,
                         g[kResidents] / r, g[kDeaths] / r, 1000.0 * g[kDeaths] / py,
                         g[kCertifications] / r, at_entry, at_end);
-    for (const Outcome* outcome : shown)
-      text += fmt::format(" {:>12.1f}%", 100.0 * outcome->value(g));
+    for (std::size_t k = 0; k < first_end; ++k) text += cell(shown[k], g);
     text += "\n";
   };
   for (int k = 0; k < kGroups; ++k) row(kGroupNames[k], groups[k]);
   row("all", total);
+  for (std::size_t first = first_end; first < shown.size(); first += kPerTable) {
+    const std::size_t last = std::min(shown.size(), first + kPerTable);
+    text += fmt::format("{:<20}", "group");
+    for (std::size_t k = first; k < last; ++k)
+      text += fmt::format(" {:>13}", shown[k]->summary_heading);
+    text += "\n";
+    const auto more = [&](std::string_view name, const GroupSummary& g) {
+      text += fmt::format("{:<20}", name);
+      for (std::size_t k = first; k < last; ++k) text += cell(shown[k], g);
+      text += "\n";
+    };
+    for (int k = 0; k < kGroups; ++k) more(kGroupNames[k], groups[k]);
+    more("all", total);
+  }
+  const bool counts =
+      std::any_of(shown.begin(), shown.end(), [](const Outcome* o) { return o->summary_as_count; });
   text += fmt::format(
-      "over {:.1f} years{}; certifications are new LTC certifications during the run\n", years,
-      replicates.size() > 1 ? fmt::format(", mean of {} replicates", replicates.size()) : "");
+      "over {:.1f} years{}; certifications are new LTC certifications during the run{}\n", years,
+      replicates.size() > 1 ? fmt::format(", mean of {} replicates", replicates.size()) : "",
+      counts ? "; columns without % count residents" : "");
   return text;
 }
 
