@@ -455,6 +455,7 @@ struct TownGroups {
   GroupParams senior_club = group_defaults(GroupKind::kSeniorClub);
   GroupParams neighbourhood_association = group_defaults(GroupKind::kNeighbourhoodAssociation);
   double join_odds_ratio = 1;
+  double venues_ratio = 1;
 
   /// The kinds listed, in order (names that are no kind are skipped: validation reports them).
   std::vector<GroupKind> listed_kinds() const;
@@ -495,6 +496,13 @@ void visit(V& v, TownGroups& p) {
                       "communities (Tsuji et al. 2019); sweep 0.5-2",
             .min = 0,
             .min_exclusive = true,
+            .max = 100});
+  v.number("venues_ratio", p.venues_ratio,
+           {.unit = "ratio",
+            .doc = "venues of every standing kind placed by the 'gaps' rule, this town against "
+                   "the kinds' venues_per_100k or count (resources are scarce in sparse areas)",
+            .source = "assumption: no count of groups by area; sweep 0.25-2",
+            .min = 0,
             .max = 100});
 }
 

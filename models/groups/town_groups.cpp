@@ -1,6 +1,7 @@
 #include "models/groups/town_groups.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "models/groups/activity.hpp"
 #include "models/groups/groups.hpp"
@@ -40,6 +41,14 @@ std::unique_ptr<CommunityGroups> groups_of_kind(const Scenario& scenario, GroupK
                                                 std::vector<NewGroupsParams> opened) {
   GroupParams params = scenario.groups.of(kind);
   params.participation.join_odds *= scenario.groups.join_odds_ratio;
+  // Fewer or more venues of the kind (a count that rounds to none means none, not the
+  // default density that a count of 0 stands for).
+  params.placement.venues_per_100k *= scenario.groups.venues_ratio;
+  if (params.placement.count > 0) {
+    params.placement.count = static_cast<std::int32_t>(
+        std::lround(params.placement.count * scenario.groups.venues_ratio));
+    if (params.placement.count == 0) params.placement.venues_per_100k = 0;
+  }
   if (from_nothing) {
     params.venues.clear();
     params.placement.rule = PlacementRule::kNone;
