@@ -132,6 +132,19 @@ class CommunityGroups final : public Module {
   std::string own_column(std::string_view pattern) const;
   GroupKind kind() const { return kind_; }
   const GroupParams& params() const { return params_; }
+
+  /// A resident's venue of this kind as a link worker sees it (models/prescribing): the nearest
+  /// open venue, how readily they get there now without a shuttle seat, and its fee.
+  struct VenueReach {
+    std::int32_t venue = -1;  // -1: no venue open
+    double access = 0;
+    double fee_yen = 0;
+  };
+  VenueReach reach_of(const Population& p, ResidentId id, std::int64_t step, double dt) const;
+  /// Whether a shuttle seat to salons takes a resident to this kind's venues.
+  bool shuttle_goes() const { return kind_ == GroupKind::kSalon; }
+  /// Whether a resident belongs to a group of this module.
+  bool is_member(const Population& p, ResidentId id) const { return p[member_][id] != 0; }
   const std::vector<PlacedVenue>& venues() const { return venues_; }
 
  private:
@@ -173,10 +186,11 @@ class CommunityGroups final : public Module {
   GettingAbout getting_about_;
   GroupAttendance attendance_;
   ShuttleSeats seats_;
-  Column<std::uint8_t> member_;                  // belongs to a group of the kind (surveyed)
-  Column<std::uint16_t> within_350m_;            // salons: venues within 350 m of home, whole run
-  Column<float> nearest_m_;                      // salons: nearest venue of the whole run
-  const std::int32_t* invited_until_ = nullptr;  // outreach invitations, when a programme runs
+  Column<std::uint8_t> member_;                   // belongs to a group of the kind (surveyed)
+  Column<std::uint16_t> within_350m_;             // salons: venues within 350 m of home, whole run
+  Column<float> nearest_m_;                       // salons: nearest venue of the whole run
+  const std::int32_t* invited_until_ = nullptr;   // outreach invitations, when a programme runs
+  const std::int32_t* referred_until_ = nullptr;  // social prescribing referrals taken up
   std::vector<PlacedVenue> venues_;
   std::vector<std::uint8_t> open_;  // per venue, at the last assignment
   // Per resident.

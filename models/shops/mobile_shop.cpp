@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "models/groups/activity.hpp"
+#include "models/prescribing/referral_column.hpp"
 #include "models/town/town_builder.hpp"
 #include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
@@ -57,6 +58,27 @@ void MobileShop::add_stops(std::size_t r) {
 void MobileShop::add_route(MobileShopParams route) {
   routes_.push_back(std::move(route));
   add_stops(routes_.size() - 1);
+}
+
+void MobileShop::start(Simulation& sim) {
+  const Population& p = sim.population();
+  const Column<std::int32_t> referred = p.columns.find<std::int32_t>(referral_column(name()));
+  referred_until_ = referred.valid() ? p[referred].data() : nullptr;
+}
+
+MobileShop::StopReach MobileShop::stop_reach(const Population& p, ResidentId id, std::int64_t step,
+                                             double dt) const {
+  StopReach reach;
+  const double walking = walking_range_m(walking_, p.age_at(id, step, dt), p.frailty(id));
+  for (std::size_t s = 0; s < stop_point_.size(); ++s) {
+    const MobileShopParams& route = routes_[stop_route_[s]];
+    if (!open_at(route.route.opens_step, route.route.closes_step, step)) continue;
+    if (std::hypot(p.x_m[id] - stop_point_[s].x_m, p.y_m[id] - stop_point_[s].y_m) > walking)
+      continue;
+    reach.within_walk = true;
+    reach.lunch = reach.lunch || stop_lunch_[s];
+  }
+  return reach;
 }
 
 void MobileShop::init(Simulation& sim) {
@@ -126,8 +148,10 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
     // Customers up to capacity, by random priority; residents who drive come last, as they can
     // shop elsewhere.
     order.clear();
+    // Customers a link worker registered (social prescribing) come first.
     for (ResidentId id : list) {
-      order.emplace_back(stream.uniform(step, id, kPriorityDraw) + (drives_now(p, id) ? 1.0 : 0.0),
+      order.emplace_back(stream.uniform(step, id, kPriorityDraw) + (drives_now(p, id) ? 1.0 : 0.0) -
+                             (referred(id, step) ? 2.0 : 0.0),
                          id);
     }
     admit_by_priority(order, static_cast<std::size_t>(stop_capacity_[s]) * visits[s]);
@@ -146,7 +170,12 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
       for (ResidentId id : list) {
         if (!p.lives_alone[id]) continue;
         const auto u = stream.uniforms4(step, id, kLunchDraw);
-        if (u[0] < attend) order.emplace_back(u[1], id);
+        // Referred residents come to the lunch salon whenever the shop calls, and first.
+        if (referred(id, step)) {
+          order.emplace_back(u[1] - 1.0, id);
+        } else if (u[0] < attend) {
+          order.emplace_back(u[1], id);
+        }
       }
       admit_by_priority(order, static_cast<std::size_t>(stop_lunch_places_[s]) * visits[s]);
       for (const auto& [priority, id] : order) lunch.push_back(id);

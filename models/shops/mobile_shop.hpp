@@ -50,15 +50,28 @@ class MobileShop final : public Module {
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
   /// Adds a route during the run (a municipal process decided it); it runs from its opens_step.
   void add_route(MobileShopParams route);
+  /// Finds the referrals of social prescribing, if it runs.
+  void start(Simulation& sim) override;
+  /// Whether a stop of a route running at `step` lies within the resident's walking range, and
+  /// whether it hosts a lunch salon (for a referral; models/prescribing).
+  struct StopReach {
+    bool within_walk = false;
+    bool lunch = false;
+  };
+  StopReach stop_reach(const Population& p, ResidentId id, std::int64_t step, double dt) const;
 
  private:
   /// The stops of route r, appended to the per-stop columns.
   void add_stops(std::size_t r);
+  bool referred(ResidentId id, std::int64_t step) const {
+    return referred_until_ != nullptr && referred_until_[id] >= step;
+  }
   std::vector<MobileShopParams> routes_;
   TownMap map_;
   WalkingParams walking_;
   GroupEffects lunch_effects_;
   MobileShopCustomers customers_;
+  const std::int32_t* referred_until_ = nullptr;  // registered by a link worker's referral
   GroupAttendance lunch_attendance_;
   std::unique_ptr<SpatialGrid> homes_;
   // Per stop (all routes, in order).

@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "models/prescribing/referral_column.hpp"
 #include "models/transport/reach.hpp"
 #include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
@@ -74,7 +75,9 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
       const auto id = static_cast<ResidentId>(i);
       if (seat_step[i] == step32) continue;
       if (!shuttle_eligible(service, served_districts_[k], p, id, p.age_at(id, step, dt))) continue;
-      order_.emplace_back(stream.uniform(step, i, k), id);
+      // Riders a link worker registered (social prescribing) are seated first.
+      const bool referred = referred_until_ != nullptr && referred_until_[i] >= step;
+      order_.emplace_back(stream.uniform(step, i, k) - (referred ? 1.0 : 0.0), id);
     }
     const auto eligible = static_cast<std::int32_t>(order_.size());
     admit_by_priority(order_, seats);
@@ -93,6 +96,26 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
     usage_seats_.push_back(static_cast<std::int32_t>(seats));
     usage_rides_.push_back(static_cast<std::int32_t>(order_.size()));
   }
+}
+
+void Shuttle::start(Simulation& sim) {
+  const Population& p = sim.population();
+  const Column<std::int32_t> referred = p.columns.find<std::int32_t>(referral_column(name()));
+  referred_until_ = referred.valid() ? p[referred].data() : nullptr;
+}
+
+bool Shuttle::would_take(const Population& p, ResidentId id, std::int64_t step, double dt,
+                         std::uint8_t destination) const {
+  for (std::size_t k = 0; k < services_.size(); ++k) {
+    const ShuttleParams& service = services_[k];
+    if (!open_at(service.service.opens_step, service.service.closes_step, step)) continue;
+    const std::uint8_t goes =
+        (service.to_salons ? kShuttleToSalons : 0) | (service.to_stores ? kShuttleToStores : 0);
+    if ((goes & destination) &&
+        shuttle_eligible(service, served_districts_[k], p, id, p.age_at(id, step, dt)))
+      return true;
+  }
+  return false;
 }
 
 double Shuttle::cost_yen(const Simulation& sim) const {

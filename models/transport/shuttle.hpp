@@ -36,9 +36,16 @@ class Shuttle final : public Module {
   /// Each service's yearly cost times the years it ran so far.
   double cost_yen(const Simulation& sim) const override;
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
+  /// Finds the referrals of social prescribing, if it runs.
+  void start(Simulation& sim) override;
+  /// Whether a service running at `step` would take the resident to `destination` (a
+  /// kShuttleTo* bit), for a referral (models/prescribing).
+  bool would_take(const Population& p, ResidentId id, std::int64_t step, double dt,
+                  std::uint8_t destination) const;
 
  private:
   std::vector<ShuttleParams> services_;
+  const std::int32_t* referred_until_ = nullptr;  // riders a link worker registered
   TownMap map_;
   ShuttleSeats seats_;
   std::vector<std::vector<std::uint8_t>> served_districts_;  // per service: 1 per district served

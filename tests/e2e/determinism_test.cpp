@@ -97,6 +97,24 @@ TEST(Determinism, MobileShopAndShuttleAreBitIdenticalForAnyThreadCount) {
   }
 }
 
+/// Social prescribing with a shuttle in the Akita district: screens, waiting lists, referrals
+/// and uptake, groups and the shuttle reading the referrals.
+TEST(Determinism, SocialPrescribingIsBitIdenticalForAnyThreadCount) {
+  models::Scenario scenario = models::load_scenario(
+      fs::path(SALONSIM_SOURCE_DIR) / "scenarios/akita-rural-social-prescribing-shuttle.yaml");
+  scenario.town.population = 3000;
+  scenario.run.years = 2;
+  const auto one = run_with_threads(scenario, 1);
+  const auto two = run_with_threads(scenario, 2);
+  const auto four = run_with_threads(scenario, 4);
+  ASSERT_TRUE(one.count("social_prescribing_link_workers/clients"));
+  ASSERT_TRUE(one.count("agents/sp_took_up"));
+  for (const auto& [name, bytes] : one) {
+    EXPECT_EQ(bytes, two.at(name)) << name << " differs between 1 and 2 threads";
+    EXPECT_EQ(bytes, four.at(name)) << name << " differs between 1 and 4 threads";
+  }
+}
+
 TEST(Determinism, AnotherSeedGivesAnotherTown) {
   models::Scenario scenario = busy_scenario();
   const auto a = run_with_threads(scenario, 2);

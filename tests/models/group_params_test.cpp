@@ -190,7 +190,8 @@ TEST(SalonParamsRules, UnknownInterventionTypeSuggestsSalons) {
   expect_single_issue(dir.write("type.yaml", "interventions:\n  - type: salon\n"), 2, 11,
                       "interventions[0].type",
                       "unknown intervention type 'salon'; known types: salons, mobile_shop, "
-                      "shuttle, groups, coalition_support; did you mean 'salons'?");
+                      "shuttle, groups, coalition_support, social_prescribing; did you mean "
+                      "'salons'?");
 }
 
 // A typo in the type should be reported once, not once more for every salon field beside it.
@@ -200,9 +201,7 @@ TEST(SalonParamsRules, UnknownInterventionTypeIsTheOnlyIssueOfItsItem) {
       dir.write("type.yaml", "interventions:\n  - type: salon\n    placement:\n      rule: gaps\n"),
       2, 11, "interventions[0].type",
       "unknown intervention type 'salon'; known types: salons, mobile_shop, shuttle, groups, "
-      "coalition_support; did "
-      "you mean "
-      "'salons'?");
+      "coalition_support, social_prescribing; did you mean 'salons'?");
 }
 
 // ---- Valid scenarios ---------------------------------------------------------------------------

@@ -58,8 +58,9 @@ TEST(InterventionRegistry, KnowsTheTestTypeBesideTheShippedOnes) {
             (std::vector<std::string>{"salons", "mobile_shop", "shuttle", "nudge"}));
   EXPECT_EQ(TestRegistry::names_text(), "salons, mobile_shop, shuttle or nudge");
   // The shipped registry is untouched.
-  EXPECT_EQ(Interventions::names(), (std::vector<std::string>{"salons", "mobile_shop", "shuttle",
-                                                              "groups", "coalition_support"}));
+  EXPECT_EQ(Interventions::names(),
+            (std::vector<std::string>{"salons", "mobile_shop", "shuttle", "groups",
+                                      "coalition_support", "social_prescribing"}));
 }
 
 TEST(InterventionRegistry, ReadsAndValidatesTheTestTypeFromYaml) {

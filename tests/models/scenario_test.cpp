@@ -758,8 +758,16 @@ TEST(ParameterDictionary, HasARowForEveryLeafAndNoOther) {
   scenario.interventions.push_back(opened);
   // And survey waves, which the resolved scenario leaves out while there are none.
   scenario.surveys.years = {0, 1};
+  // Sections left out while they hold their defaults: hardship and care costs.
+  scenario.town.hardship.mean_episode_years = 2;
+  scenario.health.care_costs.ltc_benefits_yen_per_certified_year = 1;
   // Coalition support, and a region with a listed municipality and a varied key.
   scenario.interventions.push_back(CoalitionSupportParams{});
+  // Social prescribing with a listed clinic and a team serving listed districts.
+  SocialPrescribingParams prescribing;
+  prescribing.clinics.listed.push_back(Clinic{});
+  prescribing.link_workers.teams.back().districts = {"centre"};
+  scenario.interventions.push_back(prescribing);
   scenario.region.municipalities.push_back({"a", {"town.population=100"}});
   sweep::SweepParameter varied;
   varied.key = "town.population";
@@ -801,7 +809,8 @@ TEST(ParameterDictionary, EveryRowHasADefault) {
       continue;
     // So are stores, bus stops and mobile shop stops.
     if (row.path == "town.stores[].district" || row.path == "town.bus_lines[].stops[].district" ||
-        row.path == "interventions[].stops[].district") {
+        row.path == "interventions[].stops[].district" ||
+        row.path == "interventions[].clinics.listed[].district") {
       continue;
     }
     EXPECT_FALSE(row.default_value.empty()) << row.path;
@@ -918,6 +927,18 @@ TEST(ParameterDictionary, EveryModelParameterHasASource) {
   allowed_without_source.insert("interventions[].arm");
   for (const char* action : {"new_group", "mens_group", "volunteers", "outreach", "mobile_shop"})
     allowed_without_source.insert(std::string("interventions[].actions.") + action + ".enabled");
+  // Social prescribing: the programme's name and start, its listed clinics and teams (the map and
+  // the staffing a planner chooses), whether clinics are generated and counselling offered.
+  for (const char* path :
+       {"interventions[].name", "interventions[].opens_step", "interventions[].clinics.listed",
+        "interventions[].clinics.listed[].name", "interventions[].clinics.listed[].location_m",
+        "interventions[].clinics.listed[].district", "interventions[].clinics.listed[].screens",
+        "interventions[].clinics.generate", "interventions[].link_workers.teams",
+        "interventions[].link_workers.teams[].name",
+        "interventions[].link_workers.teams[].districts",
+        "interventions[].link_workers.teams[].staff",
+        "interventions[].welfare_counselling.available"})
+    allowed_without_source.insert(path);
   // A region is the map of many towns: which, how many and how they vary is the scenario's.
   for (const char* path :
        {"region.generate", "region.municipalities", "region.municipalities[].name",
