@@ -21,14 +21,17 @@ class Caseloads {
 
   void enqueue(std::int32_t team, ResidentId id, std::int32_t step);
 
-  /// One step: credit, drop-outs, intake. Calls dropped(id, since_step) for each client who
-  /// waited more than `max_wait_steps`, then taken(id, worker, since_step) for each taken, in
-  /// list order.
-  template <class Taken, class Dropped>
-  void step(std::int32_t step, std::int32_t max_wait_steps, Taken&& taken, Dropped&& dropped) {
+  /// One step: credit, drop-outs, intake. Clients for whom gone(id) holds (e.g. died) leave the
+  /// list without using a place; dropped(id, since_step) is called for each client who waited
+  /// more than `max_wait_steps`, then taken(id, worker, since_step) for each taken, in list
+  /// order.
+  template <class Gone, class Taken, class Dropped>
+  void step(std::int32_t step, std::int32_t max_wait_steps, Gone&& gone, Taken&& taken,
+            Dropped&& dropped) {
     for (double& c : credit_) c = std::min(c + intake_per_step_, cap_);
     for (std::size_t t = 0; t < lists_.size(); ++t) {
       std::deque<Waiting>& list = lists_[t];
+      std::erase_if(list, [&](const Waiting& w) { return gone(w.id); });
       while (!list.empty() && step - list.front().since > max_wait_steps) {
         dropped(list.front().id, list.front().since);
         list.pop_front();

@@ -22,12 +22,13 @@
 namespace salonsim::models {
 
 namespace {
-// Draws of the social-prescribing stream. At set-up, keyed by resident: trust, the first visit;
+// Draws of the social-prescribing stream. At set-up, keyed by resident: trust, the first visit,
+// when the first screen falls due;
 // by clinic: its home, whether it screens; by worker: competence. In a step, keyed by resident:
 // the next visit, which resources the worker finds (one per option), uptake (one per referral),
 // relief by counselling.
 constexpr std::uint64_t kTrustDraw = 0, kVisitDraw = 1, kClinicDraw = 2, kWorkerDraw = 3;
-constexpr std::uint64_t kReliefDraw = 4, kFoundDraw = 100, kUptakeDraw = 200;
+constexpr std::uint64_t kReliefDraw = 4, kFirstDueDraw = 5, kFoundDraw = 100, kUptakeDraw = 200;
 constexpr std::size_t kBlock = 8192;
 constexpr std::int32_t kForever = std::numeric_limits<std::int32_t>::max();
 constexpr double kWeeksPerYear = 365.25 / 7.0;
@@ -263,9 +264,18 @@ void SocialPrescribing::init(Simulation& sim) {
     if (p.entry_step[i] == 0 && clinic_of_[i] >= 0) ++clinic_patients_[clinic_of_[i]];
   }
 
-  // Each row's first screening visit, from its entry (residents are due at once).
+  // Each row's first screening visit. The starting residents fall due at a uniform point of the
+  // first interval from the opening (as each patient's yearly review comes round; all due at
+  // once would make every later year a wave); entrants are due when they enter.
+  const std::int32_t interval = steps_of(params_.screening.interval_months / 12.0, dt);
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
-    schedule_visit(p, static_cast<ResidentId>(i), p.entry_step[i] - 1, kSetupStep, dt);
+    const auto id = static_cast<ResidentId>(i);
+    const std::int64_t due =
+        p.entry_step[i] > 0
+            ? p.entry_step[i]
+            : params_.opens_step + static_cast<std::int64_t>(
+                                       stream_.uniform(kSetupStep, i, kFirstDueDraw) * interval);
+    schedule_visit(p, id, due - 1, kSetupStep, dt);
   });
 
   // Teams, workers and their competence.
@@ -438,6 +448,12 @@ void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
       std::floor(params_.link_workers.max_wait_weeks / (dt * kWeeksPerYear)));
   caseloads_->step(
       s, max_wait,
+      [&](ResidentId id) {
+        // Died while waiting: off the list, no longer waiting.
+        if (p.alive[id]) return false;
+        p[columns_.waiting_since][id] = kNever;
+        return true;
+      },
       [&](ResidentId id, std::int32_t worker, std::int32_t since) {
         take_client(sim, id, worker, since, step);
       },
@@ -553,7 +569,6 @@ void SocialPrescribing::take_client(Simulation& sim, ResidentId id, std::int32_t
   const std::int32_t follow_up =
       steps_of(params_.link_workers.contacts_per_client / kWeeksPerYear, dt);
   p[columns_.client_until][id] = s + follow_up;
-  if (!p.alive[id]) return;
   // Needs: the screen's, and food access the first meeting finds.
   ScreenAnswers answers;
   const std::uint8_t bits = p[columns_.answers][id];

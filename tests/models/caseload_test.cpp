@@ -13,9 +13,10 @@ struct Log {
   std::vector<ResidentId> dropped;
 };
 
-void run_step(Caseloads& c, std::int32_t step, std::int32_t max_wait, Log& log) {
+void run_step(Caseloads& c, std::int32_t step, std::int32_t max_wait, Log& log,
+              ResidentId gone = 1000) {
   c.step(
-      step, max_wait,
+      step, max_wait, [gone](ResidentId id) { return id == gone; },
       [&](ResidentId id, std::int32_t worker, std::int32_t since) {
         log.taken.emplace_back(id, worker, since);
       },
@@ -75,6 +76,17 @@ TEST(Caseloads, ClientsWhoWaitedTooLongDropOff) {
   EXPECT_EQ(std::get<0>(log.taken[0]), 1u);
   EXPECT_EQ(std::get<0>(log.taken[1]), 3u);
   EXPECT_EQ(log.dropped, (std::vector<ResidentId>{2}));
+}
+
+TEST(Caseloads, ClientsWhoAreGoneLeaveWithoutUsingAPlace) {
+  Caseloads c({0}, 1, 1.0);
+  for (ResidentId id : {4, 5, 6}) c.enqueue(0, id, 0);
+  Log log;
+  run_step(c, 0, 100, log, /*gone=*/4);  // died while waiting
+  ASSERT_EQ(log.taken.size(), 1u);
+  EXPECT_EQ(std::get<0>(log.taken[0]), 5u);
+  EXPECT_TRUE(log.dropped.empty());
+  EXPECT_EQ(c.waiting(), 1u);
 }
 
 TEST(Caseloads, TeamsTakeOnlyTheirOwnLists) {

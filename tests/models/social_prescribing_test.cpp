@@ -66,7 +66,7 @@ TEST(ClinicPlacement, ByResidentsOfEachDistrictAtLeastOneWhereAnyLive) {
 }
 
 /// A one-district town of 600 with a salon and one screening clinic at the centre, every visit
-/// a screen, and one link worker who takes one client a week.
+/// a screen (due again after a month), and one link worker who takes one client a week.
 Scenario small_programme(const testing::TempDir& dir, const std::string& extra = "") {
   const std::string yaml = fmt::format(
       R"(extends: {}/scenarios/town.yaml
@@ -84,7 +84,7 @@ interventions:
     clinics:
       generate: false
       listed: [{{name: centre clinic, location_m: [0, 0]}}]
-    screening: {{probability_per_visit: 1, positive_threshold: 1}}
+    screening: {{probability_per_visit: 1, positive_threshold: 1, interval_months: 1}}
     link_workers:
       teams: [{{name: town, staff: 1}}]
       caseload_per_year: {}
