@@ -15,6 +15,10 @@ differences from the reference arm by income group and sex; and five figures:
       reference arm), with salon venues, food stores and mobile-shop stops;
   (d) certifications averted and disability-free years gained by group, with 95% intervals;
   (e) the standard error of each difference with common random numbers vs independent seeds.
+When an arm has social prescribing, a section on it comes before the figures: a sentence per arm,
+how far residents got along the pathway (screened, positive, link-worker clients, took up each
+destination, the wait), the same by income group and sex, who was reached
+(/social_prescribing_reach) and the link workers' waiting list over time.
 
 Only Debian's Python packages are needed: h5py, numpy, pandas and matplotlib (Agg).
 Exit status: 0 on success, 2 when the input is missing or not a comparison file, 1 when the
@@ -80,6 +84,17 @@ GROUP_COLOURS = {"low_income_women": "#d62728", "low_income_men": "#ff7f0e",
                  "high_income_women": "#1f77b4", "high_income_men": "#17becf", "all": "black"}
 LINESTYLES = ["-", "--", ":", "-."]
 DAYS_PER_YEAR = 365.25
+# Social prescribing (docs/output.md): an arm has it when its runs have this table.
+SP_REACH = "social_prescribing_reach"
+SP_AGENT_COLUMNS = ["sp_screens", "sp_first_positive_step", "sp_intakes", "sp_took_up",
+                    "sp_waited_steps"]
+SP_REACH_COLUMNS = ["residents", "screened", "positive", "clients", "took_up", "took_up_group"]
+# sp_took_up bits: (bit, name, as a destination in a sentence)
+SP_DESTINATIONS = [(1, "group", "a group"), (2, "mobile shop", "the mobile shop"),
+                   (4, "shuttle", "the shuttle"), (8, "welfare", "welfare counselling")]
+SP_REACH_LABELS = {"all": "all residents", "low_income": "low income", "high_income": "high income",
+                   "men": "men", "women": "women", "isolated": "isolated (contact < 1/week)",
+                   "living_alone": "living alone", "without_car": "without a car"}
 
 
 # ---- reading ---------------------------------------------------------------------------------
@@ -136,6 +151,8 @@ class Comparison:
         self.timeseries = {}   # arm -> dict name -> array (replicates, steps, 2, 2); day, step
         self.n_steps = {}      # arm -> steps recorded
         self.has_salons = {}
+        self.has_sp = {}       # arm -> whether its runs had social prescribing
+        self.sp_reach = {}     # arm -> (row names, dict column -> counts summed over replicates)
         for arm in self.arms:
             if arm not in f["arms"]:
                 raise InputError(f"{path}: arm '{arm}' is listed in /comparison but /arms/{arm} "
@@ -147,16 +164,24 @@ class Comparison:
             if not names:
                 raise InputError(f"{path}: /arms/{arm} has no replicate_<r> groups")
             self.replicates[arm] = names
-            columns = {c: [] for c in AGENT_COLUMNS}
+            # Social prescribing is per arm: every replicate has it or none does.
+            sp = [SP_REACH in group[name] for name in names]
+            if any(sp) and not all(sp):
+                raise InputError(f"{path}: /arms/{arm}: only some replicates have "
+                                 f"/{SP_REACH}")
+            self.has_sp[arm] = all(sp)
+            wanted = AGENT_COLUMNS + (SP_AGENT_COLUMNS if self.has_sp[arm] else [])
+            columns = {c: [] for c in wanted}
             replicate_index = []
             series = {}
+            reach_rows, reach = None, {}
             for r, name in enumerate(names):
                 rep = group[name]
                 for sub in ("agents", "timeseries"):
                     if sub not in rep:
                         raise InputError(f"{path}: /arms/{arm}/{name}/{sub} is missing")
                 agents = rep["agents"]
-                for c in AGENT_COLUMNS:
+                for c in wanted:
                     if c not in agents:
                         raise InputError(f"{path}: /arms/{arm}/{name}/agents/{c} is missing")
                     columns[c].append(agents[c][:])
@@ -164,6 +189,9 @@ class Comparison:
                 ts = rep["timeseries"]
                 for k in ts.keys():
                     series.setdefault(k, []).append(ts[k][:])
+                if self.has_sp[arm]:
+                    reach_rows = self._read_reach(rep[SP_REACH], f"/arms/{arm}/{name}",
+                                                  reach_rows, reach)
             self.agents[arm] = {c: np.concatenate(v) for c, v in columns.items()}
             self.agents[arm]["replicate"] = np.concatenate(replicate_index)
             if "step" not in series or "alive" not in series:
@@ -178,6 +206,8 @@ class Comparison:
             self.has_salons[arm] = ("salon_ever" in self.timeseries[arm]
                                     and "salon_attendance" in self.timeseries[arm]
                                     and "salons" in group[names[0]])
+            if self.has_sp[arm]:
+                self.sp_reach[arm] = (reach_rows, reach)
 
         # The map: replicate 0 of the first arm with salons, else of the first with a mobile
         # shop, else of the reference arm.
@@ -206,6 +236,21 @@ class Comparison:
             self.map_stops = {c: rep["mobile_shop_stops"][c][:]
                               for c in rep["mobile_shop_stops"].keys()}
         self.map_steps = self.n_steps[self.map_arm]
+
+    def _read_reach(self, table, where: str, rows, totals: dict):
+        """Adds one replicate's /social_prescribing_reach into totals (column -> counts by row);
+        returns its row names, which must be those of the replicates before it."""
+        if "rows" not in table.attrs:
+            raise InputError(f"{self.path}: {where}/{SP_REACH} lacks the attribute 'rows'")
+        names = [n for n in text_attr(table.attrs["rows"]).replace("\n", ",").split(",") if n]
+        if rows is not None and names != rows:
+            raise InputError(f"{self.path}: {where}/{SP_REACH}: rows differ between replicates")
+        for col in SP_REACH_COLUMNS:
+            if col not in table or len(table[col]) != len(names):
+                raise InputError(f"{self.path}: {where}/{SP_REACH}/{col} is missing or does not "
+                                 "have one value per row")
+            totals[col] = totals.get(col, 0) + table[col][:].astype(np.int64)
+        return names
 
 
 # ---- statistics ------------------------------------------------------------------------------
@@ -237,6 +282,38 @@ def certification_free(agents: dict, n_steps: int, mask=None):
     end = np.where(event, dis + 1, np.where(death >= 0, death + 1, n_steps))
     duration = end - entry
     return kaplan_meier(duration, event, n_steps), int(keep.sum())
+
+
+def sp_pathway(c: Comparison, arm: str, mask=None) -> dict:
+    """How far residents of an arm got along the social-prescribing pathway: means over
+    replicates of residents, screened, positive, clients, took_up and took up each destination
+    (a resident counts once however often screened or taken), and wait_weeks, the mean wait for
+    a link worker per intake (pooled over replicates). Only residents who entered during the run
+    count, as in /social_prescribing_reach."""
+    agents = c.agents[arm]
+    keep = agents["entry_step"] < c.n_steps[arm]
+    if mask is not None:
+        keep = keep & mask
+    replicate = agents["replicate"][keep]
+    n_replicates = len(c.replicates[arm])
+
+    def mean(flag):
+        return float(np.bincount(replicate, weights=flag[keep], minlength=n_replicates).mean())
+
+    took_up = agents["sp_took_up"]
+    result = {
+        "residents": mean(np.ones(len(keep))),
+        "screened": mean(agents["sp_screens"] > 0),
+        "positive": mean(agents["sp_first_positive_step"] != -1),
+        "clients": mean(agents["sp_intakes"] > 0),
+        "took_up": mean(took_up > 0),
+    }
+    for bit, name, _ in SP_DESTINATIONS:
+        result[name] = mean((took_up & bit) != 0)
+    intakes = int(agents["sp_intakes"][keep].sum())
+    waited = int(agents["sp_waited_steps"][keep].sum())
+    result["wait_weeks"] = waited * c.days_per_step / 7 / intakes if intakes else float("nan")
+    return result
 
 
 # ---- figures ---------------------------------------------------------------------------------
@@ -330,6 +407,34 @@ def figure_participation(c: Comparison, out_dir: str, colours):
     fig.suptitle(f"Salon participation (mean over {len(c.replicates[salon_arms[0]])} replicates)",
                  fontsize=10)
     return save(fig, out_dir, "participation.png")
+
+
+def figure_sp_waiting(c: Comparison, out_dir: str, colours):
+    """Link workers' waiting list and caseload over time, one line per arm with social
+    prescribing."""
+    sp_arms = [a for a in c.arms if c.has_sp[a] and "sp_waiting" in c.timeseries[a]
+               and "sp_clients" in c.timeseries[a]]
+    if not sp_arms:
+        return None
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), constrained_layout=True)
+    panels = [("sp_waiting", "residents waiting for a link worker"),
+              ("sp_clients", "link workers' current clients")]
+    for i, arm in enumerate(sp_arms):
+        ts = c.timeseries[arm]
+        day = ts["day"][0] if "day" in ts else (ts["step"][0] + 1) * c.days_per_step
+        for ax, (name, _) in zip(axes, panels):
+            # Summed over income group and sex, then averaged over replicates. Arms often
+            # share their waiting list, so the line styles differ to show both.
+            ax.plot(day / DAYS_PER_YEAR, ts[name].sum(axis=(2, 3)).mean(axis=0),
+                    color=colours[arm], linestyle=LINESTYLES[i % len(LINESTYLES)], label=arm)
+    for ax, (_, title) in zip(axes, panels):
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("years")
+        ax.set_ylabel("residents")
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    return save(fig, out_dir, "sp_waiting.png")
 
 
 def figure_map(c: Comparison, out_dir: str):
@@ -535,12 +640,158 @@ def table_differences(c: Comparison, arm: str) -> str:
             f"<thead><tr><th>group</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
+def fmt_count(value: float) -> str:
+    """A mean count over replicates: whole numbers from 10 up, one decimal below (so that half a
+    resident a replicate does not read as none)."""
+    if not np.isfinite(value):
+        return "–"
+    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+
+
+def fmt_share(part: float, whole: float, short: bool = False) -> str:
+    """part as a percentage of whole, as HTML; short: whole percent from 10%, as in a
+    sentence."""
+    if not whole > 0:
+        return "–"
+    share = 100 * part / whole
+    if 0 < share < 0.05:
+        return "&lt;0.1%"  # a few residents should not read as none
+    return f"{share:.0f}%" if short and share >= 10 else f"{share:.1f}%"
+
+
+def count_cell(part: float, whole: float) -> str:
+    return f"<td>{fmt_count(part)}<span class=pct>{fmt_share(part, whole)}</span></td>"
+
+
+def sp_sentence(arm: str, p: dict) -> str:
+    """One plain-language sentence on how far residents got along an arm's pathway."""
+    n = p["residents"]
+    text = (f"In {html.escape(arm)}, doctors screened {fmt_share(p['screened'], n, True)} of the "
+            f"{fmt_count(n)} residents; {fmt_share(p['positive'], n, True)} screened positive; "
+            f"link workers took {fmt_share(p['clients'], n, True)} as clients")
+    if np.isfinite(p["wait_weeks"]):
+        text += f", after {p['wait_weeks']:.1f} weeks on average"
+    if p["took_up"] > 0:
+        _, name, phrase = max(SP_DESTINATIONS, key=lambda d: p[d[1]])
+        text += (f"; {fmt_share(p['took_up'], n, True)} took up a referral, most often to "
+                 f"{phrase} ({fmt_share(p[name], n, True)})")
+    else:
+        text += "; none took up a referral"
+    return f"<p class=sp-summary>{text}.</p>"
+
+
+def table_sp_pathway(pathways: dict) -> str:
+    """One row per arm with social prescribing: how many residents got how far."""
+    steps = ["screened", "positive", "clients", "took_up"]
+    labels = ["screened", "screened positive", "link-worker clients", "took up any referral"]
+    head = ("<tr><th rowspan=2>arm</th><th rowspan=2>residents</th>"
+            + "".join(f"<th rowspan=2>{label}</th>" for label in labels)
+            + f"<th colspan={len(SP_DESTINATIONS)}>took up a referral to</th>"
+            "<th rowspan=2>mean wait for a link worker (weeks)</th></tr><tr>"
+            + "".join(f"<th>{name}</th>" for _, name, _ in SP_DESTINATIONS) + "</tr>")
+    body = []
+    for arm, p in pathways.items():
+        cells = [count_cell(p[k], p["residents"]) for k in steps]
+        cells += [count_cell(p[name], p["residents"]) for _, name, _ in SP_DESTINATIONS]
+        wait = f"{p['wait_weeks']:.1f}" if np.isfinite(p["wait_weeks"]) else "–"
+        body.append(f"<tr><th class=row>{html.escape(arm)}</th><td>{fmt_count(p['residents'])}"
+                    f"</td>{''.join(cells)}<td>{wait}</td></tr>")
+    return (f"<div class=scroll><table class='summary sp' id=sp-pathway><thead>{head}</thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def table_sp_groups(c: Comparison, arms: list) -> str:
+    """The pathway by income group and sex, for each arm with social prescribing."""
+    columns = [("screened", "screened"), ("positive", "screened positive"),
+               ("clients", "link-worker clients"), ("took_up", "took up any referral"),
+               ("group", "took up a group"), ("welfare", "took up welfare counselling")]
+    head = ("<tr><th>income group and sex</th><th>residents</th>"
+            + "".join(f"<th>{label}</th>" for _, label in columns) + "</tr>")
+    body = []
+    for arm in arms:
+        body.append(f"<tr class=arm><th colspan={len(columns) + 2}>{html.escape(arm)}</th></tr>")
+        agents = c.agents[arm]
+        for group, low, sex in TS_GROUPS:
+            mask = (agents["income_low"] == low) & (agents["sex"] == sex)
+            p = sp_pathway(c, arm, mask)
+            cells = "".join(count_cell(p[k], p["residents"]) for k, _ in columns)
+            body.append(f"<tr><th class=row>{html.escape(GROUP_LABELS[group])}</th>"
+                        f"<td>{fmt_count(p['residents'])}</td>{cells}</tr>")
+    return (f"<div class=scroll><table class='summary sp' id=sp-groups><thead>{head}</thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def table_sp_reach(c: Comparison, arms: list) -> str:
+    """/social_prescribing_reach summed over replicates: the share of residents with each
+    characteristic at entry who got how far."""
+    columns = [("screened", "screened"), ("positive", "screened positive"),
+               ("clients", "link-worker clients"), ("took_up", "took up any referral"),
+               ("took_up_group", "took up a group")]
+    head = ("<tr><th>residents at entry</th><th>residents</th>"
+            + "".join(f"<th>{label} (%)</th>" for _, label in columns) + "</tr>")
+    body = []
+    for arm in arms:
+        body.append(f"<tr class=arm><th colspan={len(columns) + 2}>{html.escape(arm)}</th></tr>")
+        rows, reach = c.sp_reach[arm]
+        n_replicates = len(c.replicates[arm])
+        for k, row in enumerate(rows):
+            residents = reach["residents"][k]
+            cells = "".join(f"<td>{fmt_share(reach[col][k], residents)}</td>"
+                            for col, _ in columns)
+            label = SP_REACH_LABELS.get(row, row.replace("_", " "))
+            body.append(f"<tr><th class=row>{html.escape(label)}</th>"
+                        f"<td>{fmt_count(residents / n_replicates)}</td>{cells}</tr>")
+    return (f"<div class=scroll><table class='summary sp' id=sp-reach><thead>{head}</thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def section_social_prescribing(c: Comparison, figure) -> list:
+    """The social-prescribing section: a sentence per arm, the pathway, the pathway by income
+    group and sex, who was reached, and the waiting list. Empty when no arm has it."""
+    arms = [a for a in c.arms if c.has_sp[a]]
+    if not arms:
+        return []
+    pathways = {arm: sp_pathway(c, arm) for arm in arms}
+    replicates = len(c.replicates[arms[0]])
+    parts = ["<h2 id=social-prescribing>Social prescribing</h2>"]
+    parts += [sp_sentence(arm, p) for arm, p in pathways.items()]
+    parts.append("<h3>The pathway</h3>")
+    parts.append(f"<p class=note>Residents who entered during the run, mean per replicate "
+                 f"({replicates} replicates), and below each count its share of the residents. "
+                 "A resident counts once however often screened or taken as a client. Screened: "
+                 "by a doctor at a clinic; positive: on the 4-item screen (money or contact); "
+                 "clients: taken by a link worker from the waiting list; took up: went to a "
+                 "destination they were referred to (a group the shuttle takes them to counts "
+                 "for the shuttle too). The mean wait is over every time a link worker took "
+                 "someone on, pooled over replicates.</p>")
+    parts.append(table_sp_pathway(pathways))
+    parts.append("<h3>By income group and sex</h3>")
+    parts.append("<p class=note>As above, for each group; shares are of the group's residents."
+                 "</p>")
+    parts.append(table_sp_groups(c, arms))
+    parts.append("<h3>Who was reached</h3>")
+    parts.append("<p class=note>From <code>/social_prescribing_reach</code>, summed over "
+                 "replicates: residents by their characteristics at entry (mean per replicate) "
+                 "and the share of them who got each step along the pathway. Rows overlap.</p>")
+    parts.append(table_sp_reach(c, arms))
+    parts.append("<h3>Link workers' waiting list</h3>")
+    parts.append(figure("sp_waiting",
+                        "Residents waiting for a link worker (left) and link workers' current "
+                        "clients (right), all income groups and both sexes, mean over "
+                        "replicates."))
+    return parts
+
+
 CSS = BASE_CSS + """
 table.summary th.row { text-align: left; background: #fafafa; font-weight: normal;
        white-space: nowrap; }
 table.differences .ci { display: block; }
 div.scroll { overflow-x: auto; }
 .vr { color: #777; font-size: 0.85em; }
+table.sp .pct { display: block; color: #777; font-size: 0.85em; }
+table.sp tr.arm th { text-align: left; background: #f6f6f6; }
+h3 { font-size: 1em; margin: 1.2em 0 0.2em; }
+p.sp-summary { max-width: 1000px; margin: 0.4em 0; }
 """
 
 
@@ -552,6 +803,14 @@ def write_html(c: Comparison, out_dir: str, figures: dict, survival_note: str, m
     replicates = int(m.get("replicates", len(c.replicates[c.reference])))
     title = (f"salonsim comparison: {arms_text} — seed {esc(text_attr(m.get('seed', '?')))}, "
              f"{replicates} replicates, salonsim {esc(text_attr(m.get('version', '?')))}")
+
+    def fig(key, caption):
+        name = figures.get(key)
+        if name is None:
+            return f"<p class=note>({caption.split('.')[0]}: not applicable to these arms.)</p>"
+        return (f"<figure id='fig-{key}'><img src='{esc(name, quote=True)}' alt='{esc(key)}'>"
+                f"<figcaption>{caption}</figcaption></figure>")
+
     parts = [f"<!DOCTYPE html><html lang=en><head><meta charset='utf-8'><title>{title}</title>"
              f"<style>{CSS}</style></head><body>",
              f"<h1>{title}</h1>",
@@ -584,13 +843,7 @@ def write_html(c: Comparison, out_dir: str, figures: dict, survival_note: str, m
                      "Negative certifications or deaths are events averted.</p>")
         parts.append(table_differences(c, arm))
 
-    def fig(key, caption):
-        name = figures.get(key)
-        if name is None:
-            return f"<p class=note>({caption.split('.')[0]}: not applicable to these arms.)</p>"
-        return (f"<figure id='fig-{key}'><img src='{esc(name, quote=True)}' alt='{esc(key)}'>"
-                f"<figcaption>{caption}</figcaption></figure>")
-
+    parts += section_social_prescribing(c, fig)
     parts.append("<h2>Figures</h2>")
     parts.append(fig("survival",
                      "(a) Certification-free survival: Kaplan-Meier estimate of the time to "
@@ -664,6 +917,7 @@ def main(argv=None) -> int:
         figures["map"], map_arm = figure_map(c, args.output)
         figures["effects"] = figure_effects(c, args.output, colours)
         figures["standard_errors"] = figure_standard_errors(c, args.output, colours)
+        figures["sp_waiting"] = figure_sp_waiting(c, args.output, colours)
         path = write_html(c, args.output, figures, survival_note, map_arm,
                           time.perf_counter() - start)
     except OSError as error:

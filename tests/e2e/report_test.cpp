@@ -89,6 +89,62 @@ TEST(Report, WritesIndexWithTablesArmsAndEveryFigure) {
   // summary.csv is the comparison's CSV, as salonsim wrote it beside the HDF5 file.
   ASSERT_TRUE(fs::exists(out / "summary.csv"));
   EXPECT_EQ(read(out / "summary.csv"), read(dir.path() / "cmp.csv"));
+  // Neither arm has social prescribing: no such section or figure.
+  EXPECT_FALSE(contains(html, "Social prescribing"));
+  EXPECT_FALSE(fs::exists(out / "sp_waiting.png"));
+}
+
+/// The part of html from `start` to the end of the table that follows it, or empty.
+std::string table_from(const std::string& html, const std::string& start) {
+  const auto begin = html.find(start);
+  if (begin == std::string::npos) return {};
+  const auto end = html.find("</table>", begin);
+  return html.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+TEST(Report, SocialPrescribingSectionWhenAnArmHasIt) {
+  if (const std::string why = missing_python(); !why.empty()) GTEST_SKIP() << why;
+  testing::TempDir dir;
+  const Result compare = run(fmt::format(
+      "'{}' compare {}/scenarios/akita-rural-social-prescribing.yaml "
+      "{}/scenarios/akita-rural-social-prescribing-shuttle.yaml -o '{}' --replicates 2 -q "
+      "--set run.years=2",
+      SALONSIM_BINARY, kSource, kSource, dir.file("cmp.h5")));
+  ASSERT_EQ(compare.exit_code, 0) << compare.output;
+
+  const fs::path out = dir.path() / "report";
+  const Result report = run(
+      fmt::format("/usr/bin/python3 '{}' '{}' -o '{}'", kReport, dir.file("cmp.h5"), out.string()));
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const std::string html = read(out / "index.html");
+
+  // The section, after the differences and before the figures, with a sentence per arm.
+  const auto section = html.find("<h2 id=social-prescribing>Social prescribing</h2>");
+  ASSERT_NE(section, std::string::npos);
+  EXPECT_LT(html.find("Differences: akita-rural-social-prescribing-shuttle"), section);
+  EXPECT_LT(section, html.find("<h2>Figures</h2>"));
+  EXPECT_TRUE(contains(html, "In akita-rural-social-prescribing, doctors screened "));
+  EXPECT_TRUE(contains(html, "In akita-rural-social-prescribing-shuttle, doctors screened "));
+  // The pathway: one row per arm.
+  const std::string pathway = table_from(html, "id=sp-pathway");
+  for (const std::string arm :
+       {"akita-rural-social-prescribing", "akita-rural-social-prescribing-shuttle"}) {
+    EXPECT_TRUE(contains(pathway, "<th class=row>" + arm + "</th>")) << arm;
+  }
+  EXPECT_TRUE(contains(pathway, "mean wait for a link worker (weeks)"));
+  // By income group and sex.
+  EXPECT_TRUE(contains(table_from(html, "id=sp-groups"), "low-income men"));
+  // Who was reached: every row of /social_prescribing_reach.
+  const std::string reach = table_from(html, "id=sp-reach");
+  for (const std::string row : {"all residents", "low income", "high income", "men", "women",
+                                "isolated (contact &lt; 1/week)", "living alone",
+                                "without a car"}) {
+    EXPECT_TRUE(contains(reach, "<th class=row>" + row + "</th>")) << row;
+  }
+  // The waiting-list figure.
+  EXPECT_TRUE(contains(html, "<img src='sp_waiting.png'"));
+  ASSERT_TRUE(fs::exists(out / "sp_waiting.png"));
+  EXPECT_EQ(read(out / "sp_waiting.png").substr(1, 3), "PNG");
 }
 
 TEST(Report, MissingInputExitsNonZeroNamingTheFile) {
