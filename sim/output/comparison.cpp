@@ -189,12 +189,16 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
                         "care saved, million", "net cost, million yen");
     for (std::size_t a = 0; a < arms.size(); ++a) {
       if (a == reference) continue;
+      // Reach beyond the reference's, paired replicate by replicate (an intervention both arms
+      // have reaches the same residents in both).
       double reached = 0, residents = 0;
-      for (const RunSummary& s : arms[a].replicates) {
-        const GroupSummary total = s.total();
-        residents += total[tally::kResidents];
-        for (const Outcome& outcome : outcomes)
-          reached += outcome.counts_reach ? total[outcome.numerator] : 0.0;
+      for (std::size_t r = 0; r < arms[a].replicates.size(); ++r) {
+        const GroupSummary here = arms[a].replicates[r].total();
+        const GroupSummary there = arms[reference].replicates[r].total();
+        residents += here[tally::kResidents];
+        for (const Outcome& outcome : outcomes) {
+          if (outcome.counts_reach) reached += here[outcome.numerator] - there[outcome.numerator];
+        }
       }
       const auto r = static_cast<double>(arms[a].replicates.size());
       const stats::Interval averted =
@@ -207,9 +211,10 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
           interval(costs[0], 1e-6, 1), interval(costs[1], 1e-6, 1), interval(costs[2], 1e-6, 1));
     }
     text +=
-        "reached: residents an intervention reached (the outcomes that count reach), "
-        "summed over the arm's interventions; care saved: long-term-care benefits for the "
-        "certified person-years avoided (health.care_costs); net cost: cost minus care saved\n";
+        "reached: residents the arm's interventions reached (the outcomes that count reach, "
+        "summed over its interventions) beyond those the reference's reached; care saved: "
+        "long-term-care benefits for the certified person-years avoided (health.care_costs); "
+        "net cost: cost minus care saved\n";
   }
   for (std::size_t a = 0; a < arms.size(); ++a) {
     if (a == reference) continue;
