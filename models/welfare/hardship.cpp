@@ -54,6 +54,13 @@ double FinancialHardship::onset_per_year(const Population& p, ResidentId id) con
   return p.income_low[id] ? params_.onset_per_year_low_income : params_.onset_per_year_high_income;
 }
 
+std::int32_t FinancialHardship::next_onset(const Population& p, ResidentId id, std::int32_t step,
+                                           double u, double years_per_step) const {
+  const double rate = onset_per_year(p, id);
+  return rate > 0 ? step + steps_until(-std::log1p(-u) / rate, years_per_step)
+                  : std::numeric_limits<std::int32_t>::max();
+}
+
 void FinancialHardship::init(Simulation& sim) {
   Population& p = sim.population();
   columns_ = HardshipColumns::registered_on(p);
@@ -120,9 +127,7 @@ void FinancialHardship::step(Simulation& sim, std::int64_t step) {
       if (in[i]) {  // the episode ends
         in[i] = 0;
         steps_in[i] += s - started[i];
-        const double rate = onset_per_year(p, static_cast<ResidentId>(i));
-        next[i] = rate > 0 ? s + steps_until(-std::log1p(-u) / rate, dt)
-                           : std::numeric_limits<std::int32_t>::max();
+        next[i] = next_onset(p, static_cast<ResidentId>(i), s, u, dt);
       } else {  // an episode starts
         in[i] = 1;
         last[i] = s;
@@ -141,10 +146,8 @@ bool FinancialHardship::relieve(Population& p, ResidentId id, std::int64_t step,
   const auto s = static_cast<std::int32_t>(step);
   in[id] = 0;
   p[columns_.steps_in][id] += s - p[columns_.episode_started][id];
-  const double rate = onset_per_year(p, id);
-  const double u = stream_.uniform(step, id, kReliefDraw);
-  p[columns_.next_change][id] = rate > 0 ? s + steps_until(-std::log1p(-u) / rate, years_per_step)
-                                         : std::numeric_limits<std::int32_t>::max();
+  p[columns_.next_change][id] =
+      next_onset(p, id, s, stream_.uniform(step, id, kReliefDraw), years_per_step);
   return true;
 }
 

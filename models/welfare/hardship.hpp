@@ -54,6 +54,9 @@ class FinancialHardship final : public Module {
 
  private:
   double onset_per_year(const Population& p, ResidentId id) const;
+  /// The step of the next episode's start after one ends at `step`, from uniform `u`.
+  std::int32_t next_onset(const Population& p, ResidentId id, std::int32_t step, double u,
+                          double years_per_step) const;
   HardshipParams params_;
   HardshipColumns columns_;
   RandomStream stream_;
