@@ -51,20 +51,27 @@ std::string missing_python() {
   return {};
 }
 
+/// Compares two shipped scenarios with the built binary (with `flags`) into dir/cmp.h5 and
+/// writes its report into dir/report.
+::testing::AssertionResult compare_and_report(const testing::TempDir& dir, const std::string& a,
+                                              const std::string& b, const std::string& flags) {
+  const Result compare =
+      run(fmt::format("'{}' compare {}/scenarios/{} {}/scenarios/{} -o '{}' -q {}", SALONSIM_BINARY,
+                      kSource, a, kSource, b, dir.file("cmp.h5"), flags));
+  if (compare.exit_code != 0) return ::testing::AssertionFailure() << compare.output;
+  const Result report = run(fmt::format("/usr/bin/python3 '{}' '{}' -o '{}'", kReport,
+                                        dir.file("cmp.h5"), (dir.path() / "report").string()));
+  if (report.exit_code != 0) return ::testing::AssertionFailure() << report.output;
+  return ::testing::AssertionSuccess();
+}
+
 TEST(Report, WritesIndexWithTablesArmsAndEveryFigure) {
   if (const std::string why = missing_python(); !why.empty()) GTEST_SKIP() << why;
   testing::TempDir dir;
-  const Result compare = run(fmt::format(
-      "'{}' compare {}/scenarios/taketoyo-no-salons.yaml {}/scenarios/taketoyo.yaml -o '{}' "
-      "--replicates 2 -q --set town.population=2000 --set run.years=2",
-      SALONSIM_BINARY, kSource, kSource, dir.file("cmp.h5")));
-  ASSERT_EQ(compare.exit_code, 0) << compare.output;
-
+  ASSERT_TRUE(compare_and_report(dir, "taketoyo-no-salons.yaml", "taketoyo.yaml",
+                                 "--replicates 2 --set town.population=2000 --set run.years=2"));
   const fs::path out = dir.path() / "report";
-  const Result report = run(
-      fmt::format("/usr/bin/python3 '{}' '{}' -o '{}'", kReport, dir.file("cmp.h5"), out.string()));
-  ASSERT_EQ(report.exit_code, 0) << report.output;
-  ASSERT_TRUE(fs::exists(out / "index.html")) << report.output;
+  ASSERT_TRUE(fs::exists(out / "index.html"));
   const std::string html = read(out / "index.html");
 
   // Every figure: an <img> with a relative link to a PNG that exists and is a PNG.
@@ -105,17 +112,10 @@ std::string table_from(const std::string& html, const std::string& start) {
 TEST(Report, SocialPrescribingSectionWhenAnArmHasIt) {
   if (const std::string why = missing_python(); !why.empty()) GTEST_SKIP() << why;
   testing::TempDir dir;
-  const Result compare = run(fmt::format(
-      "'{}' compare {}/scenarios/akita-rural-social-prescribing.yaml "
-      "{}/scenarios/akita-rural-social-prescribing-shuttle.yaml -o '{}' --replicates 2 -q "
-      "--set run.years=2",
-      SALONSIM_BINARY, kSource, kSource, dir.file("cmp.h5")));
-  ASSERT_EQ(compare.exit_code, 0) << compare.output;
-
+  ASSERT_TRUE(compare_and_report(dir, "akita-rural-social-prescribing.yaml",
+                                 "akita-rural-social-prescribing-shuttle.yaml",
+                                 "--replicates 2 --set run.years=2"));
   const fs::path out = dir.path() / "report";
-  const Result report = run(
-      fmt::format("/usr/bin/python3 '{}' '{}' -o '{}'", kReport, dir.file("cmp.h5"), out.string()));
-  ASSERT_EQ(report.exit_code, 0) << report.output;
   const std::string html = read(out / "index.html");
 
   // The section, after the differences and before the figures, with a sentence per arm.
@@ -136,9 +136,9 @@ TEST(Report, SocialPrescribingSectionWhenAnArmHasIt) {
   EXPECT_TRUE(contains(table_from(html, "id=sp-groups"), "low-income men"));
   // Who was reached: every row of /social_prescribing_reach.
   const std::string reach = table_from(html, "id=sp-reach");
-  for (const std::string row : {"all residents", "low income", "high income", "men", "women",
-                                "isolated (contact &lt; 1/week)", "living alone",
-                                "without a car"}) {
+  for (const std::string row :
+       {"all residents", "low income", "high income", "men", "women",
+        "isolated (contact &lt; 1/week)", "living alone", "without a car"}) {
     EXPECT_TRUE(contains(reach, "<th class=row>" + row + "</th>")) << row;
   }
   // The waiting-list figure.
