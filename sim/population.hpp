@@ -92,6 +92,20 @@ struct Population {
     return age0[id] +
            static_cast<float>(static_cast<double>(step - entry_step[id]) * years_per_step);
   }
+  /// Steps a resident lived in a run of `steps` steps (from entry to death or the end), and of
+  /// those the steps certified (after the step of certification, or all if certified at entry).
+  struct StepsLived {
+    std::int64_t alive = 0;
+    std::int64_t certified = 0;
+  };
+  StepsLived steps_lived(ResidentId id, std::int64_t steps) const {
+    const std::int64_t last = death_step[id] != kNever ? death_step[id] + 1 : steps;
+    const std::int64_t certified_from = certified0[id] ? entry_step[id]
+                                        : disability_step[id] != kNever
+                                            ? std::min<std::int64_t>(last, disability_step[id] + 1)
+                                            : last;
+    return {last - entry_step[id], last - certified_from};
+  }
   /// Frailty at present: frailty at entry plus the share of the remaining reserve used up.
   float frailty(ResidentId id) const {
     if (certified[id]) return 1.0f;

@@ -176,21 +176,16 @@ void Health::init(Simulation& sim) {
       if (!p.certified0[i]) frailty_ratio[i] = static_cast<float>(frailty_ratio[i] / mean);
   }
   sim.effects().add_ratio(Hazard::kCertification, {"frailty_at_entry", frailty_ratio_});
-  // Long-term-care benefits: each certified person-year (from certification, or entry if
-  // certified then, to death or the end; as the run summary counts years) costs the benefits.
+  // Long-term-care benefits: each certified person-year (counted as the run summary counts
+  // years) costs the benefits.
   const double yen_per_step =
       params_.care_costs.ltc_benefits_yen_per_certified_year * sim.clock().years_per_step();
   const std::int64_t steps = sim.clock().steps;
-  sim.tallies().add(
-      {std::string(tally::kLtcBenefitsYen),
-       "long-term-care benefits for certified person-years, yen",
-       [&p, yen_per_step, steps](ResidentId i) {
-         const std::int64_t last = p.death_step[i] != kNever ? p.death_step[i] + 1 : steps;
-         const std::int64_t from = p.certified0[i]                  ? p.entry_step[i]
-                                   : p.disability_step[i] != kNever ? p.disability_step[i] + 1
-                                                                    : last;
-         return static_cast<double>(std::max<std::int64_t>(0, last - from)) * yen_per_step;
-       }});
+  sim.tallies().add({std::string(tally::kLtcBenefitsYen),
+                     "long-term-care benefits for certified person-years, yen",
+                     [&p, yen_per_step, steps](ResidentId i) {
+                       return static_cast<double>(p.steps_lived(i, steps).certified) * yen_per_step;
+                     }});
 }
 
 void Health::start(Simulation& sim) {

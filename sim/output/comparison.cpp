@@ -251,11 +251,8 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
         "{:.2f} "
         "with independent seeds (variance reduction {:.1f}x)\n",
         d.difference.standard_error, d.independent_standard_error, d.variance_reduction);
-    std::vector<double> extra_cost;
-    for (std::size_t r = 0; r < arms[a].replicates.size(); ++r) {
-      extra_cost.push_back(arms[a].replicates[r].cost_yen - arms[reference].replicates[r].cost_yen);
-    }
-    const double cost = stats::mean_interval(extra_cost).mean;
+    const auto costs = net_costs(a);  // extra cost, care benefits avoided, net cost
+    const double cost = costs[0].mean;
     const double averted = -find(name, "all", "certifications").difference.difference.mean;
     const double gained = find(name, "all", "disability_free_years").difference.difference.mean;
     if (cost > 0) {
@@ -265,7 +262,6 @@ std::string format_comparison(const std::vector<ComparisonRow>& rows,
           cost / 1e6, averted > 0 ? fmt::format("{:.2f} million yen", cost / averted / 1e6) : "-",
           gained > 0 ? fmt::format("{:.0f} thousand yen", cost / gained / 1e3) : "-");
     }
-    const auto costs = net_costs(a);
     if (cost != 0 || costs[1].mean != 0) {
       text += fmt::format(
           "long-term-care benefits avoided: {} million yen; net cost: {} million yen over the run "

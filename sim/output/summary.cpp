@@ -30,14 +30,10 @@ RunSummary summarize(const Simulation& sim) {
     g[4] += p.isolated0[i];
     g[5] += p.alive[i];
     g[6] += p.alive[i] && p.isolated[i];
-    const std::int64_t last = p.death_step[i] != kNever ? p.death_step[i] + 1 : steps;
-    g[7] += static_cast<double>(last - p.entry_step[i]) * years_per_step;
-    if (!p.certified0[i]) {
-      const std::int64_t independent_until =
-          p.disability_step[i] != kNever ? std::min<std::int64_t>(last, p.disability_step[i] + 1)
-                                         : last;
-      g[8] += static_cast<double>(independent_until - p.entry_step[i]) * years_per_step;
-    }
+    const Population::StepsLived lived = p.steps_lived(static_cast<ResidentId>(i), steps);
+    g[7] += static_cast<double>(lived.alive) * years_per_step;
+    if (!p.certified0[i])
+      g[8] += static_cast<double>(lived.alive - lived.certified) * years_per_step;
   }
   static constexpr std::string_view kCore[9] = {
       kResidents,  kIndependentAtEntry, kDeaths,      kCertifications,     kIsolatedAtEntry,
