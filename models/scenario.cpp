@@ -8,6 +8,7 @@
 #include "models/groups/study.hpp"
 #include "models/groups/town_groups.hpp"
 #include "models/shops/food_access.hpp"
+#include "models/welfare/hardship.hpp"
 #include "sim/params/emitter.hpp"
 #include "sim/params/validator.hpp"
 #include "sim/params/yaml_loader.hpp"
@@ -192,6 +193,7 @@ std::vector<params::DictionaryRow> parameter_dictionary() {
 std::vector<Outcome> outcome_catalogue() {
   std::vector<Outcome> outcomes = core_outcomes();
   for (Outcome& o : Interventions::outcomes()) outcomes.push_back(std::move(o));
+  for (Outcome& o : hardship_outcomes()) outcomes.push_back(std::move(o));
   for (Outcome& o : group_outcomes()) outcomes.push_back(std::move(o));
   for (Outcome& o : food_access_outcomes()) outcomes.push_back(std::move(o));
   return outcomes;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "models/transport/reach.hpp"
 #include "sim/simulation.hpp"
 
 namespace salonsim::models {
@@ -138,9 +139,7 @@ void GroupActivity::init(Simulation& sim) {
   if (kind_ != GroupKind::kSalon) return;
   // Salon participation, for the outcomes above.
   const std::int32_t* first = p[attendance_.first_step].data();
-  const auto without_car = [&p](ResidentId i) {
-    return p.transport[i] != static_cast<std::uint8_t>(Transport::kDrives) || p.certified0[i];
-  };
+  const auto without_car = [&p](ResidentId i) { return without_car_at_entry(p, i); };
   sim.tallies().add({"salon_participants", "residents who ever attended a salon",
                      [first](ResidentId i) { return first[i] != kNever ? 1.0 : 0.0; }});
   sim.tallies().add({"residents_without_car", "residents who did not drive at entry",

@@ -10,7 +10,6 @@
 #include <tuple>
 
 #include "models/groups/activity.hpp"
-#include "models/prescribing/referral_column.hpp"
 #include "models/town/town_builder.hpp"
 #include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
@@ -296,8 +295,7 @@ void CommunityGroups::start(Simulation& sim) {
   const Population& p = sim.population();
   const Column<std::int32_t> invited = p.columns.find<std::int32_t>(kOutreachInvitedUntilColumn);
   invited_until_ = invited.valid() ? p[invited].data() : nullptr;
-  const Column<std::int32_t> referred = p.columns.find<std::int32_t>(referral_column(name_));
-  referred_until_ = referred.valid() ? p[referred].data() : nullptr;
+  referred_.find(p, name_);
 }
 
 CommunityGroups::VenueReach CommunityGroups::reach_of(const Population& p, ResidentId id,
@@ -599,7 +597,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
         continue;
       }
       // A referral taken up (social prescribing): the link worker brings them to a session.
-      if (referred_until_ != nullptr && referred_until_[i] >= step) {
+      if (referred_.active(id, step)) {
         candidate_[i] |= kWantsToCome;
         continue;
       }

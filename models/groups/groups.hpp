@@ -20,6 +20,7 @@
 
 #include "models/groups/activity.hpp"
 #include "models/groups/group_params.hpp"
+#include "models/prescribing/referral_column.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
 #include "sim/module.hpp"
@@ -186,11 +187,11 @@ class CommunityGroups final : public Module {
   GettingAbout getting_about_;
   GroupAttendance attendance_;
   ShuttleSeats seats_;
-  Column<std::uint8_t> member_;                   // belongs to a group of the kind (surveyed)
-  Column<std::uint16_t> within_350m_;             // salons: venues within 350 m of home, whole run
-  Column<float> nearest_m_;                       // salons: nearest venue of the whole run
-  const std::int32_t* invited_until_ = nullptr;   // outreach invitations, when a programme runs
-  const std::int32_t* referred_until_ = nullptr;  // social prescribing referrals taken up
+  Column<std::uint8_t> member_;                  // belongs to a group of the kind (surveyed)
+  Column<std::uint16_t> within_350m_;            // salons: venues within 350 m of home, whole run
+  Column<float> nearest_m_;                      // salons: nearest venue of the whole run
+  const std::int32_t* invited_until_ = nullptr;  // outreach invitations, when a programme runs
+  Referrals referred_;                           // social prescribing referrals taken up
   std::vector<PlacedVenue> venues_;
   std::vector<std::uint8_t> open_;  // per venue, at the last assignment
   // Per resident.

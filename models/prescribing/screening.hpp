@@ -36,6 +36,10 @@ struct ScreenAnswers {
     return static_cast<std::uint8_t>(trouble_paying_bills | short_before_pension_day << 1 |
                                      rarely_sees_friends << 2 | rarely_sees_family << 3);
   }
+  /// The answers kept as bits().
+  static ScreenAnswers from_bits(std::uint8_t bits) {
+    return {(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0};
+  }
 };
 
 /// Bills: an episode of hardship in the past year. Pension day: in hardship now, or an income

@@ -32,10 +32,6 @@ constexpr std::uint64_t kReliefDraw = 4, kFirstDueDraw = 5, kFoundDraw = 100, kU
 constexpr std::size_t kBlock = 8192;
 constexpr std::int32_t kForever = std::numeric_limits<std::int32_t>::max();
 constexpr double kWeeksPerYear = 365.25 / 7.0;
-
-std::int32_t steps_of(double years, double dt) {
-  return steps_until(years, dt);
-}
 }  // namespace
 
 std::vector<PlacedClinic> place_clinics(const Clinics& clinics,
@@ -172,13 +168,6 @@ std::vector<Outcome> social_prescribing_outcomes() {
                       .numerator = "sp_waited_weeks",
                       .denominator = "sp_intakes",
                       .table_heading = "mean wait, weeks"});
-  outcomes.push_back({.name = "hardship_share",
-                      .description = "share of person-years lived in financial hardship",
-                      .numerator = "hardship_years",
-                      .denominator = "person_years",
-                      .table_heading = "hardship, py %",
-                      .table_scale = 100,
-                      .table_digits = 2});
   return outcomes;
 }
 
@@ -234,29 +223,24 @@ void SocialPrescribing::init(Simulation& sim) {
 
   // Clinics, and each resident's nearest (their doctor).
   clinics_ = place_clinics(params_.clinics, map_.districts, p, stream_);
-  std::vector<float> cx, cy;
-  for (const PlacedClinic& c : clinics_) {
-    cx.push_back(static_cast<float>(c.point.x_m));
-    cy.push_back(static_cast<float>(c.point.y_m));
-  }
-  const SpatialGrid grid(cx, cy, 1000.0);
-  clinic_of_.assign(p.size(), -1);
-  std::vector<float>& nearest = p[columns_.nearest_clinic_m];
-  tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
-    const NearestPoint n = nearest_in_grid(
-        grid, clinics_.size(), p.x_m[i], p.y_m[i], clinics_.empty() ? 0.0 : cx[0],
-        clinics_.empty() ? 0.0 : cy[0], [&](ResidentId k) {
-          return std::hypot(p.x_m[i] - clinics_[k].point.x_m, p.y_m[i] - clinics_[k].point.y_m);
-        });
-    clinic_of_[i] = n.index;
-    nearest[i] = static_cast<float>(n.distance_m);
-  });
   for (const PlacedClinic& c : clinics_) {
     clinic_x_.push_back(static_cast<float>(c.point.x_m));
     clinic_y_.push_back(static_cast<float>(c.point.y_m));
     clinic_screening_.push_back(c.screens);
     clinic_district_.push_back(c.district);
   }
+  const SpatialGrid grid(clinic_x_, clinic_y_, 1000.0);
+  clinic_of_.assign(p.size(), -1);
+  std::vector<float>& nearest = p[columns_.nearest_clinic_m];
+  tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
+    const NearestPoint n = nearest_in_grid(
+        grid, clinics_.size(), p.x_m[i], p.y_m[i], clinics_.empty() ? 0.0 : clinic_x_[0],
+        clinics_.empty() ? 0.0 : clinic_y_[0], [&](ResidentId k) {
+          return std::hypot(p.x_m[i] - clinics_[k].point.x_m, p.y_m[i] - clinics_[k].point.y_m);
+        });
+    clinic_of_[i] = n.index;
+    nearest[i] = static_cast<float>(n.distance_m);
+  });
   clinic_patients_.assign(clinics_.size(), 0);
   clinic_screens_.assign(clinics_.size(), 0);
   clinic_positives_.assign(clinics_.size(), 0);
@@ -267,7 +251,7 @@ void SocialPrescribing::init(Simulation& sim) {
   // Each row's first screening visit. The starting residents fall due at a uniform point of the
   // first interval from the opening (as each patient's yearly review comes round; all due at
   // once would make every later year a wave); entrants are due when they enter.
-  const std::int32_t interval = steps_of(params_.screening.interval_months / 12.0, dt);
+  const std::int32_t interval = steps_until(params_.screening.interval_months / 12.0, dt);
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
     const auto id = static_cast<ResidentId>(i);
     const std::int64_t due =
@@ -306,33 +290,27 @@ void SocialPrescribing::init(Simulation& sim) {
 
   // Referral columns of the services a client can be referred to (found again at start: the
   // services read them there).
+  const auto referral_of = [&p](std::string_view service, const char* description) {
+    return p.add_column<std::int32_t>({.name = referral_column(service),
+                                       .unit = "step",
+                                       .description = description,
+                                       .output = false},
+                                      kNever);
+  };
   for (CommunityGroups* g : sim.modules_of_type<CommunityGroups>()) {
     groups_.push_back(g);
-    group_referrals_.push_back(p.add_column<std::int32_t>(
-        {.name = referral_column(g->name()),
-         .unit = "step",
-         .description = "last step of a referral to these groups taken up, -1 none",
-         .output = false},
-        kNever));
+    group_referrals_.push_back(
+        referral_of(g->name(), "last step of a referral to these groups taken up, -1 none"));
   }
   if (const auto shops = sim.modules_of_type<MobileShop>(); !shops.empty()) {
     shop_ = shops.front();
-    shop_referrals_ = p.add_column<std::int32_t>({.name = referral_column(shop_->name()),
-                                                  .unit = "step",
-                                                  .description = "registered with the mobile "
-                                                                 "shop by a link worker until",
-                                                  .output = false},
-                                                 kNever);
+    shop_referrals_ =
+        referral_of(shop_->name(), "registered with the mobile shop by a link worker until");
   }
   if (const auto shuttles = sim.modules_of_type<Shuttle>(); !shuttles.empty()) {
     shuttle_ = shuttles.front();
-    shuttle_referrals_ = p.add_column<std::int32_t>({.name = referral_column(shuttle_->name()),
-                                                     .unit = "step",
-                                                     .description = "registered with the "
-                                                                    "shuttle by a link worker "
-                                                                    "until",
-                                                     .output = false},
-                                                    kNever);
+    shuttle_referrals_ =
+        referral_of(shuttle_->name(), "registered with the shuttle by a link worker until");
   }
   if (const auto h = sim.modules_of_type<FinancialHardship>(); !h.empty())
     hardship_module_ = h.front();
@@ -363,9 +341,7 @@ void SocialPrescribing::init(Simulation& sim) {
     tallies.add({"sp_took_up_" + name, "residents who took up a referral to " + name,
                  [took_up, bit](ResidentId i) { return took_up[i] & bit ? 1.0 : 0.0; }});
   }
-  const auto without_car = [&p](ResidentId i) {
-    return p.transport[i] != static_cast<std::uint8_t>(Transport::kDrives) || p.certified0[i];
-  };
+  const auto without_car = [&p](ResidentId i) { return without_car_at_entry(p, i); };
   tallies.add({"residents_without_car", "residents who did not drive at entry",
                [without_car](ResidentId i) { return without_car(i) ? 1.0 : 0.0; }});
   const std::uint8_t group_bit = destination_bit(Destination::kGroup);
@@ -420,8 +396,7 @@ void SocialPrescribing::schedule_visit(Population& p, ResidentId id, std::int64_
   }
   const double years =
       -std::log1p(-stream_.uniform(static_cast<std::int64_t>(key_step), id, kVisitDraw)) / rate;
-  const double until = std::min(1e8, static_cast<double>(from) + std::ceil(years / dt));
-  next = static_cast<std::int32_t>(std::max(static_cast<double>(from) + 1.0, until));
+  next = static_cast<std::int32_t>(from + steps_until(years, dt));
 }
 
 void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
@@ -457,8 +432,7 @@ void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
       [&](ResidentId id, std::int32_t worker, std::int32_t since) {
         take_client(sim, id, worker, since, step);
       },
-      [&](ResidentId id, std::int32_t since) {
-        (void)since;
+      [&](ResidentId id, std::int32_t /*since*/) {
         p[columns_.waiting_since][id] = kNever;
         std::uint8_t& dropped = p[columns_.dropped][id];
         if (dropped < 255) ++dropped;
@@ -469,7 +443,7 @@ void SocialPrescribing::screen(Simulation& sim, ResidentId id, std::int64_t step
   Population& p = sim.population();
   const double dt = sim.clock().years_per_step();
   const auto s = static_cast<std::int32_t>(step);
-  const std::int32_t interval = steps_of(params_.screening.interval_months / 12.0, dt);
+  const std::int32_t interval = steps_until(params_.screening.interval_months / 12.0, dt);
   const std::int32_t clinic = clinic_of_[id];
   const bool open = step >= params_.opens_step;
   const bool screens = open && clinic >= 0 && clinics_[clinic].screens;
@@ -488,7 +462,7 @@ void SocialPrescribing::screen(Simulation& sim, ResidentId id, std::int64_t step
   schedule_visit(p, id, step + interval - 1, static_cast<std::uint64_t>(step), dt);
   ScreenInputs in;
   in.in_hardship = p[hardship_.in_hardship][id] != 0;
-  in.hardship_in_past_year = p[hardship_.last_step][id] >= s - steps_of(1.0, dt);
+  in.hardship_in_past_year = p[hardship_.last_step][id] >= s - steps_until(1.0, dt);
   in.income_million_yen = p.income[id];
   in.friends_per_week = p[friends_per_week_][id];
   in.family_per_week = p[family_per_week_][id];
@@ -567,15 +541,10 @@ void SocialPrescribing::take_client(Simulation& sim, ResidentId id, std::int32_t
   std::uint16_t& intakes = p[columns_.intakes][id];
   if (intakes < 0xffff) ++intakes;
   const std::int32_t follow_up =
-      steps_of(params_.link_workers.contacts_per_client / kWeeksPerYear, dt);
+      steps_until(params_.link_workers.contacts_per_client / kWeeksPerYear, dt);
   p[columns_.client_until][id] = s + follow_up;
   // Needs: the screen's, and food access the first meeting finds.
-  ScreenAnswers answers;
-  const std::uint8_t bits = p[columns_.answers][id];
-  answers.trouble_paying_bills = bits & 1;
-  answers.short_before_pension_day = bits & 2;
-  answers.rarely_sees_friends = bits & 4;
-  answers.rarely_sees_family = bits & 8;
+  const ScreenAnswers answers = ScreenAnswers::from_bits(p[columns_.answers][id]);
   std::uint8_t needs = 0;
   if (answers.contact_need()) needs |= need_bit(Need::kContact);
   if (answers.money_need()) needs |= need_bit(Need::kMoney);
@@ -647,8 +616,6 @@ void SocialPrescribing::finalize(Simulation& sim) {
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p.entry_step[i] >= steps) continue;
     const auto id = static_cast<ResidentId>(i);
-    const bool without_car =
-        p.transport[i] != static_cast<std::uint8_t>(Transport::kDrives) || p.certified0[i];
     const std::array<bool, kReachRows> in_row = {true,
                                                  p.income_low[i] != 0,
                                                  p.income_low[i] == 0,
@@ -656,7 +623,7 @@ void SocialPrescribing::finalize(Simulation& sim) {
                                                  p.sex[i] != static_cast<std::uint8_t>(Sex::kMale),
                                                  p.isolated0[i] != 0,
                                                  p.lives_alone[i] != 0,
-                                                 without_car};
+                                                 without_car_at_entry(p, id)};
     const std::array<bool, kReachColumns> counts = {
         true,
         p[columns_.screens][id] > 0,

@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "models/groups/activity.hpp"
-#include "models/prescribing/referral_column.hpp"
 #include "models/town/town_builder.hpp"
 #include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
@@ -61,9 +60,7 @@ void MobileShop::add_route(MobileShopParams route) {
 }
 
 void MobileShop::start(Simulation& sim) {
-  const Population& p = sim.population();
-  const Column<std::int32_t> referred = p.columns.find<std::int32_t>(referral_column(name()));
-  referred_until_ = referred.valid() ? p[referred].data() : nullptr;
+  referred_.find(sim.population(), name());
 }
 
 MobileShop::StopReach MobileShop::stop_reach(const Population& p, ResidentId id, std::int64_t step,
@@ -151,7 +148,7 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
     // Customers a link worker registered (social prescribing) come first.
     for (ResidentId id : list) {
       order.emplace_back(stream.uniform(step, id, kPriorityDraw) + (drives_now(p, id) ? 1.0 : 0.0) -
-                             (referred(id, step) ? 2.0 : 0.0),
+                             (referred_.active(id, step) ? 2.0 : 0.0),
                          id);
     }
     admit_by_priority(order, static_cast<std::size_t>(stop_capacity_[s]) * visits[s]);
@@ -171,7 +168,7 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
         if (!p.lives_alone[id]) continue;
         const auto u = stream.uniforms4(step, id, kLunchDraw);
         // Referred residents come to the lunch salon whenever the shop calls, and first.
-        if (referred(id, step)) {
+        if (referred_.active(id, step)) {
           order.emplace_back(u[1] - 1.0, id);
         } else if (u[0] < attend) {
           order.emplace_back(u[1], id);

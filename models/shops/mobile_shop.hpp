@@ -12,6 +12,7 @@
 
 #include "models/groups/activity.hpp"
 #include "models/groups/group_params.hpp"
+#include "models/prescribing/referral_column.hpp"
 #include "models/shops/mobile_shop_params.hpp"
 #include "models/transport/reach.hpp"
 #include "sim/module.hpp"
@@ -63,15 +64,12 @@ class MobileShop final : public Module {
  private:
   /// The stops of route r, appended to the per-stop columns.
   void add_stops(std::size_t r);
-  bool referred(ResidentId id, std::int64_t step) const {
-    return referred_until_ != nullptr && referred_until_[id] >= step;
-  }
   std::vector<MobileShopParams> routes_;
   TownMap map_;
   WalkingParams walking_;
   GroupEffects lunch_effects_;
   MobileShopCustomers customers_;
-  const std::int32_t* referred_until_ = nullptr;  // registered by a link worker's referral
+  Referrals referred_;  // customers a link worker registered
   GroupAttendance lunch_attendance_;
   std::unique_ptr<SpatialGrid> homes_;
   // Per stop (all routes, in order).

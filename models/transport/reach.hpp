@@ -81,6 +81,12 @@ struct BusLeg {
   double stop_to_place_m = std::numeric_limits<double>::infinity();
 };
 
+/// Whether a resident did not drive when they entered (no car of their own, or certified then):
+/// the group outcomes about residents without a car count these.
+inline bool without_car_at_entry(const Population& p, ResidentId id) {
+  return p.transport[id] != static_cast<std::uint8_t>(Transport::kDrives) || p.certified0[id];
+}
+
 /// Whether a resident drives at present (a car of their own, not certified).
 inline bool drives_now(const Population& p, ResidentId id) {
   // & rather than &&: branch-free, for loops over every resident.

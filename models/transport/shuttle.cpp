@@ -5,7 +5,6 @@
 #include <limits>
 #include <stdexcept>
 
-#include "models/prescribing/referral_column.hpp"
 #include "models/transport/reach.hpp"
 #include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
@@ -76,8 +75,8 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
       if (seat_step[i] == step32) continue;
       if (!shuttle_eligible(service, served_districts_[k], p, id, p.age_at(id, step, dt))) continue;
       // Riders a link worker registered (social prescribing) are seated first.
-      const bool referred = referred_until_ != nullptr && referred_until_[i] >= step;
-      order_.emplace_back(stream.uniform(step, i, k) - (referred ? 1.0 : 0.0), id);
+      order_.emplace_back(stream.uniform(step, i, k) - (referred_.active(id, step) ? 1.0 : 0.0),
+                          id);
     }
     const auto eligible = static_cast<std::int32_t>(order_.size());
     admit_by_priority(order_, seats);
@@ -99,9 +98,7 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
 }
 
 void Shuttle::start(Simulation& sim) {
-  const Population& p = sim.population();
-  const Column<std::int32_t> referred = p.columns.find<std::int32_t>(referral_column(name()));
-  referred_until_ = referred.valid() ? p[referred].data() : nullptr;
+  referred_.find(sim.population(), name());
 }
 
 bool Shuttle::would_take(const Population& p, ResidentId id, std::int64_t step, double dt,

@@ -7,6 +7,7 @@
 // food access (food access), whatever the distance.
 #include <vector>
 
+#include "models/prescribing/referral_column.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
 #include "models/transport/shuttle_params.hpp"
@@ -45,7 +46,7 @@ class Shuttle final : public Module {
 
  private:
   std::vector<ShuttleParams> services_;
-  const std::int32_t* referred_until_ = nullptr;  // riders a link worker registered
+  Referrals referred_;  // riders a link worker registered
   TownMap map_;
   ShuttleSeats seats_;
   std::vector<std::vector<std::uint8_t>> served_districts_;  // per service: 1 per district served

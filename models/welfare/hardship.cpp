@@ -40,6 +40,16 @@ HardshipColumns HardshipColumns::registered_on(Population& p) {
   };
 }
 
+std::vector<Outcome> hardship_outcomes() {
+  return {{.name = "hardship_share",
+           .description = "share of person-years lived in financial hardship",
+           .numerator = "hardship_years",
+           .denominator = "person_years",
+           .table_heading = "hardship, py %",
+           .table_scale = 100,
+           .table_digits = 2}};
+}
+
 double hardship_prevalence(double onset_per_year, double mean_episode_years) {
   const double x = onset_per_year * mean_episode_years;
   return x / (1.0 + x);

@@ -11,6 +11,7 @@
 
 #include "models/welfare/hardship_params.hpp"
 #include "sim/module.hpp"
+#include "sim/outcomes.hpp"
 #include "sim/population.hpp"
 #include "sim/random.hpp"
 
@@ -33,6 +34,9 @@ struct HardshipColumns {
 
 /// Steady-state share in hardship for an onset rate and a mean episode length: r D / (1 + r D).
 double hardship_prevalence(double onset_per_year, double mean_episode_years);
+
+/// Financial hardship outcomes (the share of person-years in hardship), counted by hardship.
+std::vector<Outcome> hardship_outcomes();
 
 /// Steps until an event `years` away (at least 1).
 std::int32_t steps_until(double years, double years_per_step);
