@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages salonsim needs, if any are missing. Idempotent: when all are
 # present it only checks (well under a second).
+#
+#   scripts/setup.sh          what building and running salonsim needs
+#   scripts/setup.sh --mpi    and OpenMPI, for the MPI back end and its tests (scripts/test.sh)
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libboost-graph-dev libtbb-dev libyaml-cpp-dev libhdf5-dev
+  libboost-graph-dev libboost-serialization-dev libtbb-dev libyaml-cpp-dev libhdf5-dev
   libgtest-dev libbenchmark-dev libcli11-dev libfmt-dev librandom123-dev libeigen3-dev
   nlohmann-json3-dev
   python3-h5py python3-numpy python3-pandas python3-scipy python3-statsmodels python3-matplotlib
 )
+if [[ ${1:-} == --mpi ]]; then
+  packages+=(libopenmpi-dev openmpi-bin)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -55,6 +55,12 @@ class GroupSummary {
   }
   const std::map<std::string, double, std::less<>>& sums() const { return sums_; }
 
+  /// For Boost.Serialization (sim/output/serialization.hpp): a summary crosses processes.
+  template <class Archive>
+  void serialize(Archive& archive, unsigned /*version*/) {
+    archive& sums_;
+  }
+
  private:
   std::map<std::string, double, std::less<>> sums_;
 };

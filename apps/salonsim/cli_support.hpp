@@ -4,10 +4,12 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
+#include "sim/ensemble.hpp"
 #include "sim/params/diagnostics.hpp"
 
 namespace salonsim::cli {
@@ -29,11 +31,14 @@ void remove_on_interrupt(const std::filesystem::path& temporary);
 /// only ever holds a complete file. Throws std::runtime_error when it cannot.
 void write_text_file(const std::filesystem::path& path, const std::string& text);
 
-/// Limits the worker threads to `requested` (0: all cores) for as long as it lives.
+/// Limits the worker threads to `requested` (0: all cores, shared among the processes of an MPI
+/// job on this machine) for as long as it lives.
 class ThreadLimit {
  public:
   explicit ThreadLimit(int requested)
-      : threads_(requested > 0 ? requested : tbb::info::default_concurrency()),
+      : threads_(requested > 0 ? requested
+                               : std::max(1, tbb::info::default_concurrency() /
+                                                 process_backend().processes_on_this_machine())),
         control_(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads_)) {
   }
   /// The number of worker threads.

@@ -19,10 +19,13 @@
 #include "models/build.hpp"
 #include "models/region/region.hpp"
 #include "models/scenario.hpp"
+#include "sim/distributed/mpi_session.hpp"
 #include "sim/ensemble.hpp"
 #include "sim/output/comparison.hpp"
 #include "sim/output/hazard_ratios.hpp"
 #include "sim/output/hdf5_writer.hpp"
+#include "sim/output/run_writes.hpp"
+#include "sim/output/serialization.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
@@ -73,6 +76,35 @@ RunMetadata metadata_for(const models::Scenario& scenario, std::string scenario_
   return meta;
 }
 
+/// A replicate's result: its summary, and what it writes.
+struct ReplicateResult {
+  RunSummary summary;
+  RunWrites writes;
+  template <class Archive>
+  void serialize(Archive& archive, unsigned /*version*/) {
+    archive& summary& writes;
+  }
+};
+
+/// An arm's replicate: its summary, its record for the analyses, and what it writes.
+struct ArmRunResult {
+  RunSummary summary;
+  RunRecord record;
+  RunWrites writes;
+  template <class Archive>
+  void serialize(Archive& archive, unsigned /*version*/) {
+    archive& summary& record& writes;
+  }
+};
+
+/// Writes a finished run's tables, timeseries and survey waves into `group`.
+RunWrites run_writes(std::string group, const Simulation& sim) {
+  return RunWrites([group = std::move(group), &sim](OutputFile& file) {
+    file.write_run(group, output_tables(sim), sim.timeseries(), sim.clock().days_per_step,
+                   sim.survey_waves());
+  });
+}
+
 /// `run` of a region: every municipality x replicate on the ensemble runner, each written under
 /// /municipalities/<name>, and the region's totals (sums over municipalities) in /region.
 int run_region_command(const RunOptions& options, const models::Scenario& region,
@@ -85,8 +117,10 @@ int run_region_command(const RunOptions& options, const models::Scenario& region
   }
   const std::uint64_t seed = options.seed.value_or(region.run.seed);
   const cli::ThreadLimit threads(options.threads);
+  EnsembleBackend& backend = process_backend();
+  const bool speaks = backend.collects();
   std::optional<OutputFile> output;
-  if (!open_output(output, options.output)) return kFailed;
+  if (!backend.agree(!speaks || open_output(output, options.output))) return kFailed;
   const auto replicates = static_cast<std::size_t>(options.replicates);
   std::int64_t total_steps = 0;
   std::vector<EnsembleRun> runs;
@@ -96,28 +130,37 @@ int run_region_command(const RunOptions& options, const models::Scenario& region
       total_steps += municipalities[m].scenario.steps();
     }
   }
-  cli::Progress progress(total_steps, !options.quiet && cli::stderr_is_terminal());
+  // Largest municipalities first, so that no process is left with a big one at the end (the
+  // order of runs changes nothing in the results).
+  std::stable_sort(runs.begin(), runs.end(), [&](const EnsembleRun& a, const EnsembleRun& b) {
+    return municipalities[a.scenario].scenario.town.population >
+           municipalities[b.scenario].scenario.town.population;
+  });
+  cli::Progress progress(total_steps, speaks && !options.quiet && cli::stderr_is_terminal());
   std::vector<std::vector<RunSummary>> summaries(municipalities.size(),
                                                  std::vector<RunSummary>(replicates));
-  std::mutex write_mutex;
-  const std::vector<EnsembleFailure> failures = run_ensemble(
+  const std::vector<EnsembleFailure> failures = run_ensemble<ReplicateResult>(
       runs,
       {.build =
            [&](const EnsembleRun& run) {
              return models::build_simulation(municipalities[run.scenario].scenario, run.identity);
            },
        .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
-       .finished =
-           [&](std::size_t, const EnsembleRun& run, Simulation& sim) {
+       .extract =
+           [&](const EnsembleRun& run, Simulation& sim) {
              const std::size_t m = run.scenario, r = run.identity.replicate;
-             summaries[m][r] = summarize(sim);
              std::string group = "/municipalities/" + municipalities[m].name;
              if (replicates > 1) group += replicate_group(static_cast<std::uint32_t>(r));
-             std::lock_guard lock(write_mutex);
-             output->write_run(group, output_tables(sim), sim.timeseries(),
-                               municipalities[m].scenario.run.days_per_step, sim.survey_waves());
-           }});
+             return ReplicateResult{summarize(sim), run_writes(group, sim)};
+           },
+       .collect =
+           [&](std::size_t, const EnsembleRun& run, ReplicateResult& result) {
+             summaries[run.scenario][run.identity.replicate] = std::move(result.summary);
+             result.writes.write_into(*output);
+           }},
+      backend);
   progress.finish();
+  if (!speaks) return kOk;
   // The region: each replicate's sums over its municipalities.
   std::vector<RunSummary> totals(replicates);
   for (std::size_t r = 0; r < replicates; ++r) {
@@ -173,35 +216,39 @@ int run_command(const RunOptions& options, const std::string& invocation) {
   if (!scenario.region.empty()) return run_region_command(options, scenario, invocation);
   if (options.seed) scenario.run.seed = *options.seed;
   const cli::ThreadLimit threads(options.threads);
-
+  EnsembleBackend& backend = process_backend();
+  const bool speaks = backend.collects();
   std::optional<OutputFile> output;
-  if (!open_output(output, options.output)) return kFailed;
+  if (!backend.agree(!speaks || open_output(output, options.output))) return kFailed;
 
   const auto replicates = static_cast<std::size_t>(options.replicates);
   const std::int64_t steps = scenario.steps();
   cli::Progress progress(steps * static_cast<std::int64_t>(replicates),
-                         !options.quiet && cli::stderr_is_terminal());
+                         speaks && !options.quiet && cli::stderr_is_terminal());
   std::vector<EnsembleRun> runs;
   for (std::size_t r = 0; r < replicates; ++r)
     runs.push_back({0, {scenario.run.seed, static_cast<std::uint32_t>(r)}});
   std::vector<RunSummary> summaries(replicates);
-  std::mutex write_mutex;
   // Each replicate is written and freed as soon as it finishes.
-  const std::vector<EnsembleFailure> failures = run_ensemble(
+  const std::vector<EnsembleFailure> failures = run_ensemble<ReplicateResult>(
       runs,
       {.build =
            [&](const EnsembleRun& run) { return models::build_simulation(scenario, run.identity); },
        .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
-       .finished =
-           [&](std::size_t r, const EnsembleRun&, Simulation& sim) {
-             summaries[r] = summarize(sim);
+       .extract =
+           [&](const EnsembleRun& run, Simulation& sim) {
              const std::string group =
-                 replicates == 1 ? "/" : replicate_group(static_cast<std::uint32_t>(r));
-             std::lock_guard lock(write_mutex);
-             output->write_run(group, output_tables(sim), sim.timeseries(),
-                               scenario.run.days_per_step, sim.survey_waves());
-           }});
+                 replicates == 1 ? "/" : replicate_group(run.identity.replicate);
+             return ReplicateResult{summarize(sim), run_writes(group, sim)};
+           },
+       .collect =
+           [&](std::size_t r, const EnsembleRun&, ReplicateResult& result) {
+             summaries[r] = std::move(result.summary);
+             result.writes.write_into(*output);
+           }},
+      backend);
   progress.finish();
+  if (!speaks) return kOk;
 
   try {
     if (!failures.empty()) throw std::runtime_error(failures.front().message);
@@ -278,15 +325,16 @@ int compare_command(const CompareOptions& options, const std::string& invocation
   const std::uint64_t seed = options.seed.value_or(arms[reference].run.seed);
   for (models::Scenario& arm : arms) arm.run.seed = seed;
   const cli::ThreadLimit threads(options.threads);
-
+  EnsembleBackend& backend = process_backend();
+  const bool speaks = backend.collects();
   std::optional<OutputFile> output;
-  if (!open_output(output, options.output)) return kFailed;
+  if (!backend.agree(!speaks || open_output(output, options.output))) return kFailed;
 
   const auto replicates = static_cast<std::size_t>(options.replicates);
   std::int64_t total_steps = 0;
   for (const models::Scenario& arm : arms)
     total_steps += arm.steps() * static_cast<std::int64_t>(replicates);
-  cli::Progress progress(total_steps, !options.quiet && cli::stderr_is_terminal());
+  cli::Progress progress(total_steps, speaks && !options.quiet && cli::stderr_is_terminal());
   std::vector<ArmResults> results(arms.size());
   for (std::size_t a = 0; a < arms.size(); ++a) {
     results[a].name = names[a];
@@ -304,27 +352,33 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     for (std::size_t r = 0; r < replicates; ++r)
       runs.push_back({a, {seed, static_cast<std::uint32_t>(r)}});
   }
-  std::mutex write_mutex;
   // Arms and replicates run in parallel; each finished run is written and freed at once.
-  const std::vector<EnsembleFailure> failures = run_ensemble(
-      runs, {.build =
-                 [&](const EnsembleRun& run) {
-                   auto sim = models::build_simulation(arms[run.scenario], run.identity);
-                   add_analysis_surveys(*sim, analyses_of[run.scenario]);
-                   return sim;
-                 },
-             .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
-             .finished =
-                 [&](std::size_t, const EnsembleRun& run, Simulation& sim) {
-                   const std::size_t a = run.scenario, r = run.identity.replicate;
-                   results[a].replicates[r] = summarize(sim);
-                   records[a][r] = record_for(sim, analyses_of[a]);
-                   std::lock_guard lock(write_mutex);
-                   output->write_run(fmt::format("/arms/{}/replicate_{}", names[a], r),
-                                     output_tables(sim), sim.timeseries(),
-                                     arms[a].run.days_per_step, sim.survey_waves());
-                 }});
+  const std::vector<EnsembleFailure> failures = run_ensemble<ArmRunResult>(
+      runs,
+      {.build =
+           [&](const EnsembleRun& run) {
+             auto sim = models::build_simulation(arms[run.scenario], run.identity);
+             add_analysis_surveys(*sim, analyses_of[run.scenario]);
+             return sim;
+           },
+       .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
+       .extract =
+           [&](const EnsembleRun& run, Simulation& sim) {
+             const std::size_t a = run.scenario, r = run.identity.replicate;
+             return ArmRunResult{
+                 summarize(sim), record_for(sim, analyses_of[a]),
+                 run_writes(fmt::format("/arms/{}/replicate_{}", names[a], r), sim)};
+           },
+       .collect =
+           [&](std::size_t, const EnsembleRun& run, ArmRunResult& result) {
+             const std::size_t a = run.scenario, r = run.identity.replicate;
+             results[a].replicates[r] = std::move(result.summary);
+             records[a][r] = std::move(result.record);
+             result.writes.write_into(*output);
+           }},
+      backend);
   progress.finish();
+  if (!speaks) return kOk;
   const std::string write_error = failures.empty() ? "" : failures.front().message;
 
   const std::vector<Outcome> outcomes = models::outcome_catalogue();
@@ -417,6 +471,14 @@ int describe_command(bool markdown, const std::string& prefix) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under mpirun every rank runs this program; rank 0 speaks and writes (sim/distributed).
+  std::optional<distributed::MpiSession> mpi;
+  try {
+    mpi.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kInvalidInput;
+  }
   CLI::App app{
       "salonsim: agent-based simulation of community interventions for older people "
       "(kayoinoba salons, mobile shops, transport, social prescribing)"};
@@ -515,6 +577,8 @@ int main(int argc, char** argv) {
     if (*describe_app) return describe_command(markdown, prefix);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
+    // A rank failing on its own would leave the others waiting for it.
+    mpi->abort(e.what(), kFailed);
     return kFailed;
   }
   return kInvalidInput;

@@ -16,6 +16,7 @@
 #include "sim/ensemble.hpp"
 #include "sim/output/csv.hpp"
 #include "sim/output/hdf5_writer.hpp"
+#include "sim/output/serialization.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/stats/sensitivity.hpp"
 #include "sim/sweep/sweep_store.hpp"
@@ -327,27 +328,47 @@ int sweep_command(const SweepOptions& options, const std::string& invocation) {
   meta.base_scenario_yaml = models::to_yaml(*base);
   meta.command_line = invocation;
   meta.fingerprint = sweep::sweep_fingerprint(meta.sweep_yaml, meta.base_scenario_yaml);
-  const std::filesystem::path partial = options.output + ".partial";
-  std::error_code error;
-  if (!options.restart && !std::filesystem::exists(partial, error) &&
-      sweep::finished_fingerprint(options.output) == meta.fingerprint) {
-    if (!options.quiet)
-      fmt::print("{} already holds this sweep's {} runs; nothing to do (--restart runs it again)\n",
-                 options.output, plan.runs());
-    return kOk;
-  }
-
+  // Rank 0 (or this process) opens the store and says which runs are missing; under MPI every
+  // rank learns it, so all hand the same list to the ensemble runner.
+  EnsembleBackend& backend = process_backend();
+  const bool speaks = backend.collects();
+  enum class Next : char { kRun = 'r', kNothingToDo = 'n', kFailed = 'f' };
   std::optional<sweep::SweepStore> store;
-  try {
-    store.emplace(options.output, plan, meta, options.restart);
-  } catch (const OutputError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return kFailed;
-  }
+  std::string decision(1, static_cast<char>(Next::kRun));
   std::vector<std::size_t> missing;
-  for (std::size_t run = 0; run < plan.runs(); ++run)
-    if (!store->done()[run]) missing.push_back(run);
-  if (!options.quiet) {
+  if (speaks) {
+    const std::filesystem::path partial = options.output + ".partial";
+    std::error_code error;
+    if (!options.restart && !std::filesystem::exists(partial, error) &&
+        sweep::finished_fingerprint(options.output) == meta.fingerprint) {
+      if (!options.quiet)
+        fmt::print(
+            "{} already holds this sweep's {} runs; nothing to do (--restart runs it again)\n",
+            options.output, plan.runs());
+      decision[0] = static_cast<char>(Next::kNothingToDo);
+    } else {
+      try {
+        store.emplace(options.output, plan, meta, options.restart);
+        for (std::size_t run = 0; run < plan.runs(); ++run)
+          if (!store->done()[run]) missing.push_back(run);
+        for (std::size_t run : missing) decision += std::to_string(run) + ",";
+      } catch (const OutputError& e) {
+        fmt::print(stderr, "error: {}\n", e.what());
+        decision[0] = static_cast<char>(Next::kFailed);
+      }
+    }
+  }
+  backend.share(decision);
+  if (decision[0] == static_cast<char>(Next::kNothingToDo)) return kOk;
+  if (decision[0] == static_cast<char>(Next::kFailed)) return kFailed;
+  if (!speaks) {
+    for (std::size_t at = 1; at < decision.size();) {
+      const std::size_t comma = decision.find(',', at);
+      missing.push_back(std::stoull(decision.substr(at, comma - at)));
+      at = comma + 1;
+    }
+  }
+  if (speaks && !options.quiet) {
     fmt::print("{}", describe_plan(plan));
     if (store->resumed())
       fmt::print("resuming {}: {} of {} runs already done\n", store->partial_path().string(),
@@ -357,11 +378,14 @@ int sweep_command(const SweepOptions& options, const std::string& invocation) {
           "writing runs to {} as they finish (if interrupted, run the same command again "
           "to resume)\n",
           store->partial_path().string());
+    if (backend.processes() > 1)
+      fmt::print("on {} MPI processes of {} thread{} each\n", backend.processes(),
+                 static_cast<int>(threads), threads == 1 ? "" : "s");
   }
 
-  Progress progress(static_cast<std::int64_t>(plan.runs()), !options.quiet && stderr_is_terminal(),
-                    "runs", static_cast<std::int64_t>(store->done_count()));
-  std::mutex write_mutex;
+  Progress progress(static_cast<std::int64_t>(plan.runs()),
+                    speaks && !options.quiet && stderr_is_terminal(), "runs",
+                    static_cast<std::int64_t>(plan.runs() - missing.size()));
   std::string failure;
   const long kill_after = kill_after_runs();
   long written = 0;
@@ -373,33 +397,37 @@ int sweep_command(const SweepOptions& options, const std::string& invocation) {
     const sweep::RunSpec spec = plan.run(missing[m]);
     runs.push_back({missing[m], {spec.seed, spec.stream_replicate}});
   }
-  const std::vector<EnsembleFailure> failures =
-      run_ensemble(runs, {.build =
-                              [&](const EnsembleRun& run) {
-                                const sweep::RunSpec spec = plan.run(run.scenario);
-                                models::Scenario scenario = models::load_scenario(
-                                    sweep.scenario_path(), plan.overrides(spec.point));
-                                scenario.run.seed = spec.seed;
-                                // A sweep stores outputs per run, never survey waves: take none.
-                                scenario.surveys.years.clear();
-                                return models::build_simulation(scenario, run.identity);
-                              },
-                          .observer = {},
-                          .finished =
-                              [&](std::size_t, const EnsembleRun& run, Simulation& sim) {
-                                const std::vector<double> outputs =
-                                    sweep::run_outputs(plan.file, summarize(sim), outcomes);
-                                std::lock_guard lock(write_mutex);
-                                try {
-                                  store->write_run(run.scenario, outputs);
-                                } catch (const std::exception& e) {
-                                  if (failure.empty()) failure = e.what();
-                                  return;
-                                }
-                                progress.advance();
-                                if (kill_after > 0 && ++written == kill_after) std::raise(SIGKILL);
-                              }});
+  const std::vector<EnsembleFailure> failures = run_ensemble<std::vector<double>>(
+      runs,
+      {.build =
+           [&](const EnsembleRun& run) {
+             const sweep::RunSpec spec = plan.run(run.scenario);
+             models::Scenario scenario =
+                 models::load_scenario(sweep.scenario_path(), plan.overrides(spec.point));
+             scenario.run.seed = spec.seed;
+             // A sweep stores outputs per run, never survey waves: take none.
+             scenario.surveys.years.clear();
+             return models::build_simulation(scenario, run.identity);
+           },
+       .observer = {},
+       .extract =
+           [&](const EnsembleRun&, Simulation& sim) {
+             return sweep::run_outputs(plan.file, summarize(sim), outcomes);
+           },
+       .collect =
+           [&](std::size_t, const EnsembleRun& run, std::vector<double>& outputs) {
+             try {
+               store->write_run(run.scenario, outputs);
+             } catch (const std::exception& e) {
+               if (failure.empty()) failure = e.what();
+               return;
+             }
+             progress.advance();
+             if (kill_after > 0 && ++written == kill_after) std::raise(SIGKILL);
+           }},
+      backend);
   progress.finish();
+  if (!speaks) return kOk;
   if (failure.empty() && !failures.empty()) {
     failure =
         fmt::format("run {} failed: {}", plan.run(runs[failures.front().index].scenario).index,

@@ -13,8 +13,24 @@
 #include "models/coalition/trial.hpp"
 #include "sim/ensemble.hpp"
 #include "sim/output/hdf5_writer.hpp"
+#include "sim/output/run_writes.hpp"
+#include "sim/output/serialization.hpp"
 
 namespace salonsim::cli {
+
+namespace {
+
+/// A trial run's result: its record for the analysis, and (factual runs) what it writes.
+struct TrialRunResult {
+  models::TrialRunRecord record;
+  RunWrites writes;
+  template <class Archive>
+  void serialize(Archive& archive, unsigned /*version*/) {
+    archive& record& writes;
+  }
+};
+
+}  // namespace
 
 int trial_command(const TrialOptions& options, const std::string& invocation) {
   const auto started = std::chrono::steady_clock::now();
@@ -25,53 +41,67 @@ int trial_command(const TrialOptions& options, const std::string& invocation) {
     return report_scenario_error(e, "the trial");
   }
   const ThreadLimit threads(options.threads);
+  EnsembleBackend& backend = process_backend();
+  const bool speaks = backend.collects();
   std::optional<OutputFile> output;
-  try {
-    output.emplace(options.output);
-    remove_on_interrupt(output->temporary_path());
-  } catch (const OutputError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return kFailed;
+  bool opened = true;
+  if (speaks) {
+    try {
+      output.emplace(options.output);
+      remove_on_interrupt(output->temporary_path());
+    } catch (const OutputError& e) {
+      fmt::print(stderr, "error: {}\n", e.what());
+      opened = false;
+    }
   }
+  if (!backend.agree(opened)) return kFailed;
 
   std::int64_t total_steps = 0;
   for (const EnsembleRun& run : plan.runs) total_steps += plan.scenarios[run.scenario].steps();
-  Progress progress(total_steps, !options.quiet && stderr_is_terminal());
+  Progress progress(total_steps, speaks && !options.quiet && stderr_is_terminal());
   const auto replicates = static_cast<std::size_t>(plan.file.replicates);
   std::vector<std::vector<models::TrialRunRecord>> records(
       plan.scenarios.size(), std::vector<models::TrialRunRecord>(replicates));
-  std::mutex write_mutex;
   // Each finished run leaves its small record; the factual runs write their coalition's log and
   // timeseries (and replicate 0 its baseline diagnosis sheet); then the run is freed.
-  const std::vector<EnsembleFailure> failures = run_ensemble(
-      plan.runs, {.build =
-                      [&](const EnsembleRun& run) {
-                        return models::build_simulation(plan.scenarios[run.scenario], run.identity);
-                      },
-                  .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
-                  .finished =
-                      [&](std::size_t, const EnsembleRun& run, Simulation& sim) {
-                        const std::size_t s = run.scenario, r = run.identity.replicate;
-                        records[s][r] = models::extract_trial_run(plan, sim);
-                        if (plan.counterfactual[s]) return;
-                        const std::string group =
-                            "/municipalities/" + plan.municipalities[plan.municipality_of[s]].name;
-                        std::vector<OutputTable> tables;
-                        sim.add_output_tables(tables);
-                        std::vector<OutputTable> log, diagnosis;
-                        for (OutputTable& table : tables) {
-                          if (table.name == "coalition_actions") log.push_back(std::move(table));
-                          if (table.name == "diagnosis") diagnosis.push_back(std::move(table));
-                        }
-                        for (OutputTable& table : diagnosis)
-                          table.attributes.emplace_back(
-                              "municipality", plan.municipalities[plan.municipality_of[s]].name);
-                        std::lock_guard lock(write_mutex);
-                        output->write_run(group + "/replicate_" + std::to_string(r), log,
-                                          sim.timeseries(), sim.clock().days_per_step);
-                        if (r == 0) output->write_tables(group, diagnosis);
-                      }});
+  const std::vector<EnsembleFailure> failures = run_ensemble<TrialRunResult>(
+      plan.runs,
+      {.build =
+           [&](const EnsembleRun& run) {
+             return models::build_simulation(plan.scenarios[run.scenario], run.identity);
+           },
+       .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
+       .extract =
+           [&](const EnsembleRun& run, Simulation& sim) {
+             const std::size_t s = run.scenario, r = run.identity.replicate;
+             TrialRunResult result{models::extract_trial_run(plan, sim), {}};
+             if (plan.counterfactual[s]) return result;
+             const std::string& name = plan.municipalities[plan.municipality_of[s]].name;
+             result.writes = RunWrites([&sim, name, r](OutputFile& file) {
+               const std::string group = "/municipalities/" + name;
+               std::vector<OutputTable> tables;
+               sim.add_output_tables(tables);
+               std::vector<OutputTable> log, diagnosis;
+               for (OutputTable& table : tables) {
+                 if (table.name == "coalition_actions") log.push_back(std::move(table));
+                 if (table.name == "diagnosis") diagnosis.push_back(std::move(table));
+               }
+               for (OutputTable& table : diagnosis)
+                 table.attributes.emplace_back("municipality", name);
+               file.write_run(group + "/replicate_" + std::to_string(r), log, sim.timeseries(),
+                              sim.clock().days_per_step);
+               if (r == 0) file.write_tables(group, diagnosis);
+             });
+             return result;
+           },
+       .collect =
+           [&](std::size_t, const EnsembleRun& run, TrialRunResult& result) {
+             records[run.scenario][run.identity.replicate] = std::move(result.record);
+             result.writes.write_into(*output);
+           }},
+      backend);
   progress.finish();
+  if (!speaks) return kOk;
   if (!failures.empty()) {
     fmt::print(stderr, "error: a trial run failed: {}\n", failures.front().message);
     return kFailed;

@@ -71,6 +71,22 @@ struct TrialRunRecord {
 };
 TrialRunRecord extract_trial_run(const TrialPlan& plan, const Simulation& simulation);
 
+// Boost.Serialization, so a record can cross processes (sim/output/serialization.hpp).
+template <class Archive>
+void serialize(Archive& archive, TrialAction& action, unsigned /*version*/) {
+  archive& action.decided_day& action.effective_day& action.district& action.action& action
+      .reason& action.need& action.cost_yen;
+}
+template <class Archive>
+void serialize(Archive& archive, TrialRunRecord::Cell& cell, unsigned /*version*/) {
+  archive& cell.residents& cell.before& cell.after;
+}
+template <class Archive>
+void serialize(Archive& archive, TrialRunRecord& record, unsigned /*version*/) {
+  archive& record.panel& record.sex& record.died& record.income& record.days& record.actions& record
+      .coalition_cost_yen;
+}
+
 /// A difference-in-differences estimate (percentage points) with the true effect.
 struct DidRow {
   std::string group, label;

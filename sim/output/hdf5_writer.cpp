@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <span>
@@ -368,6 +369,129 @@ const std::filesystem::path& OutputFile::temporary_path() const {
 }
 const std::filesystem::path& OutputFile::final_path() const {
   return impl_->final_path;
+}
+
+namespace {
+
+/// Gives every in-memory file its own name (the core driver keys open files by name).
+std::atomic<std::uint64_t> memory_files{0};
+
+/// Copies attribute `name` of `from` onto `to`, replacing one of that name.
+herr_t copy_attribute(hid_t from, const char* name, const H5A_info_t*, void* data) {
+  const hid_t to = *static_cast<hid_t*>(data);
+  Handle attribute(H5Aopen(from, name, H5P_DEFAULT), H5Aclose);
+  Handle type(H5Aget_type(attribute.get()), H5Tclose);
+  Handle space(H5Aget_space(attribute.get()), H5Sclose);
+  if (!attribute.valid() || !type.valid() || !space.valid()) return -1;
+  const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+  std::vector<char> buffer(static_cast<std::size_t>(std::max<hssize_t>(points, 1)) *
+                           H5Tget_size(type.get()));
+  if (H5Aread(attribute.get(), type.get(), buffer.data()) < 0) return -1;
+  if (H5Aexists(to, name) > 0 && H5Adelete(to, name) < 0) return -1;
+  Handle copy(H5Acreate2(to, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  const herr_t written = copy.valid() ? H5Awrite(copy.get(), type.get(), buffer.data()) : -1;
+  // Variable-length strings were read as pointers HDF5 allocated.
+  if (H5Tdetect_class(type.get(), H5T_VLEN) > 0 ||
+      (H5Tget_class(type.get()) == H5T_STRING && H5Tis_variable_str(type.get()) > 0))
+    H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
+  return written < 0 ? -1 : 0;
+}
+
+struct MergeContext {
+  hid_t destination_file;
+  std::string path;  // of the group being merged
+  std::string failed;
+};
+
+herr_t merge_object(hid_t group, const char* name, const H5L_info_t*, void* data);
+
+/// Merges the group `source` (at context.path) into the destination group of the same path.
+herr_t merge_group(hid_t source, MergeContext& context) {
+  Handle destination = hdf5::open_or_create_group(context.destination_file, context.path);
+  if (!destination.valid()) {
+    context.failed = "cannot create group '" + context.path + "'";
+    return -1;
+  }
+  hid_t to = destination.get();
+  if (H5Aiterate2(source, H5_INDEX_NAME, H5_ITER_INC, nullptr, copy_attribute, &to) < 0) {
+    context.failed = "cannot copy the attributes of '" + context.path + "'";
+    return -1;
+  }
+  return H5Literate(source, H5_INDEX_NAME, H5_ITER_INC, nullptr, merge_object, &context);
+}
+
+herr_t merge_object(hid_t group, const char* name, const H5L_info_t*, void* data) {
+  auto& context = *static_cast<MergeContext*>(data);
+  const std::string path = join(context.path, name);
+  const htri_t exists = H5Lexists(context.destination_file, path.c_str(), H5P_DEFAULT);
+  if (exists <= 0) {
+    // Missing here: copied whole, with everything under it.
+    if (H5Ocopy(group, name, context.destination_file, path.c_str(), H5P_DEFAULT, H5P_DEFAULT) <
+        0) {
+      context.failed = "cannot copy '" + path + "'";
+      return -1;
+    }
+    return 0;
+  }
+  Handle child(H5Gopen2(group, name, H5P_DEFAULT), H5Gclose);
+  if (!child.valid()) {
+    context.failed = "'" + path + "' is in both files and is not a group";
+    return -1;
+  }
+  MergeContext inner{context.destination_file, path, {}};
+  const herr_t status = merge_group(child.get(), inner);
+  if (status < 0) context.failed = inner.failed;
+  return status;
+}
+
+}  // namespace
+
+OutputFile::OutputFile(InMemory) : impl_(std::make_unique<Impl>()) {
+  silence_hdf5_errors();
+  const std::string name = fmt::format("salonsim-memory-{}-{}", ::getpid(), memory_files++);
+  impl_->final_path = name;
+  Handle access(impl_->check(H5Pcreate(H5P_FILE_ACCESS), "cannot set up an in-memory file"),
+                H5Pclose);
+  impl_->check_status(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG),
+                      "cannot set up an in-memory file");
+  impl_->check_status(H5Pset_fapl_core(access.get(), std::size_t{1} << 20, false),
+                      "cannot set up an in-memory file");
+  impl_->file =
+      Handle(impl_->check(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()),
+                          "cannot create an in-memory file"),
+             H5Fclose);
+}
+
+std::string OutputFile::image() {
+  silence_hdf5_errors();
+  impl_->require_open();
+  impl_->check_status(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "cannot flush");
+  const ssize_t size = H5Fget_file_image(impl_->file.get(), nullptr, 0);
+  if (size < 0) impl_->fail("cannot take the file's image");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(impl_->file.get(), bytes.data(), bytes.size()) != size)
+    impl_->fail("cannot take the file's image");
+  return bytes;
+}
+
+void OutputFile::merge_image(const std::string& image) {
+  silence_hdf5_errors();
+  impl_->require_open();
+  const std::string name = fmt::format("salonsim-image-{}-{}", ::getpid(), memory_files++);
+  Handle access(impl_->check(H5Pcreate(H5P_FILE_ACCESS), "cannot open a run's image"), H5Pclose);
+  impl_->check_status(H5Pset_fapl_core(access.get(), std::size_t{1} << 20, false),
+                      "cannot open a run's image");
+  impl_->check_status(
+      H5Pset_file_image(access.get(), const_cast<char*>(image.data()), image.size()),
+      "cannot open a run's image");
+  Handle source(impl_->check(H5Fopen(name.c_str(), H5F_ACC_RDONLY, access.get()),
+                             "cannot open a run's image"),
+                H5Fclose);
+  Handle root(impl_->check(H5Gopen2(source.get(), "/", H5P_DEFAULT), "cannot open a run's image"),
+              H5Gclose);
+  MergeContext context{impl_->file.get(), "/", {}};
+  if (merge_group(root.get(), context) < 0)
+    impl_->fail(context.failed.empty() ? "cannot merge a run's image" : context.failed);
 }
 
 std::string replicate_group(std::uint32_t replicate) {

@@ -60,6 +60,17 @@ class OutputFile {
   /// Flushes, closes and renames the temporary file to the final path.
   void commit();
 
+  /// A file that lives in memory only (no path, never committed): what a run writes on one
+  /// process, to be merged into the output on another (image(), merge_image()).
+  struct InMemory {};
+  explicit OutputFile(InMemory);
+  /// The bytes of the whole file (an in-memory file's).
+  std::string image();
+  /// Copies everything in the file `image` holds into this one: objects missing here are copied
+  /// whole, groups present in both are merged (their attributes replaced). Datasets arrive with
+  /// their data, type, layout and attributes unchanged.
+  void merge_image(const std::string& image);
+
   const std::filesystem::path& temporary_path() const;
   const std::filesystem::path& final_path() const;
 

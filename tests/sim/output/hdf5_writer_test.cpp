@@ -1,4 +1,10 @@
 #include "sim/output/hdf5_writer.hpp"
+#include "sim/output/run_writes.hpp"
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
@@ -557,6 +563,58 @@ TEST_F(OutputFileTest, WritesReplicateGroups) {
   EXPECT_EQ(reader.read<std::int64_t>("/replicate_0/timeseries/day", dims),
             (std::vector<std::int64_t>{7, 14, 21}));
   EXPECT_EQ(reader.scalar_attribute<std::int32_t>("/meta", "replicates"), 2);
+}
+
+/// A RunWrites after it crossed processes: packed, unpacked.
+RunWrites packed_and_unpacked(const RunWrites& writes) {
+  std::ostringstream out;
+  {
+    boost::archive::binary_oarchive archive(out, boost::archive::no_header);
+    archive << writes;
+  }
+  RunWrites arrived;
+  std::istringstream in(out.str());
+  boost::archive::binary_iarchive archive(in, boost::archive::no_header);
+  archive >> arrived;
+  return arrived;
+}
+
+TEST_F(OutputFileTest, RunWritesThatCrossedProcessesWriteTheSameAsDirectOnes) {
+  Population population = small_population();
+  const Timeseries timeseries = three_steps(population);
+  // Into the root, into a new group, and into a group that is already there (its attributes
+  // merged, its other objects kept).
+  const auto writes_of = [&](const std::string& group) {
+    return RunWrites([&, group](OutputFile& file) {
+      file.write_run(group, {agent_table(population)}, timeseries, 7);
+      file.write_text(group, "note", "from " + group);
+    });
+  };
+  const fs::path direct = directory_ / "direct.h5", merged = directory_ / "merged.h5";
+  for (const bool pack : {false, true}) {
+    OutputFile output(pack ? merged : direct);
+    output.write_text("/municipalities/a", "arm", "supported");
+    for (const std::string group : {"/", "/arms/x/replicate_0", "/municipalities/a"}) {
+      const RunWrites writes = writes_of(group);
+      (pack ? packed_and_unpacked(writes) : writes).write_into(output);
+    }
+    output.commit();
+  }
+  Reader a(direct), b(merged);
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (const std::string group : {"/", "/arms/x/replicate_0/", "/municipalities/a/"}) {
+    expect_table(b, group, agent_table(population));
+    std::vector<hsize_t> dims_a, dims_b;
+    EXPECT_EQ(a.read<std::int64_t>(group + "timeseries/alive", dims_a),
+              b.read<std::int64_t>(group + "timeseries/alive", dims_b));
+    EXPECT_EQ(dims_a, dims_b);
+    EXPECT_TRUE(b.compressed(group + "agents/age0"));
+    const std::string object = group == "/" ? group : group.substr(0, group.size() - 1);
+    EXPECT_EQ(b.string_attribute(object, "note"), "from " + object);
+  }
+  EXPECT_EQ(b.string_attribute("/municipalities/a", "arm"), "supported");
+  EXPECT_EQ(b.string_attribute("/timeseries/alive", "dims"),
+            a.string_attribute("/timeseries/alive", "dims"));
 }
 
 TEST_F(OutputFileTest, ZeroRowTableRoundTrips) {

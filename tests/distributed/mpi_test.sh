@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The MPI back end against threads: the same commands under `mpirun -n 3` write the same
+# datasets, bit for bit, as without MPI (compare, sweep, run of a region, trial); a sweep killed
+# under MPI resumes, with another number of ranks, to the same file; misuse is refused before
+# any run, leaving nothing behind.
+#
+#   tests/distributed/mpi_test.sh SALONSIM [MPIRUN]
+set -euo pipefail
+salonsim=$(realpath "$1")
+mpirun=${2:-mpirun}
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
+same="/usr/bin/python3 $source_dir/tests/distributed/same_datasets.py"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+scenarios=$source_dir/scenarios
+
+launch=("$mpirun" --oversubscribe)
+[[ $(id -u) -eq 0 ]] && launch+=(--allow-run-as-root)
+# Quiet OpenMPI's notes about the network of a container.
+export OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_btl=self,vader
+mpi() { "${launch[@]}" -n "$1" "${@:2}"; }
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+step() { echo "== $*"; }
+
+step "compare: 3 ranks = threads"
+"$salonsim" compare "$scenarios/town.yaml" "$scenarios/town-salons.yaml" --replicates 3 \
+  --set run.years=2 -q -o threads.h5
+mpi 3 "$salonsim" compare "$scenarios/town.yaml" "$scenarios/town-salons.yaml" --replicates 3 \
+  --set run.years=2 -q -o ranks.h5
+$same threads.h5 ranks.h5
+cmp threads.csv ranks.csv || fail "compare's CSV differs under MPI"
+
+step "sweep: 3 ranks = threads"
+"$salonsim" sweep "$scenarios/sweep-demo.yaml" -q -o sweep-threads.h5
+mpi 3 "$salonsim" sweep "$scenarios/sweep-demo.yaml" -q -o sweep-ranks.h5
+$same sweep-threads.h5 sweep-ranks.h5
+
+step "sweep killed under MPI resumes on 2 ranks"
+if SALONSIM_SWEEP_KILL_AFTER_RUNS=15 mpi 3 -x SALONSIM_SWEEP_KILL_AFTER_RUNS "$salonsim" sweep \
+  "$scenarios/sweep-demo.yaml" -q -o sweep-killed.h5 >/dev/null 2>&1; then
+  fail "the killed sweep exited 0"
+fi
+[[ -f sweep-killed.h5.partial && ! -e sweep-killed.h5 ]] || fail "no partial file after the kill"
+mpi 2 "$salonsim" sweep "$scenarios/sweep-demo.yaml" -o sweep-killed.h5 >resumed.txt
+grep -q "resuming sweep-killed.h5.partial: 15 of 40 runs already done" resumed.txt ||
+  fail "did not resume: $(cat resumed.txt)"
+$same sweep-threads.h5 sweep-killed.h5
+[[ ! -e sweep-killed.h5.partial ]] || fail "partial file left after finishing"
+
+step "run of a region: 3 ranks = threads"
+"$salonsim" run "$scenarios/coalition-region.yaml" --set run.years=1 --set region.generate=6 \
+  -q -o region-threads.h5
+mpi 3 "$salonsim" run "$scenarios/coalition-region.yaml" --set run.years=1 \
+  --set region.generate=6 -q -o region-ranks.h5
+$same region-threads.h5 region-ranks.h5
+
+step "trial: 3 ranks = threads"
+"$salonsim" trial "$scenarios/coalition-demo.yaml" --replicates 2 -q -o trial-threads.h5
+mpi 3 "$salonsim" trial "$scenarios/coalition-demo.yaml" --replicates 2 -q -o trial-ranks.h5
+$same trial-threads.h5 trial-ranks.h5
+
+step "misuse: an output directory that is not there, refused by every rank, nothing left"
+mkdir empty && cd empty
+if mpi 3 "$salonsim" compare "$scenarios/town.yaml" "$scenarios/town-salons.yaml" \
+  --replicates 2 -q -o missing/out.h5 2>err.txt; then
+  fail "an unwritable output was accepted"
+fi
+grep -q "directory 'missing' does not exist" err.txt || fail "unclear error: $(cat err.txt)"
+[[ $(grep -c "does not exist" err.txt) -eq 1 ]] || fail "the error was printed by every rank"
+[[ $(ls -A | grep -v '^err.txt$' | wc -l) -eq 0 ]] || fail "files left behind: $(ls -A)"
+cd ..
+
+echo "PASS"
