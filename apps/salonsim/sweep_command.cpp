@@ -279,7 +279,6 @@ std::string analyse(const SweepPlan& plan, const std::vector<double>& outputs,
                    "whole range of the parameter (its unit interval in the design); Sobol' "
                    "indices are shares of the output variance; PRCC is a rank correlation"});
   texts.push_back({"/sensitivity", "errors", errors});
-  texts.push_back({"/meta", "status", "complete"});
   texts.push_back({"/sensitivity", "columns", [&] {
                      std::string text;
                      for (const std::string& c : plan.columns)

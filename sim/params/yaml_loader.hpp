@@ -126,7 +126,8 @@ class YamlLoader {
     }
     if (node.IsSequence()) {
       forget_below(list_path);
-      items.assign(node.size(), T{});
+      items.clear();
+      items.resize(node.size());
       record(node, key);
       for (std::size_t i = 0; i < node.size(); ++i) visit_item(key, i, node[i], items[i]);
       return;

@@ -12,6 +12,7 @@
 
 #include "sim/output/comparison.hpp"
 #include "sim/params/diagnostics.hpp"
+#include "sim/params/settings_file.hpp"
 #include "sim/params/validator.hpp"
 
 namespace salonsim::sweep {
@@ -63,36 +64,10 @@ fs::path LoadedSweep::scenario_path() const {
 }
 
 LoadedSweep load_sweep(const fs::path& path, const std::vector<Outcome>& outcomes) {
-  params::Diagnostics diagnostics;
   LoadedSweep sweep;
   sweep.path = path;
   sweep.file.known_outputs = output_names(outcomes);
-  const std::string name = path.generic_string();
-  std::error_code ec;
-  if (!fs::exists(path, ec) || fs::is_directory(path, ec)) {
-    diagnostics.error({"command line", 0, 0}, "",
-                      "cannot read sweep file '" + name + "': " +
-                          (fs::is_directory(path, ec) ? "it is a directory" : "no such file"));
-    throw params::ScenarioError(std::move(diagnostics));
-  }
-  {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    sweep.text = text.str();
-  }
-  YAML::Node root;
-  try {
-    root = YAML::Load(sweep.text);
-  } catch (const YAML::ParserException& e) {
-    diagnostics.error({name, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
-    throw params::ScenarioError(std::move(diagnostics));
-  }
-  params::YamlLoader loader(name, diagnostics, sweep.locations);
-  loader.apply(root, sweep.file);
-  params::Validator validator(diagnostics, sweep.locations);
-  validator.check(sweep.file);
-  if (!diagnostics.ok()) throw params::ScenarioError(std::move(diagnostics));
+  params::load_settings_file(path, "sweep file", sweep.file, sweep.locations, sweep.text);
   return sweep;
 }
 
@@ -218,20 +193,22 @@ std::vector<std::string> output_columns(const SweepFile& file) {
   return columns;
 }
 
-GroupSummary group_summary(const RunSummary& summary, const std::string& group) {
-  GroupSummary sum;
+bool group_includes(const std::string& group, int g) {
   // Groups are income_low * 2 + sex (population.hpp).
-  const auto add_if = [&](auto keep) {
-    for (int g = 0; g < kGroups; ++g)
-      if (keep(g / 2 == 1, g % 2 == 1)) sum += summary.groups[g];
-  };
+  const bool low = g / 2 == 1, woman = g % 2 == 1;
+  if (group == "all") return true;
+  if (group == "men") return !woman;
+  if (group == "women") return woman;
+  if (group == "low_income") return low;
+  if (group == "high_income") return !low;
+  return group == kGroupNames[g];
+}
+
+GroupSummary group_summary(const RunSummary& summary, const std::string& group) {
   if (group == "all") return summary.total();
-  if (group == "men") add_if([](bool, bool woman) { return !woman; });
-  if (group == "women") add_if([](bool, bool woman) { return woman; });
-  if (group == "low_income") add_if([](bool low, bool) { return low; });
-  if (group == "high_income") add_if([](bool low, bool) { return !low; });
+  GroupSummary sum;
   for (int g = 0; g < kGroups; ++g)
-    if (group == kGroupNames[g]) sum = summary.groups[g];
+    if (group_includes(group, g)) sum += summary.groups[g];
   return sum;
 }
 

@@ -76,6 +76,10 @@ std::vector<std::string> output_columns(const SweepFile& file);
 std::vector<double> run_outputs(const SweepFile& file, const RunSummary& summary,
                                 const std::vector<Outcome>& outcomes);
 
+/// Whether the group of that name (all, men, women, low_income, high_income, or an
+/// income-by-sex group) includes residents of group g (income_low * 2 + sex).
+bool group_includes(const std::string& group, int g);
+
 /// A group's summary by name: all, men, women, low_income, high_income, or an income-by-sex
 /// group.
 GroupSummary group_summary(const RunSummary& summary, const std::string& group);

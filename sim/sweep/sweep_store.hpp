@@ -1,22 +1,15 @@
 #pragma once
 // The HDF5 file of a sweep, written as runs finish and resumable after any interruption
-// (kill -9 included). Layout in docs/output.md.
-//
-// While the sweep runs, its rows live in "<output>.partial". That file is created complete
-// (every dataset at full size, contiguous, allocated up front) under a temporary name and
-// renamed, so it is never half-made. A finished run writes only raw bytes at fixed places: its
-// output row, a flush, then its `done` byte, a flush. No HDF5 metadata changes after creation,
-// so killing the process at any instant leaves a file whose done rows are complete. Running the
-// same command again opens it, checks it belongs to the same sweep (fingerprint of the sweep
-// file, the base scenario and the salonsim build), and runs only what is missing. When every run
-// is done, a copy gets the derived results (means per point, sensitivity indices) and is renamed
-// to the final name; the partial file is then removed.
+// (kill -9 included; sim/output/resumable_rows.hpp says how). Layout in docs/output.md: the
+// sweep's inputs in /meta, the design in /design, one row per run in /runs, and when every run is
+// done the derived results (means per point, sensitivity indices).
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "sim/output/resumable_rows.hpp"
 #include "sim/sweep/sweep_plan.hpp"
 
 namespace salonsim::sweep {
@@ -33,20 +26,8 @@ struct SweepMetadata {
 /// Identity of a sweep's results: same fingerprint, same rows.
 std::string sweep_fingerprint(const std::string& sweep_yaml, const std::string& base_scenario_yaml);
 
-/// One array of derived results, written into the final file.
-struct ResultArray {
-  std::string path;  // e.g. /sensitivity/deaths.all/mu_star
-  std::vector<double> values;
-  std::vector<std::uint64_t> dims;
-  std::string description;
-};
-
-/// A text attribute written into the final file.
-struct TextAttribute {
-  std::string group;  // e.g. /sensitivity
-  std::string name;
-  std::string text;
-};
+using ResultArray = salonsim::ResultArray;
+using TextAttribute = salonsim::TextAttribute;
 
 class SweepStore {
  public:
@@ -80,8 +61,7 @@ class SweepStore {
   std::filesystem::path finishing_path() const;
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  ResumableRows rows_;
 };
 
 /// The fingerprint recorded in a finished sweep file, or "" if it is not one.
