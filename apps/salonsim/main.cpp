@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 
+#include "apps/salonsim/calibrate_command.hpp"
 #include "apps/salonsim/cli_support.hpp"
 #include "apps/salonsim/progress.hpp"
 #include "apps/salonsim/sweep_command.hpp"
@@ -554,6 +555,23 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 4096));
   trial_app->add_flag("-q,--quiet", trial.quiet, "no progress bar and no table");
 
+  cli::CalibrateOptions calibrate;
+  CLI::App* calibrate_app = app.add_subcommand(
+      "calibrate",
+      "fit uncertain parameters to observed targets (ABC-SMC) into a resumable HDF5 file, with "
+      "the posterior and its predictive fit");
+  calibrate_app->add_option("calibration", calibrate.calibration, "calibration YAML file")
+      ->required();
+  calibrate_app->add_option("-o,--output", calibrate.output, "output HDF5 file")->required();
+  calibrate_app->add_option("--threads", calibrate.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  calibrate_app->add_flag("--dry-run", calibrate.dry_run,
+                          "check the calibration file, print what it would do, run nothing");
+  calibrate_app->add_flag(
+      "--restart", calibrate.restart,
+      "discard the simulations of an unfinished calibration with this output and start again");
+  calibrate_app->add_flag("-q,--quiet", calibrate.quiet, "no progress and no tables");
+
   bool markdown = false;
   std::string prefix;
   CLI::App* describe_app = app.add_subcommand("describe",
@@ -574,6 +592,7 @@ int main(int argc, char** argv) {
     if (*compare_app) return compare_command(compare, cli::command_line(argc, argv));
     if (*sweep_app) return cli::sweep_command(sweep, cli::command_line(argc, argv));
     if (*trial_app) return cli::trial_command(trial, cli::command_line(argc, argv));
+    if (*calibrate_app) return cli::calibrate_command(calibrate, cli::command_line(argc, argv));
     if (*describe_app) return describe_command(markdown, prefix);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -11,6 +11,7 @@
 
 #include "apps/salonsim/cli_support.hpp"
 #include "apps/salonsim/progress.hpp"
+#include "apps/salonsim/varied_parameters.hpp"
 #include "models/build.hpp"
 #include "models/scenario.hpp"
 #include "sim/ensemble.hpp"
@@ -28,77 +29,6 @@ namespace {
 using sweep::DesignType;
 using sweep::LoadedSweep;
 using sweep::SweepPlan;
-
-/// Where a sweep-file key was set, for messages about it.
-params::Location location_of(const LoadedSweep& sweep, const std::string& path) {
-  const auto it = sweep.locations.find(path);
-  if (it != sweep.locations.end()) return it->second;
-  return {sweep.path.generic_string(), 0, 0};
-}
-
-/// The values a parameter can take at its extremes (or every listed value), to check against
-/// the base scenario before anything runs.
-std::vector<std::string> probe_values(const sweep::SweepParameter& p) {
-  if (p.is_discrete()) return p.values;
-  std::vector<std::string> probes;
-  for (double u : {0.0, 0.5, 1.0}) probes.push_back(sweep::value_text(p, sweep::value_at(p, u)));
-  return probes;
-}
-
-/// Checks every varied key against the base scenario: it must exist, and the sweep's values
-/// must be valid there. Problems are reported at the parameter's place in the sweep file.
-void check_parameters(const LoadedSweep& sweep, params::Diagnostics& diagnostics) {
-  const auto& file = sweep.file;
-  for (std::size_t j = 0; j < file.parameters.size(); ++j) {
-    const sweep::SweepParameter& p = file.parameters[j];
-    const std::string where = sweep::fmt_parameter_key(j);
-    std::vector<std::string> reported;
-    for (const std::string& probe : probe_values(p)) {
-      std::vector<std::string> overrides = file.set;
-      overrides.push_back(p.key + "=" + probe);
-      try {
-        models::load_scenario(sweep.scenario_path(), overrides);
-      } catch (const params::ScenarioError& e) {
-        for (const params::Issue& issue : e.diagnostics().issues()) {
-          const bool about_key = issue.path == p.key || issue.path.empty();
-          std::string message = about_key
-                                    ? fmt::format("'{}' in the base scenario ({}): {}", p.key,
-                                                  file.scenario, issue.message)
-                                    : fmt::format("{}={} makes the base scenario invalid: {}: {}",
-                                                  p.key, probe, issue.path, issue.message);
-          // One problem per scenario key: the lowest value that fails says enough.
-          if (std::find(reported.begin(), reported.end(), issue.path) != reported.end()) continue;
-          reported.push_back(issue.path);
-          diagnostics.error(location_of(sweep, where), where, message);
-        }
-      }
-    }
-  }
-}
-
-/// Loads the base scenario (with the sweep's `set`), reporting problems against the sweep file.
-std::optional<models::Scenario> load_base(const LoadedSweep& sweep,
-                                          params::Diagnostics& diagnostics) {
-  try {
-    models::Scenario base = models::load_scenario(sweep.scenario_path(), sweep.file.set);
-    if (!base.region.empty()) {
-      diagnostics.error(location_of(sweep, "scenario"), "scenario",
-                        "'" + sweep.file.scenario +
-                            "' is a region of municipalities: a sweep varies one town; sweep a "
-                            "municipality's scenario instead");
-      return std::nullopt;
-    }
-    return base;
-  } catch (const params::ScenarioError& e) {
-    for (const params::Issue& issue : e.diagnostics().issues()) {
-      const bool from_set = issue.where.source.starts_with("--set");
-      diagnostics.error(from_set ? location_of(sweep, "set") : issue.where,
-                        from_set ? "set" : issue.path,
-                        (from_set ? issue.path + ": " : std::string()) + issue.message);
-    }
-    return std::nullopt;
-  }
-}
 
 /// Every point's scenario must load; reports the first few that do not (values can combine into
 /// an invalid scenario even when each is valid alone).
@@ -302,8 +232,15 @@ int sweep_command(const SweepOptions& options, const std::string& invocation) {
   // The base scenario and every varied key are checked before anything runs; all problems are
   // reported together.
   params::Diagnostics diagnostics;
-  const std::optional<models::Scenario> base = load_base(sweep, diagnostics);
-  if (base) check_parameters(sweep, diagnostics);
+  const VariedScenario varied{sweep.path,
+                              sweep.locations,
+                              sweep.file.scenario,
+                              sweep.scenario_path(),
+                              sweep.file.set,
+                              sweep.file.parameters,
+                              "sweep"};
+  const std::optional<models::Scenario> base = load_base(varied, diagnostics);
+  if (base) check_parameters(varied, diagnostics);
   if (!diagnostics.ok())
     return report_scenario_error(params::ScenarioError(diagnostics), "the sweep file");
 

@@ -69,8 +69,7 @@ Candidate AbcSmc::propose(std::size_t index) const {
   candidate.unit.assign(dimensions_, 0.0);
   const std::int64_t t = current_;
   if (current_ == 0) {
-    for (std::size_t d = 0; d < dimensions_; ++d)
-      candidate.unit[d] = stream_.uniform(t, index, d);
+    for (std::size_t d = 0; d < dimensions_; ++d) candidate.unit[d] = stream_.uniform(t, index, d);
     return candidate;
   }
   const double pick = stream_.uniform(t, index, 0) * cumulative_weights_.back();
@@ -104,8 +103,8 @@ std::vector<Candidate> AbcSmc::next_batch() {
   const double rate = proposed_ == 0 ? (current_ == 0 ? 1.0 : params_.quantile)
                                      : static_cast<double>(std::max<std::size_t>(accepted, 1)) /
                                            static_cast<double>(proposed_);
-  const std::size_t wanted = static_cast<std::size_t>(
-      std::ceil(static_cast<double>(n - accepted) / std::max(rate, 1e-6)));
+  const std::size_t wanted =
+      static_cast<std::size_t>(std::ceil(static_cast<double>(n - accepted) / std::max(rate, 1e-6)));
   const std::size_t room = capacity_ - candidates_.size();
   const std::size_t size = std::min({std::max<std::size_t>(wanted, 1), 10 * n, room});
   if (size == 0) {

@@ -64,8 +64,7 @@ double cut_normal_density(double x, double center, double sigma);
 class AbcSmc {
  public:
   /// `capacity`: how many candidates the budget allows (max_simulations / replicates).
-  AbcSmc(const AbcParams& params, std::size_t dimensions, std::size_t capacity,
-         std::uint64_t seed);
+  AbcSmc(const AbcParams& params, std::size_t dimensions, std::size_t capacity, std::uint64_t seed);
 
   /// The next candidates to simulate; empty once finished.
   std::vector<Candidate> next_batch();

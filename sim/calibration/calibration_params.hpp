@@ -171,7 +171,8 @@ void visit(V& v, CalibrationFile& c) {
              "two targets are named '" + t.label() + "'");
   }
   v.integer("replicates", c.replicates,
-            {.doc = "runs per particle; the particle's statistics are their means", .min = 1,
+            {.doc = "runs per particle; the particle's statistics are their means",
+             .min = 1,
              .max = 1000});
   v.integer("seed", c.seed,
             {.doc = "seed of the runs and of the sampler (0: the base scenario's run.seed)"});

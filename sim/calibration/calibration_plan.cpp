@@ -25,8 +25,7 @@ LoadedCalibration load_calibration(const fs::path& path, const std::vector<Outco
   return calibration;
 }
 
-std::vector<double> parameter_values(const CalibrationFile& file,
-                                     const std::vector<double>& unit) {
+std::vector<double> parameter_values(const CalibrationFile& file, const std::vector<double>& unit) {
   std::vector<double> values;
   for (std::size_t j = 0; j < file.parameters.size(); ++j)
     values.push_back(sweep::value_at(file.parameters[j], unit[j]));

@@ -90,8 +90,7 @@ void ResumableFileBuilder::array(const std::string& path, std::vector<std::uint6
   Handle group = hdf5::open_or_create_group(file_, path.substr(0, slash), group_properties.get());
   if (!group.valid()) fail_with(what_, problem);
   const std::vector<hsize_t> extent(dims.begin(), dims.end());
-  Handle space(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr),
-               H5Sclose);
+  Handle space(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr), H5Sclose);
   Handle properties = untimed_properties(H5P_DATASET_CREATE);
   if (!space.valid() || !properties.valid() ||
       H5Pset_layout(properties.get(), H5D_CONTIGUOUS) < 0 ||
@@ -101,8 +100,8 @@ void ResumableFileBuilder::array(const std::string& path, std::vector<std::uint6
                             space.get(), H5P_DEFAULT, properties.get(), H5P_DEFAULT),
                  H5Dclose);
   if (!dataset.valid()) fail_with(what_, problem);
-  if (!values.empty() && H5Dwrite(dataset.get(), H5Type<T>::memory(), H5S_ALL, H5S_ALL,
-                                  H5P_DEFAULT, values.data()) < 0)
+  if (!values.empty() && H5Dwrite(dataset.get(), H5Type<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                  values.data()) < 0)
     fail_with(what_, problem);
   if (!hdf5::write_text_attribute(dataset.get(), "description", description))
     fail_with(what_, problem);

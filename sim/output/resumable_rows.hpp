@@ -49,8 +49,8 @@ class ResumableFileBuilder {
   /// A dataset at `path` (its group created if missing) of `dims`, `values` row major (uint8_t,
   /// int32_t, uint32_t, int64_t or double).
   template <class T>
-  void array(const std::string& path, std::vector<std::uint64_t> dims,
-             const std::vector<T>& values, std::string_view description);
+  void array(const std::string& path, std::vector<std::uint64_t> dims, const std::vector<T>& values,
+             std::string_view description);
 
  private:
   hid_t file_;

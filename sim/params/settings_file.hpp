@@ -25,10 +25,10 @@ void load_settings_file(const std::filesystem::path& path, std::string_view kind
   const std::string name = path.generic_string();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec) || std::filesystem::is_directory(path, ec)) {
-    diagnostics.error({"command line", 0, 0}, "",
-                      "cannot read " + std::string(kind) + " '" + name + "': " +
-                          (std::filesystem::is_directory(path, ec) ? "it is a directory"
-                                                                   : "no such file"));
+    diagnostics.error(
+        {"command line", 0, 0}, "",
+        "cannot read " + std::string(kind) + " '" + name + "': " +
+            (std::filesystem::is_directory(path, ec) ? "it is a directory" : "no such file"));
     throw ScenarioError(std::move(diagnostics));
   }
   {

@@ -60,7 +60,8 @@ void describe(ResumableFileBuilder& file, const SweepPlan& plan, const SweepMeta
   file.text("/meta", "description", plan.file.description);
   file.text("/meta", "design",
             std::string(kDesignChoices[static_cast<int>(plan.file.design.type)].name));
-  file.text("/meta", "seeds", std::string(kSeedPolicyChoices[static_cast<int>(plan.file.seeds)].name));
+  file.text("/meta", "seeds",
+            std::string(kSeedPolicyChoices[static_cast<int>(plan.file.seeds)].name));
   file.scalar<std::uint64_t>("/meta", "seed", plan.seed);
   file.scalar<std::int32_t>("/meta", "replicates", plan.file.replicates);
   file.scalar<std::uint64_t>("/meta", "points", plan.points());
@@ -86,9 +87,9 @@ void describe(ResumableFileBuilder& file, const SweepPlan& plan, const SweepMeta
   file.text("/design", "keys", joined(keys));
   file.text("/design", "parameters_json", parameters_json(plan.file));
   file.array<double>("/design/unit", {points, k}, plan.design.values,
-               "design coordinates on the unit hypercube [0, 1]");
+                     "design coordinates on the unit hypercube [0, 1]");
   file.array<double>("/design/values", {points, k}, plan.values,
-               "parameter values (a list parameter: the index of its value)");
+                     "parameter values (a list parameter: the index of its value)");
 
   std::vector<std::int64_t> point(runs);
   std::vector<std::int32_t> replicate(runs);
@@ -108,10 +109,10 @@ void describe(ResumableFileBuilder& file, const SweepPlan& plan, const SweepMeta
   file.array<std::int64_t>("/runs/point", {runs}, point, "row of /design/values");
   file.array<std::int32_t>("/runs/replicate", {runs}, replicate, "replicate at this point");
   file.array<std::uint32_t>("/runs/stream_replicate", {runs}, streams,
-                "replicate index of the random streams (seeds: common: the replicate; "
-                "independent: the run)");
+                            "replicate index of the random streams (seeds: common: the replicate; "
+                            "independent: the run)");
   file.array<double>("/runs/parameters", {runs, k}, parameters,
-               "parameter values of the run (as /design/values)");
+                     "parameter values of the run (as /design/values)");
 }
 
 }  // namespace

@@ -64,6 +64,31 @@ step "trial: 3 ranks = threads"
 mpi 3 "$salonsim" trial "$scenarios/coalition-demo.yaml" --replicates 2 -q -o trial-ranks.h5
 $same trial-threads.h5 trial-ranks.h5
 
+step "calibrate: 3 ranks = threads; killed under MPI, resumed on 2 ranks"
+cat >calibration.yaml <<YAML
+name: tiny
+scenario: $scenarios/town.yaml
+set: [town.population=500, run.years=0.02]
+parameters:
+  - {key: network.friends.mean_ties.men, min: 0, max: 4}
+targets:
+  - {survey: {year: 0, column: isolated}, group: men, observed: 0.2, sd: 0.03}
+replicates: 2
+abc: {particles: 20, generations: 3, max_simulations: 600}
+posterior_predictive: 6
+YAML
+"$salonsim" calibrate calibration.yaml -q -o calib-threads.h5
+mpi 3 "$salonsim" calibrate calibration.yaml -q -o calib-ranks.h5
+$same calib-threads.h5 calib-ranks.h5
+if SALONSIM_CALIBRATION_KILL_AFTER_RUNS=50 mpi 3 -x SALONSIM_CALIBRATION_KILL_AFTER_RUNS \
+  "$salonsim" calibrate calibration.yaml -q -o calib-killed.h5 >/dev/null 2>&1; then
+  fail "the killed calibration exited 0"
+fi
+[[ -f calib-killed.h5.partial && ! -e calib-killed.h5 ]] || fail "no partial calibration"
+mpi 2 "$salonsim" calibrate calibration.yaml -o calib-killed.h5 >resumed.txt
+grep -q "50 simulations already done" resumed.txt || fail "did not resume: $(cat resumed.txt)"
+$same calib-threads.h5 calib-killed.h5
+
 step "misuse: an output directory that is not there, refused by every rank, nothing left"
 mkdir empty && cd empty
 if mpi 3 "$salonsim" compare "$scenarios/town.yaml" "$scenarios/town-salons.yaml" \
