@@ -38,7 +38,7 @@ try:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(f"calibration_report.py: error: a required Python package is missing ({error}); "
              "on Debian: apt-get install python3-h5py python3-numpy python3-matplotlib")
@@ -345,15 +345,19 @@ def narrowing_sentence(c: Calibration, j: int) -> str:
     # A posterior piled against a bound of the prior means the bound, not the data, decides
     # where it ends: worth saying, as a wider prior may be needed.
     if not p.is_list and math.isfinite(r) and r < 0.9:
-        lo, hi = p.support if math.isfinite(p.support[0]) else (s["prior_low"][j],
-                                                               s["prior_high"][j])
+        bounds = p.support if math.isfinite(p.support[0]) else (s["prior_low"][j],
+                                                                s["prior_high"][j])
+        lo, hi, low, high = bounds[0], bounds[1], s["low"][j], s["high"][j]
+        if p.log_scale and min(lo, low) > 0:
+            lo, hi, low, high = (math.log(x) for x in (lo, hi, low, high))
         edge = 0.05 * (hi - lo)
-        if s["high"][j] >= hi - edge:
-            text += (" The posterior leans against the top of the prior range: the data may "
-                     "favour values above it, so consider widening the prior.")
-        elif s["low"][j] <= lo + edge:
-            text += (" The posterior leans against the bottom of the prior range: the data may "
-                     "favour values below it, so consider widening the prior.")
+        for near, side, beyond in ((high >= hi - edge, "top", "above"),
+                                   (low <= lo + edge, "bottom", "below")):
+            if near:
+                text += (f" The interval reaches the {side} of the prior range: the data may "
+                         f"favour values {beyond} it, so consider widening the prior if such "
+                         "values are plausible.")
+                break
     return html.escape(text)
 
 
@@ -428,6 +432,14 @@ def axis_range(c: Calibration, j: int) -> tuple[float, float]:
     return low, high
 
 
+def plain_log_axis(axis) -> None:
+    """Log-scale ticks at 1, 2, 3 and 5 per decade, written as plain numbers (not 10^0), since
+    most readers of the report do not read powers of ten."""
+    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 3.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: num(v)))
+    axis.set_minor_formatter(NullFormatter())
+
+
 def style_parameter_axis(ax, p: Parameter, low: float, high: float, axis: str = "x") -> None:
     set_lim = ax.set_xlim if axis == "x" else ax.set_ylim
     if p.is_list:
@@ -440,6 +452,7 @@ def style_parameter_axis(ax, p: Parameter, low: float, high: float, axis: str = 
             ax.set_yticklabels(labels, fontsize=7)
     elif p.log_scale:
         (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+        plain_log_axis(ax.xaxis if axis == "x" else ax.yaxis)
     else:
         (ax.xaxis if axis == "x" else ax.yaxis).set_major_locator(MaxNLocator(5))
     set_lim(low, high)
@@ -452,16 +465,20 @@ def figure_marginals(c: Calibration, out_dir: str) -> str:
     s = c.summary
     for j, (ax, p) in enumerate(zip(axes.flat, c.parameters)):
         low, high = axis_range(c, j)
-        bins = bins_for(p, low, high)
+        # Bins of equal width on the axis as drawn (log or linear) and heights as shares of the
+        # mass, not densities per unit, so a log-uniform prior looks flat on its log axis.
+        bins = bins_for(p, low, high, count=20)
         ax.axvspan(s["prior_low"][j], s["prior_high"][j], color=PRIOR_COLOUR, alpha=0.15,
                    label="prior 95% range")
         prior = c.prior_draws(j)
         if prior.size:
-            ax.hist(prior, bins=bins, density=True, histtype="step", color=PRIOR_COLOUR,
-                    linewidth=1.2, label="prior (first generation's draws)")
+            ax.hist(prior, bins=bins, weights=np.full(prior.size, 1 / prior.size),
+                    histtype="step", color=PRIOR_COLOUR, linewidth=1.2,
+                    label="prior (first generation's draws)")
         ok = np.isfinite(c.values[:, j])
-        ax.hist(c.values[ok, j], bins=bins, weights=c.weights[ok], density=True,
-                color=SIMULATED_COLOUR, alpha=0.6, label="posterior (weighted)")
+        w = c.weights[ok] / max(c.weights[ok].sum(), 1e-300)
+        ax.hist(c.values[ok, j], bins=bins, weights=w, color=SIMULATED_COLOUR, alpha=0.6,
+                label="posterior (weighted)")
         ax.axvline(s["median"][j], color="black", linewidth=1.5, label="posterior median")
         for x in (s["low"][j], s["high"][j]):
             ax.axvline(x, color="black", linewidth=1.0, linestyle="--")
@@ -493,7 +510,7 @@ def weighted_correlation(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
 
 def figure_pairs(c: Calibration, out_dir: str) -> str:
     k = c.k
-    size = 2.3 if k > 3 else 3.0
+    size = 2.1 if k > 3 else 2.5
     fig, axes = plt.subplots(k, k, figsize=(size * k + 0.6, size * k + 0.3), squeeze=False,
                              constrained_layout=True)
     ok = np.isfinite(c.values).all(axis=1)
@@ -518,7 +535,8 @@ def figure_pairs(c: Calibration, out_dir: str) -> str:
                 ax.grid(alpha=0.3)
             else:  # the upper triangle: how strongly each pair trades off
                 r = weighted_correlation(v[:, j], v[:, i], w)
-                ax.text(0.5, 0.5, f"r = {num(r)}", transform=ax.transAxes, ha="center",
+                text = f"r = {r:.2f}".replace("-", "−") if math.isfinite(r) else "r: –"
+                ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center",
                         va="center", fontsize=11 if k <= 4 else 8,
                         color="#a33" if math.isfinite(r) and abs(r) >= 0.5 else "#444")
                 ax.set_xticks([])
@@ -594,6 +612,7 @@ def figure_tolerance(c: Calibration, out_dir: str) -> str:
     if ok.any():
         ax.plot(number[ok], g["tolerance"][ok], "o-", color=SIMULATED_COLOUR)
         ax.set_yscale("log")
+        plain_log_axis(ax.yaxis)
     else:
         ax.text(0.5, 0.5, "only the first generation\n(drawn from the priors, no tolerance)",
                 transform=ax.transAxes, ha="center", va="center", color="#777")
@@ -653,9 +672,12 @@ def summary_html(c: Calibration) -> list[str]:
                      f"{what}</li>")
     parts.append("</ul>")
     tol = c.generations["tolerance"][-1]
-    runs = (f"{c.simulations:,} simulations" if c.simulations is not None
-            else f"{len(c.candidate_generation) * c.replicates:,} simulations")
-    parts.append(f"<p>{stop_sentence(c)} {esc(runs)} in all. The final {len(c.weights)} "
+    predictive = len(c.predictive) * c.replicates
+    runs = (f"{c.simulations:,} simulations in all ({predictive} of them posterior predictive)"
+            if c.simulations is not None else
+            f"{len(c.candidate_generation) * c.replicates:,} simulations, and {predictive} "
+            "posterior predictive ones")
+    parts.append(f"<p>{stop_sentence(c)} {esc(runs)}. The final {len(c.weights)} "
                  f"particles (effective sample size {num(c.ess)}) each came within "
                  + (f"a root-mean-square distance of {num(tol)} standard deviations"
                     if math.isfinite(tol) else "no tolerance (the priors only)")
@@ -746,9 +768,11 @@ def methods_html(c: Calibration) -> list[str]:
              "weighted mixture of the previous generation's cut kernels, and sum to 1.</p>",
              "<p>The distance between a simulation and the data is the root mean square over the "
              "targets of (simulated − observed) / sd, so a distance of 1 means the simulated "
-             "targets are one standard deviation of the observation off on average. Each "
-             f"candidate was simulated {c.replicates} time{'s' if c.replicates != 1 else ''} and "
-             "its statistics averaged over the replicates. The posterior summaries weight the "
+             "targets are one standard deviation of the observation off on average. "
+             + ("Each candidate was simulated once. " if c.replicates == 1 else
+                f"Each candidate was simulated {c.replicates} times and its statistics averaged "
+                "over the replicates. ")
+             + "The posterior summaries weight the "
              "last generation's particles by their importance weights; the 95% intervals are the "
              "2.5% and 97.5% weighted quantiles. The posterior predictive draws rerun "
              f"{len(c.predictive)} particles picked by weight on new random numbers, so their "
