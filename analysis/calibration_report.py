@@ -120,7 +120,8 @@ class Target:
         """'survey column "isolated" in year 0, men' or 'outcome deaths, all'."""
         i = self.info
         if i.get("survey_column"):
-            text = f"survey column “{i['survey_column']}” in year {num(i.get('survey_year', 0))}"
+            year = num(i.get("survey_year", 0))
+            text = f"survey column “{i['survey_column']}” in year {year}"
         elif i.get("outcome"):
             text = f"outcome “{i['outcome']}”"
         else:
@@ -157,8 +158,9 @@ class Calibration:
         path = self.path
         found = text_attr(f["meta"].attrs.get("format", "")) if "meta" in f else ""
         if found != FORMAT:
+            what = f"/meta format is {found!r}" if found else "it has no /meta format attribute"
             raise InputError(f"{path} is not a calibration file written by `salonsim calibrate` "
-                             f"(/meta format is {found!r}, expected {FORMAT!r})")
+                             f"({what}; expected {FORMAT!r})")
         self.meta = {k: v for k, v in f["meta"].attrs.items()}
         status = text_attr(self.meta.get("status", ""))
         if status != "complete":
@@ -257,7 +259,6 @@ class Calibration:
         file: the HDF5 file keeps only the priors' 95% ranges. Without PyYAML (or with a file
         it cannot read) the report does without them."""
         self.abc: dict = {}
-        self.set_lines: list[str] = []
         self.scenario = ""
         try:
             import yaml
@@ -268,7 +269,6 @@ class Calibration:
         if not isinstance(doc, dict):
             return
         self.abc = doc.get("abc") if isinstance(doc.get("abc"), dict) else {}
-        self.set_lines = [str(s) for s in doc.get("set") or [] if isinstance(s, (str, int, float))]
         self.scenario = str(doc.get("scenario") or "")
         entries = [e for e in doc.get("parameters") or [] if isinstance(e, dict)]
         for p in self.parameters:
@@ -309,6 +309,8 @@ class Calibration:
         log-uniform prior, whose width is a factor rather than a difference)."""
         s, p = self.summary, self.parameters[j]
         low, high, plow, phigh = s["low"][j], s["high"][j], s["prior_low"][j], s["prior_high"][j]
+        if not all(math.isfinite(x) for x in (low, high, plow, phigh)):
+            return math.nan
         if p.is_list:  # count the values either interval spans
             return (round(high) - round(low) + 1) / (round(phigh) - round(plow) + 1)
         if p.log_scale and min(low, plow) > 0:
@@ -388,7 +390,20 @@ def fit_sentence(c: Calibration) -> str:
         "care.")
 
 
-# ---- figures ---------------------------------------------------------------------------------
+# ---- writing files whole ---------------------------------------------------------------------
+
+def write_text(path: str, text: str) -> str:
+    """Writes a file whole: a reader never sees half a report."""
+    temporary = f"{path}.tmp{os.getpid()}"
+    try:
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return path
+
 
 def save_png(fig, out_dir: str, name: str, dpi: int = 110) -> str:
     """Writes a figure whole (a temporary name, then a rename), closes it, returns its name."""
@@ -403,6 +418,8 @@ def save_png(fig, out_dir: str, name: str, dpi: int = 110) -> str:
             os.remove(temporary)
     return name
 
+
+# ---- figures ---------------------------------------------------------------------------------
 
 def grid(count: int, most_columns: int):
     ncols = min(count, most_columns)
@@ -468,8 +485,9 @@ def figure_marginals(c: Calibration, out_dir: str) -> str:
         # Bins of equal width on the axis as drawn (log or linear) and heights as shares of the
         # mass, not densities per unit, so a log-uniform prior looks flat on its log axis.
         bins = bins_for(p, low, high, count=20)
-        ax.axvspan(s["prior_low"][j], s["prior_high"][j], color=PRIOR_COLOUR, alpha=0.15,
-                   label="prior 95% range")
+        pad = 0.5 if p.is_list else 0.0  # a list value's bar spans its index ± 0.5
+        ax.axvspan(s["prior_low"][j] - pad, s["prior_high"][j] + pad, color=PRIOR_COLOUR,
+                   alpha=0.15, label="prior 95% range")
         prior = c.prior_draws(j)
         if prior.size:
             ax.hist(prior, bins=bins, weights=np.full(prior.size, 1 / prior.size),
@@ -495,8 +513,8 @@ def figure_marginals(c: Calibration, out_dir: str) -> str:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     # Below the panels (bbox_inches="tight" makes room for it).
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0), ncol=min(len(labels), 5),
-               fontsize=8, frameon=False)
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0),
+               ncol={1: 2, 2: 3}.get(ncols, 5), fontsize=8, frameon=False)
     fig.suptitle("Posterior of each parameter over its prior", fontsize=10)
     return save_png(fig, out_dir, "marginals.png")
 
@@ -544,15 +562,15 @@ def figure_pairs(c: Calibration, out_dir: str) -> str:
                 for spine in ax.spines.values():
                     spine.set_color("#ddd")
             ax.tick_params(which="both", labelsize=7)
+            # Tick labels on the outer edges only: the bottom row and the first column.
             if i == k - 1:
                 ax.set_xlabel(pj.name, fontsize=8)
-            elif i >= j:
+            else:
                 ax.tick_params(axis="x", which="both", labelbottom=False)
             if j == 0 and i > 0:
                 ax.set_ylabel(pi.name, fontsize=8)
-            elif i != j or i == 0:
-                if i >= j:
-                    ax.tick_params(axis="y", which="both", labelleft=False)
+            elif i > j:
+                ax.tick_params(axis="y", which="both", labelleft=False)
     title = ("Posterior particles (point area: importance weight); diagonal: weighted histograms;"
              " upper: weighted correlation" if k > 1 else "Posterior (weighted histogram)")
     fig.suptitle(title, fontsize=9 if k > 2 else 8)
@@ -579,11 +597,13 @@ def figure_fit(c: Calibration, out_dir: str) -> str:
                        whiskerprops={"color": "#555"}, capprops={"color": "#555"})
             ax.scatter(1 + (rng.random(draws.size) - 0.5) * 0.35, draws, s=10, alpha=0.5,
                        color=SIMULATED_COLOUR, zorder=3, label="simulated (predictive draws)")
-        ax.errorbar([1.45], [t["predictive_mean"][i]],
-                    yerr=[[t["predictive_mean"][i] - t["predictive_low"][i]],
-                          [t["predictive_high"][i] - t["predictive_mean"][i]]],
-                    fmt="o", color="black", capsize=5, markersize=5,
-                    label="simulated mean, 95% interval")
+        # The interval about its own middle and the mean apart: errorbar refuses a mean that
+        # lies outside the interval (possible for a skewed or tiny set of draws).
+        low, high = t["predictive_low"][i], t["predictive_high"][i]
+        ax.errorbar([1.45], [(low + high) / 2], yerr=[(high - low) / 2], fmt="none",
+                    color="black", capsize=5, linewidth=1.5, label="simulated 95% interval")
+        ax.plot([1.45], [t["predictive_mean"][i]], "o", color="black", markersize=5,
+                label="simulated mean")
         ax.set_xticks([0, 1])
         ax.set_xticklabels(["observed", "simulated"], fontsize=8)
         ax.set_xlim(-0.6, 1.8)
@@ -596,8 +616,9 @@ def figure_fit(c: Calibration, out_dir: str) -> str:
     for ax in list(axes.flat)[m:]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0), ncol=3, fontsize=8,
-               frameon=False)
+    order = sorted(range(len(labels)), key=lambda h: not labels[h].startswith("observed"))
+    fig.legend([handles[h] for h in order], [labels[h] for h in order], loc="upper center",
+               bbox_to_anchor=(0.5, 0), ncol=2 if m <= 2 else 4, fontsize=8, frameon=False)
     fig.suptitle("Observed targets beside simulations with the fitted parameters "
                  f"({len(c.predictive)} posterior predictive draws)", fontsize=10)
     return save_png(fig, out_dir, "fit.png")
@@ -650,8 +671,8 @@ table.summary th.row, table.summary td.text { text-align: left; background: #faf
 
 
 def figure_html(name: str, alt: str, caption: str) -> str:
-    return (f"<figure><img src='{html.escape(name, quote=True)}' alt='{html.escape(alt, quote=True)}'>"
-            f"<figcaption>{caption}</figcaption></figure>")
+    return (f"<figure><img src='{html.escape(name, quote=True)}' "
+            f"alt='{html.escape(alt, quote=True)}'><figcaption>{caption}</figcaption></figure>")
 
 
 def summary_html(c: Calibration) -> list[str]:
@@ -677,11 +698,12 @@ def summary_html(c: Calibration) -> list[str]:
             if c.simulations is not None else
             f"{len(c.candidate_generation) * c.replicates:,} simulations, and {predictive} "
             "posterior predictive ones")
-    parts.append(f"<p>{stop_sentence(c)} {esc(runs)}. The final {len(c.weights)} "
-                 f"particles (effective sample size {num(c.ess)}) each came within "
-                 + (f"a root-mean-square distance of {num(tol)} standard deviations"
-                    if math.isfinite(tol) else "no tolerance (the priors only)")
-                 + " of the observed targets.</p>")
+    final = f"The final {len(c.weights)} particles (effective sample size {num(c.ess)}) "
+    final += (f"each came within a root-mean-square distance of {num(tol)} standard deviations "
+              "of the observed targets." if math.isfinite(tol) else
+              "are draws from the priors: the first generation applies no tolerance, so the data "
+              "have not yet shaped them.")
+    parts.append(f"<p>{stop_sentence(c)} {esc(runs)}. {esc(final)}</p>")
     parts.append("<p><b>What the data say about each parameter</b> (posterior median, 95% "
                  "interval; the prior's 95% range for comparison):</p><ul>")
     for j, p in enumerate(c.parameters):
@@ -693,6 +715,10 @@ def summary_html(c: Calibration) -> list[str]:
     warn = "ok" if c.inside().all() else "warn"
     parts.append(f"<p class={warn}><b>Fit:</b> {fit_sentence(c)}</p></div>")
     return parts
+
+
+def esc_label(p: Parameter, value: float) -> str:
+    return html.escape(p.label(value))
 
 
 def table_posterior(c: Calibration) -> str:
@@ -710,10 +736,6 @@ def table_posterior(c: Calibration) -> str:
             "<th>scenario key</th><th>mean</th><th>sd</th><th>median</th><th>2.5%</th>"
             "<th>97.5%</th><th>prior 2.5–97.5%</th><th>interval width / prior's</th></tr>"
             "</thead><tbody>" + "".join(rows) + "</tbody></table>")
-
-
-def esc_label(p: Parameter, value: float) -> str:
-    return html.escape(p.label(value))
 
 
 def table_targets(c: Calibration) -> str:
@@ -858,19 +880,6 @@ def write_html(c: Calibration, out_dir: str, figures: dict, elapsed: float) -> s
     parts += methods_html(c)
     parts.append("</body></html>\n")
     return write_text(os.path.join(out_dir, "index.html"), "\n".join(parts))
-
-
-def write_text(path: str, text: str) -> str:
-    """Writes a file whole: a reader never sees half a report."""
-    temporary = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(temporary, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return path
 
 
 # ---- main ------------------------------------------------------------------------------------

@@ -149,18 +149,20 @@ bool override_layer(const std::string& text, YAML::Node& root, std::string& prob
 
 }  // namespace
 
-Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
-  Diagnostics diagnostics;
+ScenarioFiles::ScenarioFiles(const fs::path& file) {
   std::vector<Layer> layers;
   std::vector<fs::path> chain;
-  read_layers(file, chain, layers, diagnostics, {"command line", 0, 0});
-
-  Scenario scenario;
-  params::Locations locations;
+  read_layers(file, chain, layers, diagnostics_, {"command line", 0, 0});
   for (const Layer& layer : layers) {
-    params::YamlLoader loader(layer.source, diagnostics, locations);
-    loader.apply(layer.root, scenario, {"extends"});
+    params::YamlLoader loader(layer.source, diagnostics_, locations_);
+    loader.apply(layer.root, scenario_, {"extends"});
   }
+}
+
+Scenario ScenarioFiles::with(const std::vector<std::string>& overrides) const {
+  Diagnostics diagnostics = diagnostics_;
+  params::Locations locations = locations_;
+  Scenario scenario = scenario_;
   for (std::size_t i = 0; i < overrides.size(); ++i) {
     YAML::Node root;
     std::string problem;
@@ -177,6 +179,10 @@ Scenario load_scenario(const fs::path& file, const std::vector<std::string>& ove
   validator.check(scenario);
   if (!diagnostics.ok()) throw params::ScenarioError(std::move(diagnostics));
   return scenario;
+}
+
+Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
+  return ScenarioFiles(file).with(overrides);
 }
 
 std::string to_yaml(const Scenario& scenario) {

@@ -17,6 +17,7 @@
 #include "models/town/town_params.hpp"
 #include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
+#include "sim/params/yaml_loader.hpp"
 #include "sim/simulation.hpp"
 
 namespace salonsim::models {
@@ -126,6 +127,21 @@ void visit(V& v, Scenario& s) {
 /// order). Throws params::ScenarioError listing every problem.
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::vector<std::string>& overrides = {});
+
+/// A scenario file and the files it extends, read once, for many scenarios that differ only by
+/// overrides (a region's municipalities): with(o) is load_scenario(file, o) without reading and
+/// applying the files again.
+class ScenarioFiles {
+ public:
+  explicit ScenarioFiles(const std::filesystem::path& file);
+  /// Throws params::ScenarioError listing every problem (the files' own included).
+  Scenario with(const std::vector<std::string>& overrides) const;
+
+ private:
+  params::Diagnostics diagnostics_;
+  params::Locations locations_;
+  Scenario scenario_;
+};
 
 /// The scenario with every parameter explicit, as YAML.
 std::string to_yaml(const Scenario& scenario);

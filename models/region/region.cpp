@@ -54,11 +54,12 @@ std::vector<Municipality> municipalities_of(const std::filesystem::path& file,
     all.push_back(std::move(generated));
   }
   params::Diagnostics problems;
+  const ScenarioFiles files(file);  // read once: a national region lists 1,741 municipalities
   for (std::size_t m = 0; m < all.size(); ++m) {
     std::vector<std::string> settings = overrides;
     settings.insert(settings.end(), all[m].overrides.begin(), all[m].overrides.end());
     try {
-      all[m].scenario = load_scenario(file, settings);
+      all[m].scenario = files.with(settings);
       all[m].scenario.region = {};
       all[m].scenario.name = all[m].name;
     } catch (const params::ScenarioError& e) {
