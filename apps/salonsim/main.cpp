@@ -48,6 +48,7 @@ struct RunOptions {
   int replicates = 1;
   std::vector<std::string> overrides;
   bool quiet = false;
+  bool timeseries_only = false;
 };
 
 /// Creates the output file in `output` now, so an unwritable path fails before any run.
@@ -98,9 +99,15 @@ struct ArmRunResult {
   }
 };
 
-/// Writes a finished run's tables, timeseries and survey waves into `group`.
-RunWrites run_writes(std::string group, const Simulation& sim) {
-  return RunWrites([group = std::move(group), &sim](OutputFile& file) {
+/// Writes a finished run's tables, timeseries and survey waves into `group`; with
+/// `timeseries_only`, the timeseries alone (no table of residents, no waves: a national run's
+/// 36 million rows would fill a disk).
+RunWrites run_writes(std::string group, const Simulation& sim, bool timeseries_only = false) {
+  return RunWrites([group = std::move(group), &sim, timeseries_only](OutputFile& file) {
+    if (timeseries_only) {
+      file.write_run(group, {}, sim.timeseries(), sim.clock().days_per_step);
+      return;
+    }
     file.write_run(group, output_tables(sim), sim.timeseries(), sim.clock().days_per_step,
                    sim.survey_waves());
   });
@@ -152,7 +159,8 @@ int run_region_command(const RunOptions& options, const models::Scenario& region
              const std::size_t m = run.scenario, r = run.identity.replicate;
              std::string group = "/municipalities/" + municipalities[m].name;
              if (replicates > 1) group += replicate_group(static_cast<std::uint32_t>(r));
-             return ReplicateResult{summarize(sim), run_writes(group, sim)};
+             return ReplicateResult{summarize(sim),
+                                    run_writes(group, sim, options.timeseries_only)};
            },
        .collect =
            [&](std::size_t, const EnsembleRun& run, ReplicateResult& result) {
@@ -240,7 +248,8 @@ int run_command(const RunOptions& options, const std::string& invocation) {
            [&](const EnsembleRun& run, Simulation& sim) {
              const std::string group =
                  replicates == 1 ? "/" : replicate_group(run.identity.replicate);
-             return ReplicateResult{summarize(sim), run_writes(group, sim)};
+             return ReplicateResult{summarize(sim),
+                                    run_writes(group, sim, options.timeseries_only)};
            },
        .collect =
            [&](std::size_t r, const EnsembleRun&, ReplicateResult& result) {
@@ -497,6 +506,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   run_app->add_option("--set", run.overrides, "override a parameter: key.path=value (repeatable)");
   run_app->add_flag("-q,--quiet", run.quiet, "no progress bar and no summary");
+  run_app->add_flag("--timeseries-only", run.timeseries_only,
+                    "write each run's timeseries and the summary, not its table of residents or "
+                    "survey waves (for national runs)");
 
   std::string validate_file;
   std::vector<std::string> validate_overrides;
