@@ -10,6 +10,19 @@
 
 namespace salonsim {
 
+void run_and_collect_here(const EnsembleWork& work, std::size_t k, std::mutex& mutex,
+                          std::vector<EnsembleFailure>& failures) {
+  try {
+    work.run(k, [&](RunResult& result) {
+      std::lock_guard lock(mutex);
+      work.collect(k, result);
+    });
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mutex);
+    failures.push_back({k, e.what()});
+  }
+}
+
 std::vector<EnsembleFailure> ThreadBackend::run_all(std::size_t runs, const EnsembleWork& work) {
   std::mutex mutex;
   std::vector<EnsembleFailure> failures;
@@ -19,15 +32,7 @@ std::vector<EnsembleFailure> ThreadBackend::run_all(std::size_t runs, const Ense
       tbb::blocked_range<std::size_t>(0, runs, 1),
       [&](const tbb::blocked_range<std::size_t>& range) {
         for (std::size_t k = range.begin(); k != range.end(); ++k) {
-          try {
-            work.run(k, [&](RunResult& result) {
-              std::lock_guard lock(mutex);
-              work.collect(k, result);
-            });
-          } catch (const std::exception& e) {
-            std::lock_guard lock(mutex);
-            failures.push_back({k, e.what()});
-          }
+          run_and_collect_here(work, k, mutex, failures);
           // Each run ends holding the lock once, and so does the caller before the work is
           // freed: the order the back end guarantees, made visible to ThreadSanitizer (Debian's
           // TBB is not instrumented, so it cannot see that parallel_for has joined its workers).

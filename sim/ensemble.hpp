@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -78,6 +79,11 @@ class EnsembleBackend {
   /// Processes of the job on this machine, which share its cores (1 for threads).
   virtual int processes_on_this_machine() const { return 1; }
 };
+
+/// Runs run k in this process and collects its result here under `mutex`; a failure of either
+/// goes into `failures` (under the mutex). What every back end does with the runs it keeps.
+void run_and_collect_here(const EnsembleWork& work, std::size_t k, std::mutex& mutex,
+                          std::vector<EnsembleFailure>& failures);
 
 /// Runs on the threads of this process (TBB), one run per task; collects under a lock.
 class ThreadBackend final : public EnsembleBackend {

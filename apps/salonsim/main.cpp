@@ -113,6 +113,18 @@ RunWrites run_writes(std::string group, const Simulation& sim, bool timeseries_o
   });
 }
 
+/// The sums of towns' summaries (a region's totals), in the towns' order.
+RunSummary sum_of_towns(const std::vector<RunSummary>& towns) {
+  RunSummary total;
+  for (const RunSummary& s : towns) {
+    for (std::size_t g = 0; g < s.groups.size(); ++g) total.groups[g] += s.groups[g];
+    total.cost_yen += s.cost_yen;
+    total.years = s.years;
+    total.costs.insert(total.costs.end(), s.costs.begin(), s.costs.end());
+  }
+  return total;
+}
+
 /// `run` of a region: every municipality x replicate on the ensemble runner, each written under
 /// /municipalities/<name>, and the region's totals (sums over municipalities) in /region.
 int run_region_command(const RunOptions& options, const models::Scenario& region,
@@ -173,13 +185,9 @@ int run_region_command(const RunOptions& options, const models::Scenario& region
   // The region: each replicate's sums over its municipalities.
   std::vector<RunSummary> totals(replicates);
   for (std::size_t r = 0; r < replicates; ++r) {
-    for (const auto& of_municipality : summaries) {
-      const RunSummary& s = of_municipality[r];
-      for (std::size_t g = 0; g < s.groups.size(); ++g) totals[r].groups[g] += s.groups[g];
-      totals[r].cost_yen += s.cost_yen;
-      totals[r].years = s.years;
-      totals[r].costs.insert(totals[r].costs.end(), s.costs.begin(), s.costs.end());
-    }
+    std::vector<RunSummary> of_replicate;
+    for (const auto& of_municipality : summaries) of_replicate.push_back(of_municipality[r]);
+    totals[r] = sum_of_towns(of_replicate);
   }
   const std::string summary = format_summary(totals, region.run.years, models::outcome_catalogue());
   try {
@@ -303,14 +311,17 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     }
   }
   if (invalid) return kInvalidInput;
+  // Arms are towns, or regions of municipalities (a region's totals are sums over them); not
+  // a mix, whose totals would not be comparable.
+  const bool regions = !arms.front().region.empty();
   for (std::size_t a = 0; a < arms.size(); ++a) {
-    if (!arms[a].region.empty()) {
-      fmt::print(stderr,
-                 "error: '{}' is a region of {} municipalities: compare runs one town per arm; run "
-                 "the region with `salonsim run`, or compare its arms with `salonsim trial`\n",
-                 options.scenarios[a], arms[a].region.size());
-      return kInvalidInput;
-    }
+    if (arms[a].region.empty() != regions) continue;
+    fmt::print(stderr,
+               "error: '{}' is {} but '{}' is {}: compare towns with towns, regions with "
+               "regions\n",
+               options.scenarios[a], regions ? "a town" : "a region", options.scenarios.front(),
+               regions ? "a region" : "a town");
+    return kInvalidInput;
   }
   // Arm names: the scenarios' names, made unique with their position if two share one.
   std::vector<std::string> names;
@@ -331,9 +342,25 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     }
     reference = static_cast<std::size_t>(it - names.begin());
   }
-  // Replicate r of every arm uses the same seed: common random numbers.
+  // Replicate r of every arm uses the same seed: common random numbers. In regions, each
+  // municipality's seed follows from it and the municipality's place, as in `run`.
   const std::uint64_t seed = options.seed.value_or(arms[reference].run.seed);
   for (models::Scenario& arm : arms) arm.run.seed = seed;
+  std::vector<std::vector<models::Municipality>> towns(arms.size());
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    if (!regions) {
+      towns[a].push_back({names[a], {}, arms[a]});
+      continue;
+    }
+    try {
+      towns[a] = models::municipalities_of(options.scenarios[a], arms[a], options.overrides);
+    } catch (const params::ScenarioError& e) {
+      return report_scenario_error(e);
+    }
+  }
+  const auto town_seed = [&](std::size_t m) {
+    return regions ? models::municipality_seed(seed, m) : seed;
+  };
   const cli::ThreadLimit threads(options.threads);
   EnsembleBackend& backend = process_backend();
   const bool speaks = backend.collects();
@@ -341,54 +368,80 @@ int compare_command(const CompareOptions& options, const std::string& invocation
   if (!backend.agree(!speaks || open_output(output, options.output))) return kFailed;
 
   const auto replicates = static_cast<std::size_t>(options.replicates);
-  std::int64_t total_steps = 0;
-  for (const models::Scenario& arm : arms)
-    total_steps += arm.steps() * static_cast<std::int64_t>(replicates);
-  cli::Progress progress(total_steps, speaks && !options.quiet && cli::stderr_is_terminal());
   std::vector<ArmResults> results(arms.size());
   for (std::size_t a = 0; a < arms.size(); ++a) {
     results[a].name = names[a];
     results[a].replicates.resize(replicates);
   }
   // The analyses each arm's mechanisms add (e.g. the salons' emulated study); their runs take
-  // the survey waves and keep the registered columns the analyses need.
+  // the survey waves and keep the registered columns the analyses need. Not for regions: their
+  // residents are not pooled into one study.
   std::vector<std::vector<ArmAnalysis>> analyses_of(arms.size());
   for (std::size_t a = 0; a < arms.size(); ++a) {
-    if (a != reference) analyses_of[a] = models::arm_analyses(arms[a]);
+    if (a != reference && !regions) analyses_of[a] = models::arm_analyses(arms[a]);
   }
   std::vector<std::vector<RunRecord>> records(arms.size(), std::vector<RunRecord>(replicates));
+  // One run per arm, replicate and town (the arm itself, or each of its municipalities).
+  std::vector<std::pair<std::size_t, std::size_t>> cells;  // (arm, town)
+  std::vector<std::vector<std::vector<RunSummary>>> town_summaries(arms.size());
   std::vector<EnsembleRun> runs;
+  std::int64_t total_steps = 0;
   for (std::size_t a = 0; a < arms.size(); ++a) {
-    for (std::size_t r = 0; r < replicates; ++r)
-      runs.push_back({a, {seed, static_cast<std::uint32_t>(r)}});
+    town_summaries[a].assign(replicates, std::vector<RunSummary>(towns[a].size()));
+    for (std::size_t m = 0; m < towns[a].size(); ++m) {
+      cells.emplace_back(a, m);
+      for (std::size_t r = 0; r < replicates; ++r) {
+        runs.push_back({cells.size() - 1, {town_seed(m), static_cast<std::uint32_t>(r)}});
+        total_steps += towns[a][m].scenario.steps();
+      }
+    }
   }
-  // Arms and replicates run in parallel; each finished run is written and freed at once.
+  // Largest towns first, so that no worker is left with a big one at the end.
+  std::stable_sort(runs.begin(), runs.end(), [&](const EnsembleRun& x, const EnsembleRun& y) {
+    const auto& [xa, xm] = cells[x.scenario];
+    const auto& [ya, ym] = cells[y.scenario];
+    return towns[xa][xm].scenario.town.population > towns[ya][ym].scenario.town.population;
+  });
+  cli::Progress progress(total_steps, speaks && !options.quiet && cli::stderr_is_terminal());
+  // Arms, replicates and towns run in parallel; each finished run is written and freed at once.
   const std::vector<EnsembleFailure> failures = run_ensemble<ArmRunResult>(
       runs,
       {.build =
            [&](const EnsembleRun& run) {
-             auto sim = models::build_simulation(arms[run.scenario], run.identity);
-             add_analysis_surveys(*sim, analyses_of[run.scenario]);
+             const auto& [a, m] = cells[run.scenario];
+             auto sim = models::build_simulation(towns[a][m].scenario, run.identity);
+             add_analysis_surveys(*sim, analyses_of[a]);
              return sim;
            },
        .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
        .extract =
            [&](const EnsembleRun& run, Simulation& sim) {
-             const std::size_t a = run.scenario, r = run.identity.replicate;
-             return ArmRunResult{
-                 summarize(sim), record_for(sim, analyses_of[a]),
-                 run_writes(fmt::format("/arms/{}/replicate_{}", names[a], r), sim)};
+             const auto& [a, m] = cells[run.scenario];
+             const std::size_t r = run.identity.replicate;
+             std::string group = fmt::format("/arms/{}/replicate_{}", names[a], r);
+             // A region writes each municipality's timeseries only: a national comparison's
+             // tables of residents would fill a disk.
+             if (regions) group += "/municipalities/" + towns[a][m].name;
+             return ArmRunResult{summarize(sim),
+                                 regions ? RunRecord{} : record_for(sim, analyses_of[a]),
+                                 run_writes(group, sim, regions)};
            },
        .collect =
            [&](std::size_t, const EnsembleRun& run, ArmRunResult& result) {
-             const std::size_t a = run.scenario, r = run.identity.replicate;
-             results[a].replicates[r] = std::move(result.summary);
+             const auto& [a, m] = cells[run.scenario];
+             const std::size_t r = run.identity.replicate;
+             town_summaries[a][r][m] = std::move(result.summary);
              records[a][r] = std::move(result.record);
              result.writes.write_into(*output);
            }},
       backend);
   progress.finish();
   if (!speaks) return kOk;
+  // Each arm's replicate: the sums over its towns, in town order (the same sums whatever order
+  // the runs finished in).
+  for (std::size_t a = 0; a < arms.size(); ++a)
+    for (std::size_t r = 0; r < replicates; ++r)
+      results[a].replicates[r] = sum_of_towns(town_summaries[a][r]);
   const std::string write_error = failures.empty() ? "" : failures.front().message;
 
   const std::vector<Outcome> outcomes = models::outcome_catalogue();
@@ -398,7 +451,11 @@ int compare_command(const CompareOptions& options, const std::string& invocation
   // salons and six years or more, the emulated observational study beside the true effect).
   std::string analyses;
   std::vector<std::array<std::string, 3>> estimates;  // group, attribute, value (full precision)
-  for (std::size_t a = 0; a < arms.size(); ++a) {
+  if (regions)
+    analyses =
+        "\nHazard ratios and the emulated studies are not computed for regions (their "
+        "residents are not pooled into one study).\n";
+  for (std::size_t a = 0; a < arms.size() && !regions; ++a) {
     if (a == reference) continue;
     try {
       const ArmHazardRatios ratios = arm_hazard_ratios(records[a], records[reference]);

@@ -149,17 +149,8 @@ class MpiBackend final : public EnsembleBackend {
       return next < runs ? next++ : kStop;
     };
     std::thread local([&] {
-      for (std::uint64_t k = take(); k != kStop; k = take()) {
-        try {
-          work.run(k, [&](RunResult& result) {
-            std::lock_guard lock(mutex);
-            work.collect(k, result);
-          });
-        } catch (const std::exception& e) {
-          std::lock_guard lock(mutex);
-          failures.push_back({k, e.what()});
-        }
-      }
+      for (std::uint64_t k = take(); k != kStop; k = take())
+        run_and_collect_here(work, k, mutex, failures);
     });
     std::exception_ptr error;
     try {

@@ -59,6 +59,20 @@ mpi 3 "$salonsim" run "$scenarios/coalition-region.yaml" --set run.years=1 \
   --set region.generate=6 -q -o region-ranks.h5
 $same region-threads.h5 region-ranks.h5
 
+step "compare of regions: 3 ranks = threads"
+cat >region-salons.yaml <<YAML
+extends: $scenarios/coalition-region.yaml
+name: region-salons
+interventions:
+  - type: salons
+    placement: {rule: gaps, venues_per_100k: 366, coverage_radius_m: 350}
+YAML
+"$salonsim" compare "$scenarios/coalition-region.yaml" region-salons.yaml --replicates 2 \
+  --set region.generate=4 --set run.years=1 -q -o regions-threads.h5
+mpi 3 "$salonsim" compare "$scenarios/coalition-region.yaml" region-salons.yaml --replicates 2 \
+  --set region.generate=4 --set run.years=1 -q -o regions-ranks.h5
+$same regions-threads.h5 regions-ranks.h5
+
 step "trial: 3 ranks = threads"
 "$salonsim" trial "$scenarios/coalition-demo.yaml" --replicates 2 -q -o trial-threads.h5
 mpi 3 "$salonsim" trial "$scenarios/coalition-demo.yaml" --replicates 2 -q -o trial-ranks.h5

@@ -151,9 +151,37 @@ TEST(Region, RunWritesEveryMunicipalityAndTheTotals) {
       fmt::format("compare {0}/scenarios/coalition-region.yaml {0}/scenarios/town.yaml -o '{1}'",
                   kSource, dir.file("c.h5")));
   EXPECT_EQ(compare.exit_code, 2);
-  EXPECT_NE(compare.output.find("is a region of 32 municipalities"), std::string::npos)
+  EXPECT_NE(compare.output.find("compare towns with towns, regions with regions"),
+            std::string::npos)
       << compare.output;
   EXPECT_FALSE(fs::exists(dir.file("c.h5")));
+  // Regions compare with regions: each arm's replicate is the sum over its municipalities, on
+  // common random numbers municipality by municipality.
+  const std::string salons =
+      dir.write("salons.yaml", fmt::format(R"(extends: {}/scenarios/coalition-region.yaml
+name: region-salons
+interventions:
+  - type: salons
+    placement: {{rule: gaps, venues_per_100k: 366, coverage_radius_m: 350}}
+)",
+                                           kSource));
+  const testing::CommandResult regions = salonsim(fmt::format(
+      "compare {}/scenarios/coalition-region.yaml '{}' --replicates 2 --set region.generate=3 "
+      "--set run.years=1 -o '{}'",
+      kSource, salons, dir.file("regions.h5")));
+  ASSERT_EQ(regions.exit_code, 0) << regions.output;
+  EXPECT_NE(regions.output.find("not computed for regions"), std::string::npos) << regions.output;
+  const auto alive = [&](const std::string& arm, int r, const std::string& m) {
+    return testing::read_doubles(
+        dir.file("regions.h5"),
+        fmt::format("/arms/{}/replicate_{}/municipalities/{}/timeseries/alive", arm, r, m));
+  };
+  for (const std::string m : {"m01", "m02", "m03"})
+    EXPECT_FALSE(alive("region-salons", 1, m).empty());
+  // Common random numbers: the first step is the same in both arms, municipality by
+  // municipality (salons open from step 0 but change nothing before their first session ends).
+  EXPECT_EQ(alive("coalition-region", 0, "m02").front(), alive("region-salons", 0, "m02").front());
+
   // Nor can a sweep vary one: it says so with the sweep file's position.
   const std::string sweep =
       dir.write("s.yaml", fmt::format(R"(scenario: {}/scenarios/coalition-region.yaml
