@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "tests/support/command.hpp"
 #include "tests/support/hdf5_read.hpp"
@@ -198,6 +199,33 @@ outputs: [deaths]
   EXPECT_NE(swept.output.find("s.yaml:1:"), std::string::npos) << swept.output;
   EXPECT_NE(swept.output.find("is a region of municipalities"), std::string::npos) << swept.output;
   EXPECT_FALSE(fs::exists(dir.file("s.h5")));
+}
+
+TEST(Region, ShippedNationalRegionIsTheScriptsOutputAndValidates) {
+  // The national region is generated, not edited by hand: the script writes the shipped files.
+  testing::TempDir dir;
+  for (const auto& [file, scale] : {std::pair<std::string, std::string>{"japan-national", "1"},
+                                    {"japan-national-sample", "0.01"}}) {
+    const std::string written = dir.file(file + ".yaml");
+    const testing::CommandResult generated = testing::run_command(
+        fmt::format("/usr/bin/python3 {}/scripts/national_region.py --scale {} -o '{}'", kSource,
+                    scale, written));
+    ASSERT_EQ(generated.exit_code, 0) << generated.output;
+    const testing::CommandResult same =
+        testing::run_command(fmt::format("cmp '{}' {}/scenarios/{}.yaml", written, kSource, file));
+    EXPECT_EQ(same.exit_code, 0) << file << ": regenerate it with scripts/national_region.py";
+  }
+  const testing::CommandResult national =
+      salonsim(fmt::format("validate {}/scenarios/japan-national-salons.yaml", kSource));
+  EXPECT_EQ(national.exit_code, 0) << national.output;
+  EXPECT_NE(national.output.find("a region of 1741 municipalities, 35999990 residents"),
+            std::string::npos)
+      << national.output;
+  const testing::CommandResult calibration =
+      salonsim(fmt::format("calibrate {}/scenarios/calibrate-town-isolation.yaml -o '{}' --dry-run",
+                           kSource, dir.file("c.h5")));
+  EXPECT_EQ(calibration.exit_code, 0) << calibration.output;
+  EXPECT_FALSE(fs::exists(dir.file("c.h5")));
 }
 
 }  // namespace
