@@ -43,10 +43,10 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(f"calibration_report.py: error: a required Python package is missing ({error}); "
              "on Debian: apt-get install python3-h5py python3-numpy python3-matplotlib")
 
-from report_common import BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError, text_attr
+from report_common import (BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError,
+                           check_finished_file, text_attr)
 
 FORMAT = "salonsim-calibration-1"
-PARTIAL_SUFFIX = ".partial"
 RESUME_HINT = ("the calibration has not finished; run the same salonsim calibrate command again "
                "to resume it")
 
@@ -133,17 +133,7 @@ class Calibration:
     """What the report needs from a calibration file, read once."""
 
     def __init__(self, path: str):
-        if path.endswith(PARTIAL_SUFFIX):
-            raise InputError(f"{path} is a partial calibration file: {RESUME_HINT}")
-        if not os.path.exists(path):
-            if os.path.exists(path + PARTIAL_SUFFIX):
-                raise InputError(f"{path} does not exist but {path + PARTIAL_SUFFIX} does: "
-                                 f"{RESUME_HINT}")
-            raise InputError(f"no such file: {path}")
-        if os.path.isdir(path):
-            raise InputError(f"{path} is a directory, not a calibration file")
-        if not h5py.is_hdf5(path):
-            raise InputError(f"{path} is not an HDF5 file")
+        check_finished_file(path, "calibration", "calibrate")
         self.path = path
         try:
             with h5py.File(path, "r") as f:

@@ -1,5 +1,6 @@
-"""What the HTML reports share (analysis/report.py, analysis/sweep_report.py): exit codes, the
-input error, reading HDF5 text attributes, saving figures and the base style sheet."""
+"""What the HTML reports share (analysis/report.py, sweep_report.py, calibration_report.py):
+exit codes, the input error, checking a resumable command's file, reading HDF5 text attributes,
+saving figures and the base style sheet."""
 import os
 
 import numpy as np
@@ -11,6 +12,41 @@ EXIT_FAILED = 1
 class InputError(Exception):
     """The input file is missing, is not the kind of salonsim file expected, or a request is
     wrong."""
+
+
+PARTIAL_SUFFIX = ".partial"
+
+
+def partial_progress(path: str) -> str:
+    """' (12 of 40 runs done)' for a partial file that can be read, else ''."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            done = f["runs"]["done"][:]
+        return f" ({int(np.count_nonzero(done))} of {len(done)} runs done)"
+    except Exception:  # noqa: BLE001 - only a courtesy
+        return ""
+
+
+def check_finished_file(path: str, kind: str, command: str) -> None:
+    """Raises InputError unless `path` is an HDF5 file that could be a finished `kind` ("sweep",
+    "calibration"), saying how to resume when only its partial file is there."""
+    import h5py
+
+    hint = (f"the {kind} has not finished; run the same salonsim {command} command again to "
+            "resume it")
+    if path.endswith(PARTIAL_SUFFIX):
+        raise InputError(f"{path} is a partial {kind} file: {hint}" + partial_progress(path))
+    if not os.path.exists(path):
+        if os.path.exists(path + PARTIAL_SUFFIX):
+            raise InputError(f"{path} does not exist but {path + PARTIAL_SUFFIX} does: {hint}"
+                             + partial_progress(path + PARTIAL_SUFFIX))
+        raise InputError(f"no such file: {path}")
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a directory, not a {kind} file")
+    if not h5py.is_hdf5(path):
+        raise InputError(f"{path} is not an HDF5 file")
 
 
 def text_attr(value) -> str:

@@ -47,11 +47,10 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(f"sweep_report.py: error: a required Python package is missing ({error}); "
              "on Debian: apt-get install python3-h5py python3-numpy python3-matplotlib")
 
-from report_common import (BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError, save,
-                           text_attr)
+from report_common import (BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError,
+                           check_finished_file, save, text_attr)
 
 FORMAT = "salonsim-sweep-1"
-PARTIAL_SUFFIX = ".partial"
 RESUME_HINT = "the sweep has not finished; run the same salonsim sweep command again to resume it"
 
 # Per method: the indices in the file (in the order of salonsim's own CSV), which have intervals,
@@ -128,18 +127,7 @@ class Sweep:
     """What the report needs from a sweep file, read once."""
 
     def __init__(self, path: str):
-        if path.endswith(PARTIAL_SUFFIX):
-            raise InputError(f"{path} is a partial sweep file: {RESUME_HINT}"
-                             + self._progress(path))
-        if not os.path.exists(path):
-            if os.path.exists(path + PARTIAL_SUFFIX):
-                raise InputError(f"{path} does not exist but {path + PARTIAL_SUFFIX} does: "
-                                 f"{RESUME_HINT}" + self._progress(path + PARTIAL_SUFFIX))
-            raise InputError(f"no such file: {path}")
-        if os.path.isdir(path):
-            raise InputError(f"{path} is a directory, not a sweep file")
-        if not h5py.is_hdf5(path):
-            raise InputError(f"{path} is not an HDF5 file")
+        check_finished_file(path, "sweep", "sweep")
         self.path = path
         try:
             with h5py.File(path, "r") as f:
@@ -148,16 +136,6 @@ class Sweep:
             raise
         except (OSError, KeyError, ValueError, TypeError, IndexError) as error:
             raise InputError(f"{path}: cannot read the sweep ({error})") from error
-
-    @staticmethod
-    def _progress(path: str) -> str:
-        """' (12 of 40 runs done)' for a partial file that can be read, else ''."""
-        try:
-            with h5py.File(path, "r") as f:
-                done = f["runs"]["done"][:]
-            return f" ({int(np.count_nonzero(done))} of {len(done)} runs done)"
-        except Exception:  # noqa: BLE001 - only a courtesy
-            return ""
 
     def _read(self, f: "h5py.File") -> None:
         path = self.path
