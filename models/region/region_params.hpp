@@ -4,8 +4,8 @@
 // variation (each varied key drawn for each municipality, as a sweep draws a point).
 #include <cstdint>
 #include <set>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/params/schema.hpp"

@@ -20,8 +20,7 @@ TEST(CutNormalDensity, IntegratesToOneOnTheUnitInterval) {
     for (const double sigma : {0.05, 0.3, 2.0}) {
       double integral = 0;
       const int n = 20000;
-      for (int i = 0; i < n; ++i)
-        integral += cut_normal_density((i + 0.5) / n, center, sigma) / n;
+      for (int i = 0; i < n; ++i) integral += cut_normal_density((i + 0.5) / n, center, sigma) / n;
       EXPECT_NEAR(integral, 1.0, 1e-6) << center << " " << sigma;
     }
   }
@@ -35,7 +34,9 @@ TEST(CutNormalDensity, IntegratesToOneOnTheUnitInterval) {
 struct Toy {
   AbcParams params{.particles = 300, .generations = 8, .quantile = 0.5};
   RandomStream noise{99, 0, "toy"};
-  double statistic(const Candidate& c) const { return c.unit[0] + 0.05 * noise.normal(0, c.slot, 0); }
+  double statistic(const Candidate& c) const {
+    return c.unit[0] + 0.05 * noise.normal(0, c.slot, 0);
+  }
 };
 
 Generation run_toy(const Toy& toy, std::size_t* simulations = nullptr) {
