@@ -245,9 +245,11 @@ int calibrate_command(const CalibrateOptions& options, const std::string& invoca
   // Runs: a row's scenario is its slot's parameters; its random streams are its own (replicate
   // = row), so no two simulations share random numbers.
   std::vector<std::vector<double>> slot_units(capacity + predictive);
-  std::vector<std::int64_t> target_steps;
-  for (const Target& t : file.targets)
+  std::vector<std::int64_t> target_steps, survey_steps;  // per target (-1: none); the waves
+  for (const Target& t : file.targets) {
     target_steps.push_back(t.is_survey() ? base->clock().step_at(t.survey.year) : -1);
+    if (t.is_survey()) survey_steps.push_back(target_steps.back());
+  }
   const long kill_after = kill_after_runs();
   long written = 0;
   std::string failure;
@@ -268,10 +270,7 @@ int calibrate_command(const CalibrateOptions& options, const std::string& invoca
                scenario.run.seed = seed;
                scenario.surveys.years.clear();
                auto sim = models::build_simulation(scenario, run.identity);
-               std::vector<std::int64_t> steps;
-               for (std::int64_t step : target_steps)
-                 if (step >= 0) steps.push_back(step);
-               sim->add_survey_steps(steps, false);
+               sim->add_survey_steps(survey_steps, false);
                return sim;
              },
          .observer = {},

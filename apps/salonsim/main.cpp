@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -113,6 +114,15 @@ RunWrites run_writes(std::string group, const Simulation& sim, bool timeseries_o
   });
 }
 
+/// Orders runs largest town first, so that no worker is left with a big one at the end (the order
+/// of runs changes nothing in the results). `population` gives a run's scenario's residents.
+void largest_first(std::vector<EnsembleRun>& runs,
+                   const std::function<std::int64_t(std::size_t scenario)>& population) {
+  std::stable_sort(runs.begin(), runs.end(), [&](const EnsembleRun& a, const EnsembleRun& b) {
+    return population(a.scenario) > population(b.scenario);
+  });
+}
+
 /// The sums of towns' summaries (a region's totals), in the towns' order.
 RunSummary sum_of_towns(const std::vector<RunSummary>& towns) {
   RunSummary total;
@@ -150,12 +160,7 @@ int run_region_command(const RunOptions& options, const models::Scenario& region
       total_steps += municipalities[m].scenario.steps();
     }
   }
-  // Largest municipalities first, so that no process is left with a big one at the end (the
-  // order of runs changes nothing in the results).
-  std::stable_sort(runs.begin(), runs.end(), [&](const EnsembleRun& a, const EnsembleRun& b) {
-    return municipalities[a.scenario].scenario.town.population >
-           municipalities[b.scenario].scenario.town.population;
-  });
+  largest_first(runs, [&](std::size_t m) { return municipalities[m].scenario.town.population; });
   cli::Progress progress(total_steps, speaks && !options.quiet && cli::stderr_is_terminal());
   std::vector<std::vector<RunSummary>> summaries(municipalities.size(),
                                                  std::vector<RunSummary>(replicates));
@@ -396,11 +401,9 @@ int compare_command(const CompareOptions& options, const std::string& invocation
       }
     }
   }
-  // Largest towns first, so that no worker is left with a big one at the end.
-  std::stable_sort(runs.begin(), runs.end(), [&](const EnsembleRun& x, const EnsembleRun& y) {
-    const auto& [xa, xm] = cells[x.scenario];
-    const auto& [ya, ym] = cells[y.scenario];
-    return towns[xa][xm].scenario.town.population > towns[ya][ym].scenario.town.population;
+  largest_first(runs, [&](std::size_t cell) {
+    const auto& [a, m] = cells[cell];
+    return towns[a][m].scenario.town.population;
   });
   cli::Progress progress(total_steps, speaks && !options.quiet && cli::stderr_is_terminal());
   // Arms, replicates and towns run in parallel; each finished run is written and freed at once.
