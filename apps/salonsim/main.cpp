@@ -16,6 +16,7 @@
 #include "apps/salonsim/calibrate_command.hpp"
 #include "apps/salonsim/cli_support.hpp"
 #include "apps/salonsim/progress.hpp"
+#include "apps/salonsim/serve_command.hpp"
 #include "apps/salonsim/sweep_command.hpp"
 #include "apps/salonsim/trial_command.hpp"
 #include "models/build.hpp"
@@ -644,6 +645,29 @@ int main(int argc, char** argv) {
       "discard the simulations of an unfinished calibration with this output and start again");
   calibrate_app->add_flag("-q,--quiet", calibrate.quiet, "no progress and no tables");
 
+  cli::ServeOptions serve;
+  CLI::App* serve_app = app.add_subcommand(
+      "serve",
+      "the teaching demo: a local web page that runs a town week by week, with and without an "
+      "intervention, with sliders and live plots (Ctrl+C stops it)");
+  serve_app->add_option("scenario", serve.scenario,
+                        "scenario YAML file to show first (default: the lessons only)");
+  serve_app->add_option("--set", serve.overrides,
+                        "override a parameter of the scenario: key.path=value (repeatable)");
+  serve_app->add_option("--port", serve.port, "port to listen on (0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  serve_app->add_option("--host", serve.host,
+                        "address to listen on (default 127.0.0.1: this machine only)");
+  serve_app->add_option("--lessons", serve.lessons, "lessons file (default: web/lessons.yaml)");
+  serve_app->add_option("--web-root", serve.web_root,
+                        "folder of the page (default: web/ of the source tree)");
+  serve_app
+      ->add_option("--max-sessions", serve.max_sessions,
+                   "pages served at once; the least recently used closes first")
+      ->check(CLI::Range(1, 64));
+  serve_app->add_option("--threads", serve.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+
   bool markdown = false;
   std::string prefix;
   CLI::App* describe_app = app.add_subcommand("describe",
@@ -665,6 +689,7 @@ int main(int argc, char** argv) {
     if (*sweep_app) return cli::sweep_command(sweep, cli::command_line(argc, argv));
     if (*trial_app) return cli::trial_command(trial, cli::command_line(argc, argv));
     if (*calibrate_app) return cli::calibrate_command(calibrate, cli::command_line(argc, argv));
+    if (*serve_app) return cli::serve_command(serve, argv[0]);
     if (*describe_app) return describe_command(markdown, prefix);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
