@@ -2,36 +2,60 @@
 # Installs the Debian 12 packages salonsim needs, if any are missing. Idempotent: when all are
 # present it only checks (well under a second).
 #
-#   scripts/setup.sh          what building and running salonsim needs
-#   scripts/setup.sh --mpi    and OpenMPI, for the MPI back end and its tests (scripts/test.sh)
+#   scripts/setup.sh            what building and running salonsim needs
+#   scripts/setup.sh --mpi      and OpenMPI, for the MPI back end and its tests (scripts/test.sh)
+#   scripts/setup.sh --web      and Node.js with npm, then the teaching page's JavaScript
+#                               libraries (web/package-lock.json) into web/node_modules
+#   scripts/setup.sh --browser  and Debian's Chromium, for the browser test (with --web)
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake pkg-config git
   libboost-graph-dev libboost-serialization-dev libtbb-dev libyaml-cpp-dev libhdf5-dev
   libgtest-dev libbenchmark-dev libcli11-dev libfmt-dev librandom123-dev libeigen3-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libcpp-httplib-dev
   python3-h5py python3-numpy python3-pandas python3-scipy python3-statsmodels python3-matplotlib
 )
-if [[ ${1:-} == --mpi ]]; then
-  packages+=(libopenmpi-dev openmpi-bin)
-fi
+web=false
+for option in "$@"; do
+  case "$option" in
+    --mpi) packages+=(libopenmpi-dev openmpi-bin) ;;
+    --web)
+      web=true
+      # Node.js may come from elsewhere (e.g. NodeSource, whose nodejs holds npm): only a missing
+      # command asks for Debian's packages.
+      command -v node >/dev/null || packages+=(nodejs)
+      command -v npm >/dev/null || packages+=(npm)
+      ;;
+    --browser) command -v chromium >/dev/null || packages+=(chromium) ;;
+    *) echo "salonsim: unknown option '$option' (expected --mpi, --web or --browser)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$package")
 done
-if ((${#missing[@]} == 0)); then
-  exit 0
-fi
 
-echo "salonsim: installing ${missing[*]}" >&2
-run_as_root=()
-if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null || { echo "salonsim: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-  run_as_root=(sudo)
+install_packages() {
+  echo "salonsim: installing ${missing[*]}" >&2
+  local run_as_root=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "salonsim: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    run_as_root=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${run_as_root[@]}" apt-get update -qq
+  "${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+((${#missing[@]} == 0)) || install_packages
+
+# The page's JavaScript libraries, from npm's registry at the versions the lock file pins; again
+# only when they are missing or the lock file changed since.
+if $web && ! cmp -s web/package-lock.json web/node_modules/.salonsim-installed-lock 2>/dev/null; then
+  echo "salonsim: installing the teaching page's JavaScript libraries (npm ci in web/)" >&2
+  (cd web && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)
+  cp web/package-lock.json web/node_modules/.salonsim-installed-lock
 fi
-export DEBIAN_FRONTEND=noninteractive
-"${run_as_root[@]}" apt-get update -qq
-"${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

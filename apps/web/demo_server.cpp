@@ -179,7 +179,7 @@ void DemoServer::routes() {
            }
            send_json(res, create_session(lesson)->state(), 201);
          }));
-  const std::string session = R"(/api/sessions/([0-9a-f]{1,32}))";
+  const std::string session = R"(/api/sessions/([A-Za-z0-9_-]{1,64}))";
   s.Get(session, guarded([this](const httplib::Request& req, httplib::Response& res) {
           send_json(res, find_session(req.matches[1])->state());
         }));
@@ -220,11 +220,17 @@ void DemoServer::routes() {
           }
           send_json(res, find_session(req.matches[1])->story(arm, std::stoll(req.matches[2])));
         }));
+  // What no handler answered (no such path, a body too large): JSON under /api, text elsewhere.
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.status == 404 && req.path.rfind("/api/", 0) == 0 && res.body.empty())
-      send_error(res, 404, "no such request: " + req.method + " " + req.path);
-    else if (res.body.empty())
-      res.set_content(fmt::format("error {}\n", res.status), "text/plain");
+    if (!res.body.empty()) return;
+    std::string message = fmt::format("error {}", res.status);
+    if (res.status == 404) message = "no such request: " + req.method + " " + req.path;
+    if (res.status == 413)
+      message = fmt::format("the request is larger than {} kB", kMaxRequestBytes / 1024);
+    if (req.path.rfind("/api/", 0) == 0)
+      send_error(res, res.status, message);
+    else
+      res.set_content(message + "\n", "text/plain");
   });
 }
 

@@ -153,6 +153,7 @@ TEST(DemoServer, BadRequestsGetAMessageNeverACrash) {
   EXPECT_EQ(raw(session + "/settings", R"({"values": [1]})").first, 400);
   const auto big = raw(session + "/settings", std::string(100 * 1024, ' '));
   EXPECT_EQ(big.first, 413);
+  EXPECT_EQ(big.second["error"], "the request is larger than 64 kB");
   EXPECT_EQ(get(client, session + "/residents/99999", 404)["error"],
             "no resident 99999: residents are numbered 0 to " +
                 std::to_string(get(client, session, 200)["population"].get<int>() - 1));
