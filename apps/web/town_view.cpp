@@ -9,6 +9,7 @@
 #include <limits>
 #include <variant>
 
+#include "models/groups/activity.hpp"
 #include "models/groups/groups.hpp"
 #include "sim/output/tables.hpp"
 
@@ -104,6 +105,7 @@ std::string first_event_words(const std::string& description) {
     }
   }
   if (const std::size_t comma = words.find(", -1"); comma != std::string::npos) words.resize(comma);
+  std::replace(words.begin(), words.end(), '_', ' ');  // neighbourhood_association
   return words;
 }
 
@@ -156,6 +158,14 @@ ArmView::ArmView(Simulation& simulation, const models::Scenario& scenario)
   // town's standing groups are there in both arms, the background against which it acts.
   for (const models::CommunityGroups* groups :
        simulation.modules_of_type<models::CommunityGroups>()) {
+    // Groups an intervention opens share their kind's sessions column: counted once.
+    std::string kind(models::group_kind_name(groups->kind()));
+    std::replace(kind.begin(), kind.end(), '_', ' ');
+    const Column<std::uint16_t> sessions =
+        p.columns.find<std::uint16_t>(models::group_column(groups->kind(), "{}_sessions"));
+    const bool seen = std::any_of(sessions_.begin(), sessions_.end(),
+                                  [&](const auto& entry) { return entry.first == kind; });
+    if (sessions.valid() && !seen) sessions_.emplace_back(kind, &p[sessions]);
     if (!groups->reports_cost()) continue;
     const Column<std::uint8_t> member =
         p.columns.find<std::uint8_t>(groups->own_column("{}_member"));
@@ -299,6 +309,12 @@ json ArmView::story(ResidentId id) const {
   fact("contacts", fmt::format("{:.1f} a week outside the household{}", p.weekly_contacts[id],
                                p.isolated[id] ? " (isolated)" : ""));
   fact("frailty", fmt::format("{:.2f} (0 robust, 1 certified)", p.frailty(id)));
+  std::string attended;
+  for (const auto& [kind, sessions] : sessions_) {
+    if ((*sessions)[id] == 0) continue;
+    attended += fmt::format("{}{} {}", attended.empty() ? "" : ", ", kind, (*sessions)[id]);
+  }
+  fact("sessions attended", attended.empty() ? "none" : attended);
 
   json events = json::array();
   const auto event = [&](std::int64_t at, std::string what) {

@@ -60,6 +60,8 @@ class ArmView {
   std::vector<std::string> district_names_;
   std::string start_date_;
   std::vector<const std::vector<std::uint8_t>*> membership_;
+  /// Sessions attended, by group kind (salon, sports, ...), for the stories.
+  std::vector<std::pair<std::string, const std::vector<std::uint16_t>*>> sessions_;
   nlohmann::json pending_series_ = nlohmann::json::array();
   /// Attendance totals at each place of a layer when last seen, for this week's attendance.
   std::map<std::string, std::vector<double>> last_totals_;
