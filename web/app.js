@@ -503,6 +503,18 @@ function buildLevers(levers) {
   }
 }
 
+// An open place is filled with a white edge; a closed one (not yet open, or closed) is an outline.
+function fillOrOutline(ctx, open, colour) {
+  ctx.lineWidth = 1.5;
+  if (open) {
+    ctx.fillStyle = colour;
+    ctx.fill();
+    ctx.strokeStyle = '#fff';
+    ctx.lineWidth = 1;
+  }
+  ctx.stroke();
+}
+
 function buildLever(lv) {
   const row = document.createElement('div');
   row.className = `lever lever-${lv.kind}`;
@@ -943,25 +955,11 @@ function drawLayers(ctx, k, arm) {
         ctx.lineTo(x + r, y + r * 0.8);
         ctx.lineTo(x - r, y + r * 0.8);
         ctx.closePath();
-        ctx.lineWidth = 1.5;
-        if (open) {
-          ctx.fillStyle = colour;
-          ctx.fill();
-          ctx.strokeStyle = '#fff';
-          ctx.lineWidth = 1;
-        }
-        ctx.stroke();
+        fillOrOutline(ctx, open, colour);
       } else {
         ctx.beginPath();
         ctx.arc(x, y, featured ? 4.5 : 3.5, 0, Math.PI * 2);
-        ctx.lineWidth = 1.5;
-        if (open) {
-          ctx.fillStyle = colour;
-          ctx.fill();
-          ctx.strokeStyle = '#fff';
-          ctx.lineWidth = 1;
-        }
-        ctx.stroke();
+        fillOrOutline(ctx, open, colour);
       }
       ctx.globalAlpha = 1;
     });

@@ -113,21 +113,14 @@ void DemoSession::build(std::array<models::Scenario, 2> scenarios) {
   arms[1].name = "with";
   arms[1].label = names.empty() ? "With nothing switched on" : "With " + what;
   // The same seed and replicate: common random numbers, so the difference is the effect.
-  tbb::parallel_invoke(
-      [&] {
-        Arm& arm = arms[0];
-        arm.scenario = std::move(scenarios[0]);
-        arm.simulation = models::build_simulation(arm.scenario, {arm.scenario.run.seed, 0});
-        arm.simulation->init();
-        arm.view = std::make_unique<ArmView>(*arm.simulation, arm.scenario);
-      },
-      [&] {
-        Arm& arm = arms[1];
-        arm.scenario = std::move(scenarios[1]);
-        arm.simulation = models::build_simulation(arm.scenario, {arm.scenario.run.seed, 0});
-        arm.simulation->init();
-        arm.view = std::make_unique<ArmView>(*arm.simulation, arm.scenario);
-      });
+  const auto build_arm = [&](std::size_t k) {
+    Arm& arm = arms[k];
+    arm.scenario = std::move(scenarios[k]);
+    arm.simulation = models::build_simulation(arm.scenario, {arm.scenario.run.seed, 0});
+    arm.simulation->init();
+    arm.view = std::make_unique<ArmView>(*arm.simulation, arm.scenario);
+  };
+  tbb::parallel_invoke([&] { build_arm(0); }, [&] { build_arm(1); });
   map_ = map_json(*arms[0].simulation, arms[0].scenario);
   arms_ = std::move(arms);
 }

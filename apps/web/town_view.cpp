@@ -75,24 +75,6 @@ const char* transport_words(std::uint8_t transport) {
   return "unknown";
 }
 
-const char* tie_words(TieKind kind) {
-  switch (kind) {
-    case TieKind::kSpouse:
-      return "spouse";
-    case TieKind::kRelative:
-      return "relative";
-    case TieKind::kNeighbour:
-      return "neighbour";
-    case TieKind::kFriend:
-      return "friend";
-    case TieKind::kAcquaintance:
-      return "met at a group";
-    case TieKind::kRemoved:
-      break;
-  }
-  return "tie";
-}
-
 /// What a column holding the step of a first event says happened, or "" if it holds another
 /// kind of step (the last time, the next time).
 std::string first_event_words(const std::string& description) {
@@ -354,7 +336,7 @@ json ArmView::story(ResidentId id) const {
     ties.push_back({{"id", other},
                     {"x", p.x_m[other]},
                     {"y", p.y_m[other]},
-                    {"kind", tie_words(tie.kind)},
+                    {"kind", tie_kind_name(tie.kind)},
                     {"contacts_per_week", tie.contacts_per_week},
                     {"state", std::string(1, static_cast<char>(state_of(other)))}});
   });
