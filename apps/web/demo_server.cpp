@@ -225,6 +225,8 @@ void DemoServer::routes() {
     if (!res.body.empty()) return;
     std::string message = fmt::format("error {}", res.status);
     if (res.status == 404) message = "no such request: " + req.method + " " + req.path;
+    if (res.status == 400 && req.method == "POST" && !req.has_header("Content-Length"))
+      message = "a POST needs a Content-Length header (send a body, even an empty one)";
     if (res.status == 413)
       message = fmt::format("the request is larger than {} kB", kMaxRequestBytes / 1024);
     if (req.path.rfind("/api/", 0) == 0)

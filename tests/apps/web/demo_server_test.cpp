@@ -31,7 +31,12 @@ class RunningServer {
     server_->stop();
     thread_.join();
   }
-  httplib::Client client() const { return httplib::Client("127.0.0.1", port_); }
+  /// A client that waits long enough for a session under a sanitizer (httplib's default: 5 s).
+  httplib::Client client() const {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(120, 0);
+    return client;
+  }
   int port() const { return port_; }
   DemoServer& server() { return *server_; }
 
