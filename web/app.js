@@ -1032,6 +1032,16 @@ function renderLegend() {
     html += '</tr>';
   }
   const frameArms = (state.frame && state.frame.arms) || [];
+  // Services without a place on the map (a shuttle's rides), this week, in either arm.
+  const serviceLabels = [...new Set(frameArms.flatMap((a) => (a.services || []).map((sv) => sv.label)))];
+  for (const label of serviceLabels) {
+    html += `<tr class="service"><th>${esc(label)}</th>`;
+    for (let k = 0; k < 2; k++) {
+      const sv = ((frameArms[k] && frameArms[k].services) || []).find((x) => x.label === label);
+      html += `<td>${sv ? Math.round(sv.value).toLocaleString('en') : '—'}</td>`;
+    }
+    html += '</tr>';
+  }
   html += '<tr class="cost"><th>Cost so far</th>';
   for (let k = 0; k < 2; k++) {
     const c = frameArms[k] && frameArms[k].cost_yen != null ? frameArms[k].cost_yen : null;

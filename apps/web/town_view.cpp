@@ -91,6 +91,34 @@ std::string first_event_words(const std::string& description) {
   return words;
 }
 
+/// Use of each service in one step, from the usage tables (one row per step and service or
+/// stop): shuttle rides, mobile-shop customers. Labelled "Shuttle rides this week".
+std::vector<std::pair<std::string, double>> services_in_step(const Simulation& simulation,
+                                                             std::int64_t step) {
+  std::vector<OutputTable> tables;
+  simulation.add_output_tables(tables);
+  std::vector<std::pair<std::string, double>> services;
+  for (const OutputTable& table : tables) {
+    const std::string_view suffix = "_usage";
+    if (!table.name.ends_with(suffix)) continue;
+    const OutputColumn* steps = column_named(table, "step");
+    if (!steps) continue;
+    for (const std::string_view used : {"rides", "customers"}) {
+      const OutputColumn* column = column_named(table, used);
+      if (!column) continue;
+      double total = 0;
+      for (std::size_t r = 0; r < rows_of(*steps); ++r) {
+        if (static_cast<std::int64_t>(value_at(*steps, r)) == step) total += value_at(*column, r);
+      }
+      std::string label = table.name.substr(0, table.name.size() - suffix.size());
+      std::replace(label.begin(), label.end(), '_', ' ');
+      label[0] = static_cast<char>(std::toupper(label[0]));
+      services.emplace_back(fmt::format("{} {} this week", label, used), total);
+    }
+  }
+  return services;
+}
+
 }  // namespace
 
 const std::vector<std::string>& resident_state_names() {
@@ -211,6 +239,7 @@ void ArmView::record_counts(std::int64_t week) {
     }
   }
   totals_week_ = week;
+  services_ = services_in_step(simulation_, week - 1);
 }
 
 json ArmView::layers() const {
@@ -253,6 +282,10 @@ json ArmView::frame() {
               {"series", std::move(pending_series_)},
               {"attendance", std::move(attendance)},
               {"cost_yen", std::round(simulation_.cost_yen())}};
+  json services = json::array();
+  for (const auto& [label, value] : services_)
+    services.push_back({{"label", label}, {"value", value}});
+  out["services"] = std::move(services);
   pending_series_ = json::array();
   return out;
 }

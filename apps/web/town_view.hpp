@@ -67,6 +67,8 @@ class ArmView {
   std::map<std::string, std::vector<double>> last_totals_;
   std::int64_t totals_week_ = -1;
   std::map<std::string, std::vector<double>> this_week_;
+  /// This week's use of services that have no place on the map (shuttle rides): label, count.
+  std::vector<std::pair<std::string, double>> services_;
 };
 
 }  // namespace salonsim::web

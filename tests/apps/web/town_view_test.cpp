@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "models/build.hpp"
 #include "tests/support/small_town.hpp"
 
 namespace salonsim::web {
@@ -94,6 +95,26 @@ TEST(TownView, TheMapBoundsHoldEveryDistrictAndHome) {
   EXPECT_EQ(map["bounds"], json({-25.0, -25.0, 50.0, 25.0}));
   EXPECT_EQ(map["homes"]["x"], json({0, 10, 20, 30, 40, 50}));
   EXPECT_EQ(map["districts"][0]["name"], "a");
+}
+
+TEST(TownView, AServiceWithoutAPlaceCountsThisWeeksUse) {
+  const models::Scenario scenario =
+      models::load_scenario(SALONSIM_SOURCE_DIR "/scenarios/rural-sparse-shuttle.yaml",
+                            {"town.population=1000", "run.years=1"});
+  auto sim = models::build_simulation(scenario, {scenario.run.seed, 0});
+  sim->init();
+  ArmView view(*sim, scenario);
+  for (int k = 0; k < 3; ++k) sim->step();
+  // Each rider takes at most one seat a step, so the rides of step 2 are the residents whose
+  // last seat was in step 2, counted right after it.
+  const std::vector<std::int32_t>& last_seat =
+      sim->population().column<std::int32_t>("shuttle_step");
+  const auto riders = std::count(last_seat.begin(), last_seat.end(), 2);
+  ASSERT_GT(riders, 0);
+  const json services = view.frame()["services"];
+  ASSERT_EQ(services.size(), 1u);
+  EXPECT_EQ(services[0]["label"], "Shuttle rides this week");
+  EXPECT_EQ(services[0]["value"], static_cast<double>(riders));
 }
 
 }  // namespace
