@@ -12,6 +12,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "apps/salonsim/calibrate_command.hpp"
 #include "apps/salonsim/cli_support.hpp"
@@ -535,7 +536,27 @@ int validate_command(const std::string& file, const std::vector<std::string>& ov
 }
 
 int describe_command(bool markdown, const std::string& prefix) {
-  fmt::print("{}", params::format_dictionary(models::parameter_dictionary(), markdown, prefix));
+  const std::vector<params::DictionaryRow> rows = models::parameter_dictionary();
+  const bool any = std::any_of(rows.begin(), rows.end(), [&](const params::DictionaryRow& row) {
+    return row.path.rfind(prefix, 0) == 0;
+  });
+  if (!any) {
+    // Every key and every section ("health.", "town.districts[].") is a candidate.
+    std::set<std::string> candidates;
+    for (const params::DictionaryRow& row : rows) {
+      candidates.insert(row.path);
+      for (std::size_t dot = row.path.find('.'); dot != std::string::npos;
+           dot = row.path.find('.', dot + 1))
+        candidates.insert(row.path.substr(0, dot + 1));
+    }
+    const std::string nearest =
+        params::nearest_key(prefix, std::vector<std::string>(candidates.begin(), candidates.end()));
+    fmt::print(stderr, "error: no parameter starts with '{}'{}\n", prefix,
+               nearest.empty() ? "; `salonsim describe` lists them all"
+                               : "; did you mean '" + nearest + "'?");
+    return kInvalidInput;
+  }
+  fmt::print("{}", params::format_dictionary(rows, markdown, prefix));
   return kOk;
 }
 
@@ -552,7 +573,8 @@ int main(int argc, char** argv) {
   }
   CLI::App app{
       "salonsim: agent-based simulation of community interventions for older people "
-      "(kayoinoba salons, mobile shops, transport, social prescribing)"};
+      "(kayoinoba salons and community groups, mobile shops, transport, social prescribing, "
+      "coalition support), with a teaching demo in the browser"};
   app.set_version_flag("--version", std::string("salonsim ") + kVersion + " (" + kGitCommit + ")");
   app.require_subcommand(1);
 
@@ -582,7 +604,7 @@ int main(int argc, char** argv) {
       "compare", "run scenarios side by side on common random numbers and compare their outcomes");
   compare_app->add_option("scenarios", compare.scenarios, "two or more scenario YAML files (arms)")
       ->required()
-      ->expected(2, 1000);
+      ->expected(2, CLI::detail::expected_max_vector_size);
   compare_app
       ->add_option("-o,--output", compare.output, "output HDF5 file (a CSV is written beside it)")
       ->required();
@@ -681,6 +703,19 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kOk : kInvalidInput;
+  }
+  // Outputs are HDF5 files written under a temporary name and renamed: "-" cannot be one.
+  for (const auto& [command, output] :
+       {std::pair{run_app, &run.output}, std::pair{compare_app, &compare.output},
+        std::pair{sweep_app, &sweep.output}, std::pair{trial_app, &trial.output},
+        std::pair{calibrate_app, &calibrate.output}}) {
+    if (*command && *output == "-") {
+      fmt::print(stderr,
+                 "error: -o -: salonsim writes its results to an HDF5 file, not to standard "
+                 "output; give a file name (e.g. -o out/{}.h5)\n",
+                 command->get_name());
+      return kInvalidInput;
+    }
   }
   try {
     if (*run_app) return run_command(run, cli::command_line(argc, argv));

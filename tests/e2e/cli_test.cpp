@@ -355,5 +355,36 @@ print("ok")
   EXPECT_TRUE(line.starts_with("\"east, weekly\",all,")) << line;
 }
 
+TEST(Cli, DescribeAnUnknownPrefixExitsTwoWithTheNearestSection) {
+  Result r = salonsim("describe helth.");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(
+      contains(r.output, "error: no parameter starts with 'helth.'; did you mean 'health.'?"))
+      << r.output;
+  r = salonsim("describe zzzzzzzz");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "`salonsim describe` lists them all")) << r.output;
+}
+
+TEST(Cli, OutputToStandardOutputIsRefusedBeforeAnyWork) {
+  TempDir dir;
+  for (const std::string& args : std::vector<std::string>{
+           "run " + kTownYaml + " -o -", "compare " + kTownYaml + " " + kTownYaml + " -o -",
+           "sweep x.yaml -o -", "trial x.yaml -o -", "calibrate x.yaml -o -"}) {
+    const Result r = testing::run_command(
+        fmt::format("cd '{}' && '{}' {}", dir.path().string(), SALONSIM_BINARY, args));
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_TRUE(contains(r.output, "error: -o -: salonsim writes its results to an HDF5 file"))
+        << r.output;
+    EXPECT_FALSE(fs::exists(dir.path() / "-")) << args;
+  }
+}
+
+TEST(Cli, CompareHelpSaysTwoOrMoreScenarios) {
+  const Result r = salonsim("compare --help");
+  EXPECT_TRUE(contains(r.output, "scenarios TEXT ... REQUIRED two or more")) << r.output;
+  EXPECT_FALSE(contains(r.output, "x 2")) << r.output;
+}
+
 }  // namespace
 }  // namespace salonsim
