@@ -156,6 +156,10 @@ ScenarioFiles::ScenarioFiles(const fs::path& file) {
   for (const Layer& layer : layers) {
     params::YamlLoader loader(layer.source, diagnostics_, locations_);
     loader.apply(layer.root, scenario_, {"extends"});
+    // A description says what one file represents: a file that extends another and gives none
+    // of its own has none, rather than its parent's.
+    const bool own_description = layer.root.IsMap() && layer.root["description"];
+    if (!own_description) scenario_.description.clear();
   }
 }
 

@@ -110,7 +110,9 @@ void check_survey_years(V& v, const Scenario& s) {
 template <class V>
 void visit(V& v, Scenario& s) {
   v.text("name", s.name, {.doc = "short name of the scenario, used in reports"});
-  v.text("description", s.description, {.doc = "what the scenario represents"});
+  v.text("description", s.description,
+         {.doc = "what the scenario represents (not inherited through extends: a file that "
+                 "extends another without one has none)"});
   v.section("run", s.run);
   v.section("surveys", s.surveys, {.optional = true});
   check_survey_years(v, s);

@@ -484,6 +484,20 @@ TEST(ScenarioExtends, ChildOverridesOneKeyAndKeepsTheRest) {
   EXPECT_EQ(scenario.name, "base");
 }
 
+TEST(ScenarioExtends, ADescriptionIsNotInherited) {
+  TempDir dir;
+  dir.write("base.yaml", "name: base\ndescription: The base town.\n");
+  const fs::path silent = dir.write("silent.yaml", "extends: base.yaml\nrun:\n  years: 1\n");
+  EXPECT_EQ(load_ok(silent).description, "");
+  const fs::path own =
+      dir.write("own.yaml", "extends: base.yaml\ndescription: The base town, one year.\n");
+  EXPECT_EQ(load_ok(own).description, "The base town, one year.");
+  EXPECT_EQ(load_ok(dir.path() / "base.yaml").description, "The base town.");
+  // A --set override is not a file: it keeps the file's description.
+  EXPECT_EQ(load_scenario(dir.path() / "own.yaml", {"run.years=2"}).description,
+            "The base town, one year.");
+}
+
 TEST(ScenarioExtends, PathIsRelativeToTheChildsDirectory) {
   TempDir dir;
   dir.write("base.yaml", "run:\n  years: 2\n");
