@@ -39,23 +39,36 @@ for package in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$package")
 done
 
+# One line per phase; what apt and npm print goes to a log, shown only when a phase fails.
+log=$(mktemp -t salonsim-setup.XXXXXX.log)
+run_logged() {  # run_logged "what it does" command...
+  echo "salonsim: $1" >&2
+  if ! "${@:2}" >>"$log" 2>&1; then
+    echo "salonsim: failed while $1; the end of $log:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+}
+
 install_packages() {
-  echo "salonsim: installing ${missing[*]}" >&2
   local run_as_root=()
   if [[ $(id -u) -ne 0 ]]; then
     command -v sudo >/dev/null || { echo "salonsim: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
     run_as_root=(sudo)
   fi
   export DEBIAN_FRONTEND=noninteractive
-  "${run_as_root[@]}" apt-get update -qq
-  "${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  run_logged "updating the package lists (apt-get update)" "${run_as_root[@]}" apt-get update -q
+  run_logged "installing ${#missing[@]} Debian packages: ${missing[*]}" \
+    "${run_as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 ((${#missing[@]} == 0)) || install_packages
 
 # The page's JavaScript libraries, from npm's registry at the versions the lock file pins; again
 # only when they are missing or the lock file changed since.
 if $web && ! cmp -s web/package-lock.json web/node_modules/.salonsim-installed-lock 2>/dev/null; then
-  echo "salonsim: installing the teaching page's JavaScript libraries (npm ci in web/)" >&2
-  (cd web && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)
+  (cd web && PUPPETEER_SKIP_DOWNLOAD=1 run_logged \
+    "installing the teaching page's JavaScript libraries (npm ci in web/)" \
+    npm ci --no-audit --no-fund)
   cp web/package-lock.json web/node_modules/.salonsim-installed-lock
 fi
+rm -f "$log"
