@@ -319,40 +319,43 @@ TEST(CliCompare, NeedsTwoArmsAndTwoReplicates) {
             2);
 }
 
-TEST(CliCompare, CsvQuotesAnArmNameWithAComma) {
+TEST(CliCompare, CsvRoundTripsArmNamesWithCommasQuotesAndJapanese) {
   if (std::system("/usr/bin/python3 -c 'import h5py, pandas' >/dev/null 2>&1") != 0) {
     GTEST_SKIP() << "/usr/bin/python3 with h5py and pandas is not installed (scripts/setup.sh "
                     "installs them)";
   }
   TempDir dir;
-  const auto arm = [&](const std::string& file, const std::string& name) {
+  // `yaml_name` is the name as written inside a double-quoted YAML string.
+  const auto arm = [&](const std::string& file, const std::string& yaml_name) {
     return dir.write(file, fmt::format("extends: {}\nname: \"{}\"\ntown:\n  population: 800\n"
                                        "run:\n  years: 1\n",
-                                       kTownYaml, name));
+                                       kTownYaml, yaml_name));
   };
-  const std::string east = arm("east.yaml", "east, weekly"), west = arm("west.yaml", "west");
+  const std::string east = arm("east.yaml", "east, weekly");
+  const std::string north = arm("north.yaml", "北部 \\\"new\\\"");  // 北部 "new"
   const Result r = salonsim(
-      fmt::format("compare '{}' '{}' -o '{}' --replicates 2 -q", east, west, dir.file("cmp.h5")));
+      fmt::format("compare '{}' '{}' -o '{}' --replicates 2 -q", east, north, dir.file("cmp.h5")));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  // pandas rejects a row with more fields than the header, so an unquoted comma would fail.
+  // pandas rejects a row with more fields than the header, so an unquoted comma would fail; a
+  // quote inside a field must be doubled to read back.
   const std::string check = dir.write("check.py", R"(import sys
 import h5py
 import pandas as pd
-csv = pd.read_csv(sys.argv[1])
-assert sorted(set(csv["arm"])) == ["east, weekly", "west"], sorted(set(csv["arm"]))
-assert (csv["arm"] == "east, weekly").sum() == (csv["arm"] == "west").sum()
+names = sorted(["east, weekly", '北部 "new"'])
+csv = pd.read_csv(sys.argv[1], encoding="utf-8")
+assert sorted(set(csv["arm"])) == names, sorted(set(csv["arm"]))
+assert (csv["arm"] == "east, weekly").sum() == (csv["arm"] == '北部 "new"').sum()
 with h5py.File(sys.argv[2], "r") as f:
-    assert sorted(f["arms"]) == ["east, weekly", "west"], sorted(f["arms"])
+    assert sorted(f["arms"]) == names, sorted(f["arms"])
 print("ok")
 )");
   const Result python = testing::run_command(fmt::format("/usr/bin/python3 '{}' '{}' '{}'", check,
                                                          dir.file("cmp.csv"), dir.file("cmp.h5")));
   EXPECT_EQ(python.exit_code, 0) << python.output;
   std::ifstream csv(dir.file("cmp.csv"));
-  std::string header, line;
-  std::getline(csv, header);
-  std::getline(csv, line);
-  EXPECT_TRUE(line.starts_with("\"east, weekly\",all,")) << line;
+  const std::string text((std::istreambuf_iterator<char>(csv)), {});
+  EXPECT_NE(text.find("\n\"east, weekly\",all,"), std::string::npos) << text.substr(0, 400);
+  EXPECT_NE(text.find("\n\"北部 \"\"new\"\"\",all,"), std::string::npos) << text.substr(0, 400);
 }
 
 TEST(Cli, DescribeAnUnknownPrefixExitsTwoWithTheNearestSection) {
