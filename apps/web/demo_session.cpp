@@ -60,16 +60,20 @@ LessonFiles read_lesson(const Lesson& lesson) {
 
 DemoSession::DemoSession(std::string id, LessonFiles lesson)
     : id_(std::move(id)), lesson_(std::move(lesson)) {
+  models::Scenario full;
   try {
-    levers_ = levers_for(lesson_.files->with(lesson_.lesson.set));
+    full = lesson_.files->with(lesson_.lesson.set);
   } catch (const params::ScenarioError& e) {
     throw RequestError(400, "the lesson's scenario has problems", problems_of(e.diagnostics()));
   }
-  build(resolve(levers_));
+  // The levers start at the scenario's own values, so the scenario is already what they give
+  // (and read_lesson, which made `lesson`, checked it against the demo's limits).
+  levers_ = levers_for(full);
+  build(arms_of(full, levers_));
   touch();
 }
 
-std::array<models::Scenario, 2> DemoSession::resolve(const std::vector<Lever>& levers) const {
+models::Scenario DemoSession::scenario_of(const std::vector<Lever>& levers) const {
   std::vector<std::string> overrides = lesson_.lesson.set;
   for (std::string& o : overrides_of(levers)) overrides.push_back(std::move(o));
   models::Scenario full;
@@ -81,7 +85,11 @@ std::array<models::Scenario, 2> DemoSession::resolve(const std::vector<Lever>& l
   }
   if (std::vector<std::string> problems = demo_limits(full); !problems.empty())
     throw RequestError(400, "the settings make a town the demo cannot run", std::move(problems));
+  return full;
+}
 
+std::array<models::Scenario, 2> DemoSession::arms_of(const models::Scenario& full,
+                                                     const std::vector<Lever>& levers) {
   models::Scenario with = full;
   with.interventions.clear();
   for (std::size_t k = 0; k < full.interventions.size(); ++k) {
@@ -102,8 +110,7 @@ std::array<models::Scenario, 2> DemoSession::resolve(const std::vector<Lever>& l
 void DemoSession::build(std::array<models::Scenario, 2> scenarios) {
   std::vector<std::string> names;
   for (const models::InterventionSpec& spec : scenarios[1].interventions) {
-    std::string name(models::Interventions::name_of(spec));
-    std::replace(name.begin(), name.end(), '_', ' ');
+    const std::string name = readable_name(models::Interventions::name_of(spec));
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
   const std::string what = names.empty() ? "interventions" : joined(names);
@@ -138,6 +145,7 @@ json DemoSession::frame() {
 }
 
 json DemoSession::state_locked() {
+  json current = frame();
   json levers = json::array();
   for (const Lever& lever : levers_) levers.push_back(to_json(lever));
   json arms = json::array();
@@ -145,24 +153,22 @@ json DemoSession::state_locked() {
     arms.push_back({{"name", arm.name}, {"label", arm.label}, {"layers", arm.view->layers()}});
   }
   const Simulation& first = *arms_[0].simulation;
-  const models::Scenario& scenario = arms_[0].scenario;
   return {
       {"session", id_},
       {"lesson",
        {{"id", lesson_.lesson.id}, {"title", lesson_.lesson.title}, {"text", lesson_.lesson.text}}},
       {"levers", std::move(levers)},
-      {"week", first.current_step()},
+      {"week", current["week"]},
       {"weeks", first.clock().steps},
       {"days_per_step", first.clock().days_per_step},
-      {"start_date", scenario.run.start_date},
-      {"date",
-       date_after(scenario.run.start_date, first.current_step() * first.clock().days_per_step)},
+      {"start_date", arms_[0].scenario.run.start_date},
+      {"date", current["date"]},
       {"population", first.population().size()},
       {"arms", std::move(arms)},
       {"groups", {"high-income men", "high-income women", "low-income men", "low-income women"}},
       {"states", resident_state_names()},
       {"map", map_},
-      {"frame", frame()}};
+      {"frame", std::move(current)}};
 }
 
 json DemoSession::state() {
@@ -195,7 +201,7 @@ json DemoSession::apply(const json& values) {
   std::vector<Lever> levers = levers_;
   if (std::vector<std::string> problems = apply_values(levers, values); !problems.empty())
     throw RequestError(400, "some values cannot be used", std::move(problems));
-  build(resolve(levers));  // throws before anything changes
+  build(arms_of(scenario_of(levers), levers));  // throws before anything changes
   levers_ = std::move(levers);
   return state_locked();
 }

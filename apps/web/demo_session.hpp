@@ -77,8 +77,12 @@ class DemoSession {
     std::unique_ptr<Simulation> simulation;
     std::unique_ptr<ArmView> view;  // after simulation: destroyed first
   };
-  /// The two arms' scenarios for these levers; throws RequestError (400).
-  std::array<models::Scenario, 2> resolve(const std::vector<Lever>& levers) const;
+  /// The lesson's scenario with the levers' values; throws RequestError (400).
+  models::Scenario scenario_of(const std::vector<Lever>& levers) const;
+  /// The two arms of a scenario: without any intervention, and with those switched on; throws
+  /// RequestError (400) if those do not work without the others.
+  static std::array<models::Scenario, 2> arms_of(const models::Scenario& full,
+                                                 const std::vector<Lever>& levers);
   void build(std::array<models::Scenario, 2> scenarios);
   nlohmann::json frame();
   nlohmann::json state_locked();

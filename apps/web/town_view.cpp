@@ -19,10 +19,10 @@ namespace {
 
 using nlohmann::json;
 
-std::string label_of_table(const std::string& name) {
+/// A table's name as a label: "hobby_groups" reads "Hobby groups".
+std::string label_of_table(std::string_view name) {
   if (name == "stores") return "Food stores";
-  std::string label = name;
-  std::replace(label.begin(), label.end(), '_', ' ');
+  std::string label = readable_name(name);
   if (!label.empty()) label[0] = static_cast<char>(std::toupper(label[0]));
   return label;
 }
@@ -43,14 +43,16 @@ std::size_t rows_of(const OutputColumn& column) {
   return std::visit([](const auto& values) { return values.size(); }, column.values);
 }
 
-/// The tables whose rows are places on the map (they have x_m and y_m).
-std::vector<OutputTable> place_tables(const Simulation& simulation) {
+/// The tables the simulation's mechanisms write (venues, stops, usage over time).
+std::vector<OutputTable> tables_of(const Simulation& simulation) {
   std::vector<OutputTable> tables;
   simulation.add_output_tables(tables);
-  std::erase_if(tables, [](const OutputTable& table) {
-    return !column_named(table, "x_m") || !column_named(table, "y_m");
-  });
   return tables;
+}
+
+/// Whether a table's rows are places on the map (it has x_m and y_m).
+bool is_place_table(const OutputTable& table) {
+  return column_named(table, "x_m") && column_named(table, "y_m");
 }
 
 /// The column counting a place's attendance (venues) or customers (stops), if any.
@@ -87,16 +89,13 @@ std::string first_event_words(const std::string& description) {
     }
   }
   if (const std::size_t comma = words.find(", -1"); comma != std::string::npos) words.resize(comma);
-  std::replace(words.begin(), words.end(), '_', ' ');  // neighbourhood_association
-  return words;
+  return readable_name(words);  // neighbourhood_association
 }
 
 /// Use of each service in one step, from the usage tables (one row per step and service or
 /// stop): shuttle rides, mobile-shop customers. Labelled "Shuttle rides this week".
-std::vector<std::pair<std::string, double>> services_in_step(const Simulation& simulation,
+std::vector<std::pair<std::string, double>> services_in_step(const std::vector<OutputTable>& tables,
                                                              std::int64_t step) {
-  std::vector<OutputTable> tables;
-  simulation.add_output_tables(tables);
   std::vector<std::pair<std::string, double>> services;
   for (const OutputTable& table : tables) {
     const std::string_view suffix = "_usage";
@@ -110,16 +109,21 @@ std::vector<std::pair<std::string, double>> services_in_step(const Simulation& s
       for (std::size_t r = 0; r < rows_of(*steps); ++r) {
         if (static_cast<std::int64_t>(value_at(*steps, r)) == step) total += value_at(*column, r);
       }
-      std::string label = table.name.substr(0, table.name.size() - suffix.size());
-      std::replace(label.begin(), label.end(), '_', ' ');
-      label[0] = static_cast<char>(std::toupper(label[0]));
-      services.emplace_back(fmt::format("{} {} this week", label, used), total);
+      const std::string_view service =
+          std::string_view(table.name).substr(0, table.name.size() - suffix.size());
+      services.emplace_back(fmt::format("{} {} this week", label_of_table(service), used), total);
     }
   }
   return services;
 }
 
 }  // namespace
+
+std::string readable_name(std::string_view name) {
+  std::string words(name);
+  std::replace(words.begin(), words.end(), '_', ' ');
+  return words;
+}
 
 const std::vector<std::string>& resident_state_names() {
   static const std::vector<std::string> names = {"not in town yet", "independent", "isolated",
@@ -169,8 +173,7 @@ ArmView::ArmView(Simulation& simulation, const models::Scenario& scenario)
   for (const models::CommunityGroups* groups :
        simulation.modules_of_type<models::CommunityGroups>()) {
     // Groups an intervention opens share their kind's sessions column: counted once.
-    std::string kind(models::group_kind_name(groups->kind()));
-    std::replace(kind.begin(), kind.end(), '_', ' ');
+    const std::string kind = readable_name(models::group_kind_name(groups->kind()));
     const Column<std::uint16_t> sessions =
         p.columns.find<std::uint16_t>(models::group_column(groups->kind(), "{}_sessions"));
     const bool seen = std::any_of(sessions_.begin(), sessions_.end(),
@@ -182,10 +185,8 @@ ArmView::ArmView(Simulation& simulation, const models::Scenario& scenario)
     if (member.valid()) membership_.push_back(&p[member]);
   }
   record_counts(simulation.current_step());
-  simulation.set_observer([this](const Simulation& sim, std::int64_t step) {
-    record_counts(sim.current_step());
-    (void)step;
-  });
+  simulation.set_observer(
+      [this](const Simulation& sim, std::int64_t /*step*/) { record_counts(sim.current_step()); });
 }
 
 bool ArmView::takes_part(ResidentId id) const {
@@ -223,9 +224,10 @@ void ArmView::record_counts(std::int64_t week) {
                              {"isolated", isolated},
                              {"in_group", grouped}});
   // This week's attendance: each place's total now less its total a step ago.
+  const std::vector<OutputTable> tables = tables_of(simulation_);
   this_week_.clear();
-  for (const OutputTable& table : place_tables(simulation_)) {
-    const OutputColumn* column = attendance_column(table);
+  for (const OutputTable& table : tables) {
+    const OutputColumn* column = is_place_table(table) ? attendance_column(table) : nullptr;
     if (!column) continue;
     std::vector<double>& last = last_totals_[table.name];
     std::vector<double>& now = this_week_[table.name];
@@ -239,12 +241,13 @@ void ArmView::record_counts(std::int64_t week) {
     }
   }
   totals_week_ = week;
-  services_ = services_in_step(simulation_, week - 1);
+  services_ = services_in_step(tables, week - 1);
 }
 
 json ArmView::layers() const {
   json layers = json::array();
-  for (const OutputTable& table : place_tables(simulation_)) {
+  for (const OutputTable& table : tables_of(simulation_)) {
+    if (!is_place_table(table)) continue;
     const OutputColumn& x = *column_named(table, "x_m");
     const OutputColumn& y = *column_named(table, "y_m");
     const OutputColumn* opens = column_named(table, "opens_step");
@@ -344,10 +347,10 @@ json ArmView::story(ResidentId id) const {
   event(p.death_step[id], "died");
   json columns = json::array();
   for (const ColumnRegistry::Entry& entry : p.columns.entries()) {
+    if (!entry.spec.output) continue;
     const ColumnView view = ColumnRegistry::view(entry);
     const double value =
         std::visit([id](const auto& values) { return static_cast<double>(values[id]); }, view);
-    if (!entry.spec.output) continue;
     // A column that holds the step something first happened is an event once it has (the first
     // salon session, the first positive screen): "step of the first salon session attended, -1
     // never" reads "first salon session attended".

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/scenario.hpp"
@@ -28,6 +29,9 @@ enum class ResidentState : char {
 
 /// The names of the states, in code order.
 const std::vector<std::string>& resident_state_names();
+
+/// A code name as words: "neighbourhood_association" reads "neighbourhood association".
+std::string readable_name(std::string_view name);
 
 /// The calendar date `days` after an ISO date (YYYY-MM-DD).
 std::string date_after(const std::string& iso_date, std::int64_t days);
