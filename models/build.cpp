@@ -26,7 +26,7 @@ std::unique_ptr<Simulation> build_world(const Scenario& scenario, RunIdentity id
 
 std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdentity identity) {
   auto sim = build_world(scenario, identity);
-  sim->add_module(std::make_unique<Demography>());
+  sim->add_module(std::make_unique<Demography>(scenario.town.districts));
   sim->add_module(std::make_unique<TieTurnover>(
       scenario.network, built_in_life_table(scenario.health.mortality.life_table)));
   sim->add_module(std::make_unique<FinancialHardship>(scenario.town.hardship));

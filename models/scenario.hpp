@@ -78,7 +78,7 @@ struct Scenario {
 
   /// Number of steps the run lasts.
   std::int64_t steps() const;
-  Clock clock() const { return {run.days_per_step, steps()}; }
+  Clock clock() const { return {run.days_per_step, steps(), run.start_date}; }
   /// The steps of the survey waves (surveys.years, each rounded to the nearest step).
   std::vector<std::int64_t> survey_steps() const;
 };

@@ -1,7 +1,8 @@
 #pragma once
 // When things happen: the one "is it open in this step" for anything with an opening and a
-// closing step (venues, shops, routes, services).
+// closing step (venues, shops, routes, services), and the calendar date of a simulated day.
 #include <cstdint>
+#include <string>
 
 namespace salonsim {
 
@@ -10,5 +11,9 @@ namespace salonsim {
 constexpr bool open_at(std::int64_t opens_step, std::int64_t closes_step, std::int64_t step) {
   return step >= opens_step && (closes_step < 0 || step < closes_step);
 }
+
+/// The date `days` after `iso_date` (YYYY-MM-DD), as YYYY-MM-DD; `iso_date` unchanged if it is
+/// not a date.
+std::string date_after(const std::string& iso_date, std::int64_t days);
 
 }  // namespace salonsim

@@ -27,6 +27,9 @@ struct OutputColumn {
   std::string_view description;
   ColumnView values;
   std::string_view unit = {};
+  /// For a coded integer column, the name of each code from 0, comma-separated ("male,female"):
+  /// written as an HDF5 enum type, so readers see names, not bare integers.
+  std::string_view codes = {};
 };
 
 /// What a column holds, for the output and the documentation.
@@ -38,6 +41,8 @@ struct ColumnSpec {
   /// Recorded by every survey wave (sim/survey.hpp): state a panel survey would ask about, e.g.
   /// participation so far; independent of `output`.
   bool surveyed = false;
+  /// Names of the codes of a coded integer column, comma-separated from code 0 (OutputColumn).
+  std::string codes = {};
 };
 
 /// A typed handle to a registered column: the population's columns[handle] is the column.

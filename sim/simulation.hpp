@@ -23,6 +23,7 @@ namespace salonsim {
 struct Clock {
   std::int32_t days_per_step = 7;
   std::int64_t steps = 0;
+  std::string start_date = {};  // calendar date of day 0 (YYYY-MM-DD), "" if none
   double years_per_step() const { return days_per_step / 365.25; }
   /// The step nearest `years` since the start (surveys, analyses).
   std::int64_t step_at(double years) const { return std::llround(years / years_per_step()); }

@@ -16,6 +16,7 @@
 
 #include "apps/salonsim/calibrate_command.hpp"
 #include "apps/salonsim/cli_support.hpp"
+#include "apps/salonsim/export_command.hpp"
 #include "apps/salonsim/progress.hpp"
 #include "apps/salonsim/serve_command.hpp"
 #include "apps/salonsim/sweep_command.hpp"
@@ -108,11 +109,10 @@ struct ArmRunResult {
 RunWrites run_writes(std::string group, const Simulation& sim, bool timeseries_only = false) {
   return RunWrites([group = std::move(group), &sim, timeseries_only](OutputFile& file) {
     if (timeseries_only) {
-      file.write_run(group, {}, sim.timeseries(), sim.clock().days_per_step);
+      file.write_run(group, {}, sim.timeseries(), sim.clock());
       return;
     }
-    file.write_run(group, output_tables(sim), sim.timeseries(), sim.clock().days_per_step,
-                   sim.survey_waves());
+    file.write_run(group, output_tables(sim), sim.timeseries(), sim.clock(), sim.survey_waves());
   });
 }
 
@@ -690,6 +690,17 @@ int main(int argc, char** argv) {
   serve_app->add_option("--threads", serve.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
 
+  cli::ExportOptions export_options;
+  CLI::App* export_app = app.add_subcommand(
+      "export",
+      "write the tables (agents, venues, districts, survey waves) and timeseries of a results "
+      "file as CSV, one file per table with the rows of every arm and replicate");
+  export_app
+      ->add_option("file", export_options.input, "results file (.h5) of run, compare or trial")
+      ->required();
+  export_app->add_option("--csv", export_options.csv_dir, "directory for the CSV files (created)")
+      ->required();
+
   bool markdown = false;
   std::string prefix;
   CLI::App* describe_app = app.add_subcommand("describe",
@@ -726,6 +737,7 @@ int main(int argc, char** argv) {
     if (*calibrate_app) return cli::calibrate_command(calibrate, cli::command_line(argc, argv));
     if (*serve_app) return cli::serve_command(serve, argv[0]);
     if (*describe_app) return describe_command(markdown, prefix);
+    if (*export_app) return cli::export_command(export_options);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     // A rank failing on its own would leave the others waiting for it.

@@ -89,7 +89,7 @@ int trial_command(const TrialOptions& options, const std::string& invocation) {
                for (OutputTable& table : diagnosis)
                  table.attributes.emplace_back("municipality", name);
                file.write_run(group + "/replicate_" + std::to_string(r), log, sim.timeseries(),
-                              sim.clock().days_per_step);
+                              sim.clock());
                if (r == 0) file.write_tables(group, diagnosis);
              });
              return result;

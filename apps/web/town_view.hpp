@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "sim/calendar.hpp"
 #include "sim/simulation.hpp"
 
 namespace salonsim::web {
@@ -32,9 +33,6 @@ const std::vector<std::string>& resident_state_names();
 
 /// A code name as words: "neighbourhood_association" reads "neighbourhood association".
 std::string readable_name(std::string_view name);
-
-/// The calendar date `days` after an ISO date (YYYY-MM-DD).
-std::string date_after(const std::string& iso_date, std::int64_t days);
 
 /// The map both arms share: bounds, districts and homes (the same residents in both arms).
 nlohmann::json map_json(const Simulation& simulation, const models::Scenario& scenario);

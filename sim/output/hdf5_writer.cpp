@@ -6,6 +6,7 @@
 // and attributes need less ceremony than through the C++ wrapper.
 #include <fcntl.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,7 +22,9 @@
 #include <variant>
 #include <vector>
 
+#include "sim/calendar.hpp"
 #include "sim/output/hdf5_support.hpp"
+#include "sim/simulation.hpp"
 #include "sim/version.hpp"
 
 namespace salonsim {
@@ -35,12 +38,97 @@ using hdf5::silence_hdf5_errors;
 
 constexpr const char* kFormat = "salonsim-output-1";
 constexpr const char* kTimeseriesDims = "step, income_low (0 high, 1 low), sex (0 male, 1 female)";
+// The timeseries' second and third axes: their codes, written as enum dimension scales.
+constexpr std::string_view kIncomeCodes = "high,low";
+constexpr std::string_view kSexCodes = "male,female";
 constexpr hsize_t kChunkElements = 65536;  // per chunk: 64 KiB to 512 KiB by element size
 constexpr unsigned kDeflateLevel = 4;
 
 static_assert(kGroups == 4, "timeseries datasets are laid out as [step][income_low][sex]");
 static_assert(sizeof(GroupCounts) == kGroups * sizeof(std::int64_t),
               "a vector of GroupCounts must be one contiguous int64 array");
+
+/// The names of the links in a group, in creation order where it is tracked (else by name).
+std::vector<std::string> link_names(hid_t group) {
+  std::vector<std::string> names;
+  const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  if (H5Literate(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, collect, &names) < 0) {
+    names.clear();
+    H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names);
+  }
+  return names;
+}
+
+/// Makes `step`, `income_low` and `sex` of a timeseries group dimension scales and attaches them,
+/// labelled, to axes 0, 1 and 2 of every indicator (each 3-D dataset), so that a reader in any
+/// language (R reverses the order of dimensions) can tell the axes apart. Any axes attached
+/// before are replaced: a group copied from another file holds references into that file. False
+/// on failure; HDF5's error stack says why.
+bool attach_timeseries_axes(hid_t group) {
+  constexpr std::array<const char*, 3> kAxes{"step", "income_low", "sex"};
+  const auto drop = [](hid_t object, const char* attribute) {
+    return H5Aexists(object, attribute) <= 0 || H5Adelete(object, attribute) >= 0;
+  };
+  std::array<Handle, 3> scales;
+  for (std::size_t axis = 0; axis < kAxes.size(); ++axis) {
+    scales[axis] = Handle(H5Dopen2(group, kAxes[axis], H5P_DEFAULT), H5Dclose);
+    if (!scales[axis].valid()) return false;
+    for (const char* attribute : {"CLASS", "NAME", "REFERENCE_LIST"})
+      if (!drop(scales[axis].get(), attribute)) return false;
+    if (H5DSset_scale(scales[axis].get(), kAxes[axis]) < 0) return false;
+  }
+  for (const std::string& name : link_names(group)) {
+    Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+    if (!dataset.valid()) {
+      H5Eclear2(H5E_DEFAULT);  // a group, not a dataset
+      continue;
+    }
+    Handle space(H5Dget_space(dataset.get()), H5Sclose);
+    if (H5Sget_simple_extent_ndims(space.get()) != 3) continue;
+    if (!drop(dataset.get(), "DIMENSION_LIST") || !drop(dataset.get(), "DIMENSION_LABELS"))
+      return false;
+    for (unsigned axis = 0; axis < kAxes.size(); ++axis) {
+      if (H5DSattach_scale(dataset.get(), scales[axis].get(), axis) < 0 ||
+          H5DSset_label(dataset.get(), axis, kAxes[axis]) < 0)
+        return false;
+    }
+  }
+  return true;
+}
+
+/// Attaches the axes of every timeseries group at or below `path` (a subtree copied whole).
+bool attach_axes_below(hid_t file, const std::string& path) {
+  std::vector<std::string> groups;
+  Handle object(H5Oopen(file, path.c_str(), H5P_DEFAULT), H5Oclose);
+  if (!object.valid()) return false;
+  if (H5Iget_type(object.get()) != H5I_GROUP) return true;
+  const auto last = [](const std::string& p) { return p.substr(p.rfind('/') + 1); };
+  if (last(path) == "timeseries") groups.push_back(path);
+  struct Found {
+    std::string root;
+    std::vector<std::string>* groups;
+  } found{path, &groups};
+  const herr_t status = H5Ovisit2(
+      object.get(), H5_INDEX_NAME, H5_ITER_INC,
+      [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+        auto& f = *static_cast<Found*>(data);
+        const std::string relative(name);
+        if (info->type == H5O_TYPE_GROUP &&
+            (relative == "timeseries" || relative.ends_with("/timeseries")))
+          f.groups->push_back(f.root + "/" + relative);
+        return 0;
+      },
+      &found, H5O_INFO_BASIC);
+  if (status < 0) return false;
+  for (const std::string& g : groups) {
+    Handle group(H5Gopen2(file, g.c_str(), H5P_DEFAULT), H5Gclose);
+    if (!group.valid() || !attach_timeseries_axes(group.get())) return false;
+  }
+  return true;
+}
 
 /// "/" + "agents" -> "/agents"; "/replicate_0" + "agents" -> "/replicate_0/agents".
 std::string join(std::string_view group, std::string_view name) {
@@ -77,17 +165,23 @@ struct OutputFile::Impl {
   }
 
   /// Opens the group at `path`, creating it and any missing parents.
-  /// Opens the group at `path`, creating it and any missing parents.
   Handle open_or_create_group(const std::string& path) const {
     Handle group = hdf5::open_or_create_group(file.get(), path);
     if (!group.valid()) fail("cannot create group '" + path + "'");
     return group;
   }
 
+  /// A group that remembers the order its members were written in, so that readers list a
+  /// table's columns in the order the table has them (id first), not by name.
   Handle create_group(hid_t parent, const std::string& name, const std::string& path) const {
-    return Handle(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                        "cannot create group '" + path + "'"),
-                  H5Gclose);
+    const std::string what = "cannot create group '" + path + "'";
+    Handle properties(check(H5Pcreate(H5P_GROUP_CREATE), what), H5Pclose);
+    check_status(
+        H5Pset_link_creation_order(properties.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        what);
+    return Handle(
+        check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, properties.get(), H5P_DEFAULT), what),
+        H5Gclose);
   }
 
   void write_string_attribute(hid_t object, const char* name, std::string_view value,
@@ -108,7 +202,7 @@ struct OutputFile::Impl {
   template <class T>
   Handle write_array(hid_t parent, const std::string& name, const T* data,
                      std::vector<hsize_t> dims, std::string_view description,
-                     const std::string& path) const {
+                     const std::string& path, hid_t element_type = H5I_INVALID_HID) const {
     const std::string what = "cannot write dataset '" + path + "'";
     Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), what),
                  H5Sclose);
@@ -125,16 +219,65 @@ struct OutputFile::Impl {
       check_status(H5Pset_shuffle(properties.get()), what);
       check_status(H5Pset_deflate(properties.get(), kDeflateLevel), what);
     }
-    Handle dataset(check(H5Dcreate2(parent, name.c_str(), H5Type<T>::file(), space.get(),
-                                    H5P_DEFAULT, properties.get(), H5P_DEFAULT),
+    // An element type given (an enum, a string) is both the file's and the memory's.
+    hid_t file_type = element_type, memory_type = element_type;
+    if constexpr (!std::is_pointer_v<T>) {
+      if (element_type < 0) file_type = H5Type<T>::file(), memory_type = H5Type<T>::memory();
+    }
+    Handle dataset(check(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                    properties.get(), H5P_DEFAULT),
                          what),
                    H5Dclose);
-    if (rows > 0) {
-      check_status(
-          H5Dwrite(dataset.get(), H5Type<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
-    }
+    if (rows > 0)
+      check_status(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
     write_string_attribute(dataset.get(), "description", description, path);
     return dataset;
+  }
+
+  /// An HDF5 enum over the integer type T, one member per comma-separated name of `codes`, with
+  /// values 0, 1, 2, ...
+  template <class T>
+  Handle enum_type(std::string_view codes, const std::string& path) const {
+    const std::string what = "cannot make the enum type of '" + path + "'";
+    Handle type(check(H5Tenum_create(H5Type<T>::memory()), what), H5Tclose);
+    T value = 0;
+    for (std::size_t start = 0; start <= codes.size(); ++value) {
+      const std::size_t end = std::min(codes.find(',', start), codes.size());
+      const std::string name(codes.substr(start, end - start));
+      check_status(H5Tenum_insert(type.get(), name.c_str(), &value), what);
+      start = end + 1;
+    }
+    return type;
+  }
+
+  /// Writes one column: an enum dataset when the column has codes, and its units attribute.
+  template <class T>
+  Handle write_column(hid_t parent, const std::string& name, std::span<const T> values,
+                      std::string_view description, std::string_view units, std::string_view codes,
+                      const std::string& path) const {
+    Handle type;
+    if constexpr (std::is_integral_v<T>) {
+      if (!codes.empty()) type = enum_type<T>(codes, path);
+    }
+    Handle dataset = write_array<T>(parent, name, values.data(), {values.size()}, description, path,
+                                    type.valid() ? type.get() : H5I_INVALID_HID);
+    if (!units.empty()) write_string_attribute(dataset.get(), "units", units, path);
+    return dataset;
+  }
+
+  /// Writes text as a dataset of variable-length UTF-8 strings (h5py: .asstr()[:]).
+  Handle write_text_array(hid_t parent, const std::string& name,
+                          const std::vector<std::string>& values, std::string_view description,
+                          const std::string& path) const {
+    const std::string what = "cannot write dataset '" + path + "'";
+    Handle type(check(H5Tcopy(H5T_C_S1), what), H5Tclose);
+    check_status(H5Tset_size(type.get(), H5T_VARIABLE), what);
+    check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), what);
+    std::vector<const char*> pointers(values.size());
+    std::transform(values.begin(), values.end(), pointers.begin(),
+                   [](const std::string& text) { return text.c_str(); });
+    return write_array<const char*>(parent, name, pointers.data(), {values.size()}, description,
+                                    path, type.get());
   }
 
   void write_table(hid_t parent, const std::string& parent_path, const OutputTable& table) const {
@@ -148,6 +291,13 @@ struct OutputFile::Impl {
                std::to_string(n) + " rows, the first column has " + std::to_string(rows));
         }
       }
+      for (const TextColumn& column : table.text_columns) {
+        if (column.values.size() != rows) {
+          fail("table '" + path + "': column '" + column.name + "' has " +
+               std::to_string(column.values.size()) + " rows, the first column has " +
+               std::to_string(rows));
+        }
+      }
     }
     Handle group = create_group(parent, table.name, path);
     write_string_attribute(group.get(), "description", table.description, path);
@@ -157,18 +307,19 @@ struct OutputFile::Impl {
       const std::string name(column.name);
       std::visit(
           [&](auto values) {
-            using T = typename decltype(values)::value_type;
-            Handle dataset = write_array<T>(group.get(), name, values.data(), {values.size()},
-                                            column.description, join(path, name));
-            if (!column.unit.empty())
-              write_string_attribute(dataset.get(), "unit", column.unit, join(path, name));
+            write_column(group.get(), name, values, column.description, column.unit, column.codes,
+                         join(path, name));
           },
           column.values);
     }
+    for (const TextColumn& column : table.text_columns)
+      write_text_array(group.get(), column.name, column.values, column.description,
+                       join(path, column.name));
   }
 
   void write_timeseries(hid_t parent, const std::string& parent_path, const Timeseries& timeseries,
-                        std::int32_t days_per_step) const {
+                        const Clock& clock) const {
+    const std::int32_t days_per_step = clock.days_per_step;
     const std::string path = join(parent_path, "timeseries");
     const std::vector<std::int64_t>& steps = timeseries.steps();
     const std::size_t n = steps.size();
@@ -180,12 +331,27 @@ struct OutputFile::Impl {
     std::vector<std::int64_t> days(n);
     std::transform(steps.begin(), steps.end(), days.begin(),
                    [days_per_step](std::int64_t step) { return (step + 1) * days_per_step; });
-    write_array<std::int64_t>(group.get(), "step", steps.data(), {n},
-                              "index of the recorded step, from 0", join(path, "step"));
-    write_array<std::int64_t>(group.get(), "day", days.data(), {n},
-                              "simulated day at the end of the step: (step + 1) * days_per_step",
-                              join(path, "day"));
-
+    // The axes of every indicator: step (with day and date beside it), income group and sex,
+    // attached as dimension scales once the indicators are written.
+    write_column<std::int64_t>(group.get(), "step", steps, "index of the recorded step, from 0",
+                               "steps", {}, join(path, "step"));
+    write_column<std::int64_t>(group.get(), "day", days,
+                               "simulated day at the end of the step: (step + 1) * days_per_step",
+                               "days", {}, join(path, "day"));
+    if (!clock.start_date.empty()) {
+      std::vector<std::string> dates(n);
+      std::transform(days.begin(), days.end(), dates.begin(),
+                     [&](std::int64_t day) { return date_after(clock.start_date, day); });
+      write_text_array(group.get(), "date", dates,
+                       "calendar date at the end of the step (YYYY-MM-DD): start_date + day",
+                       join(path, "date"));
+    }
+    const std::array<std::uint8_t, 2> codes{0, 1};
+    write_column<std::uint8_t>(group.get(), "income_low", codes,
+                               "axis 2 of the counts: 0 high income, 1 low income", {},
+                               kIncomeCodes, join(path, "income_low"));
+    write_column<std::uint8_t>(group.get(), "sex", codes, "axis 3 of the counts: 0 male, 1 female",
+                               {}, kSexCodes, join(path, "sex"));
     for (const Timeseries::Indicator& indicator : timeseries.indicators()) {
       const std::string indicator_path = join(path, indicator.name);
       if (indicator.values.size() != n) {
@@ -197,7 +363,10 @@ struct OutputFile::Impl {
       Handle dataset = write_array<std::int64_t>(group.get(), indicator.name, data, {n, 2, 2},
                                                  indicator.description, indicator_path);
       write_string_attribute(dataset.get(), "dims", kTimeseriesDims, indicator_path);
+      write_string_attribute(dataset.get(), "units", "residents", indicator_path);
     }
+    if (!attach_timeseries_axes(group.get()))
+      fail("cannot attach the axes (dimension scales) of '" + path + "'");
   }
 
   void write_surveys(hid_t parent, const std::string& parent_path,
@@ -224,7 +393,7 @@ struct OutputFile::Impl {
             {column.spec.name, column.spec.description,
              std::visit([](const auto& values) -> ColumnView { return column_view(values); },
                         column.values),
-             column.spec.unit});
+             column.spec.unit, column.spec.codes});
       }
       write_table(group.get(), path, table);
       const std::string wave_path = join(path, name);
@@ -322,14 +491,14 @@ void OutputFile::write_text(const std::string& group, const std::string& name,
 }
 
 void OutputFile::write_run(const std::string& group, const std::vector<OutputTable>& tables,
-                           const Timeseries& timeseries, std::int32_t days_per_step,
+                           const Timeseries& timeseries, const Clock& clock,
                            const std::vector<SurveyWave>& waves) {
   silence_hdf5_errors();
   impl_->require_open();
   Handle parent = impl_->open_or_create_group(group);
   const std::string path = join("/", group.starts_with('/') ? group.substr(1) : group);
   for (const OutputTable& table : tables) impl_->write_table(parent.get(), path, table);
-  impl_->write_timeseries(parent.get(), path, timeseries, days_per_step);
+  impl_->write_timeseries(parent.get(), path, timeseries, clock);
   impl_->write_surveys(parent.get(), path, waves);
 }
 
@@ -425,9 +594,11 @@ herr_t merge_object(hid_t group, const char* name, const H5L_info_t*, void* data
   const std::string path = join(context.path, name);
   const htri_t exists = H5Lexists(context.destination_file, path.c_str(), H5P_DEFAULT);
   if (exists <= 0) {
-    // Missing here: copied whole, with everything under it.
+    // Missing here: copied whole, with everything under it; its timeseries' references into the
+    // other file are then made anew (attach_axes_below).
     if (H5Ocopy(group, name, context.destination_file, path.c_str(), H5P_DEFAULT, H5P_DEFAULT) <
-        0) {
+            0 ||
+        !attach_axes_below(context.destination_file, path)) {
       context.failed = "cannot copy '" + path + "'";
       return -1;
     }

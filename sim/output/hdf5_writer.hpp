@@ -15,6 +15,7 @@
 namespace salonsim {
 
 class Simulation;
+struct Clock;
 
 /// A problem with the output path or while writing (message is meant for the user).
 class OutputError : public std::runtime_error {
@@ -49,9 +50,10 @@ class OutputFile {
   void write_meta(const RunMetadata& meta);
   /// Writes one replicate's tables and timeseries into `group` ("/" for a single run,
   /// "/replicate_<r>" with several), and its survey waves marked for output as
-  /// surveys/wave_<k> (k counting those; no surveys group without any).
+  /// surveys/wave_<k> (k counting those; no surveys group without any). The clock gives the
+  /// timeseries' days and dates.
   void write_run(const std::string& group, const std::vector<OutputTable>& tables,
-                 const Timeseries& timeseries, std::int32_t days_per_step,
+                 const Timeseries& timeseries, const Clock& clock,
                  const std::vector<SurveyWave>& waves = {});
   /// Writes tables alone into `group` (created with its parents if missing).
   void write_tables(const std::string& group, const std::vector<OutputTable>& tables);

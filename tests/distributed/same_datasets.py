@@ -14,22 +14,44 @@ import numpy as np
 IGNORED_ATTRIBUTES = {"/meta": {"command_line", "threads"}, "/trial": {"runtime_s"}}
 
 
+def comparable(value, f):
+    """An attribute's value with every object reference (the timeseries' dimension scales)
+    replaced by the name of what it points to: the references' raw bytes are addresses, which
+    differ between two files that say the same."""
+    if isinstance(value, h5py.Reference):
+        return f[value].name if value else None
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OV":
+        return [comparable(v, f) for v in value.tolist()] if value.dtype.kind == "O" else \
+            [tuple(comparable(x, f) for x in row) for row in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [comparable(v, f) for v in value]
+    return value
+
+
+def data_bytes(obj):
+    """A dataset's contents as bytes; variable-length text as its characters (its raw bytes
+    would be pointers)."""
+    data = obj[()]
+    if obj.dtype.kind == "O":
+        return b"\0".join(v if isinstance(v, bytes) else str(v).encode() for v in data.ravel())
+    return np.asarray(data).tobytes()
+
+
 def contents(path):
     datasets, attributes = {}, {}
 
-    def attrs_of(name, obj):
+    def attrs_of(name, obj, f):
         ignored = IGNORED_ATTRIBUTES.get(name, set())
-        attributes[name] = {k: v for k, v in obj.attrs.items() if k not in ignored}
+        attributes[name] = {k: comparable(v, f) for k, v in obj.attrs.items() if k not in ignored}
 
     with h5py.File(path, "r") as f:
-        attrs_of("/", f)
+        attrs_of("/", f, f)
 
         def visit(name, obj):
             full = "/" + name
-            attrs_of(full, obj)
+            attrs_of(full, obj, f)
             if isinstance(obj, h5py.Dataset):
-                data = obj[()]
-                datasets[full] = (obj.dtype.str, obj.shape, np.asarray(data).tobytes())
+                datasets[full] = (obj.dtype.str, obj.shape, data_bytes(obj))
 
         f.visititems(visit)
     return datasets, attributes

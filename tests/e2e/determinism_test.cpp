@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "models/build.hpp"
 #include "models/scenario.hpp"
@@ -124,7 +125,8 @@ TEST(Determinism, AnotherSeedGivesAnotherTown) {
   EXPECT_NE(a.at("agents/death_step"), b.at("agents/death_step"));
 }
 
-/// All datasets of an HDF5 file, raw bytes by path.
+/// All datasets of an HDF5 file, raw bytes by path (variable-length text as its characters, each
+/// string ended by a NUL: its raw bytes would be pointers).
 std::map<std::string, std::string> read_datasets(const fs::path& file) {
   std::map<std::string, std::string> data;
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -143,8 +145,16 @@ std::map<std::string, std::string> read_datasets(const fs::path& file) {
         const hid_t type = H5Dget_type(dataset);
         const hid_t space = H5Dget_space(dataset);
         const auto points = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
-        std::string bytes(points * H5Tget_size(type), '\0');
-        if (points > 0) H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data());
+        std::string bytes;
+        if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0) {
+          std::vector<char*> texts(points, nullptr);
+          if (points > 0) H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data());
+          for (char* text : texts) bytes.append(text != nullptr ? text : "").push_back('\0');
+          if (points > 0) H5Dvlen_reclaim(type, space, H5P_DEFAULT, texts.data());
+        } else {
+          bytes.assign(points * H5Tget_size(type), '\0');
+          if (points > 0) H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data());
+        }
         (*ctx->data)[name] = bytes;
         H5Sclose(space);
         H5Tclose(type);

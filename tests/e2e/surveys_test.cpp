@@ -53,7 +53,7 @@ with h5py.File(sys.argv[1], "r") as f:
         for name in expected:
             assert wave[name].shape == agents["id"].shape, name
             assert wave[name].attrs["description"], name
-        assert wave["age"].attrs["unit"] == "years"
+        assert wave["age"].attrs["units"] == "years"
         assert (wave["id"][:] == agents["id"]).all()
     assert w1["salon_sessions"].dtype == np.uint16 and w1["alive"].dtype == np.uint8
 

@@ -10,15 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-TEST(TownView, DatesCountDaysAcrossMonthsAndLeapYears) {
-  EXPECT_EQ(date_after("2007-04-01", 0), "2007-04-01");
-  EXPECT_EQ(date_after("2007-04-01", 7), "2007-04-08");
-  EXPECT_EQ(date_after("2007-04-01", 30), "2007-05-01");
-  EXPECT_EQ(date_after("2024-02-28", 1), "2024-02-29");  // 2024 is a leap year
-  EXPECT_EQ(date_after("2023-02-28", 1), "2023-03-01");
-  EXPECT_EQ(date_after("2025-04-01", 52 * 7), "2026-03-31");
-}
-
 /// Six residents, one in each state the map shows, in all four income-by-sex groups.
 std::unique_ptr<Simulation> six_residents() {
   Population p = testing::residents_at({{0, 0}, {10, 0}, {20, 0}, {30, 0}, {40, 0}, {50, 0}});

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,6 +20,7 @@
 
 #include "sim/output/tables.hpp"
 #include "sim/population.hpp"
+#include "sim/simulation.hpp"
 #include "sim/survey.hpp"
 #include "sim/timeseries.hpp"
 #include "sim/version.hpp"
@@ -124,18 +126,68 @@ class Reader {
     const hid_t dataset = H5Dopen2(file_, path.c_str(), H5P_DEFAULT);
     EXPECT_GE(dataset, 0) << path;
     if (dataset < 0) return values;
+    // A coded column is an enum over T: read in its own type, whose values are T's.
     const hid_t type = H5Dget_type(dataset);
-    EXPECT_GT(H5Tequal(type, file_type<T>()), 0) << path << ": unexpected stored type";
-    H5Tclose(type);
+    const bool coded = H5Tget_class(type) == H5T_ENUM;
+    const hid_t stored = coded ? H5Tget_super(type) : H5Tcopy(type);
+    EXPECT_GT(H5Tequal(stored, file_type<T>()), 0) << path << ": unexpected stored type";
+    H5Tclose(stored);
     const hid_t space = H5Dget_space(dataset);
     dims.assign(static_cast<std::size_t>(H5Sget_simple_extent_ndims(space)), 0);
     H5Sget_simple_extent_dims(space, dims.data(), nullptr);
     values.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
     H5Sclose(space);
     if (!values.empty()) {
-      EXPECT_GE(H5Dread(dataset, memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0)
+      EXPECT_GE(H5Dread(dataset, coded ? type : memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                        values.data()),
+                0)
           << path;
     }
+    H5Tclose(type);
+    H5Dclose(dataset);
+    return values;
+  }
+
+  /// The names of an enum dataset's codes, comma-separated in the order of their values 0, 1,
+  /// ...; "" when the dataset is not an enum.
+  std::string codes(const std::string& path) const {
+    const hid_t dataset = H5Dopen2(file_, path.c_str(), H5P_DEFAULT);
+    const hid_t type = H5Dget_type(dataset);
+    std::string names;
+    if (H5Tget_class(type) == H5T_ENUM) {
+      const hid_t native = H5Tget_native_type(type, H5T_DIR_ASCEND);
+      for (long long value = 0; value < H5Tget_nmembers(type); ++value) {
+        // The value in the enum's own integer type (at most 8 bytes, little-endian here).
+        char name[64] = {};
+        EXPECT_GE(H5Tenum_nameof(native, &value, name, sizeof name), 0) << path << " " << value;
+        if (!names.empty()) names += ',';
+        names += name;
+      }
+      H5Tclose(native);
+    }
+    H5Tclose(type);
+    H5Dclose(dataset);
+    return names;
+  }
+
+  /// A dataset of variable-length UTF-8 text.
+  std::vector<std::string> read_text(const std::string& path) const {
+    const hid_t dataset = H5Dopen2(file_, path.c_str(), H5P_DEFAULT);
+    EXPECT_GE(dataset, 0) << path;
+    const hid_t type = H5Dget_type(dataset);
+    EXPECT_EQ(H5Tget_class(type), H5T_STRING) << path;
+    EXPECT_GT(H5Tis_variable_str(type), 0) << path;
+    EXPECT_EQ(H5Tget_cset(type), H5T_CSET_UTF8) << path;
+    const hid_t space = H5Dget_space(dataset);
+    std::vector<char*> pointers(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+    std::vector<std::string> values;
+    if (!pointers.empty() &&
+        H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) >= 0) {
+      for (char* text : pointers) values.emplace_back(text != nullptr ? text : "");
+      H5Dvlen_reclaim(type, space, H5P_DEFAULT, pointers.data());
+    }
+    H5Sclose(space);
+    H5Tclose(type);
     H5Dclose(dataset);
     return values;
   }
@@ -305,6 +357,10 @@ void expect_table(const Reader& reader, const std::string& group, const OutputTa
         },
         column.values);
     EXPECT_EQ(reader.string_attribute(column_path, "description"), column.description);
+    EXPECT_EQ(reader.codes(column_path), column.codes) << column_path;
+    if (!column.unit.empty()) {
+      EXPECT_EQ(reader.string_attribute(column_path, "units"), column.unit) << column_path;
+    }
   }
 }
 
@@ -317,7 +373,7 @@ TEST_F(OutputFileTest, RoundTripsAgentsTimeseriesAndMeta) {
   {
     OutputFile output(path);
     output.write_meta(metadata());
-    output.write_run("/", {agent_table(population)}, timeseries, 7);
+    output.write_run("/", {agent_table(population)}, timeseries, Clock{7});
     output.commit();
   }
 
@@ -381,7 +437,7 @@ TEST_F(OutputFileTest, RoundTripsSurveyWavesWrittenForOutput) {
   const fs::path path = directory_ / "run.h5";
   {
     OutputFile output(path);
-    output.write_run("/", {agent_table(population)}, timeseries, 7, waves);
+    output.write_run("/", {agent_table(population)}, timeseries, Clock{7}, waves);
     output.commit();
   }
   Reader reader(path);
@@ -406,7 +462,7 @@ TEST_F(OutputFileTest, RoundTripsSurveyWavesWrittenForOutput) {
           column.values);
       EXPECT_EQ(reader.string_attribute(column_path, "description"), column.spec.description);
       if (!column.spec.unit.empty()) {
-        EXPECT_EQ(reader.string_attribute(column_path, "unit"), column.spec.unit);
+        EXPECT_EQ(reader.string_attribute(column_path, "units"), column.spec.unit);
       }
     }
   }
@@ -418,7 +474,7 @@ TEST_F(OutputFileTest, RoundTripsSurveyWavesWrittenForOutput) {
   EXPECT_EQ(reader.read<std::uint8_t>("/surveys/wave_0/alive", dims),
             (std::vector<std::uint8_t>{0, 1, 1, 1, 1}))
       << "as three_steps left them: resident 0 died, resident 4 entered";
-  EXPECT_EQ(reader.string_attribute("/surveys/wave_1/age", "unit"), "years");
+  EXPECT_EQ(reader.string_attribute("/surveys/wave_1/age", "units"), "years");
   EXPECT_FALSE(reader.exists("/surveys/wave_0/scratch"));
 }
 
@@ -430,8 +486,8 @@ TEST_F(OutputFileTest, NoSurveysGroupWithoutWavesToWrite) {
   const fs::path path = directory_ / "run.h5";
   {
     OutputFile output(path);
-    output.write_run("/", {agent_table(population)}, timeseries, 7, waves);
-    output.write_run("/replicate_1", {agent_table(population)}, timeseries, 7);
+    output.write_run("/", {agent_table(population)}, timeseries, Clock{7}, waves);
+    output.write_run("/replicate_1", {agent_table(population)}, timeseries, Clock{7});
     output.commit();
   }
   Reader reader(path);
@@ -452,7 +508,7 @@ TEST_F(OutputFileTest, CommitLeavesOnlyTheFinalFile) {
   EXPECT_TRUE(fs::exists(output.temporary_path()));
   EXPECT_FALSE(fs::exists(path));
 
-  output.write_run("/", {agent_table(population)}, timeseries, 7);
+  output.write_run("/", {agent_table(population)}, timeseries, Clock{7});
   output.commit();
   EXPECT_TRUE(fs::exists(path));
   EXPECT_FALSE(fs::exists(output.temporary_path()));
@@ -483,7 +539,7 @@ TEST_F(OutputFileTest, WithoutCommitLeavesNothing) {
     OutputFile output(path);
     temporary = output.temporary_path();
     output.write_meta(metadata());
-    output.write_run("/", {agent_table(population)}, timeseries, 7);
+    output.write_run("/", {agent_table(population)}, timeseries, Clock{7});
     EXPECT_TRUE(fs::exists(temporary));
   }
   EXPECT_FALSE(fs::exists(path));
@@ -548,8 +604,8 @@ TEST_F(OutputFileTest, WritesReplicateGroups) {
     RunMetadata meta = metadata();
     meta.replicates = 2;
     output.write_meta(meta);
-    output.write_run(replicate_group(0), {agent_table(population)}, timeseries, 7);
-    output.write_run(replicate_group(1), {agent_table(population)}, timeseries, 7);
+    output.write_run(replicate_group(0), {agent_table(population)}, timeseries, Clock{7});
+    output.write_run(replicate_group(1), {agent_table(population)}, timeseries, Clock{7});
     output.commit();
   }
   Reader reader(path);
@@ -586,7 +642,7 @@ TEST_F(OutputFileTest, RunWritesThatCrossedProcessesWriteTheSameAsDirectOnes) {
   // merged, its other objects kept).
   const auto writes_of = [&](const std::string& group) {
     return RunWrites([&, group](OutputFile& file) {
-      file.write_run(group, {agent_table(population)}, timeseries, 7);
+      file.write_run(group, {agent_table(population)}, timeseries, Clock{7});
       file.write_text(group, "note", "from " + group);
     });
   };
@@ -628,7 +684,7 @@ TEST_F(OutputFileTest, ZeroRowTableRoundTrips) {
   const fs::path path = directory_ / "empty.h5";
   {
     OutputFile output(path);
-    output.write_run("/", {agent_table(population), empty}, timeseries, 7);
+    output.write_run("/", {agent_table(population), empty}, timeseries, Clock{7});
     output.commit();
   }
   Reader reader(path);
@@ -667,8 +723,91 @@ TEST_F(OutputFileTest, UnequalColumnsAreAnError) {
   const fs::path path = directory_ / "bad.h5";
   OutputFile output(path);
   const std::string message =
-      error_message([&] { output.write_run("/", {table}, Timeseries{}, 7); });
+      error_message([&] { output.write_run("/", {table}, Timeseries{}, Clock{7}); });
   EXPECT_NE(message.find("'b'"), std::string::npos) << message;
+}
+
+TEST_F(OutputFileTest, CodedColumnsAreEnumsWithTheirNamesAndUnits) {
+  Population population = small_population();
+  const fs::path path = directory_ / "coded.h5";
+  {
+    OutputFile output(path);
+    output.write_run("/", {agent_table(population)}, three_steps(population), Clock{7});
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader.codes("/agents/sex"), "male,female");
+  EXPECT_EQ(reader.codes("/agents/transport"), "drives,lifts,none");
+  EXPECT_EQ(reader.codes("/agents/age0"), "");  // not coded
+  EXPECT_EQ(reader.string_attribute("/agents/age0", "units"), "years");
+  EXPECT_EQ(reader.string_attribute("/agents/x_m", "units"), "m");
+  std::vector<hsize_t> dims;
+  EXPECT_EQ(reader.read<std::uint8_t>("/agents/sex", dims),
+            std::vector<std::uint8_t>(population.sex.begin(), population.sex.end()));
+}
+
+TEST_F(OutputFileTest, TimeseriesAxesAreLabelledDimensionScalesWithDates) {
+  // R reads [step, income_low, sex] as an array of dim (sex, income_low, step); the scales and
+  // labels let any reader tell the axes apart.
+  Population population = small_population();
+  const fs::path path = directory_ / "scales.h5";
+  {
+    OutputFile output(path);
+    output.write_run("/", {agent_table(population)}, three_steps(population),
+                     Clock{7, 3, "2024-02-20"});
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader.read_text("/timeseries/date"),
+            (std::vector<std::string>{"2024-02-27", "2024-03-05", "2024-03-12"}));  // leap year
+  EXPECT_EQ(reader.codes("/timeseries/income_low"), "high,low");
+  EXPECT_EQ(reader.codes("/timeseries/sex"), "male,female");
+  EXPECT_EQ(reader.string_attribute("/timeseries/alive", "units"), "residents");
+  EXPECT_EQ(reader.string_attribute("/timeseries/day", "units"), "days");
+
+  const hid_t alive = H5Dopen2(reader.id(), "/timeseries/alive", H5P_DEFAULT);
+  const char* axes[] = {"step", "income_low", "sex"};
+  for (unsigned axis = 0; axis < 3; ++axis) {
+    const hid_t scale =
+        H5Dopen2(reader.id(), (std::string("/timeseries/") + axes[axis]).c_str(), H5P_DEFAULT);
+    EXPECT_GT(H5DSis_scale(scale), 0) << axes[axis];
+    EXPECT_GT(H5DSis_attached(alive, scale, axis), 0) << axes[axis];
+    char label[32] = {};
+    EXPECT_GT(H5DSget_label(alive, axis, label, sizeof label), 0);
+    EXPECT_STREQ(label, axes[axis]);
+    H5Dclose(scale);
+  }
+  H5Dclose(alive);
+}
+
+TEST_F(OutputFileTest, TextColumnsRoundTripInUtf8) {
+  const std::vector<std::uint16_t> index{0, 1, 2};
+  OutputTable table{"districts", "names", {{"index", "row", column_view(index)}}};
+  table.text_columns.push_back(
+      {"name", "district name", {"north", "北部 \"new\"", "east, weekly"}});
+  const fs::path path = directory_ / "text.h5";
+  {
+    OutputFile output(path);
+    output.write_run("/", {table}, Timeseries{}, Clock{7});
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader.read_text("/districts/name"),
+            (std::vector<std::string>{"north", "北部 \"new\"", "east, weekly"}));
+  EXPECT_EQ(reader.string_attribute("/districts/name", "description"), "district name");
+}
+
+TEST_F(OutputFileTest, TextColumnOfTheWrongLengthIsAnError) {
+  const std::vector<std::uint16_t> index{0, 1};
+  OutputTable table{"districts", "names", {{"index", "row", column_view(index)}}};
+  table.text_columns.push_back({"name", "district name", {"north"}});
+  OutputFile output(directory_ / "short.h5");
+  const std::string message =
+      error_message([&] { output.write_run("/", {table}, Timeseries{}, Clock{7}); });
+  EXPECT_NE(message.find("'name' has 1 rows"), std::string::npos) << message;
 }
 
 }  // namespace
