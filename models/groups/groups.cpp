@@ -1,4 +1,5 @@
 #include "models/groups/groups.hpp"
+#include "models/groups/where_next.hpp"
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -43,7 +44,6 @@ bool open_in_step(const Venue& venue, std::int64_t step) {
 void place_by_rule(const Placement& rule, const TownMap& town, const Population& p,
                    std::vector<PlacedVenue>& placed) {
   std::int32_t k = 0;
-  const std::size_t before = placed.size();
   const auto add_placed = [&](double x, double y) {
     PlacedVenue v{rule.template_venue, x, y};
     v.venue.name = rule.template_venue.name + " " + std::to_string(k + 1);
@@ -69,39 +69,13 @@ void place_by_rule(const Placement& rule, const TownMap& town, const Population&
       grid.for_each_within(v.x_m, v.y_m, rule.coverage_radius_m,
                            [&](ResidentId id) { served[id] = 1; });
     }
-    // Candidate sites: the homes of an evenly spaced sample of residents. Lazy greedy: gains only
-    // fall as venues are added, so a candidate whose fresh gain still tops the queue is the best.
+    // Candidate sites: the homes of an evenly spaced sample of residents.
     const std::size_t stride = std::max<std::size_t>(1, starting / 3000);
-    const std::size_t candidates = starting == 0 ? 0 : (starting - 1) / stride + 1;
-    const auto gain_of = [&](std::size_t c) {
-      const std::size_t site = c * stride;
-      std::uint32_t unserved = 0;
-      grid.for_each_within(p.x_m[site], p.y_m[site], rule.coverage_radius_m,
-                           [&](ResidentId id) { unserved += served[id] == 0; });
-      return unserved;
-    };
-    std::vector<std::uint32_t> initial(candidates);
-    tbb::parallel_for(std::size_t{0}, candidates, [&](std::size_t c) { initial[c] = gain_of(c); });
-    // Max-heap on (gain, then lower index first).
-    using Entry = std::pair<std::uint32_t, std::int64_t>;
-    std::priority_queue<Entry> queue;
-    for (std::size_t c = 0; c < candidates; ++c)
-      queue.emplace(initial[c], -static_cast<std::int64_t>(c));
-    while (placed.size() < before + count && !queue.empty()) {
-      const auto [stale_gain, negative_index] = queue.top();
-      queue.pop();
-      const auto c = static_cast<std::size_t>(-negative_index);
-      const std::uint32_t gain = gain_of(c);
-      if (gain == 0) continue;  // nobody unserved near this site any more
-      if (!queue.empty() && Entry(gain, negative_index) < queue.top()) {
-        queue.emplace(gain, negative_index);
-        continue;
-      }
-      const std::size_t site = c * stride;
-      add_placed(p.x_m[site], p.y_m[site]);
-      grid.for_each_within(p.x_m[site], p.y_m[site], rule.coverage_radius_m,
-                           [&](ResidentId id) { served[id] = 1; });
-    }
+    std::vector<float> cx, cy;
+    for (std::size_t site = 0; site < starting; site += stride)
+      cx.push_back(p.x_m[site]), cy.push_back(p.y_m[site]);
+    for (const std::size_t c : pick_sites(grid, cx, cy, rule.coverage_radius_m, served, count))
+      add_placed(cx[c], cy[c]);
   }
 }
 
@@ -687,24 +661,70 @@ void CommunityGroups::finalize(Simulation& sim) {
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p.alive[i] && member[i] && venue_of_[i] >= 0) ++members_[venue_of_[i]];
   }
+  // An intervention's groups: who its venues open at the end reach, and where next.
+  if (reports_cost()) {
+    const std::int64_t last = sim.clock().steps - 1;
+    std::vector<std::uint8_t> open_at_end(venues_.size());
+    for (std::size_t v = 0; v < venues_.size(); ++v)
+      open_at_end[v] = open_in_step(venues_[v].venue, last);
+    coverage_ = coverage_of(p, x_m_, y_m_, open_at_end, params_.placement.coverage_radius_m,
+                            map_.districts.size(), kWhereNextSites);
+  }
 }
 
 void CommunityGroups::add_output_tables(const Simulation&, std::vector<OutputTable>& tables) const {
   const bool salons = kind_ == GroupKind::kSalon && label_.empty();
+  const std::string table = salons ? std::string("salons") : own_column("{}_groups");
   tables.push_back(
-      {salons ? std::string("salons") : own_column("{}_groups"),
+      {table,
        salons ? "one row per salon venue: listed venues first, then placed ones"
               : "one row per " + own_column("{} group") +
                     " venue: listed venues first, then placed ones",
-       {{"x_m", "venue east coordinate, metres", column_view(x_m_)},
-        {"y_m", "venue north coordinate, metres", column_view(y_m_)},
+       {{"x_m", "venue east coordinate, metres", column_view(x_m_), "m"},
+        {"y_m", "venue north coordinate, metres", column_view(y_m_), "m"},
         {"capacity", "places per session", column_view(capacity_)},
-        {"schedule", "0 weekly, 1 fortnightly, 2 monthly (every 4 weeks)", column_view(schedule_)},
-        {"opens_step", "first step it can meet", column_view(opens_step_)},
-        {"closes_step", "step it stops meeting, -1 never", column_view(closes_step_)},
+        {"schedule", "0 weekly, 1 fortnightly, 2 monthly (every 4 weeks)", column_view(schedule_),
+         "", "weekly,fortnightly,monthly"},
+        {"opens_step", "first step it can meet", column_view(opens_step_), "step"},
+        {"closes_step", "step it stops meeting, -1 never", column_view(closes_step_), "step"},
         {"sessions_held", "sessions held", column_view(sessions_held_)},
         {"attendance_total", "attendances summed over sessions", column_view(attendance_total_)},
-        {"members_at_end", "members at the end of the run", column_view(members_)}}});
+        {"members_at_end", "members at the end of the run", column_view(members_)}},
+       {{"coverage_radius_m", fmt::format("{}", params_.placement.coverage_radius_m)}}});
+  if (!reports_cost() || coverage_.at_need.empty()) return;
+  const Coverage& c = coverage_;
+  const std::string radius = fmt::format("{:g} m", params_.placement.coverage_radius_m);
+  tables.push_back(
+      {table + "_coverage",
+       "one row per district (as /districts): residents at need at the end of the run (alive, not "
+       "certified) and whether a venue open at the end lies within " +
+           radius + " of their home",
+       {{"at_need", "residents alive and not certified at the end", column_view(c.at_need),
+         "residents"},
+        {"covered", "of them, with a venue within the radius", column_view(c.covered), "residents"},
+        {"uncovered_low_income", "not covered and low-income", column_view(c.uncovered_low_income),
+         "residents"},
+        {"uncovered_alone", "not covered and living alone", column_view(c.uncovered_alone),
+         "residents"},
+        {"uncovered_no_car", "not covered and not driving", column_view(c.uncovered_no_car),
+         "residents"}},
+       {{"coverage_radius_m", fmt::format("{}", params_.placement.coverage_radius_m)}}});
+  tables.push_back(
+      {table + "_where_next",
+       "where one more venue would reach the most residents at need not covered (within " + radius +
+           "), best first: the gaps placement rule applied to the end of the run; each site counts "
+           "only those the sites before it do not reach",
+       {{"rank", "1 for the best site", column_view(c.next_rank)},
+        {"x_m", "site east coordinate (a home of a resident not covered), metres",
+         column_view(c.next_x_m), "m"},
+        {"y_m", "site north coordinate, metres", column_view(c.next_y_m), "m"},
+        {"district", "district of the site (row of /districts)", column_view(c.next_district)},
+        {"reached", "residents at need not covered whom it would reach",
+         column_view(c.next_reached), "residents"},
+        {"low_income", "of them, low-income", column_view(c.next_low_income), "residents"},
+        {"alone", "of them, living alone", column_view(c.next_alone), "residents"},
+        {"no_car", "of them, not driving", column_view(c.next_no_car), "residents"}},
+       {{"coverage_radius_m", fmt::format("{}", params_.placement.coverage_radius_m)}}});
 }
 
 }  // namespace salonsim::models

@@ -20,6 +20,7 @@
 
 #include "models/groups/activity.hpp"
 #include "models/groups/group_params.hpp"
+#include "models/groups/where_next.hpp"
 #include "models/prescribing/referral_column.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
@@ -209,6 +210,10 @@ class CommunityGroups final : public Module {
   std::vector<float> x_m_, y_m_;
   std::vector<std::int32_t> capacity_, opens_step_, closes_step_;
   std::vector<std::uint8_t> schedule_;
+  // Interventions' groups: who their venues reach at the end, and where one more would reach
+  // most (made at finalize; models/groups/where_next.hpp).
+  Coverage coverage_;
+  static constexpr std::size_t kWhereNextSites = 5;
 };
 
 }  // namespace salonsim::models

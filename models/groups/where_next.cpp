@@ -1,0 +1,115 @@
+#include "models/groups/where_next.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <queue>
+#include <utility>
+
+#include "sim/population.hpp"
+
+namespace salonsim::models {
+
+std::vector<std::size_t> pick_sites(const SpatialGrid& grid, std::span<const float> cx,
+                                    std::span<const float> cy, double radius_m,
+                                    std::vector<std::uint8_t>& served, std::size_t count) {
+  const std::size_t candidates = cx.size();
+  const auto gain_of = [&](std::size_t c) {
+    std::uint32_t unserved = 0;
+    grid.for_each_within(cx[c], cy[c], radius_m,
+                         [&](ResidentId id) { unserved += served[id] == 0; });
+    return unserved;
+  };
+  std::vector<std::uint32_t> initial(candidates);
+  tbb::parallel_for(std::size_t{0}, candidates, [&](std::size_t c) { initial[c] = gain_of(c); });
+  // Lazy greedy: gains only fall as sites are picked, so a candidate whose fresh gain still tops
+  // the queue is the best. Max-heap on (gain, then lower index first).
+  using Entry = std::pair<std::uint32_t, std::int64_t>;
+  std::priority_queue<Entry> queue;
+  for (std::size_t c = 0; c < candidates; ++c)
+    queue.emplace(initial[c], -static_cast<std::int64_t>(c));
+  std::vector<std::size_t> picked;
+  while (picked.size() < count && !queue.empty()) {
+    const auto [stale_gain, negative_index] = queue.top();
+    queue.pop();
+    const auto c = static_cast<std::size_t>(-negative_index);
+    const std::uint32_t gain = gain_of(c);
+    if (gain == 0) continue;  // nobody unserved near this site any more
+    if (!queue.empty() && Entry(gain, negative_index) < queue.top()) {
+      queue.emplace(gain, negative_index);
+      continue;
+    }
+    picked.push_back(c);
+    grid.for_each_within(cx[c], cy[c], radius_m, [&](ResidentId id) { served[id] = 1; });
+  }
+  return picked;
+}
+
+Coverage coverage_of(const Population& p, std::span<const float> vx, std::span<const float> vy,
+                     std::span<const std::uint8_t> open, double radius_m, std::size_t districts,
+                     std::size_t sites) {
+  const std::size_t n = p.size();
+  const auto no_car = [&](std::size_t i) {
+    return p.transport[i] != static_cast<std::uint8_t>(Transport::kDrives);
+  };
+  // covered[i]: not at need, or a venue open at the end is within reach (then "served").
+  std::vector<std::uint8_t> served(n, 0);
+  for (std::size_t i = 0; i < n; ++i) served[i] = !(p.alive[i] && !p.certified[i]);
+  const SpatialGrid grid(p.x_m, p.y_m, radius_m);
+  for (std::size_t v = 0; v < vx.size(); ++v) {
+    if (!open[v]) continue;
+    grid.for_each_within(vx[v], vy[v], radius_m, [&](ResidentId id) { served[id] = 1; });
+  }
+
+  Coverage c;
+  for (auto* column :
+       {&c.at_need, &c.covered, &c.uncovered_low_income, &c.uncovered_alone, &c.uncovered_no_car})
+    column->assign(districts, 0);
+  std::vector<float> cx, cy;
+  std::vector<std::size_t> home_of;
+  std::size_t uncovered = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t d = p.district[i];
+    if (!p.alive[i] || p.certified[i] || d >= districts) continue;
+    ++c.at_need[d];
+    if (served[i]) {
+      ++c.covered[d];
+      continue;
+    }
+    ++uncovered;
+    c.uncovered_low_income[d] += p.income_low[i];
+    c.uncovered_alone[d] += p.lives_alone[i];
+    c.uncovered_no_car[d] += no_car(i);
+  }
+  // Candidate sites: the homes of an evenly spaced sample of the uncovered at need.
+  const std::size_t stride = std::max<std::size_t>(1, uncovered / 3000);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (served[i] || p.district[i] >= districts) continue;
+    if (k++ % stride != 0) continue;
+    cx.push_back(p.x_m[i]), cy.push_back(p.y_m[i]), home_of.push_back(i);
+  }
+
+  std::vector<std::uint8_t> reached = served;
+  for (const std::size_t site : pick_sites(grid, cx, cy, radius_m, reached, sites)) {
+    std::uint32_t all = 0, low_income = 0, alone = 0, without_car = 0;
+    // Those this site reaches that the sites before it did not: marked 1 by pick_sites, and 2
+    // here once counted.
+    grid.for_each_within(cx[site], cy[site], radius_m, [&](ResidentId id) {
+      if (served[id] || reached[id] != 1) return;
+      reached[id] = 2;
+      ++all;
+      low_income += p.income_low[id];
+      alone += p.lives_alone[id];
+      without_car += no_car(id);
+    });
+    c.next_rank.push_back(static_cast<std::uint16_t>(c.next_rank.size() + 1));
+    c.next_x_m.push_back(cx[site]), c.next_y_m.push_back(cy[site]);
+    c.next_district.push_back(p.district[home_of[site]]);
+    c.next_reached.push_back(all), c.next_low_income.push_back(low_income);
+    c.next_alone.push_back(alone), c.next_no_car.push_back(without_car);
+  }
+  return c;
+}
+
+}  // namespace salonsim::models
