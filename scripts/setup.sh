@@ -6,7 +6,8 @@
 #   scripts/setup.sh --mpi      and OpenMPI, for the MPI back end and its tests (scripts/test.sh)
 #   scripts/setup.sh --web      and Node.js with npm, then the teaching page's JavaScript
 #                               libraries (web/package-lock.json) into web/node_modules
-#   scripts/setup.sh --browser  and Debian's Chromium, for the browser test (with --web)
+#   scripts/setup.sh --browser  and Debian's Chromium, for the browser tests (with --web)
+#   scripts/setup.sh --r        and R with hdf5r, for the R reading example and its test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +30,8 @@ for option in "$@"; do
       command -v npm >/dev/null || packages+=(npm)
       ;;
     --browser) command -v chromium >/dev/null || packages+=(chromium) ;;
-    *) echo "salonsim: unknown option '$option' (expected --mpi, --web or --browser)" >&2; exit 2 ;;
+    --r) packages+=(r-base-core r-cran-hdf5r) ;;
+    *) echo "salonsim: unknown option '$option' (expected --mpi, --web, --browser or --r)" >&2; exit 2 ;;
   esac
 done
 
