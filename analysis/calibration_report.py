@@ -43,7 +43,7 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(f"calibration_report.py: error: a required Python package is missing ({error}); "
              "on Debian: apt-get install python3-h5py python3-numpy python3-matplotlib")
 
-from report_common import (BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError,
+from report_common import (meta_table, page, EXIT_FAILED, EXIT_INVALID_INPUT, InputError,
                            check_finished_file, text_attr)
 
 FORMAT = "salonsim-calibration-1"
@@ -648,16 +648,7 @@ def figure_tolerance(c: Calibration, out_dir: str) -> str:
 
 # ---- HTML ------------------------------------------------------------------------------------
 
-CSS = BASE_CSS + """
-table.summary th.row, table.summary td.text { text-align: left; background: #fafafa;
-       font-weight: normal; white-space: nowrap; }
-#summary { background: #f5f8fc; border: 1px solid #d5e0ee; padding: 0.4em 1.2em 0.8em;
-       border-radius: 4px; }
-#summary h2 { margin-top: 0.6em; }
-#summary li { margin: 0.25em 0; }
-.warn { color: #a33; }
-.ok { color: #276827; }
-"""
+CSS = ""
 
 
 def figure_html(name: str, alt: str, caption: str) -> str:
@@ -668,7 +659,7 @@ def figure_html(name: str, alt: str, caption: str) -> str:
 def summary_html(c: Calibration) -> list[str]:
     esc = html.escape
     s, t = c.summary, c.target_arrays
-    parts = ["<div id=summary><h2>Summary</h2>"]
+    parts = []
     fitted = (f"This calibration fitted {c.k} parameter{'s' if c.k != 1 else ''} of the model to "
               f"{len(c.targets)} observed target{'s' if len(c.targets) != 1 else ''}, by running "
               "the simulation many times and keeping the parameter values whose simulated "
@@ -703,7 +694,7 @@ def summary_html(c: Calibration) -> list[str]:
                      f"{esc(p.label(s['prior_high'][j]))}. {narrowing_sentence(c, j)}</li>")
     parts.append("</ul>")
     warn = "ok" if c.inside().all() else "warn"
-    parts.append(f"<p class={warn}><b>Fit:</b> {fit_sentence(c)}</p></div>")
+    parts.append(f"<p class={warn}><b>Fit:</b> {fit_sentence(c)}</p>")
     return parts
 
 
@@ -765,8 +756,7 @@ def methods_html(c: Calibration) -> list[str]:
     q_text = (f"the {percent(float(quantile))} weighted quantile"
               if isinstance(quantile, (int, float)) else "a weighted quantile (abc.quantile)")
     settings = ", ".join(f"{esc(str(key))} {esc(str(value))}" for key, value in abc.items())
-    parts = ["<h2 id=methods>Methods</h2>",
-             "<p>The parameters were fitted by approximate Bayesian computation with sequential "
+    parts = ["<p id=methods>The parameters were fitted by approximate Bayesian computation with sequential "
              "Monte Carlo (ABC-SMC; Beaumont et al. 2009) and adaptive tolerances (Del Moral et "
              "al. 2012). Each parameter has a prior, mapped onto the unit interval, so that the "
              "particles live on a unit cube. The first generation draws particles from the "
@@ -802,9 +792,8 @@ def methods_html(c: Calibration) -> list[str]:
             ("seed", esc(text_attr(m.get("seed", "?")))),
             ("replicates", str(c.replicates)),
             ("input", f"<code>{esc(os.path.abspath(c.path))}</code>")]
-    parts.append("<h3>Provenance</h3><table class=meta>")
-    parts += [f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows]
-    parts.append("</table>")
+    parts.append("<h3>Provenance</h3>")
+    parts.append(meta_table(rows))
     if c.calibration_yaml:
         parts.append("<details><summary>Calibration file</summary>"
                      f"<pre id=calibration-yaml>{esc(c.calibration_yaml)}</pre></details>")
@@ -822,15 +811,8 @@ def methods_html(c: Calibration) -> list[str]:
 def write_html(c: Calibration, out_dir: str, figures: dict, elapsed: float) -> str:
     esc = html.escape
     title = f"salonsim calibration: {esc(c.name)}"
-    parts = [f"<!DOCTYPE html><html lang=en><head><meta charset='utf-8'><title>{title}</title>"
-             f"<style>{CSS}</style></head><body>", f"<h1>{title}</h1>"]
-    if c.description:
-        parts.append(f"<p id=description>{esc(c.description)}</p>")
-    parts.append(f"<p class=note>Report made {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} in "
-                 f"{elapsed:.1f} s from <code>{esc(os.path.basename(c.path))}</code>; the method "
-                 "and provenance are <a href='#methods'>at the end</a>.</p>")
-    parts += summary_html(c)
-
+    summary = summary_html(c)
+    parts = []
     parts.append("<h2 id=posterior>Posterior</h2>")
     parts.append(figure_html(
         figures["marginals"], "posterior marginals",
@@ -867,9 +849,13 @@ def write_html(c: Calibration, out_dir: str, figures: dict, elapsed: float) -> s
     parts.append(table_generations(c))
     parts.append("<p class=note>ESS: effective sample size of the weights, (Σw)² / Σw².</p>")
 
-    parts += methods_html(c)
-    parts.append("</body></html>\n")
-    return write_text(os.path.join(out_dir, "index.html"), "\n".join(parts))
+    methods = methods_html(c)
+    methods.append(f"<p class=note>Report made {_dt.datetime.now():%Y-%m-%d %H:%M} in "
+                   f"{elapsed:.1f} s.</p>")
+    lede = (f"<span id=description>{esc(c.description)}</span> " if c.description else "") + (
+        "Which parameter values make the model reproduce what was observed.")
+    return write_text(os.path.join(out_dir, "index.html"),
+                      page(title, lede, summary, parts, methods, CSS))
 
 
 # ---- main ------------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ report cannot be written.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import html
 import io
 import os
@@ -48,8 +47,16 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(f"report.py: error: a required Python package is missing ({error}); "
              "on Debian: apt-get install python3-h5py python3-pandas python3-matplotlib")
 
-from report_common import (BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError, save,
-                           text_attr)
+from report_common import (EXIT_FAILED, EXIT_INVALID_INPUT, InputError, figure,
+                           includes_zero, interval_text, meta_table, num, page,
+                           provenance_rows, save, section, sig, t_interval, text_attr,
+                           write_page)
+from report_planner import (GROUP_WORDS, GROUPS as TALLY_GROUPS, MAP_AGENT_COLUMNS, ArmRuns, TownMap, cost_effectiveness,
+                            cost_sentences, coverage_by_district, district_sentence,
+                            effect_phrase, figure_cost_effectiveness, figure_equity,
+                            figure_town_map, group_effects, map_block, paired_costs,
+                            replicates_of, table_cost_per_year, table_costs, table_districts,
+                            where_next_sentence)
 
 
 GROUPS = ["all", "low_income_women", "low_income_men", "high_income_women", "high_income_men"]
@@ -106,7 +113,7 @@ class Comparison:
         if not os.path.exists(path):
             raise InputError(f"no such file: {path}")
         if os.path.isdir(path):
-            raise InputError(f"{path} is a directory, not a comparison file")
+            raise InputError(f"{path} is a directory, not a salonsim output file")
         if not h5py.is_hdf5(path):
             raise InputError(f"{path} is not an HDF5 file")
         self.path = path
@@ -116,7 +123,9 @@ class Comparison:
         except InputError:
             raise
         except (OSError, KeyError, ValueError, TypeError) as error:
-            raise InputError(f"{path}: cannot read the comparison ({error})") from error
+            raise InputError(f"{path}: cannot read the file ({error})") from error
+
+    is_run = False
 
     def _read(self, f: "h5py.File") -> None:
         path = self.path
@@ -145,74 +154,17 @@ class Comparison:
             raise InputError(f"{path}: summary_csv lacks the columns {', '.join(missing)}")
         self.days_per_step = int(self.meta.get("days_per_step", 7))
 
-        self.arm_attrs = {}
-        self.replicates = {}   # arm -> list of replicate group names, by index
-        self.agents = {}       # arm -> dict column -> (concatenated array), plus "replicate"
-        self.timeseries = {}   # arm -> dict name -> array (replicates, steps, 2, 2); day, step
-        self.n_steps = {}      # arm -> steps recorded
-        self.has_salons = {}
-        self.has_sp = {}       # arm -> whether its runs had social prescribing
-        self.sp_reach = {}     # arm -> (row names, dict column -> counts summed over replicates)
-        for arm in self.arms:
-            if arm not in f["arms"]:
-                raise InputError(f"{path}: arm '{arm}' is listed in /comparison but /arms/{arm} "
-                                 "is missing")
-            group = f["arms"][arm]
-            self.arm_attrs[arm] = {k: text_attr(v) for k, v in group.attrs.items()}
-            names = sorted((k for k in group.keys() if k.startswith("replicate_")),
-                           key=lambda k: int(k.split("_")[1]))
-            if not names:
-                raise InputError(f"{path}: /arms/{arm} has no replicate_<r> groups")
-            self.replicates[arm] = names
-            # Social prescribing is per arm: every replicate has it or none does.
-            sp = [SP_REACH in group[name] for name in names]
-            if any(sp) and not all(sp):
-                raise InputError(f"{path}: /arms/{arm}: only some replicates have "
-                                 f"/{SP_REACH}")
-            self.has_sp[arm] = all(sp)
-            wanted = AGENT_COLUMNS + (SP_AGENT_COLUMNS if self.has_sp[arm] else [])
-            columns = {c: [] for c in wanted}
-            replicate_index = []
-            series = {}
-            reach_rows, reach = None, {}
-            for r, name in enumerate(names):
-                rep = group[name]
-                for sub in ("agents", "timeseries"):
-                    if sub not in rep:
-                        raise InputError(f"{path}: /arms/{arm}/{name}/{sub} is missing")
-                agents = rep["agents"]
-                for c in wanted:
-                    if c not in agents:
-                        raise InputError(f"{path}: /arms/{arm}/{name}/agents/{c} is missing")
-                    columns[c].append(agents[c][:])
-                replicate_index.append(np.full(len(columns["sex"][-1]), r, dtype=np.int32))
-                ts = rep["timeseries"]
-                for k in ts.keys():
-                    series.setdefault(k, []).append(ts[k][:])
-                if self.has_sp[arm]:
-                    reach_rows = self._read_reach(rep[SP_REACH], f"/arms/{arm}/{name}",
-                                                  reach_rows, reach)
-            self.agents[arm] = {c: np.concatenate(v) for c, v in columns.items()}
-            self.agents[arm]["replicate"] = np.concatenate(replicate_index)
-            if "step" not in series or "alive" not in series:
-                raise InputError(f"{path}: /arms/{arm}: timeseries/step or timeseries/alive is "
-                                 "missing")
-            steps = {len(s) for s in series["step"]}
-            if len(steps) != 1:
-                raise InputError(f"{path}: /arms/{arm}: replicates differ in their number of steps")
-            self.n_steps[arm] = steps.pop()
-            self.timeseries[arm] = {k: np.stack(v) for k, v in series.items()
-                                    if all(len(x) == self.n_steps[arm] for x in v)}
-            self.has_salons[arm] = ("salon_ever" in self.timeseries[arm]
-                                    and "salon_attendance" in self.timeseries[arm]
-                                    and "salons" in group[names[0]])
-            if self.has_sp[arm]:
-                self.sp_reach[arm] = (reach_rows, reach)
+        self._read_arms({arm: self._arm_group(f, arm) for arm in self.arms})
 
-        # The map: replicate 0 of the first arm with salons, else of the first with a mobile
-        # shop, else of the reference arm.
+        self._read_map()
+
+    def _read_map(self) -> None:
+        """The map: replicate 0 of the first arm with salons, else of the first with a mobile
+        shop, else of the reference arm; with its venue layers and districts."""
+        path = self.path
+
         def first_replicate(arm):
-            return f["arms"][arm][self.replicates[arm][0]]
+            return self.replicate_groups[arm][0]
 
         self.map_arm = next(
             (a for a in self.arms if self.has_salons[a]),
@@ -221,8 +173,7 @@ class Comparison:
         rep = first_replicate(self.map_arm)
         for c in ("x_m", "y_m"):
             if c not in rep["agents"]:
-                raise InputError(f"{path}: /arms/{self.map_arm}/{rep.name.split('/')[-1]}/agents/"
-                                 f"{c} is missing")
+                raise InputError(f"{path}: {rep.name}/agents/{c} is missing")
         self.map_agents = {c: rep["agents"][c][:] for c in
                            ("x_m", "y_m", "disability_step", "death_step")}
         self.map_salons = None
@@ -236,6 +187,89 @@ class Comparison:
             self.map_stops = {c: rep["mobile_shop_stops"][c][:]
                               for c in rep["mobile_shop_stops"].keys()}
         self.map_steps = self.n_steps[self.map_arm]
+        self.town = TownMap(rep, self.map_arm, self.map_steps) if all(
+            c in rep["agents"] for c in MAP_AGENT_COLUMNS) else None
+        self.map_reps = self.replicate_groups[self.map_arm]
+        self.coverage = None
+        if self.town is not None and self.town.layers and self.runs[self.map_arm].has_districts:
+            self.coverage = coverage_by_district(
+                self.map_reps, self.town.layers[0].table,
+                len(self.runs[self.map_arm].district_names))
+
+    def _arm_group(self, f, arm: str):
+        if arm not in f["arms"]:
+            raise InputError(f"{self.path}: arm '{arm}' is listed in /comparison but /arms/{arm} "
+                             "is missing")
+        return f["arms"][arm]
+
+    def _read_arms(self, groups: dict, where=lambda arm: f"/arms/{arm}") -> None:
+        """Reads each arm's replicates (groups: arm -> the group holding its replicate_<r>
+        groups, or a run's root)."""
+        path = self.path
+        self.arm_attrs = {}
+        self.replicates = {}   # arm -> list of replicate group names, by index
+        self.agents = {}       # arm -> dict column -> (concatenated array), plus "replicate"
+        self.timeseries = {}   # arm -> dict name -> array (replicates, steps, 2, 2); day, step
+        self.n_steps = {}      # arm -> steps recorded
+        self.has_salons = {}
+        self.has_sp = {}       # arm -> whether its runs had social prescribing
+        self.sp_reach = {}     # arm -> (row names, dict column -> counts summed over replicates)
+        self.runs = {}         # arm -> ArmRuns: tallies, costs, districts
+        self.replicate_groups = {}
+        for arm, group in groups.items():
+            self.arm_attrs[arm] = {k: text_attr(v) for k, v in group.attrs.items()}
+            reps = replicates_of(group)
+            if reps == [group] and "agents" not in group:
+                raise InputError(f"{path}: {where(arm)} has no replicate_<r> groups")
+            self.replicate_groups[arm] = reps
+            names = [r.name.split("/")[-1] for r in reps]
+            self.replicates[arm] = names
+            # Social prescribing is per arm: every replicate has it or none does.
+            sp = [SP_REACH in rep for rep in reps]
+            if any(sp) and not all(sp):
+                raise InputError(f"{path}: {where(arm)}: only some replicates have "
+                                 f"/{SP_REACH}")
+            self.has_sp[arm] = all(sp)
+            wanted = AGENT_COLUMNS + (SP_AGENT_COLUMNS if self.has_sp[arm] else [])
+            columns = {c: [] for c in wanted}
+            replicate_index = []
+            series = {}
+            reach_rows, reach = None, {}
+            for r, rep in enumerate(reps):
+                name = rep.name
+                for sub in ("agents", "timeseries"):
+                    if sub not in rep:
+                        raise InputError(f"{path}: {name}/{sub} is missing")
+                agents = rep["agents"]
+                for c in wanted:
+                    if c not in agents:
+                        raise InputError(f"{path}: {name}/agents/{c} is missing")
+                    columns[c].append(agents[c][:])
+                replicate_index.append(np.full(len(columns["sex"][-1]), r, dtype=np.int32))
+                ts = rep["timeseries"]
+                for k in ts.keys():
+                    if isinstance(ts[k], h5py.Dataset) and ts[k].dtype.kind not in "OSU":
+                        series.setdefault(k, []).append(ts[k][:])
+                if self.has_sp[arm]:
+                    reach_rows = self._read_reach(rep[SP_REACH], name, reach_rows, reach)
+            self.agents[arm] = {c: np.concatenate(v) for c, v in columns.items()}
+            self.agents[arm]["replicate"] = np.concatenate(replicate_index)
+            if "step" not in series or "alive" not in series:
+                raise InputError(f"{path}: {where(arm)}: timeseries/step or timeseries/alive is "
+                                 "missing")
+            steps = {len(s) for s in series["step"]}
+            if len(steps) != 1:
+                raise InputError(f"{path}: {where(arm)}: replicates differ in their number of "
+                                 "steps")
+            self.n_steps[arm] = steps.pop()
+            self.timeseries[arm] = {k: np.stack(v) for k, v in series.items()
+                                    if all(len(x) == self.n_steps[arm] for x in v)}
+            self.has_salons[arm] = ("salon_ever" in self.timeseries[arm]
+                                    and "salon_attendance" in self.timeseries[arm]
+                                    and "salons" in reps[0])
+            if self.has_sp[arm]:
+                self.sp_reach[arm] = (reach_rows, reach)
+            self.runs[arm] = ArmRuns(arm, reps, where(arm), self.n_steps[arm])
 
     def _read_reach(self, table, where: str, rows, totals: dict):
         """Adds one replicate's /social_prescribing_reach into totals (column -> counts by row);
@@ -251,6 +285,42 @@ class Comparison:
                                  "have one value per row")
             totals[col] = totals.get(col, 0) + table[col][:].astype(np.int64)
         return names
+
+
+class RunFile(Comparison):
+    """A `salonsim run` file read as a comparison of one arm (the run), so that the figures of
+    the comparison report draw it too."""
+
+    is_run = True
+
+    def _read(self, f: "h5py.File") -> None:
+        if "agents" not in f and "replicate_0" not in f:
+            raise InputError(f"{self.path} has no /agents, /replicate_0 or /comparison: not "
+                             "written by `salonsim run` or `salonsim compare`")
+        self.meta = {k: v for k, v in f["meta"].attrs.items()} if "meta" in f else {}
+        scenario = text_attr(self.meta.get("scenario_file", "")) or "run"
+        name = os.path.splitext(os.path.basename(scenario))[0] or "run"
+        self.arms, self.reference = [name], name
+        self.summary, self.summary_csv = None, ""
+        self.text_table = self.text_analyses = ""
+        self.days_per_step = int(self.meta.get("days_per_step", 7))
+        self._read_arms({name: f}, where=lambda arm: "/")
+        self.arm_attrs[name].update({k: text_attr(v) for k, v in self.meta.items()
+                                     if k in ("scenario_file", "scenario_yaml")})
+        self._read_map()
+
+
+def load(path: str) -> Comparison:
+    """A comparison or a single run, whichever the file is."""
+    kind = Comparison
+    if os.path.isfile(path) and h5py.is_hdf5(path):
+        try:
+            with h5py.File(path, "r") as f:
+                if "comparison" not in f and ("agents" in f or "replicate_0" in f):
+                    kind = RunFile
+        except OSError:
+            pass  # Comparison says why
+    return kind(path)
 
 
 # ---- statistics ------------------------------------------------------------------------------
@@ -503,39 +573,6 @@ def figure_map(c: Comparison, out_dir: str):
     return save(fig, out_dir, "map.png"), arm
 
 
-def figure_effects(c: Comparison, out_dir: str, colours):
-    others = [a for a in c.arms if a != c.reference]
-    if not others:
-        return None
-    s = c.summary
-    fig, axes = plt.subplots(1, 2, figsize=(12, 0.55 * len(GROUPS) * max(1, len(others)) + 1.8),
-                             sharey=True, constrained_layout=True)
-    panels = [("certifications", -1.0, "certifications averted"),
-              ("disability_free_years", 1.0, "disability-free years gained")]
-    height = 0.7 / len(others)
-    for ax, (outcome, sign, title) in zip(axes, panels):
-        for k, arm in enumerate(others):
-            rows = s[(s.arm == arm) & (s.outcome == outcome)].set_index("group")
-            rows = rows.reindex(GROUPS)
-            effect = sign * rows["difference"].to_numpy(float)
-            a = sign * rows["difference_low"].to_numpy(float)
-            b = sign * rows["difference_high"].to_numpy(float)
-            low, high = np.minimum(a, b), np.maximum(a, b)
-            y = np.arange(len(GROUPS)) - 0.35 + height * (k + 0.5)
-            ax.errorbar(effect, y, xerr=[effect - low, high - effect], fmt="o",
-                        color=colours[arm], capsize=4, label=f"{arm} vs {c.reference}")
-        ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(title)
-        ax.set_xlabel(f"{title} over the run (95% interval)")
-        ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(np.arange(len(GROUPS)))
-    axes[0].set_yticklabels([GROUP_LABELS[g] for g in GROUPS])
-    axes[0].invert_yaxis()
-    axes[0].legend(fontsize=8, loc="lower right")
-    fig.suptitle("Effects by subgroup (paired differences, common random numbers)", fontsize=10)
-    return save(fig, out_dir, "effects.png")
-
-
 def figure_standard_errors(c: Comparison, out_dir: str, colours):
     others = [a for a in c.arms if a != c.reference]
     if not others:
@@ -629,11 +666,8 @@ def table_differences(c: Comparison, arm: str) -> str:
                 cells.append("<td>–</td>")
                 continue
             r = row.iloc[0]
-            vr_text = fmt_vr(r["variance_reduction"])
-            cells.append(
-                f"<td>{fmt_interval(outcome, r['difference'], r['difference_low'], r['difference_high'])}"
-                f"<span class=vr>SE {fmt_value(outcome, r['se_common_random_numbers'])} vs "
-                f"{fmt_value(outcome, r['se_independent_seeds'])}; VR {vr_text}</span></td>")
+            cells.append("<td>" + fmt_interval(outcome, r["difference"], r["difference_low"],
+                                               r["difference_high"]) + "</td>")
         body.append(f"<tr><th class=row>{html.escape(GROUP_LABELS.get(group, group))}</th>"
                     f"{''.join(cells)}</tr>")
     return (f"<div class=scroll><table class='summary differences' data-arm='{html.escape(arm, quote=True)}'>"
@@ -782,144 +816,371 @@ def section_social_prescribing(c: Comparison, figure) -> list:
     return parts
 
 
-CSS = BASE_CSS + """
-table.summary th.row { text-align: left; background: #fafafa; font-weight: normal;
-       white-space: nowrap; }
+CSS = """
 table.differences .ci { display: block; }
-div.scroll { overflow-x: auto; }
 .vr { color: #777; font-size: 0.85em; }
 table.sp .pct { display: block; color: #777; font-size: 0.85em; }
 table.sp tr.arm th { text-align: left; background: #f6f6f6; }
-h3 { font-size: 1em; margin: 1.2em 0 0.2em; }
 p.sp-summary { max-width: 1000px; margin: 0.4em 0; }
+ol.where-next li { margin: 0.35em 0; }
 """
 
 
-def write_html(c: Comparison, out_dir: str, figures: dict, survival_note: str, map_arm: str,
-               elapsed: float) -> str:
-    m = c.meta
+def years_of(c: Comparison) -> float:
+    return float(np.mean(c.runs[c.reference].years))
+
+
+def for_whom_sentence(arm: str, effects: dict, replicates: int) -> str:
+    """Which income group and sex gains most (per 1,000), and the equity gap, plainly."""
+    e = effects["certifications"]
+    clear = [(e[g][0], g) for g, _, _ in TALLY_GROUPS[1:]
+             if e[g][0] > 0 and not includes_zero(e[g][1], e[g][2])]
+    if clear:
+        best = max(clear)[1]
+        text = (f"<b>For whom.</b> With {html.escape(arm)}, {GROUP_WORDS[best]} benefit most: "
+                f"{interval_text(*e[best])} fewer certifications per 1,000 of them.")
+    else:
+        text = (f"<b>For whom.</b> With {html.escape(arm)}, no income group and sex shows an "
+                f"effect we can tell from no effect with {replicates} replicates.")
+    gap = e["gap"]
+    if includes_zero(gap[1], gap[2]):
+        text += (f" The equity gap (low-income minus high-income effect) is {interval_text(*gap)}"
+                 " per 1,000: we cannot tell whether it narrows or widens the gap between "
+                 "incomes.")
+    else:
+        who = "low-income" if gap[0] > 0 else "high-income"
+        text += (f" The effect is larger for {who} residents by {interval_text(*map(abs, gap))}"
+                 " certifications averted per 1,000: it "
+                 + ("narrows" if gap[0] > 0 else "widens") + " the gap between incomes.")
+    return text
+
+
+def compare_summary(c: Comparison, ce: dict, effects: dict) -> list[str]:
+    """The planner's summary of a comparison: what, what changed, for whom, at what cost,
+    where, how sure."""
     esc = html.escape
-    arms_text = ", ".join(esc(a) for a in c.arms)
-    replicates = int(m.get("replicates", len(c.replicates[c.reference])))
-    title = (f"salonsim comparison: {arms_text} — seed {esc(text_attr(m.get('seed', '?')))}, "
-             f"{replicates} replicates, salonsim {esc(text_attr(m.get('version', '?')))}")
+    ref = esc(c.reference)
+    reps = len(c.replicates[c.reference])
+    years = years_of(c)
+    others = [a for a in c.arms if a != c.reference]
+    residents = float(np.mean(c.runs[c.reference].total("residents")))
+    items = [f"<b>What was compared.</b> {', '.join(esc(a) for a in others)} against {ref} "
+             f"(the reference), in a town of about {num(residents, 0)} residents aged 65 or over, "
+             f"over {num(years, 0)} years; each simulated {reps} times on the same residents and "
+             "chance events, so the differences are the interventions' own."]
+    for arm in others:
+        p = ce[arm]
+        averted = effect_phrase(p["averted_per_1000"], "certifications per 1,000 residents",
+                                "fewer", "more", reps)
+        gained = effect_phrase(p["gained_per_1000"], "disability-free years per 1,000 residents",
+                               "more", "fewer", reps)
+        items.append(f"<b>What changed.</b> With {esc(arm)}: {averted} over {num(years, 0)} "
+                     f"years, and {gained}.")
+        items.append(for_whom_sentence(arm, effects[arm], reps))
+        items.append(" ".join(cost_sentences(arm, c.reference, p, reps, years)))
+    if c.runs[c.reference].has_districts and others:
+        items.append(district_sentence([c.runs[a] for a in c.arms], c.runs[c.reference]))
+    if c.town is not None:
+        items.append(where_next_sentence(c.town))
+    items.append(f"<b>How sure.</b> Every number comes with its 95% interval over the {reps} "
+                 "replicates; where an interval includes zero we say so and claim no effect. "
+                 "More replicates (<code>--replicates</code>) narrow the intervals.")
+    return ["<ul>"] + [f"<li>{i}</li>" for i in items if i] + ["</ul>"]
 
-    def fig(key, caption):
-        name = figures.get(key)
-        if name is None:
-            return f"<p class=note>({caption.split('.')[0]}: not applicable to these arms.)</p>"
-        return (f"<figure id='fig-{key}'><img src='{esc(name, quote=True)}' alt='{esc(key)}'>"
-                f"<figcaption>{caption}</figcaption></figure>")
 
-    parts = [f"<!DOCTYPE html><html lang=en><head><meta charset='utf-8'><title>{title}</title>"
-             f"<style>{CSS}</style></head><body>",
-             f"<h1>{title}</h1>",
-             "<table class=meta>"]
-    rows = [("arms", arms_text), ("reference arm", esc(c.reference)),
-            ("seed", esc(text_attr(m.get("seed", "?")))), ("replicates", str(replicates)),
-            ("version", esc(text_attr(m.get("version", "?")))
-             + f" (git {esc(text_attr(m.get('git_commit', 'unknown')))})"),
+def map_sections(c: Comparison, figures: dict) -> list[str]:
+    """The map section (venue coverage and where next per venue kind, salons first) and the
+    results by district."""
+    esc = html.escape
+    sections = []
+    if c.town is not None and c.town.layers:
+        blocks = [map_block(c.town, layer, figures[("map", k)], k == 0)
+                  for k, layer in enumerate(c.town.layers)]
+        sections.append(section("map", "Map: who the venues leave uncovered, and where next",
+                                blocks))
+    else:
+        sections.append(section("map", "Map", figure(
+            figures.get("map"), f"Replicate 0 of {esc(c.map_arm)}: each resident at home, "
+            "coloured by outcome; stars: salon venues.", "map")))
+    runs = c.runs[c.map_arm]
+    if runs.has_districts:
+        arms = [c.runs[a] for a in c.arms]
+        word = c.town.layers[0].word if c.town is not None and c.town.layers else "venue"
+        sections.append(section("districts", "Results by district", [
+            f"<p class=note>Residents: ever in the town during the run (mean per replicate). "
+            f"At need with a {esc(word)} within reach: residents alive and not certified at the "
+            f"end of {esc(c.map_arm)} with a venue open within the coverage radius, over all "
+            "replicates. Certifications per 1,000 residents over the run, mean over replicates "
+            "(95% interval); the difference is paired replicate by replicate (green: clear of "
+            "zero).</p>",
+            table_districts(arms, None if c.is_run else c.runs[c.reference], c.coverage,
+                            word)]))
+    return sections
+
+
+def methodology(c: Comparison, figures: dict, elapsed: float) -> list[str]:
+    esc = html.escape
+    m = c.meta
+    reps = len(c.replicates[c.reference])
+    seed = esc(text_attr(m.get("seed", "?")))
+    parts = [f"<p>Every arm ran with seed {seed} and {reps} replicates. Replicate r of every arm "
+             "draws the same random numbers for the same events (common random numbers), so the "
+             "arms differ only by what the scenarios change; differences are taken replicate by "
+             "replicate (paired) and their 95% intervals are Student t intervals over the "
+             "replicates (mean ± t<sub>0.975, R−1</sub> · sd / √R). Pairing shrinks the "
+             "standard errors: the variance reduction below compares them with what independent "
+             "seeds would give.</p>" if not c.is_run else
+             f"<p>The run used seed {seed} and {reps} replicate{'s' if reps != 1 else ''}; "
+             "intervals are Student t intervals over the replicates (mean ± t<sub>0.975, "
+             "R−1</sub> · sd / √R); with one replicate there is no interval.</p>"]
+    if not c.is_run:
+        parts.append("<p>Costs: each arm's interventions cost (<code>/costs</code>, yen per year, "
+                     "times the run's years) minus the reference's; long-term-care benefits "
+                     "avoided: the reference's <code>ltc_benefits_yen</code> tally minus the "
+                     "arm's; net cost: the extra cost minus the benefits avoided. Costs per "
+                     "certification averted and per disability-free year gained are ratios of "
+                     "the means, with 95% intervals from 2,000 paired bootstrap resamples of the "
+                     "replicates (fixed seed); they are not defined when the effect's interval "
+                     "includes zero. Effects per 1,000 residents use the <code>/tallies</code> "
+                     "of each income group and sex (certifications over residents ever in the "
+                     "town during the run).</p>")
+        parts.append("<h3>Standard errors: common random numbers vs independent seeds</h3>")
+        parts.append(table_standard_errors(c))
+        parts.append(figure(figures.get("standard_errors"),
+                            "Standard error of the difference from the reference with common "
+                            "random numbers (paired) against independent seeds; the label is "
+                            "the variance reduction, their squared ratio.", "standard_errors"))
+    if c.text_table.strip() or c.text_analyses.strip():
+        parts.append("<h3>salonsim's own summary, with the emulated cohort study</h3>")
+        parts.append("<p class=note>As printed by <code>salonsim compare</code> (attributes "
+                     "<code>table</code> and <code>analyses</code> of <code>/comparison</code>): "
+                     "the analyses emulate a cohort study of the simulated residents (hazard "
+                     "ratios of participants against non-participants), as published studies "
+                     "would estimate them.</p>")
+        text = "\n\n".join(t.strip("\n") for t in (c.text_table, c.text_analyses) if t.strip())
+        parts.append(f"<pre>{esc(text)}</pre>")
+    rows = [("arms", ", ".join(esc(a) for a in c.arms)),
+            ("reference arm", esc(c.reference)), ("replicates", str(reps)),
             ("start date", esc(text_attr(m.get("start_date", "?")))),
             ("days per step", str(c.days_per_step)),
-            ("steps", ", ".join(f"{esc(a)}: {c.n_steps[a]}" for a in c.arms)),
-            ("command line", f"<code>{esc(text_attr(m.get('command_line', '')))}</code>"),
-            ("input", f"<code>{esc(os.path.abspath(c.path))}</code>"),
-            ("report made", f"{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} in {elapsed:.1f} s")]
-    parts += [f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows]
-    parts.append("</table>")
+            ("steps", ", ".join(f"{esc(a)}: {c.n_steps[a]}" for a in c.arms))]
+    parts.append("<h3>Provenance</h3>")
+    parts.append(meta_table(rows + provenance_rows(m, c.path, elapsed)))
+    for arm in c.arms:
+        attrs = c.arm_attrs.get(arm, {})
+        parts.append(f"<details><summary>Scenario of {esc(arm)} "
+                     f"(<code>{esc(attrs.get('scenario_file', ''))}</code>)</summary>"
+                     f"<pre>{esc(attrs.get('scenario_yaml', ''))}</pre></details>")
+    return parts
 
-    parts.append("<h2 id=summary>Outcomes by arm</h2>")
-    parts.append(f"<p class=note>Means over {replicates} replicates with 95% intervals "
-                 "(Student t over replicates), all residents. Full table: "
-                 "<a href='summary.csv'>summary.csv</a>.</p>")
-    parts.append(table_arms(c))
+
+def table_standard_errors(c: Comparison) -> str:
+    """All residents: each difference's standard error with and without pairing, and the VR."""
+    s = c.summary[c.summary.group == "all"]
+    rows = []
     for arm in c.arms:
         if arm == c.reference:
             continue
-        parts.append(f"<h2>Differences: {esc(arm)} − {esc(c.reference)}</h2>")
-        parts.append("<p class=note>Mean paired difference over replicates with its 95% interval; "
-                     "below: the standard error of the difference with common random numbers vs "
-                     "what independent seeds would give, and the variance reduction (VR). "
-                     "Negative certifications or deaths are events averted.</p>")
-        parts.append(table_differences(c, arm))
+        for outcome, (label, *_rest) in OUTCOMES.items():
+            row = s[(s.arm == arm) & (s.outcome == outcome)]
+            if row.empty:
+                continue
+            r = row.iloc[0]
+            rows.append(f"<tr><th class=row>{html.escape(arm)}</th><th class=row>"
+                        f"{html.escape(label)}</th><td>{fmt_value(outcome, r['se_common_random_numbers'])}"
+                        f"</td><td>{fmt_value(outcome, r['se_independent_seeds'])}</td>"
+                        f"<td>{fmt_vr(r['variance_reduction'])}</td></tr>")
+    return ("<div class=scroll><table class=summary id=standard-errors><thead><tr><th>arm</th>"
+            "<th>outcome (all residents)</th><th>SE, common random numbers</th>"
+            "<th>SE, independent seeds</th><th>VR (variance reduction)</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></div>")
 
-    parts += section_social_prescribing(c, fig)
-    parts.append("<h2>Figures</h2>")
-    parts.append(fig("survival",
-                     "(a) Certification-free survival: Kaplan-Meier estimate of the time to "
-                     "LTC certification among residents independent at entry, censored at death "
-                     "or the end of the run, residents of all replicates pooled; left by arm, right "
-                     "by arm and income group (solid high, dashed low income). " + survival_note))
-    fig_b = ("(b) Salon participation over time: residents alive who have ever attended "
-             "(salon_ever / alive) and who attended in the step (salon_attendance / alive, averaged over four weeks "
-             "since sessions are fortnightly or monthly), "
-             "computed per replicate and averaged; right: ever attended by income group and sex.")
-    parts.append(fig("participation", fig_b))
-    parts.append(fig("map",
-                     f"(c) Map of replicate 0 of {esc(map_arm)}: each resident at home, coloured by "
-                     "outcome (certified during the run, whether or not they later died; died "
-                     "without a certification during the run; neither, which includes residents "
-                     "certified at entry who survived); stars: salon venues."))
-    parts.append(fig("effects",
-                     "(d) Effects by subgroup: certifications averted (reference minus arm) and "
-                     "disability-free years gained (arm minus reference) over the run, with 95% "
-                     "intervals of the paired difference over replicates."))
-    parts.append(fig("standard_errors",
-                     "(e) Standard error of the difference from the reference with common random "
-                     "numbers (same seeds in both arms, paired) against independent seeds "
-                     "(computed from the two arms' own spreads); the label is the variance "
-                     "reduction, their squared ratio. Participation is left out: the reference has "
-                     "none, so both are the same."))
 
-    if c.text_table.strip() or c.text_analyses.strip():
-        parts.append("<h2>salonsim's own summary</h2>")
-        parts.append("<p class=note>As printed by <code>salonsim compare</code> (the attributes "
-                     "<code>table</code> and <code>analyses</code> of <code>/comparison</code>)."
-                     "</p>")
-        text = "\n\n".join(t.strip("\n") for t in (c.text_table, c.text_analyses) if t.strip())
-        parts.append(f"<pre>{esc(text)}</pre>")
-    parts.append("<h2>Scenarios</h2>")
+def details_sections(c: Comparison, fig) -> list[str]:
+    """The outcome tables, social prescribing and the figures over time."""
+    reps = len(c.replicates[c.reference])
+    parts = [f"<p class=note>Means over {reps} replicates with 95% intervals, all residents. "
+             "Full table: <a href='summary.csv'>summary.csv</a>.</p>", table_arms(c)]
     for arm in c.arms:
-        attrs = c.arm_attrs.get(arm, {})
-        parts.append(f"<details><summary>{esc(arm)} "
-                     f"(<code>{esc(attrs.get('scenario_file', ''))}</code>)</summary>"
-                     f"<pre>{esc(attrs.get('scenario_yaml', ''))}</pre></details>")
-    parts.append("</body></html>\n")
-    path = os.path.join(out_dir, "index.html")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(parts))
-    return path
+        if arm == c.reference:
+            continue
+        parts.append(f"<h3>Differences: {html.escape(arm)} − {html.escape(c.reference)}</h3>")
+        parts.append("<p class=note>Mean paired difference over replicates with its 95% "
+                     "interval. Negative certifications or deaths are events averted.</p>")
+        parts.append(table_differences(c, arm))
+    return [section("outcomes", "Outcomes by arm", parts)]
+
+
+def figure_sections(c: Comparison, fig, survival_note: str) -> list[str]:
+    fig_b = ("Salon participation over time: residents alive who have ever attended "
+             "(salon_ever / alive) and who attended in the step (four-week mean, since sessions "
+             "are fortnightly or monthly), per replicate and averaged; right: ever attended by "
+             "income group and sex.")
+    return ["<h2>Figures</h2>",
+            fig("survival", "Certification-free survival: Kaplan-Meier estimate of the time to "
+                "LTC certification among residents independent at entry, censored at death or "
+                "the end of the run, residents of all replicates pooled; left by arm, right by "
+                "arm and income group (solid high, dashed low income). " + survival_note),
+            fig("participation", fig_b)]
+
+
+def against_reference(c: Comparison) -> tuple[dict, dict]:
+    """Each arm's costs and effects against the reference, paired over replicates."""
+    ref = c.runs[c.reference]
+    others = [a for a in c.arms if a != c.reference]
+    ce = {a: cost_effectiveness(paired_costs(c.runs[a], ref)) for a in others}
+    effects = {a: {t: group_effects(c.runs[a], ref, t, s)
+                   for t, s in (("certifications", -1.0), ("disability_free_years", 1.0))}
+               for a in others}
+    return ce, effects
+
+
+def write_html(c: Comparison, out_dir: str, figures: dict, survival_note: str,
+               elapsed: float) -> str:
+    esc = html.escape
+
+    def fig(key, caption):
+        return figure(figures.get(key), caption, key)
+
+    reps = len(c.replicates[c.reference])
+    if c.is_run:
+        return write_run_html(c, out_dir, figures, fig, survival_note, elapsed)
+    others = [a for a in c.arms if a != c.reference]
+    ce, effects = against_reference(c)
+    title = f"salonsim comparison: {', '.join(esc(a) for a in c.arms)}"
+    lede = (f"What {', '.join(esc(a) for a in others)} change{'s' if len(others) == 1 else ''} "
+            f"against {esc(c.reference)}: {reps} replicates of each, over "
+            f"{num(years_of(c), 0)} years.")
+    sections = [section("costs", "Costs, counting long-term care", [
+        "<p class=note>Over the whole run, against the reference arm, mean over replicates "
+        "(95% interval), million yen; effects per 1,000 residents ever in the town.</p>",
+        table_costs(ce, c.reference),
+        fig("cost_effectiveness", "Net cost against effect, one point per arm with 95% "
+            "intervals both ways; the reference is at the origin. Below the zero line the arm "
+            "saves money; to the right it prevents certifications."),
+        "<h3>Yearly cost of each intervention (million yen per year)</h3>",
+        table_cost_per_year([c.runs[a] for a in c.arms])])]
+    gap_text = " ".join(for_whom_sentence(a, effects[a], reps).replace("<b>For whom.</b> ", "")
+                        for a in others)
+    sections.append(section("equity", "Who benefits: effects by income and sex", [
+        f"<p>{gap_text}</p>",
+        fig("effects", "Certifications averted (reference minus arm) and disability-free years "
+            "gained (arm minus reference) per 1,000 residents of each group over the run, with "
+            "95% intervals of the paired difference over replicates; below the dotted line the "
+            "equity gap, the low-income effect minus the high-income effect (above zero: the arm "
+            "helps low-income residents more).")]))
+    sections += map_sections(c, figures)
+    sections += details_sections(c, fig)
+    sections += section_social_prescribing(c, fig)
+    sections += figure_sections(c, fig, survival_note)
+    text = page(title, lede, compare_summary(c, ce, effects), sections,
+                methodology(c, figures, elapsed), CSS)
+    return write_page(out_dir, text)
+
+
+def run_summary(c: Comparison) -> list[str]:
+    """A single run's summary: who lives there, what happened to them, participation, cost and
+    where the next venue should go."""
+    esc = html.escape
+    arm = c.reference
+    runs = c.runs[arm]
+    reps = runs.n_replicates
+    years = float(np.mean(runs.years))
+    residents = runs.total("residents")
+
+    def rate(tally):
+        values = runs.per_1000(tally)
+        if reps < 2:
+            return f"{sig(values[0])} (one replicate: no interval)"
+        return interval_text(*t_interval(values))
+
+    share = lambda part: f"{100 * np.mean(part / residents):.0f}%"  # noqa: E731
+    items = [f"<b>Who lives there.</b> {num(np.mean(residents), 0)} residents aged 65 or over "
+             f"lived in the town during the {num(years, 0)} years of the run: "
+             f"{share(runs.total('residents', low=1))} low-income and "
+             f"{share(runs.total('residents', sex=1))} women."]
+    items.append(f"<b>What happened.</b> {rate('certifications')} new long-term-care "
+                 f"certifications and {rate('deaths')} deaths per 1,000 residents over the run.")
+    ts = c.timeseries[arm]
+    if c.has_salons[arm]:
+        alive = ts["alive"][:, -1].sum(axis=(1, 2)).astype(float)
+        ever = ts["salon_ever"][:, -1].sum(axis=(1, 2)) / alive
+        items.append(f"<b>Participation.</b> By the end, {100 * np.mean(ever):.0f}% of residents "
+                     "alive had ever attended a salon.")
+    if runs.cost_per_year:
+        total = sum(np.mean(v) for v in runs.cost_per_year.values())
+        items.append(f"<b>Cost.</b> The interventions cost {sig(total / 1e6)} million yen a "
+                     "year (" + ", ".join(f"{esc(k.replace('_', ' '))} "
+                                          f"{sig(np.mean(v) / 1e6)}"
+                                          for k, v in runs.cost_per_year.items()) + ").")
+    if c.town is not None:
+        items.append(where_next_sentence(c.town))
+    items.append(f"<b>How sure.</b> {reps} replicate{'s' if reps != 1 else ''}; "
+                 + ("intervals are 95% intervals over them." if reps > 1 else
+                    "run with <code>--replicates</code> 2 or more for intervals."))
+    return ["<ul>"] + [f"<li>{i}</li>" for i in items if i] + ["</ul>"]
+
+
+def write_run_html(c: Comparison, out_dir: str, figures: dict, fig, survival_note: str,
+                   elapsed: float) -> str:
+    arm = c.reference
+    reps = len(c.replicates[arm])
+    title = f"salonsim run: {html.escape(arm)}"
+    lede = (f"One scenario, {reps} replicate{'s' if reps != 1 else ''}, over "
+            f"{num(years_of(c), 0)} years: who lives in the town, what happened to them, and "
+            "where the next venue should go.")
+    sections = map_sections(c, figures) + section_social_prescribing(c, fig)
+    sections += figure_sections(c, fig, survival_note)
+    text = page(title, lede, run_summary(c), sections, methodology(c, figures, elapsed), CSS)
+    return write_page(out_dir, text)
 
 
 # ---- main ------------------------------------------------------------------------------------
 
+def make_figures(c: Comparison, out_dir: str) -> tuple[dict, str]:
+    colours = arm_colours(c.arms)
+    figures = {}
+    figures["survival"], survival_note = figure_survival(c, out_dir, colours)
+    figures["participation"] = figure_participation(c, out_dir, colours)
+    if c.town is not None and c.town.layers:
+        for k, layer in enumerate(c.town.layers):
+            # Numbered files: arm and table names never become file names.
+            figures[("map", k)] = figure_town_map(c.town, layer, out_dir,
+                                                  "map.png" if k == 0 else f"map_{k + 1}.png")
+    else:
+        figures["map"], _ = figure_map(c, out_dir)
+    figures["sp_waiting"] = figure_sp_waiting(c, out_dir, colours)
+    if not c.is_run:
+        ce, effects = against_reference(c)
+        if ce:
+            figures["cost_effectiveness"] = figure_cost_effectiveness(ce, c.reference, colours,
+                                                                      out_dir)
+            figures["effects"] = figure_equity(effects, c.reference, colours, out_dir)
+        figures["standard_errors"] = figure_standard_errors(c, out_dir, colours)
+    return figures, survival_note
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        description="Write an HTML report (index.html, PNG figures, summary.csv) of a comparison "
-                    "file written by `salonsim compare`.")
-    parser.add_argument("input", help="comparison HDF5 file (salonsim compare ... -o FILE)")
+        description="Write an HTML report (index.html, PNG figures; summary.csv for a "
+                    "comparison) of a file written by `salonsim compare` or `salonsim run`.")
+    parser.add_argument("input", help="comparison or run HDF5 file (salonsim compare|run ... "
+                                      "-o FILE)")
     parser.add_argument("-o", "--output", required=True, help="output directory (created)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        c = Comparison(args.input)
+        c = load(args.input)
     except InputError as error:
         print(f"report.py: error: {error}", file=sys.stderr)
         return EXIT_INVALID_INPUT
     try:
         os.makedirs(args.output, exist_ok=True)
-        with open(os.path.join(args.output, "summary.csv"), "w", encoding="utf-8") as f:
-            f.write(c.summary_csv)
-        colours = arm_colours(c.arms)
-        figures = {}
-        figures["survival"], survival_note = figure_survival(c, args.output, colours)
-        figures["participation"] = figure_participation(c, args.output, colours)
-        figures["map"], map_arm = figure_map(c, args.output)
-        figures["effects"] = figure_effects(c, args.output, colours)
-        figures["standard_errors"] = figure_standard_errors(c, args.output, colours)
-        figures["sp_waiting"] = figure_sp_waiting(c, args.output, colours)
-        path = write_html(c, args.output, figures, survival_note, map_arm,
-                          time.perf_counter() - start)
+        if not c.is_run:
+            with open(os.path.join(args.output, "summary.csv"), "w", encoding="utf-8") as f:
+                f.write(c.summary_csv)
+        figures, survival_note = make_figures(c, args.output)
+        path = write_html(c, args.output, figures, survival_note, time.perf_counter() - start)
     except OSError as error:
         print(f"report.py: error: cannot write the report in {args.output}: {error}",
               file=sys.stderr)

@@ -25,7 +25,6 @@ finished (or --outputs names an unknown column), 1 when the report cannot be wri
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import html
 import json
 import math
@@ -47,8 +46,8 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(f"sweep_report.py: error: a required Python package is missing ({error}); "
              "on Debian: apt-get install python3-h5py python3-numpy python3-matplotlib")
 
-from report_common import (BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError,
-                           check_finished_file, save, text_attr)
+from report_common import (EXIT_FAILED, EXIT_INVALID_INPUT, InputError, check_finished_file,
+                           meta_table, page, provenance_rows, save, text_attr, write_page)
 
 FORMAT = "salonsim-sweep-1"
 RESUME_HINT = "the sweep has not finished; run the same salonsim sweep command again to resume it"
@@ -493,11 +492,7 @@ def figure_scatter(s: Sweep, column: str, out_dir: str, name: str):
 
 # ---- HTML ------------------------------------------------------------------------------------
 
-CSS = BASE_CSS + """
-table.summary th.row, table.summary td.text { text-align: left; background: #fafafa;
-       font-weight: normal; white-space: nowrap; }
-.warn { color: #a33; }
-"""
+CSS = ""
 
 CAPTIONS = {
     "morris": "Left: mu*, the mean absolute elementary effect of each parameter (the change in "
@@ -580,11 +575,6 @@ def write_html(s: Sweep, columns: list[str], out_dir: str, figures: dict, elapse
     seed_text = {"common": "common random numbers: replicate r of every point uses the same "
                            "seed, so differences between points are not blurred by noise",
                  "independent": "independent seeds: every run has its own seed"}.get(seeds, "")
-    parts = [f"<!DOCTYPE html><html lang=en><head><meta charset='utf-8'><title>{title}</title>"
-             f"<style>{CSS}</style></head><body>",
-             f"<h1>{title}</h1>"]
-    if s.description:
-        parts.append(f"<p id=description>{esc(s.description)}</p>")
     rows = [("sweep", esc(s.name)),
             ("design", esc(design_text)),
             ("sensitivity method", f"{esc(s.method)}: {esc(spec['title'])}"),
@@ -594,16 +584,11 @@ def write_html(s: Sweep, columns: list[str], out_dir: str, figures: dict, elapse
             ("seeds", f"{esc(seeds)} (base seed {esc(text_attr(m.get('seed', '?')))})"
              + (f" — {esc(seed_text)}" if seed_text else "")),
             ("bootstrap resamples", esc(text_attr(m.get("bootstrap", "?")))),
-            ("version", esc(text_attr(m.get("version", "?")))
-             + f" (git {esc(text_attr(m.get('git_commit', 'unknown')))}, fingerprint "
-               f"{esc(text_attr(m.get('fingerprint', '?')))})"),
-            ("sweep file", f"<code>{esc(text_attr(m.get('sweep_file', '')))}</code>"),
-            ("command line", f"<code>{esc(text_attr(m.get('command_line', '')))}</code>"),
-            ("input", f"<code>{esc(os.path.abspath(s.path))}</code>"),
-            ("report made", f"{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} in {elapsed:.1f} s")]
-    parts.append("<table class=meta>")
-    parts += [f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows]
-    parts.append("</table>")
+            ("fingerprint", esc(text_attr(m.get("fingerprint", "?")))),
+            ("sweep file", f"<code>{esc(text_attr(m.get('sweep_file', '')))}</code>")]
+    methodology = [f"<p>{esc(spec['title'])}: {CAPTIONS[s.method]}</p>",
+                   meta_table(rows + provenance_rows(m, s.path, elapsed))]
+    parts = []
     parts.append("<h2 id=parameters-heading>Parameters</h2>")
     parts.append("<p class=note>The range is the one the design visited (<code>/design/values"
                  "</code>); a list parameter shows its values.</p>")
@@ -644,19 +629,38 @@ def write_html(s: Sweep, columns: list[str], out_dir: str, figures: dict, elapse
                          "(<code>/runs/parameters</code>; a list parameter: its values, "
                          "jittered).</figcaption></figure>")
     if s.salonsim_table.strip():
-        parts.append("<h2>salonsim's own tables</h2>")
-        parts.append("<p class=note>As printed by <code>salonsim sweep</code> (the attribute "
+        methodology.append("<h3>salonsim's own tables</h3>")
+        methodology.append("<p class=note>As printed by <code>salonsim sweep</code> (the attribute "
                      "<code>table</code> of <code>/sensitivity</code>), for all outputs.</p>")
-        parts.append(f"<pre>{esc(s.salonsim_table.strip(chr(10)))}</pre>")
+        methodology.append(f"<pre>{esc(s.salonsim_table.strip(chr(10)))}</pre>")
     if s.base_yaml:
-        parts.append("<h2>Base scenario</h2>")
-        parts.append("<details><summary>The scenario every point starts from, with the sweep's "
-                     f"<code>set:</code> applied</summary><pre>{esc(s.base_yaml)}</pre></details>")
-    parts.append("</body></html>\n")
-    path = os.path.join(out_dir, "index.html")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(parts))
-    return path
+        methodology.append("<h3>Base scenario</h3>")
+        methodology.append("<details><summary>The scenario every point starts from, with the "
+                           f"sweep's <code>set:</code> applied</summary><pre>{esc(s.base_yaml)}"
+                           "</pre></details>")
+    lede = (esc(s.description) + " " if s.description else "") + (
+        f"Which of {len(s.parameters)} parameters move the results most: {esc(s.design)} design, "
+        f"{s.runs} runs.")
+    return write_page(out_dir, page(title, lede, sweep_summary(s, columns), parts, methodology,
+                                    CSS))
+
+
+def sweep_summary(s: Sweep, columns: list[str]) -> list[str]:
+    """For each output, the parameters that move it most, in words."""
+    esc = html.escape
+    items = []
+    for column in columns:
+        if s.indices.get(column) is None:
+            items.append(f"<li>{esc(column_label(column))}: salonsim could not compute the "
+                         "indices.</li>")
+            continue
+        top = [s.parameters[j].label for j in s.order(column)[:3]]
+        items.append(f"<li>{esc(column_label(column))} (<code>{esc(column)}</code>): most "
+                     f"sensitive to <b>{esc(top[0])}</b>"
+                     + (", then " + " and ".join(esc(t) for t in top[1:]) if top[1:] else "")
+                     + ".</li>")
+    return [f"<p>Each output below, with the parameters that move it most ({esc(METHODS[s.method]['title'])}; "
+            "details and intervals under each output):</p><ul>", *items, "</ul>"]
 
 
 # ---- main ------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ cannot be written.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import html
 import json
 import os
@@ -42,8 +41,8 @@ except ImportError as error:  # pragma: no cover - depends on the machine
              "on Debian: apt-get install python3-h5py python3-pandas python3-matplotlib")
 
 import diagnosis_sheet
-from report_common import (BASE_CSS, EXIT_FAILED, EXIT_INVALID_INPUT, InputError, save,
-                           text_attr)
+from report_common import (EXIT_FAILED, EXIT_INVALID_INPUT, InputError, figure, meta_table, page,
+                           provenance_rows, save, text_attr, write_page)
 
 ARMS = ["supported", "data_only"]
 ARM_LABELS = {"supported": "supported", "data_only": "data only"}
@@ -382,16 +381,11 @@ def table_costs(t: Trial) -> str:
 
 # ---- page ------------------------------------------------------------------------------------
 
-CSS = BASE_CSS + """
-table.summary th.row { text-align: left; background: #fafafa; font-weight: normal;
-       white-space: nowrap; }
+CSS = """
 table.actions td:nth-child(2), table.actions td:nth-child(5), table.actions td:nth-child(6),
 table.actions td:nth-child(7) { text-align: left; }
 table.actions td:nth-child(7) { max-width: 36em; }
 p.methods { max-width: 1000px; line-height: 1.45; }
-div.scroll { overflow-x: auto; }
-div.headline { background: #f4f8fc; border-left: 4px solid #1f77b4; padding: 0.3em 1em;
-       max-width: 1050px; line-height: 1.5; }
 """
 
 
@@ -400,21 +394,14 @@ def write_html(t: Trial, out_dir: str, figures: dict, counts, pages: dict, elaps
     title = f"Coalition trial: {esc(r.get('name', 'salonsim trial'))}"
 
     def fig(key, caption):
-        name = figures.get(key)
-        if name is None:
-            return ""
-        return (f"<figure id='fig-{key}'><img src='{esc(name, quote=True)}' alt='{esc(key)}'>"
-                f"<figcaption>{caption}</figcaption></figure>")
+        return figure(figures.get(key), caption, key)
 
     diagnosis = ("<p>Community diagnosis sheets of every municipality (districts, indicators, "
                  "risk maps): <a href='diagnosis/index.html'>diagnosis/index.html</a>.</p>"
                  if pages else "")
     reps = t.replicates
-    parts = [f"<!DOCTYPE html><html lang=en><head><meta charset='utf-8'><title>{title}</title>"
-             f"<style>{CSS}</style></head><body>", f"<h1>{title}</h1>",
-             f"<p class=note>{esc(r.get('description', ''))}</p>",
-             f"<h2 id=summary>Summary</h2><div class=headline>{summary_html(t)}</div>", diagnosis,
-             "<h2>(a) Participation: difference-in-differences</h2>",
+    summary = [summary_html(t), diagnosis]
+    parts = ["<h2>(a) Participation: difference-in-differences</h2>",
              "<p class=note>Change in the share in a community group between the surveys, "
              "supported minus data-only municipalities, in percentage points; mean over "
              f"{reps} replicate trials with the 95% interval of one trial. True effect: the same "
@@ -441,8 +428,8 @@ def write_html(t: Trial, out_dir: str, figures: dict, counts, pages: dict, elaps
              "<h2>(g) Costs</h2>",
              "<p class=note>Yen per municipality over the trial: one-off costs plus yearly costs "
              "while an action ran.</p>", table_costs(t),
-             "<h2>(h) Methods</h2>",
-             "<p class=methods>Participation is measured in two surveys (years "
+             ]
+    methods = ["<p class=methods>Participation is measured in two surveys (years "
              f"{', '.join(str(y) for y in r.get('survey_years', [0, 3]))}). The effect is the "
              "difference-in-differences of participation between supported and data-only "
              "municipalities, with inverse probability weights from each municipality's "
@@ -453,24 +440,19 @@ def write_html(t: Trial, out_dir: str, figures: dict, counts, pages: dict, elaps
              "has no confounding and little noise. Mortality is a Cox model of time to death "
              f"over {r.get('follow_up_days', 1166):,g} days, supported vs data only, with the same "
              "weights.</p>"]
-    rows = [("seed", esc(str(r.get("seed", m.get("seed", "?"))))), ("replicates", str(reps)),
-            ("version", f"{esc(m.get('version', '?'))} (git {esc(m.get('git_commit', 'unknown'))})"),
-            ("command line", f"<code>{esc(m.get('command_line', ''))}</code>"),
-            ("input", f"<code>{esc(os.path.abspath(t.path))}</code>"),
-            ("trial run time", f"{t.runtime} s" if t.runtime else "–"),
-            ("report made", f"{_dt.datetime.now():%Y-%m-%d %H:%M} in {elapsed:.1f} s")]
-    parts.append("<table class=meta>" + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>"
-                                                for k, v in rows) + "</table>")
-    parts.append("<p class=note>The results table as CSV: <a href='trial.csv'>trial.csv</a>.</p>"
+    meta = dict(m, seed=r.get("seed", m.get("seed", "?")))
+    rows = provenance_rows(meta, t.path, elapsed)
+    rows[1:1] = [("replicates", str(reps)),
+                 ("trial run time", f"{t.runtime} s" if t.runtime else "–")]
+    methods += ["<h3>Provenance</h3>", meta_table(rows)]
+    methods.append("<p class=note>The results table as CSV: <a href='trial.csv'>trial.csv</a>.</p>"
                  if t.csv else "")
-    parts += [f"<details><summary>{what}</summary><pre>{esc(text)}</pre></details>"
-              for what, text in (("salonsim's own table", t.table),
-                                 ("scenario of the first municipality", m.get("scenario_yaml", ""))) if text.strip()]
-    parts.append("</body></html>\n")
-    path = os.path.join(out_dir, "index.html")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(parts))
-    return path
+    methods += [f"<details><summary>{what}</summary><pre>{esc(text)}</pre></details>"
+                for what, text in (("salonsim's own table", t.table),
+                                   ("scenario of the first municipality",
+                                    m.get("scenario_yaml", ""))) if text.strip()]
+    lede = esc(r.get("description", "")) or "A simulated trial of coalition support."
+    return write_page(out_dir, page(title, lede, summary, parts, methods, CSS))
 
 
 def main(argv=None) -> int:
