@@ -42,27 +42,6 @@ struct ExportError : std::runtime_error {
   throw ExportError(message, kInvalidInput);
 }
 
-std::vector<std::string> children(hid_t group) {
-  std::vector<std::string> names;
-  H5Literate(
-      group, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr,
-      [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-        static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-        return 0;
-      },
-      &names);
-  if (names.empty()) {  // groups written without creation order are listed by name
-    H5Literate(
-        group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-        [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-          static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-          return 0;
-        },
-        &names);
-  }
-  return names;
-}
-
 Handle open_object(hid_t parent, const std::string& name) {
   return Handle(H5Oopen(parent, name.c_str(), H5P_DEFAULT), H5Oclose);
 }
@@ -209,7 +188,7 @@ class Survey {
   void walk(const std::string& path, const Keys& keys, const std::string& parent_name) {
     Handle group(H5Gopen2(file_, path.c_str(), H5P_DEFAULT), H5Gclose);
     if (!group.valid()) fail_reading("cannot open group '" + path + "'");
-    const std::vector<std::string> names = children(group.get());
+    const std::vector<std::string> names = hdf5::link_names(group.get());
     const std::string name = path == "/" ? "" : path.substr(path.rfind('/') + 1);
 
     std::vector<std::string> groups, one_d, three_d;
@@ -270,7 +249,7 @@ class Survey {
   static bool is_table_like(hid_t group, const std::string& child) {
     Handle inner(H5Gopen2(group, child.c_str(), H5P_DEFAULT), H5Gclose);
     if (!inner.valid()) return false;
-    const std::vector<std::string> names = children(inner.get());
+    const std::vector<std::string> names = hdf5::link_names(inner.get());
     return !names.empty() && std::all_of(names.begin(), names.end(), [&](const std::string& n) {
       Handle object = open_object(inner.get(), n);
       return object.valid() && H5Iget_type(object.get()) == H5I_DATASET;

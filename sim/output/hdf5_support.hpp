@@ -167,4 +167,19 @@ bool write_scalar_attribute(hid_t object, const char* name, T value) {
   return attribute.valid() && H5Awrite(attribute.get(), H5Type<T>::memory(), &value) >= 0;
 }
 
+/// The names of the links in a group, in creation order where it is tracked (else by name).
+inline std::vector<std::string> link_names(hid_t group) {
+  std::vector<std::string> names;
+  const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  if (H5Literate(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, collect, &names) < 0) {
+    H5Eclear2(H5E_DEFAULT);  // no creation order tracked (a file from elsewhere)
+    names.clear();
+    H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names);
+  }
+  return names;
+}
+
 }  // namespace salonsim::hdf5

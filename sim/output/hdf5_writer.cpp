@@ -48,20 +48,6 @@ static_assert(kGroups == 4, "timeseries datasets are laid out as [step][income_l
 static_assert(sizeof(GroupCounts) == kGroups * sizeof(std::int64_t),
               "a vector of GroupCounts must be one contiguous int64 array");
 
-/// The names of the links in a group, in creation order where it is tracked (else by name).
-std::vector<std::string> link_names(hid_t group) {
-  std::vector<std::string> names;
-  const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-    return 0;
-  };
-  if (H5Literate(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, collect, &names) < 0) {
-    names.clear();
-    H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names);
-  }
-  return names;
-}
-
 /// Makes `step`, `income_low` and `sex` of a timeseries group dimension scales and attaches them,
 /// labelled, to axes 0, 1 and 2 of every indicator (each 3-D dataset), so that a reader in any
 /// language (R reverses the order of dimensions) can tell the axes apart. Any axes attached
@@ -80,7 +66,7 @@ bool attach_timeseries_axes(hid_t group) {
       if (!drop(scales[axis].get(), attribute)) return false;
     if (H5DSset_scale(scales[axis].get(), kAxes[axis]) < 0) return false;
   }
-  for (const std::string& name : link_names(group)) {
+  for (const std::string& name : hdf5::link_names(group)) {
     Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
     if (!dataset.valid()) {
       H5Eclear2(H5E_DEFAULT);  // a group, not a dataset
