@@ -70,13 +70,43 @@ def digest(value):
     return hashlib.sha256(array.dtype.str.encode() + array.tobytes()).hexdigest()[:20]
 
 
+def has_references(dtype):
+    """Whether values of this type hold object references (the timeseries' dimension scales)."""
+    if not isinstance(dtype, np.dtype):  # a vlen's base: bytes, str or a numpy type
+        return False
+    if h5py.check_ref_dtype(dtype) is not None:
+        return True
+    if dtype.fields:
+        return any(has_references(field[0]) for field in dtype.fields.values())
+    vlen = h5py.check_vlen_dtype(dtype)
+    return vlen is not None and has_references(vlen)
+
+
+def resolved(value, f):
+    """References replaced by the names of what they point to: their raw bytes are addresses,
+    which need not be the same from one run to the next."""
+    if isinstance(value, h5py.Reference):
+        return f[value].name if value else ""
+    if isinstance(value, np.void):
+        return tuple(resolved(v, f) for v in value)
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return [resolved(v, f) for v in value]
+    return value
+
+
+def attribute_digest(value, f):
+    if isinstance(value, np.ndarray) and has_references(value.dtype):
+        return digest(repr(resolved(value, f)))
+    return digest(value)
+
+
 def fingerprint(label, path):
     lines = []
     with h5py.File(path, "r") as f:
         def visit(name, obj):
             for key in sorted(obj.attrs):
                 if key not in VOLATILE_ATTRIBUTES:
-                    lines.append(f"{label} /{name}@{key} {digest(obj.attrs[key])}")
+                    lines.append(f"{label} /{name}@{key} {attribute_digest(obj.attrs[key], f)}")
             if isinstance(obj, h5py.Dataset):
                 lines.append(f"{label} /{name} {digest(obj[()])}")
         for key in sorted(f.attrs):
