@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
 
 #include <csignal>
 #include <cstdio>
@@ -33,27 +36,98 @@ int report_scenario_error(const params::ScenarioError& e, std::string_view what)
 }
 
 void write_text_file(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path temporary = path.string() + ".tmp";
+  // A hidden name beside the final one (the same file system, so the rename is atomic), removed
+  // on any failure: a full disk or a failed rename leaves neither a truncated file under the
+  // final name nor a stray temporary one.
+  const std::filesystem::path temporary =
+      path.parent_path() / fmt::format(".{}.{}.tmp", path.filename().string(), ::getpid());
+  std::error_code error;
   {
     std::ofstream out(temporary, std::ios::binary);
     out << text;
     out.close();
     if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw std::runtime_error("cannot write '" + temporary.string() + "'");
+      std::filesystem::remove(temporary, error);
+      throw std::runtime_error("cannot write '" + path.string() + "' (disk full?)");
     }
   }
-  std::filesystem::rename(temporary, path);
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    const std::string why = error.message();
+    std::filesystem::remove(temporary, error);
+    throw std::runtime_error("cannot write '" + path.string() + "': " + why);
+  }
+}
+
+std::vector<std::filesystem::path> input_files(const std::filesystem::path& file) {
+  std::vector<std::filesystem::path> files;
+  std::vector<std::filesystem::path> pending{file};
+  while (!pending.empty() && files.size() < 64) {
+    const std::filesystem::path next = pending.back();
+    pending.pop_back();
+    if (std::find(files.begin(), files.end(), next) != files.end()) continue;
+    files.push_back(next);
+    try {
+      const YAML::Node root = YAML::LoadFile(next.string());
+      if (!root.IsMap()) continue;
+      for (const char* key : {"extends", "scenario"}) {
+        const YAML::Node named = root[key];
+        if (named && named.IsScalar() && !named.Scalar().empty())
+          pending.push_back(next.parent_path() / named.Scalar());
+      }
+    } catch (const YAML::Exception&) {
+      // Loading the file later says what is wrong with it.
+    }
+  }
+  return files;
+}
+
+std::string output_conflict(const std::filesystem::path& output,
+                            const std::vector<std::filesystem::path>& companions,
+                            const std::vector<std::filesystem::path>& inputs) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  std::vector<fs::path> outputs{output};
+  outputs.insert(outputs.end(), companions.begin(), companions.end());
+  for (const fs::path& path : outputs) {
+    const fs::file_status status = fs::symlink_status(path, error);
+    if (!fs::exists(status)) continue;
+    const fs::file_status target = fs::status(path, error);
+    if (fs::exists(target) && !fs::is_regular_file(target) && !fs::is_directory(target)) {
+      return fmt::format("'{}' is a device, pipe or socket, not a file: give a file name",
+                         path.string());
+    }
+    for (const fs::path& input : inputs) {
+      if (fs::equivalent(path, input, error)) {
+        return fmt::format(
+            "'{}' is an input of this command ({}): writing there would replace it; "
+            "give another output name",
+            path.string(), input.string());
+      }
+    }
+  }
+  for (const fs::path& companion : companions) {
+    if (fs::weakly_canonical(companion, error) == fs::weakly_canonical(output, error)) {
+      return fmt::format(
+          "'{}' would be written twice: this command writes '{}' beside it; give "
+          "the output the extension .h5",
+          output.string(), companion.string());
+    }
+  }
+  return {};
 }
 
 void remove_on_interrupt(const std::filesystem::path& temporary) {
   const std::string text = temporary.string();
   if (text.size() >= sizeof(interrupted_output)) return;
   std::memcpy(interrupted_output, text.c_str(), text.size() + 1);
-  std::signal(SIGINT, remove_interrupted_output);
-  std::signal(SIGTERM, remove_interrupted_output);
-  std::signal(SIGHUP, remove_interrupted_output);
+  // A signal the process was started ignoring stays ignored: under `nohup` (SIGHUP) or as a
+  // background job of a script (SIGINT), the caller asked for the run to go on.
+  for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction current {};
+    if (sigaction(signal_number, nullptr, &current) == 0 && current.sa_handler == SIG_IGN) continue;
+    std::signal(signal_number, remove_interrupted_output);
+  }
 }
 
 std::string command_line(int argc, char** argv) {

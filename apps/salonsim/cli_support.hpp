@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/ensemble.hpp"
 #include "sim/params/diagnostics.hpp"
@@ -26,6 +27,18 @@ int report_scenario_error(const params::ScenarioError& e, std::string_view what 
 /// On SIGINT, SIGTERM or SIGHUP, removes `temporary` before the process ends, so no partial file
 /// is left behind. One file at a time; an empty path stops removing.
 void remove_on_interrupt(const std::filesystem::path& temporary);
+
+/// The files a command reads from `file`: the file, the files it `extends`, and the scenario a
+/// sweep, trial or calibration file names (`scenario:`), with theirs in turn. Best effort: a file
+/// that cannot be read ends the chain (loading it reports why).
+std::vector<std::filesystem::path> input_files(const std::filesystem::path& file);
+
+/// Why `output` (and its companion files, e.g. compare's .csv) cannot be written by a command that
+/// reads `inputs`, or "" when it can: an output must not be one of the inputs, must not be a
+/// device, pipe or socket, and companions must not be the output itself.
+std::string output_conflict(const std::filesystem::path& output,
+                            const std::vector<std::filesystem::path>& companions,
+                            const std::vector<std::filesystem::path>& inputs);
 
 /// Writes `text` to `path` whole: under a temporary name first, then renamed, so the final name
 /// only ever holds a complete file. Throws std::runtime_error when it cannot.

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "apps/salonsim/calibrate_command.hpp"
 #include "apps/salonsim/cli_support.hpp"
@@ -726,6 +727,32 @@ int main(int argc, char** argv) {
                  "output; give a file name (e.g. -o out/{}.h5)\n",
                  command->get_name());
       return kInvalidInput;
+    }
+  }
+  // One output-path policy, before any work: an output never replaces an input (a scenario, the
+  // files it extends, a sweep's or trial's base), a device, or a companion file it writes.
+  {
+    namespace fs = std::filesystem;
+    const auto csv_beside = [](const std::string& output) {
+      return std::vector<fs::path>{fs::path(output).replace_extension(".csv")};
+    };
+    const std::vector<
+        std::tuple<CLI::App*, std::string, std::vector<std::string>, std::vector<fs::path>>>
+        planned{{run_app, run.output, {run.scenario}, {}},
+                {compare_app, compare.output, compare.scenarios, csv_beside(compare.output)},
+                {sweep_app, sweep.output, {sweep.sweep}, {}},
+                {trial_app, trial.output, {trial.trial}, csv_beside(trial.output)},
+                {calibrate_app, calibrate.output, {calibrate.calibration}, {}}};
+    for (const auto& [command, output, given, companions] : planned) {
+      if (!*command) continue;
+      std::vector<fs::path> inputs;
+      for (const std::string& file : given)
+        for (const fs::path& read : cli::input_files(file)) inputs.push_back(read);
+      if (const std::string conflict = cli::output_conflict(output, companions, inputs);
+          !conflict.empty()) {
+        fmt::print(stderr, "error: -o {}\n", conflict);
+        return kInvalidInput;
+      }
     }
   }
   try {

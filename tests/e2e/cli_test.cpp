@@ -2,6 +2,7 @@
 // output failure, 2 invalid input) and what each command prints.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -267,6 +268,91 @@ TEST(CliInterrupt, TerminatedRunLeavesNoFileBehind) {
   EXPECT_EQ(WEXITSTATUS(status), 124) << "timeout must have stopped the run";
   EXPECT_FALSE(fs::exists(output));
   EXPECT_TRUE(fs::is_empty(dir.path())) << "a temporary file was left behind";
+}
+
+// Under `nohup` SIGHUP is ignored, and the run must go on when the terminal closes: the program
+// leaves an ignored signal ignored (issue 18: it used to install its own handler and die).
+TEST(CliInterrupt, IgnoredHangUpLetsTheRunFinish) {
+  TempDir dir;
+  const fs::path output = dir.path() / "out.h5";
+  const std::string command = fmt::format(
+      "sh -c 'trap \"\" HUP; \"{}\" run \"{}\" -q -o \"{}\" --set town.population=3000 "
+      "--set run.years=3 & pid=$!; sleep 0.3; kill -HUP $pid; wait $pid' >/dev/null 2>&1",
+      SALONSIM_BINARY, kTownYaml, output.string());
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the hang-up stopped the run";
+  EXPECT_TRUE(fs::is_regular_file(output));
+}
+
+// A comparison's CSV that cannot take its final name (a directory is in the way) fails with a
+// message and leaves no temporary file behind (issue 18: it left `cmp.csv.tmp`).
+TEST(CliCompare, CsvThatCannotBeRenamedLeavesNoTemporaryFile) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "cmp.csv" / "in-the-way");
+  const Result r =
+      salonsim(fmt::format("compare {} {} -o {} --replicates 2 -q --set "
+                           "town.population=500 --set run.years=0.2",
+                           kTownYaml, kTownYaml, dir.file("cmp.h5")));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "cmp.csv")) << r.output;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "cmp.csv" || name == "cmp.h5") << "left behind: " << name;
+  }
+}
+
+// ---- the output-path policy (issue 18): an output never replaces an input, a device or its own
+// companion file; refused with exit 2 before any work, the input untouched.
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST(CliOutputPolicy, OutputThatIsTheScenarioOrItsBaseIsRefusedAndTheInputKept) {
+  TempDir dir;
+  const std::string base = dir.write("base.yaml", "town:\n  population: 300\nrun:\n  years: 0.2\n");
+  const std::string child = dir.write("child.yaml", "extends: base.yaml\nname: child\n");
+  for (const std::string& output : {child, base}) {
+    const std::string before = read_file(output);
+    const Result r = salonsim(fmt::format("run '{}' -q -o '{}'", child, output));
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_TRUE(contains(r.output, "is an input of this command")) << r.output;
+    EXPECT_EQ(read_file(output), before) << output << " was changed";
+  }
+  // An arm of a comparison, and a sweep's base scenario, alike.
+  Result r =
+      salonsim(fmt::format("compare '{}' '{}' -q --replicates 2 -o '{}'", kTownYaml, child, base));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string sweep =
+      dir.write("sweep.yaml",
+                "name: s\nscenario: child.yaml\ndesign: {type: grid}\nparameters:\n"
+                "  - {key: town.population, name: n, values: [300, 400]}\n"
+                "outputs: [certifications]\n");
+  r = salonsim(fmt::format("sweep '{}' -q -o '{}'", sweep, base));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "is an input of this command")) << r.output;
+}
+
+TEST(CliOutputPolicy, CompareOutputNamedCsvWouldBeWrittenTwice) {
+  TempDir dir;
+  const Result r = salonsim(fmt::format("compare '{}' '{}' -o '{}' {}", kTownYaml, kTownYaml,
+                                        dir.file("cmp.csv"), kSmallRun));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "would be written twice")) << r.output;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(CliOutputPolicy, OutputOntoAPipeIsRefused) {
+  TempDir dir;
+  const fs::path pipe = dir.path() / "pipe";
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  const Result r =
+      salonsim(fmt::format("run '{}' -o '{}' {}", kTownYaml, pipe.string(), kSmallRun));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "device, pipe or socket")) << r.output;
+  EXPECT_TRUE(fs::is_fifo(pipe)) << "the pipe was replaced";
 }
 
 const std::string kNoSalonsYaml =
