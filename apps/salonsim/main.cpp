@@ -579,11 +579,18 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("salonsim ") + kVersion + " (" + kGitCommit + ")");
   app.require_subcommand(1);
 
+  // A seed is a whole number from 0: "-1" must not wrap round to 2^64 - 1.
+  const CLI::Validator seed_digits(
+      [](std::string& text) -> std::string {
+        if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return {};
+        return "a seed is a whole number from 0 to 18446744073709551615, got '" + text + "'";
+      },
+      "SEED");
   RunOptions run;
   CLI::App* run_app = app.add_subcommand("run", "run a scenario and write the results to HDF5");
   run_app->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_app->add_option("-o,--output", run.output, "output HDF5 file")->required();
-  run_app->add_option("--seed", run.seed, "seed (overrides run.seed)");
+  run_app->add_option("--seed", run.seed, "seed (overrides run.seed)")->check(seed_digits);
   run_app->add_option("--threads", run.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
   run_app->add_option("--replicates", run.replicates, "independent replicates (seed, r)")
@@ -613,8 +620,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(2, 100000));
   compare_app->add_option("--reference", compare.reference,
                           "name of the reference arm (default: the first)");
-  compare_app->add_option("--seed", compare.seed,
-                          "seed of every arm (default: the reference's run.seed)");
+  compare_app
+      ->add_option("--seed", compare.seed, "seed of every arm (default: the reference's run.seed)")
+      ->check(seed_digits);
   compare_app->add_option("--threads", compare.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1, 4096));
   compare_app->add_option("--set", compare.overrides,

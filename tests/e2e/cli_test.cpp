@@ -344,6 +344,19 @@ TEST(CliOutputPolicy, CompareOutputNamedCsvWouldBeWrittenTwice) {
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
+TEST(Cli, NegativeSeedIsRefusedNotWrappedRound) {
+  TempDir dir;
+  for (const char* command : {"run", "compare"}) {
+    const std::string arms =
+        std::string(command) == "run" ? kTownYaml : kTownYaml + " " + kTownYaml;
+    const Result r = salonsim(
+        fmt::format("{} {} --seed -1 -o '{}' {}", command, arms, dir.file("out.h5"), kSmallRun));
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_TRUE(contains(r.output, "a seed is a whole number from 0")) << r.output;
+  }
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
 TEST(CliOutputPolicy, OutputOntoAPipeIsRefused) {
   TempDir dir;
   const fs::path pipe = dir.path() / "pipe";
