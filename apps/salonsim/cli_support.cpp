@@ -35,28 +35,37 @@ int report_scenario_error(const params::ScenarioError& e, std::string_view what)
   return kInvalidInput;
 }
 
-void write_text_file(const std::filesystem::path& path, const std::string& text) {
-  // A hidden name beside the final one (the same file system, so the rename is atomic), removed
-  // on any failure: a full disk or a failed rename leaves neither a truncated file under the
-  // final name nor a stray temporary one.
-  const std::filesystem::path temporary =
-      path.parent_path() / fmt::format(".{}.{}.tmp", path.filename().string(), ::getpid());
+WholeFile::WholeFile(std::filesystem::path path)
+    : path_(std::move(path)),
+      temporary_(path_.parent_path() /
+                 fmt::format(".{}.{}.tmp", path_.filename().string(), ::getpid())) {
+  out_.open(temporary_, std::ios::binary | std::ios::trunc);
+  if (!out_) {
+    throw std::runtime_error("cannot write '" + path_.string() +
+                             "': cannot create a file in its directory");
+  }
+}
+
+WholeFile::~WholeFile() {
+  if (committed_) return;
+  out_.close();
+  std::error_code ignored;
+  std::filesystem::remove(temporary_, ignored);
+}
+
+void WholeFile::commit() {
+  out_.close();
+  if (!out_) throw std::runtime_error("cannot write '" + path_.string() + "' (disk full?)");
   std::error_code error;
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out) {
-      std::filesystem::remove(temporary, error);
-      throw std::runtime_error("cannot write '" + path.string() + "' (disk full?)");
-    }
-  }
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    const std::string why = error.message();
-    std::filesystem::remove(temporary, error);
-    throw std::runtime_error("cannot write '" + path.string() + "': " + why);
-  }
+  std::filesystem::rename(temporary_, path_, error);
+  if (error) throw std::runtime_error("cannot write '" + path_.string() + "': " + error.message());
+  committed_ = true;
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+  WholeFile file(path);
+  file.out() << text;
+  file.commit();
 }
 
 std::vector<std::filesystem::path> input_files(const std::filesystem::path& file) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,25 @@ std::vector<std::filesystem::path> input_files(const std::filesystem::path& file
 std::string output_conflict(const std::filesystem::path& output,
                             const std::vector<std::filesystem::path>& companions,
                             const std::vector<std::filesystem::path>& inputs);
+
+/// A file written under a hidden temporary name beside `path` (the same file system, so the
+/// rename is atomic) and renamed to `path` by commit(); removed if never committed. A full disk
+/// or a failed rename leaves neither a truncated file under the final name nor a stray
+/// temporary one. Throws std::runtime_error naming `path` when it cannot.
+class WholeFile {
+ public:
+  explicit WholeFile(std::filesystem::path path);
+  ~WholeFile();
+  WholeFile(const WholeFile&) = delete;
+  WholeFile& operator=(const WholeFile&) = delete;
+  std::ofstream& out() { return out_; }
+  void commit();
+
+ private:
+  std::filesystem::path path_, temporary_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
 
 /// Writes `text` to `path` whole: under a temporary name first, then renamed, so the final name
 /// only ever holds a complete file. Throws std::runtime_error when it cannot.

@@ -16,6 +16,7 @@
 #include <tuple>
 #include <vector>
 
+#include "apps/salonsim/cli_support.hpp"
 #include "sim/output/csv.hpp"
 #include "sim/output/hdf5_support.hpp"
 
@@ -26,7 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using hdf5::Handle;
 
-constexpr int kOk = 0, kFailed = 1, kInvalidInput = 2;
 constexpr hsize_t kRowsPerBlock = 65536;  // rows read and written at a time
 
 /// A problem with the input or the request (exit 2), or with writing (exit 1).
@@ -261,40 +261,6 @@ class Survey {
   std::vector<std::string> skipped_;
 };
 
-/// A CSV written under a hidden temporary name in its directory and renamed when complete.
-class CsvFile {
- public:
-  explicit CsvFile(fs::path path) : path_(std::move(path)) {
-    temporary_ =
-        path_.parent_path() / fmt::format(".{}.{}.tmp", path_.filename().string(), getpid());
-    out_.open(temporary_, std::ios::binary | std::ios::trunc);
-    if (!out_) throw ExportError("cannot write " + temporary_.string(), kFailed);
-  }
-  ~CsvFile() {
-    if (!committed_) {
-      out_.close();
-      std::error_code ignored;
-      fs::remove(temporary_, ignored);
-    }
-  }
-  std::ofstream& out() { return out_; }
-  void commit() {
-    out_.flush();
-    out_.close();
-    if (!out_) throw ExportError("cannot write " + path_.string() + " (disk full?)", kFailed);
-    std::error_code error;
-    fs::rename(temporary_, path_, error);
-    if (error)
-      throw ExportError("cannot rename to " + path_.string() + ": " + error.message(), kFailed);
-    committed_ = true;
-  }
-
- private:
-  fs::path path_, temporary_;
-  std::ofstream out_;
-  bool committed_ = false;
-};
-
 /// The key columns some table of this name needs (arm, replicate, where), in that order.
 std::vector<std::string> key_columns(const std::vector<Found>& found) {
   bool arm = false, replicate = false, where = false;
@@ -482,7 +448,7 @@ int run_export(const ExportOptions& options) {
   std::vector<std::string> written;
   for (const auto& [table, found] : survey.tables()) refuse_input(dir / (table.name + ".csv"));
   for (const auto& [table, found] : survey.tables()) {
-    CsvFile csv(dir / (table.name + ".csv"));
+    WholeFile csv(dir / (table.name + ".csv"));
     if (table.timeseries)
       write_timeseries(file.get(), found, csv.out());
     else
@@ -493,7 +459,7 @@ int run_export(const ExportOptions& options) {
   }
   if (!comparison.empty()) {
     refuse_input(dir / "comparison.csv");
-    CsvFile csv(dir / "comparison.csv");
+    WholeFile csv(dir / "comparison.csv");
     csv.out() << comparison;
     csv.commit();
     written.push_back("comparison.csv (the comparison's summary)");
@@ -515,6 +481,9 @@ int export_command(const ExportOptions& options) {
   } catch (const ExportError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return e.code;
+  } catch (const std::runtime_error& e) {  // writing a CSV (WholeFile)
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kFailed;
   }
 }
 

@@ -675,6 +675,8 @@ void CommunityGroups::finalize(Simulation& sim) {
 void CommunityGroups::add_output_tables(const Simulation&, std::vector<OutputTable>& tables) const {
   const bool salons = kind_ == GroupKind::kSalon && label_.empty();
   const std::string table = salons ? std::string("salons") : own_column("{}_groups");
+  const std::pair<std::string, std::string> radius_attribute{
+      "coverage_radius_m", fmt::format("{}", params_.placement.coverage_radius_m)};
   tables.push_back(
       {table,
        salons ? "one row per salon venue: listed venues first, then placed ones"
@@ -690,7 +692,7 @@ void CommunityGroups::add_output_tables(const Simulation&, std::vector<OutputTab
         {"sessions_held", "sessions held", column_view(sessions_held_)},
         {"attendance_total", "attendances summed over sessions", column_view(attendance_total_)},
         {"members_at_end", "members at the end of the run", column_view(members_)}},
-       {{"coverage_radius_m", fmt::format("{}", params_.placement.coverage_radius_m)}}});
+       {radius_attribute}});
   if (!reports_cost() || coverage_.at_need.empty()) return;
   const Coverage& c = coverage_;
   const std::string radius = fmt::format("{:g} m", params_.placement.coverage_radius_m);
@@ -708,7 +710,7 @@ void CommunityGroups::add_output_tables(const Simulation&, std::vector<OutputTab
          "residents"},
         {"uncovered_no_car", "not covered and not driving", column_view(c.uncovered_no_car),
          "residents"}},
-       {{"coverage_radius_m", fmt::format("{}", params_.placement.coverage_radius_m)}}});
+       {radius_attribute}});
   tables.push_back(
       {table + "_where_next",
        "where one more venue would reach the most residents at need not covered (within " + radius +
@@ -724,7 +726,7 @@ void CommunityGroups::add_output_tables(const Simulation&, std::vector<OutputTab
         {"low_income", "of them, low-income", column_view(c.next_low_income), "residents"},
         {"alone", "of them, living alone", column_view(c.next_alone), "residents"},
         {"no_car", "of them, not driving", column_view(c.next_no_car), "residents"}},
-       {{"coverage_radius_m", fmt::format("{}", params_.placement.coverage_radius_m)}}});
+       {radius_attribute}});
 }
 
 }  // namespace salonsim::models
