@@ -3,15 +3,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
-#include <regex>
 
 #include "models/groups/study.hpp"
 #include "models/groups/town_groups.hpp"
 #include "models/shops/food_access.hpp"
 #include "models/welfare/hardship.hpp"
 #include "sim/params/emitter.hpp"
+#include "sim/params/key_path.hpp"
 #include "sim/params/validator.hpp"
 #include "sim/params/yaml_loader.hpp"
+#include "sim/params/yaml_text.hpp"
 
 namespace salonsim::models {
 
@@ -29,11 +30,6 @@ std::string unknown_intervention_message(const std::string& type,
   if (const std::string near = params::nearest_key(type, known); !near.empty())
     message += "; did you mean '" + near + "'?";
   return message;
-}
-
-bool is_iso_date(const std::string& text) {
-  static const std::regex pattern(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))");
-  return std::regex_match(text, pattern);
 }
 
 std::int64_t Scenario::steps() const {
@@ -69,22 +65,10 @@ void read_layers(const fs::path& file, std::vector<fs::path>& chain, std::vector
       return;
     }
   }
-  if (!fs::exists(file, ec) || fs::is_directory(file, ec)) {
-    diagnostics.error(referenced_from, "",
-                      "cannot read scenario file '" + name + "': " +
-                          (fs::is_directory(file, ec) ? "it is a directory" : "no such file"));
-    return;
-  }
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::ParserException& e) {
-    diagnostics.error({name, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
-    return;
-  } catch (const YAML::Exception& e) {
-    diagnostics.error({name, 0, 0}, "", std::string("cannot read scenario file: ") + e.what());
-    return;
-  }
+  std::optional<params::YamlFile> read =
+      params::read_yaml_file(file, "scenario file", diagnostics, referenced_from);
+  if (!read) return;
+  const YAML::Node root = read->root;
   chain.push_back(canonical);
   if (root.IsMap() && root["extends"]) {
     const YAML::Node extends = root["extends"];
@@ -105,38 +89,34 @@ void read_layers(const fs::path& file, std::vector<fs::path>& chain, std::vector
 bool override_layer(const std::string& text, YAML::Node& root, std::string& problem) {
   const auto equals = text.find('=');
   if (equals == std::string::npos || equals == 0) {
-    problem = "expected key.path=value, got '" + text + "'";
+    problem = "expected key.path=value, got '" + params::shortened(text) + "'";
     return false;
   }
   const std::string path = text.substr(0, equals);
-  YAML::Node value;
-  try {
-    value = YAML::Load(text.substr(equals + 1));
-  } catch (const YAML::Exception& e) {
-    problem = "cannot read the value in '" + text + "': " + e.msg;
+  const std::optional<std::vector<params::KeyPathPart>> parts = params::parse_key_path(path);
+  if (path.size() > params::kMaxKeyPathLength) {
+    problem = fmt::format("key path '{}' is longer than any parameter's ({} characters at most)",
+                          params::shortened(path), params::kMaxKeyPathLength);
     return false;
   }
-  static const std::regex segment(R"(([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*))");
-  std::vector<std::string> keys;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t dot = path.find('.', start);
-    const std::string part = path.substr(start, dot == std::string::npos ? dot : dot - start);
-    std::smatch match;
-    if (!std::regex_match(part, match, segment)) {
-      problem = "malformed key path '" + path + "'";
-      return false;
-    }
-    keys.push_back(match[1]);
-    static const std::regex index(R"(\[\d+\])");
-    const std::string indices = match[2];
-    for (auto it = std::sregex_iterator(indices.begin(), indices.end(), index);
-         it != std::sregex_iterator(); ++it) {
-      keys.push_back(it->str());
-    }
-    if (dot == std::string::npos) break;
-    start = dot + 1;
+  if (!parts) {
+    problem = "malformed key path '" + params::shortened(path) +
+              "' (expected keys joined by dots, each with optional [index], e.g. "
+              "town.districts[0].radius_m)";
+    return false;
   }
+  params::Diagnostics value_problems;
+  const std::optional<YAML::Node> parsed =
+      params::parse_yaml_text(text.substr(equals + 1), "--set", value_problems);
+  if (!parsed) {
+    problem = "cannot read the value in '" + params::shortened(text) +
+              "': " + value_problems.issues().front().message;
+    return false;
+  }
+  std::vector<std::string> keys;
+  for (const params::KeyPathPart& part : *parts)
+    keys.push_back(part.is_index() ? params::index_key(part.index) : part.name);
+  YAML::Node value = *parsed;
   YAML::Node node = value;
   for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
     YAML::Node parent(YAML::NodeType::Map);

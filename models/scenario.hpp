@@ -15,15 +15,13 @@
 #include "models/network/network_params.hpp"
 #include "models/region/region_params.hpp"
 #include "models/town/town_params.hpp"
+#include "sim/calendar.hpp"
 #include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
 #include "sim/params/yaml_loader.hpp"
 #include "sim/simulation.hpp"
 
 namespace salonsim::models {
-
-/// Whether text is a calendar date YYYY-MM-DD.
-bool is_iso_date(const std::string& text);
 
 struct RunParams {
   std::uint64_t seed = 1;
@@ -43,8 +41,8 @@ void visit(V& v, RunParams& p) {
   v.integer("days_per_step", p.days_per_step,
             {.unit = "days", .doc = "length of one step", .min = 1, .max = 365});
   v.text("start_date", p.start_date, {.doc = "calendar date of step 0 (YYYY-MM-DD), for reports"});
-  v.rule("start_date", is_iso_date(p.start_date),
-         "must be a date YYYY-MM-DD, got '" + p.start_date + "'");
+  v.rule("start_date", is_calendar_date(p.start_date),
+         "must be a date that exists, written YYYY-MM-DD, got '" + p.start_date + "'");
 }
 
 /// Panel survey waves (JAGES surveys its residents every three years): each writes every
@@ -110,6 +108,7 @@ void check_survey_years(V& v, const Scenario& s) {
 template <class V>
 void visit(V& v, Scenario& s) {
   v.text("name", s.name, {.doc = "short name of the scenario, used in reports"});
+  v.rule("name", params::is_output_name(s.name), params::kOutputNameRule);
   v.text("description", s.description,
          {.doc = "what the scenario represents (not inherited through extends: a file that "
                  "extends another without one has none)"});

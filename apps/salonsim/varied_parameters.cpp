@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sim/params/key_path.hpp"
 #include "sim/sweep/sweep_plan.hpp"
 
 namespace salonsim::cli {
@@ -31,6 +32,14 @@ void check_parameters(const VariedScenario& varied, params::Diagnostics& diagnos
   for (std::size_t j = 0; j < varied.parameters.size(); ++j) {
     const sweep::SweepParameter& p = varied.parameters[j];
     const std::string where = sweep::fmt_parameter_key(j);
+    if (params::generic_key_path(p.key) == "run.seed") {
+      diagnostics.error(varied.location_of(where), where,
+                        fmt::format("run.seed cannot be varied: the {} sets every run's seed "
+                                    "(its seed and replicates), so the value would be ignored; "
+                                    "to see the play of chance, use replicates",
+                                    varied.kind));
+      continue;
+    }
     std::vector<std::string> reported;
     for (const std::string& probe : probe_values(p)) {
       std::vector<std::string> overrides = varied.set;
@@ -68,11 +77,20 @@ std::optional<models::Scenario> load_base(const VariedScenario& varied,
     }
     return base;
   } catch (const params::ScenarioError& e) {
+    // Each problem where it is, and where the sweep (or calibration) names the file it is in.
+    const params::Location named = varied.location_of("scenario");
+    const std::string named_at =
+        named.line > 0 ? fmt::format("{}:{}:{}", named.source, named.line, named.column)
+                       : named.source;
     for (const params::Issue& issue : e.diagnostics().issues()) {
       const bool from_set = issue.where.source.starts_with("--set");
-      diagnostics.error(from_set ? varied.location_of("set") : issue.where,
-                        from_set ? "set" : issue.path,
-                        (from_set ? issue.path + ": " : std::string()) + issue.message);
+      if (from_set) {
+        diagnostics.error(varied.location_of("set"), "set", issue.path + ": " + issue.message);
+        continue;
+      }
+      diagnostics.error(issue.where, issue.path,
+                        fmt::format("{} (in the base scenario '{}' of the {} at {})", issue.message,
+                                    varied.scenario, varied.kind, named_at));
     }
     return std::nullopt;
   }

@@ -6,10 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <regex>
+#include <optional>
 #include <string_view>
 
 #include "sim/params/diagnostics.hpp"
+#include "sim/params/key_path.hpp"
 
 namespace salonsim::web {
 
@@ -103,16 +104,16 @@ std::string section_of(std::string_view type) {
 
 /// The node at a key path such as interventions[0].placement.count in a YAML tree.
 YAML::Node find(YAML::Node node, const std::string& path) {
-  static const std::regex part(R"(([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\])");
-  for (auto it = std::sregex_iterator(path.begin(), path.end(), part);
-       it != std::sregex_iterator() && node; ++it) {
-    if ((*it)[1].matched) {
+  const std::optional<std::vector<params::KeyPathPart>> parts = params::parse_key_path(path);
+  if (!parts) return YAML::Node();
+  for (const params::KeyPathPart& part : *parts) {
+    if (!node) return node;
+    if (!part.is_index()) {
       if (!node.IsMap()) return YAML::Node();
-      node.reset(node[(*it)[1].str()]);  // reset: assigning a Node would write into the tree
+      node.reset(node[part.name]);  // reset: assigning a Node would write into the tree
     } else {
-      const std::size_t k = std::stoul((*it)[2].str());
-      if (!node.IsSequence() || k >= node.size()) return YAML::Node();
-      node.reset(node[k]);
+      if (!node.IsSequence() || part.index >= node.size()) return YAML::Node();
+      node.reset(node[part.index]);
     }
   }
   return node;
@@ -121,8 +122,7 @@ YAML::Node find(YAML::Node node, const std::string& path) {
 /// The dictionary's row of a key path (indices written [] there).
 const params::DictionaryRow* dictionary_row(const std::string& path) {
   static const std::vector<params::DictionaryRow> rows = models::parameter_dictionary();
-  static const std::regex index(R"(\[\d+\])");
-  const std::string generic = std::regex_replace(path, index, "[]");
+  const std::string generic = params::generic_key_path(path);
   for (const params::DictionaryRow& row : rows) {
     if (row.path == generic) return &row;
   }

@@ -5,14 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
-#include <sstream>
 
 #include "models/coalition/coalition.hpp"
 #include "sim/params/validator.hpp"
+#include "sim/params/yaml_text.hpp"
 #include "sim/random.hpp"
 #include "sim/simulation.hpp"
 #include "sim/stats/cox.hpp"
@@ -125,22 +124,10 @@ TrialPlan plan_trial(const fs::path& path, std::optional<std::int32_t> replicate
   TrialPlan plan;
   plan.path = path;
   const std::string name = path.generic_string();
-  std::error_code ec;
-  if (!fs::exists(path, ec) || fs::is_directory(path, ec)) {
-    diagnostics.error({"command line", 0, 0}, "",
-                      "cannot read trial file '" + name + "': " +
-                          (fs::is_directory(path, ec) ? "it is a directory" : "no such file"));
-    throw params::ScenarioError(std::move(diagnostics));
-  }
-  std::ostringstream text;
-  text << std::ifstream(path, std::ios::binary).rdbuf();
-  YAML::Node root;
-  try {
-    root = YAML::Load(text.str());
-  } catch (const YAML::ParserException& e) {
-    diagnostics.error({name, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
-    throw params::ScenarioError(std::move(diagnostics));
-  }
+  const std::optional<params::YamlFile> read =
+      params::read_yaml_file(path, "trial file", diagnostics);
+  if (!read) throw params::ScenarioError(std::move(diagnostics));
+  const YAML::Node root = read->root;
   params::Locations locations;
   params::YamlLoader loader(name, diagnostics, locations);
   loader.apply(root, plan.file);
@@ -442,7 +429,8 @@ TrialResults analyse_trial(const TrialPlan& plan,
     truth.covariates.resize(1);
     stats::CoxFit last;
     for (std::size_t r = 0; r < replicates; ++r) {
-      const auto [cut1, cut2] = cuts[r];
+      // Named copies, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+      const float cut1 = cuts[r][0], cut2 = cuts[r][1];
       const auto tertile = [&](float income) { return income < cut1 ? 0 : income < cut2 ? 1 : 2; };
       const auto include = [&](const TrialRunRecord& rec, std::size_t k) {
         return (g.sex < 0 || rec.sex[k] == g.sex) &&

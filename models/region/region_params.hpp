@@ -22,8 +22,7 @@ template <class V>
 void visit(V& v, ListedMunicipality& p) {
   v.text("name", p.name, {.doc = "municipality name (outputs are written under it)"});
   v.rule("name", !p.name.empty(), "every municipality needs a name");
-  v.rule("name", p.name.find('/') == std::string::npos && p.name != "." && p.name != "..",
-         "a municipality name names an output group: no '/', and not '.' or '..'");
+  v.rule("name", p.name.empty() || params::is_output_name(p.name), params::kOutputNameRule);
   v.texts("set", p.set,
           {.doc = "this municipality's settings, as --set overrides of the scenario, e.g. "
                   "town.population=4000"});
@@ -53,8 +52,8 @@ void visit(V& v, RegionParams& p) {
          {.doc = "generated municipalities are named <prefix>01, <prefix>02, ..."});
   v.rule("name_prefix", !p.name_prefix.empty() || p.generate == 0,
          "generated municipalities need a name prefix");
-  v.rule("name_prefix", p.name_prefix.find('/') == std::string::npos,
-         "a name prefix names output groups: no '/'");
+  v.rule("name_prefix", p.name_prefix.empty() || params::is_output_name(p.name_prefix),
+         params::kOutputNameRule);
   v.integer("seed", p.seed,
             {.doc = "seed of the variation draws (0: run.seed), so that the region's towns stay "
                     "the same when the runs' seed changes"});

@@ -14,13 +14,23 @@ std::string format_issue(const Issue& issue) {
                      issue.message);
 }
 
-std::string Diagnostics::report() const {
+std::string format_issues(const std::vector<Issue>& issues, std::size_t count,
+                          std::string_view indent) {
   std::string text;
-  for (const Issue& issue : issues_) {
-    text += format_issue(issue);
+  const std::size_t shown = std::min(issues.size(), kMaxShownIssues);
+  for (std::size_t i = 0; i < shown; ++i) {
+    text += indent;
+    text += format_issue(issues[i]);
     text += '\n';
   }
+  if (count > shown)
+    text +=
+        fmt::format("{}... and {} more (the first {} are shown)\n", indent, count - shown, shown);
   return text;
+}
+
+std::string Diagnostics::report() const {
+  return format_issues(issues_, count());
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -41,6 +51,11 @@ std::string nearest_key(std::string_view key, const std::vector<std::string>& ca
   std::string best;
   std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
   for (const std::string& candidate : candidates) {
+    // The distance is at least the difference in length: skip the quadratic work when that
+    // alone rules a candidate out (a pasted paragraph is compared in no time).
+    const std::size_t gap = key.size() > candidate.size() ? key.size() - candidate.size()
+                                                          : candidate.size() - key.size();
+    if (gap >= best_distance) continue;
     const std::size_t distance = edit_distance(key, candidate);
     if (distance < best_distance) {
       best_distance = distance;

@@ -10,6 +10,13 @@ std::string index_key(std::size_t index) {
   return fmt::format("[{}]", index);
 }
 
+bool is_output_name(std::string_view name) {
+  if (name.empty() || name == "." || name == "..") return false;
+  for (const char c : name)
+    if (c == '/' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
+  return true;
+}
+
 std::string format_number(double value) {
   return fmt::format("{}", value);
 }

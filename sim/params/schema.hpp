@@ -73,6 +73,13 @@ std::string index_key(std::size_t index);
 std::string describe_range(const Meta& meta);
 /// Whether a value meets the range of its Meta.
 bool in_range(double value, const Meta& meta);
+/// Whether `name` can name a group of the output (an arm, a municipality): not empty, no '/' (a
+/// path in HDF5), not "." or "..", no control characters.
+bool is_output_name(std::string_view name);
+inline constexpr std::string_view kOutputNameRule =
+    "a name names a group of the output: not empty, no '/', not '.' or '..', and no control "
+    "characters";
+
 /// Shortest text that reads back to the same double.
 std::string format_number(double value);
 

@@ -4,14 +4,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "sim/params/diagnostics.hpp"
 #include "sim/params/validator.hpp"
 #include "sim/params/yaml_loader.hpp"
+#include "sim/params/yaml_text.hpp"
 
 namespace salonsim::params {
 
@@ -23,27 +23,10 @@ void load_settings_file(const std::filesystem::path& path, std::string_view kind
                         Settings& settings, Locations& locations, std::string& text) {
   Diagnostics diagnostics;
   const std::string name = path.generic_string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec) || std::filesystem::is_directory(path, ec)) {
-    diagnostics.error(
-        {"command line", 0, 0}, "",
-        "cannot read " + std::string(kind) + " '" + name + "': " +
-            (std::filesystem::is_directory(path, ec) ? "it is a directory" : "no such file"));
-    throw ScenarioError(std::move(diagnostics));
-  }
-  {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream read;
-    read << in.rdbuf();
-    text = read.str();
-  }
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    diagnostics.error({name, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
-    throw ScenarioError(std::move(diagnostics));
-  }
+  std::optional<YamlFile> file = read_yaml_file(path, kind, diagnostics);
+  if (!file) throw ScenarioError(std::move(diagnostics));
+  text = std::move(file->text);
+  const YAML::Node root = file->root;
   YamlLoader loader(name, diagnostics, locations);
   loader.apply(root, settings);
   Validator validator(diagnostics, locations);

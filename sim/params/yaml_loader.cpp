@@ -2,8 +2,38 @@
 
 #include <algorithm>
 #include <charconv>
+#include <string_view>
+#include <unordered_set>
+
+#include "sim/params/yaml_text.hpp"
 
 namespace salonsim::params {
+
+namespace {
+
+/// Whether `text` is a whole number with a leading zero ("010", "-07"): YAML 1.1 reads it as
+/// octal (8), YAML 1.2 as decimal (10). Refused rather than guessed.
+bool has_leading_zero(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  return text.size() > 1 && text.front() == '0' &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string leading_zero_message(const std::string& text) {
+  return "'" + text +
+         "' has a leading zero, which some YAML readers take as octal; write the number "
+         "without it";
+}
+
+/// A decimal whole number, optionally signed (not octal, hexadecimal or with a fraction).
+template <class I>
+bool parse_decimal(std::string_view text, I& out) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && end == text.data() + text.size() && !text.empty();
+}
+
+}  // namespace
 
 YAML::Node YamlLoader::lookup(std::string_view key) {
   Frame& frame = frames_.back();
@@ -16,19 +46,22 @@ YAML::Node YamlLoader::lookup(std::string_view key) {
 
 void YamlLoader::finish_frame() {
   const Frame& frame = frames_.back();
-  std::vector<std::string> seen;
+  // Sets, not lists: a mapping of a million keys is checked in linear time.
+  const std::unordered_set<std::string_view> known(frame.known.begin(), frame.known.end());
+  std::unordered_set<std::string> seen;
   for (const auto& entry : frame.node) {
     const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "?";
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-      error(entry.first, path_.join(key), "duplicate key '" + key + "'; only the first is used");
+    const std::string shown = shortened(key);
+    if (!seen.insert(key).second) {
+      error(entry.first, path_.join(shown),
+            "duplicate key '" + shown + "'; only the first is used");
       continue;
     }
-    seen.push_back(key);
-    if (std::find(frame.known.begin(), frame.known.end(), key) != frame.known.end()) continue;
-    std::string message = "unknown key '" + key + "'";
+    if (known.contains(key)) continue;
+    std::string message = "unknown key '" + shown + "'";
     if (const std::string near = nearest_key(key, frame.known); !near.empty())
       message += "; did you mean '" + near + "'?";
-    error(entry.first, path_.join(key), message);
+    error(entry.first, path_.join(shown), message);
   }
   frames_.pop_back();
 }
@@ -64,8 +97,11 @@ std::string YamlLoader::kind(const YAML::Node& node) {
       return "a list";
     case YAML::NodeType::Null:
       return "nothing";
-    case YAML::NodeType::Scalar:
-      return "'" + node.Scalar() + "'";
+    case YAML::NodeType::Scalar: {
+      std::string quoted = "'";  // appended, not added: GCC 12 warns falsely on "'" + string
+      quoted.append(shortened(node.Scalar())).append("'");
+      return quoted;
+    }
     default:
       return "an undefined value";
   }
@@ -83,6 +119,10 @@ void YamlLoader::number(std::string_view key, double& value, const Meta&) {
   const YAML::Node node = lookup(key);
   if (!node) return;
   double parsed = 0;
+  if (node.IsScalar() && has_leading_zero(node.Scalar())) {
+    error(node, path_.join(key), leading_zero_message(node.Scalar()));
+    return;
+  }
   if (!node.IsScalar() || !YAML::convert<double>::decode(node, parsed)) {
     error(node, path_.join(key), "expected a number, got " + kind(node));
     return;
@@ -92,7 +132,11 @@ void YamlLoader::number(std::string_view key, double& value, const Meta&) {
 }
 
 bool YamlLoader::read_integer(const YAML::Node& node, std::string_view key, long long& out) {
-  if (!node.IsScalar() || !YAML::convert<long long>::decode(node, out)) {
+  if (node.IsScalar() && has_leading_zero(node.Scalar())) {
+    error(node, path_.join(key), leading_zero_message(node.Scalar()));
+    return false;
+  }
+  if (!node.IsScalar() || !parse_decimal(node.Scalar(), out)) {
     error(node, path_.join(key), "expected an integer, got " + kind(node));
     return false;
   }
@@ -101,8 +145,12 @@ bool YamlLoader::read_integer(const YAML::Node& node, std::string_view key, long
 
 bool YamlLoader::read_unsigned(const YAML::Node& node, std::string_view key,
                                unsigned long long& out) {
-  const bool negative = node.IsScalar() && node.Scalar().find('-') != std::string::npos;
-  if (!node.IsScalar() || negative || !YAML::convert<unsigned long long>::decode(node, out)) {
+  if (node.IsScalar() && has_leading_zero(node.Scalar())) {
+    error(node, path_.join(key), leading_zero_message(node.Scalar()));
+    return false;
+  }
+  const bool negative = node.IsScalar() && node.Scalar().starts_with('-');
+  if (!node.IsScalar() || negative || !parse_decimal(node.Scalar(), out)) {
     error(node, path_.join(key),
           std::string(negative ? "expected a non-negative integer" : "expected an integer") +
               ", got " + kind(node));

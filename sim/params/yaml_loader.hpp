@@ -14,6 +14,7 @@
 
 #include "sim/params/diagnostics.hpp"
 #include "sim/params/schema.hpp"
+#include "sim/params/yaml_text.hpp"
 
 namespace salonsim::params {
 
@@ -49,6 +50,7 @@ class YamlLoader {
   void section(std::string_view key, S& sub, const Meta& = {}) {
     const YAML::Node node = lookup(key);
     if (!node || node.IsNull()) return;
+    record(node, key);  // a rule about the section as a whole is reported where it starts
     path_.push(std::string(key));
     visit_mapping(node, sub, "a section (key: value pairs)");
     path_.pop();
@@ -105,7 +107,7 @@ class YamlLoader {
     }
     std::vector<std::string> candidates;
     for (const Choice<E>& c : choices) candidates.emplace_back(c.name);
-    std::string message = "'" + node.Scalar() + "' is not one of " + names(choices);
+    std::string message = "'" + shortened(node.Scalar()) + "' is not one of " + names(choices);
     if (const std::string near = nearest_key(node.Scalar(), candidates); !near.empty())
       message += "; did you mean '" + near + "'?";
     error(node, path_.join(key), message);
@@ -139,7 +141,7 @@ class YamlLoader {
         if (!parse_index(index_text, index) || index >= items.size()) {
           error(entry.first, list_path,
                 "expected a list, or an item index [0.." + std::to_string(items.size()) +
-                    ") to change, got '" + index_text + "'");
+                    ") to change, got '" + shortened(index_text) + "'");
           continue;
         }
         visit_item(key, index, entry.second, items[index]);

@@ -2,6 +2,8 @@
 // A sweep file: the base scenario, the parameters to vary and how, the design, replicates, the
 // outputs to keep per run and the seed policy. Read and validated with the same parameter
 // tables as a scenario (sim/params), so every problem is reported at once with its position.
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -83,6 +85,8 @@ void visit(V& v, SweepParameter& p) {
              .max = 10000});
 
   const bool has_range = !std::isnan(p.min) && !std::isnan(p.max);
+  v.rule("integer", !p.integer || !has_range || std::ceil(p.min) <= std::floor(p.max),
+         "no whole number lies between min and max");
   if (p.is_discrete()) {
     v.rule("values", std::isnan(p.min) && std::isnan(p.max) && std::isnan(p.mean),
            "give either values or a distribution (min/max/mean), not both");
@@ -156,6 +160,42 @@ bool is_known(const std::vector<std::string>& names, const std::string& name);
 /// "unknown output 'x'; known: ...; did you mean 'y'?"
 std::string unknown_name_message(std::string_view kind, const std::string& name,
                                  const std::vector<std::string>& names);
+/// What a sweep may ask of one machine: runs, design values (points x parameters) and kept
+/// outputs (runs x output columns). A design beyond them is refused with its size when the file
+/// is read, before anything is built.
+inline constexpr double kMaxSweepRuns = 1e7;
+inline constexpr double kMaxDesignValues = 5e7;
+inline constexpr double kMaxSweepOutputValues = 2.5e8;
+
+/// Points of the design the file asks for (in floating point: it may be astronomically large).
+inline double design_points(const SweepFile& s) {
+  const auto k = static_cast<double>(s.parameters.size());
+  switch (s.design.type) {
+    case DesignType::kGrid: {
+      double points = 1;
+      for (const SweepParameter& p : s.parameters)
+        points *= p.is_discrete() ? static_cast<double>(p.values.size())
+                                  : static_cast<double>(p.levels > 0 ? p.levels : s.design.levels);
+      return points;
+    }
+    case DesignType::kLatinHypercube:
+      return s.design.samples;
+    case DesignType::kMorris:
+      return s.design.trajectories * (k + 1);
+    case DesignType::kSobol:
+      return s.design.samples * (k + 2);
+  }
+  return 0;
+}
+
+/// Output columns kept per run (each output per group; cost_yen once).
+inline double output_column_count(const SweepFile& s) {
+  double columns = 0;
+  for (const std::string& output : s.outputs)
+    columns += output == "cost_yen" ? 1 : static_cast<double>(s.groups.size());
+  return columns;
+}
+
 inline std::string fmt_parameter_key(std::size_t index) {
   return "parameters" + params::index_key(index) + ".key";
 }
@@ -170,10 +210,10 @@ void visit(V& v, SweepFile& s) {
   v.section("design", s.design);
   v.list("parameters", s.parameters, {.doc = "parameters to vary", .min = 1, .max = 1000});
   for (std::size_t i = 0; i < s.parameters.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      v.rule(fmt_parameter_key(i), s.parameters[i].key != s.parameters[j].key,
-             "key '" + s.parameters[i].key + "' is varied twice");
-    }
+    bool repeated = false;
+    for (std::size_t j = 0; j < i && !repeated; ++j)
+      repeated = s.parameters[i].key == s.parameters[j].key;
+    v.rule(fmt_parameter_key(i), !repeated, "key '" + s.parameters[i].key + "' is varied twice");
   }
   for (std::size_t i = 0; i < s.parameters.size(); ++i) {
     const SweepParameter& p = s.parameters[i];
@@ -193,6 +233,16 @@ void visit(V& v, SweepFile& s) {
            {.doc = "common: every point's replicate r uses the same random numbers (common "
                    "random numbers, the default); independent: each point its own"});
   v.integer("seed", s.seed, {.doc = "seed of the runs (0: the base scenario's run.seed)"});
+  const double points = design_points(s), runs = points * s.replicates;
+  v.rule("design", runs <= kMaxSweepRuns,
+         fmt::format("the design has {:.4g} points x {} replicates = {:.4g} runs, more than the "
+                     "{:.0e} a sweep may have; use fewer samples, levels or replicates",
+                     points, s.replicates, runs, kMaxSweepRuns));
+  v.rule("design", points * static_cast<double>(s.parameters.size()) <= kMaxDesignValues,
+         fmt::format("the design has {:.4g} points x {} parameters = {:.4g} values, more than the "
+                     "{:.0e} a sweep may hold in memory",
+                     points, s.parameters.size(), points * static_cast<double>(s.parameters.size()),
+                     kMaxDesignValues));
   v.texts("outputs", s.outputs, {.doc = "outcomes kept per run", .min = 1, .max = 100});
   for (std::size_t i = 0; i < s.outputs.size(); ++i)
     v.rule("outputs" + params::index_key(i), is_known(s.known_outputs, s.outputs[i]),
@@ -201,6 +251,11 @@ void visit(V& v, SweepFile& s) {
   for (std::size_t i = 0; i < s.groups.size(); ++i)
     v.rule("groups" + params::index_key(i), is_known(group_names(), s.groups[i]),
            unknown_name_message("group", s.groups[i], group_names()));
+  v.rule("outputs", runs * output_column_count(s) <= kMaxSweepOutputValues,
+         fmt::format(
+             "{:.4g} runs x {} output columns = {:.4g} values to keep, more than the {:.1e} "
+             "a sweep may keep; keep fewer outputs or groups, or run fewer runs",
+             runs, output_column_count(s), runs * output_column_count(s), kMaxSweepOutputValues));
 }
 
 }  // namespace salonsim::sweep

@@ -254,6 +254,52 @@ TEST(YamlLoader, TextWhereAnIntegerIsExpectedNamesThePath) {
   EXPECT_EQ(f.toy.size, 10);
 }
 
+// YAML 1.1 reads 010 as octal 8, YAML 1.2 as 10: such a number is refused, not guessed.
+TEST(YamlLoader, LeadingZeroIsRefusedNotReadAsOctal) {
+  Fixture f;
+  f.apply("size: 010\nlow: 07\n");
+  ASSERT_EQ(f.issues().size(), 2u);
+  expect_issue(f.issues()[0], "toy.yaml", 1, 7, "size",
+               "'010' has a leading zero, which some YAML readers take as octal; write the number "
+               "without it");
+  EXPECT_EQ(f.issues()[1].path, "low");
+  EXPECT_EQ(f.toy.size, 10);
+}
+
+TEST(YamlLoader, IntegersAreDecimalOnly) {
+  for (const char* text : {"size: 0x10\n", "size: 0o10\n", "size: 1e3\n", "size: 1_000\n"}) {
+    Fixture f;
+    f.apply(text);
+    ASSERT_EQ(f.issues().size(), 1u) << text;
+    EXPECT_EQ(f.issues()[0].message.rfind("expected an integer", 0), 0u) << text;
+  }
+  Fixture f;
+  f.apply("size: +12\nlow: 0\n");
+  EXPECT_TRUE(f.issues().empty());
+  EXPECT_EQ(f.toy.size, 12);
+}
+
+// An unknown-key check that compared every key with every other did not finish on big files.
+TEST(YamlLoader, ManyUnknownKeysAreCheckedInLinearTimeAndReportedBriefly) {
+  std::string text;
+  for (int i = 0; i < 200000; ++i) text += "unknown_" + std::to_string(i) + ": 1\n";
+  Fixture f;
+  f.apply(text);
+  EXPECT_EQ(f.diagnostics.count(), 200000u);
+  EXPECT_EQ(f.issues().size(), kMaxKeptIssues);
+  const std::string report = f.diagnostics.report();
+  EXPECT_EQ(std::count(report.begin(), report.end(), '\n'), static_cast<long>(kMaxShownIssues) + 1);
+  EXPECT_NE(report.find("... and 199950 more (the first 50 are shown)"), std::string::npos);
+}
+
+TEST(YamlLoader, LongKeysAreShortenedInMessages) {
+  Fixture f;
+  f.apply("? " + std::string(100000, 'k') + "\n: 1\n");  // an explicit key: no length limit
+  ASSERT_EQ(f.issues().size(), 1u);
+  EXPECT_LT(f.issues()[0].message.size(), 200u);
+  EXPECT_LT(f.issues()[0].path.size(), 200u);
+}
+
 TEST(YamlLoader, FractionWhereAnIntegerIsExpectedIsAnIssue) {
   Fixture f;
   f.apply("size: 1.5\n");

@@ -135,6 +135,44 @@ parameters:
       << text;
 }
 
+TEST(SweepFileTest, AnIntegerRangeWithNoWholeNumberIsRefused) {
+  TempDir dir;
+  const std::string file = dir.write("i.yaml", R"(scenario: base.yaml
+parameters:
+  - {key: a.b, min: 4.2, max: 4.8, integer: true}
+  - {key: a.c, min: 4.2, max: 5.0, integer: true}
+)");
+  const std::vector<params::Issue> issues = sweep_issues(file);
+  ASSERT_EQ(issues.size(), 1u) << report(issues);
+  EXPECT_EQ(issues[0].path, "parameters[0].integer");
+  EXPECT_EQ(issues[0].message, "no whole number lies between min and max");
+}
+
+TEST(SweepFileTest, ADesignTooLargeIsRefusedWithItsSizeBeforeItIsBuilt) {
+  TempDir dir;
+  std::string text = "scenario: base.yaml\ndesign: {type: sobol, samples: 10000000}\nparameters:\n";
+  for (int j = 0; j < 50; ++j) text += "  - {key: a.p" + std::to_string(j) + ", min: 0, max: 1}\n";
+  const std::string report_text = report(sweep_issues(dir.write("big.yaml", text)));
+  // N (k + 2) = 1e7 x 52 points.
+  EXPECT_NE(report_text.find("the design has 5.2e+08 points x 1 replicates = 5.2e+08 runs, more "
+                             "than the 1e+07 a sweep may have"),
+            std::string::npos)
+      << report_text;
+  EXPECT_NE(report_text.find("5.2e+08 points x 50 parameters = 2.6e+10 values"), std::string::npos)
+      << report_text;
+}
+
+TEST(SweepFileTest, AKeyVariedTwiceIsReportedOncePerRepeat) {
+  TempDir dir;
+  const std::string file = dir.write("twice.yaml", R"(scenario: base.yaml
+parameters:
+  - {key: a.b, min: 0, max: 1}
+  - {key: a.b, min: 0, max: 1}
+  - {key: a.b, min: 0, max: 1}
+)");
+  EXPECT_EQ(sweep_issues(file).size(), 2u);
+}
+
 TEST(SweepFileTest, MissingFileAndSyntaxErrorsAreReported) {
   TempDir dir;
   EXPECT_NE(report(sweep_issues(dir.file("none.yaml"))).find("no such file"), std::string::npos);
@@ -220,6 +258,18 @@ TEST(SweepPlanTest, SizesOfEachDesign) {
   const SweepPlan sobol = make_plan(two_parameters(DesignType::kSobol), 1);
   EXPECT_EQ(sobol.points(), 24u);
   EXPECT_EQ(sobol.runs(), 48u);
+}
+
+TEST(SweepPlanTest, DesignSizeIsKnownBeforeTheDesignIsBuilt) {
+  for (DesignType type :
+       {DesignType::kGrid, DesignType::kLatinHypercube, DesignType::kMorris, DesignType::kSobol}) {
+    const SweepFile file = two_parameters(type);
+    EXPECT_EQ(design_points(file), static_cast<double>(make_plan(file, 1).points()));
+  }
+  // A grid's size is the product of its levels, however large.
+  SweepFile grid = two_parameters(DesignType::kGrid);
+  for (SweepParameter& p : grid.parameters) p.levels = 10000;
+  EXPECT_EQ(design_points(grid), 1e8);
 }
 
 TEST(SweepPlanTest, GridValuesAndOverrides) {
