@@ -42,4 +42,37 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   return sim;
 }
 
+namespace {
+
+/// Residents a run holds at its end: the starting population and those who enter.
+double residents_at_most(const Scenario& scenario) {
+  const auto& entrants = scenario.town.entrants;
+  const double growth = entrants.enabled ? entrants.per_year_share * scenario.run.years : 0.0;
+  return static_cast<double>(scenario.town.population) * (1.0 + growth);
+}
+
+}  // namespace
+
+std::uint64_t run_memory_bytes(const Scenario& scenario) {
+  // 690 bytes a resident were measured with the default ties (4.2) and spare slots (4).
+  constexpr double kBytesPerResident = 560, kBytesPerTie = 16, kMargin = 1.25;
+  constexpr double kBytesPerRun = 32e6;  // the program, its tables and threads
+  const NetworkParams& n = scenario.network;
+  double ties = 0;
+  for (const TieFormation* kind : {static_cast<const TieFormation*>(&n.friends),
+                                   static_cast<const TieFormation*>(&n.neighbours),
+                                   static_cast<const TieFormation*>(&n.relatives)})
+    ties += (kind->mean_ties.men + kind->mean_ties.women) / 2;
+  // Spare slots are allocated per resident for ties that form during the run.
+  ties += static_cast<double>(n.spare_tie_slots);
+  const double bytes = kBytesPerRun + residents_at_most(scenario) *
+                                          (kBytesPerResident + kBytesPerTie * ties) * kMargin;
+  return static_cast<std::uint64_t>(bytes);
+}
+
+std::uint64_t kept_record_bytes(const Scenario& scenario) {
+  constexpr double kBytesPerResident = 160, kMargin = 1.25;
+  return static_cast<std::uint64_t>(residents_at_most(scenario) * kBytesPerResident * kMargin);
+}
+
 }  // namespace salonsim::models

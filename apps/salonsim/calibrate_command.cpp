@@ -143,6 +143,9 @@ int calibrate_command(const CalibrateOptions& options, const std::string& invoca
     return report_scenario_error(params::ScenarioError(diagnostics), "the calibration file");
 
   const ThreadLimit threads(options.threads);
+  if (!fits_in_memory({.per_run = models::run_memory_bytes(*base),
+                       .at_once = static_cast<std::uint64_t>(int{threads})}))
+    return kInvalidInput;
   const std::uint64_t seed = file.seed != 0 ? file.seed : base->run.seed;
   const auto replicates = static_cast<std::size_t>(file.replicates);
   const std::size_t capacity = static_cast<std::size_t>(file.abc.max_simulations) / replicates;
@@ -229,6 +232,12 @@ int calibrate_command(const CalibrateOptions& options, const std::string& invoca
   if (decision[0] == static_cast<char>(Next::kNothingToDo)) return kOk;
   if (decision[0] == static_cast<char>(Next::kFailed)) return kFailed;
   table.share(backend, 0, rows);
+  if (speaks && store->damaged_count() > 0) {
+    fmt::print(stderr,
+               "warning: {} simulations in {} were marked done but their rows do not match their "
+               "checksums (the file was damaged); they run again\n",
+               store->damaged_count(), store->partial_path().string());
+  }
   if (speaks && !options.quiet) {
     const auto already =
         static_cast<std::size_t>(std::count(table.done.begin(), table.done.end(), std::uint8_t{1}));

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -28,11 +29,20 @@ extern "C" void remove_interrupted_output(int signal_number) {
 }  // namespace
 
 int report_scenario_error(const params::ScenarioError& e, std::string_view what) {
-  const auto& issues = e.diagnostics().issues();
-  fmt::print(stderr, "error: {} has {} problem{}:\n", what, issues.size(),
-             issues.size() == 1 ? "" : "s");
-  for (const auto& issue : issues) fmt::print(stderr, "  {}\n", params::format_issue(issue));
+  const params::Diagnostics& diagnostics = e.diagnostics();
+  fmt::print(stderr, "error: {} has {} problem{}:\n{}", what, diagnostics.count(),
+             diagnostics.count() == 1 ? "" : "s",
+             params::format_issues(diagnostics.issues(), diagnostics.count(), "  "));
   return kInvalidInput;
+}
+
+bool fits_in_memory(const MemoryNeed& need) {
+  const std::optional<std::uint64_t> available = available_memory_bytes();
+  if (!available) return true;
+  const std::string shortfall = memory_shortfall(need, *available);
+  if (shortfall.empty()) return true;
+  fmt::print(stderr, "error: {}\n", shortfall);
+  return false;
 }
 
 WholeFile::WholeFile(std::filesystem::path path)
@@ -56,6 +66,12 @@ WholeFile::~WholeFile() {
 void WholeFile::commit() {
   out_.close();
   if (!out_) throw std::runtime_error("cannot write '" + path_.string() + "' (disk full?)");
+  // Some file systems report a full disk only when the data reach it: make them reach it
+  // before the file takes its final name.
+  const int fd = ::open(temporary_.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!synced) throw std::runtime_error("cannot write '" + path_.string() + "' (disk full?)");
   std::error_code error;
   std::filesystem::rename(temporary_, path_, error);
   if (error) throw std::runtime_error("cannot write '" + path_.string() + "': " + error.message());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/ensemble.hpp"
+#include "sim/memory.hpp"
 #include "sim/params/diagnostics.hpp"
 
 namespace salonsim::cli {
@@ -24,6 +25,10 @@ inline constexpr int kInvalidInput = 2;  // bad flags or scenario; nothing was r
 /// Prints every problem of a scenario (or, with `what` = "the sweep file", a sweep file);
 /// returns kInvalidInput.
 int report_scenario_error(const params::ScenarioError& e, std::string_view what = "the scenario");
+
+/// Whether a job needing `need` fits in the memory this process may use; if not, says so (what
+/// it needs, what there is, what to do) on stderr. True when the memory cannot be read.
+bool fits_in_memory(const MemoryNeed& need);
 
 /// On SIGINT, SIGTERM or SIGHUP, removes `temporary` before the process ends, so no partial file
 /// is left behind. One file at a time; an empty path stops removing.

@@ -2,6 +2,7 @@
 // runner, write.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <hdf5.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -150,6 +151,14 @@ int run_region_command(const RunOptions& options, const models::Scenario& region
   }
   const std::uint64_t seed = options.seed.value_or(region.run.seed);
   const cli::ThreadLimit threads(options.threads);
+  std::uint64_t largest = 0;
+  for (const models::Municipality& m : municipalities)
+    largest = std::max(largest, models::run_memory_bytes(m.scenario));
+  const auto region_runs = municipalities.size() * static_cast<std::size_t>(options.replicates);
+  if (!cli::fits_in_memory({.per_run = largest,
+                            .at_once = std::min<std::uint64_t>(
+                                static_cast<std::uint64_t>(int{threads}), region_runs)}))
+    return kInvalidInput;
   EnsembleBackend& backend = process_backend();
   const bool speaks = backend.collects();
   std::optional<OutputFile> output;
@@ -241,6 +250,11 @@ int run_command(const RunOptions& options, const std::string& invocation) {
   if (!scenario.region.empty()) return run_region_command(options, scenario, invocation);
   if (options.seed) scenario.run.seed = *options.seed;
   const cli::ThreadLimit threads(options.threads);
+  if (!cli::fits_in_memory(
+          {.per_run = models::run_memory_bytes(scenario),
+           .at_once = std::min<std::uint64_t>(static_cast<std::uint64_t>(int{threads}),
+                                              static_cast<std::uint64_t>(options.replicates))}))
+    return kInvalidInput;
   EnsembleBackend& backend = process_backend();
   const bool speaks = backend.collects();
   std::optional<OutputFile> output;
@@ -340,6 +354,17 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     }
     names.push_back(name);
   }
+  // Made-unique names can still meet another arm's ("a", "a", "a-2"): refuse before running.
+  for (std::size_t a = 0; a < names.size(); ++a) {
+    for (std::size_t b = 0; b < a; ++b) {
+      if (names[a] != names[b]) continue;
+      fmt::print(stderr,
+                 "error: arms {} ('{}') and {} ('{}') would both be written as '{}'; give the "
+                 "scenarios distinct names (name: in each file)\n",
+                 b + 1, options.scenarios[b], a + 1, options.scenarios[a], names[a]);
+      return kInvalidInput;
+    }
+  }
   std::size_t reference = 0;
   if (!options.reference.empty()) {
     const auto it = std::find(names.begin(), names.end(), options.reference);
@@ -370,6 +395,21 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     return regions ? models::municipality_seed(seed, m) : seed;
   };
   const cli::ThreadLimit threads(options.threads);
+  {
+    // Every town's runs; the records of arms analysed (and the reference's) stay until the end.
+    MemoryNeed need;
+    std::uint64_t runs_in_all = 0;
+    for (std::size_t a = 0; a < arms.size(); ++a) {
+      for (const models::Municipality& town : towns[a]) {
+        need.per_run = std::max(need.per_run, models::run_memory_bytes(town.scenario));
+        need.kept += models::kept_record_bytes(town.scenario) *
+                     static_cast<std::uint64_t>(options.replicates);
+        runs_in_all += static_cast<std::uint64_t>(options.replicates);
+      }
+    }
+    need.at_once = std::min<std::uint64_t>(static_cast<std::uint64_t>(int{threads}), runs_in_all);
+    if (!cli::fits_in_memory(need)) return kInvalidInput;
+  }
   EnsembleBackend& backend = process_backend();
   const bool speaks = backend.collects();
   std::optional<OutputFile> output;
@@ -563,7 +603,21 @@ int describe_command(bool markdown, const std::string& prefix) {
 
 }  // namespace
 
+/// HDF5 closes itself at exit and crashes doing so after a write failed (a full disk leaves the
+/// file it could not flush half-closed in its tables). So the library is closed here instead,
+/// and only when no file is left open; otherwise the process just exits.
+class Hdf5Shutdown {
+ public:
+  Hdf5Shutdown() { H5dont_atexit(); }
+  ~Hdf5Shutdown() {
+    if (H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL) == 0) H5close();
+  }
+  Hdf5Shutdown(const Hdf5Shutdown&) = delete;
+  Hdf5Shutdown& operator=(const Hdf5Shutdown&) = delete;
+};
+
 int main(int argc, char** argv) {
+  const Hdf5Shutdown hdf5_shutdown;
   // Under mpirun every rank runs this program; rank 0 speaks and writes (sim/distributed).
   std::optional<distributed::MpiSession> mpi;
   try {

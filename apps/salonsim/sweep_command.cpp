@@ -32,12 +32,17 @@ using sweep::SweepPlan;
 
 /// Every point's scenario must load; reports the first few that do not (values can combine into
 /// an invalid scenario even when each is valid alone).
-bool check_points(const LoadedSweep& sweep, const SweepPlan& plan) {
+bool check_points(const LoadedSweep& sweep, const SweepPlan& plan, std::uint64_t& largest_run) {
   std::mutex mutex;
   std::vector<std::pair<std::size_t, std::string>> problems;
+  largest_run = 0;
+  // The base files are read once; each point only applies its overrides and validates.
+  const models::ScenarioFiles base(sweep.scenario_path());
   tbb::parallel_for(std::size_t{0}, plan.points(), [&](std::size_t point) {
     try {
-      models::load_scenario(sweep.scenario_path(), plan.overrides(point));
+      const std::uint64_t bytes = models::run_memory_bytes(base.with(plan.overrides(point)));
+      std::lock_guard lock(mutex);
+      largest_run = std::max(largest_run, bytes);
     } catch (const params::ScenarioError& e) {
       std::lock_guard lock(mutex);
       problems.emplace_back(point, e.diagnostics().report());
@@ -252,7 +257,12 @@ int sweep_command(const SweepOptions& options, const std::string& invocation) {
     fmt::print(stderr, "error: cannot build the design: {}\n", e.what());
     return kInvalidInput;
   }
-  if (!check_points(sweep, plan)) return kInvalidInput;
+  std::uint64_t largest_run = 0;
+  if (!check_points(sweep, plan, largest_run)) return kInvalidInput;
+  if (!fits_in_memory({.per_run = largest_run,
+                       .at_once = std::min<std::uint64_t>(static_cast<std::uint64_t>(int{threads}),
+                                                          plan.runs())}))
+    return kInvalidInput;
   if (options.dry_run) {
     fmt::print("{}\n{}", describe_plan(plan), sweep::format_design(plan, 1000));
     return kOk;
@@ -303,6 +313,12 @@ int sweep_command(const SweepOptions& options, const std::string& invocation) {
       missing.push_back(std::stoull(decision.substr(at, comma - at)));
       at = comma + 1;
     }
+  }
+  if (speaks && store->damaged_count() > 0) {
+    fmt::print(stderr,
+               "warning: {} runs in {} were marked done but their rows do not match their "
+               "checksums (the file was damaged); they run again\n",
+               store->damaged_count(), store->partial_path().string());
   }
   if (speaks && !options.quiet) {
     fmt::print("{}", describe_plan(plan));

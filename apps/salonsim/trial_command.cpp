@@ -41,6 +41,14 @@ int trial_command(const TrialOptions& options, const std::string& invocation) {
     return report_scenario_error(e, "the trial");
   }
   const ThreadLimit threads(options.threads);
+  {
+    MemoryNeed need;
+    for (const models::Scenario& scenario : plan.scenarios)
+      need.per_run = std::max(need.per_run, models::run_memory_bytes(scenario));
+    need.at_once =
+        std::min<std::uint64_t>(static_cast<std::uint64_t>(int{threads}), plan.runs.size());
+    if (!fits_in_memory(need)) return kInvalidInput;
+  }
   EnsembleBackend& backend = process_backend();
   const bool speaks = backend.collects();
   std::optional<OutputFile> output;

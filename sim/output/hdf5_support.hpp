@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/utf8.hpp"
+
 namespace salonsim::hdf5 {
 
 /// Owns one HDF5 identifier and closes it with the function that matches its kind.
@@ -67,6 +69,15 @@ inline std::string hdf5_error_details() {
       &descriptions);
   H5Eclear2(H5E_DEFAULT);
   if (descriptions.empty()) return {};
+  // A system error's description runs over lines (time, file name, buffer addresses, byte
+  // counts); what it says is "file write failed" and the system's message.
+  for (std::string& description : descriptions) {
+    const std::size_t message = description.find("error message = '");
+    if (message == std::string::npos) continue;
+    const std::size_t start = message + 17, end = description.find('\'', start);
+    description = description.substr(0, description.find(':')) + ": " +
+                  description.substr(start, end == std::string::npos ? end : end - start);
+  }
   std::string details = descriptions.front();
   if (descriptions.size() > 1 && descriptions.back() != descriptions.front()) {
     details += ": " + descriptions.back();
@@ -152,7 +163,7 @@ inline bool write_text_attribute(hid_t object, const char* name, std::string_vie
   Handle attribute(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
                    H5Aclose);
   if (!attribute.valid()) return false;
-  const std::string text(value);
+  const std::string text = valid_utf8(value);  // declared UTF-8: a path may not be
   const char* data = text.c_str();
   return H5Awrite(attribute.get(), type.get(), &data) >= 0;
 }

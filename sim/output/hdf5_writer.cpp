@@ -25,6 +25,7 @@
 #include "sim/calendar.hpp"
 #include "sim/output/hdf5_support.hpp"
 #include "sim/simulation.hpp"
+#include "sim/utf8.hpp"
 #include "sim/version.hpp"
 
 namespace salonsim {
@@ -259,8 +260,13 @@ struct OutputFile::Impl {
     Handle type(check(H5Tcopy(H5T_C_S1), what), H5Tclose);
     check_status(H5Tset_size(type.get(), H5T_VARIABLE), what);
     check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), what);
+    // Declared UTF-8, so ill-formed bytes are replaced (names come validated; this is the
+    // backstop for anything else).
+    std::vector<std::string> texts(values.size());
+    std::transform(values.begin(), values.end(), texts.begin(),
+                   [](const std::string& text) { return valid_utf8(text); });
     std::vector<const char*> pointers(values.size());
-    std::transform(values.begin(), values.end(), pointers.begin(),
+    std::transform(texts.begin(), texts.end(), pointers.begin(),
                    [](const std::string& text) { return text.c_str(); });
     return write_array<const char*>(parent, name, pointers.data(), {values.size()}, description,
                                     path, type.get());

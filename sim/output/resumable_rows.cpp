@@ -2,9 +2,13 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <limits>
 
 #include "sim/output/hdf5_support.hpp"
@@ -26,6 +30,65 @@ std::uint64_t fnv1a64(std::string_view text, std::uint64_t hash = 14695981039346
   }
   return hash;
 }
+
+/// A row's checksum: of its index and its values' bytes, so a row written to the wrong place or
+/// changed after it was written does not match.
+std::uint64_t row_checksum(std::size_t row, const double* values, std::size_t columns) {
+  const std::uint64_t index = row;
+  std::uint64_t hash =
+      fnv1a64(std::string_view(reinterpret_cast<const char*>(&index), sizeof index));
+  return fnv1a64(std::string_view(reinterpret_cast<const char*>(values), columns * sizeof(double)),
+                 hash);
+}
+
+/// An exclusive lock on "<final>.lock" for the life of the work: a second process (a second
+/// `salonsim sweep`, or one with --restart) is refused instead of writing the same rows. flock
+/// locks die with their process, kill -9 included, so a stale lock file never blocks.
+class WorkLock {
+ public:
+  WorkLock(fs::path path, const std::string& what) : path_(std::move(path)) {
+    // Retried when the file was replaced between open and lock (a finishing process removes it).
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd_ < 0) {
+        throw OutputError(fmt::format("cannot create the lock file '{}': {}", path_.string(),
+                                      std::strerror(errno)));
+      }
+      if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int error = errno;
+        ::close(fd_);
+        fd_ = -1;
+        if (error == EWOULDBLOCK) {
+          throw OutputError(fmt::format(
+              "another salonsim process is running this {} (it holds '{}'); wait for it to "
+              "finish or stop it first (--restart does not override a running process)",
+              what, path_.string()));
+        }
+        throw OutputError(
+            fmt::format("cannot lock '{}': {}", path_.string(), std::strerror(error)));
+      }
+      struct stat held {
+      }, named{};
+      if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &named) == 0 &&
+          held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+        return;
+      ::close(fd_);
+      fd_ = -1;
+    }
+    throw OutputError("cannot lock '" + path_.string() + "': it keeps being replaced");
+  }
+  ~WorkLock() {
+    if (fd_ < 0) return;
+    ::unlink(path_.c_str());  // while locked, so no other process holds a lock on it
+    ::close(fd_);
+  }
+  WorkLock(const WorkLock&) = delete;
+  WorkLock& operator=(const WorkLock&) = delete;
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
 
 void fsync_file(const fs::path& path) {
   if (const int fd = ::open(path.c_str(), O_RDONLY); fd >= 0) {
@@ -148,9 +211,11 @@ struct ResumableRows::Impl {
   fs::path final_path;
   fs::path partial_path;
   Layout layout;
+  std::unique_ptr<WorkLock> lock;
   Handle file;
-  Handle outputs, done_dataset;
+  Handle outputs, done_dataset, checksums;
   std::vector<std::uint8_t> done;
+  std::size_t damaged = 0;
   bool resumed = false;
 
   [[noreturn]] void fail(const std::string& what) const {
@@ -251,6 +316,9 @@ struct ResumableRows::Impl {
                            layout.columns_description);
       create_array<std::uint8_t>(runs.get(), "done", {layout.rows}, 0, nullptr,
                                  "1 when the run finished and its outputs are written");
+      create_array<std::uint64_t>(runs.get(), "checksum", {layout.rows}, 0, nullptr,
+                                  "FNV-1a 64 of the row's index and its outputs' bytes: a done "
+                                  "row whose checksum does not match is run again");
       check_status(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush '" + building.string() + "'");
       if (!file_handle.close()) fail("cannot close '" + building.string() + "'");
     }
@@ -291,12 +359,48 @@ struct ResumableRows::Impl {
       fail("'" + partial_path.string() + "' does not have this " + layout.what +
            "'s runs and outputs");
     }
-    done.assign(layout.rows, 0);
-    if (layout.rows > 0) {
+    checksums = Handle(
+        check(H5Dopen2(file.get(), "runs/checksum", H5P_DEFAULT), "cannot open /runs/checksum"),
+        H5Dclose);
+    done = verified_rows(file.get(), damaged);
+  }
+
+  /// The done flags of `f`'s rows, trusting only rows whose flag is exactly 1 and whose
+  /// checksum matches their values; `damaged` counts the done rows that failed.
+  std::vector<std::uint8_t> verified_rows(hid_t f, std::size_t& damaged_rows) const {
+    std::vector<std::uint8_t> flags(layout.rows, 0);
+    std::vector<std::uint64_t> sums(layout.rows, 0);
+    std::vector<double> values(layout.rows * layout.columns);
+    damaged_rows = 0;
+    if (layout.rows == 0) return flags;
+    Handle done_set(check(H5Dopen2(f, "runs/done", H5P_DEFAULT), "cannot open /runs/done"),
+                    H5Dclose);
+    Handle sum_set(check(H5Dopen2(f, "runs/checksum", H5P_DEFAULT), "cannot open /runs/checksum"),
+                   H5Dclose);
+    Handle value_set(check(H5Dopen2(f, "runs/outputs", H5P_DEFAULT), "cannot open /runs/outputs"),
+                     H5Dclose);
+    check_status(
+        H5Dread(done_set.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, flags.data()),
+        "cannot read /runs/done");
+    check_status(
+        H5Dread(sum_set.get(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, sums.data()),
+        "cannot read /runs/checksum");
+    if (!values.empty()) {
       check_status(
-          H5Dread(done_dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done.data()),
-          "cannot read /runs/done");
+          H5Dread(value_set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "cannot read /runs/outputs");
     }
+    for (std::size_t row = 0; row < layout.rows; ++row) {
+      if (flags[row] == 0) continue;
+      const bool intact =
+          flags[row] == 1 &&
+          sums[row] == row_checksum(row, values.data() + row * layout.columns, layout.columns);
+      if (!intact) {
+        flags[row] = 0;
+        ++damaged_rows;
+      }
+    }
+    return flags;
   }
 };
 
@@ -308,6 +412,10 @@ ResumableRows::ResumableRows(fs::path final_path, Layout layout, bool restart,
   impl_->final_path = std::move(final_path);
   impl_->partial_path = impl_->final_path.string() + ".partial";
   impl_->layout = std::move(layout);
+  // Locked before anything is read or removed: --restart must not pull the file out from under
+  // a process still writing it.
+  impl_->lock =
+      std::make_unique<WorkLock>(impl_->final_path.string() + ".lock", impl_->layout.what);
   std::error_code error;
   if (restart) fs::remove(impl_->partial_path, error);
   if (fs::exists(impl_->partial_path, error)) {
@@ -326,6 +434,9 @@ bool ResumableRows::resumed() const {
 }
 const std::vector<std::uint8_t>& ResumableRows::done() const {
   return impl_->done;
+}
+std::size_t ResumableRows::damaged_count() const {
+  return impl_->damaged;
 }
 std::size_t ResumableRows::done_count() const {
   return static_cast<std::size_t>(std::count(impl_->done.begin(), impl_->done.end(), 1));
@@ -357,17 +468,22 @@ void ResumableRows::write_row(std::size_t row, const std::vector<double>& values
                             file_space.get(), H5P_DEFAULT, values.data()),
                    what);
   }
-  // The row reaches the file before the flag that says it is complete.
+  const std::uint64_t checksum = row_checksum(row, values.data(), columns);
+  const auto write_element = [&](hid_t dataset, hid_t type, const void* value) {
+    Handle file_space(s.check(H5Dget_space(dataset), what), H5Sclose);
+    const hsize_t start[1] = {row}, count[1] = {1};
+    s.check_status(
+        H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+        what);
+    Handle memory_space(s.check(H5Screate_simple(1, count, nullptr), what), H5Sclose);
+    s.check_status(
+        H5Dwrite(dataset, type, memory_space.get(), file_space.get(), H5P_DEFAULT, value), what);
+  };
+  write_element(s.checksums.get(), H5T_NATIVE_UINT64, &checksum);
+  // The row and its checksum reach the file before the flag that says it is complete.
   s.check_status(H5Fflush(s.file.get(), H5F_SCOPE_LOCAL), what);
-  Handle file_space(s.check(H5Dget_space(s.done_dataset.get()), what), H5Sclose);
-  const hsize_t start[1] = {row}, count[1] = {1};
-  s.check_status(
-      H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), what);
-  Handle memory_space(s.check(H5Screate_simple(1, count, nullptr), what), H5Sclose);
   const std::uint8_t one = 1;
-  s.check_status(H5Dwrite(s.done_dataset.get(), H5T_NATIVE_UINT8, memory_space.get(),
-                          file_space.get(), H5P_DEFAULT, &one),
-                 what);
+  write_element(s.done_dataset.get(), H5T_NATIVE_UINT8, &one);
   s.check_status(H5Fflush(s.file.get(), H5F_SCOPE_LOCAL), what);
   s.done[row] = 1;
 }
@@ -389,6 +505,7 @@ void ResumableRows::finish(const std::vector<ResultArray>& arrays,
   Impl& s = *impl_;
   s.outputs.reset();
   s.done_dataset.reset();
+  s.checksums.reset();
   if (!s.file.close()) s.fail("cannot close '" + s.partial_path.string() + "'");
 
   // The partial file stays untouched until the finished copy is in place, so an interruption
@@ -402,6 +519,18 @@ void ResumableRows::finish(const std::vector<ResultArray>& arrays,
     Handle file(s.check(H5Fopen(finishing.c_str(), H5F_ACC_RDWR, access.get()),
                         "cannot open '" + finishing.string() + "'"),
                 H5Fclose);
+    // Marked complete only when every row this process holds done is in the copy, intact.
+    std::size_t damaged = 0;
+    const std::vector<std::uint8_t> rows = s.verified_rows(file.get(), damaged);
+    std::size_t missing = 0;
+    for (std::size_t row = 0; row < rows.size(); ++row)
+      if (s.done[row] != 0 && rows[row] == 0) ++missing;
+    if (missing > 0) {
+      s.fail(fmt::format(
+          "{} of the {} finished runs in '{}' are missing or damaged; not marking "
+          "it complete (running the same command again runs them)",
+          missing, std::count(s.done.begin(), s.done.end(), 1), s.partial_path.string()));
+    }
     for (const ResultArray& array : arrays) {
       const auto slash = array.path.rfind('/');
       Handle group = s.group(file.get(), array.path.substr(0, slash));
@@ -428,6 +557,7 @@ void ResumableRows::finish(const std::vector<ResultArray>& arrays,
     s.fail("cannot rename the finished file to its final name: " + error.message());
   }
   fs::remove(s.partial_path, error);
+  s.lock.reset();  // the work is done
 }
 
 std::string finished_fingerprint(const fs::path& path, std::string_view format) {

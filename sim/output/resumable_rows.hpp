@@ -7,6 +7,9 @@
 // it is never half-made. A finished run writes only raw bytes at fixed places: its row of
 // /runs/outputs, a flush, then its /runs/done byte, a flush. No HDF5 metadata changes after
 // creation, so killing the process at any instant leaves a file whose done rows are complete.
+// Each row carries a checksum; a done row that does not match it (a damaged file) runs again.
+// One process at a time works on an output: "<output>.lock" is locked (flock) for the life of
+// the work, --restart included.
 // Running the same command again opens it, checks it belongs to the same work (a fingerprint of
 // the inputs and the salonsim build), and runs only what is missing. When all is done, a copy
 // gets the derived results and is renamed to the final name; the partial file is then removed.
@@ -81,6 +84,8 @@ class ResumableRows {
   ResumableRows& operator=(const ResumableRows&) = delete;
 
   bool resumed() const;
+  /// Rows of the partial file marked done whose checksum or flag was wrong: they run again.
+  std::size_t damaged_count() const;
   /// Per row: 1 when it is complete.
   const std::vector<std::uint8_t>& done() const;
   std::size_t done_count() const;

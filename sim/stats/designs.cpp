@@ -36,6 +36,23 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw std::invalid_argument(message);
 }
 
+/// Designs hold at most this many values (8 GB): a larger one is a mistake, refused rather than
+/// allocated (or, with sizes that overflow, written past its end).
+constexpr std::size_t kMaxDesignValues = std::size_t{1} << 30;
+
+/// rows x cols, refused when it overflows or exceeds kMaxDesignValues.
+std::size_t checked_cells(std::size_t rows, std::size_t cols, const std::string& what) {
+  require(cols == 0 || rows <= kMaxDesignValues / cols,
+          what + ": the design would hold more than 2^30 values");
+  return rows * cols;
+}
+
+/// a x b, refused when it overflows.
+std::size_t checked_product(std::size_t a, std::size_t b, const std::string& what) {
+  require(b == 0 || a <= std::numeric_limits<std::size_t>::max() / b, what + ": too many runs");
+  return a * b;
+}
+
 }  // namespace
 
 Design grid_design(const std::vector<std::vector<double>>& levels) {
@@ -54,7 +71,7 @@ Design grid_design(const std::vector<std::vector<double>>& levels) {
   Design design;
   design.rows = rows;
   design.cols = levels.size();
-  design.values.resize(rows * design.cols);
+  design.values.resize(checked_cells(rows, design.cols, "grid_design"));
   // Mixed-radix counting with the last factor as the fastest digit.
   std::vector<std::size_t> digit(design.cols, 0);
   for (std::size_t r = 0; r < rows; ++r) {
@@ -76,7 +93,7 @@ Design latin_hypercube(std::size_t n, std::size_t k, std::uint64_t seed) {
   Design design;
   design.rows = n;
   design.cols = k;
-  design.values.resize(n * k);
+  design.values.resize(checked_cells(n, k, "latin_hypercube"));
   std::vector<std::size_t> stratum(n);
   const double width = 1.0 / static_cast<double>(n);
   for (std::size_t c = 0; c < k; ++c) {
@@ -101,9 +118,9 @@ Design morris_design(std::size_t trajectories, std::size_t k, std::size_t levels
   const double grid_step = 1.0 / static_cast<double>(levels_p - 1);
 
   Design design;
-  design.rows = trajectories * (k + 1);
+  design.rows = checked_product(trajectories, k + 1, "morris_design");
   design.cols = k;
-  design.values.resize(design.rows * k);
+  design.values.resize(checked_cells(design.rows, k, "morris_design"));
   MorrisLayout layout;
   layout.trajectories = trajectories;
   layout.levels = levels_p;
@@ -156,9 +173,9 @@ Design saltelli_design(std::size_t n_base, std::size_t k, std::uint64_t seed) {
   std::vector<double> point(2 * k);
 
   Design design;
-  design.rows = n_base * (k + 2);
+  design.rows = checked_product(n_base, k + 2, "saltelli_design");
   design.cols = k;
-  design.values.resize(design.rows * k);
+  design.values.resize(checked_cells(design.rows, k, "saltelli_design"));
   for (std::size_t j = 0; j < n_base; ++j) {
     for (std::size_t d = 0; d < 2 * k; ++d) {
       point[d] = static_cast<double>((sequence() >> 11) ^ shift[d]) * 0x1.0p-53;

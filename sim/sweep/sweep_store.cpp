@@ -138,6 +138,9 @@ SweepStore::~SweepStore() = default;
 bool SweepStore::resumed() const {
   return rows_.resumed();
 }
+std::size_t SweepStore::damaged_count() const {
+  return rows_.damaged_count();
+}
 const std::vector<std::uint8_t>& SweepStore::done() const {
   return rows_.done();
 }

@@ -42,6 +42,8 @@ class SweepStore {
 
   /// Whether the partial file was there and is being continued.
   bool resumed() const;
+  /// Runs the partial file marked done but whose row was damaged: they run again.
+  std::size_t damaged_count() const;
   /// Per run: 1 when its row is complete.
   const std::vector<std::uint8_t>& done() const;
   std::size_t done_count() const;

@@ -1,6 +1,7 @@
 #include "sim/sweep/sweep_store.hpp"
 
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <cmath>
 #include <filesystem>
@@ -120,6 +121,72 @@ TEST(SweepStoreTest, FinishWritesTheFinalFileAndRemovesThePartial) {
   EXPECT_EQ(read_text(output, "/runs", "columns"), "deaths.all\ndeaths.men");
   EXPECT_EQ(finished_fingerprint(output), meta_of("v1").fingerprint);
   EXPECT_EQ(finished_fingerprint(dir.file("missing.h5")), "");
+}
+
+/// Overwrites element `index` of a dataset of the partial file with `value`, as a damaged disk
+/// or a careless edit would.
+template <class T>
+void damage(const std::string& file, const char* dataset, std::vector<hsize_t> element, T value,
+            hid_t type) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
+  const hid_t space = H5Dget_space(d);
+  const hsize_t count = 1;
+  H5Sselect_elements(space, H5S_SELECT_SET, 1, element.data());
+  const hid_t memory = H5Screate_simple(1, &count, nullptr);
+  EXPECT_GE(H5Dwrite(d, type, memory, space, H5P_DEFAULT, &value), 0);
+  H5Sclose(memory);
+  H5Sclose(space);
+  H5Dclose(d);
+  H5Fclose(f);
+}
+
+TEST(SweepStoreTest, ADamagedRowOrDoneFlagIsNotTrustedAndRunsAgain) {
+  TempDir dir;
+  const SweepPlan plan = small_plan();
+  const std::string output = dir.file("s.h5");
+  {
+    SweepStore store(output, plan, meta_of("v1"), false);
+    for (std::size_t run = 0; run < 4; ++run) store.write_run(run, {1.0 + run, 2.0});
+  }
+  const std::string partial = output + ".partial";
+  damage<double>(partial, "/runs/outputs", {1, 0}, 99.0, H5T_NATIVE_DOUBLE);  // run 1's row
+  damage<std::uint8_t>(partial, "/runs/done", {2}, 7, H5T_NATIVE_UINT8);  // run 2: not 0 or 1
+  damage<std::uint8_t>(partial, "/runs/done", {5}, 1, H5T_NATIVE_UINT8);  // run 5 never written
+  SweepStore store(output, plan, meta_of("v1"), false);
+  EXPECT_TRUE(store.resumed());
+  EXPECT_EQ(store.damaged_count(), 3u);
+  EXPECT_EQ(store.done(), (std::vector<std::uint8_t>{1, 0, 0, 1, 0, 0}));
+  for (std::size_t run = 0; run < plan.runs(); ++run)
+    if (!store.done()[run]) store.write_run(run, {1.0 + run, 2.0});
+  store.finish({}, {});
+  EXPECT_EQ(read_doubles(output, "/runs/outputs")[2], 2.0);  // run 1 written again
+}
+
+TEST(SweepStoreTest, ASecondProcessIsRefusedWhileTheFirstHoldsTheOutputEvenWithRestart) {
+  TempDir dir;
+  const SweepPlan plan = small_plan();
+  const std::string output = dir.file("s.h5");
+  SweepStore first(output, plan, meta_of("v1"), false);
+  first.write_run(0, {1, 2});
+  // Another open file description of the lock file, as another process would have.
+  for (bool restart : {false, true}) {
+    try {
+      SweepStore second(output, plan, meta_of("v1"), restart);
+      FAIL() << "a second writer was let in (restart " << restart << ")";
+    } catch (const OutputError& e) {
+      EXPECT_NE(std::string(e.what()).find("another salonsim process is running this sweep"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  // The first one's rows are untouched and it finishes.
+  EXPECT_EQ(first.done_count(), 1u);
+  for (std::size_t run = 1; run < plan.runs(); ++run) first.write_run(run, {1, 2});
+  first.finish({}, {});
+  EXPECT_TRUE(fs::exists(output));
+  EXPECT_FALSE(fs::exists(output + ".lock"));
 }
 
 TEST(SweepStoreTest, BadPathsAreClearErrors) {

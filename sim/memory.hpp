@@ -1,0 +1,30 @@
+#pragma once
+// Memory before work: what a job will need, measured per resident, against what this process
+// may use. A job that cannot fit is refused at once with both figures, instead of ending in
+// std::bad_alloc after minutes of work.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace salonsim {
+
+/// Bytes this process can still allocate: the least of the machine's available memory
+/// (/proc/meminfo MemAvailable), the cgroup's limit less its use, and the address-space limit
+/// (ulimit -v) less what is mapped. nullopt when none can be read.
+std::optional<std::uint64_t> available_memory_bytes();
+
+/// What a job needs: simulations alive at once, and what it keeps of finished runs.
+struct MemoryNeed {
+  std::uint64_t per_run = 0;  // bytes of one simulation at its peak
+  std::uint64_t at_once = 1;  // simulations alive together (threads, at most the runs)
+  std::uint64_t kept = 0;     // bytes kept of finished runs until the job ends
+  std::uint64_t total() const { return per_run * at_once + kept; }
+};
+
+/// "" when `need` fits in `available`; otherwise what it needs, what there is and what to do.
+std::string memory_shortfall(const MemoryNeed& need, std::uint64_t available);
+
+/// Bytes as people read them ("1.4 GB", "512 MB").
+std::string readable_bytes(std::uint64_t bytes);
+
+}  // namespace salonsim
