@@ -8,6 +8,8 @@
 #                               libraries (web/package-lock.json) into web/node_modules
 #   scripts/setup.sh --browser  and Debian's Chromium, for the browser tests (with --web)
 #   scripts/setup.sh --r        and R with hdf5r, for the R reading example and its test
+#   scripts/setup.sh --fuzz     and Clang with libFuzzer and the sanitizers' runtimes (and
+#                               llvm-symbolizer for their reports), for scripts/fuzz.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +33,8 @@ for option in "$@"; do
       ;;
     --browser) command -v chromium >/dev/null || packages+=(chromium) ;;
     --r) packages+=(r-base-core r-cran-hdf5r) ;;
-    *) echo "salonsim: unknown option '$option' (expected --mpi, --web, --browser or --r)" >&2; exit 2 ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev llvm) ;;
+    *) echo "salonsim: unknown option '$option' (expected --mpi, --web, --browser, --r or --fuzz)" >&2; exit 2 ;;
   esac
 done
 

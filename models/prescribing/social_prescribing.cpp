@@ -344,10 +344,10 @@ void SocialPrescribing::init(Simulation& sim) {
   const auto without_car = [&p](ResidentId i) { return without_car_at_entry(p, i); };
   tallies.add({"residents_without_car", "residents who did not drive at entry",
                [without_car](ResidentId i) { return without_car(i) ? 1.0 : 0.0; }});
-  const std::uint8_t group_bit = destination_bit(Destination::kGroup);
+  constexpr std::uint8_t group_bit = destination_bit(Destination::kGroup);
   tallies.add({"sp_took_up_group_without_car",
                "residents who did not drive at entry who took up a referral to a group",
-               [took_up, without_car, group_bit](ResidentId i) {
+               [took_up, without_car](ResidentId i) {
                  return without_car(i) && (took_up[i] & group_bit) ? 1.0 : 0.0;
                }});
   tallies.add({"sp_nothing_near", "clients with a need and nothing suitable within reach",

@@ -90,7 +90,9 @@ inline bool without_car_at_entry(const Population& p, ResidentId id) {
 /// Whether a resident drives at present (a car of their own, not certified).
 inline bool drives_now(const Population& p, ResidentId id) {
   // & rather than &&: branch-free, for loops over every resident.
-  return (p.transport[id] == static_cast<std::uint8_t>(Transport::kDrives)) & !p.certified[id];
+  return static_cast<bool>(
+      static_cast<unsigned>(p.transport[id] == static_cast<std::uint8_t>(Transport::kDrives)) &
+      static_cast<unsigned>(!p.certified[id]));
 }
 
 /// Whether a resident reaches a place `distance_m` from home: on foot within walking range, by
