@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "sim/params/yaml_text.hpp"
+
 namespace salonsim::cli {
 
 namespace {
@@ -92,16 +94,15 @@ std::vector<std::filesystem::path> input_files(const std::filesystem::path& file
     pending.pop_back();
     if (std::find(files.begin(), files.end(), next) != files.end()) continue;
     files.push_back(next);
-    try {
-      const YAML::Node root = YAML::LoadFile(next.string());
-      if (!root.IsMap()) continue;
-      for (const char* key : {"extends", "scenario"}) {
-        const YAML::Node named = root[key];
-        if (named && named.IsScalar() && !named.Scalar().empty())
-          pending.push_back(next.parent_path() / named.Scalar());
-      }
-    } catch (const YAML::Exception&) {
-      // Loading the file later says what is wrong with it.
+    // The loaders' own reader: it refuses devices, pipes and huge files rather than blocking on
+    // them (`extends: /dev/stdin`); what it cannot read, loading the file later reports.
+    params::Diagnostics ignored;
+    const std::optional<params::YamlFile> read = params::read_yaml_file(next, "file", ignored);
+    if (!read || !read->root.IsMap()) continue;
+    for (const char* key : {"extends", "scenario"}) {
+      const YAML::Node named = read->root[key];
+      if (named && named.IsScalar() && !named.Scalar().empty())
+        pending.push_back(next.parent_path() / named.Scalar());
     }
   }
   return files;

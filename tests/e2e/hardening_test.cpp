@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -166,6 +167,22 @@ TEST(Hardening, ScannerMistakesAreReportedWithTheirPosition) {
   const CommandResult r = salonsim(fmt::format("validate {} --set 'name=\"open'", kTownYaml));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_TRUE(contains(r.output, "never closed")) << r.output;
+}
+
+// A file that names a pipe (`extends: /dev/stdin`) is refused at once: neither the output check
+// before the run nor the loader reads it (the output check used to wait for the pipe to close).
+TEST(Hardening, AScenarioExtendingAPipeIsRefusedWithoutWaitingOnIt) {
+  TempDir dir;
+  const std::string file = dir.write("stdin.yaml", "extends: /dev/stdin\n");
+  const std::string fifo = dir.file("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // A writer that keeps the pipe open and silent for longer than the timeout.
+  const CommandResult r = testing::run_command(fmt::format(
+      "sh -c 'sleep 30 > \"{0}\" 2>/dev/null & writer=$!; timeout 10 \"{1}\" run \"{2}\" -q "
+      "-o \"{3}\" < \"{0}\"; status=$?; kill $writer; exit $status'",
+      fifo, SALONSIM_BINARY, file, dir.file("out.h5")));
+  EXPECT_EQ(r.exit_code, 2) << r.output;  // 124: it waited for the pipe
+  EXPECT_TRUE(contains(r.output, "device, pipe or socket")) << r.output;
 }
 
 // A path that is not UTF-8 is written into the output's UTF-8 attributes made valid.

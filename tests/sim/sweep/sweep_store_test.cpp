@@ -152,8 +152,8 @@ TEST(SweepStoreTest, ADamagedRowOrDoneFlagIsNotTrustedAndRunsAgain) {
   }
   const std::string partial = output + ".partial";
   damage<double>(partial, "/runs/outputs", {1, 0}, 99.0, H5T_NATIVE_DOUBLE);  // run 1's row
-  damage<std::uint8_t>(partial, "/runs/done", {2}, 7, H5T_NATIVE_UINT8);  // run 2: not 0 or 1
-  damage<std::uint8_t>(partial, "/runs/done", {5}, 1, H5T_NATIVE_UINT8);  // run 5 never written
+  damage<std::uint8_t>(partial, "/runs/done", {2}, 7, H5T_NATIVE_UINT8);      // run 2: not 0 or 1
+  damage<std::uint8_t>(partial, "/runs/done", {5}, 1, H5T_NATIVE_UINT8);      // run 5 never written
   SweepStore store(output, plan, meta_of("v1"), false);
   EXPECT_TRUE(store.resumed());
   EXPECT_EQ(store.damaged_count(), 3u);
