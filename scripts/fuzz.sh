@@ -9,7 +9,7 @@
 #   scripts/fuzz.sh [SECONDS]          the runs; the committed corpus is never written
 #   scripts/fuzz.sh --merge [SECONDS]  and then adds the inputs that reach new code to the
 #                                      committed corpus (libFuzzer's -merge=1), for a developer
-#   SALONSIM_FUZZ_BUILD_DIR            the Clang build (default /tmp/build-fuzz)
+#   SALONSIM_FUZZ_BUILD_DIR            the Clang build (default build-fuzz in this checkout)
 #   SALONSIM_FUZZ_WORK_DIR             where the corpus copies, logs and findings go, kept, so
 #                                      that runs continue from the last (default: a temporary
 #                                      directory, removed unless something was found)
@@ -30,7 +30,7 @@ for argument in "$@"; do
   esac
 done
 read -r -a targets <<<"${SALONSIM_FUZZ_TARGETS:-scenario sweep overrides}"
-build_dir=${SALONSIM_FUZZ_BUILD_DIR:-/tmp/build-fuzz}
+build_dir=${SALONSIM_FUZZ_BUILD_DIR:-build-fuzz}
 if ! command -v clang++ >/dev/null; then
   echo "salonsim: fuzzing needs clang and libFuzzer: run scripts/setup.sh --fuzz" >&2
   exit 1
