@@ -42,16 +42,11 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
   return sim;
 }
 
-namespace {
-
-/// Residents a run holds at its end: the starting population and those who enter.
 double residents_at_most(const Scenario& scenario) {
   const auto& entrants = scenario.town.entrants;
   const double growth = entrants.enabled ? entrants.per_year_share * scenario.run.years : 0.0;
   return static_cast<double>(scenario.town.population) * (1.0 + growth);
 }
-
-}  // namespace
 
 std::uint64_t run_memory_bytes(const Scenario& scenario) {
   // 690 bytes a resident were measured with the default ties (4.2) and spare slots (4).

@@ -22,8 +22,12 @@ std::unique_ptr<Simulation> build_simulation(const Scenario& scenario, RunIdenti
 /// during the run count too.
 std::uint64_t run_memory_bytes(const Scenario& scenario);
 
-/// Bytes a comparison keeps of each finished run of `scenario` until it ends (the records and
-/// survey waves its analyses pool over replicates; measured at about 160 a resident).
+/// Residents a run of `scenario` holds at its end: the starting population and those who enter.
+double residents_at_most(const Scenario& scenario);
+
+/// Bytes of the record a finished run of `scenario` hands to a comparison's analyses (its
+/// residents' outcomes and the survey waves the analyses asked for; measured at about 160 a
+/// resident). Alive with its run: the analyses keep only what they need of it.
 std::uint64_t kept_record_bytes(const Scenario& scenario);
 
 }  // namespace salonsim::models

@@ -394,19 +394,36 @@ int compare_command(const CompareOptions& options, const std::string& invocation
   const auto town_seed = [&](std::size_t m) {
     return regions ? models::municipality_seed(seed, m) : seed;
   };
+  // The analyses each arm's mechanisms add (e.g. the salons' emulated study) where its runs are
+  // long enough for their design. Not for regions: their residents are not pooled into one study.
+  const auto analyses_for = [&](std::size_t a) {
+    std::vector<ArmAnalysis> analyses;
+    if (a == reference || regions) return analyses;
+    for (ArmAnalysis& analysis : models::arm_analyses(arms[a]))
+      if (arms[a].run.years >= analysis.minimum_years) analyses.push_back(std::move(analysis));
+    return analyses;
+  };
   const cli::ThreadLimit threads(options.threads);
   {
-    // Every town's runs; the records of arms analysed (and the reference's) stay until the end.
+    // Every town's runs, each with the record it hands to the analyses; what the analyses keep
+    // of every replicate until the end, and the most one uses while it fits.
     MemoryNeed need;
     std::uint64_t runs_in_all = 0;
+    double fit_bytes = 0;
     for (std::size_t a = 0; a < arms.size(); ++a) {
+      const std::vector<ArmAnalysis> analyses = analyses_for(a);
       for (const models::Municipality& town : towns[a]) {
-        need.per_run = std::max(need.per_run, models::run_memory_bytes(town.scenario));
-        need.kept += models::kept_record_bytes(town.scenario) *
-                     static_cast<std::uint64_t>(options.replicates);
+        need.per_run = std::max(need.per_run, models::run_memory_bytes(town.scenario) +
+                                                  models::kept_record_bytes(town.scenario));
         runs_in_all += static_cast<std::uint64_t>(options.replicates);
+        const double residents = models::residents_at_most(town.scenario) * options.replicates;
+        for (const ArmAnalysis& analysis : analyses) {
+          need.kept += static_cast<std::uint64_t>(analysis.kept_bytes_per_resident * residents);
+          fit_bytes = std::max(fit_bytes, analysis.fit_bytes_per_resident * residents);
+        }
       }
     }
+    need.kept += static_cast<std::uint64_t>(fit_bytes);
     need.at_once = std::min<std::uint64_t>(static_cast<std::uint64_t>(int{threads}), runs_in_all);
     if (!cli::fits_in_memory(need)) return kInvalidInput;
   }
@@ -421,14 +438,46 @@ int compare_command(const CompareOptions& options, const std::string& invocation
     results[a].name = names[a];
     results[a].replicates.resize(replicates);
   }
-  // The analyses each arm's mechanisms add (e.g. the salons' emulated study); their runs take
-  // the survey waves and keep the registered columns the analyses need. Not for regions: their
-  // residents are not pooled into one study.
+  // Each arm's runs take the survey waves and keep the registered columns its analyses need.
   std::vector<std::vector<ArmAnalysis>> analyses_of(arms.size());
+  for (std::size_t a = 0; a < arms.size(); ++a) analyses_of[a] = analyses_for(a);
+  // The analyses take each run as it is collected and keep only what their estimates need, so
+  // that memory does not grow with whole runs: the hazard ratios' follow-up counts of every arm,
+  // and each analysed arm's analyses (given the reference's runs too, for the true effects).
+  std::vector<ArmFollowUp> follow_up(arms.size());
+  std::vector<std::string> follow_up_failure(arms.size());
+  std::vector<std::vector<std::unique_ptr<ArmAnalysisState>>> states(arms.size());
+  std::vector<std::vector<std::string>> analysis_failure(arms.size());
   for (std::size_t a = 0; a < arms.size(); ++a) {
-    if (a != reference && !regions) analyses_of[a] = models::arm_analyses(arms[a]);
+    for (const ArmAnalysis& analysis : analyses_of[a])
+      states[a].push_back(analysis.start(replicates));
+    analysis_failure[a].resize(analyses_of[a].size());
   }
-  std::vector<std::vector<RunRecord>> records(arms.size(), std::vector<RunRecord>(replicates));
+  // A failure of an analysis stops that analysis only, not the runs (it is reported with it).
+  const auto analyse_run = [&](std::size_t a, std::size_t r, const RunRecord& record) {
+    try {
+      follow_up[a].add(record);
+    } catch (const std::exception& e) {
+      if (follow_up_failure[a].empty()) follow_up_failure[a] = e.what();
+    }
+    const auto feed = [&](std::size_t b, bool as_reference) {
+      for (std::size_t i = 0; i < states[b].size(); ++i) {
+        if (!states[b][i]) continue;
+        try {
+          if (as_reference)
+            states[b][i]->add_reference_run(r, record);
+          else
+            states[b][i]->add_arm_run(r, record);
+        } catch (const std::exception& e) {
+          analysis_failure[b][i] = e.what();
+          states[b][i].reset();
+        }
+      }
+    };
+    feed(a, false);
+    if (a == reference)
+      for (std::size_t b = 0; b < arms.size(); ++b) feed(b, true);
+  };
   // One run per arm, replicate and town (the arm itself, or each of its municipalities).
   std::vector<std::pair<std::size_t, std::size_t>> cells;  // (arm, town)
   std::vector<std::vector<std::vector<RunSummary>>> town_summaries(arms.size());
@@ -477,7 +526,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
              const auto& [a, m] = cells[run.scenario];
              const std::size_t r = run.identity.replicate;
              town_summaries[a][r][m] = std::move(result.summary);
-             records[a][r] = std::move(result.record);
+             if (!regions) analyse_run(a, r, result.record);
              result.writes.write_into(*output);
            }},
       backend);
@@ -503,24 +552,36 @@ int compare_command(const CompareOptions& options, const std::string& invocation
         "residents are not pooled into one study).\n";
   for (std::size_t a = 0; a < arms.size() && !regions; ++a) {
     if (a == reference) continue;
+    const std::string group = "/comparison/" + names[a];
     try {
-      const ArmHazardRatios ratios = arm_hazard_ratios(records[a], records[reference]);
+      for (const std::size_t b : {a, reference})
+        if (!follow_up_failure[b].empty()) throw std::invalid_argument(follow_up_failure[b]);
+      const ArmHazardRatios ratios = arm_hazard_ratios(follow_up[a], follow_up[reference]);
       analyses += format_arm_hazard_ratios(names[a], names[reference], ratios);
-      const std::string group = "/comparison/" + names[a];
       const auto precise = [](double value) { return fmt::format("{:.17g}", value); };
       estimates.push_back(
           {group, "log_hr_certification", precise(ratios.certification.coefficients[0])});
       estimates.push_back({group, "log_hr_death", precise(ratios.death.coefficients[0])});
-      for (const ArmAnalysis& analysis : analyses_of[a]) {
-        const std::optional<ArmAnalysisResult> result =
-            analysis.analyse(names[a], records[a], records[reference]);
-        if (!result) continue;
-        analyses += result->text;
-        for (const auto& [name, value] : result->estimates)
-          estimates.push_back({group, name, value});
-      }
     } catch (const std::exception& e) {
       analyses += fmt::format("\n{}: the hazard-ratio analysis failed: {}\n", names[a], e.what());
+    }
+    for (std::size_t i = 0; i < states[a].size(); ++i) {
+      std::string failure = analysis_failure[a][i];
+      if (failure.empty()) {
+        try {
+          const std::optional<ArmAnalysisResult> result = states[a][i]->finish(names[a]);
+          states[a][i].reset();  // free what it kept before the next one fits
+          if (!result) continue;
+          analyses += result->text;
+          for (const auto& [name, value] : result->estimates)
+            estimates.push_back({group, name, value});
+        } catch (const std::exception& e) {
+          failure = e.what();
+        }
+      }
+      if (!failure.empty())
+        analyses += fmt::format("\n{}: the analysis '{}' failed: {}\n", names[a],
+                                analyses_of[a][i].name, failure);
     }
   }
   const std::filesystem::path csv_path =

@@ -41,8 +41,49 @@ struct GroupStudy {
   std::vector<GroupStudyRow> rows;  // one per kind, then any group
 };
 
+/// The study's data, gathered run by run as a comparison's runs finish (in any order): of each
+/// replicate, its tallies and its cohort's rows (about 22 bytes a resident), and of the
+/// reference's replicate, who was certified and who died (1 byte a resident), never whole runs.
+/// The fit pools the replicates in their order, one kind at a time.
+class GroupStudyData {
+ public:
+  GroupStudyData(std::vector<GroupKind> kinds, std::size_t replicates);
+  /// Takes the arm's run of `replicate`; throws std::invalid_argument without the baseline wave.
+  void add_arm_run(std::size_t replicate, const RunRecord& run);
+  /// Takes the reference's run of `replicate`, for the same members' outcomes there.
+  void add_reference_run(std::size_t replicate, const RunRecord& run);
+  /// The study of every replicate added; the reference's figures only when each replicate's
+  /// reference holds the same residents.
+  GroupStudy fit() const;
+
+ private:
+  /// An arm's replicate: per kind (then any group) members' counts and sums of their true
+  /// ratios, and the cohort (alive and independent at baseline) in resident order.
+  struct Replicate {
+    bool added = false;
+    std::uint64_t residents = 0;  // residents_digest of the run
+    std::int32_t steps_per_year = 0;
+    double follow_up_years = 0;
+    std::vector<std::int64_t> members, others, cert_members, cert_others, died_members, died_others;
+    std::vector<double> decline, dying;  // sums over members of their true ratios
+    std::vector<std::int32_t> index, cert_end, death_end;
+    std::vector<std::uint8_t> disabled, died, female, low_income, isolated;
+    std::vector<std::uint8_t> member;  // bit k: a member of kind k
+    std::vector<float> age;
+  };
+  /// The reference's replicate: bit 0 certified during the run, bit 1 died.
+  struct Reference {
+    bool added = false;
+    std::uint64_t residents = 0;
+    std::vector<std::uint8_t> outcome;
+  };
+  std::vector<GroupKind> kinds_;
+  std::vector<Replicate> arm_;
+  std::vector<Reference> reference_;
+};
+
 /// The studies of `kinds` in an arm (needs its baseline wave), with the same members in
-/// `reference` when it holds the same residents.
+/// `reference` when it holds the same residents, replicate k paired with replicate k.
 GroupStudy group_study(const std::vector<RunRecord>& arm, const std::vector<GroupKind>& kinds,
                        const std::vector<RunRecord>* reference = nullptr);
 

@@ -32,6 +32,50 @@ struct SalonStudy {
   stats::CoxFit iv_cox;
   std::int64_t cohort = 0, participants = 0;
 };
+
+/// The study's data, gathered run by run as a comparison's runs finish (in any order): of each
+/// replicate, its tallies and its cohort's rows (about 21 bytes a resident), and of the
+/// reference's replicate, who was certified in follow-up (1 byte a resident), never whole runs.
+/// The fit pools the replicates in their order.
+class SalonStudyData {
+ public:
+  explicit SalonStudyData(std::size_t replicates);
+  /// Takes the arm's run of `replicate`; throws std::invalid_argument when the run lacks what
+  /// the design needs (salons, the two survey waves, six years).
+  void add_arm_run(std::size_t replicate, const RunRecord& run);
+  /// Takes the reference's run of `replicate`, for the true effect on the same participants.
+  void add_reference_run(std::size_t replicate, const RunRecord& run);
+  /// The study of every replicate added; the true effect only when each replicate's reference
+  /// holds the same residents (arms that differ only in their interventions).
+  SalonStudy fit() const;
+
+ private:
+  /// An arm's replicate: tallies over the residents alive at baseline, and the cohort (alive
+  /// and independent at the year-1 survey), one entry per resident in resident order.
+  struct Replicate {
+    bool added = false;
+    std::uint64_t residents = 0;  // residents_digest of the run
+    std::int32_t steps_per_year = 0;
+    std::int64_t starting = 0, attended = 0, ever = 0, participants_low = 0, others_low = 0,
+                 others = 0, women = 0, cert_participants = 0, cert_others = 0,
+                 cohort_participants = 0, cohort_others = 0;
+    std::vector<std::int32_t> follow_up;  // steps from the survey to the event or censoring
+    std::vector<std::uint8_t> event, participant, female, low_income, isolated;
+    std::vector<float> age, salons_within_350m;   // salon counts are exact in a float
+    std::vector<std::int32_t> participant_index;  // residents of the cohort who took part
+  };
+  /// The reference's replicate: who was certified within the follow-up.
+  struct Reference {
+    bool added = false;
+    std::uint64_t residents = 0;
+    std::int32_t steps_per_year = 0;
+    std::vector<std::uint8_t> certified_in_follow_up;
+  };
+  std::vector<Replicate> arm_;
+  std::vector<Reference> reference_;
+};
+
+/// The study of whole records, replicate k of `reference` paired with replicate k of `arm`.
 SalonStudy salon_study(const std::vector<RunRecord>& arm,
                        const std::vector<RunRecord>* reference = nullptr);
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/digest.hpp"
 #include "sim/simulation.hpp"
 
 namespace salonsim {
@@ -72,37 +73,72 @@ RunRecord record_for(const Simulation& simulation, const std::vector<ArmAnalysis
   return record_of(simulation, columns, survey_steps_for(analyses, simulation.clock()));
 }
 
-namespace {
-
-/// Adds one arm's residents to a Cox data set: time from entry to the event, death or the end.
-void add_time_to_event(const RunRecord& r, bool certification, double arm, stats::CoxData& data) {
+void FollowUpCounts::add(const RunRecord& r, bool certification) {
+  if (steps_per_year == 0) steps_per_year = r.steps_per_year;
+  if (r.steps_per_year != steps_per_year)
+    throw std::invalid_argument(
+        fmt::format("runs of one arm with {} and {} steps a year cannot be pooled", steps_per_year,
+                    r.steps_per_year));
+  if (events.size() <= static_cast<std::size_t>(r.steps)) {
+    events.resize(static_cast<std::size_t>(r.steps) + 1, 0);
+    censored.resize(events.size(), 0);
+  }
   for (std::size_t i = 0; i < r.entry_step.size(); ++i) {
     if (r.entry_step[i] >= r.steps) continue;
     if (certification && r.certified0[i]) continue;
+    // Follow-up ends with the event, death or the end of the run, whichever comes first.
     const std::int32_t event_step = certification ? r.disability_step[i] : r.death_step[i];
     std::int64_t end = r.steps;
     if (r.death_step[i] >= 0) end = r.death_step[i] + 1;
     if (event_step >= 0) end = std::min<std::int64_t>(end, event_step + 1);
-    data.time.push_back(static_cast<double>(end - r.entry_step[i]) / r.steps_per_year);
-    data.event.push_back(event_step >= 0);
-    data.covariates[0].push_back(arm);
+    ++(event_step >= 0 ? events : censored)[static_cast<std::size_t>(end - r.entry_step[i])];
   }
+}
+
+void ArmFollowUp::add(const RunRecord& run) {
+  certification.add(run, true);
+  death.add(run, false);
+}
+
+namespace {
+
+/// One subject per distinct (arm, length, outcome), weighted by how many residents share it.
+void add_counts(const FollowUpCounts& counts, double arm, stats::CoxData& data) {
+  for (std::size_t length = 1; length < counts.events.size(); ++length) {
+    for (const bool event : {true, false}) {
+      const std::int64_t n = (event ? counts.events : counts.censored)[length];
+      if (n == 0) continue;
+      data.time.push_back(static_cast<double>(length) / counts.steps_per_year);
+      data.event.push_back(event);
+      data.covariates[0].push_back(arm);
+      data.weights.push_back(static_cast<double>(n));
+    }
+  }
+}
+
+stats::CoxFit fit_arm(const FollowUpCounts& arm, const FollowUpCounts& reference) {
+  stats::CoxData data;
+  data.names = {"arm"};
+  data.covariates.assign(1, {});
+  add_counts(arm, 1.0, data);
+  add_counts(reference, 0.0, data);
+  // Counts are frequency weights: the information (and so the standard errors) is that of the
+  // residents themselves.
+  return stats::fit_cox(data);
 }
 
 }  // namespace
 
+ArmHazardRatios arm_hazard_ratios(const ArmFollowUp& arm, const ArmFollowUp& reference) {
+  return {fit_arm(arm.certification, reference.certification), fit_arm(arm.death, reference.death)};
+}
+
 ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
                                   const std::vector<RunRecord>& reference) {
-  ArmHazardRatios result;
-  for (const bool certification : {true, false}) {
-    stats::CoxData data;
-    data.names = {"arm"};
-    data.covariates.assign(1, {});
-    for (const RunRecord& r : arm) add_time_to_event(r, certification, 1.0, data);
-    for (const RunRecord& r : reference) add_time_to_event(r, certification, 0.0, data);
-    (certification ? result.certification : result.death) = stats::fit_cox(data);
-  }
-  return result;
+  ArmFollowUp a, b;
+  for (const RunRecord& r : arm) a.add(r);
+  for (const RunRecord& r : reference) b.add(r);
+  return arm_hazard_ratios(a, b);
 }
 
 std::string format_hazard_ratio(const stats::CoxFit& fit) {
@@ -121,11 +157,8 @@ std::string format_arm_hazard_ratios(const std::string& arm, const std::string& 
   return text;
 }
 
-bool same_residents(const std::vector<RunRecord>& a, const std::vector<RunRecord>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t k = 0; k < a.size(); ++k)
-    if (a[k].age0 != b[k].age0 || a[k].sex != b[k].sex) return false;
-  return true;
+std::uint64_t residents_digest(const RunRecord& run) {
+  return fnv1a64_of(run.sex.data(), run.sex.size(), fnv1a64_of(run.age0.data(), run.age0.size()));
 }
 
 }  // namespace salonsim

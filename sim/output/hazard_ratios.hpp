@@ -2,9 +2,11 @@
 // Analyses of individual outcomes pooled over replicates: Cox hazard ratios of an arm against
 // the reference, and the interface by which a mechanism adds an analysis of its own to a
 // comparison (e.g. an emulated observational study of participants).
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,11 +42,32 @@ struct RunRecord {
 RunRecord record_of(const Simulation& simulation, const std::vector<std::string>& columns = {},
                     const std::vector<std::int64_t>& survey_steps = {});
 
+/// Residents' follow-up from entry, counted by its length in steps and how it ended: all that a
+/// Cox model whose only covariate is the arm needs, in memory that grows with the steps of a run,
+/// not with its residents or the replicates. A comparison adds each run as it finishes.
+struct FollowUpCounts {
+  int steps_per_year = 0;                      // of the runs added (one clock per arm)
+  std::vector<std::int64_t> events, censored;  // index: length of follow-up in steps
+  /// Adds a run's residents who entered before its end; for certification, only those
+  /// independent at entry, censored at death. Throws if the run's clock differs from the others'.
+  void add(const RunRecord& run, bool certification);
+};
+
+/// An arm's follow-up counts for both outcomes.
+struct ArmFollowUp {
+  FollowUpCounts certification, death;
+  void add(const RunRecord& run);
+};
+
 /// Cox hazard ratios of arm against reference (pooled residents of all replicates, arm as the
 /// only covariate): certification among residents independent at entry, and death.
 struct ArmHazardRatios {
   stats::CoxFit certification, death;
 };
+/// From the counts: each distinct (arm, length, outcome) is one subject weighted by its count,
+/// which gives the Breslow partial likelihood of the residents themselves.
+ArmHazardRatios arm_hazard_ratios(const ArmFollowUp& arm, const ArmFollowUp& reference);
+/// The same from whole records (tests, small studies).
 ArmHazardRatios arm_hazard_ratios(const std::vector<RunRecord>& arm,
                                   const std::vector<RunRecord>& reference);
 
@@ -62,6 +85,22 @@ struct ArmAnalysisResult {
   std::vector<std::pair<std::string, std::string>> estimates;
 };
 
+/// An analysis under way. A comparison hands it each replicate's run of the arm and of the
+/// reference as they finish, in any order; it keeps only what its estimates need (never whole
+/// runs), and pools them in replicate order at the end, so the result does not depend on the
+/// order the runs finished in.
+class ArmAnalysisState {
+ public:
+  virtual ~ArmAnalysisState() = default;
+  /// Takes the arm's run of `replicate` (< the replicates it was started for).
+  virtual void add_arm_run(std::size_t replicate, const RunRecord& run) = 0;
+  /// Takes the reference's run of `replicate` (same seed and replicate: common random numbers).
+  virtual void add_reference_run(std::size_t replicate, const RunRecord& run) = 0;
+  /// The result once every replicate of the arm is in; nothing when the analysis does not apply
+  /// (e.g. runs too short for the study design).
+  virtual std::optional<ArmAnalysisResult> finish(const std::string& arm_name) = 0;
+};
+
 /// An analysis a mechanism adds to comparisons of an arm that has it against the reference.
 struct ArmAnalysis {
   std::string name;
@@ -69,11 +108,13 @@ struct ArmAnalysis {
   /// Survey waves (years since the start) each run of the arm takes and keeps for it, beside
   /// any the scenario asks for; they are written only if the scenario asks for them too.
   std::vector<double> survey_years;
-  /// Nothing when the analysis does not apply (e.g. runs too short for the study design).
-  std::function<std::optional<ArmAnalysisResult>(const std::string& arm_name,
-                                                 const std::vector<RunRecord>& arm,
-                                                 const std::vector<RunRecord>& reference)>
-      analyse;
+  /// Runs shorter than this (years) are too short for its design: it does not apply to them.
+  double minimum_years = 0;
+  /// Starts the analysis of an arm run `replicates` times.
+  std::function<std::unique_ptr<ArmAnalysisState>(std::size_t replicates)> start;
+  /// Bytes it keeps per resident of each replicate until the end, and the most it uses per
+  /// resident of all replicates pooled while it fits (measured; for the memory estimate).
+  double kept_bytes_per_resident = 0, fit_bytes_per_resident = 0;
 };
 
 /// The steps of the survey waves `analyses` need, on `clock` (increasing, each once).
@@ -83,8 +124,9 @@ std::vector<std::int64_t> survey_steps_for(const std::vector<ArmAnalysis>& analy
 void add_analysis_surveys(Simulation& simulation, const std::vector<ArmAnalysis>& analyses);
 /// The record of a finished run, keeping what `analyses` need: their columns and waves.
 RunRecord record_for(const Simulation& simulation, const std::vector<ArmAnalysis>& analyses);
-/// Whether two arms hold the same residents, replicate by replicate (the same town: arms that
-/// differ only in their interventions), so one resident's outcomes can be paired across them.
-bool same_residents(const std::vector<RunRecord>& a, const std::vector<RunRecord>& b);
+/// A digest of a run's residents (their ages at the start and sexes): two runs with the same
+/// digest hold the same residents (the same town, seed and replicate), so one resident's
+/// outcomes can be paired across arms that differ only in their interventions.
+std::uint64_t residents_digest(const RunRecord& run);
 
 }  // namespace salonsim

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <limits>
 
+#include "sim/digest.hpp"
 #include "sim/output/hdf5_support.hpp"
 #include "sim/output/hdf5_writer.hpp"
 #include "sim/version.hpp"
@@ -23,22 +24,11 @@ using hdf5::Handle;
 
 namespace {
 
-std::uint64_t fnv1a64(std::string_view text, std::uint64_t hash = 14695981039346656037ull) {
-  for (char c : text) {
-    hash ^= static_cast<std::uint8_t>(c);
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 /// A row's checksum: of its index and its values' bytes, so a row written to the wrong place or
 /// changed after it was written does not match.
 std::uint64_t row_checksum(std::size_t row, const double* values, std::size_t columns) {
   const std::uint64_t index = row;
-  std::uint64_t hash =
-      fnv1a64(std::string_view(reinterpret_cast<const char*>(&index), sizeof index));
-  return fnv1a64(std::string_view(reinterpret_cast<const char*>(values), columns * sizeof(double)),
-                 hash);
+  return fnv1a64_of(values, columns, fnv1a64_of(&index, 1));
 }
 
 /// An exclusive lock on "<final>.lock" for the life of the work: a second process (a second

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "models/groups/activity.hpp"
@@ -143,6 +147,82 @@ TEST(SalonStudy, NeedsTheBaselineAndTheYearOneWaves) {
                  "the salon study needs a survey wave at step 52 (its analysis asks for one)");
   }
   EXPECT_EQ(salon_study_analysis().survey_years, (std::vector<double>{0.0, 1.0}));
+}
+
+// A reference run of the same residents: `certified` tells who is certified in follow-up there.
+RunRecord reference_of(const RunRecord& arm, bool (*certified)(std::size_t)) {
+  RunRecord b = arm;
+  for (std::size_t i = 0; i < b.disability_step.size(); ++i)
+    b.disability_step[i] = certified(i) ? 2 * kYear + static_cast<std::int32_t>(i) : -1;
+  return b;
+}
+
+bool every_third(std::size_t i) {
+  return i % 3 == 0;
+}
+
+// The true effect: the same participants' certification in the reference, by hand.
+TEST(SalonStudy, TheTrueEffectCountsTheSameParticipantsInTheReference) {
+  const RunRecord r = record();
+  const RunRecord b = reference_of(r, every_third);
+  double participants = 0, certified_there = 0;
+  for (std::size_t i = 0; i < r.entry_step.size(); ++i) {
+    if (i % 10 <= 2 || !takes_part(i)) continue;  // the cohort's participants
+    participants += 1;
+    certified_there += every_third(i);
+  }
+  ASSERT_GT(certified_there, 0);
+  const std::vector<RunRecord> reference{b};
+  const SalonStudy study = salon_study({r}, &reference);
+  EXPECT_EQ(study.participants, static_cast<std::int64_t>(participants));
+  EXPECT_DOUBLE_EQ(study.cert_participants_without, certified_there / participants);
+  // Another town in the reference (other residents): no true effect.
+  RunRecord other = b;
+  other.age0[7] += 1.0f;
+  const std::vector<RunRecord> elsewhere{other};
+  EXPECT_EQ(salon_study({r}, &elsewhere).cert_participants_without, -1.0);
+}
+
+// A comparison hands over runs as they finish: any order gives the study of the whole records,
+// to the last bit, and what it keeps is not the runs.
+TEST(SalonStudy, RunsAddedInAnyOrderGiveTheSameStudy) {
+  RunRecord r1 = record();
+  for (std::int32_t& step : r1.disability_step)
+    if (step >= kYear) step += 5;
+  const std::vector<RunRecord> arm{record(), r1};
+  const std::vector<RunRecord> reference{reference_of(arm[0], every_third),
+                                         reference_of(arm[1], takes_part)};
+  const SalonStudy whole = salon_study(arm, &reference);
+  SalonStudyData data(2);
+  data.add_reference_run(1, reference[1]);
+  data.add_arm_run(1, arm[1]);
+  data.add_arm_run(0, arm[0]);
+  data.add_reference_run(0, reference[0]);
+  const SalonStudy pieces = data.fit();
+  EXPECT_EQ(pieces.cox.coefficients, whole.cox.coefficients);
+  EXPECT_EQ(pieces.cox.standard_errors, whole.cox.standard_errors);
+  EXPECT_EQ(pieces.iv_cox.coefficients, whole.iv_cox.coefficients);
+  EXPECT_EQ(pieces.cert_participants_without, whole.cert_participants_without);
+  EXPECT_EQ(pieces.cohort, 2 * 42);
+  SalonStudyData missing(2);
+  missing.add_arm_run(0, arm[0]);
+  EXPECT_THROW(missing.fit(), std::logic_error) << "a replicate never added";
+}
+
+TEST(SalonStudy, TheComparisonsAnalysisSkipsRunsShorterThanItsDesign) {
+  RunRecord r = record();
+  r.steps = 5 * kYear;
+  const std::unique_ptr<ArmAnalysisState> state = salon_study_analysis().start(1);
+  state->add_reference_run(0, r);
+  state->add_arm_run(0, r);
+  EXPECT_FALSE(state->finish("short").has_value());
+  const std::unique_ptr<ArmAnalysisState> full = salon_study_analysis().start(1);
+  full->add_arm_run(0, record());
+  full->add_reference_run(0, reference_of(record(), every_third));
+  const std::optional<ArmAnalysisResult> result = full->finish("town");
+  ASSERT_TRUE(result.has_value());
+  EXPECT_NE(result->text.find("Study emulation in town"), std::string::npos);
+  EXPECT_EQ(result->estimates.at(0).first, "study_log_hr_participant");
 }
 
 }  // namespace
