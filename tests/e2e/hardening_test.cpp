@@ -289,6 +289,9 @@ TEST(Hardening, AnEnormousSweepIsRefusedAtOnceEvenForADryRun) {
 // 50 million residents ended in std::bad_alloc after minutes; 2,000 replicates of a comparison
 // likewise. Now the need is estimated first and refused with the figures.
 TEST(Hardening, AJobThatCannotFitInMemoryIsRefusedWithTheEstimateAndTheLimit) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "an address-space limit (ulimit -v) cannot hold a sanitizer's shadow memory";
+#endif
   TempDir dir;
   const auto started = std::chrono::steady_clock::now();
   // The largest town a scenario may have, on a machine (or under a limit) of 8 GB.
