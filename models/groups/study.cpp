@@ -277,23 +277,9 @@ std::string format_group_study(const std::string& arm, const GroupStudy& s) {
   return text;
 }
 
-namespace {
-
-/// The study as a comparison runs it: nothing for follow-ups too short to say anything.
-class GroupStudyState final : public ArmAnalysisState {
- public:
-  GroupStudyState(std::vector<GroupKind> kinds, std::size_t replicates)
-      : data_(std::move(kinds), replicates) {}
-  void add_arm_run(std::size_t replicate, const RunRecord& run) override {
-    applies_ = applies_ && run.steps >= kMinimumYears * run.steps_per_year;
-    if (applies_) data_.add_arm_run(replicate, run);
-  }
-  void add_reference_run(std::size_t replicate, const RunRecord& run) override {
-    data_.add_reference_run(replicate, run);
-  }
-  std::optional<ArmAnalysisResult> finish(const std::string& arm_name) override {
-    if (!applies_) return std::nullopt;
-    const GroupStudy study = data_.fit();
+ArmAnalysis group_study_analysis(std::vector<GroupKind> kinds) {
+  const auto report = [](const std::string& arm_name, const GroupStudyData& data) {
+    const GroupStudy study = data.fit();
     ArmAnalysisResult result{format_group_study(arm_name, study), {}};
     for (const GroupStudyRow& row : study.rows) {
       if (row.certification.coefficients.empty()) continue;
@@ -304,22 +290,14 @@ class GroupStudyState final : public ArmAnalysisState {
           {name + "_study_log_hr_death", fmt::format("{:.17g}", row.death.coefficients[0])});
     }
     return result;
-  }
-
- private:
-  GroupStudyData data_;
-  bool applies_ = true;
-};
-
-}  // namespace
-
-ArmAnalysis group_study_analysis(std::vector<GroupKind> kinds) {
+  };
   return {"group_study",
           {},
           {0.0},  // the baseline survey
           kMinimumYears,
-          [kinds](std::size_t replicates) {
-            return std::make_unique<GroupStudyState>(kinds, replicates);
+          [kinds, report](std::size_t replicates) {
+            return std::make_unique<GatheredStudy<GroupStudyData>>(
+                GroupStudyData(kinds, replicates), kMinimumYears, report);
           },
           kGroupStudyKeptBytes,
           kGroupStudyFitBytes};

@@ -14,6 +14,8 @@ namespace {
 // 1 of each reference resident kept; its Cox data, the Cox fit's sorted copy and the
 // instrument's regression while it fits.
 constexpr double kSalonStudyKeptBytes = 32, kSalonStudyFitBytes = 320;
+// The design: a year before the survey and five of follow-up.
+constexpr double kSalonStudyYears = 6;
 
 /// The run's survey wave at `step`; the study cannot run without it.
 const SurveyWave& wave_of(const RunRecord& r, std::int64_t step) {
@@ -200,41 +202,21 @@ std::string format_salon_study(const std::string& arm, const SalonStudy& s) {
   return text;
 }
 
-namespace {
-
-/// The study as a comparison runs it: nothing for runs shorter than its design.
-class SalonStudyState final : public ArmAnalysisState {
- public:
-  explicit SalonStudyState(std::size_t replicates) : data_(replicates) {}
-  void add_arm_run(std::size_t replicate, const RunRecord& run) override {
-    // The design needs a year before the survey and five of follow-up.
-    applies_ = applies_ && run.steps >= 6 * run.steps_per_year;
-    if (applies_) data_.add_arm_run(replicate, run);
-  }
-  void add_reference_run(std::size_t replicate, const RunRecord& run) override {
-    data_.add_reference_run(replicate, run);
-  }
-  std::optional<ArmAnalysisResult> finish(const std::string& arm_name) override {
-    if (!applies_) return std::nullopt;
-    const SalonStudy study = data_.fit();
-    return ArmAnalysisResult{
-        format_salon_study(arm_name, study),
-        {{"study_log_hr_participant", fmt::format("{:.17g}", study.cox.coefficients[0])}}};
-  }
-
- private:
-  SalonStudyData data_;
-  bool applies_ = true;
-};
-
-}  // namespace
-
 ArmAnalysis salon_study_analysis() {
   return {"salon_study",
           {std::string(kFirstSalonStepColumn), std::string(kSalonsWithin350mColumn)},
           {0.0, 1.0},  // the baseline survey and the survey at the end of year 1
-          6.0,         // a year before the survey and five of follow-up
-          [](std::size_t replicates) { return std::make_unique<SalonStudyState>(replicates); },
+          kSalonStudyYears,
+          [](std::size_t replicates) {
+            return std::make_unique<GatheredStudy<SalonStudyData>>(
+                SalonStudyData(replicates), kSalonStudyYears,
+                [](const std::string& arm_name, const SalonStudyData& data) {
+                  const SalonStudy study = data.fit();
+                  return ArmAnalysisResult{format_salon_study(arm_name, study),
+                                           {{"study_log_hr_participant",
+                                             fmt::format("{:.17g}", study.cox.coefficients[0])}}};
+                });
+          },
           kSalonStudyKeptBytes,
           kSalonStudyFitBytes};
 }

@@ -101,6 +101,34 @@ class ArmAnalysisState {
   virtual std::optional<ArmAnalysisResult> finish(const std::string& arm_name) = 0;
 };
 
+/// The state of a study that gathers its data run by run (`Data` has add_arm_run and
+/// add_reference_run, as the salon and group studies do) and reports from it at the end. Runs
+/// shorter than `minimum_years` are too short for its design: then it reports nothing.
+template <class Data>
+class GatheredStudy final : public ArmAnalysisState {
+ public:
+  using Report = std::function<ArmAnalysisResult(const std::string& arm_name, const Data& data)>;
+  GatheredStudy(Data data, double minimum_years, Report report)
+      : data_(std::move(data)), minimum_years_(minimum_years), report_(std::move(report)) {}
+  void add_arm_run(std::size_t replicate, const RunRecord& run) override {
+    applies_ = applies_ && run.steps >= minimum_years_ * run.steps_per_year;
+    if (applies_) data_.add_arm_run(replicate, run);
+  }
+  void add_reference_run(std::size_t replicate, const RunRecord& run) override {
+    data_.add_reference_run(replicate, run);
+  }
+  std::optional<ArmAnalysisResult> finish(const std::string& arm_name) override {
+    if (!applies_) return std::nullopt;
+    return report_(arm_name, data_);
+  }
+
+ private:
+  Data data_;
+  double minimum_years_;
+  Report report_;
+  bool applies_ = true;
+};
+
 /// An analysis a mechanism adds to comparisons of an arm that has it against the reference.
 struct ArmAnalysis {
   std::string name;
