@@ -102,7 +102,7 @@ class ArmAnalysisState {
 };
 
 /// The state of a study that gathers its data run by run (`Data` has add_arm_run and
-/// add_reference_run, as the salon and group studies do) and reports from it at the end. Runs
+/// add_reference_run, as the mechanisms' cohort studies do) and reports from it at the end. Runs
 /// shorter than `minimum_years` are too short for its design: then it reports nothing.
 template <class Data>
 class GatheredStudy final : public ArmAnalysisState {
