@@ -136,8 +136,13 @@ double steady_membership(double join_probability, double quit_probability) {
   return join_probability / (join_probability + quit_probability);
 }
 
-double join_odds(const Participation& q, const Population& p, ResidentId id, const HealthAt& at,
-                 int friends_attending, double fee_yen) {
+double personal_join_odds(const Participation& q, const Population& p, ResidentId id,
+                          const HealthAt& at) {
+  return personal_odds_before_frailty(q, p, id, at) * std::exp(q.frailty_log_or * at.frailty);
+}
+
+double personal_odds_before_frailty(const Participation& q, const Population& p, ResidentId id,
+                                    const HealthAt& at) {
   double odds = q.join_odds;
   if (p.sex[id] == static_cast<std::uint8_t>(Sex::kFemale)) odds *= q.or_women;
   if (p.income_low[id]) odds *= q.or_low_income;
@@ -149,10 +154,14 @@ double join_odds(const Participation& q, const Population& p, ResidentId id, con
   } else if (at.age >= 75) {
     odds *= q.or_age_75_84;
   }
-  odds *= std::exp(q.frailty_log_or * at.frailty);
-  odds *= std::pow(q.or_per_friend_attending, std::min(friends_attending, q.max_friends_counted));
-  odds *= std::pow(q.or_per_100_yen, fee_yen / 100.0);
   return odds;
+}
+
+double join_odds(const Participation& q, const Population& p, ResidentId id, const HealthAt& at,
+                 int friends_attending, double fee_yen) {
+  return personal_join_odds(q, p, id, at) *
+         std::pow(q.or_per_friend_attending, std::min(friends_attending, q.max_friends_counted)) *
+         std::pow(q.or_per_100_yen, fee_yen / 100.0);
 }
 
 double join_odds(const Participation& q, const Population& p, ResidentId id, double age,
@@ -198,6 +207,7 @@ void CommunityGroups::init(Simulation& sim) {
     rules.push_back(opened.opens.placement);
   }
   venues_ = place_venues(listed, rules, map_, p);
+  assigned_ = false;
   const std::size_t n = p.size();
   venue_of_.assign(n, -1);
   venue_distance_m_.assign(n, 0.0f);
@@ -215,6 +225,12 @@ void CommunityGroups::init(Simulation& sim) {
       z = std::sqrt(w) * joiners.normal(kSetupStep, i, kJoinerDraw) + std::sqrt(1.0 - w) * z;
     propensity_[i] = static_cast<float>(std::exp(sd * z - 0.5 * sd * sd));
   });
+  const Participation& q = params_.participation;
+  odds_ = {};
+  for (std::int32_t k = 0; k <= std::max(0, q.max_friends_counted); ++k)
+    odds_.friends.push_back(std::pow(q.or_per_friend_attending, k));
+  odds_.most_for_friends = std::max(1.0, odds_.friends.back());
+  odds_.most_for_frailty = std::max(1.0, std::exp(q.frailty_log_or));  // frailty lies in [0, 1]
   for (const PlacedVenue& venue : venues_) add_venue_state(venue);
   const std::uint8_t* member = p[member_].data();
   if (kind_ == GroupKind::kSalon) {
@@ -298,6 +314,7 @@ void CommunityGroups::add_venue_state(const PlacedVenue& venue) {
   opens_step_.push_back(venue.venue.opens_step);
   closes_step_.push_back(venue.venue.closes_step);
   schedule_.push_back(static_cast<std::uint8_t>(venue.venue.schedule));
+  odds_.fee.push_back(std::pow(params_.participation.or_per_100_yen, venue.venue.fee_yen / 100.0));
 }
 
 void CommunityGroups::add_volunteers(std::size_t v, std::int32_t volunteers) {
@@ -377,6 +394,12 @@ void CommunityGroups::assign_venues(const Population& p, std::int64_t step) {
     // A member whose venue closed has to join again elsewhere.
     if (best < 0) member[i] = 0;
   });
+  assigned_ = true;
+  count_eligible(p);
+}
+
+void CommunityGroups::count_eligible(const Population& p) {
+  const std::vector<std::uint8_t>& member = p[member_];
   std::fill(eligible_.begin(), eligible_.end(), 0);
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p.alive[i] && venue_of_[i] >= 0 && !member[i]) ++eligible_[venue_of_[i]];
@@ -441,8 +464,12 @@ void CommunityGroups::start_members(Simulation& sim) {
 double CommunityGroups::join_chance(const Population& p, ResidentId id, const HealthAt& at,
                                     int friends, double access, double invited) const {
   const Participation& q = params_.participation;
-  const Venue& venue = venues_[venue_of_[id]].venue;
-  double odds = join_odds(q, p, id, at, friends, venue.fee_yen) * propensity_[id] * access;
+  const std::int32_t v = venue_of_[id];
+  const Venue& venue = venues_[v].venue;
+  // join_odds, with the factors of friends and fee worked out once.
+  double odds = personal_join_odds(q, p, id, at) *
+                odds_.friends[std::min(friends, q.max_friends_counted)] * odds_.fee[v] *
+                propensity_[id] * access;
   if (p.sex[id] == static_cast<std::uint8_t>(Sex::kMale)) odds *= venue.join_or_men;
   const double invited_odds = odds * q.or_invited;
   return invited * invited_odds / (1.0 + invited_odds) + (1.0 - invited) * odds / (1.0 + odds);
@@ -538,11 +565,17 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   std::vector<std::uint8_t>& member = p[member_];
   const ShuttleSeats::InStep seats = seats_.in_step(p, static_cast<std::int32_t>(step));
 
-  bool open_changed = step == 0;
+  bool open_changed = !assigned_;
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     open_changed = open_changed || open_[v] != open_in_step(venues_[v].venue, step);
   }
-  if (open_changed) assign_venues(p, step);
+  if (open_changed) {
+    assign_venues(p, step);
+  } else if (step == 0) {
+    // Venues were assigned for step 0 at init, before the starting members were drawn: count
+    // the non-members each venue can invite now.
+    count_eligible(p);
+  }
   if (params_.members_at_start == MembersAtStart::kStationary) {
     join_entrants(sim, step);
   } else {
@@ -575,29 +608,37 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
         candidate_[i] |= kWantsToCome;
         continue;
       }
-      // Odds without friends first: counting attending ties is only needed when the draw could
-      // fall below the chance with the most friends counted (the result is the same).
       const double age = p.age_at(id, step, dt);
-      const double base = join_odds(q, p, id, age, 0, venue.fee_yen) * propensity_[i];
       const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
       // Outreach workers' invitations stand in for a volunteer's.
       const double invited =
           invited_until_ != nullptr && invited_until_[i] >= step ? 1.0 : invitation_chance(v);
-      const double friends_most =
-          std::max(1.0, std::pow(q.or_per_friend_attending, q.max_friends_counted));
-      const double bound = base * (man ? venue.join_or_men : 1.0) *
-                           (u[1] < invited ? q.or_invited : 1.0) * friends_most;
+      const double invitation_or = u[1] < invited ? q.or_invited : 1.0;
+      const double men_or = man ? venue.join_or_men : 1.0;
+      // Most draws fall above the chance of joining: a bound without the exponential of frailty
+      // (frailty lies in [0, 1]) and with the most friends counted rules them out first. The
+      // margin covers rounding, so a draw ruled out here is one the exact test rules out too.
+      const double before_frailty =
+          personal_odds_before_frailty(q, p, id, {age, 0.0, p.certified[i] != 0});
+      const double loose = before_frailty * odds_.most_for_frailty * odds_.fee[v] * propensity_[i] *
+                           men_or * invitation_or * odds_.most_for_friends;
+      if (u[0] >= loose / (1.0 + loose) * (1.0 + 1e-9)) continue;
+      // Odds without friends: counting attending ties is only needed when the draw could fall
+      // below the chance with the most friends counted (the result is the same).
+      const double base = before_frailty * std::exp(q.frailty_log_or * p.frailty(id)) *
+                          odds_.friends[0] * odds_.fee[v] * propensity_[i];
+      const double bound = base * men_or * invitation_or * odds_.most_for_friends;
       if (u[0] >= bound / (1.0 + bound)) continue;
       double odds = base * access_of(p, id, step, dt, &seats);
       if (man) odds *= venue.join_or_men;
       if (u[1] < invited) odds *= q.or_invited;
-      const double most = odds * std::pow(q.or_per_friend_attending, q.max_friends_counted);
+      const double most = odds * odds_.friends.back();
       if (u[0] >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
       int friends = 0;
       sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
         friends += last_session[other] >= 0 && last_session[other] >= step - friends_window_steps;
       });
-      odds *= std::pow(q.or_per_friend_attending, std::min(friends, q.max_friends_counted));
+      odds *= odds_.friends[std::min(friends, q.max_friends_counted)];
       if (u[0] < odds / (1.0 + odds)) candidate_[i] |= kWantsToCome;
     }
   });

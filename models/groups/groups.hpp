@@ -74,6 +74,15 @@ struct HealthAt {
   bool certified = false;
 };
 
+/// The resident's own factors of the odds of joining at `at` (sex, income, living alone,
+/// isolation, certification, age band), before frailty, friends and the venue's fee.
+double personal_odds_before_frailty(const Participation& participation,
+                                    const Population& population, ResidentId id,
+                                    const HealthAt& at);
+/// personal_odds_before_frailty times the factor of frailty: the odds without friends attending
+/// and without a fee.
+double personal_join_odds(const Participation& participation, const Population& population,
+                          ResidentId id, const HealthAt& at);
 /// Odds that a non-member joins at a session, before access and invitation, at `at`.
 double join_odds(const Participation& participation, const Population& population, ResidentId id,
                  const HealthAt& at, int friends_attending, double fee_yen);
@@ -153,6 +162,9 @@ class CommunityGroups final : public Module {
   /// Appends a venue's row to every per-venue column (at init, and when one opens later).
   void add_venue_state(const PlacedVenue& venue);
   void assign_venues(const Population& p, std::int64_t step);
+  /// Counts each venue's residents alive who could join (not members): whom its volunteers
+  /// invite among.
+  void count_eligible(const Population& p);
   /// How readily the resident gets to their venue (1: as if walking), with a shuttle seat this
   /// step if `seats` (salons only).
   double access_of(const Population& p, ResidentId id, std::int64_t step, double dt,
@@ -195,6 +207,7 @@ class CommunityGroups final : public Module {
   Referrals referred_;                           // social prescribing referrals taken up
   std::vector<PlacedVenue> venues_;
   std::vector<std::uint8_t> open_;  // per venue, at the last assignment
+  bool assigned_ = false;           // residents assigned to the open venues at least once
   // Per resident.
   std::vector<std::int32_t> venue_of_;   // nearest open venue, -1 none
   std::vector<float> venue_distance_m_;  // distance to it
@@ -210,6 +223,12 @@ class CommunityGroups final : public Module {
   std::vector<float> x_m_, y_m_;
   std::vector<std::int32_t> capacity_, opens_step_, closes_step_;
   std::vector<std::uint8_t> schedule_;
+  /// Factors of the odds of joining worked out once: friends attending (0 to the most counted),
+  /// each venue's fee, and the largest factors of friends and of frailty (for a quick bound).
+  struct JoinOddsFactors {
+    std::vector<double> friends, fee;
+    double most_for_friends = 1, most_for_frailty = 1;
+  } odds_;
   // Interventions' groups: who their venues reach at the end, and where one more would reach
   // most (made at finalize; models/groups/where_next.hpp).
   Coverage coverage_;
