@@ -14,6 +14,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -47,17 +48,20 @@ struct Options {
   int threads = 0;  // 0: TBB's default concurrency
   std::vector<std::string> overrides;
   bool setup_breakdown = false;
+  bool parts = false;
 };
 
 void print_usage() {
   fmt::print(
       "usage: salonsim_scale [SCENARIO] [--threads N] [--set key=value]... "
-      "[--setup-breakdown]\n"
+      "[--setup-breakdown] [--parts]\n"
       "  SCENARIO           scenario file (default scenarios/bench-1m.yaml)\n"
       "  --threads N        TBB threads (default: all cores)\n"
       "  --set key=value    override a scenario parameter (repeatable)\n"
       "  --setup-breakdown  after the measured run, build the town and the network again\n"
-      "                     and time each alone\n");
+      "                     and time each alone\n"
+      "  --parts            time each part of the steps (every module, deaths, the record,\n"
+      "                     the surveys) and print where the step time goes\n");
 }
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -76,6 +80,8 @@ std::optional<Options> parse(int argc, char** argv) {
       options.overrides.emplace_back(argv[++i]);
     } else if (arg == "--setup-breakdown") {
       options.setup_breakdown = true;
+    } else if (arg == "--parts") {
+      options.parts = true;
     } else if (!arg.starts_with("-") && !scenario_given) {
       options.scenario = arg;
       scenario_given = true;
@@ -182,6 +188,7 @@ int main(int argc, char** argv) {
         std::accumulate(alive_column.begin(), alive_column.end(), std::int64_t{0});
 
     const std::int64_t steps = sim->clock().steps;
+    sim->time_parts(options->parts);
     start = WallClock::now();
     const double cpu_before = process_cpu_s();
     while (sim->current_step() < steps) sim->step();
@@ -222,6 +229,17 @@ int main(int argc, char** argv) {
         alive_at_start, sim->population().size(), steps, threads, setup_s, init_s, step_s,
         step_cpu_s, total_agent_steps, rate, static_cast<double>(total_agent_steps) / step_cpu_s,
         peak, static_cast<double>(peak) / rows, accounted / rows);
+    if (options->parts) {
+      // Largest first; the parts' sum is a little below step_s (the clock reads themselves).
+      std::vector<Simulation::PartTime> parts = sim->part_times();
+      std::sort(parts.begin(), parts.end(),
+                [](const auto& a, const auto& b) { return a.seconds > b.seconds; });
+      for (const auto& part : parts) {
+        fmt::print("PART {:<32} {:>9.3f} s {:>8.2f} ms a step {:>5.1f} %\n", part.part,
+                   part.seconds, 1e3 * part.seconds / static_cast<double>(steps),
+                   100 * part.seconds / step_s);
+      }
+    }
     std::fflush(stdout);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace salonsim {
@@ -49,13 +50,30 @@ void Simulation::take_due_survey(std::int64_t steps_done) {
   ++next_survey_;
 }
 
+template <class F>
+void Simulation::timed(std::size_t index, std::string_view name, F&& f) {
+  if (!time_parts_) {
+    f();
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start;
+  if (part_times_.size() <= index) part_times_.resize(index + 1);
+  if (part_times_[index].part.empty()) part_times_[index].part = name;
+  part_times_[index].seconds += spent.count();
+}
+
 void Simulation::step() {
   const std::int64_t step = next_step_;
-  for_each_module([this, step](Module& module) { module.step(*this, step); });
-  apply_deaths(step);
-  timeseries_.record(population_, step);
+  std::size_t part = 0;
+  for_each_module([this, step, &part](Module& module) {
+    timed(part++, module.name(), [&] { module.step(*this, step); });
+  });
+  timed(part++, "deaths", [&] { apply_deaths(step); });
+  timed(part++, "timeseries", [&] { timeseries_.record(population_, step); });
   ++next_step_;
-  take_due_survey(next_step_);
+  timed(part++, "surveys", [&] { take_due_survey(next_step_); });
   if (observer_) observer_(*this, step);
 }
 

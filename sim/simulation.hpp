@@ -66,6 +66,15 @@ class Simulation {
   void run(const std::function<void(std::int64_t done, std::int64_t total)>& on_step = {});
   /// Watches every step from now on (see StepObserver).
   void set_observer(StepObserver observer) { observer_ = std::move(observer); }
+  /// Wall time spent in each part of the steps so far: every module's step (by module name),
+  /// then "deaths", "timeseries" and "surveys". For benchmarks (bench/scale_run.cpp): off
+  /// unless turned on, as it reads the clock around every part.
+  struct PartTime {
+    std::string part;
+    double seconds = 0;
+  };
+  void time_parts(bool on) { time_parts_ = on; }
+  const std::vector<PartTime>& part_times() const { return part_times_; }
   /// One step: each phase in schedule order, then deaths, then the record, then a survey wave
   /// if one falls when the step is done.
   void step();
@@ -151,6 +160,11 @@ class Simulation {
   bool finalised_ = false;
   std::vector<double> cost_per_year_yen_;
   StepObserver observer_;
+  bool time_parts_ = false;
+  std::vector<PartTime> part_times_;
+  /// Runs f, adding its wall time to part `index` (named `name` the first time) when timing.
+  template <class F>
+  void timed(std::size_t index, std::string_view name, F&& f);
   struct SurveyStep {
     std::int64_t step;
     bool output;
