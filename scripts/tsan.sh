@@ -50,6 +50,7 @@ echo "salonsim: building the suite with ThreadSanitizer in $build (log: $build/b
 {
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
     -DSALONSIM_SANITIZE=thread -DTBB_DIR="$tbb/lib/cmake/TBB" -DSALONSIM_MPI=OFF \
+    -DSALONSIM_TEST_TIMEOUT_S=7200 \
     -DSALONSIM_BUILD_BENCH=OFF -DSALONSIM_BROWSER_TEST=OFF -DSALONSIM_R_TEST=OFF &&
     cmake --build "$build" -j "$(nproc)"
 } >"$build/build.log" 2>&1 || {
@@ -62,4 +63,4 @@ if ! ldd "$build/salonsim" | grep -q "$tbb/lib"; then
   exit 1
 fi
 export TSAN_OPTIONS="suppressions=$root/scripts/tsan.supp halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
-ctest --test-dir "$build" --output-on-failure --timeout 3600 -j "$(nproc)" "$@"
+ctest --test-dir "$build" --output-on-failure --timeout 7200 -j "$(nproc)" "$@"
