@@ -10,8 +10,8 @@
 namespace salonsim::models {
 
 namespace {
-constexpr std::uint64_t kReserveDraw = 0;
-constexpr std::uint64_t kDeathDraw = 0;
+constexpr std::uint64_t kReserveDraw = 0;       // at set-up: the reserve against certification
+constexpr std::uint64_t kDeathReserveDraw = 1;  // at set-up: the cumulative hazard of death
 constexpr double kMinResidentsPerAge = 200;
 constexpr double kLevelLog2Span = 3.0;  // levels cover log2(income / reference) in [-3, 3]
 
@@ -145,11 +145,21 @@ void Health::init(Simulation& sim) {
        "place on the income gradient of the health hazards: log2(income / reference) from -3 "
        "(0) to 3 (255)",
        /*output=*/false});
+  // Death comes when the hazard accumulated since entry reaches an exponential draw: the
+  // chance of dying in a step of cumulative hazard x is 1 - exp(-x), as with a draw each step,
+  // but no step needs a draw, and paired scenarios die in the same order of hazard.
+  death_reserve_left_ = p.add_column<float>(
+      {"death_reserve_left", "",
+       "cumulative hazard of death left before the resident dies (an exponential draw at entry, "
+       "used up step by step)",
+       /*output=*/false});
   std::vector<std::uint8_t>& level = p[income_level_];
+  std::vector<float>& death_left = p[death_reserve_left_];
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
     p.reserve[i] = static_cast<float>(stream.exponential(kSetupStep, i, kReserveDraw));
     p.decline[i] = 0.0f;
     level[i] = income_levels_.level(p.income[i]);
+    death_left[i] = static_cast<float>(stream.exponential(kSetupStep, i, kDeathReserveDraw));
   });
   // Frailty at entry, against the town's mean at that age, predicts certification: a source of
   // its own, rescaled so that the starting independent residents' mean is 1 (the calibrated
@@ -223,7 +233,7 @@ void Health::start(Simulation& sim) {
 
 void Health::step(Simulation& sim, std::int64_t step) {
   Population& p = sim.population();
-  const RandomStream stream = sim.stream(kHealthStream);
+  std::vector<float>& death_left = p[death_reserve_left_];
   const double dt = sim.clock().years_per_step();
   const auto step32 = static_cast<std::int32_t>(step);
   const std::vector<std::uint8_t>& level = p[income_level_];
@@ -253,9 +263,8 @@ void Health::step(Simulation& sim, std::int64_t step) {
           death_sources.times_ratios(death_hazard_[p.sex[i]](age) * death_ratio_(p, id, level[i]) *
                                          death_sources.flag_ratio(i),
                                      i);
-      if (stream.uniform(step, i, kDeathDraw) < event_probability(hazard * dt)) {
-        p.death_requested[i] = 1;
-      }
+      death_left[i] -= static_cast<float>(hazard * dt);
+      if (death_left[i] <= 0.0f) p.death_requested[i] = 1;
     }
   });
 }

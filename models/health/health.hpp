@@ -167,6 +167,7 @@ class Health final : public Module {
   Column<float> frailty_ratio_;  // certification, for frailty at entry (an effects source)
   IncomeLevels income_levels_;
   Column<std::uint8_t> income_level_;
+  Column<float> death_reserve_left_;
   // Per sex: life-table hazard times the rescaling at that age.
   std::array<AgeTable, 2> death_hazard_;
   AgeTable certification_rate_;

@@ -2,6 +2,8 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+
 #include "sim/simulation.hpp"
 
 namespace salonsim::models {
@@ -43,52 +45,61 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   Network& network = sim.network();
   const std::size_t n = p.size();
   states_.resize(n);
+  previous_states_.resize(n, ContactState::kAbsent);
   dirty_.resize(n, 0);
-  previous_activity_.resize(n, 0.0f);
+  from_ties_friends_.resize(n, 0.0f);
   std::vector<float>& family = p[family_contacts_];
   std::vector<float>& friends = p[friend_contacts_];
-  // Contacts from activities, summed over every source (salons, groups, ...).
-  const Effects::ContactsView activity = sim.effects().contacts(p);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 8192), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+  // Who needs their ties summed again: residents whose ties changed, and residents whose state
+  // changed together with everyone tied to them. The states in parallel, each chunk listing
+  // its changes in id order; the few changes marked serially.
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  changed_.resize(chunks);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t chunk) {
+    std::vector<ResidentId>& changed = changed_[chunk];
+    changed.clear();
+    const std::size_t last = std::min(n, (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < last; ++i) {
       states_[i] = contact_state(p, static_cast<ResidentId>(i));
+      if (states_[i] != previous_states_[i]) changed.push_back(static_cast<ResidentId>(i));
     }
   });
-  // Who needs recomputing: residents whose ties changed, and residents whose state changed
-  // together with everyone tied to them. Marked serially; there are few each step.
   network.drain_changes([&](ResidentId id) { dirty_[id] = 1; });
   if (!everyone) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (activity(i) != previous_activity_[i]) dirty_[i] = 1;
-      if (states_[i] == previous_states_[i]) continue;
-      dirty_[i] = 1;
-      network.for_each_tie(static_cast<ResidentId>(i),
-                           [&](ResidentId other, const Tie&) { dirty_[other] = 1; });
+    for (const std::vector<ResidentId>& changed : changed_) {
+      for (const ResidentId id : changed) {
+        dirty_[id] = 1;
+        network.for_each_tie(id, [&](ResidentId other, const Tie&) { dirty_[other] = 1; });
+      }
     }
   }
+  // One pass: the ties' sums of those marked, then everyone's contacts with this step's
+  // activities (every source's, summed; they change every step for anyone who takes part).
+  const Effects::ContactsView activity = sim.effects().contacts(p);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      if (!everyone && !dirty_[i]) continue;
+      const bool recount = everyone || dirty_[i];
       dirty_[i] = 0;
-      const float from_activities = activity(i);
-      previous_activity_[i] = from_activities;
       if (!p.alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
-      const WeeklyContacts by_kind =
-          weekly_contacts_by_kind(params_, p, network, states_, id, from_activities);
-      const double contacts = by_kind.total();
-      p.weekly_contacts[i] = static_cast<float>(contacts);
-      family[i] = static_cast<float>(by_kind.family);
-      friends[i] = static_cast<float>(by_kind.friends);
-      p.isolated[i] = contacts < params_.isolation_threshold_per_week;
-      if (p.entry_step[i] == step) {
-        std::uint32_t degree = 0;
-        network.for_each_tie(id, [&](ResidentId other, const Tie&) {
-          degree += states_[other] != ContactState::kAbsent;
-        });
-        p.degree0[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(degree, 65535));
-        p.isolated0[i] = p.isolated[i];
+      if (recount) {
+        const WeeklyContacts from_ties = weekly_contacts_by_kind(params_, p, network, states_, id);
+        family[i] = static_cast<float>(from_ties.family);
+        from_ties_friends_[i] = static_cast<float>(from_ties.friends);
+        if (p.entry_step[i] == step) {
+          std::uint32_t degree = 0;
+          network.for_each_tie(id, [&](ResidentId other, const Tie&) {
+            degree += states_[other] != ContactState::kAbsent;
+          });
+          p.degree0[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(degree, 65535));
+        }
       }
+      const double with_friends = static_cast<double>(from_ties_friends_[i]) + activity(i);
+      const double contacts = static_cast<double>(family[i]) + with_friends;
+      p.weekly_contacts[i] = static_cast<float>(contacts);
+      friends[i] = static_cast<float>(with_friends);
+      p.isolated[i] = contacts < params_.isolation_threshold_per_week;
+      if (recount && p.entry_step[i] == step) p.isolated0[i] = p.isolated[i];
     }
   });
   previous_states_.swap(states_);

@@ -5,9 +5,10 @@
 // and contacts from activities such as salons (activity_contacts_per_week).
 // Reads only what the previous phases left, writes only its own row.
 //
-// A resident's contacts change only when their ties change or when they or someone they are
-// tied to enters, dies or is certified, so each step recomputes just those residents (the
-// result is the same as recomputing everyone; a test checks it).
+// The sums over a resident's ties change only when their ties change or when they or someone
+// they are tied to enters, dies or is certified, so each step sums just those residents' ties
+// again (the result is the same as summing everyone's; a test checks it); contacts from
+// activities, which change every step for anyone who takes part, are added in the same pass.
 #include <vector>
 
 #include "models/network/network_params.hpp"
@@ -64,8 +65,10 @@ class Contacts final : public Module {
   Column<float> friend_contacts_;              // surveyed: weekly contacts with friends and others
   std::vector<ContactState> states_;           // this step, one per resident
   std::vector<ContactState> previous_states_;  // at the last update
-  std::vector<float> previous_activity_;       // activity contacts at the last update
-  std::vector<std::uint8_t> dirty_;            // contacts must be recomputed
+  std::vector<float> from_ties_friends_;       // contacts on ties to friends and others
+  std::vector<std::uint8_t> dirty_;            // the ties' sums must be made again
+  static constexpr std::size_t kChunk = 1 << 16;
+  std::vector<std::vector<ResidentId>> changed_;  // per chunk: residents whose state changed
 };
 
 }  // namespace salonsim::models
