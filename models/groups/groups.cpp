@@ -141,20 +141,36 @@ double personal_join_odds(const Participation& q, const Population& p, ResidentI
   return personal_odds_before_frailty(q, p, id, at) * std::exp(q.frailty_log_or * at.frailty);
 }
 
-double personal_odds_before_frailty(const Participation& q, const Population& p, ResidentId id,
-                                    const HealthAt& at) {
+double personal_odds_before_frailty(const Participation& q, const PersonalFactors& f) {
   double odds = q.join_odds;
-  if (p.sex[id] == static_cast<std::uint8_t>(Sex::kFemale)) odds *= q.or_women;
-  if (p.income_low[id]) odds *= q.or_low_income;
-  if (p.lives_alone[id]) odds *= q.or_lives_alone;
-  if (p.isolated[id]) odds *= q.or_isolated;
-  if (at.certified) odds *= q.or_certified;
-  if (at.age >= 85) {
+  if (f.female) odds *= q.or_women;
+  if (f.low_income) odds *= q.or_low_income;
+  if (f.lives_alone) odds *= q.or_lives_alone;
+  if (f.isolated) odds *= q.or_isolated;
+  if (f.certified) odds *= q.or_certified;
+  if (f.age >= 85) {
     odds *= q.or_age_85_plus;
-  } else if (at.age >= 75) {
+  } else if (f.age >= 75) {
     odds *= q.or_age_75_84;
   }
   return odds;
+}
+
+double personal_odds_before_frailty(const Participation& q, const Population& p, ResidentId id,
+                                    const HealthAt& at) {
+  return personal_odds_before_frailty(q, personal_factors(p, id, at.age, at.certified));
+}
+
+PersonalOddsTable::PersonalOddsTable(const Participation& q) {
+  constexpr std::array<double, 3> kAgeInBand{70, 80, 90};
+  for (std::size_t index = 0; index < odds_.size(); ++index) {
+    odds_[index] = personal_odds_before_frailty(q, {.female = (index & 1) != 0,
+                                                    .low_income = (index & 2) != 0,
+                                                    .lives_alone = (index & 4) != 0,
+                                                    .isolated = (index & 8) != 0,
+                                                    .certified = (index & 16) != 0,
+                                                    .age = kAgeInBand[index >> 5]});
+  }
 }
 
 double join_odds(const Participation& q, const Population& p, ResidentId id, const HealthAt& at,
@@ -231,6 +247,7 @@ void CommunityGroups::init(Simulation& sim) {
     odds_.friends.push_back(std::pow(q.or_per_friend_attending, k));
   odds_.most_for_friends = std::max(1.0, odds_.friends.back());
   odds_.most_for_frailty = std::max(1.0, std::exp(q.frailty_log_or));  // frailty lies in [0, 1]
+  odds_.personal = PersonalOddsTable(q);
   for (const PlacedVenue& venue : venues_) add_venue_state(venue);
   const std::uint8_t* member = p[member_].data();
   if (kind_ == GroupKind::kSalon) {
@@ -315,6 +332,8 @@ void CommunityGroups::add_venue_state(const PlacedVenue& venue) {
   closes_step_.push_back(venue.venue.closes_step);
   schedule_.push_back(static_cast<std::uint8_t>(venue.venue.schedule));
   odds_.fee.push_back(std::pow(params_.participation.or_per_100_yen, venue.venue.fee_yen / 100.0));
+  odds_.most_at_venue.push_back(odds_.fee.back() * odds_.most_for_frailty * odds_.most_for_friends);
+  invitation_chance_.push_back(0);
 }
 
 void CommunityGroups::add_volunteers(std::size_t v, std::int32_t volunteers) {
@@ -582,8 +601,10 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     while (entered_ < n && p.entry_step[entered_] <= step) ++entered_;
   }
   std::vector<std::uint8_t> meets(venues_.size());
-  for (std::size_t v = 0; v < venues_.size(); ++v)
+  for (std::size_t v = 0; v < venues_.size(); ++v) {
     meets[v] = meets_in_step(venues_[v].venue, step, days);
+    if (meets[v]) invitation_chance_[v] = invitation_chance(static_cast<std::int32_t>(v));
+  }
 
   // (1) Decisions, each resident from their own draws; reads only the previous steps' state.
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
@@ -612,17 +633,18 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
       // Outreach workers' invitations stand in for a volunteer's.
       const double invited =
-          invited_until_ != nullptr && invited_until_[i] >= step ? 1.0 : invitation_chance(v);
+          invited_until_ != nullptr && invited_until_[i] >= step ? 1.0 : invitation_chance_[v];
       const double invitation_or = u[1] < invited ? q.or_invited : 1.0;
       const double men_or = man ? venue.join_or_men : 1.0;
-      // Most draws fall above the chance of joining: a bound without the exponential of frailty
-      // (frailty lies in [0, 1]) and with the most friends counted rules them out first. The
-      // margin covers rounding, so a draw ruled out here is one the exact test rules out too.
-      const double before_frailty =
-          personal_odds_before_frailty(q, p, id, {age, 0.0, p.certified[i] != 0});
-      const double loose = before_frailty * odds_.most_for_frailty * odds_.fee[v] * propensity_[i] *
-                           men_or * invitation_or * odds_.most_for_friends;
-      if (u[0] >= loose / (1.0 + loose) * (1.0 + 1e-9)) continue;
+      // Most draws fall above the chance of joining: a bound with the largest factors of
+      // frailty (it lies in [0, 1]) and of friends rules them out first, without an exponential
+      // or a division. Its margin covers rounding, so a draw ruled out here is one the exact
+      // test below rules out too.
+      const bool certified = p.certified[i] != 0;
+      const double before_frailty = odds_.personal(p, id, age, certified);
+      const double loose =
+          before_frailty * propensity_[i] * odds_.most_at_venue[v] * men_or * invitation_or;
+      if (u[0] * (1.0 + loose) >= loose * (1.0 + 1e-9)) continue;
       // Odds without friends: counting attending ties is only needed when the draw could fall
       // below the chance with the most friends counted (the result is the same).
       const double base = before_frailty * std::exp(q.frailty_log_or * p.frailty(id)) *

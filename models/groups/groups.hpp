@@ -16,6 +16,7 @@
 // join / (join + stop) of their own per-session chances, friends who belong included; entrants
 // draw the same way when they turn 65. A resident may belong to groups of several kinds; each
 // kind is its own module with its own columns and effects.
+#include <array>
 #include <vector>
 
 #include "models/groups/activity.hpp"
@@ -74,11 +75,48 @@ struct HealthAt {
   bool certified = false;
 };
 
-/// The resident's own factors of the odds of joining at `at` (sex, income, living alone,
-/// isolation, certification, age band), before frailty, friends and the venue's fee.
+/// What a resident's own odds of joining depend on, besides frailty.
+struct PersonalFactors {
+  bool female = false, low_income = false, lives_alone = false, isolated = false, certified = false;
+  double age = 65;
+};
+inline PersonalFactors personal_factors(const Population& p, ResidentId id, double age,
+                                        bool certified) {
+  return {.female = p.sex[id] == static_cast<std::uint8_t>(Sex::kFemale),
+          .low_income = p.income_low[id] != 0,
+          .lives_alone = p.lives_alone[id] != 0,
+          .isolated = p.isolated[id] != 0,
+          .certified = certified,
+          .age = age};
+}
+/// The resident's own factors of the odds of joining (sex, income, living alone, isolation,
+/// certification, age band), before frailty, friends and the venue's fee.
+double personal_odds_before_frailty(const Participation& participation,
+                                    const PersonalFactors& factors);
+/// The same, for a resident at `at`.
 double personal_odds_before_frailty(const Participation& participation,
                                     const Population& population, ResidentId id,
                                     const HealthAt& at);
+/// personal_odds_before_frailty for each of the 96 combinations of its factors, worked out once
+/// by the same products (so the same values): a look-up in the decisions of every session.
+class PersonalOddsTable {
+ public:
+  PersonalOddsTable() = default;
+  explicit PersonalOddsTable(const Participation& participation);
+  double operator()(const Population& p, ResidentId id, double age, bool certified) const {
+    const std::size_t band = age >= 85 ? 2 : age >= 75 ? 1 : 0;
+    const std::size_t index =
+        static_cast<std::size_t>(p.sex[id] == static_cast<std::uint8_t>(Sex::kFemale)) |
+        static_cast<std::size_t>(p.income_low[id] != 0) << 1 |
+        static_cast<std::size_t>(p.lives_alone[id] != 0) << 2 |
+        static_cast<std::size_t>(p.isolated[id] != 0) << 3 |
+        static_cast<std::size_t>(certified) << 4 | band << 5;
+    return odds_[index];
+  }
+
+ private:
+  std::array<double, 96> odds_{};
+};
 /// personal_odds_before_frailty times the factor of frailty: the odds without friends attending
 /// and without a fee.
 double personal_join_odds(const Participation& participation, const Population& population,
@@ -228,7 +266,11 @@ class CommunityGroups final : public Module {
   struct JoinOddsFactors {
     std::vector<double> friends, fee;
     double most_for_friends = 1, most_for_frailty = 1;
+    PersonalOddsTable personal;
+    /// Per venue: the fee's factor times the largest factors of frailty and friends.
+    std::vector<double> most_at_venue;
   } odds_;
+  std::vector<double> invitation_chance_;  // per venue, this step
   // Interventions' groups: who their venues reach at the end, and where one more would reach
   // most (made at finalize; models/groups/where_next.hpp).
   Coverage coverage_;
