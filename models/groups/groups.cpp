@@ -383,7 +383,59 @@ void CommunityGroups::make_co_member_ties(Simulation& sim, ResidentId id, std::i
 }
 
 void CommunityGroups::assign_venues(const Population& p, std::int64_t step) {
-  for (std::size_t v = 0; v < venues_.size(); ++v) open_[v] = open_in_step(venues_[v].venue, step);
+  // Venues that open (and none that close) since the last assignment: each resident compares
+  // their venue with the new ones only (many steps of a scenario whose venues open one by one).
+  std::vector<std::int32_t> opened;
+  bool only_openings = assigned_;
+  for (std::size_t v = 0; v < venues_.size(); ++v) {
+    const auto now = static_cast<std::uint8_t>(open_in_step(venues_[v].venue, step));
+    if (now != open_[v]) {
+      if (now) opened.push_back(static_cast<std::int32_t>(v));
+      only_openings = only_openings && now;
+    }
+    open_[v] = now;
+  }
+  if (only_openings && !opened.empty()) {
+    assign_opened_venues(p, opened);
+  } else {
+    assign_nearest_venues(p);
+  }
+  assigned_ = true;
+  count_eligible(p);
+}
+
+void CommunityGroups::assign_opened_venues(const Population& p,
+                                           const std::vector<std::int32_t>& opened) {
+  // The same nearest venue as a search of every open venue (the lowest index among equals),
+  // as only the opened venues can be nearer than each resident's. A quick test against the
+  // stored (float) distance, with a margin for its rounding, rules out most of them.
+  const auto distance = [&](std::size_t i, std::int32_t v) {
+    return std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+  };
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 4096), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      std::int32_t best = venue_of_[i];
+      double best_distance = -1;  // worked out when needed
+      const double within = best < 0 ? std::numeric_limits<double>::infinity()
+                                     : venue_distance_m_[i] * (1.0 + 1e-6) + 1e-3;
+      for (const std::int32_t v : opened) {
+        const double dx = p.x_m[i] - venues_[v].x_m, dy = p.y_m[i] - venues_[v].y_m;
+        if (best >= 0 && dx * dx + dy * dy > within * within) continue;
+        if (best >= 0 && best_distance < 0) best_distance = distance(i, best);
+        const double d = distance(i, v);
+        if (best < 0 || d < best_distance || (d == best_distance && v < best)) {
+          best = v;
+          best_distance = d;
+        }
+      }
+      if (best_distance < 0) continue;  // no opened venue is nearer
+      venue_of_[i] = best;
+      venue_distance_m_[i] = static_cast<float>(best_distance);
+    }
+  });
+}
+
+void CommunityGroups::assign_nearest_venues(const Population& p) {
   std::vector<std::uint8_t>& member = const_cast<Population&>(p)[member_];
   // The open venues in a grid, searched outward from each home: the nearest (the lowest index
   // among equals), at double precision as the venues were placed.
@@ -413,8 +465,6 @@ void CommunityGroups::assign_venues(const Population& p, std::int64_t step) {
     // A member whose venue closed has to join again elsewhere.
     if (best < 0) member[i] = 0;
   });
-  assigned_ = true;
-  count_eligible(p);
 }
 
 void CommunityGroups::count_eligible(const Population& p) {

@@ -199,7 +199,13 @@ class CommunityGroups final : public Module {
  private:
   /// Appends a venue's row to every per-venue column (at init, and when one opens later).
   void add_venue_state(const PlacedVenue& venue);
+  /// Assigns every resident the nearest venue open in `step` (venues_of_, their distances).
   void assign_venues(const Population& p, std::int64_t step);
+  /// ... searching every open venue.
+  void assign_nearest_venues(const Population& p);
+  /// ... when the venues `opened` (increasing) have opened since the last assignment and none
+  /// has closed: comparing each resident's venue with them.
+  void assign_opened_venues(const Population& p, const std::vector<std::int32_t>& opened);
   /// Counts each venue's residents alive who could join (not members): whom its volunteers
   /// invite among.
   void count_eligible(const Population& p);

@@ -572,6 +572,50 @@ TEST(SalonsModule, CapacityHoldsAtEveryVenueOfATown) {
   EXPECT_GT(full_sessions, 0);  // capacity was binding
 }
 
+// Venues that open one by one are assigned by comparing each resident's venue with the new ones
+// only; closing venues send everyone through the full search. Either way each resident's venue
+// is the nearest open one, the lowest index among equals (here: two venues at one place, the
+// higher index open first).
+TEST(SalonsModule, VenuesOpeningOneByOneGiveEveryoneTheNearestOpenVenue) {
+  std::vector<std::pair<float, float>> homes;
+  add_cluster(homes, 0, 0, 30);
+  add_cluster(homes, 900, 0, 30);
+  add_cluster(homes, 450, 700, 30);
+  add_cluster(homes, 450, 60, 30);
+  SalonsParams params;
+  const auto at = [](double x, double y, std::int32_t opens, std::int32_t closes) {
+    Venue v = weekly_venue_at(x, y, 100);
+    v.opens_step = opens;
+    v.closes_step = closes;
+    return v;
+  };
+  params.venues = {at(450, 0, 4, -1),   at(900, 0, 1, -1), at(0, 0, 0, 6),
+                   at(450, 700, 2, -1), at(450, 0, 3, -1), at(0, 10, 5, -1)};
+  World w = make_world(residents_at(homes), params, 9);
+  const Population& p = w.p();
+  const double dt = w.sim->clock().years_per_step();
+  const std::vector<PlacedVenue>& venues = w.salons->venues();
+  for (std::int64_t step = 0; step < 9; ++step) {
+    w.sim->step();
+    for (ResidentId i = 0; i < p.size(); ++i) {
+      std::int32_t best = -1;
+      double best_distance = std::numeric_limits<double>::infinity();
+      for (std::size_t v = 0; v < venues.size(); ++v) {
+        const Venue& venue = venues[v].venue;
+        if (venue.opens_step > step || (venue.closes_step >= 0 && venue.closes_step <= step))
+          continue;
+        const double d = std::hypot(p.x_m[i] - venues[v].x_m, p.y_m[i] - venues[v].y_m);
+        if (d < best_distance) {
+          best_distance = d;
+          best = static_cast<std::int32_t>(v);
+        }
+      }
+      EXPECT_EQ(w.salons->reach_of(p, i, step, dt).venue, best)
+          << "resident " << i << ", step " << step;
+    }
+  }
+}
+
 TEST(SalonsModule, MembersAreAdmittedBeforeNewcomers) {
   std::vector<std::pair<float, float>> homes;
   add_cluster(homes, 0, 0, 20);
