@@ -251,15 +251,23 @@ void CommunityGroups::init(Simulation& sim) {
   for (const PlacedVenue& venue : venues_) add_venue_state(venue);
   const std::uint8_t* member = p[member_].data();
   if (kind_ == GroupKind::kSalon) {
-    // Salons within 350 m and the nearest one, over every venue the scenario ever opens.
+    // Salons within 350 m and the nearest one, over every venue the scenario ever opens: from a
+    // grid of the venues searched around each home, the same counts and distances as comparing
+    // every venue (the grid keeps float coordinates, off by millimetres: it is asked a metre
+    // further, and each distance is the exact one).
     std::vector<std::uint16_t>& within = p[within_350m_];
     std::vector<float>& nearest = p[nearest_m_];
+    const SpatialGrid grid(x_m_, y_m_, kNearVenueM);
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-      for (const PlacedVenue& venue : venues_) {
-        const double d = std::hypot(p.x_m[i] - venue.x_m, p.y_m[i] - venue.y_m);
-        within[i] += d <= kNearVenueM;
-        nearest[i] = std::min(nearest[i], static_cast<float>(d));
-      }
+      const auto distance = [&](ResidentId v) {
+        return std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+      };
+      grid.for_each_within(p.x_m[i], p.y_m[i], kNearVenueM + 1.0,
+                           [&](ResidentId v) { within[i] += distance(v) <= kNearVenueM; });
+      if (venues_.empty()) return;
+      const NearestPoint closest = nearest_in_grid(grid, venues_.size(), p.x_m[i], p.y_m[i],
+                                                   venues_[0].x_m, venues_[0].y_m, distance);
+      nearest[i] = static_cast<float>(closest.distance_m);
     });
     sim.timeseries().declare(
         "salon_attendance", "residents who attended a salon this step",
@@ -506,6 +514,9 @@ void CommunityGroups::start_members(Simulation& sim) {
     if (p.alive[i] && venue_of_[i] >= 0)
       access[i] = access_of(p, static_cast<ResidentId>(i), 0, dt, nullptr);
   });
+  // The chance depends on friends only up to the most counted: a resident whose count is the
+  // same as in the round before keeps that round's answer (the same uniform, the same chance).
+  std::vector<std::int8_t> counted(p.size(), -1);
   constexpr int kRounds = 3;
   for (int round = 0; round < kRounds; ++round) {
     before = member;
@@ -517,6 +528,9 @@ void CommunityGroups::start_members(Simulation& sim) {
         sim.network().for_each_tie(id,
                                    [&](ResidentId other, const Tie&) { friends += before[other]; });
       }
+      friends = std::min(friends, params_.participation.max_friends_counted);
+      if (counted[i] == friends) return;
+      counted[i] = static_cast<std::int8_t>(friends);
       // Nobody belongs yet: assign_venues counted every resident of a venue as eligible.
       const double invited = invitation_chance(venue_of_[i]);
       member[i] = stream.uniform(kSetupStep, i, kStartDraw) <
