@@ -542,6 +542,8 @@ void CommunityGroups::start_members(Simulation& sim) {
     if (!member[i]) continue;
     per_week[i] = usual_attendance_per_week(venue_of_[i], access[i]);
   }
+  // The non-members each venue's volunteers invite among, now that the members are drawn.
+  count_eligible(p);
 }
 
 double CommunityGroups::join_chance(const Population& p, ResidentId id, const HealthAt& at,
@@ -652,13 +654,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     open_changed = open_changed || open_[v] != open_in_step(venues_[v].venue, step);
   }
-  if (open_changed) {
-    assign_venues(p, step);
-  } else if (step == 0) {
-    // Venues were assigned for step 0 at init, before the starting members were drawn: count
-    // the non-members each venue can invite now.
-    count_eligible(p);
-  }
+  if (open_changed) assign_venues(p, step);
   if (params_.members_at_start == MembersAtStart::kStationary) {
     join_entrants(sim, step);
   } else {
@@ -705,14 +701,14 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       // or a division. Its margin covers rounding, so a draw ruled out here is one the exact
       // test below rules out too.
       const bool certified = p.certified[i] != 0;
-      const double before_frailty = odds_.personal(p, id, age, certified);
+      const double before_frailty = odds_.personal(personal_factors(p, id, age, certified));
       const double loose =
           before_frailty * propensity_[i] * odds_.most_at_venue[v] * men_or * invitation_or;
       if (u[0] * (1.0 + loose) >= loose * (1.0 + 1e-9)) continue;
       // Odds without friends: counting attending ties is only needed when the draw could fall
       // below the chance with the most friends counted (the result is the same).
       const double base = before_frailty * std::exp(q.frailty_log_or * p.frailty(id)) *
-                          odds_.friends[0] * odds_.fee[v] * propensity_[i];
+                          odds_.fee[v] * propensity_[i];
       const double bound = base * men_or * invitation_or * odds_.most_for_friends;
       if (u[0] >= bound / (1.0 + bound)) continue;
       double odds = base * access_of(p, id, step, dt, &seats);

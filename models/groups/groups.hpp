@@ -103,15 +103,13 @@ class PersonalOddsTable {
  public:
   PersonalOddsTable() = default;
   explicit PersonalOddsTable(const Participation& participation);
-  double operator()(const Population& p, ResidentId id, double age, bool certified) const {
-    const std::size_t band = age >= 85 ? 2 : age >= 75 ? 1 : 0;
-    const std::size_t index =
-        static_cast<std::size_t>(p.sex[id] == static_cast<std::uint8_t>(Sex::kFemale)) |
-        static_cast<std::size_t>(p.income_low[id] != 0) << 1 |
-        static_cast<std::size_t>(p.lives_alone[id] != 0) << 2 |
-        static_cast<std::size_t>(p.isolated[id] != 0) << 3 |
-        static_cast<std::size_t>(certified) << 4 | band << 5;
-    return odds_[index];
+  double operator()(const PersonalFactors& f) const { return odds_[index(f)]; }
+  static std::size_t index(const PersonalFactors& f) {
+    const std::size_t band = f.age >= 85 ? 2 : f.age >= 75 ? 1 : 0;
+    return static_cast<std::size_t>(f.female) | static_cast<std::size_t>(f.low_income) << 1 |
+           static_cast<std::size_t>(f.lives_alone) << 2 |
+           static_cast<std::size_t>(f.isolated) << 3 | static_cast<std::size_t>(f.certified) << 4 |
+           band << 5;
   }
 
  private:

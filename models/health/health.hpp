@@ -60,16 +60,6 @@ class AgeTable {
   std::vector<double> values_;
 };
 
-/// Probability of an event in an interval with cumulative hazard x: 1 - exp(-x), by a series
-/// where x is small (the usual weekly case) and expm1 otherwise.
-inline double event_probability(double x) {
-  if (x < 0.05) {
-    return x *
-           (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0 - x * (1.0 / 120.0 - x / 720.0)))));
-  }
-  return -std::expm1(-x);
-}
-
 /// A resident's place on the income gradient, one byte: log2(income / reference) from -3 to 3
 /// in 255 steps (the gradient clamps income to that range), so the hazard ratios of income are
 /// table look-ups that err by at most 0.3%.

@@ -253,6 +253,30 @@ TEST(SalonJoinOdds, FrailtyTermUsesPresentFrailty) {
   EXPECT_NEAR(join_odds(q, p, 0, 70, 0, 0), 0.01 * std::exp(-2.5 * 0.6), 1e-9);
 }
 
+// The table the decisions look up holds, for every combination, the function's own product.
+TEST(SalonJoinOdds, PersonalOddsTableHoldsTheSameProductForEveryCombination) {
+  Participation q;
+  q.or_women = 3;
+  q.or_low_income = 5;
+  q.or_lives_alone = 7;
+  q.or_isolated = 11;
+  q.or_certified = 13;
+  q.or_age_75_84 = 17;
+  q.or_age_85_plus = 19;
+  const PersonalOddsTable table(q);
+  for (int bits = 0; bits < 32; ++bits) {
+    for (const double age : {65.0, 74.99, 75.0, 84.99, 85.0, 101.0}) {
+      const PersonalFactors f{.female = (bits & 1) != 0,
+                              .low_income = (bits & 2) != 0,
+                              .lives_alone = (bits & 4) != 0,
+                              .isolated = (bits & 8) != 0,
+                              .certified = (bits & 16) != 0,
+                              .age = age};
+      EXPECT_EQ(table(f), personal_odds_before_frailty(q, f)) << bits << " " << age;
+    }
+  }
+}
+
 TEST(SalonJoinOdds, AllFactorsTogetherMultiply) {
   const Participation q = prime_odds_ratios();
   Population p = reference_resident();

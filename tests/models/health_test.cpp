@@ -217,12 +217,6 @@ TEST(Frailty, RisesFromEntryFrailtyToOneAsTheReserveIsUsed) {
   EXPECT_FLOAT_EQ(p.frailty(0), 1.0f);
 }
 
-TEST(EventProbability, MatchesOneMinusExp) {
-  for (double x : {0.0, 1e-6, 0.001, 0.02, 0.0499, 0.05, 0.3, 2.0}) {
-    EXPECT_NEAR(event_probability(x), -std::expm1(-x), 1e-12 * std::max(1.0, x)) << x;
-  }
-}
-
 TEST(AgeTable, LooksUpTheLowerHundredthOfAYear) {
   const AgeTable table([](double age) { return age * 2; });
   EXPECT_DOUBLE_EQ(table(70.0), 140.0);
