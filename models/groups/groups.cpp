@@ -29,11 +29,22 @@ constexpr std::uint64_t kPropensityDraw = 3;    // at set-up
 constexpr std::uint64_t kStartDraw = 4;         // at set-up and at entry: a member from the start
 constexpr std::uint64_t kJoinerDraw = 0;        // in the joiners stream, at set-up
 constexpr std::uint64_t kStartTiesDraw = 5;     // at set-up: [0] how many co-member ties
+constexpr std::uint64_t kReadinessDraw = 6;     // the next moment to try to join, afresh
 constexpr std::uint64_t kStartPartnerDraw = 8;  // at set-up: partners, 4 per draw from here on
-constexpr std::uint8_t kWantsToCome = 1, kQuits = 2;
-constexpr int kFriendsWindowDays = 28;         // "attended in the last four weeks"
-constexpr double kEntryAge = 65;               // residents enter the town at 65
-constexpr double kFrailestIndependent = 0.95;  // the town builder's cap below certification
+constexpr int kFriendsWindowDays = 28;          // "attended in the last four weeks"
+constexpr double kEntryAge = 65;                // residents enter the town at 65
+constexpr double kFrailestIndependent = 0.95;   // the town builder's cap below certification
+
+// The first step from `from` on at which a Bernoulli process with chance `chance` a step has
+// an event, from a uniform `u` (a geometric number of steps without one); far beyond any run
+// when the chance is tiny.
+std::int32_t next_try_step(std::int64_t from, double chance, double u) {
+  constexpr double kFar = 1 << 30;
+  const double steps_without = chance >= 1.0 ? 0.0
+                               : u <= 0.0    ? kFar
+                                             : std::floor(std::log(u) / std::log1p(-chance));
+  return static_cast<std::int32_t>(from + static_cast<std::int64_t>(std::min(steps_without, kFar)));
+}
 
 bool open_in_step(const Venue& venue, std::int64_t step) {
   return open_at(venue.opens_step, venue.closes_step, step);
@@ -227,7 +238,6 @@ void CommunityGroups::init(Simulation& sim) {
   const std::size_t n = p.size();
   venue_of_.assign(n, -1);
   venue_distance_m_.assign(n, 0.0f);
-  candidate_.assign(n, 0);
   propensity_.assign(n, 1.0f);
   relatives_ = relative_lists(sim.network(), n);
   const RandomStream stream = sim.stream(name_);
@@ -248,6 +258,9 @@ void CommunityGroups::init(Simulation& sim) {
   odds_.most_for_friends = std::max(1.0, odds_.friends.back());
   odds_.most_for_frailty = std::max(1.0, std::exp(q.frailty_log_or));  // frailty lies in [0, 1]
   odds_.personal = PersonalOddsTable(q);
+  for (std::size_t index = 0; index < odds_.most_personal.size(); ++index)
+    odds_.most_personal[index] = odds_.personal.most((index & 1) != 0, (index & 2) != 0);
+  next_try_.assign(n, -1);
   for (const PlacedVenue& venue : venues_) add_venue_state(venue);
   const std::uint8_t* member = p[member_].data();
   if (kind_ == GroupKind::kSalon) {
@@ -341,6 +354,13 @@ void CommunityGroups::add_venue_state(const PlacedVenue& venue) {
   schedule_.push_back(static_cast<std::uint8_t>(venue.venue.schedule));
   odds_.fee.push_back(std::pow(params_.participation.or_per_100_yen, venue.venue.fee_yen / 100.0));
   odds_.most_at_venue.push_back(odds_.fee.back() * odds_.most_for_frailty * odds_.most_for_friends);
+  const double women = odds_.most_venue_women, men = odds_.most_venue_men;
+  odds_.most_venue_women = std::max(women, odds_.fee.back());
+  odds_.most_venue_men = std::max(men, odds_.fee.back() * venue.venue.join_or_men);
+  // A venue that raises the bound makes the moments drawn with the old one too rare: draw
+  // everyone's afresh (memoryless, so drawing again from now is the same process).
+  if (odds_.most_venue_women > women || odds_.most_venue_men > men)
+    std::fill(next_try_.begin(), next_try_.end(), -1);
   invitation_chance_.push_back(0);
 }
 
@@ -481,6 +501,18 @@ void CommunityGroups::count_eligible(const Population& p) {
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p.alive[i] && venue_of_[i] >= 0 && !member[i]) ++eligible_[venue_of_[i]];
   }
+}
+
+double CommunityGroups::readiness_chance(const Population& p, ResidentId id) const {
+  const bool female = p.sex[id] == static_cast<std::uint8_t>(Sex::kFemale);
+  const double most = odds_.most_personal[static_cast<std::size_t>(female) |
+                                          static_cast<std::size_t>(p.income_low[id] != 0) << 1] *
+                      propensity_[id] * odds_.most_for_frailty * odds_.most_for_friends *
+                      std::max(1.0, params_.participation.or_invited) *
+                      (female ? odds_.most_venue_women : odds_.most_venue_men);
+  if (!std::isfinite(most)) return 1.0;
+  // The margin covers rounding: the chance of joining worked out at a session never exceeds it.
+  return std::min(1.0, most / (1.0 + most) * (1.0 + 1e-12));
 }
 
 double CommunityGroups::access_of(const Population& p, ResidentId id, std::int64_t step, double dt,
@@ -667,28 +699,52 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   }
 
   // (1) Decisions, each resident from their own draws; reads only the previous steps' state.
+  // Each thread gathers who wants to come, who stops and the venues' eligible counts; the order
+  // in which they are gathered does not matter (admission sorts by priority and resident id).
+  for (SessionDecisions& d : decisions_) {
+    d.wanting.clear();
+    d.quitting.clear();
+    d.eligible.assign(venues_.size(), 0);
+  }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
+    SessionDecisions& found = decisions_.local();
+    if (found.eligible.size() != venues_.size()) found.eligible.assign(venues_.size(), 0);
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      candidate_[i] = 0;
       const std::int32_t v = venue_of_[i];
       if (!p.alive[i] || v < 0 || !meets[v]) continue;
       const auto id = static_cast<ResidentId>(i);
       // Access (at most 1) is worked out only when the draw could fall below the chance with
       // access 1: most residents' decisions need none of it (the result is the same).
-      const auto u = stream.uniforms4(step, i, kDecisionDraw);
       const Venue& venue = venues_[v].venue;
       if (member[i]) {
+        const auto u = stream.uniforms4(step, i, kDecisionDraw);
         if (u[0] < q.attend_probability &&
             u[0] < q.attend_probability * access_of(p, id, step, dt, &seats))
-          candidate_[i] |= kWantsToCome;
-        if (u[2] < stop_chance(p.certified[i] != 0)) candidate_[i] |= kQuits;
+          found.wanting.emplace_back(v, id);
+        if (u[2] < stop_chance(p.certified[i] != 0)) found.quitting.push_back(id);
         continue;
       }
+      ++found.eligible[v];
       // A referral taken up (social prescribing): the link worker brings them to a session.
       if (referred_.active(id, step)) {
-        candidate_[i] |= kWantsToCome;
+        found.wanting.emplace_back(v, id);
         continue;
       }
+      // Joining is tried only at the resident's moments of readiness: a Bernoulli process over
+      // steps with a chance `ready` at least their chance to join at any session. At such a
+      // moment they join with their chance now divided by `ready` (w below is uniform on
+      // [0, ready)), so the chance per session is the same as trying every session, without a
+      // random draw for every non-member at every session.
+      std::int32_t& next = next_try_[i];
+      if (next > step) continue;
+      const double ready = readiness_chance(p, id);
+      if (next < step) {
+        next = next_try_step(step, ready, stream.uniform(step, i, kReadinessDraw));
+        if (next != step) continue;
+      }
+      const auto u = stream.uniforms4(step, i, kDecisionDraw);
+      next = next_try_step(step + 1, ready, u[3]);
+      const double w = u[0] * ready;
       const double age = p.age_at(id, step, dt);
       const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
       // Outreach workers' invitations stand in for a volunteer's.
@@ -704,52 +760,53 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       const double before_frailty = odds_.personal(personal_factors(p, id, age, certified));
       const double loose =
           before_frailty * propensity_[i] * odds_.most_at_venue[v] * men_or * invitation_or;
-      if (u[0] * (1.0 + loose) >= loose * (1.0 + 1e-9)) continue;
+      if (w * (1.0 + loose) >= loose * (1.0 + 1e-9)) continue;
       // Odds without friends: counting attending ties is only needed when the draw could fall
       // below the chance with the most friends counted (the result is the same).
       const double base = before_frailty * std::exp(q.frailty_log_or * p.frailty(id)) *
                           odds_.fee[v] * propensity_[i];
       const double bound = base * men_or * invitation_or * odds_.most_for_friends;
-      if (u[0] >= bound / (1.0 + bound)) continue;
+      if (w >= bound / (1.0 + bound)) continue;
       double odds = base * access_of(p, id, step, dt, &seats);
       if (man) odds *= venue.join_or_men;
       if (u[1] < invited) odds *= q.or_invited;
       const double most = odds * odds_.friends.back();
-      if (u[0] >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
+      if (w >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
       int friends = 0;
       sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
         friends += last_session[other] >= 0 && last_session[other] >= step - friends_window_steps;
       });
       odds *= odds_.friends[std::min(friends, q.max_friends_counted)];
-      if (u[0] < odds / (1.0 + odds)) candidate_[i] |= kWantsToCome;
+      if (w < odds / (1.0 + odds)) found.wanting.emplace_back(v, id);
     }
   });
 
   // (2) Admission up to capacity, venue by venue: members first, then by random priority.
-  for (auto& list : candidates_) list.clear();
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     if (meets[v]) eligible_[v] = 0;  // recounted at this session; others keep their last count
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::int32_t v = venue_of_[i];
-    if (!p.alive[i] || v < 0 || !meets[v]) continue;
-    if (!member[i]) ++eligible_[v];
-    if (candidate_[i] & kWantsToCome) candidates_[v].push_back(static_cast<ResidentId>(i));
+  for (auto& list : candidates_) list.clear();
+  for (const SessionDecisions& found : decisions_) {
+    for (std::size_t v = 0; v < found.eligible.size(); ++v) eligible_[v] += found.eligible[v];
+    for (const auto& [v, id] : found.wanting) candidates_[v].push_back(id);
   }
   Network& network = sim.network();
   const auto step32 = static_cast<std::int32_t>(step);
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     if (!meets[v]) continue;
     auto& list = candidates_[v];
-    std::vector<Candidate> order;
-    order.reserve(list.size());
-    for (ResidentId id : list) {
-      // Members sort before newcomers (priority below 0), each group by its random priority.
-      order.emplace_back(stream.uniform(step, id, kPriorityDraw) - (member[id] ? 1.0 : 0.0), id);
+    const auto capacity = static_cast<std::size_t>(venues_[v].venue.capacity);
+    if (list.size() > capacity) {  // otherwise everyone is admitted: no priorities needed
+      std::vector<Candidate>& order = admission_order_;
+      order.clear();
+      for (ResidentId id : list) {
+        // Members sort before newcomers (priority below 0), each group by its random priority.
+        order.emplace_back(stream.uniform(step, id, kPriorityDraw) - (member[id] ? 1.0 : 0.0), id);
+      }
+      admit_by_priority(order, capacity);
+      list.clear();
+      for (const auto& [priority, id] : order) list.push_back(id);
     }
-    admit_by_priority(order, static_cast<std::size_t>(venues_[v].venue.capacity));
-    list.clear();
-    for (const auto& [priority, id] : order) list.push_back(id);
     std::sort(list.begin(), list.end());
     ++sessions_held_[v];
     attendance_total_[v] += static_cast<std::int32_t>(list.size());
@@ -762,9 +819,9 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   }
   // Members who decided to stop do so after this session's admission. The effects of
   // attendance follow in the access phase (GroupActivity), once every group of the step has met.
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-    if (candidate_[i] & kQuits) member[i] = 0;
-  });
+  for (const SessionDecisions& found : decisions_) {
+    for (ResidentId id : found.quitting) member[id] = 0;
+  }
 }
 
 double CommunityGroups::cost_yen(const Simulation& sim) const {

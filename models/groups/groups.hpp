@@ -16,7 +16,11 @@
 // join / (join + stop) of their own per-session chances, friends who belong included; entrants
 // draw the same way when they turn 65. A resident may belong to groups of several kinds; each
 // kind is its own module with its own columns and effects.
+#include <tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
 #include <array>
+#include <utility>
 #include <vector>
 
 #include "models/groups/activity.hpp"
@@ -25,6 +29,7 @@
 #include "models/prescribing/referral_column.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
+#include "sim/admission.hpp"
 #include "sim/module.hpp"
 #include "sim/population.hpp"
 
@@ -104,6 +109,14 @@ class PersonalOddsTable {
   PersonalOddsTable() = default;
   explicit PersonalOddsTable(const Participation& participation);
   double operator()(const PersonalFactors& f) const { return odds_[index(f)]; }
+  /// The largest entry for a sex and income, over every age, certification, isolation and
+  /// living alone: what the odds can reach over the resident's life.
+  double most(bool female, bool low_income) const {
+    const std::size_t first = index({.female = female, .low_income = low_income});
+    double most = 0;
+    for (std::size_t i = first; i < odds_.size(); i += 4) most = std::max(most, odds_[i]);
+    return most;
+  }
   static std::size_t index(const PersonalFactors& f) {
     const std::size_t band = f.age >= 85 ? 2 : f.age >= 75 ? 1 : 0;
     return static_cast<std::size_t>(f.female) | static_cast<std::size_t>(f.low_income) << 1 |
@@ -253,7 +266,6 @@ class CommunityGroups final : public Module {
   // Per resident.
   std::vector<std::int32_t> venue_of_;   // nearest open venue, -1 none
   std::vector<float> venue_distance_m_;  // distance to it
-  std::vector<std::uint8_t> candidate_;  // wants to come this session
   std::vector<float> propensity_;        // odds multiplier to join, drawn once
   RelativeLists relatives_;              // for lifts
   // Per venue: members at the start and entrants who belonged (for co-member ties at entry).
@@ -261,6 +273,16 @@ class CommunityGroups final : public Module {
   std::size_t entered_ = 0;  // residents entered so far (entrants join at entry)
   // Per venue.
   std::vector<std::vector<ResidentId>> candidates_;  // reused each session
+  /// What one thread's share of a session's decisions found, gathered without a serial pass
+  /// over every resident: who wants to come (venue, resident), who stops, and each venue's
+  /// residents who could join. Kept between steps so that nothing is allocated in the step.
+  struct SessionDecisions {
+    std::vector<std::pair<std::int32_t, ResidentId>> wanting;
+    std::vector<ResidentId> quitting;
+    std::vector<std::int32_t> eligible;  // per venue
+  };
+  tbb::enumerable_thread_specific<SessionDecisions> decisions_;
+  std::vector<Candidate> admission_order_;  // reused at each venue over capacity
   std::vector<std::int32_t> sessions_held_, attendance_total_, members_, eligible_;
   std::vector<float> x_m_, y_m_;
   std::vector<std::int32_t> capacity_, opens_step_, closes_step_;
@@ -273,7 +295,18 @@ class CommunityGroups final : public Module {
     PersonalOddsTable personal;
     /// Per venue: the fee's factor times the largest factors of frailty and friends.
     std::vector<double> most_at_venue;
+    /// PersonalOddsTable::most for each sex and income (index female | low_income << 1), and
+    /// the largest venue factor (fee, and for men the venue's odds ratio for men) over every
+    /// venue, for women and for men.
+    std::array<double, 4> most_personal{};
+    double most_venue_women = 0, most_venue_men = 0;
   } odds_;
+  /// Chance, at any step, of a moment at which a non-member may join: an upper bound of their
+  /// chance to join at a session, over every state they can be in (see step()).
+  double readiness_chance(const Population& p, ResidentId id) const;
+  /// Per resident: the next step at which they try to join, if a non-member whose venue meets
+  /// then (below the current step: not drawn yet).
+  std::vector<std::int32_t> next_try_;
   std::vector<double> invitation_chance_;  // per venue, this step
   // Interventions' groups: who their venues reach at the end, and where one more would reach
   // most (made at finalize; models/groups/where_next.hpp).

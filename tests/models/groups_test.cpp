@@ -277,6 +277,25 @@ TEST(SalonJoinOdds, PersonalOddsTableHoldsTheSameProductForEveryCombination) {
   }
 }
 
+// The largest odds over a life (what bounds the chance of joining at any session) for each sex
+// and income: by hand, the odds ratios above 1 (living alone, 75-84) and none below it.
+TEST(SalonJoinOdds, MostPersonalOddsTakeEveryRatioAboveOne) {
+  Participation q;
+  q.join_odds = 0.1;
+  q.or_women = 2;
+  q.or_low_income = 0.5;
+  q.or_lives_alone = 3;
+  q.or_isolated = 0.25;
+  q.or_certified = 0.2;
+  q.or_age_75_84 = 1.5;
+  q.or_age_85_plus = 0.4;
+  const PersonalOddsTable table(q);
+  EXPECT_DOUBLE_EQ(table.most(false, false), 0.1 * 3 * 1.5);
+  EXPECT_DOUBLE_EQ(table.most(true, false), 0.1 * 2 * 3 * 1.5);
+  EXPECT_DOUBLE_EQ(table.most(false, true), 0.1 * 0.5 * 3 * 1.5);
+  EXPECT_DOUBLE_EQ(table.most(true, true), 0.1 * 2 * 0.5 * 3 * 1.5);
+}
+
 TEST(SalonJoinOdds, AllFactorsTogetherMultiply) {
   const Participation q = prime_odds_ratios();
   Population p = reference_resident();
@@ -849,6 +868,37 @@ TEST(SalonsModule, FriendsWhoAttendedLastWeekCountWithWeeklySteps) {
   w.sim->run();
   EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[0], 0);
   EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[1], 1);
+}
+
+// Non-members try to join only at their moments of readiness, whose chance a step bounds their
+// chance at any session (here loosely: the bound counts the largest invitation and friends
+// factors, which never apply), and then join with their chance divided by it. The chance per
+// session must come out as the chance itself, at the first session and over many.
+TEST(SalonsModule, JoiningAtMomentsOfReadinessKeepsTheChancePerSession) {
+  std::vector<std::pair<float, float>> homes;
+  add_cluster(homes, 0, 0, 4000);
+  SalonsParams params = eager_salons();
+  constexpr double kChance = 0.05;
+  params.participation.join_odds = kChance / (1 - kChance);  // men of 70, frailty 0
+  // The bound is then 0.0526 * 4 * 2 in odds, a chance of 0.30 a step.
+  params.participation.or_invited = 4;               // nobody is invited
+  params.participation.or_per_friend_attending = 2;  // nobody has ties
+  params.participation.max_friends_counted = 1;
+  params.venues.push_back(weekly_venue_at(0, 0, 100000));
+  constexpr int kSessions = 12;
+  World w = make_world(residents_at(homes), params, kSessions);
+  w.sim->run();
+  const auto& first = w.p().column<std::int32_t>("first_salon_step");
+  double joins = 0, at_risk = 0, at_first = 0;
+  for (ResidentId i = 0; i < w.p().size(); ++i) {
+    joins += first[i] >= 0;
+    at_first += first[i] == 0;
+    at_risk += first[i] >= 0 ? first[i] + 1 : kSessions;
+  }
+  const double n = static_cast<double>(w.p().size());
+  EXPECT_NEAR(at_first / n, kChance, 4 * std::sqrt(kChance * (1 - kChance) / n));
+  // About 38,000 sessions at risk: 4 standard errors are 0.0045.
+  EXPECT_NEAR(joins / at_risk, kChance, 4 * std::sqrt(kChance * (1 - kChance) / at_risk));
 }
 
 // ---- Output tables -----------------------------------------------------------------------------
