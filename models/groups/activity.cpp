@@ -43,14 +43,6 @@ GroupAttendance GroupAttendance::registered_on(Population& p, GroupKind kind) {
               0.0f)};
 }
 
-void record_session(Population& p, const GroupAttendance& a, ResidentId id, std::int32_t step) {
-  p[a.last_step][id] = step;
-  std::int32_t& first = p[a.first_step][id];
-  if (first < 0) first = step;
-  std::uint16_t& sessions = p[a.sessions][id];
-  if (sessions < std::numeric_limits<std::uint16_t>::max()) ++sessions;
-}
-
 void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
                         std::span<const ResidentId> list, const GroupEffects& effects,
                         std::uint64_t draw) {

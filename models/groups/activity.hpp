@@ -4,6 +4,7 @@
 // attended, new ties among the attendees, and the running average of attendance that gives
 // contacts and slower functional decline (and, for kinds with an effect on death, lower
 // mortality).
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,11 +36,22 @@ struct GroupAttendance {
   /// Running average of sessions attended per week (time scale recency_weeks).
   Column<float> per_week;
   static GroupAttendance registered_on(Population& p, GroupKind kind);
+  /// The columns a session writes, taken once before a loop over attendees.
+  struct Sessions {
+    std::uint16_t* count;
+    std::int32_t *first_step, *last_step;
+  };
+  Sessions sessions_of(Population& p) const {
+    return {p[sessions].data(), p[first_step].data(), p[last_step].data()};
+  }
 };
 
 /// Records that a resident attended a session at `step` (last and first session, count).
-void record_session(Population& p, const GroupAttendance& attendance, ResidentId id,
-                    std::int32_t step);
+inline void record_session(const GroupAttendance::Sessions& s, ResidentId id, std::int32_t step) {
+  s.last_step[id] = step;
+  if (s.first_step[id] < 0) s.first_step[id] = step;
+  if (s.count[id] < std::numeric_limits<std::uint16_t>::max()) ++s.count[id];
+}
 
 /// Each attendee (in increasing id order) befriends another attendee with new_tie_probability,
 /// from draw `draw` of `stream` keyed by (step, attendee).

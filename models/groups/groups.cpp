@@ -790,14 +790,20 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     for (std::size_t v = 0; v < found.eligible.size(); ++v) eligible_[v] += found.eligible[v];
     for (const auto& [v, id] : found.wanting) candidates_[v].push_back(id);
   }
-  Network& network = sim.network();
-  const auto step32 = static_cast<std::int32_t>(step);
+  // Admission at each venue that meets, in parallel (each resident has one venue of the kind,
+  // so venues share no rows); then new acquaintances, venue by venue, as the network is one.
+  meeting_.clear();
   for (std::size_t v = 0; v < venues_.size(); ++v) {
-    if (!meets[v]) continue;
+    if (meets[v]) meeting_.push_back(static_cast<std::int32_t>(v));
+  }
+  const auto step32 = static_cast<std::int32_t>(step);
+  const GroupAttendance::Sessions sessions = attendance_.sessions_of(p);
+  tbb::parallel_for(std::size_t{0}, meeting_.size(), [&](std::size_t k) {
+    const std::int32_t v = meeting_[k];
     auto& list = candidates_[v];
     const auto capacity = static_cast<std::size_t>(venues_[v].venue.capacity);
     if (list.size() > capacity) {  // otherwise everyone is admitted: no priorities needed
-      std::vector<Candidate>& order = admission_order_;
+      std::vector<Candidate>& order = admission_order_.local();
       order.clear();
       for (ResidentId id : list) {
         // Members sort before newcomers (priority below 0), each group by its random priority.
@@ -811,12 +817,14 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     ++sessions_held_[v];
     attendance_total_[v] += static_cast<std::int32_t>(list.size());
     for (ResidentId id : list) {
-      record_session(p, attendance_, id, step32);
+      record_session(sessions, id, step32);
       member[id] = 1;
     }
-    // (3) New acquaintances among the attendees.
-    befriend_attendees(network, stream, step, list, params_.effects, kTieDraw);
-  }
+  });
+  // (3) New acquaintances among the attendees.
+  Network& network = sim.network();
+  for (const std::int32_t v : meeting_)
+    befriend_attendees(network, stream, step, candidates_[v], params_.effects, kTieDraw);
   // Members who decided to stop do so after this session's admission. The effects of
   // attendance follow in the access phase (GroupActivity), once every group of the step has met.
   for (const SessionDecisions& found : decisions_) {

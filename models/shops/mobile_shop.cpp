@@ -177,7 +177,8 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
       admit_by_priority(order, static_cast<std::size_t>(stop_lunch_places_[s]) * visits[s]);
       for (const auto& [priority, id] : order) lunch.push_back(id);
       std::sort(lunch.begin(), lunch.end());
-      for (ResidentId id : lunch) record_session(p, lunch_attendance_, id, step32);
+      const GroupAttendance::Sessions sessions = lunch_attendance_.sessions_of(p);
+      for (ResidentId id : lunch) record_session(sessions, id, step32);
       befriend_attendees(network, stream, step, lunch, lunch_effects_, kTieDraw);
       lunch_total_[s] += static_cast<std::int32_t>(lunch.size());
     }
