@@ -24,6 +24,9 @@ class SpatialGrid {
               std::size_t max_cells = std::size_t{1} << 24);
 
   double cell_m() const { return cell_m_; }
+  /// The coordinates of point `id`, as bucketed.
+  float x(ResidentId id) const { return x_[id]; }
+  float y(ResidentId id) const { return y_[id]; }
   int columns() const { return columns_; }
   int rows() const { return rows_; }
 

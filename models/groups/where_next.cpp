@@ -20,27 +20,35 @@ std::vector<std::size_t> pick_sites(const SpatialGrid& grid, std::span<const flo
                          [&](ResidentId id) { unserved += served[id] == 0; });
     return unserved;
   };
-  std::vector<std::uint32_t> initial(candidates);
-  tbb::parallel_for(std::size_t{0}, candidates, [&](std::size_t c) { initial[c] = gain_of(c); });
-  // Lazy greedy: gains only fall as sites are picked, so a candidate whose fresh gain still tops
-  // the queue is the best. Max-heap on (gain, then lower index first).
+  std::vector<std::uint32_t> gain(candidates);
+  tbb::parallel_for(std::size_t{0}, candidates, [&](std::size_t c) { gain[c] = gain_of(c); });
+  // Gains are kept exact: each point a pick serves lowers the gain of every candidate within the
+  // radius of it (the same distance test, so the same pairs). Counting a site's points again at
+  // each pick instead made placement quadratic in the population of a town of fixed area.
+  const SpatialGrid sites(cx, cy, radius_m);
+  // Max-heap on (gain, then lower index first); an entry whose gain has fallen since it was
+  // pushed goes back with its gain now, so the top entry, once current, is the best candidate.
   using Entry = std::pair<std::uint32_t, std::int64_t>;
   std::priority_queue<Entry> queue;
   for (std::size_t c = 0; c < candidates; ++c)
-    queue.emplace(initial[c], -static_cast<std::int64_t>(c));
+    queue.emplace(gain[c], -static_cast<std::int64_t>(c));
   std::vector<std::size_t> picked;
   while (picked.size() < count && !queue.empty()) {
-    const auto [stale_gain, negative_index] = queue.top();
+    const auto [pushed_gain, negative_index] = queue.top();
     queue.pop();
     const auto c = static_cast<std::size_t>(-negative_index);
-    const std::uint32_t gain = gain_of(c);
-    if (gain == 0) continue;  // nobody unserved near this site any more
-    if (!queue.empty() && Entry(gain, negative_index) < queue.top()) {
-      queue.emplace(gain, negative_index);
+    if (gain[c] == 0) continue;  // nobody unserved near this site any more
+    if (pushed_gain != gain[c]) {
+      queue.emplace(gain[c], negative_index);
       continue;
     }
     picked.push_back(c);
-    grid.for_each_within(cx[c], cy[c], radius_m, [&](ResidentId id) { served[id] = 1; });
+    grid.for_each_within(cx[c], cy[c], radius_m, [&](ResidentId id) {
+      if (served[id]) return;
+      served[id] = 1;
+      sites.for_each_within(grid.x(id), grid.y(id), radius_m,
+                            [&](ResidentId site) { --gain[site]; });
+    });
   }
   return picked;
 }
