@@ -7,6 +7,8 @@
 // food access (food access), whatever the distance.
 #include <vector>
 
+#include <tbb/enumerable_thread_specific.h>
+
 #include "models/prescribing/referral_column.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
@@ -57,6 +59,8 @@ class Shuttle final : public Module {
   std::vector<std::int32_t> usage_step_, usage_service_, usage_eligible_, usage_seats_,
       usage_rides_;
   std::vector<std::pair<double, ResidentId>> order_;  // reused each step
+  /// Each thread's queue of eligible riders, cut to the seats before they are merged.
+  tbb::enumerable_thread_specific<std::vector<std::pair<double, ResidentId>>> queues_;
 };
 
 }  // namespace salonsim::models
