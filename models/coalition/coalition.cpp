@@ -362,26 +362,24 @@ void CoalitionSupport::run_outreach(Simulation& sim, std::int64_t step) {
   const OutreachAction& action = params_.actions.outreach;
   const std::int64_t lasts =
       at_least_a_step(action.invitation_months, sim.clock().years_per_step());
-  std::vector<std::pair<double, ResidentId>> order;
   for (const Outreach& programme : outreach_) {
     if (step < programme.from_step || step >= programme.until_step ||
         (step - programme.from_step) % steps_per_month_ != 0)
       continue;
     // This month's visits: isolated independent residents of the district (certified residents
-    // have care managers) not invited now, by random
-    // priority from their own draws.
-    order.clear();
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      if (p.alive[i] && p.isolated[i] && !p.certified[i] && p.district[i] == programme.district &&
-          until[i] < step)
-        order.emplace_back(stream.uniform(step, i, kOutreachDraw), static_cast<ResidentId>(i));
-    }
-    const std::size_t visits =
-        std::min(order.size(), static_cast<std::size_t>(action.residents_per_month));
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(visits),
-                      order.end());
-    for (std::size_t k = 0; k < visits; ++k)
-      until[order[k].second] = static_cast<std::int32_t>(step + lasts);
+    // have care managers) not invited now, by random priority from their own draws.
+    admit_lowest(
+        p.size(), static_cast<std::size_t>(action.residents_per_month),
+        [&](std::size_t i, double& priority) {
+          if (!(p.alive[i] && p.isolated[i] && !p.certified[i] &&
+                p.district[i] == programme.district && until[i] < step))
+            return false;
+          priority = stream.uniform(step, i, kOutreachDraw);
+          return true;
+        },
+        outreach_queues_, outreach_order_);
+    for (const auto& [priority, id] : outreach_order_)
+      until[id] = static_cast<std::int32_t>(step + lasts);
   }
 }
 

@@ -18,6 +18,7 @@
 #include "models/coalition/coalition_params.hpp"
 #include "models/coalition/diagnosis.hpp"
 #include "models/town/town_params.hpp"
+#include "sim/admission.hpp"
 #include "sim/module.hpp"
 #include "sim/population.hpp"
 
@@ -106,6 +107,8 @@ class CoalitionSupport final : public Module {
     std::int64_t from_step = 0, until_step = 0;
   };
   std::vector<Outreach> outreach_;
+  AdmissionQueues outreach_queues_;        // reused each month
+  std::vector<Candidate> outreach_order_;  // this month's visits
   // The log as output columns (filled at finalize).
   std::vector<std::int32_t> log_decided_, log_effective_;
   std::vector<std::uint8_t> log_action_;

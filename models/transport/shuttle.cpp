@@ -73,34 +73,19 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
     const std::size_t seats =
         static_cast<std::size_t>(service.seats_per_trip) *
         static_cast<std::size_t>(trips_in_step(service.trips_per_week, step, days));
-    // Residents seated by an earlier service this step do not queue again. Each thread queues
-    // the residents of its blocks and keeps only its `seats` first; admission among what they
-    // kept gives the same riders in the same order (priorities and ids decide, not the order of
-    // queueing), without a serial pass over every resident.
-    for (auto& queue : queues_) queue.clear();
-    tbb::combinable<std::int64_t> eligible_count;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 4096), [&](const auto& range) {
-      auto& queue = queues_.local();
-      std::int64_t& counted = eligible_count.local();
-      for (std::size_t i = range.begin(); i != range.end(); ++i) {
-        const auto id = static_cast<ResidentId>(i);
-        if (seat_step[i] == step32) continue;
-        if (!shuttle_eligible(service, served_districts_[k], p, id, p.age_at(id, step, dt)))
-          continue;
-        ++counted;
-        // Riders a link worker registered (social prescribing) are seated first.
-        queue.emplace_back(stream.uniform(step, i, k) - (referred_.active(id, step) ? 1.0 : 0.0),
-                           id);
-      }
-      if (queue.size() > 4 * seats + 1024) admit_by_priority(queue, seats);  // keep it short
-    });
-    order_.clear();
-    for (auto& queue : queues_) {
-      admit_by_priority(queue, seats);
-      order_.insert(order_.end(), queue.begin(), queue.end());
-    }
-    const auto eligible = static_cast<std::int32_t>(eligible_count.combine(std::plus<>()));
-    admit_by_priority(order_, seats);
+    // Residents seated by an earlier service this step do not queue again; riders a link worker
+    // registered (social prescribing) are seated first.
+    const auto eligible = static_cast<std::int32_t>(admit_lowest(
+        p.size(), seats,
+        [&](std::size_t i, double& priority) {
+          const auto id = static_cast<ResidentId>(i);
+          if (seat_step[i] == step32 ||
+              !shuttle_eligible(service, served_districts_[k], p, id, p.age_at(id, step, dt)))
+            return false;
+          priority = stream.uniform(step, i, k) - (referred_.active(id, step) ? 1.0 : 0.0);
+          return true;
+        },
+        queues_, order_));
     const std::uint8_t destinations =
         (service.to_salons ? kShuttleToSalons : 0) | (service.to_stores ? kShuttleToStores : 0);
     for (const auto& [priority, id] : order_) {

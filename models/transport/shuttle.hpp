@@ -7,12 +7,11 @@
 // food access (food access), whatever the distance.
 #include <vector>
 
-#include <tbb/enumerable_thread_specific.h>
-
 #include "models/prescribing/referral_column.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
 #include "models/transport/shuttle_params.hpp"
+#include "sim/admission.hpp"
 #include "sim/module.hpp"
 #include "sim/population.hpp"
 
@@ -58,9 +57,8 @@ class Shuttle final : public Module {
   // Usage over time, one row per (step, running service).
   std::vector<std::int32_t> usage_step_, usage_service_, usage_eligible_, usage_seats_,
       usage_rides_;
-  std::vector<std::pair<double, ResidentId>> order_;  // reused each step
-  /// Each thread's queue of eligible riders, cut to the seats before they are merged.
-  tbb::enumerable_thread_specific<std::vector<std::pair<double, ResidentId>>> queues_;
+  std::vector<Candidate> order_;  // reused each step
+  AdmissionQueues queues_;
 };
 
 }  // namespace salonsim::models
