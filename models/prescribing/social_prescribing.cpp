@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <limits>
@@ -414,8 +415,18 @@ void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
       if (next[i] == s && p.alive[i]) due_[b].push_back(static_cast<ResidentId>(i));
     }
   });
-  for (const auto& block : due_) {
-    for (ResidentId id : block) screen(sim, id, step);
+  // (1b) Each due resident screened in parallel (their own rows; counts are atomic sums); those
+  // to be listed join the waiting lists afterwards in id order, as the lists are shared.
+  listed_.resize(blocks);
+  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+    listed_[b].clear();
+    for (ResidentId id : due_[b]) {
+      const std::int32_t team = screen(sim, id, step);
+      if (team >= 0) listed_[b].emplace_back(team, id);
+    }
+  });
+  for (const auto& block : listed_) {
+    for (const auto& [team, id] : block) caseloads_->enqueue(team, id, s);
   }
   if (step < params_.opens_step) return;
   // (2)-(3) Link workers take clients from the waiting lists.
@@ -439,7 +450,7 @@ void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
       });
 }
 
-void SocialPrescribing::screen(Simulation& sim, ResidentId id, std::int64_t step) {
+std::int32_t SocialPrescribing::screen(Simulation& sim, ResidentId id, std::int64_t step) {
   Population& p = sim.population();
   const double dt = sim.clock().years_per_step();
   const auto s = static_cast<std::int32_t>(step);
@@ -456,7 +467,7 @@ void SocialPrescribing::screen(Simulation& sim, ResidentId id, std::int64_t step
   }
   if (!reached) {
     schedule_visit(p, id, step, static_cast<std::uint64_t>(step), dt);
-    return;
+    return -1;
   }
   // Screened: the next screening visit is due after the interval.
   schedule_visit(p, id, step + interval - 1, static_cast<std::uint64_t>(step), dt);
@@ -469,19 +480,19 @@ void SocialPrescribing::screen(Simulation& sim, ResidentId id, std::int64_t step
   const ScreenAnswers answers = screen_answers(params_.screening, hardship_params_, in);
   std::uint16_t& screens_done = p[columns_.screens][id];
   if (screens_done < 0xffff) ++screens_done;
-  ++screens_total_;
-  ++clinic_screens_[clinic];
+  std::atomic_ref(screens_total_).fetch_add(1, std::memory_order_relaxed);
+  std::atomic_ref(clinic_screens_[clinic]).fetch_add(1, std::memory_order_relaxed);
   p[columns_.last_screen][id] = s;
   p[columns_.answers][id] = answers.bits();
-  if (answers.score() < params_.screening.positive_threshold) return;
-  ++clinic_positives_[clinic];
+  if (answers.score() < params_.screening.positive_threshold) return -1;
+  std::atomic_ref(clinic_positives_[clinic]).fetch_add(1, std::memory_order_relaxed);
   if (p[columns_.first_positive][id] == kNever) p[columns_.first_positive][id] = s;
   // Already waiting or a client now: not listed again.
-  if (p[columns_.waiting_since][id] != kNever || p[columns_.client_until][id] >= s) return;
+  if (p[columns_.waiting_since][id] != kNever || p[columns_.client_until][id] >= s) return -1;
   const std::int32_t team = team_of_district_[p.district[id]];
-  if (team < 0) return;  // no team serves the district
+  if (team < 0) return -1;  // no team serves the district
   p[columns_.waiting_since][id] = s;
-  caseloads_->enqueue(team, id, s);
+  return team;
 }
 
 void SocialPrescribing::options_for(const Simulation& sim, ResidentId id, std::uint8_t needs,

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/prescribing/caseload.hpp"
@@ -112,7 +113,9 @@ class SocialPrescribing final : public Module {
   /// Schedules the next screening visit of resident i after step `from` (exclusive).
   void schedule_visit(Population& p, ResidentId id, std::int64_t from, std::uint64_t key_step,
                       double dt);
-  void screen(Simulation& sim, ResidentId id, std::int64_t step);
+  /// Screens a resident whose visit is due (their own rows only, so residents can be screened in
+  /// parallel): the team whose waiting list they should join, or -1.
+  std::int32_t screen(Simulation& sim, ResidentId id, std::int64_t step);
   void take_client(Simulation& sim, ResidentId id, std::int32_t worker, std::int32_t since,
                    std::int64_t step);
   /// Every resource within the client's reach that meets a need in `needs`.
@@ -157,7 +160,8 @@ class SocialPrescribing final : public Module {
   std::int32_t relieved_ = 0, welfare_cases_ = 0;
   std::int64_t screens_total_ = 0;
   // Reused each step.
-  std::vector<std::vector<ResidentId>> due_;  // per block of residents
+  std::vector<std::vector<ResidentId>> due_;                              // per block of residents
+  std::vector<std::vector<std::pair<std::int32_t, ResidentId>>> listed_;  // (team, resident)
   std::vector<Option> options_;
   std::vector<double> found_draw_;
 };
