@@ -55,9 +55,17 @@ void Timeseries::record(const Population& population, std::int64_t step) {
   const Counts totals = tbb::parallel_reduce(
       tbb::blocked_range<std::size_t>(0, population.size(), 4096), Counts{},
       [&](const tbb::blocked_range<std::size_t>& range, Counts counts) {
-        // One indicator at a time over the block: each streams only its own columns.
-        for (std::size_t j = 0; j < k; ++j)
-          indicators_[j].count_range(population, range.begin(), range.end(), step, counts[j]);
+        // Chunk by chunk, one indicator at a time: each streams only its own columns, and the
+        // residents' groups are read once for all of them.
+        std::array<std::uint64_t, kChunk> lane_unit;
+        for (std::size_t begin = range.begin(); begin < range.end(); begin += kChunk) {
+          const std::size_t end = std::min(range.end(), begin + kChunk);
+          for (std::size_t i = begin; i < end; ++i)
+            lane_unit[i - begin] = std::uint64_t{1}
+                                   << (16 * population.group(static_cast<ResidentId>(i)));
+          for (std::size_t j = 0; j < k; ++j)
+            indicators_[j].count_range(population, begin, end, step, lane_unit.data(), counts[j]);
+        }
         return counts;
       },
       [k](Counts a, const Counts& b) {

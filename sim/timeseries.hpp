@@ -19,9 +19,15 @@ using GroupCounts = std::array<std::int64_t, kGroups>;
 
 class Timeseries {
  public:
-  /// Adds to `counts`, by group, the residents in [begin, end) for which an indicator holds.
-  using RangeCounter = std::function<void(const Population& population, std::size_t begin,
-                                          std::size_t end, std::int64_t step, GroupCounts& counts)>;
+  /// Residents counted in one call of a RangeCounter, at most: their group counts fit 16-bit
+  /// lanes of one 64-bit register.
+  static constexpr std::size_t kChunk = 2048;
+  /// Adds to `counts`, by group, the residents in [begin, end) (at most kChunk) for which an
+  /// indicator holds; lane_unit[i - begin] is 1 in resident i's group's 16-bit lane (worked
+  /// out once per chunk for every indicator).
+  using RangeCounter =
+      std::function<void(const Population& population, std::size_t begin, std::size_t end,
+                         std::int64_t step, const std::uint64_t* lane_unit, GroupCounts& counts)>;
   struct Indicator {
     std::string name;
     std::string description;
@@ -37,20 +43,17 @@ class Timeseries {
   void declare(std::string name, std::string description, Predicate predicate) {
     add(std::move(name), std::move(description),
         [holds = std::move(predicate)](const Population& p, std::size_t begin, std::size_t end,
-                                       std::int64_t step, GroupCounts& counts) {
+                                       std::int64_t step, const std::uint64_t* lane_unit,
+                                       GroupCounts& counts) {
           // The four group counts live in 16-bit lanes of one register (branch-free, no stores
-          // in the loop); sub-blocks of fewer than 65536 residents cannot overflow a lane.
-          constexpr std::size_t kSubBlock = 32768;
-          for (std::size_t start = begin; start < end; start += kSubBlock) {
-            const std::size_t stop = std::min(end, start + kSubBlock);
-            std::uint64_t lanes = 0;
-            for (std::size_t i = start; i < stop; ++i) {
-              const auto id = static_cast<ResidentId>(i);
-              lanes += std::uint64_t{holds(p, id, step)} << (16 * p.group(id));
-            }
-            for (int g = 0; g < kGroups; ++g)
-              counts[g] += static_cast<std::int64_t>((lanes >> (16 * g)) & 0xffff);
+          // in the loop); a chunk of at most kChunk residents cannot overflow a lane.
+          std::uint64_t lanes = 0;
+          for (std::size_t i = begin; i < end; ++i) {
+            const auto id = static_cast<ResidentId>(i);
+            lanes += lane_unit[i - begin] & (std::uint64_t{0} - std::uint64_t{holds(p, id, step)});
           }
+          for (int g = 0; g < kGroups; ++g)
+            counts[g] += static_cast<std::int64_t>((lanes >> (16 * g)) & 0xffff);
         });
   }
   /// Counts every indicator over all residents for this step.
