@@ -781,7 +781,8 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     }
   });
 
-  // (2) Admission up to capacity, venue by venue: members first, then by random priority.
+  // (2) Admission up to capacity, members first, then by random priority. The threads' findings
+  // first: the eligible counts and each venue's candidates.
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     if (meets[v]) eligible_[v] = 0;  // recounted at this session; others keep their last count
   }
@@ -790,8 +791,8 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     for (std::size_t v = 0; v < found.eligible.size(); ++v) eligible_[v] += found.eligible[v];
     for (const auto& [v, id] : found.wanting) candidates_[v].push_back(id);
   }
-  // Admission at each venue that meets, in parallel (each resident has one venue of the kind,
-  // so venues share no rows); then new acquaintances, venue by venue, as the network is one.
+  // Then each venue that meets, in parallel (each resident has one venue of the kind, so venues
+  // share no rows).
   meeting_.clear();
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     if (meets[v]) meeting_.push_back(static_cast<std::int32_t>(v));
@@ -821,7 +822,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       member[id] = 1;
     }
   });
-  // (3) New acquaintances among the attendees.
+  // (3) New acquaintances among the attendees, venue by venue (the network is one).
   Network& network = sim.network();
   for (const std::int32_t v : meeting_)
     befriend_attendees(network, stream, step, candidates_[v], params_.effects, kTieDraw);
