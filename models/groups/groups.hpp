@@ -282,7 +282,7 @@ class CommunityGroups final : public Module {
     std::vector<std::int32_t> eligible;  // per venue
   };
   tbb::enumerable_thread_specific<SessionDecisions> decisions_;
-  tbb::enumerable_thread_specific<std::vector<Candidate>> admission_order_;  // over capacity
+  AdmissionQueues admission_order_;    // one per thread, for venues over capacity
   std::vector<std::int32_t> meeting_;  // the venues that meet this step
   std::vector<std::int32_t> sessions_held_, attendance_total_, members_, eligible_;
   std::vector<float> x_m_, y_m_;
