@@ -22,6 +22,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -49,19 +50,22 @@ struct Options {
   std::vector<std::string> overrides;
   bool setup_breakdown = false;
   bool parts = false;
+  bool memory = false;
 };
 
 void print_usage() {
   fmt::print(
       "usage: salonsim_scale [SCENARIO] [--threads N] [--set key=value]... "
-      "[--setup-breakdown] [--parts]\n"
+      "[--setup-breakdown] [--parts] [--memory]\n"
       "  SCENARIO           scenario file (default scenarios/bench-1m.yaml)\n"
       "  --threads N        TBB threads (default: all cores)\n"
       "  --set key=value    override a scenario parameter (repeatable)\n"
       "  --setup-breakdown  after the measured run, build the town and the network again\n"
       "                     and time each alone\n"
       "  --parts            time each part of the steps (every module, deaths, the record,\n"
-      "                     the surveys) and print where the step time goes\n");
+      "                     the surveys) and print where the step time goes\n"
+      "  --memory           after the run, print the accounted bytes a row of every\n"
+      "                     registered column, the core columns and the network\n");
 }
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -82,6 +86,8 @@ std::optional<Options> parse(int argc, char** argv) {
       options.setup_breakdown = true;
     } else if (arg == "--parts") {
       options.parts = true;
+    } else if (arg == "--memory") {
+      options.memory = true;
     } else if (!arg.starts_with("-") && !scenario_given) {
       options.scenario = arg;
       scenario_given = true;
@@ -129,6 +135,23 @@ std::int64_t agent_steps(const Simulation& sim, std::int64_t alive_at_start) {
   std::int64_t total = alive->values.empty() ? 0 : alive_at_start;
   for (std::size_t s = 0; s + 1 < alive->values.size(); ++s) total += sum_groups(alive->values[s]);
   return total;
+}
+
+/// The accounted bytes a row of each registered column, the core columns and the network,
+/// largest first: where a resident's memory goes, by name.
+void print_memory(const Simulation& sim) {
+  const Population& p = sim.population();
+  const auto rows = static_cast<double>(std::max<std::size_t>(p.size(), 1));
+  std::vector<std::pair<double, std::string>> parts;
+  for (const ColumnRegistry::Entry& entry : p.columns.entries())
+    parts.emplace_back(static_cast<double>(ColumnRegistry::bytes_of(entry.data)) / rows,
+                       entry.spec.name);
+  parts.emplace_back(static_cast<double>(p.bytes() - p.columns.bytes()) / rows,
+                     "(core population columns)");
+  parts.emplace_back(static_cast<double>(sim.network().bytes()) / rows, "(network)");
+  std::sort(parts.begin(), parts.end(), std::greater<>());
+  fmt::print("accounted bytes a row, by column ({} registered):\n", p.columns.entries().size());
+  for (const auto& [bytes, name] : parts) fmt::print("  {:>7.1f}  {}\n", bytes, name);
 }
 
 void setup_breakdown(const models::Scenario& scenario) {
@@ -183,6 +206,7 @@ int main(int argc, char** argv) {
     start = WallClock::now();
     sim->init();
     const double init_s = seconds_since(start);
+    const std::uint64_t peak_after_init = proc_status_bytes("VmHWM");
     const auto& alive_column = sim->population().alive;
     const std::int64_t alive_at_start =
         std::accumulate(alive_column.begin(), alive_column.end(), std::int64_t{0});
@@ -216,11 +240,15 @@ int main(int argc, char** argv) {
     fmt::print("CPU in steps:         {:.3f} s ({:.2f} cores busy; {:.3g} agent-steps per CPU-s)\n",
                step_cpu_s, step_cpu_s / step_s,
                static_cast<double>(total_agent_steps) / step_cpu_s);
-    fmt::print("peak RSS (VmHWM):     {} bytes, {:.1f} per resident (after set-up {:.1f})\n", peak,
-               static_cast<double>(peak) / rows, static_cast<double>(peak_after_setup) / rows);
+    fmt::print(
+        "peak RSS (VmHWM):     {} bytes, {:.1f} per resident (after set-up {:.1f}, after init "
+        "{:.1f})\n",
+        peak, static_cast<double>(peak) / rows, static_cast<double>(peak_after_setup) / rows,
+        static_cast<double>(peak_after_init) / rows);
     fmt::print("RSS at start / end:   {} / {} bytes\n", rss_before, rss_end);
     fmt::print("accounted (bytes()):  {:.0f} bytes, {:.1f} per resident\n", accounted,
                accounted / rows);
+    if (options->memory) print_memory(*sim);
     fmt::print(
         "RESULT residents={} rows={} steps={} threads={} setup_s={:.4f} init_s={:.4f} "
         "step_s={:.4f} step_cpu_s={:.4f} agent_steps={} agent_steps_per_s={:.4g} "

@@ -6,7 +6,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <string_view>
+#include <typeindex>
 #include <vector>
 
 #include "sim/effects.hpp"
@@ -103,6 +106,24 @@ class Simulation {
   const std::vector<SurveyWave>& survey_waves() const { return survey_waves_; }
   const RunIdentity& identity() const { return identity_; }
   std::int64_t current_step() const { return next_step_; }
+  /// Read-only data that several mechanisms derive the same way from the set-up (say, each
+  /// resident's relatives): `build()` makes it for the first that asks for `name`, and the rest
+  /// share that copy, so a run holds it once. Asking for a name with another type is a
+  /// programming error and throws.
+  template <class T, class Build>
+  std::shared_ptr<const T> shared(std::string_view name, Build&& build) {
+    for (const SharedData& held : shared_) {
+      if (held.name != name) continue;
+      if (held.type != std::type_index(typeid(T)))
+        throw std::logic_error("shared data '" + held.name + "' is held with another type");
+      return std::static_pointer_cast<const T>(held.data);
+    }
+    auto data = std::make_shared<const T>(build());
+    std::size_t bytes = 0;
+    if constexpr (requires(const T& t) { t.bytes(); }) bytes = data->bytes();
+    shared_.push_back({std::string(name), std::type_index(typeid(T)), data, bytes});
+    return data;
+  }
   /// The random stream of a mechanism in this run.
   RandomStream stream(std::string_view mechanism) const {
     return RandomStream(identity_.seed, identity_.replicate, mechanism);
@@ -130,6 +151,7 @@ class Simulation {
   std::size_t bytes() const {
     std::size_t total = population_.bytes() + network_.bytes();
     for (const SurveyWave& wave : survey_waves_) total += wave.bytes();
+    for (const SharedData& held : shared_) total += held.bytes;
     return total;
   }
 
@@ -172,6 +194,13 @@ class Simulation {
   std::vector<SurveyStep> survey_steps_;  // increasing
   std::size_t next_survey_ = 0;           // first of survey_steps_ not yet taken
   std::vector<SurveyWave> survey_waves_;
+  struct SharedData {
+    std::string name;
+    std::type_index type;
+    std::shared_ptr<const void> data;
+    std::size_t bytes;  // from T::bytes() where T has one
+  };
+  std::vector<SharedData> shared_;
 };
 
 }  // namespace salonsim

@@ -239,7 +239,7 @@ void CommunityGroups::init(Simulation& sim) {
   venue_of_.assign(n, -1);
   venue_distance_m_.assign(n, 0.0f);
   propensity_.assign(n, 1.0f);
-  relatives_ = relative_lists(sim.network(), n);
+  relatives_ = shared_relative_lists(sim);
   const RandomStream stream = sim.stream(name_);
   const RandomStream joiners = sim.stream(kJoinersStream);
   const double sd = params_.participation.propensity_sd, w = params_.participation.joiner_weight;
@@ -526,7 +526,7 @@ double CommunityGroups::access_of(const Population& p, ResidentId id, std::int64
       seats != nullptr && kind_ == GroupKind::kSalon && seats->to(id, kShuttleToSalons);
   if (seat || distance <= walking) return 1.0;
   return group_access(params_.participation,
-                      means_to(getting_about_, p, id, age, distance, {}, relatives_.of(id)),
+                      means_to(getting_about_, p, id, age, distance, {}, relatives_->of(id)),
                       distance, walking);
 }
 

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -264,10 +265,10 @@ class CommunityGroups final : public Module {
   std::vector<std::uint8_t> open_;  // per venue, at the last assignment
   bool assigned_ = false;           // residents assigned to the open venues at least once
   // Per resident.
-  std::vector<std::int32_t> venue_of_;   // nearest open venue, -1 none
-  std::vector<float> venue_distance_m_;  // distance to it
-  std::vector<float> propensity_;        // odds multiplier to join, drawn once
-  RelativeLists relatives_;              // for lifts
+  std::vector<std::int32_t> venue_of_;              // nearest open venue, -1 none
+  std::vector<float> venue_distance_m_;             // distance to it
+  std::vector<float> propensity_;                   // odds multiplier to join, drawn once
+  std::shared_ptr<const RelativeLists> relatives_;  // for lifts, shared
   // Per venue: members at the start and entrants who belonged (for co-member ties at entry).
   std::vector<std::vector<ResidentId>> roster_;
   std::size_t entered_ = 0;  // residents entered so far (entrants join at entry)

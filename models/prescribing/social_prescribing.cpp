@@ -220,7 +220,7 @@ void SocialPrescribing::init(Simulation& sim) {
       p.add_column<float>({"nearest_clinic_m", "m", "distance to the nearest clinic, metres"},
                           std::numeric_limits<float>::infinity()),
   };
-  relatives_ = relative_lists(sim.network(), p.size());
+  relatives_ = shared_relative_lists(sim);
 
   // Clinics, and each resident's nearest (their doctor).
   clinics_ = place_clinics(params_.clinics, map_.districts, p, stream_);
@@ -463,7 +463,7 @@ std::int32_t SocialPrescribing::screen(Simulation& sim, ResidentId id, std::int6
   if (screens) {
     const double age = p.age_at(id, step, dt);
     reached = means_to(getting_about_, p, id, age, p[columns_.nearest_clinic_m][id], {},
-                       relatives_.of(id)) != Means::kNone;
+                       relatives_->of(id)) != Means::kNone;
   }
   if (!reached) {
     schedule_visit(p, id, step, static_cast<std::uint64_t>(step), dt);

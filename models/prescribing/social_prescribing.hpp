@@ -131,7 +131,7 @@ class SocialPrescribing final : public Module {
   FoodAccessColumns food_;
   Column<float> friends_per_week_, family_per_week_;
   RandomStream stream_;
-  RelativeLists relatives_;
+  std::shared_ptr<const RelativeLists> relatives_;  // for lifts, shared
   std::vector<PlacedClinic> clinics_;
   std::vector<std::int32_t> clinic_of_;  // per resident: nearest clinic, -1 none
   std::vector<std::int32_t> team_of_district_;

@@ -94,7 +94,7 @@ void FoodAccess::init(Simulation& sim) {
                                                                 p.y_m[i] - usable_stops_[k].y_m)));
     }
   });
-  relatives_ = relative_lists(sim.network(), n);
+  relatives_ = shared_relative_lists(sim);
   cannot_reach_store_.assign(n, 0);
   next_entrant_ = 0;
   while (next_entrant_ < n && p.entry_step[next_entrant_] == 0) ++next_entrant_;
@@ -153,7 +153,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
     const auto entrant = static_cast<ResidentId>(next_entrant_);
     if (p.spouse[entrant] >= 0)
       cannot_reach_store_[static_cast<std::size_t>(p.spouse[entrant])] = 0;
-    for (ResidentId relative : relatives_.of(entrant)) cannot_reach_store_[relative] = 0;
+    for (ResidentId relative : relatives_->of(entrant)) cannot_reach_store_[relative] = 0;
   }
   std::uint8_t* poor = p[columns_.poor].data();
   std::uint16_t* poor_steps = p[columns_.poor_steps].data();
@@ -172,7 +172,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
         food = reaches_from_home(
             getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
             bus_leg_.empty() ? std::span<const BusLeg>{} : std::span<const BusLeg>{&bus_leg_[i], 1},
-            relatives_.of(id));
+            relatives_->of(id));
         cannot_reach_store_[i] = !food;
       }
       poor[i] = !food;

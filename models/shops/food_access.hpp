@@ -5,6 +5,7 @@
 //
 // Runs in the access phase, after the shuttle (transport phase) and the mobile shop
 // (interventions phase) of the same step.
+#include <memory>
 #include <vector>
 
 #include "models/shops/mobile_shop.hpp"
@@ -68,7 +69,7 @@ class FoodAccess final : public Module {
   std::vector<Point> usable_stops_;             // stops of lines that run often enough
   std::vector<std::int32_t> usable_stop_line_;  // their line
   // Per resident.
-  RelativeLists relatives_;  // for lifts
+  std::shared_ptr<const RelativeLists> relatives_;  // for lifts, shared
   // 1 once a resident cannot reach an open store by their own means. Means only shrink while
   // the stores stay the same (walking range falls with age and frailty, drivers stop driving
   // when certified and get lifts, which reach no further: town.reach says so, relatives and

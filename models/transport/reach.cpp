@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/town/town_builder.hpp"
+#include "sim/simulation.hpp"
 
 namespace salonsim::models {
 
@@ -103,6 +104,11 @@ RelativeLists relative_lists(const Network& network, std::size_t residents) {
     });
   }
   return lists;
+}
+
+std::shared_ptr<const RelativeLists> shared_relative_lists(Simulation& sim) {
+  return sim.shared<RelativeLists>(
+      "relative_lists", [&sim] { return relative_lists(sim.network(), sim.population().size()); });
 }
 
 Mobility mobility_of(const GettingAbout& town, const Population& p, const Network& network,

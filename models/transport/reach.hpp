@@ -5,6 +5,7 @@
 // ask by which means a venue is reached and grade their attendance by it.
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@
 #include "sim/population.hpp"
 #include "sim/random.hpp"
 #include "sim/spatial_grid.hpp"
+
+namespace salonsim {
+class Simulation;
+}
 
 namespace salonsim::models {
 
@@ -134,8 +139,14 @@ struct RelativeLists {
   std::span<const ResidentId> of(ResidentId id) const {
     return {ids.data() + offsets[id], ids.data() + offsets[id + 1]};
   }
+  std::size_t bytes() const {
+    return offsets.capacity() * sizeof(std::uint32_t) + ids.capacity() * sizeof(ResidentId);
+  }
 };
 RelativeLists relative_lists(const Network& network, std::size_t residents);
+/// The run's relative lists (of every row), built by the first mechanism that asks and shared by
+/// the rest (food access, each kind of group, social prescribing: one copy, not one each).
+std::shared_ptr<const RelativeLists> shared_relative_lists(Simulation& sim);
 
 /// The means by which a resident reaches a place, the first of these that does.
 enum class Means : std::uint8_t { kNone = 0, kShuttle, kCar, kFoot, kBus, kLift };
