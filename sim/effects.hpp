@@ -28,10 +28,14 @@ class Effects {
     std::string source;
     Column<float> ratio;
   };
-  /// Contacts per week a resident gets from a source (0: none), e.g. sessions of an activity.
+  /// Contacts per week a resident gets from a source (0: none): the column's value times
+  /// `per_unit`, worked out where it is read. A column of contacts a week has per_unit 1; a
+  /// source whose contacts follow a rate it keeps anyway (sessions attended a week, times
+  /// contacts per session) names that rate, so its contacts take no column of their own.
   struct ContactsColumn {
     std::string source;
-    Column<float> contacts_per_week;
+    Column<float> values;
+    double per_unit = 1.0;
   };
 
   void add_flag_ratio(Hazard hazard, FlagRatio source) {
@@ -85,18 +89,23 @@ class Effects {
   }
   struct ContactsView {
     std::array<const float*, kMaxSources> sources{};
+    std::array<double, kMaxSources> per_unit{};
     std::size_t count = 0;
-    /// Contacts per week from every source, for resident i.
+    /// Contacts per week from every source, for resident i: each source's rounded to float (as
+    /// a column of them would hold it), summed in the order registered.
     float operator()(std::size_t i) const {
       float sum = 0.0f;
-      for (std::size_t k = 0; k < count; ++k) sum += sources[k][i];
+      for (std::size_t k = 0; k < count; ++k)
+        sum += static_cast<float>(sources[k][i] * per_unit[k]);
       return sum;
     }
   };
   ContactsView contacts(const Population& p) const {
     ContactsView view;
-    for (const ContactsColumn& c : contacts_)
-      view.sources[view.count++] = p[c.contacts_per_week].data();
+    for (const ContactsColumn& c : contacts_) {
+      view.sources[view.count] = p[c.values].data();
+      view.per_unit[view.count++] = c.per_unit;
+    }
     return view;
   }
 

@@ -104,16 +104,13 @@ void GroupActivity::init(Simulation& sim) {
   Population& p = sim.population();
   attendance_ = GroupAttendance::registered_on(p, kind_);
   const std::string word(group_kind_name(kind_));
-  contacts_per_week_ = p.add_column<float>({group_column(kind_, "{}_contacts_per_week"), "1/week",
-                                            "contacts a week from " + word + " attendance", false},
-                                           0.0f);
   // The ratios are surveyed: the group study reads at the baseline what the kind gave.
   decline_ratio_ = p.add_column<float>(
       {group_column(kind_, "{}_decline_ratio"), "",
        "ratio of the certification hazard from recent " + word + " attendance (1: none)", false,
        kind_ != GroupKind::kSalon},
       1.0f);
-  sim.effects().add_contacts({name_, contacts_per_week_});
+  sim.effects().add_contacts({name_, attendance_.per_week, effects_.contacts_per_session});
   sim.effects().add_ratio(Hazard::kCertification, {name_, decline_ratio_});
   if (effects_.max_death_reduction > 0) {
     death_ratio_ = p.add_column<float>(
@@ -144,13 +141,12 @@ void GroupActivity::init(Simulation& sim) {
 }
 
 GroupActivity::Columns GroupActivity::columns_of(Population& p) const {
-  return {p[contacts_per_week_].data(), p[decline_ratio_].data(),
+  return {p[decline_ratio_].data(),
           effects_.max_death_reduction > 0 ? p[death_ratio_].data() : nullptr};
 }
 
 void GroupActivity::update(const Columns& c, std::size_t i, double per_week) const {
   const double per_year = per_week * 365.25 / 7.0;
-  c.contacts[i] = static_cast<float>(per_week * effects_.contacts_per_session);
   c.decline[i] = static_cast<float>(decline_factor(effects_, per_year));
   if (c.death != nullptr) {
     c.death[i] = static_cast<float>(attendance_ratio(

@@ -115,7 +115,7 @@ TEST(MobileShopModule, LunchSalonIsForResidentsLivingAloneAndCountsAsASalonSessi
     EXPECT_EQ(attendees, 6) << "step " << step;  // 10 living alone want to, 6 places
   }
   for (ResidentId i = 0; i < 20; ++i) {
-    EXPECT_EQ(pop.column<float>("salon_contacts_per_week")[i] > 0,
+    EXPECT_EQ(sim->effects().contacts(pop)(i) > 0,
               i < 10 && pop.column<std::uint16_t>("salon_sessions")[i] > 0)
         << i;
   }

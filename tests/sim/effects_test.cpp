@@ -67,5 +67,23 @@ TEST(Effects, ContactsOfTwoSourcesAdd) {
   EXPECT_EQ(Effects{}.contacts(t.p)(0), 0.0f);
 }
 
+TEST(Effects, ContactsOfARateAreTheRateTimesContactsPerUnit) {
+  TwoSources t;
+  Effects effects;
+  // Source a is a rate (say sessions a week) worth 4 contacts each; b holds contacts a week.
+  effects.add_contacts({"a", t.contacts_a, 4.0});
+  effects.add_contacts({"b", t.contacts_b});
+  const Effects::ContactsView view = effects.contacts(t.p);
+  EXPECT_EQ(view(0), 1.0f * 4 + 2.0f);   // 6
+  EXPECT_EQ(view(1), 0.0f * 4 + 0.5f);   // 0.5
+  EXPECT_EQ(view(2), 0.25f * 4 + 0.0f);  // 1
+  // Each source's contacts are worked out in double and rounded to float, as a column of them
+  // held them: 1/3 as a float is 0.3333333433..., times 3 is 1.0000000298..., which rounds to 1.
+  t.p[t.contacts_a] = {1.0f / 3.0f, 0.0f, 0.0f};
+  Effects thirds;
+  thirds.add_contacts({"a", t.contacts_a, 3.0});
+  EXPECT_EQ(thirds.contacts(t.p)(0), 1.0f);
+}
+
 }  // namespace
 }  // namespace salonsim

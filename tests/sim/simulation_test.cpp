@@ -100,6 +100,31 @@ TEST(Simulation, StreamsAreKeyedBySeedReplicateAndMechanism) {
   EXPECT_NE(a.stream("health").uniform(0, 0, 0), RandomStream(5, 0, "health").uniform(0, 0, 0));
 }
 
+// Data that several mechanisms derive the same way is built once and counted once.
+struct Lists {
+  std::vector<int> values;
+  std::size_t bytes() const { return values.capacity() * sizeof(int); }
+};
+
+TEST(Simulation, SharedDataIsBuiltByTheFirstToAskAndCountedOnce) {
+  Simulation sim({1, 0}, {7, 1}, three_alive(), Network(3, {}, 0));
+  const std::size_t before = sim.bytes();
+  int builds = 0;
+  const auto build = [&builds] {
+    ++builds;
+    return Lists{std::vector<int>(100, 7)};
+  };
+  const std::shared_ptr<const Lists> first = sim.shared<Lists>("lists", build);
+  const std::shared_ptr<const Lists> second = sim.shared<Lists>("lists", build);
+  EXPECT_EQ(builds, 1);
+  EXPECT_EQ(first.get(), second.get());
+  EXPECT_EQ(sim.bytes(), before + 100 * sizeof(int));
+  // Another name is other data; the same name with another type is a mistake.
+  EXPECT_NE(sim.shared<Lists>("other", build).get(), first.get());
+  EXPECT_EQ(builds, 2);
+  EXPECT_THROW(sim.shared<int>("lists", [] { return 1; }), std::logic_error);
+}
+
 TEST(Clock, YearsPerStep) {
   EXPECT_DOUBLE_EQ((Clock{7, 10}).years_per_step(), 7 / 365.25);
 }
