@@ -51,13 +51,13 @@ Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
   }
   count_.assign(residents, 0);
   neighbours_.assign(total, 0);
-  ties_.assign(total, Tie{});
+  contacts_.assign(total, 0.0f);
+  kinds_.assign(total, TieKind::kRemoved);
   // Ties go into their rows in the order given, so the rows do not depend on threads.
   for (const UndirectedTie& t : ties) {
     for (const auto& [from, to] : {std::pair{t.a, t.b}, std::pair{t.b, t.a}}) {
       const std::size_t slot = offset_[from] + count_[from]++;
-      neighbours_[slot] = to;
-      ties_[slot] = t.tie;
+      set_slot(slot, to, t.tie);
     }
   }
   changed_flag_.assign(residents, 0);
@@ -74,9 +74,8 @@ void Network::erase_from_row(ResidentId from, ResidentId to) {
   const std::size_t first = offset_[from], last = first + count_[from];
   for (std::size_t k = first; k < last; ++k) {
     if (neighbours_[k] != to) continue;
-    neighbours_[k] = neighbours_[last - 1];
-    ties_[k] = ties_[last - 1];
-    ties_[last - 1] = Tie{};
+    set_slot(k, neighbours_[last - 1], {contacts_[last - 1], kinds_[last - 1]});
+    set_slot(last - 1, neighbours_[last - 1], Tie{});
     --count_[from];
     note_change(from);
     return;
@@ -86,8 +85,7 @@ void Network::erase_from_row(ResidentId from, ResidentId to) {
 void Network::remove_ties_of(ResidentId id) {
   const std::size_t first = offset_[id];
   for (std::size_t k = first; k < first + count_[id]; ++k) erase_from_row(neighbours_[k], id);
-  std::fill(ties_.begin() + static_cast<std::ptrdiff_t>(first),
-            ties_.begin() + static_cast<std::ptrdiff_t>(first + count_[id]), Tie{});
+  for (std::size_t k = first; k < first + count_[id]; ++k) set_slot(k, neighbours_[k], Tie{});
   count_[id] = 0;
   note_change(id);
 }
@@ -114,7 +112,7 @@ bool Network::set_contacts(ResidentId a, ResidentId b, float contacts_per_week) 
     const std::size_t first = offset_[from], last = first + count_[from];
     for (std::size_t k = first; k < last; ++k) {
       if (neighbours_[k] != to) continue;
-      ties_[k].contacts_per_week = contacts_per_week;
+      contacts_[k] = contacts_per_week;
       note_change(from);
       found = true;
       break;
@@ -128,8 +126,7 @@ bool Network::add_tie(ResidentId a, ResidentId b, Tie tie) {
   if (count_[a] >= capacity(a) || count_[b] >= capacity(b) || tied(a, b)) return false;
   for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
     const std::size_t slot = offset_[from] + count_[from]++;
-    neighbours_[slot] = to;
-    ties_[slot] = tie;
+    set_slot(slot, to, tie);
     note_change(from);
   }
   return true;
@@ -137,8 +134,9 @@ bool Network::add_tie(ResidentId a, ResidentId b, Tie tie) {
 
 std::size_t Network::bytes() const {
   return offset_.capacity() * sizeof(std::uint32_t) + count_.capacity() * sizeof(std::uint16_t) +
-         neighbours_.capacity() * sizeof(ResidentId) + ties_.capacity() * sizeof(Tie) +
-         changed_flag_.capacity() + changed_.capacity() * sizeof(ResidentId);
+         neighbours_.capacity() * sizeof(ResidentId) + contacts_.capacity() * sizeof(float) +
+         kinds_.capacity() * sizeof(TieKind) + changed_flag_.capacity() +
+         changed_.capacity() * sizeof(ResidentId);
 }
 
 }  // namespace salonsim

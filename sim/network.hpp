@@ -59,7 +59,7 @@ class Network {
   template <class F>
   void for_each_tie(ResidentId id, F&& f) const {
     const std::size_t first = offset_[id], last = first + count_[id];
-    for (std::size_t k = first; k < last; ++k) f(neighbours_[k], ties_[k]);
+    for (std::size_t k = first; k < last; ++k) f(neighbours_[k], Tie{contacts_[k], kinds_[k]});
   }
   /// Number of ties of `id`.
   std::uint32_t degree(ResidentId id) const { return count_[id]; }
@@ -69,7 +69,10 @@ class Network {
   ResidentId neighbour_at(ResidentId id, std::uint32_t k) const {
     return neighbours_[offset_[id] + k];
   }
-  const Tie& tie_at(ResidentId id, std::uint32_t k) const { return ties_[offset_[id] + k]; }
+  Tie tie_at(ResidentId id, std::uint32_t k) const {
+    const std::size_t slot = offset_[id] + k;
+    return {contacts_[slot], kinds_[slot]};
+  }
 
   /// Removes every tie of `id`, in both directions. Call between steps.
   void remove_ties_of(ResidentId id);
@@ -99,6 +102,11 @@ class Network {
  private:
   /// Frees the slot of `to` in `from`'s row (the row's last tie moves into it).
   void erase_from_row(ResidentId from, ResidentId to);
+  void set_slot(std::size_t slot, ResidentId to, Tie tie) {
+    neighbours_[slot] = to;
+    contacts_[slot] = tie.contacts_per_week;
+    kinds_[slot] = tie.kind;
+  }
   void note_change(ResidentId id) {
     if (!changed_flag_[id]) {
       changed_flag_[id] = 1;
@@ -106,10 +114,13 @@ class Network {
     }
   }
 
-  std::vector<std::uint32_t> offset_;       // residents + 1: row k is [offset_[k], offset_[k+1])
-  std::vector<std::uint16_t> count_;        // ties in each row (the used prefix)
-  std::vector<ResidentId> neighbours_;      // one slot each
-  std::vector<Tie> ties_;                   // one slot each
+  std::vector<std::uint32_t> offset_;  // residents + 1: row k is [offset_[k], offset_[k+1])
+  std::vector<std::uint16_t> count_;   // ties in each row (the used prefix)
+  // One slot each: the tie's other end, contacts and kind (apart, as a Tie would take 8 bytes with
+  // its padding, not 5).
+  std::vector<ResidentId> neighbours_;
+  std::vector<float> contacts_;
+  std::vector<TieKind> kinds_;
   std::vector<std::uint8_t> changed_flag_;  // per resident: in changed_
   std::vector<ResidentId> changed_;
 };

@@ -151,9 +151,9 @@ TEST(Network, RejectsTiesOutOfRange) {
 
 TEST(Network, CountsItsBytes) {
   const Network network = small_network(0);
-  // 6 row offsets (4 bytes), 5 counts (2 bytes), 6 slots of (4-byte target + 8-byte tie) and
-  // 5 change flags.
-  EXPECT_GE(network.bytes(), 6u * 4u + 5u * 2u + 6u * 12u + 5u);
+  // 6 row offsets (4 bytes), 5 counts (2 bytes), 6 slots of 9 bytes (a 4-byte target, 4-byte
+  // contacts and a 1-byte kind: kept apart, not as an 8-byte padded Tie) and 5 change flags.
+  EXPECT_EQ(network.bytes(), 6u * 4u + 5u * 2u + 6u * 9u + 5u);
 }
 
 }  // namespace
