@@ -6,6 +6,7 @@
 // what it means.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -61,6 +62,9 @@ class ColumnRegistry {
     ColumnSpec spec;
     Data data;
     Data initial;  // one element: the value new rows get
+    /// A computed column (add_computed): fills `values` (one per row, already sized) from the
+    /// registry's other columns when a survey wave asks; it keeps no values of its own.
+    std::function<void(const ColumnRegistry& columns, Data& values)> compute = {};
   };
 
   /// Registers a column of `rows` rows filled with `initial`, or returns the handle of the
@@ -77,6 +81,34 @@ class ColumnRegistry {
     }
     entries_.push_back({std::move(spec), std::vector<T>(rows, initial), std::vector<T>{initial}});
     return {static_cast<std::uint32_t>(entries_.size() - 1)};
+  }
+
+  /// Registers a surveyed value that is worked out from other columns when a survey wave is
+  /// taken instead of kept for every row at every step (e.g. a hazard ratio that is a function
+  /// of a rate a mechanism keeps anyway): `fill(columns, values)` writes one value per row. It
+  /// takes its place among the columns in the order registered, holds no values (its column is
+  /// empty) and is never written to /agents.
+  template <class T>
+  void add_computed(ColumnSpec spec,
+                    std::function<void(const ColumnRegistry&, std::vector<T>&)> fill) {
+    for (const Entry& entry : entries_) {
+      if (entry.spec.name == spec.name)
+        throw std::logic_error("column '" + spec.name + "' is registered already");
+    }
+    spec.output = false;
+    spec.surveyed = true;
+    entries_.push_back({std::move(spec), std::vector<T>{}, std::vector<T>{T{}},
+                        [fill = std::move(fill)](const ColumnRegistry& columns, Data& values) {
+                          fill(columns, std::get<std::vector<T>>(values));
+                        }});
+  }
+  /// The values of entry `entry` for `rows` rows: its column, or worked out if it is computed.
+  Data values_of(const Entry& entry, std::size_t rows) const {
+    if (!entry.compute) return entry.data;
+    Data values = entry.initial;
+    std::visit([rows](auto& v) { v.assign(rows, v.front()); }, values);
+    entry.compute(*this, values);
+    return values;
   }
 
   // std::deque: a column's storage never moves when another column is registered, so views
@@ -104,6 +136,7 @@ class ColumnRegistry {
   /// Resizes every column (new rows get the column's initial value).
   void resize(std::size_t rows) {
     for (Entry& entry : entries_) {
+      if (entry.compute) continue;  // computed columns keep no values
       std::visit(
           [&](auto& values) {
             using V = std::decay_t<decltype(values)>;

@@ -1,12 +1,16 @@
 #pragma once
 // Effects on residents that several mechanisms may have at once (an activity, a group, a
 // prescription, poor access to something): each source registers what it contributes, every step,
-// in a column of its own; Health and Contacts read every source once. Hazard ratios multiply,
-// contacts add, so no source overwrites another's effect, and removing one leaves the others.
+// in a column of its own or as a function of a column it keeps anyway (a group's contacts and
+// ratios follow its running attendance, so they are worked out where they are read, not stored);
+// Health and Contacts read every source once. Hazard ratios multiply, contacts add, so no source
+// overwrites another's effect, and removing one leaves the others.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/population.hpp"
@@ -23,10 +27,25 @@ class Effects {
     Column<std::uint8_t> flag;
     double ratio = 1;
   };
-  /// A hazard ratio per resident (1: no effect), e.g. slower decline from recent attendance.
+  /// A hazard ratio worked out from a rate a resident keeps, where it is read, instead of kept in a
+  /// column of its own: 1 - max_reduction * r / (r + half_effect), with r the rate times
+  /// scale_numerator / scale_denominator (a change of unit, e.g. 365.25 / 7 from a week to a
+  /// year, in that order so it rounds as a source working it out itself would), and exactly 1
+  /// where r is 0. Rounded to float, as a column of ratios would hold it.
+  struct SaturatingRatio {
+    double scale_numerator = 1, scale_denominator = 1, max_reduction = 0, half_effect = 1;
+    float operator()(float rate) const {
+      const double r = static_cast<double>(rate) * scale_numerator / scale_denominator;
+      if (r <= 0) return 1.0f;
+      return static_cast<float>(1.0 - max_reduction * r / (r + half_effect));
+    }
+  };
+  /// A hazard ratio per resident (1: no effect), e.g. slower decline from recent attendance: the
+  /// column's values, or (with of_rate) the ratio of the column's rate.
   struct RatioColumn {
     std::string source;
-    Column<float> ratio;
+    Column<float> values;
+    std::optional<SaturatingRatio> of_rate = {};
   };
   /// Contacts per week a resident gets from a source (0: none): the column's value times
   /// `per_unit`, worked out where it is read. A column of contacts a week has per_unit 1; a
@@ -63,8 +82,14 @@ class Effects {
       const std::uint8_t* flag;
       double ratio;
     };
+    struct Ratio {
+      const float* values;
+      bool of_rate;
+      SaturatingRatio rate;
+      float operator()(std::size_t i) const { return of_rate ? rate(values[i]) : values[i]; }
+    };
     std::array<Flag, kMaxSources> flags{};
-    std::array<const float*, kMaxSources> ratios{};
+    std::array<Ratio, kMaxSources> ratios{};
     std::size_t flag_count = 0, ratio_count = 0;
     /// Product of the flag ratios that apply to resident i (exactly 1 when none does).
     double flag_ratio(std::size_t i) const {
@@ -75,7 +100,7 @@ class Effects {
     }
     /// `value` times every per-resident ratio of resident i, in the order registered.
     double times_ratios(double value, std::size_t i) const {
-      for (std::size_t k = 0; k < ratio_count; ++k) value *= ratios[k][i];
+      for (std::size_t k = 0; k < ratio_count; ++k) value *= ratios[k](i);
       return value;
     }
   };
@@ -84,8 +109,21 @@ class Effects {
     for (const FlagRatio& f : flag_ratios_[index(hazard)])
       view.flags[view.flag_count++] = {p[f.flag].data(), f.ratio};
     for (const RatioColumn& r : ratios_[index(hazard)])
-      view.ratios[view.ratio_count++] = p[r.ratio].data();
+      view.ratios[view.ratio_count++] = {p[r.values].data(), r.of_rate.has_value(),
+                                         r.of_rate.value_or(SaturatingRatio{})};
     return view;
+  }
+  /// One source's ratio of `hazard` for every resident (1 where the source has none, or for a
+  /// source that does not act on it): for surveys and tests.
+  std::vector<float> ratios_of(Hazard hazard, std::string_view source, const Population& p) const {
+    std::vector<float> out(p.size(), 1.0f);
+    for (const RatioColumn& r : ratios_[index(hazard)]) {
+      if (r.source != source) continue;
+      const HazardView::Ratio ratio{p[r.values].data(), r.of_rate.has_value(),
+                                    r.of_rate.value_or(SaturatingRatio{})};
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] *= ratio(i);
+    }
+    return out;
   }
   struct ContactsView {
     std::array<const float*, kMaxSources> sources{};

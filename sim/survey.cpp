@@ -32,7 +32,8 @@ SurveyWave take_survey(const Population& p, std::int64_t step, double years_per_
        p.weekly_contacts},
   };
   for (const ColumnRegistry::Entry& entry : p.columns.entries()) {
-    if (entry.spec.surveyed) wave.columns.push_back({entry.spec, entry.data});
+    if (entry.spec.surveyed)
+      wave.columns.push_back({entry.spec, p.columns.values_of(entry, p.size())});
   }
   return wave;
 }

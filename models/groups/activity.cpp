@@ -104,26 +104,35 @@ void GroupActivity::init(Simulation& sim) {
   Population& p = sim.population();
   attendance_ = GroupAttendance::registered_on(p, kind_);
   const std::string word(group_kind_name(kind_));
-  // The ratios are surveyed: the group study reads at the baseline what the kind gave.
-  decline_ratio_ = p.add_column<float>(
-      {group_column(kind_, "{}_decline_ratio"), "",
-       "ratio of the certification hazard from recent " + word + " attendance (1: none)", false,
-       kind_ != GroupKind::kSalon},
-      1.0f);
+  // The effects are functions of the running attendance, worked out where Contacts and Health
+  // read them: contacts per session for each session a week, and ratios that fall with sessions
+  // a year (the attendance is per week).
   sim.effects().add_contacts({name_, attendance_.per_week, effects_.contacts_per_session});
-  sim.effects().add_ratio(Hazard::kCertification, {name_, decline_ratio_});
-  if (effects_.max_death_reduction > 0) {
-    death_ratio_ = p.add_column<float>(
-        {group_column(kind_, "{}_death_ratio"), "",
-         "ratio of the death hazard from recent " + word + " attendance (1: none)", false, true},
-        1.0f);
-    sim.effects().add_ratio(Hazard::kDeath, {name_, death_ratio_});
+  const Effects::SaturatingRatio decline{365.25, 7.0, effects_.max_decline_reduction,
+                                         effects_.half_effect_sessions_per_year};
+  sim.effects().add_ratio(Hazard::kCertification, {name_, attendance_.per_week, decline});
+  const Column<float> per_week = attendance_.per_week;
+  // The ratios are surveyed: the group study reads at the baseline what the kind gave.
+  const auto surveyed_ratio = [per_week](Effects::SaturatingRatio ratio) {
+    return [per_week, ratio](const ColumnRegistry& columns, std::vector<float>& values) {
+      const std::vector<float>& rate = columns[per_week];
+      for (std::size_t i = 0; i < values.size(); ++i) values[i] = ratio(rate[i]);
+    };
+  };
+  if (kind_ != GroupKind::kSalon) {
+    p.columns.add_computed<float>(
+        {group_column(kind_, "{}_decline_ratio"), "",
+         "ratio of the certification hazard from recent " + word + " attendance (1: none)"},
+        surveyed_ratio(decline));
   }
-  // Members at the start (groups that already exist) attend at their usual rate from step 0.
-  const std::vector<float>& per_week = p[attendance_.per_week];
-  const Columns columns = columns_of(p);
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (per_week[i] > 0.0f) update(columns, i, per_week[i]);
+  if (effects_.max_death_reduction > 0) {
+    const Effects::SaturatingRatio death{365.25, 7.0, effects_.max_death_reduction,
+                                         effects_.half_effect_sessions_per_year};
+    sim.effects().add_ratio(Hazard::kDeath, {name_, attendance_.per_week, death});
+    p.columns.add_computed<float>(
+        {group_column(kind_, "{}_death_ratio"), "",
+         "ratio of the death hazard from recent " + word + " attendance (1: none)"},
+        surveyed_ratio(death));
   }
   if (kind_ != GroupKind::kSalon) return;
   // Salon participation, for the outcomes above.
@@ -140,20 +149,6 @@ void GroupActivity::init(Simulation& sim) {
                      }});
 }
 
-GroupActivity::Columns GroupActivity::columns_of(Population& p) const {
-  return {p[decline_ratio_].data(),
-          effects_.max_death_reduction > 0 ? p[death_ratio_].data() : nullptr};
-}
-
-void GroupActivity::update(const Columns& c, std::size_t i, double per_week) const {
-  const double per_year = per_week * 365.25 / 7.0;
-  c.decline[i] = static_cast<float>(decline_factor(effects_, per_year));
-  if (c.death != nullptr) {
-    c.death[i] = static_cast<float>(attendance_ratio(
-        effects_.max_death_reduction, effects_.half_effect_sessions_per_year, per_year));
-  }
-}
-
 void GroupActivity::step(Simulation& sim, std::int64_t step) {
   Population& p = sim.population();
   const int days = sim.clock().days_per_step;
@@ -161,14 +156,12 @@ void GroupActivity::step(Simulation& sim, std::int64_t step) {
   const double weight = std::min(1.0, (days / 7.0) / effects_.recency_weeks);
   const std::vector<std::int32_t>& last_session = p[attendance_.last_step];
   std::vector<float>& per_week = p[attendance_.per_week];
-  const Columns columns = columns_of(p);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 2048), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const bool attended = last_session[i] == step32;
       if (per_week[i] == 0.0f && !attended) continue;
       const double rate = (1.0 - weight) * per_week[i] + weight * (attended ? 7.0 / days : 0.0);
       per_week[i] = rate < 1e-4 ? 0.0f : static_cast<float>(rate);
-      update(columns, i, per_week[i]);
     }
   });
 }

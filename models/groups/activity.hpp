@@ -83,22 +83,10 @@ class GroupActivity : public Module {
   void step(Simulation& sim, std::int64_t step) override;
 
  private:
-  /// The columns this source writes, taken once before a loop over residents. Its contacts are
-  /// the running attendance times contacts per session, worked out where they are read.
-  struct Columns {
-    float* decline;
-    float* death;  // null without an effect on death
-  };
-  Columns columns_of(Population& p) const;
-  /// The ratios of resident i for `per_week` sessions a week.
-  void update(const Columns& columns, std::size_t i, double per_week) const;
-
   GroupKind kind_;
   GroupEffects effects_;
   std::string name_;
   GroupAttendance attendance_;
-  // This mechanism's contributions to the effects (see sim/effects.hpp).
-  Column<float> decline_ratio_, death_ratio_;
 };
 
 /// The salons' activity (shared by the salons and the mobile shop's drop-by lunch salons), which

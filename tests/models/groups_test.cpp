@@ -778,6 +778,12 @@ float activity_contacts(const Simulation& sim, ResidentId i) {
   return sim.effects().contacts(sim.population())(i);
 }
 
+// The ratio of the certification hazard the salons' attendance gives resident i, as Health reads
+// it (worked out from the running attendance).
+float salon_decline_ratio(const Simulation& sim, ResidentId i) {
+  return sim.effects().ratios_of(Hazard::kCertification, kSalonActivityStream, sim.population())[i];
+}
+
 TEST(SalonsModule, AttendanceSetsContactsAndDeclineFactorOnlyForAttendees) {
   std::vector<std::pair<float, float>> homes;
   add_cluster(homes, 0, 0, 10);  // 0-9 attend
@@ -792,17 +798,17 @@ TEST(SalonsModule, AttendanceSetsContactsAndDeclineFactorOnlyForAttendees) {
   EXPECT_NEAR(expected, 1 - 0.8 * 6.5223214 / (6.5223214 + 8), 1e-6);
   for (ResidentId i = 0; i < 10; ++i) {
     EXPECT_NEAR(activity_contacts(*w.sim, i), per_week * 1.0, 1e-6) << i;
-    EXPECT_NEAR(w.p().column<float>("salon_decline_ratio")[i], expected, 1e-6) << i;
+    EXPECT_NEAR(salon_decline_ratio(*w.sim, i), expected, 1e-6) << i;
   }
   for (int k = 1; k < 5; ++k) w.sim->step();
   for (ResidentId i = 0; i < 10; ++i) {
     EXPECT_GT(activity_contacts(*w.sim, i), per_week) << i;
     EXPECT_LT(activity_contacts(*w.sim, i), 1.0f) << i;
-    EXPECT_GT(w.p().column<float>("salon_decline_ratio")[i], 0.2f) << i;
-    EXPECT_LT(w.p().column<float>("salon_decline_ratio")[i], expected) << i;
+    EXPECT_GT(salon_decline_ratio(*w.sim, i), 0.2f) << i;
+    EXPECT_LT(salon_decline_ratio(*w.sim, i), expected) << i;
   }
   EXPECT_EQ(activity_contacts(*w.sim, 10), 0.0f);
-  EXPECT_EQ(w.p().column<float>("salon_decline_ratio")[10], 1.0f);
+  EXPECT_EQ(salon_decline_ratio(*w.sim, 10), 1.0f);
 }
 
 TEST(SalonsModule, EffectsFadeAfterAttendanceStops) {
@@ -816,12 +822,12 @@ TEST(SalonsModule, EffectsFadeAfterAttendanceStops) {
   w.sim->step();
   w.sim->step();
   const float peak = activity_contacts(*w.sim, 0);
-  const float lowest_factor = w.p().column<float>("salon_decline_ratio")[0];
+  const float lowest_factor = salon_decline_ratio(*w.sim, 0);
   w.sim->step();
   // One step without a session: the running average falls by 1/8.
   EXPECT_NEAR(activity_contacts(*w.sim, 0), peak * 7.0 / 8.0, 1e-6);
-  EXPECT_GT(w.p().column<float>("salon_decline_ratio")[0], lowest_factor);
-  EXPECT_LT(w.p().column<float>("salon_decline_ratio")[0], 1.0f);
+  EXPECT_GT(salon_decline_ratio(*w.sim, 0), lowest_factor);
+  EXPECT_LT(salon_decline_ratio(*w.sim, 0), 1.0f);
 }
 
 // Invitations reach about volunteers * invitations_per_volunteer of the eligible residents at each
@@ -1039,7 +1045,7 @@ SalonRun run_taketoyo_with(int threads) {
     const Population& p = sim->population();
     out.sessions = p.column<std::uint16_t>("salon_sessions");
     out.first = p.column<std::int32_t>("first_salon_step");
-    out.decline_factor = p.column<float>("salon_decline_ratio");
+    out.decline_factor = sim->effects().ratios_of(Hazard::kCertification, kSalonActivityStream, p);
     const std::vector<OutputTable> tables = output_tables(*sim);
     const OutputTable* salons = find_table(tables, "salons");
     if (salons == nullptr) return;

@@ -198,10 +198,11 @@ TEST(GroupsModule, KindsComposeThroughTheEffects) {
   EXPECT_EQ(std::count(sources.begin(), sources.end(), "hobby_activity"), 3);
   const Effects::HazardView certification = sim->effects().hazard(Hazard::kCertification, pop);
   const Effects::HazardView death = sim->effects().hazard(Hazard::kDeath, pop);
-  const auto& sports_decline = pop.column<float>("sports_decline_ratio");
-  const auto& hobby_decline = pop.column<float>("hobby_decline_ratio");
-  const auto& sports_death = pop.column<float>("sports_death_ratio");
-  const auto& hobby_death = pop.column<float>("hobby_death_ratio");
+  const Effects& effects = sim->effects();
+  const auto sports_decline = effects.ratios_of(Hazard::kCertification, "sports_activity", pop);
+  const auto hobby_decline = effects.ratios_of(Hazard::kCertification, "hobby_activity", pop);
+  const auto sports_death = effects.ratios_of(Hazard::kDeath, "sports_activity", pop);
+  const auto hobby_death = effects.ratios_of(Hazard::kDeath, "hobby_activity", pop);
   EXPECT_LT(sports_decline[0], 1.0f);
   EXPECT_LT(hobby_decline[0], 1.0f);
   EXPECT_DOUBLE_EQ(certification.times_ratios(1.0, 0),

@@ -38,6 +38,31 @@ TEST(Effects, HazardRatiosOfTwoSourcesMultiply) {
   EXPECT_EQ(effects.sources(), (std::vector<std::string>{"access", "activity"}));
 }
 
+// A ratio worked out from a rate: 1 - 0.8 r / (r + 8) with r in sessions a year from sessions a
+// week. 1/8 a week is 6.5223214 a year: 1 - 0.8 x 6.5223214 / 14.5223214 = 0.6407009; no
+// attendance gives exactly 1.
+TEST(Effects, ARatioOfARateIsWorkedOutWhereItIsRead) {
+  TwoSources t;
+  t.p[t.contacts_a] = {0.125f, 0.0f, 0.5f};  // read as a rate: sessions a week
+  Effects effects;
+  const Effects::SaturatingRatio slower{365.25, 7.0, 0.8, 8.0};
+  effects.add_ratio(Hazard::kCertification, {"activity", t.slower_decline});
+  effects.add_ratio(Hazard::kCertification, {"sessions", t.contacts_a, slower});
+  EXPECT_NEAR(slower(0.125f), 0.6407008914847833, 1e-7);
+  EXPECT_EQ(slower(0.0f), 1.0f);
+  EXPECT_EQ(slower(0.125f),
+            static_cast<float>(1.0 - 0.8 * (0.125 * 365.25 / 7.0) / (0.125 * 365.25 / 7.0 + 8.0)));
+  const Effects::HazardView view = effects.hazard(Hazard::kCertification, t.p);
+  // In the order registered: the column's 0.5, then the rate's ratio.
+  EXPECT_EQ(view.times_ratios(1.0, 0), 0.5 * static_cast<double>(slower(0.125f)));
+  EXPECT_EQ(view.times_ratios(1.0, 1), static_cast<double>(0.8f)) << "no sessions: 1";
+  // One source alone, for surveys and tests: 1 wherever it has no effect.
+  const std::vector<float> sessions = effects.ratios_of(Hazard::kCertification, "sessions", t.p);
+  EXPECT_EQ(sessions, (std::vector<float>{slower(0.125f), 1.0f, slower(0.5f)}));
+  EXPECT_NEAR(sessions[2], 1 - 0.8 * 26.089285714285715 / 34.089285714285715, 1e-7);
+  EXPECT_EQ(effects.ratios_of(Hazard::kDeath, "sessions", t.p), std::vector<float>(3, 1.0f));
+}
+
 TEST(Effects, RemovingOneSourceLeavesTheOther) {
   TwoSources t;
   Effects only_activity;

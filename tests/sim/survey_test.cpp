@@ -112,6 +112,32 @@ TEST(SurveyWave, HoldsTheCoreColumnsThenTheSurveyedOnesInOrder) {
   EXPECT_EQ(sim->survey_waves()[0].columns[2].spec.unit, "years");
 }
 
+// A computed column keeps no values: a wave works it out from the columns it reads, in its place
+// among the surveyed columns.
+TEST(SurveyWave, AComputedColumnIsWorkedOutWhenTheWaveIsTaken) {
+  Population p = four_residents();
+  const Column<std::uint16_t> visits = p.add_column<std::uint16_t>(
+      {.name = "visits", .unit = "", .description = "visits so far", .surveyed = true});
+  p.columns.add_computed<float>({"visits_halved", "", "half the visits"},
+                                [visits](const ColumnRegistry& columns, std::vector<float>& out) {
+                                  for (std::size_t i = 0; i < out.size(); ++i)
+                                    out[i] = 0.5f * columns[visits][i];
+                                });
+  p.add_column<std::uint8_t>({.name = "later", .unit = "", .description = "", .surveyed = true});
+  p[visits] = {4, 3, 0, 1};
+  p.resize(5);  // a computed column is not resized: it holds nothing
+  EXPECT_TRUE(p.column<float>("visits_halved").empty());
+  EXPECT_THROW(p.columns.add_computed<float>({"visits", "", ""}, {}), std::logic_error);
+  const SurveyWave wave = take_survey(p, 0, 7 / 365.25);
+  std::vector<std::string> names;
+  for (const SurveyColumn& c : wave.columns) names.push_back(c.spec.name);
+  EXPECT_EQ(std::vector<std::string>(names.begin() + 6, names.end()),
+            (std::vector<std::string>{"visits", "visits_halved", "later"}));
+  EXPECT_EQ(wave.column<float>("visits_halved"),
+            (std::vector<float>{2.0f, 1.5f, 0.0f, 0.5f, 0.0f}));
+  EXPECT_FALSE(wave.find("visits_halved")->spec.output) << "never written to /agents";
+}
+
 // Step s means "when s steps are done": after the record of step s - 1.
 TEST(SurveyWave, TakenWhenItsStepsAreDoneWithHandWorkedValues) {
   auto sim = tiny(4);
