@@ -30,13 +30,14 @@ class Effects {
   /// A hazard ratio worked out from a rate a resident keeps, where it is read, instead of kept in a
   /// column of its own: 1 - max_reduction * r / (r + half_effect), with r the rate times
   /// scale_numerator / scale_denominator (a change of unit, e.g. 365.25 / 7 from a week to a
-  /// year, in that order so it rounds as a source working it out itself would), and exactly 1
-  /// where r is 0. Rounded to float, as a column of ratios would hold it.
+  /// year, in that order so it rounds as a source working it out itself would; both positive),
+  /// and exactly 1 where r is 0. Rounded to float, as a column of ratios would hold it.
   struct SaturatingRatio {
     double scale_numerator = 1, scale_denominator = 1, max_reduction = 0, half_effect = 1;
     float operator()(float rate) const {
+      // Most residents take no part: no division for them (r has the sign of the rate).
+      if (rate <= 0.0f) return 1.0f;
       const double r = static_cast<double>(rate) * scale_numerator / scale_denominator;
-      if (r <= 0) return 1.0f;
       return static_cast<float>(1.0 - max_reduction * r / (r + half_effect));
     }
   };
