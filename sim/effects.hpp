@@ -110,8 +110,7 @@ class Effects {
     for (const FlagRatio& f : flag_ratios_[index(hazard)])
       view.flags[view.flag_count++] = {p[f.flag].data(), f.ratio};
     for (const RatioColumn& r : ratios_[index(hazard)])
-      view.ratios[view.ratio_count++] = {p[r.values].data(), r.of_rate.has_value(),
-                                         r.of_rate.value_or(SaturatingRatio{})};
+      view.ratios[view.ratio_count++] = view_of(r, p);
     return view;
   }
   /// One source's ratio of `hazard` for every resident (1 where the source has none, or for a
@@ -120,8 +119,7 @@ class Effects {
     std::vector<float> out(p.size(), 1.0f);
     for (const RatioColumn& r : ratios_[index(hazard)]) {
       if (r.source != source) continue;
-      const HazardView::Ratio ratio{p[r.values].data(), r.of_rate.has_value(),
-                                    r.of_rate.value_or(SaturatingRatio{})};
+      const HazardView::Ratio ratio = view_of(r, p);
       for (std::size_t i = 0; i < out.size(); ++i) out[i] *= ratio(i);
     }
     return out;
@@ -161,6 +159,9 @@ class Effects {
 
  private:
   static std::size_t index(Hazard hazard) { return static_cast<std::size_t>(hazard); }
+  static HazardView::Ratio view_of(const RatioColumn& r, const Population& p) {
+    return {p[r.values].data(), r.of_rate.has_value(), r.of_rate.value_or(SaturatingRatio{})};
+  }
   template <class List>
   static void room_for(const List& list) {
     if (list.size() >= kMaxSources)

@@ -72,6 +72,12 @@ double attendance_ratio(double max_reduction, double half_effect_sessions_per_ye
          max_reduction * sessions_per_year / (sessions_per_year + half_effect_sessions_per_year);
 }
 
+Effects::SaturatingRatio attendance_ratio_per_week(double max_reduction,
+                                                   double half_effect_sessions_per_year) {
+  // Sessions a week to sessions a year, multiplied then divided as attendance_ratio's callers did.
+  return {365.25, 7.0, max_reduction, half_effect_sessions_per_year};
+}
+
 double decline_factor(const GroupEffects& effects, double sessions_per_year) {
   return attendance_ratio(effects.max_decline_reduction, effects.half_effect_sessions_per_year,
                           sessions_per_year);
@@ -108,8 +114,8 @@ void GroupActivity::init(Simulation& sim) {
   // read them: contacts per session for each session a week, and ratios that fall with sessions
   // a year (the attendance is per week).
   sim.effects().add_contacts({name_, attendance_.per_week, effects_.contacts_per_session});
-  const Effects::SaturatingRatio decline{365.25, 7.0, effects_.max_decline_reduction,
-                                         effects_.half_effect_sessions_per_year};
+  const Effects::SaturatingRatio decline = attendance_ratio_per_week(
+      effects_.max_decline_reduction, effects_.half_effect_sessions_per_year);
   sim.effects().add_ratio(Hazard::kCertification, {name_, attendance_.per_week, decline});
   const Column<float> per_week = attendance_.per_week;
   // The ratios are surveyed: the group study reads at the baseline what the kind gave.
@@ -126,8 +132,8 @@ void GroupActivity::init(Simulation& sim) {
         surveyed_ratio(decline));
   }
   if (effects_.max_death_reduction > 0) {
-    const Effects::SaturatingRatio death{365.25, 7.0, effects_.max_death_reduction,
-                                         effects_.half_effect_sessions_per_year};
+    const Effects::SaturatingRatio death = attendance_ratio_per_week(
+        effects_.max_death_reduction, effects_.half_effect_sessions_per_year);
     sim.effects().add_ratio(Hazard::kDeath, {name_, attendance_.per_week, death});
     p.columns.add_computed<float>(
         {group_column(kind_, "{}_death_ratio"), "",

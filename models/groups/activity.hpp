@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/groups/group_params.hpp"
+#include "sim/effects.hpp"
 #include "sim/module.hpp"
 #include "sim/network.hpp"
 #include "sim/outcomes.hpp"
@@ -67,6 +68,10 @@ std::vector<Outcome> salon_outcomes();
 /// half_effect_sessions_per_year).
 double attendance_ratio(double max_reduction, double half_effect_sessions_per_year,
                         double sessions_per_year);
+/// attendance_ratio of a running attendance kept in sessions a week, worked out where it is read
+/// (sim/effects.hpp) and rounded to float: what GroupActivity registers as its effects.
+Effects::SaturatingRatio attendance_ratio_per_week(double max_reduction,
+                                                   double half_effect_sessions_per_year);
 /// Reduction factor of the certification hazard for recent attendance (sessions per year).
 double decline_factor(const GroupEffects& effects, double sessions_per_year);
 

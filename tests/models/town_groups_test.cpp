@@ -167,6 +167,11 @@ TEST(GroupsModule, AVenueAimedAtMenRaisesTheirOdds) {
 TEST(GroupActivity, RatiosFollowTheDoseResponse) {
   EXPECT_DOUBLE_EQ(attendance_ratio(0.2, 6, 12), 1 - 0.2 * 12 / 18.0);
   EXPECT_DOUBLE_EQ(attendance_ratio(0.2, 6, 0), 1.0);
+  // What GroupActivity registers is the same ratio of sessions a week, rounded to float.
+  const Effects::SaturatingRatio per_week = attendance_ratio_per_week(0.2, 6);
+  for (const float week : {0.0f, 0.125f, 1.0f, 2.5f})
+    EXPECT_EQ(per_week(week), static_cast<float>(attendance_ratio(0.2, 6, week * 365.25 / 7.0)))
+        << week;
   GroupEffects e;
   e.max_decline_reduction = 0.3;
   e.half_effect_sessions_per_year = 12;
