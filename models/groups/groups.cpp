@@ -237,7 +237,6 @@ void CommunityGroups::init(Simulation& sim) {
   assigned_ = false;
   const std::size_t n = p.size();
   venue_of_.assign(n, -1);
-  venue_distance_m_.assign(n, 0.0f);
   propensity_.assign(n, 1.0f);
   relatives_ = shared_relative_lists(sim);
   const RandomStream stream = sim.stream(name_);
@@ -435,20 +434,23 @@ void CommunityGroups::assign_venues(const Population& p, std::int64_t step) {
 void CommunityGroups::assign_opened_venues(const Population& p,
                                            const std::vector<std::int32_t>& opened) {
   // The same nearest venue as a search of every open venue (the lowest index among equals),
-  // as only the opened venues can be nearer than each resident's. A quick test against the
-  // stored (float) distance, with a margin for its rounding, rules out most of them.
+  // as only the opened venues can be nearer than each resident's. A quick test of squared
+  // distances, with a margin far above their rounding, rules out most of them.
   const auto distance = [&](std::size_t i, std::int32_t v) {
     return std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+  };
+  const auto squared = [&](std::size_t i, std::int32_t v) {
+    const double dx = p.x_m[i] - venues_[v].x_m, dy = p.y_m[i] - venues_[v].y_m;
+    return dx * dx + dy * dy;
   };
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 4096), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       std::int32_t best = venue_of_[i];
       double best_distance = -1;  // worked out when needed
-      const double within = best < 0 ? std::numeric_limits<double>::infinity()
-                                     : venue_distance_m_[i] * (1.0 + 1e-6) + 1e-3;
+      const double within_squared = best < 0 ? std::numeric_limits<double>::infinity()
+                                             : squared(i, best) * (1.0 + 1e-6) + 1e-6;
       for (const std::int32_t v : opened) {
-        const double dx = p.x_m[i] - venues_[v].x_m, dy = p.y_m[i] - venues_[v].y_m;
-        if (best >= 0 && dx * dx + dy * dy > within * within) continue;
+        if (best >= 0 && squared(i, v) > within_squared) continue;
         if (best >= 0 && best_distance < 0) best_distance = distance(i, best);
         const double d = distance(i, v);
         if (best < 0 || d < best_distance || (d == best_distance && v < best)) {
@@ -456,9 +458,7 @@ void CommunityGroups::assign_opened_venues(const Population& p,
           best_distance = d;
         }
       }
-      if (best_distance < 0) continue;  // no opened venue is nearer
-      venue_of_[i] = best;
-      venue_distance_m_[i] = static_cast<float>(best_distance);
+      if (best_distance >= 0) venue_of_[i] = best;  // otherwise no opened venue is nearer
     }
   });
 }
@@ -487,9 +487,7 @@ void CommunityGroups::assign_nearest_venues(const Population& p) {
         });
     // Grid indices follow venue order, so the lowest grid index is the lowest venue index.
     const std::int32_t best = nearest.index < 0 ? -1 : open_index[nearest.index];
-    const double best_distance = nearest.distance_m;
     venue_of_[i] = best;
-    venue_distance_m_[i] = static_cast<float>(best_distance);
     // A member whose venue closed has to join again elsewhere.
     if (best < 0) member[i] = 0;
   });
@@ -501,6 +499,10 @@ void CommunityGroups::count_eligible(const Population& p) {
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p.alive[i] && venue_of_[i] >= 0 && !member[i]) ++eligible_[venue_of_[i]];
   }
+}
+
+double CommunityGroups::venue_distance_m(const Population& p, ResidentId id, std::int32_t v) const {
+  return static_cast<float>(std::hypot(p.x_m[id] - venues_[v].x_m, p.y_m[id] - venues_[v].y_m));
 }
 
 double CommunityGroups::readiness_chance(const Population& p, ResidentId id) const {
@@ -520,11 +522,17 @@ double CommunityGroups::access_of(const Population& p, ResidentId id, std::int64
   const double age = p.age_at(id, step, dt);
   // How they get there: the one reach of transport/reach.hpp, with a shuttle seat this step
   // (handed out in the transport phase; salons only), on foot, by car, or with a lift.
-  const double distance = venue_distance_m_[id];
+  const std::int32_t v = venue_of_[id];
   const double walking = walking_range_m(getting_about_.walking, age, p.frailty(id));
   const bool seat =
       seats != nullptr && kind_ == GroupKind::kSalon && seats->to(id, kShuttleToSalons);
-  if (seat || distance <= walking) return 1.0;
+  if (seat) return 1.0;
+  // Most members live within walking range: a squared distance well inside it (by more than a
+  // float's rounding of the distance) answers without the exact distance (a hypot).
+  const double dx = p.x_m[id] - venues_[v].x_m, dy = p.y_m[id] - venues_[v].y_m;
+  if (walking > 0 && dx * dx + dy * dy < walking * walking * (1.0 - 1e-5)) return 1.0;
+  const double distance = venue_distance_m(p, id, v);
+  if (distance <= walking) return 1.0;
   return group_access(params_.participation,
                       means_to(getting_about_, p, id, age, distance, {}, relatives_->of(id)),
                       distance, walking);

@@ -235,6 +235,9 @@ class CommunityGroups final : public Module {
   float usual_attendance_per_week(std::int32_t v, double access) const;
   /// Chance that a member stops at a session.
   double stop_chance(bool certified) const;
+  /// The distance from a resident's home to venue v, as the nearest-venue search found it
+  /// (rounded to float): worked out from the coordinates where needed rather than kept.
+  double venue_distance_m(const Population& p, ResidentId id, std::int32_t v) const;
   /// Chance that a starting resident aged `age` belongs (see the .cpp).
   double membership_at_start(const Population& p, ResidentId id, double age, int friends,
                              double access, double invited) const;
@@ -266,7 +269,6 @@ class CommunityGroups final : public Module {
   bool assigned_ = false;           // residents assigned to the open venues at least once
   // Per resident.
   std::vector<std::int32_t> venue_of_;              // nearest open venue, -1 none
-  std::vector<float> venue_distance_m_;             // distance to it
   std::vector<float> propensity_;                   // odds multiplier to join, drawn once
   std::shared_ptr<const RelativeLists> relatives_;  // for lifts, shared
   // Per venue: members at the start and entrants who belonged (for co-member ties at entry).
