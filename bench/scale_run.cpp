@@ -137,8 +137,9 @@ std::int64_t agent_steps(const Simulation& sim, std::int64_t alive_at_start) {
   return total;
 }
 
-/// The accounted bytes a row of each registered column, the core columns and the network,
-/// largest first: where a resident's memory goes, by name.
+/// The accounted bytes a row of each registered column, the core columns, the network and each
+/// mechanism's own state (Module::bytes), largest first: where a resident's memory goes, by
+/// name.
 void print_memory(const Simulation& sim) {
   const Population& p = sim.population();
   const auto rows = static_cast<double>(std::max<std::size_t>(p.size(), 1));
@@ -149,8 +150,19 @@ void print_memory(const Simulation& sim) {
   parts.emplace_back(static_cast<double>(p.bytes() - p.columns.bytes()) / rows,
                      "(core population columns)");
   parts.emplace_back(static_cast<double>(sim.network().bytes()) / rows, "(network)");
+  std::size_t waves = 0;
+  for (const SurveyWave& wave : sim.survey_waves()) waves += wave.bytes();
+  if (waves > 0)
+    parts.emplace_back(static_cast<double>(waves) / rows,
+                       fmt::format("({} survey waves)", sim.survey_waves().size()));
+  for (const Module* module : sim.modules_of_type<Module>()) {
+    if (module->bytes() > 0)
+      parts.emplace_back(static_cast<double>(module->bytes()) / rows,
+                         fmt::format("({}'s own)", module->name()));
+  }
   std::sort(parts.begin(), parts.end(), std::greater<>());
-  fmt::print("accounted bytes a row, by column ({} registered):\n", p.columns.entries().size());
+  fmt::print("accounted bytes a row, by column ({} registered) and mechanism:\n",
+             p.columns.entries().size());
   for (const auto& [bytes, name] : parts) fmt::print("  {:>7.1f}  {}\n", bytes, name);
 }
 

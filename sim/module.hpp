@@ -4,6 +4,7 @@
 // population's columns, the network and requests (e.g. death_requested) that the schedule
 // applies.
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -38,7 +39,24 @@ class Module {
   /// Tables this mechanism adds to the output (e.g. one row per venue).
   virtual void add_output_tables(const Simulation& /*sim*/,
                                  std::vector<OutputTable>& /*tables*/) const {}
+  /// Bytes of the state this mechanism keeps of its own (per-resident vectors, grids, queues),
+  /// beyond the columns it registered: counted by Simulation::bytes() so that memory is
+  /// accounted where it is held.
+  virtual std::size_t bytes() const { return 0; }
 };
+
+/// Bytes a vector holds (its capacity): for Module::bytes().
+template <class T>
+std::size_t bytes_of(const std::vector<T>& values) {
+  return values.capacity() * sizeof(T);
+}
+/// ... and a vector of vectors, with what each inner one holds.
+template <class T>
+std::size_t bytes_of(const std::vector<std::vector<T>>& lists) {
+  std::size_t total = lists.capacity() * sizeof(std::vector<T>);
+  for (const std::vector<T>& list : lists) total += bytes_of(list);
+  return total;
+}
 
 /// Cost so far of something that costs `yearly_cost_yen` while open, from `opens_step` to
 /// `closes_step` (-1: never closes), at step `now` (steps [opens, min(closes, now)) counted).

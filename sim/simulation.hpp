@@ -152,6 +152,7 @@ class Simulation {
     std::size_t total = population_.bytes() + network_.bytes();
     for (const SurveyWave& wave : survey_waves_) total += wave.bytes();
     for (const SharedData& held : shared_) total += held.bytes;
+    for (const auto& module : modules_) total += module->bytes();
     return total;
   }
 

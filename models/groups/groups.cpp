@@ -308,6 +308,14 @@ void CommunityGroups::init(Simulation& sim) {
   }
 }
 
+std::size_t CommunityGroups::bytes() const {
+  std::size_t per_thread = 0;
+  for (const SessionDecisions& found : decisions_)
+    per_thread += bytes_of(found.wanting) + bytes_of(found.quitting) + bytes_of(found.eligible);
+  return bytes_of(venue_of_) + bytes_of(propensity_) + bytes_of(next_try_) + bytes_of(roster_) +
+         bytes_of(candidates_) + bytes_of(venues_) + bytes_of(invitation_chance_) + per_thread;
+}
+
 CommunityGroups& CommunityGroups::labelled(std::string label) {
   label_ = std::move(label);
   name_ = own_column("{}_groups");

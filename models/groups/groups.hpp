@@ -183,6 +183,7 @@ class CommunityGroups final : public Module {
   /// Each venue's yearly cost times the years it was open so far.
   double cost_yen(const Simulation& sim) const override;
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
+  std::size_t bytes() const override;
 
   /// Groups of the kind that are not the town's own (e.g. those a coalition starts): `label`
   /// names their module, membership column (<label>_member), indicator and table, so that

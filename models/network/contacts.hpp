@@ -56,6 +56,10 @@ class Contacts final : public Module {
   /// at the start), for the health model's start and the step-0 survey.
   void start(Simulation& sim) override { recompute(sim, 0, /*everyone=*/true); }
   void step(Simulation& sim, std::int64_t step) override;
+  std::size_t bytes() const override {
+    return bytes_of(states_) + bytes_of(previous_states_) + bytes_of(from_ties_friends_) +
+           bytes_of(dirty_) + bytes_of(changed_);
+  }
 
  private:
   void recompute(Simulation& sim, std::int64_t step, bool everyone);

@@ -49,6 +49,9 @@ class TieTurnover final : public Module {
   Phase phase() const override { return Phase::kDemography; }
   void init(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
+  std::size_t bytes() const override {
+    return (grid_ ? grid_->bytes() : 0) + bytes_of(chunk_changes_);
+  }
 
   std::int64_t steps_between_updates() const { return interval_; }
   double loss_to_deaths_per_year() const { return loss_to_deaths_; }

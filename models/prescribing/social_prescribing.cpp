@@ -649,6 +649,13 @@ void SocialPrescribing::finalize(Simulation& sim) {
   }
 }
 
+std::size_t SocialPrescribing::bytes() const {
+  std::size_t total =
+      bytes_of(clinic_of_) + bytes_of(due_) + bytes_of(listed_) + bytes_of(options_);
+  for (const std::vector<std::int32_t>& column : reach_) total += bytes_of(column);
+  return total;
+}
+
 void SocialPrescribing::add_output_tables(const Simulation& sim,
                                           std::vector<OutputTable>& tables) const {
   (void)sim;

@@ -82,6 +82,7 @@ class SocialPrescribing final : public Module {
   /// Link workers for the years so far, screens and counselling cases.
   double cost_yen(const Simulation& sim) const override;
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
+  std::size_t bytes() const override;
 
   const std::vector<PlacedClinic>& clinics() const { return clinics_; }
   const std::vector<float>& competence() const { return competence_; }

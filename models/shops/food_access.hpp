@@ -47,6 +47,10 @@ class FoodAccess final : public Module {
   void init(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
+  std::size_t bytes() const override {
+    return bytes_of(cannot_reach_store_) + bytes_of(bus_leg_) + bytes_of(home_to_line_m_) +
+           bytes_of(stores_) + bytes_of(usable_stops_);
+  }
 
   const std::vector<PlacedStore>& stores() const { return stores_; }
   const FoodAccessColumns& columns() const { return columns_; }

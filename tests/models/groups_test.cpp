@@ -572,6 +572,19 @@ TEST(SalonsModule, SessionNeverExceedsCapacity) {
   }
 }
 
+TEST(SalonsModule, CountsItsOwnStateInTheSimulationsBytes) {
+  std::vector<std::pair<float, float>> homes;
+  add_cluster(homes, 0, 0, 40);
+  SalonsParams params = eager_salons();
+  params.venues.push_back(weekly_venue_at(0, 0, 5));
+  World w = make_world(residents_at(homes), params, 2);
+  w.sim->step();
+  // At least each resident's venue, propensity and next moment of readiness (4 bytes each),
+  // at most that and the venue's row, rosters and the threads' lists (small here).
+  EXPECT_GE(w.salons->bytes(), 40u * 12u);
+  EXPECT_LT(w.salons->bytes(), 40u * 12u + 4096u);
+}
+
 TEST(SalonsModule, CapacityHoldsAtEveryVenueOfATown) {
   Scenario scenario = load_scenario(fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "taketoyo.yaml",
                                     {"town.population=3000", "run.years=0.25"});

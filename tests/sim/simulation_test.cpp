@@ -125,6 +125,28 @@ TEST(Simulation, SharedDataIsBuiltByTheFirstToAskAndCountedOnce) {
   EXPECT_THROW(sim.shared<int>("lists", [] { return 1; }), std::logic_error);
 }
 
+// A mechanism's own state is counted with the rest.
+class Holder final : public Module {
+ public:
+  std::string_view name() const override { return "holder"; }
+  Phase phase() const override { return Phase::kHealth; }
+  void step(Simulation&, std::int64_t) override {}
+  std::size_t bytes() const override { return bytes_of(values_) + bytes_of(lists_); }
+  std::vector<double> values_ = std::vector<double>(10);
+  std::vector<std::vector<float>> lists_ = {std::vector<float>(3), std::vector<float>(5)};
+};
+
+TEST(Simulation, CountsTheBytesEachMechanismHoldsOfItsOwn) {
+  Simulation sim({1, 0}, {7, 1}, three_alive(), Network(3, {}, 0));
+  const std::size_t before = sim.bytes();
+  auto holder = std::make_unique<Holder>();
+  // 10 doubles; two inner vectors of 3 and 5 floats, and the outer one's two headers.
+  const std::size_t own = 10 * sizeof(double) + 2 * sizeof(std::vector<float>) + 8 * sizeof(float);
+  EXPECT_EQ(holder->bytes(), own);
+  sim.add_module(std::move(holder));
+  EXPECT_EQ(sim.bytes(), before + own);
+}
+
 TEST(Clock, YearsPerStep) {
   EXPECT_DOUBLE_EQ((Clock{7, 10}).years_per_step(), 7 / 365.25);
 }
