@@ -560,12 +560,17 @@ World make_world(Population population, const SalonsParams& params, std::int64_t
   return w;
 }
 
-TEST(SalonsModule, SessionNeverExceedsCapacity) {
+/// `residents` eager residents around one weekly venue with `capacity` places, at its door.
+World one_venue_world(int residents, int capacity, std::int64_t steps) {
   std::vector<std::pair<float, float>> homes;
-  add_cluster(homes, 0, 0, 40);
+  add_cluster(homes, 0, 0, residents);
   SalonsParams params = eager_salons();
-  params.venues.push_back(weekly_venue_at(0, 0, 5));
-  World w = make_world(residents_at(homes), params, 6);
+  params.venues.push_back(weekly_venue_at(0, 0, capacity));
+  return make_world(residents_at(homes), params, steps);
+}
+
+TEST(SalonsModule, SessionNeverExceedsCapacity) {
+  World w = one_venue_world(40, 5, 6);
   for (std::int64_t step = 0; step < 6; ++step) {
     w.sim->step();
     EXPECT_EQ(w.attendees(step).size(), 5u) << "step " << step;  // 40 want to come, 5 places
@@ -573,11 +578,7 @@ TEST(SalonsModule, SessionNeverExceedsCapacity) {
 }
 
 TEST(SalonsModule, CountsItsOwnStateInTheSimulationsBytes) {
-  std::vector<std::pair<float, float>> homes;
-  add_cluster(homes, 0, 0, 40);
-  SalonsParams params = eager_salons();
-  params.venues.push_back(weekly_venue_at(0, 0, 5));
-  World w = make_world(residents_at(homes), params, 2);
+  World w = one_venue_world(40, 5, 2);
   w.sim->step();
   // At least each resident's venue, propensity and next moment of readiness (4 bytes each),
   // at most that and the venue's row, rosters and the threads' lists (small here).
@@ -673,11 +674,7 @@ TEST(SalonsModule, VenuesOpeningOneByOneGiveEveryoneTheNearestOpenVenue) {
 }
 
 TEST(SalonsModule, MembersAreAdmittedBeforeNewcomers) {
-  std::vector<std::pair<float, float>> homes;
-  add_cluster(homes, 0, 0, 20);
-  SalonsParams params = eager_salons();
-  params.venues.push_back(weekly_venue_at(0, 0, 2));
-  World w = make_world(residents_at(homes), params, 8);
+  World w = one_venue_world(20, 2, 8);
   w.sim->step();
   const std::vector<ResidentId> members = w.attendees(0);
   ASSERT_EQ(members.size(), 2u);
@@ -775,11 +772,7 @@ TEST(SalonsModule, NewTiesJoinOnlyResidentsWhoAttendedTheSameSession) {
 }
 
 TEST(SalonsModule, NoNewTiesWhenTheProbabilityIsZero) {
-  std::vector<std::pair<float, float>> homes;
-  add_cluster(homes, 0, 0, 20);
-  SalonsParams params = eager_salons();
-  params.venues.push_back(weekly_venue_at(0, 0, 50));
-  World w = make_world(residents_at(homes), params, 4);
+  World w = one_venue_world(20, 50, 4);
   w.sim->run();
   EXPECT_EQ(w.p().column<std::uint16_t>("salon_sessions")[0], 4);
   EXPECT_TRUE(acquaintances(*w.sim).empty());
