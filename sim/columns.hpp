@@ -15,6 +15,8 @@
 #include <variant>
 #include <vector>
 
+#include "sim/memory.hpp"
+
 namespace salonsim {
 
 /// A read-only view of one output column.
@@ -147,11 +149,7 @@ class ColumnRegistry {
   }
   /// Bytes held by one column's values (by capacity).
   static std::size_t bytes_of(const Data& data) {
-    return std::visit(
-        [](const auto& v) {
-          return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type);
-        },
-        data);
+    return std::visit([](const auto& v) { return salonsim::bytes_of(v); }, data);
   }
   std::size_t bytes() const {
     std::size_t total = 0;

@@ -2,11 +2,27 @@
 // Memory before work: what a job will need, measured per resident, against what this process
 // may use. A job that cannot fit is refused at once with both figures, instead of ending in
 // std::bad_alloc after minutes of work.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace salonsim {
+
+/// Bytes a vector holds (by its capacity): what Simulation::bytes() and the parts it adds up
+/// count.
+template <class T>
+std::size_t bytes_of(const std::vector<T>& values) {
+  return values.capacity() * sizeof(T);
+}
+/// ... and a vector of vectors, with what each inner one holds.
+template <class T>
+std::size_t bytes_of(const std::vector<std::vector<T>>& lists) {
+  std::size_t total = lists.capacity() * sizeof(std::vector<T>);
+  for (const std::vector<T>& list : lists) total += bytes_of(list);
+  return total;
+}
 
 /// Bytes this process can still allocate: the least of the machine's available memory
 /// (/proc/meminfo MemAvailable), the cgroup's limit less its use, and the address-space limit

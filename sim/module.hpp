@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/memory.hpp"  // bytes_of, for Module::bytes()
 #include "sim/schedule.hpp"
 
 namespace salonsim {
@@ -44,19 +45,6 @@ class Module {
   /// accounted where it is held.
   virtual std::size_t bytes() const { return 0; }
 };
-
-/// Bytes a vector holds (its capacity): for Module::bytes().
-template <class T>
-std::size_t bytes_of(const std::vector<T>& values) {
-  return values.capacity() * sizeof(T);
-}
-/// ... and a vector of vectors, with what each inner one holds.
-template <class T>
-std::size_t bytes_of(const std::vector<std::vector<T>>& lists) {
-  std::size_t total = lists.capacity() * sizeof(std::vector<T>);
-  for (const std::vector<T>& list : lists) total += bytes_of(list);
-  return total;
-}
 
 /// Cost so far of something that costs `yearly_cost_yen` while open, from `opens_step` to
 /// `closes_step` (-1: never closes), at step `now` (steps [opens, min(closes, now)) counted).

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "sim/memory.hpp"
+
 namespace salonsim {
 
 std::string_view tie_kind_name(TieKind kind) {
@@ -133,10 +135,8 @@ bool Network::add_tie(ResidentId a, ResidentId b, Tie tie) {
 }
 
 std::size_t Network::bytes() const {
-  return offset_.capacity() * sizeof(std::uint32_t) + count_.capacity() * sizeof(std::uint16_t) +
-         neighbours_.capacity() * sizeof(ResidentId) + contacts_.capacity() * sizeof(float) +
-         kinds_.capacity() * sizeof(TieKind) + changed_flag_.capacity() +
-         changed_.capacity() * sizeof(ResidentId);
+  return bytes_of(offset_) + bytes_of(count_) + bytes_of(neighbours_) + bytes_of(contacts_) +
+         bytes_of(kinds_) + bytes_of(changed_flag_) + bytes_of(changed_);
 }
 
 }  // namespace salonsim

@@ -8,8 +8,8 @@ void resize_all(std::size_t n, Columns&... columns) {
   (columns.resize(n), ...);
 }
 template <class... Columns>
-std::size_t bytes_of(const Columns&... columns) {
-  return ((columns.capacity() * sizeof(typename Columns::value_type)) + ...);
+std::size_t total_bytes(const Columns&... columns) {
+  return (bytes_of(columns) + ...);
 }
 }  // namespace
 
@@ -28,10 +28,10 @@ void Population::resize(std::size_t n) {
 }
 
 std::size_t Population::bytes() const {
-  return bytes_of(id, sex, age0, income, income_low, household, spouse, lives_alone, district, x_m,
-                  y_m, transport, entry_step, kin_contacts_per_week, reserve, frailty0, alive,
-                  certified, decline, weekly_contacts, isolated, disability_step, death_step,
-                  death_requested, degree0, isolated0, certified0) +
+  return total_bytes(id, sex, age0, income, income_low, household, spouse, lives_alone, district,
+                     x_m, y_m, transport, entry_step, kin_contacts_per_week, reserve, frailty0,
+                     alive, certified, decline, weekly_contacts, isolated, disability_step,
+                     death_step, death_requested, degree0, isolated0, certified0) +
          columns.bytes();
 }
 

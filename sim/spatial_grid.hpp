@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "sim/memory.hpp"
 #include "sim/population.hpp"
 
 namespace salonsim {
@@ -60,9 +61,7 @@ class SpatialGrid {
       }
     }
   }
-  std::size_t bytes() const {
-    return ids_.capacity() * sizeof(ResidentId) + start_.capacity() * sizeof(std::uint32_t);
-  }
+  std::size_t bytes() const { return bytes_of(ids_) + bytes_of(start_); }
 
  private:
   std::span<const float> x_, y_;

@@ -12,6 +12,7 @@
 
 #include "models/town/town_params.hpp"
 #include "sim/calendar.hpp"
+#include "sim/memory.hpp"
 #include "sim/network.hpp"
 #include "sim/population.hpp"
 #include "sim/random.hpp"
@@ -139,9 +140,7 @@ struct RelativeLists {
   std::span<const ResidentId> of(ResidentId id) const {
     return {ids.data() + offsets[id], ids.data() + offsets[id + 1]};
   }
-  std::size_t bytes() const {
-    return offsets.capacity() * sizeof(std::uint32_t) + ids.capacity() * sizeof(ResidentId);
-  }
+  std::size_t bytes() const { return bytes_of(offsets) + bytes_of(ids); }
 };
 RelativeLists relative_lists(const Network& network, std::size_t residents);
 /// The run's relative lists (of every row), built by the first mechanism that asks and shared by
