@@ -509,10 +509,6 @@ void CommunityGroups::count_eligible(const Population& p) {
   }
 }
 
-double CommunityGroups::venue_distance_m(const Population& p, ResidentId id, std::int32_t v) const {
-  return static_cast<float>(std::hypot(p.x_m[id] - venues_[v].x_m, p.y_m[id] - venues_[v].y_m));
-}
-
 double CommunityGroups::readiness_chance(const Population& p, ResidentId id) const {
   const bool female = p.sex[id] == static_cast<std::uint8_t>(Sex::kFemale);
   const double most = odds_.most_personal[static_cast<std::size_t>(female) |
@@ -539,7 +535,9 @@ double CommunityGroups::access_of(const Population& p, ResidentId id, std::int64
   // float's rounding of the distance) answers without the exact distance (a hypot).
   const double dx = p.x_m[id] - venues_[v].x_m, dy = p.y_m[id] - venues_[v].y_m;
   if (walking > 0 && dx * dx + dy * dy < walking * walking * (1.0 - 1e-5)) return 1.0;
-  const double distance = venue_distance_m(p, id, v);
+  // The distance the nearest-venue search found, rounded to float as a kept column would be
+  // (worked out here, not kept: 4 bytes a resident a kind).
+  const double distance = static_cast<float>(std::hypot(dx, dy));
   if (distance <= walking) return 1.0;
   return group_access(params_.participation,
                       means_to(getting_about_, p, id, age, distance, {}, relatives_->of(id)),

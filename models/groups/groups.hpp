@@ -236,9 +236,6 @@ class CommunityGroups final : public Module {
   float usual_attendance_per_week(std::int32_t v, double access) const;
   /// Chance that a member stops at a session.
   double stop_chance(bool certified) const;
-  /// The distance from a resident's home to venue v, as the nearest-venue search found it
-  /// (rounded to float): worked out from the coordinates where needed rather than kept.
-  double venue_distance_m(const Population& p, ResidentId id, std::int32_t v) const;
   /// Chance that a starting resident aged `age` belongs (see the .cpp).
   double membership_at_start(const Population& p, ResidentId id, double age, int friends,
                              double access, double invited) const;
