@@ -7,6 +7,11 @@
 // peak resident set size and the simulation's own accounted bytes, per resident. See
 // bench/README.md for what each number means.
 //
+// Survey waves meant for the output are written as they are taken to a scratch file in the
+// temporary directory ($TMPDIR, else /tmp) that leaves nothing behind, as `salonsim run` writes
+// them beside its output (sim/output/survey_spool.hpp); --hold-surveys holds them in memory to
+// the end instead, as a run that writes no output does.
+//
 // Agent-steps are counted from the timeseries: the residents alive at the start of step s are
 // those alive at the end of step s - 1 (the recorded `alive` count), and for step 0 those alive
 // after init. Residents who enter during step s (in its demography phase) count from step s + 1.
@@ -32,6 +37,7 @@
 #include "models/network/network_builder.hpp"
 #include "models/scenario.hpp"
 #include "models/town/town_builder.hpp"
+#include "sim/output/survey_spool.hpp"
 #include "sim/params/diagnostics.hpp"
 #include "sim/simulation.hpp"
 
@@ -51,12 +57,13 @@ struct Options {
   bool setup_breakdown = false;
   bool parts = false;
   bool memory = false;
+  bool hold_surveys = false;
 };
 
 void print_usage() {
   fmt::print(
       "usage: salonsim_scale [SCENARIO] [--threads N] [--set key=value]... "
-      "[--setup-breakdown] [--parts] [--memory]\n"
+      "[--setup-breakdown] [--parts] [--memory] [--hold-surveys]\n"
       "  SCENARIO           scenario file (default scenarios/bench-1m.yaml)\n"
       "  --threads N        TBB threads (default: all cores)\n"
       "  --set key=value    override a scenario parameter (repeatable)\n"
@@ -65,7 +72,9 @@ void print_usage() {
       "  --parts            time each part of the steps (every module, deaths, the record,\n"
       "                     the surveys) and print where the step time goes\n"
       "  --memory           after the run, print the accounted bytes a row of every\n"
-      "                     registered column, the core columns and the network\n");
+      "                     registered column, the core columns and the network\n"
+      "  --hold-surveys     hold the survey waves in memory to the end instead of writing\n"
+      "                     each to a scratch file as it is taken\n");
 }
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -88,6 +97,8 @@ std::optional<Options> parse(int argc, char** argv) {
       options.parts = true;
     } else if (arg == "--memory") {
       options.memory = true;
+    } else if (arg == "--hold-surveys") {
+      options.hold_surveys = true;
     } else if (!arg.starts_with("-") && !scenario_given) {
       options.scenario = arg;
       scenario_given = true;
@@ -213,6 +224,11 @@ int main(int argc, char** argv) {
     const std::unique_ptr<Simulation> sim =
         models::build_simulation(scenario, {scenario.run.seed, 0});
     const double setup_s = seconds_since(start);
+    std::shared_ptr<SurveySpool> spool;
+    if (!options->hold_surveys) {
+      spool = std::make_shared<SurveySpool>(std::filesystem::temp_directory_path());
+      sim->set_survey_sink(spool);
+    }
     const std::uint64_t peak_after_setup = proc_status_bytes("VmHWM");
 
     start = WallClock::now();
@@ -260,6 +276,8 @@ int main(int argc, char** argv) {
     fmt::print("RSS at start / end:   {} / {} bytes\n", rss_before, rss_end);
     fmt::print("accounted (bytes()):  {:.0f} bytes, {:.1f} per resident\n", accounted,
                accounted / rows);
+    fmt::print("survey waves:         {} written as taken (a scratch file), {} held\n",
+               spool ? spool->waves() : 0, sim->survey_waves().size());
     if (options->memory) print_memory(*sim);
     fmt::print(
         "RESULT residents={} rows={} steps={} threads={} setup_s={:.4f} init_s={:.4f} "

@@ -31,23 +31,29 @@ void Simulation::add_survey_steps(const std::vector<std::int64_t>& steps, bool o
   if (initialised_) throw std::logic_error("survey steps must be set before the run starts");
   for (const std::int64_t step : steps) {
     if (step < 0) throw std::invalid_argument("a survey step must be >= 0");
-    const auto at = std::lower_bound(
+    auto at = std::lower_bound(
         survey_steps_.begin(), survey_steps_.end(), step,
         [](const SurveyStep& survey, std::int64_t value) { return survey.step < value; });
-    if (at != survey_steps_.end() && at->step == step) {
-      at->output = at->output || output;
-    } else {
-      survey_steps_.insert(at, {step, output});
-    }
+    if (at == survey_steps_.end() || at->step != step)
+      at = survey_steps_.insert(at, {step, false, false});
+    (output ? at->output : at->analysed) = true;
   }
+}
+
+void Simulation::set_survey_sink(std::shared_ptr<SurveySink> sink) {
+  if (initialised_) throw std::logic_error("a survey sink must be set before the run starts");
+  survey_sink_ = std::move(sink);
 }
 
 void Simulation::take_due_survey(std::int64_t steps_done) {
   if (next_survey_ >= survey_steps_.size() || survey_steps_[next_survey_].step != steps_done)
     return;
+  const SurveyStep due = survey_steps_[next_survey_++];
+  const bool sunk = survey_sink_ && due.output;
+  if (sunk) survey_sink_->record(population_, steps_done, clock_.years_per_step());
+  if (sunk && !due.analysed) return;
   survey_waves_.push_back(take_survey(population_, steps_done, clock_.years_per_step()));
-  survey_waves_.back().output = survey_steps_[next_survey_].output;
-  ++next_survey_;
+  survey_waves_.back().output = due.output && !sunk;
 }
 
 template <class F>

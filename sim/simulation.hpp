@@ -102,7 +102,14 @@ class Simulation {
   /// waves taken only for an analysis (a step asked for both ways is taken once, and written).
   /// Steps past the run are never reached. Call before the run starts; throws after init.
   void add_survey_steps(const std::vector<std::int64_t>& steps, bool output = true);
-  /// The waves taken so far, in step order.
+  /// Hands each wave meant for the output to `sink` as it is taken, instead of holding it until
+  /// the run ends (a wave is a copy of every surveyed column: about 100 bytes a resident). A wave
+  /// also asked for by an analysis is kept as well, marked not for output (the sink wrote it).
+  /// Call before the run starts; throws after init.
+  void set_survey_sink(std::shared_ptr<SurveySink> sink);
+  const std::shared_ptr<SurveySink>& survey_sink() const { return survey_sink_; }
+  /// The waves kept so far, in step order: every wave taken, or with a survey sink those an
+  /// analysis asked for.
   const std::vector<SurveyWave>& survey_waves() const { return survey_waves_; }
   const RunIdentity& identity() const { return identity_; }
   std::int64_t current_step() const { return next_step_; }
@@ -190,11 +197,13 @@ class Simulation {
   void timed(std::size_t index, std::string_view name, F&& f);
   struct SurveyStep {
     std::int64_t step;
-    bool output;
+    bool output;    // written to /surveys
+    bool analysed;  // asked for by an analysis (add_survey_steps with output false)
   };
   std::vector<SurveyStep> survey_steps_;  // increasing
   std::size_t next_survey_ = 0;           // first of survey_steps_ not yet taken
   std::vector<SurveyWave> survey_waves_;
+  std::shared_ptr<SurveySink> survey_sink_;
   struct SharedData {
     std::string name;
     std::type_index type;

@@ -15,26 +15,47 @@ std::size_t SurveyWave::bytes() const {
   return total;
 }
 
+void survey_columns(const Population& p, std::int64_t step, double years_per_step,
+                    const SurveyColumnVisitor& visit) {
+  const auto view = [](const auto& values) -> ColumnView {
+    using T = typename std::decay_t<decltype(values)>::value_type;
+    return std::span<const T>(values.data(), values.size());
+  };
+  visit({"id", "", "resident id: the row number of /agents"}, view(p.id));
+  visit({"alive", "", "1 if entered and alive at the wave"}, view(p.alive));
+  {
+    std::vector<float> age(p.size());
+    for (std::size_t i = 0; i < p.size(); ++i)
+      age[i] = p.age_at(static_cast<ResidentId>(i), step, years_per_step);
+    visit({"age", "years", "age in years at the wave"}, view(age));
+  }
+  visit({"certified", "", "1 if LTC-certified at the wave"}, view(p.certified));
+  visit({"isolated", "", "1 if isolated (contact < 1/week) at the wave"}, view(p.isolated));
+  visit({"weekly_contacts", "1/week", "contacts a week with others outside the household"},
+        view(p.weekly_contacts));
+  for (const ColumnRegistry::Entry& entry : p.columns.entries()) {
+    if (!entry.spec.surveyed) continue;
+    if (!entry.compute) {
+      visit(entry.spec, ColumnRegistry::view(entry));
+      continue;
+    }
+    const ColumnRegistry::Data values = p.columns.values_of(entry, p.size());
+    std::visit([&](const auto& v) { visit(entry.spec, view(v)); }, values);
+  }
+}
+
 SurveyWave take_survey(const Population& p, std::int64_t step, double years_per_step) {
   SurveyWave wave;
   wave.step = step;
   wave.years = static_cast<double>(step) * years_per_step;
-  std::vector<float> age(p.size());
-  for (std::size_t i = 0; i < p.size(); ++i)
-    age[i] = p.age_at(static_cast<ResidentId>(i), step, years_per_step);
-  wave.columns = {
-      {{"id", "", "resident id: the row number of /agents"}, p.id},
-      {{"alive", "", "1 if entered and alive at the wave"}, p.alive},
-      {{"age", "years", "age in years at the wave"}, std::move(age)},
-      {{"certified", "", "1 if LTC-certified at the wave"}, p.certified},
-      {{"isolated", "", "1 if isolated (contact < 1/week) at the wave"}, p.isolated},
-      {{"weekly_contacts", "1/week", "contacts a week with others outside the household"},
-       p.weekly_contacts},
-  };
-  for (const ColumnRegistry::Entry& entry : p.columns.entries()) {
-    if (entry.spec.surveyed)
-      wave.columns.push_back({entry.spec, p.columns.values_of(entry, p.size())});
-  }
+  survey_columns(p, step, years_per_step, [&wave](const ColumnSpec& spec, ColumnView values) {
+    wave.columns.push_back({spec, std::visit(
+                                      [](auto v) -> ColumnRegistry::Data {
+                                        using T = typename decltype(v)::value_type;
+                                        return std::vector<T>(v.begin(), v.end());
+                                      },
+                                      values)});
+  });
   return wave;
 }
 

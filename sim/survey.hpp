@@ -5,7 +5,12 @@
 // certified, isolated and weekly_contacts, then every registered column marked `surveyed`
 // (sim/columns.hpp), in the order registered. Copies of whole columns: nothing per resident is
 // allocated between waves.
+//
+// A wave written to the output need not be held until the run ends: a SurveySink (the output's
+// is sim/output/survey_spool.hpp) takes it column by column as it is taken.
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -54,7 +59,27 @@ struct SurveyWave {
 inline constexpr std::string_view kSurveyCoreColumns[] = {
     "id", "alive", "age", "certified", "isolated", "weekly_contacts"};
 
+/// Each column of a wave in turn: what it holds, and a view of its values that is valid for the
+/// call only.
+using SurveyColumnVisitor = std::function<void(const ColumnSpec& spec, ColumnView values)>;
+
+/// Calls `visit` with each column of the wave taken now, when `step` steps are done, in wave
+/// order. Stored columns are shown as they are; a computed one (age, a registry's computed
+/// column) is worked out for its call and freed after it, so no more than one column is copied
+/// at a time.
+void survey_columns(const Population& population, std::int64_t step, double years_per_step,
+                    const SurveyColumnVisitor& visit);
+
 /// Surveys the population when `step` steps are done.
 SurveyWave take_survey(const Population& population, std::int64_t step, double years_per_step);
+
+/// Where a simulation puts the waves meant for the output as it takes them, instead of holding
+/// them (Simulation::set_survey_sink).
+class SurveySink {
+ public:
+  virtual ~SurveySink() = default;
+  /// Records the wave taken when `step` steps are done (survey_columns gives its columns).
+  virtual void record(const Population& population, std::int64_t step, double years_per_step) = 0;
+};
 
 }  // namespace salonsim

@@ -34,6 +34,7 @@
 #include "sim/output/run_writes.hpp"
 #include "sim/output/serialization.hpp"
 #include "sim/output/summary.hpp"
+#include "sim/output/survey_spool.hpp"
 #include "sim/params/describer.hpp"
 #include "sim/params/diagnostics.hpp"
 #include "sim/version.hpp"
@@ -105,9 +106,9 @@ struct ArmRunResult {
   }
 };
 
-/// Writes a finished run's tables, timeseries and survey waves into `group`; with
-/// `timeseries_only`, the timeseries alone (no table of residents, no waves: a national run's
-/// 36 million rows would fill a disk).
+/// Writes a finished run's tables, timeseries and survey waves into `group` (the waves spooled
+/// as they were taken, see spool_surveys, and any held); with `timeseries_only`, the timeseries
+/// alone (no table of residents, no waves: a national run's 36 million rows would fill a disk).
 RunWrites run_writes(std::string group, const Simulation& sim, bool timeseries_only = false) {
   return RunWrites([group = std::move(group), &sim, timeseries_only](OutputFile& file) {
     if (timeseries_only) {
@@ -115,7 +116,20 @@ RunWrites run_writes(std::string group, const Simulation& sim, bool timeseries_o
       return;
     }
     file.write_run(group, output_tables(sim), sim.timeseries(), sim.clock(), sim.survey_waves());
+    if (const auto spool = std::dynamic_pointer_cast<const SurveySpool>(sim.survey_sink()))
+      spool->copy_into(file, group);
   });
+}
+
+/// When this process writes the output, a run's survey waves for the output go as they are taken
+/// into a scratch file beside it, and are copied in with the run's other writes: the run holds
+/// none of them to its end. On an MPI rank that does not write the output they are held and
+/// travel in the run's image as before.
+void spool_surveys(Simulation& sim, const std::optional<OutputFile>& output) {
+  if (!output) return;
+  const std::filesystem::path& path = output->final_path();
+  sim.set_survey_sink(
+      std::make_shared<SurveySpool>(path.has_parent_path() ? path.parent_path() : "."));
 }
 
 /// Orders runs largest town first, so that no worker is left with a big one at the end (the order
@@ -180,7 +194,10 @@ int run_region_command(const RunOptions& options, const models::Scenario& region
       runs,
       {.build =
            [&](const EnsembleRun& run) {
-             return models::build_simulation(municipalities[run.scenario].scenario, run.identity);
+             auto sim =
+                 models::build_simulation(municipalities[run.scenario].scenario, run.identity);
+             if (!options.timeseries_only) spool_surveys(*sim, output);
+             return sim;
            },
        .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
        .extract =
@@ -272,7 +289,11 @@ int run_command(const RunOptions& options, const std::string& invocation) {
   const std::vector<EnsembleFailure> failures = run_ensemble<ReplicateResult>(
       runs,
       {.build =
-           [&](const EnsembleRun& run) { return models::build_simulation(scenario, run.identity); },
+           [&](const EnsembleRun& run) {
+             auto sim = models::build_simulation(scenario, run.identity);
+             if (!options.timeseries_only) spool_surveys(*sim, output);
+             return sim;
+           },
        .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },
        .extract =
            [&](const EnsembleRun& run, Simulation& sim) {
@@ -506,6 +527,7 @@ int compare_command(const CompareOptions& options, const std::string& invocation
              const auto& [a, m] = cells[run.scenario];
              auto sim = models::build_simulation(towns[a][m].scenario, run.identity);
              add_analysis_surveys(*sim, analyses_of[a]);
+             if (!regions) spool_surveys(*sim, output);
              return sim;
            },
        .observer = [&progress](const Simulation&, std::int64_t) { progress.advance(); },

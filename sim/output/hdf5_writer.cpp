@@ -14,6 +14,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <system_error>
@@ -361,39 +363,67 @@ struct OutputFile::Impl {
       fail("cannot attach the axes (dimension scales) of '" + path + "'");
   }
 
-  void write_surveys(hid_t parent, const std::string& parent_path,
-                     const std::vector<SurveyWave>& waves) const {
-    const auto written = [](const SurveyWave& wave) { return wave.output; };
-    if (std::none_of(waves.begin(), waves.end(), written)) return;
-    const std::string path = join(parent_path, "surveys");
+  /// The group of survey waves below `parent`, created (with its description) if missing.
+  Handle surveys_group(hid_t parent, const std::string& path) const {
+    if (H5Lexists(parent, "surveys", H5P_DEFAULT) > 0)
+      return Handle(
+          check(H5Gopen2(parent, "surveys", H5P_DEFAULT), "cannot open group '" + path + "'"),
+          H5Gclose);
+    H5Eclear2(H5E_DEFAULT);
     Handle group = create_group(parent, "surveys", path);
     write_string_attribute(group.get(), "description",
                            "panel survey waves: every resident's state at each wave, one row per "
                            "resident in the order of agents",
                            path);
-    std::size_t k = 0;
+    return group;
+  }
+
+  /// Writes a wave as the next wave_<k> of `surveys` (k: the waves there already), its columns
+  /// one at a time as `for_each_column` gives them.
+  void write_wave(hid_t surveys, const std::string& surveys_path, std::int64_t step, double years,
+                  const std::function<void(const SurveyColumnVisitor&)>& for_each_column) const {
+    H5G_info_t info{};
+    check_status(H5Gget_info(surveys, &info), "cannot read group '" + surveys_path + "'");
+    const std::string name = "wave_" + std::to_string(info.nlinks);
+    const std::string path = join(surveys_path, name);
+    Handle group = create_group(surveys, name, path);
+    write_string_attribute(group.get(), "description",
+                           fmt::format("survey wave when {} steps were done ({:.4g} years since "
+                                       "the start)",
+                                       step, years),
+                           path);
+    std::optional<std::size_t> rows;
+    for_each_column([&](const ColumnSpec& spec, ColumnView values) {
+      const std::size_t n = std::visit([](auto v) { return v.size(); }, values);
+      if (rows && n != *rows) {
+        fail("table '" + path + "': column '" + spec.name + "' has " + std::to_string(n) +
+             " rows, the first column has " + std::to_string(*rows));
+      }
+      rows = n;
+      std::visit(
+          [&](auto v) {
+            write_column(group.get(), spec.name, v, spec.description, spec.unit, spec.codes,
+                         join(path, spec.name));
+          },
+          values);
+    });
+    write_scalar_attribute<std::int64_t>(group.get(), "step", step, path);
+    write_scalar_attribute<double>(group.get(), "years", years, path);
+  }
+
+  void write_surveys(hid_t parent, const std::string& parent_path,
+                     const std::vector<SurveyWave>& waves) const {
+    const auto written = [](const SurveyWave& wave) { return wave.output; };
+    if (std::none_of(waves.begin(), waves.end(), written)) return;
+    const std::string path = join(parent_path, "surveys");
+    Handle group = surveys_group(parent, path);
     for (const SurveyWave& wave : waves) {
       if (!written(wave)) continue;
-      const std::string name = "wave_" + std::to_string(k++);
-      OutputTable table{
-          name,
-          fmt::format("survey wave when {} steps were done ({:.4g} years since the start)",
-                      wave.step, wave.years),
-          {}};
-      for (const SurveyColumn& column : wave.columns) {
-        table.columns.push_back(
-            {column.spec.name, column.spec.description,
-             std::visit([](const auto& values) -> ColumnView { return column_view(values); },
-                        column.values),
-             column.spec.unit, column.spec.codes});
-      }
-      write_table(group.get(), path, table);
-      const std::string wave_path = join(path, name);
-      Handle wave_group(check(H5Gopen2(group.get(), name.c_str(), H5P_DEFAULT),
-                              "cannot open group '" + wave_path + "'"),
-                        H5Gclose);
-      write_scalar_attribute<std::int64_t>(wave_group.get(), "step", wave.step, wave_path);
-      write_scalar_attribute<double>(wave_group.get(), "years", wave.years, wave_path);
+      write_wave(group.get(), path, wave.step, wave.years, [&](const SurveyColumnVisitor& visit) {
+        for (const SurveyColumn& column : wave.columns)
+          std::visit([&](const auto& values) { visit(column.spec, column_view(values)); },
+                     column.values);
+      });
     }
   }
 };
@@ -447,12 +477,34 @@ OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_uniqu
       H5Fclose);
 }
 
+OutputFile::OutputFile(Scratch scratch) : impl_(std::make_unique<Impl>()) {
+  silence_hdf5_errors();
+  static std::atomic<std::uint64_t> scratch_files{0};
+  const std::filesystem::path& directory = scratch.directory;
+  check_output_path(directory / "scratch");
+  impl_->final_path =
+      directory / fmt::format(".salonsim-scratch-{}-{}", ::getpid(), scratch_files++);
+  Handle access_properties(impl_->check(H5Pcreate(H5P_FILE_ACCESS), "cannot set up the HDF5 file"),
+                           H5Pclose);
+  impl_->check_status(H5Pset_fclose_degree(access_properties.get(), H5F_CLOSE_STRONG),
+                      "cannot set up the HDF5 file");
+  impl_->file = Handle(impl_->check(H5Fcreate(impl_->final_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT,
+                                              access_properties.get()),
+                                    "cannot create the scratch file"),
+                       H5Fclose);
+  // Unlinked at once: the open file lives on, and nothing is left behind however the process
+  // ends.
+  std::error_code error;
+  std::filesystem::remove(impl_->final_path, error);
+  if (error) impl_->fail("cannot unlink the scratch file: " + error.message());
+}
+
 OutputFile::~OutputFile() {
   if (!impl_ || impl_->committed) return;
   silence_hdf5_errors();
   impl_->file.reset();
   std::error_code ignored;
-  std::filesystem::remove(impl_->temporary_path, ignored);
+  if (!impl_->temporary_path.empty()) std::filesystem::remove(impl_->temporary_path, ignored);
 }
 
 void OutputFile::write_meta(const RunMetadata& meta) {
@@ -502,9 +554,39 @@ void OutputFile::write_tables(const std::string& group, const std::vector<Output
   for (const OutputTable& table : tables) impl_->write_table(parent.get(), path, table);
 }
 
+void OutputFile::write_survey_wave(const std::string& group, const Population& population,
+                                   std::int64_t step, double years_per_step) {
+  silence_hdf5_errors();
+  impl_->require_open();
+  Handle parent = impl_->open_or_create_group(group);
+  const std::string path =
+      join(join("/", group.starts_with('/') ? group.substr(1) : group), "surveys");
+  Handle surveys = impl_->surveys_group(parent.get(), path);
+  impl_->write_wave(surveys.get(), path, step, static_cast<double>(step) * years_per_step,
+                    [&](const SurveyColumnVisitor& visit) {
+                      survey_columns(population, step, years_per_step, visit);
+                    });
+}
+
+void OutputFile::copy_into(OutputFile& destination, const std::string& path,
+                           const std::string& to) const {
+  silence_hdf5_errors();
+  impl_->require_open();
+  destination.impl_->require_open();
+  if (H5Lexists(impl_->file.get(), path.c_str(), H5P_DEFAULT) <= 0) return;
+  const std::size_t slash = to.rfind('/');
+  if (slash != std::string::npos && slash > 0)
+    destination.impl_->open_or_create_group(to.substr(0, slash));
+  if (H5Ocopy(impl_->file.get(), path.c_str(), destination.impl_->file.get(), to.c_str(),
+              H5P_DEFAULT, H5P_DEFAULT) < 0)
+    destination.impl_->fail("cannot copy '" + path + "' from '" + impl_->final_path.string() +
+                            "' to '" + to + "'");
+}
+
 void OutputFile::commit() {
   silence_hdf5_errors();
   impl_->require_open();
+  if (impl_->temporary_path.empty()) impl_->fail("a scratch or in-memory file is never committed");
   impl_->check_status(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL),
                       "cannot flush the temporary file '" + impl_->temporary_path.string() + "'");
   if (!impl_->file.close()) {

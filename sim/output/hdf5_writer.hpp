@@ -16,6 +16,7 @@ namespace salonsim {
 
 class Simulation;
 struct Clock;
+struct Population;
 
 /// A problem with the output path or while writing (message is meant for the user).
 class OutputError : public std::runtime_error {
@@ -55,12 +56,27 @@ class OutputFile {
   void write_run(const std::string& group, const std::vector<OutputTable>& tables,
                  const Timeseries& timeseries, const Clock& clock,
                  const std::vector<SurveyWave>& waves = {});
+  /// Writes the wave of `population` taken when `step` steps are done as the next wave_<k> of
+  /// `group`/surveys (k counting the waves there already), one column at a time.
+  void write_survey_wave(const std::string& group, const Population& population, std::int64_t step,
+                         double years_per_step);
+  /// Copies the object at `path` here (a group with all below it, or a dataset) to `to` in
+  /// `destination`, creating `to`'s parents; nothing if there is no `path` here.
+  void copy_into(OutputFile& destination, const std::string& path, const std::string& to) const;
   /// Writes tables alone into `group` (created with its parents if missing).
   void write_tables(const std::string& group, const std::vector<OutputTable>& tables);
   /// Writes a text attribute `name` on `group` (created with its parents if missing).
   void write_text(const std::string& group, const std::string& name, const std::string& text);
   /// Flushes, closes and renames the temporary file to the final path.
   void commit();
+
+  /// A scratch file in `directory` that no name refers to (unlinked once created): what a run
+  /// writes as it goes, to be copied into the output when it ends (copy_into); gone when closed,
+  /// however the process ends. Never committed.
+  struct Scratch {
+    std::filesystem::path directory;
+  };
+  explicit OutputFile(Scratch scratch);
 
   /// A file that lives in memory only (no path, never committed): what a run writes on one
   /// process, to be merged into the output on another (image(), merge_image()).

@@ -185,6 +185,37 @@ TEST(SurveyWave, StepsAreMergedSortedAndWrittenIfAnyoneAsksToWriteThem) {
   EXPECT_TRUE(sim->survey_waves()[2].output);
 }
 
+// A sink takes each wave meant for the output as it is taken; the run holds only the waves an
+// analysis asked for, marked not for output (the sink wrote the one asked for both ways).
+class StepsSeen final : public SurveySink {
+ public:
+  void record(const Population& p, std::int64_t step, double) override {
+    steps.push_back(step);
+    alive.push_back(p.alive);
+  }
+  std::vector<std::int64_t> steps;
+  std::vector<std::vector<std::uint8_t>> alive;
+};
+
+TEST(SurveyWave, ASinkTakesTheOutputWavesAndTheRunHoldsOnlyThoseForAnalyses) {
+  auto sim = tiny(5);
+  sim->add_survey_steps({3, 1}, /*output=*/false);
+  sim->add_survey_steps({3, 0});
+  const auto sink = std::make_shared<StepsSeen>();
+  sim->set_survey_sink(sink);
+  sim->run();
+  EXPECT_EQ(sink->steps, (std::vector<std::int64_t>{0, 3}));
+  EXPECT_EQ(sink->alive.front(), (std::vector<std::uint8_t>{1, 1, 1, 0}));
+  EXPECT_EQ(sink->alive.back(), (std::vector<std::uint8_t>{0, 1, 1, 1}));
+  ASSERT_EQ(sim->survey_waves().size(), 2u);
+  EXPECT_EQ(sim->survey_waves()[0].step, 1);
+  EXPECT_EQ(sim->survey_waves()[1].step, 3);
+  EXPECT_FALSE(sim->survey_waves()[0].output);
+  EXPECT_FALSE(sim->survey_waves()[1].output) << "written by the sink, not again";
+  EXPECT_EQ(sim->survey_waves()[1].column<std::uint8_t>("alive"), sink->alive.back());
+  EXPECT_THROW(sim->set_survey_sink(sink), std::logic_error) << "after the run started";
+}
+
 TEST(SurveyWave, StepsMustBeSetBeforeTheRunAndNotNegative) {
   auto sim = tiny(2);
   EXPECT_THROW(sim->add_survey_steps({-1}), std::invalid_argument);
