@@ -79,22 +79,29 @@ struct NearestPoint {
 };
 
 /// The point of `grid` (of `count` points) nearest to (x, y), the lowest index among equals,
-/// searched outward ring by ring; `distance(k)` gives the exact distance to point k (the grid's
-/// float coordinates can misplace a point by a little, so the search goes one cell further than
-/// the best distance found).
-template <class Distance>
+/// searched in squares that double in size; `offset(k)` gives the exact offset (dx, dy) from
+/// (x, y) to point k, whose distance is hypot(dx, dy) (the grid's float coordinates can misplace
+/// a point by a little, so the search goes one cell further than the best distance found).
+template <class Offset>
 NearestPoint nearest_in_grid(const SpatialGrid& grid, std::size_t count, double x, double y,
-                             double first_x, double first_y, Distance&& distance) {
+                             double first_x, double first_y, Offset&& offset) {
   NearestPoint best;
   if (count == 0) return best;
+  // A point whose squared distance is above this is farther than the best for certain (the margin
+  // is wider than the rounding of a square and of hypot, even in float), so its exact distance is
+  // not worked out: the larger squares visit the nearer points again.
+  double farther = std::numeric_limits<double>::infinity();
   const double extent = grid.cell_m() * (grid.columns() + grid.rows() + 2);
   for (double radius = grid.cell_m();; radius *= 2) {
     grid.for_each_within(x, y, radius, [&](ResidentId k) {
-      const double d = distance(k);
+      const auto [dx, dy] = offset(k);
+      if (static_cast<double>(dx) * dx + static_cast<double>(dy) * dy > farther) return;
+      const double d = std::hypot(dx, dy);
       const auto index = static_cast<std::int32_t>(k);
       if (d < best.distance_m || (d == best.distance_m && index < best.index)) {
         best.distance_m = d;
         best.index = index;
+        farther = d * d * (1 + 1e-6);
       }
     });
     if (best.distance_m + grid.cell_m() <= radius) break;

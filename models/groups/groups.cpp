@@ -277,8 +277,11 @@ void CommunityGroups::init(Simulation& sim) {
       grid.for_each_within(p.x_m[i], p.y_m[i], kNearVenueM + 1.0,
                            [&](ResidentId v) { within[i] += distance(v) <= kNearVenueM; });
       if (venues_.empty()) return;
-      const NearestPoint closest = nearest_in_grid(grid, venues_.size(), p.x_m[i], p.y_m[i],
-                                                   venues_[0].x_m, venues_[0].y_m, distance);
+      const NearestPoint closest =
+          nearest_in_grid(grid, venues_.size(), p.x_m[i], p.y_m[i], venues_[0].x_m, venues_[0].y_m,
+                          [&](ResidentId v) {
+                            return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+                          });
       nearest[i] = static_cast<float>(closest.distance_m);
     });
     sim.timeseries().declare(
@@ -491,7 +494,7 @@ void CommunityGroups::assign_nearest_venues(const Population& p) {
         grid, open_index.size(), p.x_m[i], p.y_m[i], open_index.empty() ? 0.0 : open_x[0],
         open_index.empty() ? 0.0 : open_y[0], [&](ResidentId k) {
           const std::int32_t v = open_index[k];
-          return std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+          return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
         });
     // Grid indices follow venue order, so the lowest grid index is the lowest venue index.
     const std::int32_t best = nearest.index < 0 ? -1 : open_index[nearest.index];

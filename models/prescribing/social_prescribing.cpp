@@ -237,7 +237,7 @@ void SocialPrescribing::init(Simulation& sim) {
     const NearestPoint n = nearest_in_grid(
         grid, clinics_.size(), p.x_m[i], p.y_m[i], clinics_.empty() ? 0.0 : clinic_x_[0],
         clinics_.empty() ? 0.0 : clinic_y_[0], [&](ResidentId k) {
-          return std::hypot(p.x_m[i] - clinics_[k].point.x_m, p.y_m[i] - clinics_[k].point.y_m);
+          return std::pair(p.x_m[i] - clinics_[k].point.x_m, p.y_m[i] - clinics_[k].point.y_m);
         });
     clinic_of_[i] = n.index;
     nearest[i] = static_cast<float>(n.distance_m);

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
 
 namespace salonsim {
 namespace {
@@ -42,6 +45,37 @@ TEST(SpatialGrid, EnlargesCellsToStayWithinTheCellLimit) {
   const SpatialGrid grid(x, y, 1, /*max_cells=*/10000);
   EXPECT_LE(static_cast<std::size_t>(grid.columns()) * grid.rows(), 10000u);
   EXPECT_GE(grid.cell_m(), 100.0);
+}
+
+// Against every point compared by its exact distance: the nearest, the lowest index among
+// equals, found however far it is and whichever points the grid visits first.
+TEST(SpatialGrid, NearestIsThePointOfLeastExactDistanceLowestIndexFirst) {
+  // Points 1 and 3 are both 500 m from (0, 0) (a 3-4-5 triangle each); 2 is 600 m off, in the
+  // first cell's square; 4 is 5 km off.
+  const std::vector<float> x{2000, 300, 600, -400, 5000};
+  const std::vector<float> y{2000, 400, 0, -300, 0};
+  const SpatialGrid grid(x, y, 100);
+  const auto offset_to = [&](double from_x, double from_y) {
+    return [&, from_x, from_y](ResidentId k) { return std::pair(x[k] - from_x, y[k] - from_y); };
+  };
+  NearestPoint n = nearest_in_grid(grid, x.size(), 0, 0, x[0], y[0], offset_to(0, 0));
+  EXPECT_EQ(n.index, 1) << "500 m, the lower of two at 500 m";
+  EXPECT_EQ(n.distance_m, 500.0);
+  n = nearest_in_grid(grid, x.size(), 4990, 10, x[0], y[0], offset_to(4990, 10));
+  EXPECT_EQ(n.index, 4);
+  EXPECT_DOUBLE_EQ(n.distance_m, std::hypot(10.0, 10.0));
+  n = nearest_in_grid(grid, x.size(), -20000, 0, x[0], y[0], offset_to(-20000, 0));
+  EXPECT_EQ(n.index, 3) << "far outside the grid";
+  EXPECT_DOUBLE_EQ(n.distance_m, std::hypot(19600.0, 300.0));
+  EXPECT_EQ(nearest_in_grid(grid, 0, 0, 0, 0, 0, offset_to(0, 0)).index, -1) << "no points";
+  // A point a hair farther than another is not taken for it: 600 m against 600.0001 m.
+  const std::vector<float> x2{600.0001f, 600};
+  const std::vector<float> y2{0, 0};
+  const SpatialGrid two(x2, y2, 100);
+  n = nearest_in_grid(two, 2, 0, 0, x2[0], y2[0],
+                      [&](ResidentId k) { return std::pair(double{x2[k]}, double{y2[k]}); });
+  EXPECT_EQ(n.index, 1);
+  EXPECT_EQ(n.distance_m, 600.0);
 }
 
 }  // namespace
