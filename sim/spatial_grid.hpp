@@ -80,8 +80,13 @@ struct NearestPoint {
 
 /// The point of `grid` (of `count` points) nearest to (x, y), the lowest index among equals,
 /// searched in squares that double in size; `offset(k)` gives the exact offset (dx, dy) from
-/// (x, y) to point k, whose distance is hypot(dx, dy) (the grid's float coordinates can misplace
-/// a point by a little, so the search goes one cell further than the best distance found).
+/// (x, y) to point k, whose distance is hypot(dx, dy). The grid's float coordinates can misplace
+/// a point by millimetres, so the search ends once the square holds a circle a metre wider than
+/// the best distance found (kNearestSlackM).
+/// How much farther than the best distance a search looks: float coordinates are off by at most
+/// half a unit in the last place, under 1 mm within 8 km of the origin and 0.5 m within 8,000 km.
+inline constexpr double kNearestSlackM = 1.0;
+
 template <class Offset>
 NearestPoint nearest_in_grid(const SpatialGrid& grid, std::size_t count, double x, double y,
                              double first_x, double first_y, Offset&& offset) {
@@ -104,7 +109,7 @@ NearestPoint nearest_in_grid(const SpatialGrid& grid, std::size_t count, double 
         farther = d * d * (1 + 1e-6);
       }
     });
-    if (best.distance_m + grid.cell_m() <= radius) break;
+    if (best.distance_m + kNearestSlackM <= radius) break;
     if (radius > extent + std::abs(x - first_x) + std::abs(y - first_y)) break;
   }
   return best;
