@@ -5,6 +5,7 @@
 // resident each) from the step it is taken to the end; the scratch file leaves nothing behind.
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "sim/output/hdf5_writer.hpp"
@@ -15,7 +16,8 @@ namespace salonsim {
 class SurveySpool final : public SurveySink {
  public:
   /// A spool whose scratch file lies in `directory` (the output's, so that it is on the disk the
-  /// user chose for output). Throws OutputError if it cannot be made there.
+  /// user chose for output), made when the first wave comes. Throws OutputError if the directory
+  /// is not one a file can be written in.
   explicit SurveySpool(const std::filesystem::path& directory);
 
   void record(const Population& population, std::int64_t step, double years_per_step) override;
@@ -26,7 +28,8 @@ class SurveySpool final : public SurveySink {
   std::size_t waves() const { return waves_; }
 
  private:
-  OutputFile scratch_;
+  std::filesystem::path directory_;
+  std::optional<OutputFile> scratch_;  // none until the first wave
   std::size_t waves_ = 0;
 };
 
