@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The MPI back end against threads: the same commands under `mpirun -n 3` write the same
-# datasets, bit for bit, as without MPI (compare, sweep, run of a region, trial); a sweep killed
+# datasets, bit for bit, as without MPI (compare, a run with survey waves, sweep, run of a
+# region, trial); a sweep killed
 # under MPI resumes, with another number of ranks, to the same file; misuse is refused before
 # any run, leaving nothing behind.
 #
@@ -34,6 +35,20 @@ mpi 3 "$salonsim" compare "$scenarios/town.yaml" "$scenarios/town-salons.yaml" -
   --set run.years=2 -q -o ranks.h5
 $same threads.h5 ranks.h5
 cmp threads.csv ranks.csv || fail "compare's CSV differs under MPI"
+
+step "run with survey waves: 3 ranks = threads"
+# Waves are written as they are taken on the rank that writes the output, and held and packed
+# with the run on the others: the same datasets either way, and no scratch file left behind.
+"$salonsim" run "$scenarios/town.yaml" --replicates 3 --set run.years=2 \
+  --set 'surveys.years=[0, 1, 2]' -q -o waves-threads.h5
+mpi 3 "$salonsim" run "$scenarios/town.yaml" --replicates 3 --set run.years=2 \
+  --set 'surveys.years=[0, 1, 2]' -q -o waves-ranks.h5
+$same waves-threads.h5 waves-ranks.h5
+/usr/bin/python3 -c "import h5py, sys
+assert list(h5py.File(sys.argv[1])['replicate_2/surveys']) == ['wave_0', 'wave_1', 'wave_2']" \
+  waves-ranks.h5 || fail "the waves of a replicate are missing"
+left=$(find . -mindepth 1 -name '.*')
+[[ -z $left ]] || fail "scratch files left: $left"
 
 step "sweep: 3 ranks = threads"
 "$salonsim" sweep "$scenarios/sweep-demo.yaml" -q -o sweep-threads.h5
