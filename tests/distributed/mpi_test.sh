@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The MPI back end against threads: the same commands under `mpirun -n 3` write the same
 # datasets, bit for bit, as without MPI (compare, a run with survey waves, sweep, run of a
-# region, trial); a sweep killed
-# under MPI resumes, with another number of ranks, to the same file; misuse is refused before
-# any run, leaving nothing behind.
+# region, trial); a sweep killed under MPI resumes, with another number of ranks, to the same
+# file; misuse is refused before any run, leaving nothing behind.
 #
 #   tests/distributed/mpi_test.sh SALONSIM [MPIRUN]
 set -euo pipefail
