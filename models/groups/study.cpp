@@ -291,9 +291,15 @@ ArmAnalysis group_study_analysis(std::vector<GroupKind> kinds) {
     }
     return result;
   };
+  std::vector<std::string> read{"alive", "certified", "age", "isolated"};
+  for (const GroupKind kind : kinds) {
+    for (const char* pattern : {"{}_member", "{}_decline_ratio", "{}_death_ratio"})
+      read.push_back(group_column(kind, pattern));
+  }
   return {"group_study",
           {},
           {0.0},  // the baseline survey
+          std::move(read),
           kMinimumYears,
           [kinds, report](std::size_t replicates) {
             return std::make_unique<GatheredStudy<GroupStudyData>>(

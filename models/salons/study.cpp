@@ -206,6 +206,7 @@ ArmAnalysis salon_study_analysis() {
   return {"salon_study",
           {std::string(kFirstSalonStepColumn), std::string(kSalonsWithin350mColumn)},
           {0.0, 1.0},  // the baseline survey and the survey at the end of year 1
+          {"alive", "age", "isolated", "certified", std::string(kSalonSessionsColumn)},
           kSalonStudyYears,
           [](std::size_t replicates) {
             return std::make_unique<GatheredStudy<SalonStudyData>>(

@@ -12,7 +12,8 @@
 namespace salonsim {
 
 RunRecord record_of(const Simulation& sim, const std::vector<std::string>& columns,
-                    const std::vector<std::int64_t>& survey_steps) {
+                    const std::vector<std::int64_t>& survey_steps,
+                    const std::vector<std::string>& wave_columns) {
   const Population& p = sim.population();
   RunRecord r;
   r.steps = sim.current_step();
@@ -32,8 +33,21 @@ RunRecord record_of(const Simulation& sim, const std::vector<std::string>& colum
         entry.data);
   }
   for (const SurveyWave& wave : sim.survey_waves()) {
-    if (std::find(survey_steps.begin(), survey_steps.end(), wave.step) != survey_steps.end())
+    if (std::find(survey_steps.begin(), survey_steps.end(), wave.step) == survey_steps.end())
+      continue;
+    if (wave_columns.empty()) {
       r.waves.push_back(wave);
+      continue;
+    }
+    SurveyWave& kept = r.waves.emplace_back();
+    kept.step = wave.step;
+    kept.years = wave.years;
+    kept.output = wave.output;
+    for (const SurveyColumn& column : wave.columns) {
+      if (std::find(wave_columns.begin(), wave_columns.end(), column.spec.name) !=
+          wave_columns.end())
+        kept.columns.push_back(column);
+    }
   }
   return r;
 }
@@ -67,10 +81,18 @@ void add_analysis_surveys(Simulation& simulation, const std::vector<ArmAnalysis>
 }
 
 RunRecord record_for(const Simulation& simulation, const std::vector<ArmAnalysis>& analyses) {
-  std::vector<std::string> columns;
-  for (const ArmAnalysis& analysis : analyses)
+  std::vector<std::string> columns, wave_columns;
+  bool every_wave_column = false;
+  for (const ArmAnalysis& analysis : analyses) {
     columns.insert(columns.end(), analysis.columns.begin(), analysis.columns.end());
-  return record_of(simulation, columns, survey_steps_for(analyses, simulation.clock()));
+    if (analysis.survey_years.empty()) continue;
+    every_wave_column = every_wave_column || analysis.survey_columns.empty();
+    wave_columns.insert(wave_columns.end(), analysis.survey_columns.begin(),
+                        analysis.survey_columns.end());
+  }
+  if (every_wave_column) wave_columns.clear();
+  return record_of(simulation, columns, survey_steps_for(analyses, simulation.clock()),
+                   wave_columns);
 }
 
 void FollowUpCounts::add(const RunRecord& r, bool certification) {

@@ -38,9 +38,11 @@ struct RunRecord {
   const SurveyWave* wave_at(std::int64_t step) const;
 };
 /// The record of a finished run, keeping the registered columns named in `columns` and the
-/// survey waves taken at `survey_steps`.
+/// survey waves taken at `survey_steps`, each with the columns named in `wave_columns` (every
+/// column when it is empty).
 RunRecord record_of(const Simulation& simulation, const std::vector<std::string>& columns = {},
-                    const std::vector<std::int64_t>& survey_steps = {});
+                    const std::vector<std::int64_t>& survey_steps = {},
+                    const std::vector<std::string>& wave_columns = {});
 
 /// Residents' follow-up from entry, counted by its length in steps and how it ended: all that a
 /// Cox model whose only covariate is the arm needs, in memory that grows with the steps of a run,
@@ -136,6 +138,9 @@ struct ArmAnalysis {
   /// Survey waves (years since the start) each run of the arm takes and keeps for it, beside
   /// any the scenario asks for; they are written only if the scenario asks for them too.
   std::vector<double> survey_years;
+  /// The columns of those waves it reads; a run's record keeps only these (a wave holds every
+  /// surveyed column, about 100 bytes a resident). Empty: every column.
+  std::vector<std::string> survey_columns;
   /// Runs shorter than this (years) are too short for its design: it does not apply to them.
   double minimum_years = 0;
   /// Starts the analysis of an arm run `replicates` times.

@@ -53,6 +53,37 @@ TEST(AnalysisSurveys, TakenUnwrittenAndKeptInTheRecord) {
   EXPECT_EQ(record.wave_at(1)->column<std::uint8_t>("alive"), (std::vector<std::uint8_t>{1, 1}));
 }
 
+// A wave in a run's record holds only the columns its analyses read; every column if one of them
+// does not say which.
+TEST(AnalysisSurveys, TheRecordKeepsTheWaveColumnsTheAnalysesRead) {
+  const auto finished = [](const std::vector<ArmAnalysis>& analyses) {
+    Population p;
+    p.resize(2);
+    p.alive = {1, 0};
+    auto sim = std::make_unique<Simulation>(RunIdentity{1, 0}, Clock{7, 2}, std::move(p),
+                                            Network(2, {}, 0));
+    add_analysis_surveys(*sim, analyses);
+    sim->run();
+    return record_for(*sim, analyses);
+  };
+  ArmAnalysis reads_alive = analysis({0}), reads_age = analysis({7 / 365.25});
+  reads_alive.survey_columns = {"alive"};
+  reads_age.survey_columns = {"age"};
+  RunRecord record = finished({reads_alive, reads_age});
+  ASSERT_EQ(record.waves.size(), 2u);
+  for (const SurveyWave& wave : record.waves) {
+    ASSERT_EQ(wave.columns.size(), 2u) << "the union of the analyses' columns, in wave order";
+    EXPECT_EQ(wave.columns[0].spec.name, "alive");
+    EXPECT_EQ(wave.columns[1].spec.name, "age");
+  }
+  EXPECT_EQ(record.wave_at(0)->column<std::uint8_t>("alive"), (std::vector<std::uint8_t>{1, 0}));
+  EXPECT_EQ(record.wave_at(1)->years, 7 / 365.25);
+  EXPECT_FALSE(record.wave_at(1)->output);
+  record = finished({reads_alive, analysis({1})});
+  EXPECT_EQ(record.waves.front().columns.size(), std::size(kSurveyCoreColumns))
+      << "an analysis that does not say which columns it reads keeps them all";
+}
+
 // Ten steps. 0: certified at step 3, dies at 5; 1: enters at 2, nothing happens; 2: certified at
 // entry, dies at 9; 3: enters at 10, the end (not followed); 4: dies at 4, never certified.
 RunRecord five_residents() {
