@@ -27,7 +27,8 @@ void Simulation::init() {
   take_due_survey(0);
 }
 
-void Simulation::add_survey_steps(const std::vector<std::int64_t>& steps, bool output) {
+void Simulation::add_survey_steps(const std::vector<std::int64_t>& steps, bool output,
+                                  const std::vector<std::string>& columns) {
   if (initialised_) throw std::logic_error("survey steps must be set before the run starts");
   for (const std::int64_t step : steps) {
     if (step < 0) throw std::invalid_argument("a survey step must be >= 0");
@@ -35,8 +36,11 @@ void Simulation::add_survey_steps(const std::vector<std::int64_t>& steps, bool o
         survey_steps_.begin(), survey_steps_.end(), step,
         [](const SurveyStep& survey, std::int64_t value) { return survey.step < value; });
     if (at == survey_steps_.end() || at->step != step)
-      at = survey_steps_.insert(at, {step, false, false});
+      at = survey_steps_.insert(at, {step, false, false, false, {}});
     (output ? at->output : at->analysed) = true;
+    if (output) continue;
+    at->every_column = at->every_column || columns.empty();
+    at->columns.insert(at->columns.end(), columns.begin(), columns.end());
   }
 }
 
@@ -52,8 +56,12 @@ void Simulation::take_due_survey(std::int64_t steps_done) {
   const bool sunk = survey_sink_ && due.output;
   if (sunk) survey_sink_->record(population_, steps_done, clock_.years_per_step());
   if (sunk && !due.analysed) return;
-  survey_waves_.push_back(take_survey(population_, steps_done, clock_.years_per_step()));
-  survey_waves_.back().output = due.output && !sunk;
+  // Held to be written at the end: every column; held only for analyses: what they read.
+  const bool written = due.output && !sunk;
+  const bool whole = written || due.every_column;
+  survey_waves_.push_back(take_survey(population_, steps_done, clock_.years_per_step(),
+                                      whole ? std::span<const std::string>{} : due.columns));
+  survey_waves_.back().output = written;
 }
 
 template <class F>

@@ -101,7 +101,10 @@ class Simulation {
   /// s after the record of step s - 1. `output`: the waves are written to /surveys; false for
   /// waves taken only for an analysis (a step asked for both ways is taken once, and written).
   /// Steps past the run are never reached. Call before the run starts; throws after init.
-  void add_survey_steps(const std::vector<std::int64_t>& steps, bool output = true);
+  /// `columns`: for an analysis's waves, the columns it reads (empty: every column); a wave that
+  /// is held only for analyses holds the columns they read.
+  void add_survey_steps(const std::vector<std::int64_t>& steps, bool output = true,
+                        const std::vector<std::string>& columns = {});
   /// Hands each wave meant for the output to `sink` as it is taken, instead of holding it until
   /// the run ends (a wave is a copy of every surveyed column: about 100 bytes a resident). A wave
   /// also asked for by an analysis is kept as well, marked not for output (the sink wrote it).
@@ -197,8 +200,10 @@ class Simulation {
   void timed(std::size_t index, std::string_view name, F&& f);
   struct SurveyStep {
     std::int64_t step;
-    bool output;    // written to /surveys
-    bool analysed;  // asked for by an analysis (add_survey_steps with output false)
+    bool output;                // written to /surveys
+    bool analysed;              // asked for by an analysis (add_survey_steps with output false)
+    bool every_column = false;  // an analysis reads every column
+    std::vector<std::string> columns;  // otherwise, the columns the analyses read
   };
   std::vector<SurveyStep> survey_steps_;  // increasing
   std::size_t next_survey_ = 0;           // first of survey_steps_ not yet taken

@@ -1,5 +1,8 @@
 #include "sim/survey.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include "sim/population.hpp"
 
 namespace salonsim {
@@ -16,14 +19,20 @@ std::size_t SurveyWave::bytes() const {
 }
 
 void survey_columns(const Population& p, std::int64_t step, double years_per_step,
-                    const SurveyColumnVisitor& visit) {
+                    const SurveyColumnVisitor& outer_visit, std::span<const std::string> only) {
+  const auto wanted = [only](std::string_view name) {
+    return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+  };
+  const auto visit = [&](const ColumnSpec& spec, ColumnView values) {
+    if (wanted(spec.name)) outer_visit(spec, values);
+  };
   const auto view = [](const auto& values) -> ColumnView {
     using T = typename std::decay_t<decltype(values)>::value_type;
     return std::span<const T>(values.data(), values.size());
   };
   visit({"id", "", "resident id: the row number of /agents"}, view(p.id));
   visit({"alive", "", "1 if entered and alive at the wave"}, view(p.alive));
-  {
+  if (wanted("age")) {
     std::vector<float> age(p.size());
     for (std::size_t i = 0; i < p.size(); ++i)
       age[i] = p.age_at(static_cast<ResidentId>(i), step, years_per_step);
@@ -34,7 +43,7 @@ void survey_columns(const Population& p, std::int64_t step, double years_per_ste
   visit({"weekly_contacts", "1/week", "contacts a week with others outside the household"},
         view(p.weekly_contacts));
   for (const ColumnRegistry::Entry& entry : p.columns.entries()) {
-    if (!entry.spec.surveyed) continue;
+    if (!entry.spec.surveyed || !wanted(entry.spec.name)) continue;
     if (!entry.compute) {
       visit(entry.spec, ColumnRegistry::view(entry));
       continue;
@@ -44,18 +53,22 @@ void survey_columns(const Population& p, std::int64_t step, double years_per_ste
   }
 }
 
-SurveyWave take_survey(const Population& p, std::int64_t step, double years_per_step) {
+SurveyWave take_survey(const Population& p, std::int64_t step, double years_per_step,
+                       std::span<const std::string> only) {
   SurveyWave wave;
   wave.step = step;
   wave.years = static_cast<double>(step) * years_per_step;
-  survey_columns(p, step, years_per_step, [&wave](const ColumnSpec& spec, ColumnView values) {
-    wave.columns.push_back({spec, std::visit(
-                                      [](auto v) -> ColumnRegistry::Data {
-                                        using T = typename decltype(v)::value_type;
-                                        return std::vector<T>(v.begin(), v.end());
-                                      },
-                                      values)});
-  });
+  survey_columns(
+      p, step, years_per_step,
+      [&wave](const ColumnSpec& spec, ColumnView values) {
+        wave.columns.push_back({spec, std::visit(
+                                          [](auto v) -> ColumnRegistry::Data {
+                                            using T = typename decltype(v)::value_type;
+                                            return std::vector<T>(v.begin(), v.end());
+                                          },
+                                          values)});
+      },
+      only);
   return wave;
 }
 

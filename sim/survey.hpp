@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -66,12 +67,13 @@ using SurveyColumnVisitor = std::function<void(const ColumnSpec& spec, ColumnVie
 /// Calls `visit` with each column of the wave taken now, when `step` steps are done, in wave
 /// order. Stored columns are shown as they are; a computed one (age, a registry's computed
 /// column) is worked out for its call and freed after it, so no more than one column is copied
-/// at a time.
+/// at a time. With `only`, just the columns it names (the others are not worked out).
 void survey_columns(const Population& population, std::int64_t step, double years_per_step,
-                    const SurveyColumnVisitor& visit);
+                    const SurveyColumnVisitor& visit, std::span<const std::string> only = {});
 
-/// Surveys the population when `step` steps are done.
-SurveyWave take_survey(const Population& population, std::int64_t step, double years_per_step);
+/// Surveys the population when `step` steps are done: every column, or those `only` names.
+SurveyWave take_survey(const Population& population, std::int64_t step, double years_per_step,
+                       std::span<const std::string> only = {});
 
 /// Where a simulation puts the waves meant for the output as it takes them, instead of holding
 /// them (Simulation::set_survey_sink).

@@ -255,9 +255,13 @@ int calibrate_command(const CalibrateOptions& options, const std::string& invoca
   // = row), so no two simulations share random numbers.
   std::vector<std::vector<double>> slot_units(capacity + predictive);
   std::vector<std::int64_t> target_steps, survey_steps;  // per target (-1: none); the waves
+  // The columns the waves' statistics read (target_statistic): a wave holds only these.
+  std::vector<std::string> survey_columns{"alive", "certified"};
   for (const Target& t : file.targets) {
     target_steps.push_back(t.is_survey() ? base->clock().step_at(t.survey.year) : -1);
-    if (t.is_survey()) survey_steps.push_back(target_steps.back());
+    if (!t.is_survey()) continue;
+    survey_steps.push_back(target_steps.back());
+    survey_columns.push_back(t.survey.column);
   }
   const long kill_after = kill_after_runs();
   long written = 0;
@@ -279,7 +283,7 @@ int calibrate_command(const CalibrateOptions& options, const std::string& invoca
                scenario.run.seed = seed;
                scenario.surveys.years.clear();
                auto sim = models::build_simulation(scenario, run.identity);
-               sim->add_survey_steps(survey_steps, false);
+               sim->add_survey_steps(survey_steps, false, survey_columns);
                return sim;
              },
          .observer = {},

@@ -76,23 +76,32 @@ std::vector<std::int64_t> survey_steps_for(const std::vector<ArmAnalysis>& analy
   return steps;
 }
 
+namespace {
+
+/// The columns of their waves `analyses` read: empty for every column (one of them reads all).
+std::vector<std::string> wave_columns_for(const std::vector<ArmAnalysis>& analyses) {
+  std::vector<std::string> columns;
+  for (const ArmAnalysis& analysis : analyses) {
+    if (analysis.survey_years.empty()) continue;
+    if (analysis.survey_columns.empty()) return {};
+    columns.insert(columns.end(), analysis.survey_columns.begin(), analysis.survey_columns.end());
+  }
+  return columns;
+}
+
+}  // namespace
+
 void add_analysis_surveys(Simulation& simulation, const std::vector<ArmAnalysis>& analyses) {
-  simulation.add_survey_steps(survey_steps_for(analyses, simulation.clock()), /*output=*/false);
+  simulation.add_survey_steps(survey_steps_for(analyses, simulation.clock()), /*output=*/false,
+                              wave_columns_for(analyses));
 }
 
 RunRecord record_for(const Simulation& simulation, const std::vector<ArmAnalysis>& analyses) {
-  std::vector<std::string> columns, wave_columns;
-  bool every_wave_column = false;
-  for (const ArmAnalysis& analysis : analyses) {
+  std::vector<std::string> columns;
+  for (const ArmAnalysis& analysis : analyses)
     columns.insert(columns.end(), analysis.columns.begin(), analysis.columns.end());
-    if (analysis.survey_years.empty()) continue;
-    every_wave_column = every_wave_column || analysis.survey_columns.empty();
-    wave_columns.insert(wave_columns.end(), analysis.survey_columns.begin(),
-                        analysis.survey_columns.end());
-  }
-  if (every_wave_column) wave_columns.clear();
   return record_of(simulation, columns, survey_steps_for(analyses, simulation.clock()),
-                   wave_columns);
+                   wave_columns_for(analyses));
 }
 
 void FollowUpCounts::add(const RunRecord& r, bool certification) {

@@ -216,6 +216,51 @@ TEST(SurveyWave, ASinkTakesTheOutputWavesAndTheRunHoldsOnlyThoseForAnalyses) {
   EXPECT_THROW(sim->set_survey_sink(sink), std::logic_error) << "after the run started";
 }
 
+// A wave held only for analyses holds the columns they read (the union of those asked); one to
+// be written at the end holds every column, and so does one an analysis asked for whole.
+TEST(SurveyWave, AWaveHeldForAnalysesHoldsOnlyTheColumnsTheyRead) {
+  const auto names = [](const SurveyWave& wave) {
+    std::vector<std::string> found;
+    for (const SurveyColumn& c : wave.columns) found.push_back(c.spec.name);
+    return found;
+  };
+  auto sim = tiny(4);
+  sim->add_survey_steps({1, 2}, /*output=*/false, {"visits"});
+  sim->add_survey_steps({1}, /*output=*/false, {"alive"});
+  sim->add_survey_steps({2});
+  sim->add_survey_steps({3}, /*output=*/false);
+  sim->run();
+  ASSERT_EQ(sim->survey_waves().size(), 3u);
+  EXPECT_EQ(names(sim->survey_waves()[0]), (std::vector<std::string>{"alive", "visits"}));
+  EXPECT_EQ(sim->survey_waves()[0].column<std::uint16_t>("visits"),
+            (std::vector<std::uint16_t>{0, 1, 0, 0}));
+  EXPECT_EQ(names(sim->survey_waves()[1]).size(), 8u) << "written at the end: every column";
+  EXPECT_EQ(names(sim->survey_waves()[2]).size(), 8u) << "an analysis that reads every column";
+
+  // With a sink, the written wave is the sink's, and the one held for the analysis is cut down.
+  auto sunk = tiny(4);
+  sunk->add_survey_steps({2}, /*output=*/false, {"age"});
+  sunk->add_survey_steps({2});
+  sunk->set_survey_sink(std::make_shared<StepsSeen>());
+  sunk->run();
+  ASSERT_EQ(sunk->survey_waves().size(), 1u);
+  EXPECT_EQ(names(sunk->survey_waves()[0]), (std::vector<std::string>{"age"}));
+}
+
+// A computed column no analysis reads is not worked out.
+TEST(SurveyWave, AColumnNotAskedForIsNotWorkedOut) {
+  Population p = four_residents();
+  int computed = 0;
+  p.columns.add_computed<float>(
+      {"costly", "", "worked out when surveyed"},
+      [&computed](const ColumnRegistry&, std::vector<float>&) { ++computed; });
+  const std::vector<std::string> only{"alive"};
+  EXPECT_EQ(take_survey(p, 0, 7 / 365.25, only).columns.size(), 1u);
+  EXPECT_EQ(computed, 0);
+  EXPECT_EQ(take_survey(p, 0, 7 / 365.25).columns.size(), 7u);
+  EXPECT_EQ(computed, 1);
+}
+
 TEST(SurveyWave, StepsMustBeSetBeforeTheRunAndNotNegative) {
   auto sim = tiny(2);
   EXPECT_THROW(sim->add_survey_steps({-1}), std::invalid_argument);
