@@ -7,23 +7,15 @@
 #include <vector>
 
 #include "sim/simulation.hpp"
+#include "tests/support/survey_residents.hpp"
 
 namespace salonsim {
 namespace {
 
-// A tiny town by hand: three residents at the start (resident 2 certified), one who enters at
-// step 2; a test module that counts visits in a surveyed column, contacts, and kills resident 0
-// in step 1.
+// A tiny town by hand (tests/support/survey_residents.hpp); a test module that counts visits in
+// a surveyed column, contacts, and kills resident 0 in step 1.
 Population four_residents() {
-  Population p;
-  p.resize(4);
-  p.alive = {1, 1, 1, 0};
-  p.entry_step = {0, 0, 0, 2};
-  p.age0 = {70.0f, 80.0f, 90.0f, 65.0f};
-  p.certified = {0, 0, 1, 0};
-  p.weekly_contacts = {3.0f, 0.5f, 2.0f, 0.0f};
-  p.isolated = {0, 1, 0, 1};
-  return p;
+  return testing::four_survey_residents();
 }
 
 class Visits final : public Module {

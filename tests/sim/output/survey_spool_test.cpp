@@ -13,6 +13,7 @@
 #include "sim/simulation.hpp"
 #include "sim/timeseries.hpp"
 #include "tests/support/hdf5_read.hpp"
+#include "tests/support/survey_residents.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace salonsim {
@@ -27,14 +28,7 @@ constexpr double kYearsPerStep = 7 / 365.25;
 // Four residents by hand, with a surveyed visit count, a computed surveyed column and an
 // unsurveyed scratch column.
 Population four_residents() {
-  Population p;
-  p.resize(4);
-  p.alive = {1, 1, 1, 0};
-  p.entry_step = {0, 0, 0, 2};
-  p.age0 = {70.0f, 80.0f, 90.0f, 65.0f};
-  p.certified = {0, 0, 1, 0};
-  p.weekly_contacts = {3.0f, 0.5f, 2.0f, 0.0f};
-  p.isolated = {0, 1, 0, 1};
+  Population p = testing::four_survey_residents();
   const auto visits = p.add_column<std::uint16_t>(
       {.name = "visits", .unit = "", .description = "visits so far", .surveyed = true});
   p.columns.add_computed<float>({"visits_halved", "", "half the visits"},
