@@ -127,6 +127,11 @@ std::string join(std::string_view group, std::string_view name) {
   return path;
 }
 
+/// A group as given ("/", "replicate_0", "/arms/a") as an absolute path ("/", "/replicate_0").
+std::string absolute_group(const std::string& group) {
+  return join("/", group.starts_with('/') ? group.substr(1) : group);
+}
+
 }  // namespace
 
 struct OutputFile::Impl {
@@ -154,6 +159,20 @@ struct OutputFile::Impl {
   }
 
   /// Opens the group at `path`, creating it and any missing parents.
+  /// Creates the file at `path` (in memory only with `in_memory`), closing strongly: closing it
+  /// closes everything still open in it, even after an error. `setting_up` and `creating` say
+  /// what failed.
+  void create(const std::filesystem::path& path, bool in_memory, const std::string& setting_up,
+              const std::string& creating) {
+    Handle access(check(H5Pcreate(H5P_FILE_ACCESS), setting_up), H5Pclose);
+    check_status(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG), setting_up);
+    if (in_memory)
+      check_status(H5Pset_fapl_core(access.get(), std::size_t{1} << 20, false), setting_up);
+    file =
+        Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), creating),
+               H5Fclose);
+  }
+
   Handle open_or_create_group(const std::string& path) const {
     Handle group = hdf5::open_or_create_group(file.get(), path);
     if (!group.valid()) fail("cannot create group '" + path + "'");
@@ -465,16 +484,8 @@ OutputFile::OutputFile(std::filesystem::path final_path) : impl_(std::make_uniqu
   // Hidden, and in the same directory so the final rename stays on one filesystem (atomic).
   impl_->temporary_path =
       directory / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
-  Handle access_properties(impl_->check(H5Pcreate(H5P_FILE_ACCESS), "cannot set up the HDF5 file"),
-                           H5Pclose);
-  // Strong close: closing the file closes everything still open in it, even after an error.
-  impl_->check_status(H5Pset_fclose_degree(access_properties.get(), H5F_CLOSE_STRONG),
-                      "cannot set up the HDF5 file");
-  impl_->file = Handle(
-      impl_->check(H5Fcreate(impl_->temporary_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT,
-                             access_properties.get()),
-                   "cannot create the temporary file '" + impl_->temporary_path.string() + "'"),
-      H5Fclose);
+  impl_->create(impl_->temporary_path, false, "cannot set up the HDF5 file",
+                "cannot create the temporary file '" + impl_->temporary_path.string() + "'");
 }
 
 OutputFile::OutputFile(Scratch scratch) : impl_(std::make_unique<Impl>()) {
@@ -484,14 +495,8 @@ OutputFile::OutputFile(Scratch scratch) : impl_(std::make_unique<Impl>()) {
   check_output_path(directory / "scratch");
   impl_->final_path =
       directory / fmt::format(".salonsim-scratch-{}-{}", ::getpid(), scratch_files++);
-  Handle access_properties(impl_->check(H5Pcreate(H5P_FILE_ACCESS), "cannot set up the HDF5 file"),
-                           H5Pclose);
-  impl_->check_status(H5Pset_fclose_degree(access_properties.get(), H5F_CLOSE_STRONG),
-                      "cannot set up the HDF5 file");
-  impl_->file = Handle(impl_->check(H5Fcreate(impl_->final_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT,
-                                              access_properties.get()),
-                                    "cannot create the scratch file"),
-                       H5Fclose);
+  impl_->create(impl_->final_path, false, "cannot set up the HDF5 file",
+                "cannot create the scratch file");
   // Unlinked at once: the open file lives on, and nothing is left behind however the process
   // ends.
   std::error_code error;
@@ -540,7 +545,7 @@ void OutputFile::write_run(const std::string& group, const std::vector<OutputTab
   silence_hdf5_errors();
   impl_->require_open();
   Handle parent = impl_->open_or_create_group(group);
-  const std::string path = join("/", group.starts_with('/') ? group.substr(1) : group);
+  const std::string path = absolute_group(group);
   for (const OutputTable& table : tables) impl_->write_table(parent.get(), path, table);
   impl_->write_timeseries(parent.get(), path, timeseries, clock);
   impl_->write_surveys(parent.get(), path, waves);
@@ -550,7 +555,7 @@ void OutputFile::write_tables(const std::string& group, const std::vector<Output
   silence_hdf5_errors();
   impl_->require_open();
   Handle parent = impl_->open_or_create_group(group);
-  const std::string path = join("/", group.starts_with('/') ? group.substr(1) : group);
+  const std::string path = absolute_group(group);
   for (const OutputTable& table : tables) impl_->write_table(parent.get(), path, table);
 }
 
@@ -559,8 +564,7 @@ void OutputFile::write_survey_wave(const std::string& group, const Population& p
   silence_hdf5_errors();
   impl_->require_open();
   Handle parent = impl_->open_or_create_group(group);
-  const std::string path =
-      join(join("/", group.starts_with('/') ? group.substr(1) : group), "surveys");
+  const std::string path = join(absolute_group(group), "surveys");
   Handle surveys = impl_->surveys_group(parent.get(), path);
   impl_->write_wave(surveys.get(), path, step, static_cast<double>(step) * years_per_step,
                     [&](const SurveyColumnVisitor& visit) {
@@ -695,16 +699,7 @@ OutputFile::OutputFile(InMemory) : impl_(std::make_unique<Impl>()) {
   silence_hdf5_errors();
   const std::string name = fmt::format("salonsim-memory-{}-{}", ::getpid(), memory_files++);
   impl_->final_path = name;
-  Handle access(impl_->check(H5Pcreate(H5P_FILE_ACCESS), "cannot set up an in-memory file"),
-                H5Pclose);
-  impl_->check_status(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG),
-                      "cannot set up an in-memory file");
-  impl_->check_status(H5Pset_fapl_core(access.get(), std::size_t{1} << 20, false),
-                      "cannot set up an in-memory file");
-  impl_->file =
-      Handle(impl_->check(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()),
-                          "cannot create an in-memory file"),
-             H5Fclose);
+  impl_->create(name, true, "cannot set up an in-memory file", "cannot create an in-memory file");
 }
 
 std::string OutputFile::image() {
