@@ -52,7 +52,7 @@ void Simulation::set_survey_sink(std::shared_ptr<SurveySink> sink) {
 void Simulation::take_due_survey(std::int64_t steps_done) {
   if (next_survey_ >= survey_steps_.size() || survey_steps_[next_survey_].step != steps_done)
     return;
-  const SurveyStep due = survey_steps_[next_survey_++];
+  const SurveyStep& due = survey_steps_[next_survey_++];
   const bool sunk = survey_sink_ && due.output;
   if (sunk) survey_sink_->record(population_, steps_done, clock_.years_per_step());
   if (sunk && !due.analysed) return;
