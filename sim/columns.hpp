@@ -24,6 +24,12 @@ using ColumnView = std::variant<std::span<const std::uint8_t>, std::span<const s
                                 std::span<const std::int32_t>, std::span<const std::uint32_t>,
                                 std::span<const float>, std::span<const double>>;
 
+/// A read-only view of a column's values.
+template <class T>
+ColumnView column_view(const std::vector<T>& column) {
+  return std::span<const T>(column.data(), column.size());
+}
+
 /// One column of an output table.
 struct OutputColumn {
   std::string_view name;
@@ -157,12 +163,7 @@ class ColumnRegistry {
     return total;
   }
   static ColumnView view(const Entry& entry) {
-    return std::visit(
-        [](const auto& v) -> ColumnView {
-          using T = typename std::decay_t<decltype(v)>::value_type;
-          return std::span<const T>(v.data(), v.size());
-        },
-        entry.data);
+    return std::visit([](const auto& v) { return column_view(v); }, entry.data);
   }
 
  private:

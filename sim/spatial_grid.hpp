@@ -78,15 +78,15 @@ struct NearestPoint {
   double distance_m = std::numeric_limits<double>::infinity();
 };
 
+/// How much farther than the best distance a search looks: float coordinates are off by at most
+/// half a unit in the last place, under 1 mm within 8 km of the origin and 0.5 m within 8,000 km.
+inline constexpr double kNearestSlackM = 1.0;
+
 /// The point of `grid` (of `count` points) nearest to (x, y), the lowest index among equals,
 /// searched in squares that double in size; `offset(k)` gives the exact offset (dx, dy) from
 /// (x, y) to point k, whose distance is hypot(dx, dy). The grid's float coordinates can misplace
 /// a point by millimetres, so the search ends once the square holds a circle a metre wider than
 /// the best distance found (kNearestSlackM).
-/// How much farther than the best distance a search looks: float coordinates are off by at most
-/// half a unit in the last place, under 1 mm within 8 km of the origin and 0.5 m within 8,000 km.
-inline constexpr double kNearestSlackM = 1.0;
-
 template <class Offset>
 NearestPoint nearest_in_grid(const SpatialGrid& grid, std::size_t count, double x, double y,
                              double first_x, double first_y, Offset&& offset) {

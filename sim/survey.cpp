@@ -26,22 +26,18 @@ void survey_columns(const Population& p, std::int64_t step, double years_per_ste
   const auto visit = [&](const ColumnSpec& spec, ColumnView values) {
     if (wanted(spec.name)) outer_visit(spec, values);
   };
-  const auto view = [](const auto& values) -> ColumnView {
-    using T = typename std::decay_t<decltype(values)>::value_type;
-    return std::span<const T>(values.data(), values.size());
-  };
-  visit({"id", "", "resident id: the row number of /agents"}, view(p.id));
-  visit({"alive", "", "1 if entered and alive at the wave"}, view(p.alive));
+  visit({"id", "", "resident id: the row number of /agents"}, column_view(p.id));
+  visit({"alive", "", "1 if entered and alive at the wave"}, column_view(p.alive));
   if (wanted("age")) {
     std::vector<float> age(p.size());
     for (std::size_t i = 0; i < p.size(); ++i)
       age[i] = p.age_at(static_cast<ResidentId>(i), step, years_per_step);
-    visit({"age", "years", "age in years at the wave"}, view(age));
+    visit({"age", "years", "age in years at the wave"}, column_view(age));
   }
-  visit({"certified", "", "1 if LTC-certified at the wave"}, view(p.certified));
-  visit({"isolated", "", "1 if isolated (contact < 1/week) at the wave"}, view(p.isolated));
+  visit({"certified", "", "1 if LTC-certified at the wave"}, column_view(p.certified));
+  visit({"isolated", "", "1 if isolated (contact < 1/week) at the wave"}, column_view(p.isolated));
   visit({"weekly_contacts", "1/week", "contacts a week with others outside the household"},
-        view(p.weekly_contacts));
+        column_view(p.weekly_contacts));
   for (const ColumnRegistry::Entry& entry : p.columns.entries()) {
     if (!entry.spec.surveyed || !wanted(entry.spec.name)) continue;
     if (!entry.compute) {
@@ -49,7 +45,7 @@ void survey_columns(const Population& p, std::int64_t step, double years_per_ste
       continue;
     }
     const ColumnRegistry::Data values = p.columns.values_of(entry, p.size());
-    std::visit([&](const auto& v) { visit(entry.spec, view(v)); }, values);
+    std::visit([&](const auto& v) { visit(entry.spec, column_view(v)); }, values);
   }
 }
 

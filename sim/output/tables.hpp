@@ -32,12 +32,6 @@ struct OutputTable {
   std::shared_ptr<const void> owned_data = {};
 };
 
-/// A read-only output view of a column.
-template <class T>
-ColumnView column_view(const std::vector<T>& column) {
-  return std::span<const T>(column.data(), column.size());
-}
-
 /// The /agents table: one row per resident ever simulated (views into the population).
 OutputTable agent_table(const Population& population);
 
