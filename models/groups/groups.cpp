@@ -333,7 +333,7 @@ void CommunityGroups::start(Simulation& sim) {
   const Population& p = sim.population();
   const Column<std::int32_t> invited = p.columns.find<std::int32_t>(kOutreachInvitedUntilColumn);
   invited_until_ = invited.valid() ? p[invited].data() : nullptr;
-  referred_.find(p, name_);
+  referred_.find(sim, name_);
 }
 
 CommunityGroups::VenueReach CommunityGroups::reach_of(const Population& p, ResidentId id,

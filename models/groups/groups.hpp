@@ -27,7 +27,7 @@
 #include "models/groups/activity.hpp"
 #include "models/groups/group_params.hpp"
 #include "models/groups/where_next.hpp"
-#include "models/prescribing/referral_column.hpp"
+#include "models/prescribing/referral_book.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
 #include "sim/admission.hpp"

@@ -11,7 +11,6 @@
 #include <limits>
 
 #include "models/groups/groups.hpp"
-#include "models/prescribing/referral_column.hpp"
 #include "models/prescribing/screening.hpp"
 #include "models/shops/mobile_shop.hpp"
 #include "models/town/town_builder.hpp"
@@ -289,30 +288,24 @@ void SocialPrescribing::init(Simulation& sim) {
   worker_uptakes_.assign(competence_.size(), 0);
   worker_waited_.assign(competence_.size(), 0);
 
-  // Referral columns of the services a client can be referred to (found again at start: the
-  // services read them there).
-  const auto referral_of = [&p](std::string_view service, const char* description) {
-    return p.add_column<std::int32_t>({.name = referral_column(service),
-                                       .unit = "step",
-                                       .description = description,
-                                       .output = false},
-                                      kNever);
-  };
+  // The services a client can be referred to, numbered in the book: the groups (a group's number
+  // is its place in groups_), the mobile shop, the shuttle. They find the book at start.
+  std::vector<std::string> services;
   for (CommunityGroups* g : sim.modules_of_type<CommunityGroups>()) {
     groups_.push_back(g);
-    group_referrals_.push_back(
-        referral_of(g->name(), "last step of a referral to these groups taken up, -1 none"));
+    services.emplace_back(g->name());
   }
   if (const auto shops = sim.modules_of_type<MobileShop>(); !shops.empty()) {
     shop_ = shops.front();
-    shop_referrals_ =
-        referral_of(shop_->name(), "registered with the mobile shop by a link worker until");
+    shop_service_ = services.size();
+    services.emplace_back(shop_->name());
   }
   if (const auto shuttles = sim.modules_of_type<Shuttle>(); !shuttles.empty()) {
     shuttle_ = shuttles.front();
-    shuttle_referrals_ =
-        referral_of(shuttle_->name(), "registered with the shuttle by a link worker until");
+    shuttle_service_ = services.size();
+    services.emplace_back(shuttle_->name());
   }
+  book_.open(p, std::move(services));
   if (const auto h = sim.modules_of_type<FinancialHardship>(); !h.empty())
     hardship_module_ = h.front();
 
@@ -379,6 +372,7 @@ void SocialPrescribing::start(Simulation& sim) {
   family_per_week_ = p.columns.find<float>("contacts_family_per_week");
   if (!friends_per_week_.valid() || !family_per_week_.valid())
     throw std::logic_error("social prescribing needs the contacts mechanism's columns");
+  book_.start(p);
 }
 
 void SocialPrescribing::schedule_visit(Population& p, ResidentId id, std::int64_t from,
@@ -586,18 +580,18 @@ void SocialPrescribing::take_client(Simulation& sim, ResidentId id, std::int32_t
     ++worker_uptakes_[worker];
     switch (o.destination) {
       case Destination::kGroup:
-        p[group_referrals_[o.target]][id] = s + follow_up;
+        book_.refer(p, id, o.target, s + follow_up);
         if (o.by_shuttle) {
-          p[shuttle_referrals_][id] = kForever;
+          book_.refer(p, id, shuttle_service_, kForever);
           p[columns_.took_up][id] |= destination_bit(Destination::kShuttle);
           ++uptakes_[static_cast<std::size_t>(Destination::kShuttle)];
         }
         break;
       case Destination::kMobileShop:
-        p[shop_referrals_][id] = kForever;
+        book_.refer(p, id, shop_service_, kForever);
         break;
       case Destination::kShuttle:
-        p[shuttle_referrals_][id] = kForever;
+        book_.refer(p, id, shuttle_service_, kForever);
         break;
       case Destination::kWelfare:
         ++welfare_cases_;
@@ -650,8 +644,8 @@ void SocialPrescribing::finalize(Simulation& sim) {
 }
 
 std::size_t SocialPrescribing::bytes() const {
-  std::size_t total =
-      bytes_of(clinic_of_) + bytes_of(due_) + bytes_of(listed_) + bytes_of(options_);
+  std::size_t total = bytes_of(clinic_of_) + bytes_of(due_) + bytes_of(listed_) +
+                      bytes_of(options_) + book_.bytes();
   for (const std::vector<std::int32_t>& column : reach_) total += bytes_of(column);
   return total;
 }

@@ -25,6 +25,7 @@
 #include "models/prescribing/caseload.hpp"
 #include "models/prescribing/prescribing_params.hpp"
 #include "models/prescribing/referral.hpp"
+#include "models/prescribing/referral_book.hpp"
 #include "models/shops/food_access.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
@@ -65,7 +66,7 @@ std::vector<Outcome> social_prescribing_outcomes();
 /// workers' uniforms (all the mean when the spread is 0).
 double competence_at(const LinkWorkers& workers, double uniform);
 
-class SocialPrescribing final : public Module {
+class SocialPrescribing final : public Module, public ReferralSource {
  public:
   SocialPrescribing(SocialPrescribingParams params, const TownParams& town)
       : params_(std::move(params)),
@@ -86,6 +87,8 @@ class SocialPrescribing final : public Module {
 
   const std::vector<PlacedClinic>& clinics() const { return clinics_; }
   const std::vector<float>& competence() const { return competence_; }
+  /// The referrals clients took up, by service.
+  const ReferralBook& referral_book() const override { return book_; }
 
   /// Rows of the reach table: residents by characteristic at entry.
   static constexpr std::size_t kReachRows = 8, kReachColumns = 6;
@@ -139,13 +142,12 @@ class SocialPrescribing final : public Module {
   std::vector<float> competence_;  // per worker
   std::vector<std::int32_t> team_of_worker_;
   std::unique_ptr<Caseloads> caseloads_;
-  // Services a client can be referred to, found at start, with their referral columns.
+  // Services a client can be referred to (found at init), and the referrals taken up to them.
   std::vector<CommunityGroups*> groups_;
-  std::vector<Column<std::int32_t>> group_referrals_;
   MobileShop* shop_ = nullptr;
-  Column<std::int32_t> shop_referrals_;
   Shuttle* shuttle_ = nullptr;
-  Column<std::int32_t> shuttle_referrals_;
+  std::size_t shop_service_ = 0, shuttle_service_ = 0;  // their numbers in the book
+  ReferralBook book_;
   FinancialHardship* hardship_module_ = nullptr;
   // Per clinic: place, whether it screens, district, patients (nearest clinic at the start),
   // screens, positives.

@@ -60,7 +60,7 @@ void MobileShop::add_route(MobileShopParams route) {
 }
 
 void MobileShop::start(Simulation& sim) {
-  referred_.find(sim.population(), name());
+  referred_.find(sim, name());
 }
 
 MobileShop::StopReach MobileShop::stop_reach(const Population& p, ResidentId id, std::int64_t step,

@@ -12,7 +12,7 @@
 
 #include "models/groups/activity.hpp"
 #include "models/groups/group_params.hpp"
-#include "models/prescribing/referral_column.hpp"
+#include "models/prescribing/referral_book.hpp"
 #include "models/shops/mobile_shop_params.hpp"
 #include "models/transport/reach.hpp"
 #include "sim/module.hpp"

@@ -99,7 +99,7 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
 }
 
 void Shuttle::start(Simulation& sim) {
-  referred_.find(sim.population(), name());
+  referred_.find(sim, name());
 }
 
 bool Shuttle::would_take(const Population& p, ResidentId id, std::int64_t step, double dt,

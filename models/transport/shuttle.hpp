@@ -7,7 +7,7 @@
 // food access (food access), whatever the distance.
 #include <vector>
 
-#include "models/prescribing/referral_column.hpp"
+#include "models/prescribing/referral_book.hpp"
 #include "models/town/town_params.hpp"
 #include "models/transport/reach.hpp"
 #include "models/transport/shuttle_params.hpp"
