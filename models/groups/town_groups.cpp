@@ -1,7 +1,9 @@
 #include "models/groups/town_groups.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <stdexcept>
 
 #include "models/groups/activity.hpp"
 #include "models/groups/groups.hpp"
@@ -81,21 +83,27 @@ void AnyGroup::init(Simulation& sim) {
   std::vector<GroupKind> kinds = kinds_;
   if (p.columns.find<std::uint8_t>(group_column(GroupKind::kSalon, "{}_member")).valid())
     kinds.push_back(GroupKind::kSalon);
-  std::vector<const std::uint8_t*> member;
-  for (const GroupKind kind : kinds) {
-    // Registered by each kind's CommunityGroups, which init before this (interventions phase).
-    members_.push_back(p.columns.find<std::uint8_t>(group_column(kind, "{}_member")));
-    if (members_.back().valid()) member.push_back(p[members_.back()].data());
-  }
-  for (const std::string& name : more_) {
-    members_.push_back(p.columns.find<std::uint8_t>(name));
-    if (members_.back().valid()) member.push_back(p[members_.back()].data());
-  }
-  const auto any = [member](ResidentId i) {
-    for (const std::uint8_t* m : member)
-      if (m[i]) return true;
-    return false;
+  // The membership columns, OR-ed without a branch: whether a resident belongs to one kind says
+  // little about the next, so a loop that stops at the first would mispredict often.
+  struct AnyOf {
+    std::array<const std::uint8_t*, 16> member{};
+    std::size_t count = 0;
+    bool operator()(ResidentId i) const {
+      std::uint8_t belongs = 0;
+      for (std::size_t k = 0; k < count; ++k) belongs |= member[k][i];
+      return belongs != 0;
+    }
+  } any;
+  const auto add = [&](Column<std::uint8_t> column) {
+    members_.push_back(column);
+    if (!column.valid()) return;
+    if (any.count == any.member.size()) throw std::length_error("too many kinds of group");
+    any.member[any.count++] = p[column].data();
   };
+  // Registered by each kind's CommunityGroups, which init before this (interventions phase).
+  for (const GroupKind kind : kinds)
+    add(p.columns.find<std::uint8_t>(group_column(kind, "{}_member")));
+  for (const std::string& name : more_) add(p.columns.find<std::uint8_t>(name));
   sim.timeseries().declare(
       std::string(kAnyGroupMembers),
       "residents alive at the end of the step who belong to a group of any "
