@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
 namespace salonsim {
 namespace {
 
@@ -61,6 +66,45 @@ TEST(Effects, ARatioOfARateIsWorkedOutWhereItIsRead) {
   EXPECT_EQ(sessions, (std::vector<float>{slower(0.125f), 1.0f, slower(0.5f)}));
   EXPECT_NEAR(sessions[2], 1 - 0.8 * 26.089285714285715 / 34.089285714285715, 1e-7);
   EXPECT_EQ(effects.ratios_of(Hazard::kDeath, "sessions", t.p), std::vector<float>(3, 1.0f));
+}
+
+TEST(Effects, RatiosOfAChunkAreThoseOfEachResidentInTurn) {
+  // 300 residents: a column of ratios and two rates, zero for most (as most residents take no
+  // part in an activity), negative zero for some.
+  Population p;
+  p.resize(300);
+  const Column<float> stored = p.add_column<float>({"stored", "", ""}, 1.0f);
+  const Column<float> sessions = p.add_column<float>({"sessions", "", ""});
+  const Column<float> visits = p.add_column<float>({"visits", "", ""});
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    p[stored][i] = 0.5f + static_cast<float>(i % 7) / 8.0f;
+    p[sessions][i] = i % 3 == 0 ? static_cast<float>(i) / 97.0f : (i % 5 == 0 ? -0.0f : 0.0f);
+    p[visits][i] = i % 4 == 1 ? 1.0f / static_cast<float>(i) : 0.0f;
+  }
+  Effects effects;
+  effects.add_ratio(Hazard::kDeath,
+                    {"sessions", sessions, Effects::SaturatingRatio{365.25, 7.0, 0.8, 8.0}});
+  effects.add_ratio(Hazard::kDeath, {"stored", stored});
+  effects.add_ratio(Hazard::kDeath, {"visits", visits, Effects::SaturatingRatio{52, 1, 0.3, 2}});
+  const Effects::HazardView view = effects.hazard(Hazard::kDeath, p);
+  // Chunks of 256 and 44 from resident 0, and 200 from resident 100: the same doubles, bit for
+  // bit, as one resident at a time.
+  for (const auto& [first, count] :
+       {std::pair<std::size_t, std::size_t>{0, 256}, {256, 44}, {100, 200}}) {
+    std::vector<double> chunk(count);
+    for (std::size_t j = 0; j < count; ++j) chunk[j] = 1e-3 * static_cast<double>(first + j + 1);
+    std::vector<double> one_by_one = chunk;
+    for (std::size_t j = 0; j < count; ++j) one_by_one[j] = view.times_ratios(chunk[j], first + j);
+    view.times_ratios(std::span<double>(chunk), first);
+    EXPECT_EQ(chunk, one_by_one) << first;
+  }
+  // Resident 3: sessions 3/97 a week, the stored 7/8, visits 0 (ratio exactly 1).
+  std::vector<double> three{2.0};
+  view.times_ratios(std::span<double>(three), 3);
+  const double r = 3.0 / 97.0 * 365.25 / 7.0;
+  EXPECT_EQ(three[0], 2.0 * static_cast<float>(1.0 - 0.8 * r / (r + 8.0)) * 0.875f);
+  std::vector<double> too_many(Effects::HazardView::kChunk + 1, 1.0);
+  EXPECT_THROW(view.times_ratios(std::span<double>(too_many), 0), std::length_error);
 }
 
 TEST(Effects, RemovingOneSourceLeavesTheOther) {
