@@ -252,6 +252,15 @@ void Health::step(Simulation& sim, std::int64_t step) {
     // products are the same as one resident at a time, in the same order.
     constexpr std::size_t kChunk = Effects::HazardView::kChunk;
     std::array<double, kChunk> age, hazard;
+    // The updated columns through local pointers: a store of a byte may alias anything, so
+    // through the vectors every store would reload every vector's data pointer.
+    const std::uint8_t* alive = p.alive.data();
+    std::uint8_t* certified = p.certified.data();
+    std::uint8_t* death_requested = p.death_requested.data();
+    float* decline = p.decline.data();
+    const float* reserve = p.reserve.data();
+    std::int32_t* disability_step = p.disability_step.data();
+    float* left = death_left.data();
     for (std::size_t first = range.begin(); first < range.end(); first += kChunk) {
       const std::size_t count = std::min(kChunk, range.end() - first);
       const std::span<double> chunk(hazard.data(), count);
@@ -260,7 +269,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
         const std::size_t i = first + j;
         const auto id = static_cast<ResidentId>(i);
         age[j] = p.age_at(id, step, dt);
-        hazard[j] = p.alive[i] && !p.certified[i]
+        hazard[j] = alive[i] && !certified[i]
                         ? certification_rate_(age[j]) *
                               (certification_ratio(c, income_levels_, p, id, level[i]) *
                                certification_sources.flag_ratio(i))
@@ -269,27 +278,27 @@ void Health::step(Simulation& sim, std::int64_t step) {
       certification_sources.times_ratios(chunk, first);
       for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = first + j;
-        if (!p.alive[i] || p.certified[i]) continue;
-        p.decline[i] += static_cast<float>(hazard[j] * dt);
-        if (p.decline[i] >= p.reserve[i]) {
-          p.certified[i] = 1;
-          p.disability_step[i] = step32;
+        if (!alive[i] || certified[i]) continue;
+        decline[i] += static_cast<float>(hazard[j] * dt);
+        if (decline[i] >= reserve[i]) {
+          certified[i] = 1;
+          disability_step[i] = step32;
         }
       }
       // Death, of the living, certified this step or not.
       for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = first + j;
-        hazard[j] = p.alive[i] ? death_hazard_[p.sex[i]](age[j]) *
-                                     death_ratio_(p, static_cast<ResidentId>(i), level[i]) *
-                                     death_sources.flag_ratio(i)
-                               : 0.0;
+        hazard[j] = alive[i] ? death_hazard_[p.sex[i]](age[j]) *
+                                   death_ratio_(p, static_cast<ResidentId>(i), level[i]) *
+                                   death_sources.flag_ratio(i)
+                             : 0.0;
       }
       death_sources.times_ratios(chunk, first);
       for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = first + j;
-        if (!p.alive[i]) continue;
-        death_left[i] -= static_cast<float>(hazard[j] * dt);
-        if (death_left[i] <= 0.0f) p.death_requested[i] = 1;
+        if (!alive[i]) continue;
+        left[i] -= static_cast<float>(hazard[j] * dt);
+        if (left[i] <= 0.0f) death_requested[i] = 1;
       }
     }
   });

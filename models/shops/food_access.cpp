@@ -155,28 +155,35 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
       cannot_reach_store_[static_cast<std::size_t>(p.spouse[entrant])] = 0;
     for (ResidentId relative : relatives_->of(entrant)) cannot_reach_store_[relative] = 0;
   }
-  std::uint8_t* poor = p[columns_.poor].data();
-  std::uint16_t* poor_steps = p[columns_.poor_steps].data();
-  std::uint8_t* at_entry = p[columns_.at_entry].data();
-  const float* nearest_store_m = p[columns_.nearest_store_m].data();
-  const std::int32_t* served_step = p[shop_customers_.step].data();
   const ShuttleSeats::InStep seats = seats_.in_step(p, step32);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
+    // Local copies and pointers: a store of a byte may alias anything, so through references
+    // and vectors every store would reload them.
+    const ShuttleSeats::InStep seat = seats;
+    std::uint8_t* poor = p[columns_.poor].data();
+    std::uint16_t* poor_steps = p[columns_.poor_steps].data();
+    std::uint8_t* at_entry = p[columns_.at_entry].data();
+    const float* nearest_store_m = p[columns_.nearest_store_m].data();
+    const std::int32_t* served_step = p[shop_customers_.step].data();
+    const std::uint8_t* alive = p.alive.data();
+    const std::int32_t* entry_step = p.entry_step.data();
+    std::uint8_t* cannot_reach = cannot_reach_store_.data();
+    const BusLeg* bus_leg = bus_leg_.empty() ? nullptr : bus_leg_.data();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      if (!p.alive[i]) continue;
+      if (!alive[i]) continue;
       const auto id = static_cast<ResidentId>(i);
       // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
       // branch-free over residents).
-      bool food = (served_step[i] == step32) | seats.to(id, kShuttleToStores);
-      if (!food && !cannot_reach_store_[i]) {
-        food = reaches_from_home(
-            getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
-            bus_leg_.empty() ? std::span<const BusLeg>{} : std::span<const BusLeg>{&bus_leg_[i], 1},
-            relatives_->of(id));
-        cannot_reach_store_[i] = !food;
+      bool food = (served_step[i] == step32) | seat.to(id, kShuttleToStores);
+      if (!food && !cannot_reach[i]) {
+        food = reaches_from_home(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
+                                 bus_leg == nullptr ? std::span<const BusLeg>{}
+                                                    : std::span<const BusLeg>{&bus_leg[i], 1},
+                                 relatives_->of(id));
+        cannot_reach[i] = !food;
       }
       poor[i] = !food;
-      if (p.entry_step[i] == step32) at_entry[i] = food;
+      if (entry_step[i] == step32) at_entry[i] = food;
       // Saturates at the column's largest value.
       poor_steps[i] += static_cast<std::uint16_t>(
           !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
