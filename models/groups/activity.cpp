@@ -46,23 +46,29 @@ GroupAttendance GroupAttendance::registered_on(Population& p, GroupKind kind) {
 void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
                         std::span<const ResidentId> list, const GroupEffects& effects,
                         std::uint64_t draw) {
-  if (list.size() < 2) return;
-  const double ids = static_cast<double>(network.residents());
   for (std::size_t k = 0; k < list.size(); ++k) {
-    const auto u = stream.uniforms4(step, list[k], draw);
-    if (u[0] >= effects.new_tie_probability) continue;
-    // The first attendee at or after a random place among all residents' ids (wrapping; the
-    // list is in increasing id order), oneself skipped: an attendee more or less at the session
-    // changes only the choices that fall next to them, so paired scenarios stay paired.
-    const auto target = static_cast<ResidentId>(std::min(ids - 1, u[1] * ids));
-    std::size_t other =
-        static_cast<std::size_t>(std::lower_bound(list.begin(), list.end(), target) - list.begin());
-    if (other == list.size()) other = 0;
-    if (other == k) other = (other + 1) % list.size();
-    network.add_tie(
-        list[k], list[other],
-        {static_cast<float>(effects.new_tie_contacts_per_week), TieKind::kAcquaintance});
+    if (const auto other = befriended_by(stream, step, list, k, effects, draw, network.residents()))
+      network.add_tie(list[k], *other, new_acquaintance(effects));
   }
+}
+
+std::optional<ResidentId> befriended_by(const RandomStream& stream, std::int64_t step,
+                                        std::span<const ResidentId> list, std::size_t k,
+                                        const GroupEffects& effects, std::uint64_t draw,
+                                        std::size_t residents) {
+  if (list.size() < 2) return std::nullopt;
+  const auto u = stream.uniforms4(step, list[k], draw);
+  if (u[0] >= effects.new_tie_probability) return std::nullopt;
+  // The first attendee at or after a random place among all residents' ids (wrapping; the list
+  // is in increasing id order), oneself skipped: an attendee more or less at the session changes
+  // only the choices that fall next to them, so paired scenarios stay paired.
+  const double ids = static_cast<double>(residents);
+  const auto target = static_cast<ResidentId>(std::min(ids - 1, u[1] * ids));
+  std::size_t other =
+      static_cast<std::size_t>(std::lower_bound(list.begin(), list.end(), target) - list.begin());
+  if (other == list.size()) other = 0;
+  if (other == k) other = (other + 1) % list.size();
+  return list[other];
 }
 
 double attendance_ratio(double max_reduction, double half_effect_sessions_per_year,

@@ -5,6 +5,7 @@
 // contacts and slower functional decline (and, for kinds with an effect on death, lower
 // mortality).
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -59,6 +60,17 @@ inline void record_session(const GroupAttendance::Sessions& s, ResidentId id, st
 void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
                         std::span<const ResidentId> attendees, const GroupEffects& effects,
                         std::uint64_t draw);
+/// The attendee whom attendees[k] befriends at the session, as befriend_attendees draws it (none
+/// if they make no new acquaintance); `residents`: the network's rows. It only reads, so the
+/// sessions of a step can draw in parallel and add the ties after, in order.
+std::optional<ResidentId> befriended_by(const RandomStream& stream, std::int64_t step,
+                                        std::span<const ResidentId> attendees, std::size_t k,
+                                        const GroupEffects& effects, std::uint64_t draw,
+                                        std::size_t residents);
+/// The tie a new acquaintance made at a session has.
+inline Tie new_acquaintance(const GroupEffects& effects) {
+  return {static_cast<float>(effects.new_tie_contacts_per_week), TieKind::kAcquaintance};
+}
 
 /// Salon participation outcomes (ever attended, and among residents without a car), counted by
 /// the salons' activity's tallies.

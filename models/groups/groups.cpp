@@ -316,7 +316,8 @@ std::size_t CommunityGroups::bytes() const {
   for (const SessionDecisions& found : decisions_)
     per_thread += bytes_of(found.wanting) + bytes_of(found.quitting) + bytes_of(found.eligible);
   return bytes_of(venue_of_) + bytes_of(propensity_) + bytes_of(next_try_) + bytes_of(roster_) +
-         bytes_of(candidates_) + bytes_of(venues_) + bytes_of(invitation_chance_) + per_thread;
+         bytes_of(candidates_) + bytes_of(new_ties_) + bytes_of(venues_) +
+         bytes_of(invitation_chance_) + per_thread;
 }
 
 CommunityGroups& CommunityGroups::labelled(std::string label) {
@@ -816,6 +817,9 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   }
   const auto step32 = static_cast<std::int32_t>(step);
   const GroupAttendance::Sessions sessions = attendance_.sessions_of(p);
+  Network& network = sim.network();
+  const std::size_t residents = network.residents();
+  new_ties_.resize(venues_.size());
   tbb::parallel_for(std::size_t{0}, meeting_.size(), [&](std::size_t k) {
     const std::int32_t v = meeting_[k];
     auto& list = candidates_[v];
@@ -838,11 +842,20 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       record_session(sessions, id, step32);
       member[id] = 1;
     }
+    // Who befriends whom at this session (drawn here, in parallel; added below).
+    std::vector<std::pair<ResidentId, ResidentId>>& ties = new_ties_[v];
+    ties.clear();
+    for (std::size_t a = 0; a < list.size(); ++a) {
+      if (const auto other =
+              befriended_by(stream, step, list, a, params_.effects, kTieDraw, residents))
+        ties.emplace_back(list[a], *other);
+    }
   });
-  // (3) New acquaintances among the attendees, venue by venue (the network is one).
-  Network& network = sim.network();
-  for (const std::int32_t v : meeting_)
-    befriend_attendees(network, stream, step, candidates_[v], params_.effects, kTieDraw);
+  // (3) The new acquaintances, venue by venue in order (the network is one).
+  for (const std::int32_t v : meeting_) {
+    for (const auto& [self, other] : new_ties_[v])
+      network.add_tie(self, other, new_acquaintance(params_.effects));
+  }
   // Members who decided to stop do so after this session's admission. The effects of
   // attendance follow in the access phase (GroupActivity), once every group of the step has met.
   for (const SessionDecisions& found : decisions_) {

@@ -273,7 +273,8 @@ class CommunityGroups final : public Module {
   std::vector<std::vector<ResidentId>> roster_;
   std::size_t entered_ = 0;  // residents entered so far (entrants join at entry)
   // Per venue.
-  std::vector<std::vector<ResidentId>> candidates_;  // reused each session
+  std::vector<std::vector<ResidentId>> candidates_;                       // reused each session
+  std::vector<std::vector<std::pair<ResidentId, ResidentId>>> new_ties_;  // reused each session
   /// What one thread's share of a session's decisions found, gathered without a serial pass
   /// over every resident: who wants to come (venue, resident), who stops, and each venue's
   /// residents who could join. Kept between steps so that nothing is allocated in the step.
