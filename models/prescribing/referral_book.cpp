@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "sim/simulation.hpp"
@@ -9,6 +10,9 @@
 namespace salonsim::models {
 
 void ReferralBook::open(Population& p, std::vector<std::string> services) {
+  // One book a population: a second would share the record column but not the records.
+  if (p.columns.find<std::int32_t>(kRecordColumn).valid())
+    throw std::logic_error("a population has one referral book (one social prescribing programme)");
   services_ = std::move(services);
   record_column_ = p.add_column<std::int32_t>(
       {.name = std::string(kRecordColumn),

@@ -96,5 +96,13 @@ TEST(Referrals, AServiceSeesItsOwnReferralsUpToTheirLastStep) {
   EXPECT_FALSE(shuttle.active(3, 0));
 }
 
+TEST(ReferralBook, APopulationHasOneBook) {
+  // A second would share the record column but not the records.
+  Population p = four_residents();
+  ReferralBook first, second;
+  first.open(p, {"salons"});
+  EXPECT_THROW(second.open(p, {"salons"}), std::logic_error);
+}
+
 }  // namespace
 }  // namespace salonsim::models
