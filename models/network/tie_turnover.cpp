@@ -183,15 +183,18 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   std::uint32_t redrawable = 0;
   for (std::uint32_t k = 0; k < degree; ++k) {
     if (network.neighbour_at(self, k) < self) continue;
-    const TieKind kind = network.tie_at(self, k).kind;
-    fading += fade_per_year(t, kind) * most;
-    redrawable += formation_of(params_, kind) != nullptr;
+    const auto kind = static_cast<std::uint8_t>(network.tie_at(self, k).kind);
+    fading += update_.fading_most[kind];
+    redrawable += update_.redrawable[kind];
   }
   const double redrawing = t.contact_change_per_year * redrawable;
-  // How many events this update: Poisson by inversion of u[0] (at most kMaxTieEvents).
+  // How many events this update: Poisson by inversion of u[0] (at most kMaxTieEvents). None when
+  // u[0] is at most exp(-mean), so surely when it is at most 1 - mean (less than exp(-mean)),
+  // with a margin for rounding: most residents need no exponential.
   const double total = fading + redrawing;
-  const std::uint32_t events =
-      total > 0 ? poisson_by_inversion(total * dt, u[0], kMaxTieEvents) : 0;
+  const std::uint32_t events = total <= 0 || u[0] <= (1.0 - total * dt) * (1.0 - 1e-12)
+                                   ? 0
+                                   : poisson_by_inversion(total * dt, u[0], kMaxTieEvents);
   for (std::uint32_t event = 0; event < events; ++event) {
     const double where = event == 0 ? u[1] : stream.uniform(step, self, kMoreEventsDraw + event);
     double target = where * total;
@@ -230,7 +233,10 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   const double neighbours = update_.formation[p.sex[self]][0] * scale;
   const double friends = update_.formation[p.sex[self]][1] * scale;
   const double forming = neighbours + friends;
-  if (forming <= 0 || u[2] >= -std::expm1(-forming * dt)) return;
+  // No new tie when u[2] is at least 1 - exp(-forming dt), so surely when it is at least
+  // forming dt (more than that), with a margin for rounding: most residents need no expm1.
+  if (forming <= 0 || u[2] >= forming * dt * (1.0 + 1e-12) || u[2] >= -std::expm1(-forming * dt))
+    return;
   const bool friend_tie = u[3] * forming >= neighbours;
   const TieFormation& formation =
       friend_tie ? static_cast<const TieFormation&>(params_.friends) : params_.neighbours;
@@ -285,6 +291,11 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
   update_.sociability = p[sociability_].data();
   update_.years_per_step = sim.clock().years_per_step();
   update_.dt = static_cast<double>(interval_) * update_.years_per_step;
+  for (std::size_t kind = 0; kind < update_.fading_most.size(); ++kind) {
+    update_.fading_most[kind] =
+        fade_per_year(t, static_cast<TieKind>(kind)) * t.certified_fade_ratio;
+    update_.redrawable[kind] = formation_of(params_, static_cast<TieKind>(kind)) != nullptr;
+  }
   for (int sex = 0; sex < 2; ++sex) {
     const auto s = static_cast<Sex>(sex);
     // New ties replace what fades and dies from the network as built.

@@ -75,6 +75,10 @@ class TieTurnover final : public Module {
     const float* sociability = nullptr;
     double years_per_step = 0, dt = 0;
     std::array<std::array<double, 2>, 2> formation{};  // [sex][neighbours, friends] per year
+    // By tie kind (its byte): the fading rate a year at the certified ratio, and whether its
+    // contacts are drawn anew; looked up for every tie at every update.
+    std::array<double, 256> fading_most{};
+    std::array<std::uint8_t, 256> redrawable{};
   };
 
   NetworkParams params_;
