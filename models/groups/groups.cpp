@@ -292,13 +292,13 @@ void CommunityGroups::init(Simulation& sim) {
         "salon_ever", "residents alive at the end of the step who have ever attended a salon",
         [first = p[attendance_.first_step].data()](const Population& pop, ResidentId i,
                                                    std::int64_t) {
-          return pop.alive[i] && first[i] >= 0;
+          return ((pop.alive[i] != 0) & (first[i] >= 0)) != 0;  // & rather than &&: no branch
         });
   } else {
     sim.timeseries().declare(own_column("{}_members"),
                              "residents alive at the end of the step who belong to a " + word,
                              [member](const Population& pop, ResidentId i, std::int64_t) {
-                               return pop.alive[i] && member[i];
+                               return (pop.alive[i] & member[i]) != 0;  // no branch
                              });
   }
   sim.tallies().add({own_column("{}_members"), "residents who belong to a " + word,

@@ -104,11 +104,13 @@ void AnyGroup::init(Simulation& sim) {
   for (const GroupKind kind : kinds)
     add(p.columns.find<std::uint8_t>(group_column(kind, "{}_member")));
   for (const std::string& name : more_) add(p.columns.find<std::uint8_t>(name));
-  sim.timeseries().declare(
-      std::string(kAnyGroupMembers),
-      "residents alive at the end of the step who belong to a group of any "
-      "kind (salons included)",
-      [any](const Population& pop, ResidentId i, std::int64_t) { return pop.alive[i] && any(i); });
+  sim.timeseries().declare(std::string(kAnyGroupMembers),
+                           "residents alive at the end of the step who belong to a group of any "
+                           "kind (salons included)",
+                           [any](const Population& pop, ResidentId i, std::int64_t) {
+                             return ((pop.alive[i] != 0) & any(i)) !=
+                                    0;  // & rather than &&: no branch
+                           });
   sim.tallies().add({std::string(kAnyGroupMembers),
                      "residents alive at the end who belong to a group of any kind",
                      [&p, any](ResidentId i) { return p.alive[i] && any(i) ? 1.0 : 0.0; }});

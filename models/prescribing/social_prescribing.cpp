@@ -357,12 +357,13 @@ void SocialPrescribing::init(Simulation& sim) {
   const std::int32_t* waiting = p[columns_.waiting_since].data();
   sim.timeseries().declare("sp_waiting", "residents waiting for a link worker",
                            [waiting](const Population& pop, ResidentId id, std::int64_t) {
-                             return pop.alive[id] && waiting[id] != kNever;
+                             return ((pop.alive[id] != 0) & (waiting[id] != kNever)) != 0;
                            });
   sim.timeseries().declare("sp_clients", "residents who are link-worker clients now",
                            [c = p[columns_.client_until].data()](const Population& pop,
                                                                  ResidentId id, std::int64_t step) {
-                             return pop.alive[id] && c[id] != kNever && c[id] >= step;
+                             return ((pop.alive[id] != 0) & (c[id] != kNever) & (c[id] >= step)) !=
+                                    0;
                            });
 }
 

@@ -112,7 +112,7 @@ void FinancialHardship::init(Simulation& sim) {
   const std::uint8_t* in_now = in.data();
   sim.timeseries().declare("in_hardship", "residents alive in an episode of financial hardship",
                            [in_now](const Population& pop, ResidentId id, std::int64_t) {
-                             return pop.alive[id] && in_now[id];
+                             return (pop.alive[id] & in_now[id]) != 0;  // no branch
                            });
   const std::int32_t* steps_in = p[columns_.steps_in].data();
   sim.tallies().add({"hardship_years", "person-years in financial hardship",
