@@ -70,7 +70,8 @@ void print_usage() {
       "  --setup-breakdown  after the measured run, build the town and the network again\n"
       "                     and time each alone\n"
       "  --parts            time each part of the steps (every module, deaths, the record,\n"
-      "                     the surveys) and print where the step time goes\n"
+      "                     the surveys) and of init (every module's init and start),\n"
+      "                     and print where the time goes\n"
       "  --memory           after the run, print the accounted bytes a row of every\n"
       "                     registered column, the core columns and the network\n"
       "  --hold-surveys     hold the survey waves in memory to the end instead of writing\n"
@@ -231,6 +232,7 @@ int main(int argc, char** argv) {
     }
     const std::uint64_t peak_after_setup = proc_status_bytes("VmHWM");
 
+    sim->time_parts(options->parts);
     start = WallClock::now();
     sim->init();
     const double init_s = seconds_since(start);
@@ -240,7 +242,6 @@ int main(int argc, char** argv) {
         std::accumulate(alive_column.begin(), alive_column.end(), std::int64_t{0});
 
     const std::int64_t steps = sim->clock().steps;
-    sim->time_parts(options->parts);
     start = WallClock::now();
     const double cpu_before = process_cpu_s();
     while (sim->current_step() < steps) sim->step();
@@ -296,6 +297,14 @@ int main(int argc, char** argv) {
         fmt::print("PART {:<32} {:>9.3f} s {:>8.2f} ms a step {:>5.1f} %\n", part.part,
                    part.seconds, 1e3 * part.seconds / static_cast<double>(steps),
                    100 * part.seconds / step_s);
+      }
+      parts = sim->init_times();
+      std::sort(parts.begin(), parts.end(),
+                [](const auto& a, const auto& b) { return a.seconds > b.seconds; });
+      for (const auto& part : parts) {
+        if (part.seconds < 0.0005) continue;
+        fmt::print("INIT {:<40} {:>9.3f} s {:>5.1f} %\n", part.part, part.seconds,
+                   100 * part.seconds / init_s);
       }
     }
     std::fflush(stdout);

@@ -1,5 +1,6 @@
 #include "sim/simulation.hpp"
 
+#include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -21,10 +22,16 @@ void Simulation::add_module(std::unique_ptr<Module> module) {
 void Simulation::init() {
   if (initialised_) return;
   initialised_ = true;
-  for_each_module([this](Module& module) { module.init(*this); });
-  for_each_module([this](Module& module) { module.start(*this); });
+  std::size_t part = 0;
+  for_each_module([this, &part](Module& module) {
+    timed(init_times_, part++, module.name(), [&] { module.init(*this); });
+  });
+  for_each_module([this, &part](Module& module) {
+    timed(init_times_, part++, fmt::format("{} (start)", module.name()),
+          [&] { module.start(*this); });
+  });
   timeseries_.reserve(static_cast<std::size_t>(clock_.steps));
-  take_due_survey(0);
+  timed(init_times_, part++, "surveys", [&] { take_due_survey(0); });
 }
 
 void Simulation::add_survey_steps(const std::vector<std::int64_t>& steps, bool output,
@@ -65,7 +72,8 @@ void Simulation::take_due_survey(std::int64_t steps_done) {
 }
 
 template <class F>
-void Simulation::timed(std::size_t index, std::string_view name, F&& f) {
+void Simulation::timed(std::vector<PartTime>& times, std::size_t index, std::string_view name,
+                       F&& f) {
   if (!time_parts_) {
     f();
     return;
@@ -73,21 +81,21 @@ void Simulation::timed(std::size_t index, std::string_view name, F&& f) {
   const auto start = std::chrono::steady_clock::now();
   f();
   const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start;
-  if (part_times_.size() <= index) part_times_.resize(index + 1);
-  if (part_times_[index].part.empty()) part_times_[index].part = name;
-  part_times_[index].seconds += spent.count();
+  if (times.size() <= index) times.resize(index + 1);
+  if (times[index].part.empty()) times[index].part = name;
+  times[index].seconds += spent.count();
 }
 
 void Simulation::step() {
   const std::int64_t step = next_step_;
   std::size_t part = 0;
   for_each_module([this, step, &part](Module& module) {
-    timed(part++, module.name(), [&] { module.step(*this, step); });
+    timed(part_times_, part++, module.name(), [&] { module.step(*this, step); });
   });
-  timed(part++, "deaths", [&] { apply_deaths(step); });
-  timed(part++, "timeseries", [&] { timeseries_.record(population_, step); });
+  timed(part_times_, part++, "deaths", [&] { apply_deaths(step); });
+  timed(part_times_, part++, "timeseries", [&] { timeseries_.record(population_, step); });
   ++next_step_;
-  timed(part++, "surveys", [&] { take_due_survey(next_step_); });
+  timed(part_times_, part++, "surveys", [&] { take_due_survey(next_step_); });
   if (observer_) observer_(*this, step);
 }
 

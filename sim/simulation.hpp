@@ -71,13 +71,16 @@ class Simulation {
   void set_observer(StepObserver observer) { observer_ = std::move(observer); }
   /// Wall time spent in each part of the steps so far: every module's step (by module name),
   /// then "deaths", "timeseries" and "surveys". For benchmarks (bench/scale_run.cpp): off
-  /// unless turned on, as it reads the clock around every part.
+  /// unless turned on (before init to time it too), as it reads the clock around every part.
   struct PartTime {
     std::string part;
     double seconds = 0;
   };
   void time_parts(bool on) { time_parts_ = on; }
   const std::vector<PartTime>& part_times() const { return part_times_; }
+  /// Wall time of init by part: each module's init, then each one's start ("<name> (start)"),
+  /// then the survey wave at step 0.
+  const std::vector<PartTime>& init_times() const { return init_times_; }
   /// One step: each phase in schedule order, then deaths, then the record, then a survey wave
   /// if one falls when the step is done.
   void step();
@@ -195,9 +198,10 @@ class Simulation {
   StepObserver observer_;
   bool time_parts_ = false;
   std::vector<PartTime> part_times_;
-  /// Runs f, adding its wall time to part `index` (named `name` the first time) when timing.
+  std::vector<PartTime> init_times_;
+  /// Runs f, adding its wall time to times[index] (named `name` the first time) when timing.
   template <class F>
-  void timed(std::size_t index, std::string_view name, F&& f);
+  void timed(std::vector<PartTime>& times, std::size_t index, std::string_view name, F&& f);
   struct SurveyStep {
     std::int64_t step;
     bool output;                // written to /surveys
