@@ -566,25 +566,40 @@ void CommunityGroups::start_members(Simulation& sim) {
   });
   // The chance depends on friends only up to the most counted: a resident whose count is the
   // same as in the round before keeps that round's answer (the same uniform, the same chance).
+  // Most residents' uniform lies above anything they could belong with even with the most
+  // friends counted: they are settled in the first round, without their past year by year (a
+  // pow a year of age) or their friends in the rounds after.
+  constexpr std::int8_t kSettled = -2;
+  const int most_friends = params_.participation.max_friends_counted;
   std::vector<std::int8_t> counted(p.size(), -1);
   constexpr int kRounds = 3;
   for (int round = 0; round < kRounds; ++round) {
     before = member;
     tbb::parallel_for(std::size_t{0}, entered_, [&](std::size_t i) {
-      if (!p.alive[i] || venue_of_[i] < 0) return;
+      if (!p.alive[i] || venue_of_[i] < 0 || counted[i] == kSettled) return;
       const auto id = static_cast<ResidentId>(i);
+      // Nobody belongs yet: assign_venues counted every resident of a venue as eligible.
+      const double invited = invitation_chance(venue_of_[i]);
+      const double u = stream.uniform(kSetupStep, i, kStartDraw);
+      const double age = p.age_at(id, 0, dt);
+      if (round == 0 &&
+          u >= membership_at_start_bounds(p, id, age, most_friends, access[i], invited).most) {
+        counted[i] = kSettled;
+        member[i] = 0;
+        return;
+      }
       int friends = 0;
       if (round > 0) {
         sim.network().for_each_tie(id,
                                    [&](ResidentId other, const Tie&) { friends += before[other]; });
       }
-      friends = std::min(friends, params_.participation.max_friends_counted);
+      friends = std::min(friends, most_friends);
       if (counted[i] == friends) return;
       counted[i] = static_cast<std::int8_t>(friends);
-      // Nobody belongs yet: assign_venues counted every resident of a venue as eligible.
-      const double invited = invitation_chance(venue_of_[i]);
-      member[i] = stream.uniform(kSetupStep, i, kStartDraw) <
-                  membership_at_start(p, id, p.age_at(id, 0, dt), friends, access[i], invited);
+      const Bounds bounds = membership_at_start_bounds(p, id, age, friends, access[i], invited);
+      member[i] =
+          u < bounds.least ||
+          (u < bounds.most && u < membership_at_start(p, id, age, friends, access[i], invited));
     });
   }
   // Members at the start attend at their usual rate from step 0 (the activity's running mean).
@@ -655,6 +670,55 @@ double CommunityGroups::membership_at_start(const Population& p, ResidentId id, 
                            std::pow(std::max(0.0, 1.0 - join - stop), sessions_per_year * years);
   }
   return belongs;
+}
+
+CommunityGroups::ChanceAtStart CommunityGroups::chance_at_start(const Population& p, ResidentId id,
+                                                                double dt, int friends,
+                                                                double invited) const {
+  if (venue_of_[id] < 0) return {.chance = 0, .bounds = {.least = 0, .most = 0}};  // none open
+  const double age = p.age_at(id, 0, dt);
+  const double access = access_of(p, id, 0, dt, nullptr);
+  return {.chance = membership_at_start(p, id, age, friends, access, invited),
+          .bounds = membership_at_start_bounds(p, id, age, friends, access, invited)};
+}
+
+CommunityGroups::Bounds CommunityGroups::membership_at_start_bounds(const Population& p,
+                                                                    ResidentId id, double age,
+                                                                    int friends, double access,
+                                                                    double invited) const {
+  // join_chance with the resident's least and most personal odds at any age up to `age`
+  // (certified then only if certified now) and the least and most factor of frailty (it rises
+  // with age to frailty_now). membership_at_start starts at one year's steady state and moves
+  // towards each next year's by a weight in [0, 1], so it stays between the least and the most
+  // of them.
+  const Participation& q = params_.participation;
+  const std::int32_t v = venue_of_[id];
+  const bool certified = p.certified[id] != 0;
+  const double frailty_now = certified ? kFrailestIndependent : p.frailty(id);
+  const auto [least_personal, most_personal] =
+      odds_.personal.range_so_far(personal_factors(p, id, age, certified));
+  double shared = odds_.friends[std::min(friends, q.max_friends_counted)] * odds_.fee[v] *
+                  propensity_[id] * access;
+  if (p.sex[id] == static_cast<std::uint8_t>(Sex::kMale)) shared *= venues_[v].venue.join_or_men;
+  const double frailty_factor = std::exp(q.frailty_log_or * frailty_now);
+  const auto join_with = [&](double odds) {
+    const double invited_odds = odds * q.or_invited;
+    return invited * invited_odds / (1.0 + invited_odds) + (1.0 - invited) * odds / (1.0 + odds);
+  };
+  const double least_odds = least_personal * std::min(1.0, frailty_factor) * shared;
+  const double most_odds = most_personal * std::max(1.0, frailty_factor) * shared;
+  if (!std::isfinite(most_odds * std::max(1.0, q.or_invited))) return {};
+  const double least_stop =
+      certified ? std::min(stop_chance(false), stop_chance(true)) : stop_chance(false);
+  const double most_stop =
+      certified ? std::max(stop_chance(false), stop_chance(true)) : stop_chance(false);
+  // The margins cover rounding: the factors multiply in another order here, and a year's mix
+  // may round a little beyond its ends. The absolute part covers a chance so small that one
+  // order of the products underflows to 0 and the other does not.
+  constexpr double kRelative = 1e-9, kAbsolute = 1e-300;
+  return {
+      .least = steady_membership(join_with(least_odds), most_stop) * (1.0 - kRelative) - kAbsolute,
+      .most = steady_membership(join_with(most_odds), least_stop) * (1.0 + kRelative) + kAbsolute};
 }
 
 void CommunityGroups::join_entrants(Simulation& sim, std::int64_t step) {

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -118,6 +119,23 @@ class PersonalOddsTable {
     for (std::size_t i = first; i < odds_.size(); i += 4) most = std::max(most, odds_[i]);
     return most;
   }
+  /// The smallest and the largest entry for the resident's sex, income, living alone and
+  /// isolation in any age band up to f.age's, certified only if f.certified: the range of the
+  /// odds over the resident's life so far, if those four held throughout.
+  std::pair<double, double> range_so_far(const PersonalFactors& f) const {
+    double least = std::numeric_limits<double>::infinity(), most = 0;
+    for (const double age : {65.0, 75.0, 85.0}) {
+      if (age > f.age && age > 65.0) break;
+      for (const bool certified : {false, f.certified}) {
+        PersonalFactors then = f;
+        then.age = age;
+        then.certified = certified;
+        least = std::min(least, odds_[index(then)]);
+        most = std::max(most, odds_[index(then)]);
+      }
+    }
+    return {least, most};
+  }
   static std::size_t index(const PersonalFactors& f) {
     const std::size_t band = f.age >= 85 ? 2 : f.age >= 75 ? 1 : 0;
     return static_cast<std::size_t>(f.female) | static_cast<std::size_t>(f.low_income) << 1 |
@@ -209,6 +227,20 @@ class CommunityGroups final : public Module {
   bool is_member(const Population& p, ResidentId id) const { return p[member_][id] != 0; }
   const std::vector<PlacedVenue>& venues() const { return venues_; }
 
+  /// A starting resident's chance to belong, with `friends` members among their ties and an
+  /// invitation with chance `invited`, and the bounds that settle most draws at the start
+  /// without working it out (the resident's past year by year); 0 without a venue open. After
+  /// init; for tests.
+  struct Bounds {
+    double least = 0, most = 1;
+  };
+  struct ChanceAtStart {
+    double chance = 0;
+    Bounds bounds;
+  };
+  ChanceAtStart chance_at_start(const Population& p, ResidentId id, double dt, int friends,
+                                double invited) const;
+
  private:
   /// Appends a venue's row to every per-venue column (at init, and when one opens later).
   void add_venue_state(const PlacedVenue& venue);
@@ -239,6 +271,11 @@ class CommunityGroups final : public Module {
   /// Chance that a starting resident aged `age` belongs (see the .cpp).
   double membership_at_start(const Population& p, ResidentId id, double age, int friends,
                              double access, double invited) const;
+  /// Bounds of membership_at_start: the steady states of the least and the most the resident
+  /// could have joined at a session at any age up to `age`, with the most and the least they
+  /// could have stopped. Each holds with a margin for rounding.
+  Bounds membership_at_start_bounds(const Population& p, ResidentId id, double age, int friends,
+                                    double access, double invited) const;
   void start_members(Simulation& sim);
   /// Ties among the starting members of each venue, as many as joining and fading keep.
   void start_co_member_ties(Simulation& sim);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -114,6 +115,60 @@ TEST(GroupsAtTheStart, OlderResidentsCarryTheirPast) {
   EXPECT_NEAR(expected, 0.51, 0.01);
   const auto& member = sim->population().column<std::uint8_t>("sports_member");
   EXPECT_NEAR(share_of(member, 0, 6000), expected, 0.02);
+}
+
+// The bounds that settle most draws at the start, in the case above: the resident's steady
+// states over their life lie between that at 80 (0.333, the least) and that at 70 (0.713, the
+// most), and the chance with their past (0.51) between them.
+TEST(GroupsAtTheStart, BoundsAreTheLeastAndMostSteadyStatesOfTheResidentsLife) {
+  GroupParams g = plain_groups(0.005, 0.002);
+  g.participation.or_age_75_84 = 0.2;
+  Population p = crowd(1);
+  p.age0[0] = 80;
+  auto sim = world(std::move(p), g, 1);
+  const auto& groups = *sim->modules_of_type<CommunityGroups>().front();
+  const auto at = groups.chance_at_start(sim->population(), 0, sim->clock().years_per_step(), 0, 0);
+  const double j_young = 0.005 / 1.005, young = j_young / (j_young + 0.002);
+  const double j_old = 0.001 / 1.001, old = j_old / (j_old + 0.002);
+  EXPECT_NEAR(at.bounds.least, old, 1e-8);
+  EXPECT_NEAR(at.bounds.most, young, 1e-8);
+  EXPECT_LT(at.bounds.least, old);  // the margins for rounding point outwards
+  EXPECT_GT(at.bounds.most, young);
+  EXPECT_NEAR(at.chance, 0.51, 0.01);
+}
+
+// Every resident of a varied town (ages 65 to 100, frailty, certification, sex, income, living
+// alone, isolation, propensity, distance), with any count of friends and any invitation: the
+// bounds hold the chance, and settle most draws (bounds that settled none would pass every test
+// of results but save no time).
+TEST(GroupsAtTheStart, BoundsHoldTheChanceOfEveryResident) {
+  const Scenario scenario =
+      load_scenario(std::filesystem::path(SALONSIM_SOURCE_DIR) / "scenarios" / "taketoyo.yaml",
+                    {"town.population=3000", "run.years=0.02"});
+  auto sim = build_simulation(scenario, {scenario.run.seed, 0});
+  sim->init();
+  const Population& p = sim->population();
+  const double dt = sim->clock().years_per_step();
+  std::size_t checked = 0;
+  double unsettled = 0;  // the chance that a draw falls between the bounds, summed
+  for (const CommunityGroups* groups : sim->modules_of_type<CommunityGroups>()) {
+    for (ResidentId id = 0; id < p.size(); ++id) {
+      if (!p.alive[id] || p.entry_step[id] > 0) continue;
+      for (const int friends : {0, 1, 3}) {
+        for (const double invited : {0.0, 0.3, 1.0}) {
+          const auto at = groups->chance_at_start(p, id, dt, friends, invited);
+          ASSERT_LE(at.bounds.least, at.chance) << groups->name() << " resident " << id;
+          ASSERT_GE(at.bounds.most, at.chance) << groups->name() << " resident " << id;
+          if (at.bounds.most == 0) continue;  // no venue open: nothing to draw
+          ++checked;
+          unsettled += at.bounds.most - at.bounds.least;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 100000u);
+  // 0.107 when written: about eleven draws in a hundred need the resident's past worked out.
+  EXPECT_LT(unsettled / static_cast<double>(checked), 0.15);
 }
 
 TEST(GroupsAtTheStart, EntrantsBelongAsTheyDidBeforeTurning65) {
