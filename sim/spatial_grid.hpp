@@ -42,24 +42,38 @@ class SpatialGrid {
     const std::size_t cell = static_cast<std::size_t>(row) * columns_ + column;
     return {ids_.data() + start_[cell], ids_.data() + start_[cell + 1]};
   }
-  /// Calls f(id) for every point within `radius_m` of (x, y), cell by cell.
+  /// Every point's id, cell by cell (row-major), in increasing order within a cell: positions
+  /// in this order are what for_each_cell_within hands out.
+  std::span<const ResidentId> ids() const { return ids_; }
+  /// Calls f(first, last) for each cell that may hold points within `radius_m` of (x, y): the
+  /// positions [first, last) of its points in ids(). For loops over cells' points held in that
+  /// order (contiguous, so they vectorise).
   template <class F>
-  void for_each_within(double x, double y, double radius_m, F&& f) const {
+  void for_each_cell_within(double x, double y, double radius_m, F&& f) const {
     const int c0 = std::max(0, static_cast<int>(std::floor((x - radius_m - min_x_) / cell_m_)));
     const int c1 =
         std::min(columns_ - 1, static_cast<int>(std::floor((x + radius_m - min_x_) / cell_m_)));
     const int r0 = std::max(0, static_cast<int>(std::floor((y - radius_m - min_y_) / cell_m_)));
     const int r1 =
         std::min(rows_ - 1, static_cast<int>(std::floor((y + radius_m - min_y_) / cell_m_)));
-    const double r2 = radius_m * radius_m;
     for (int row = r0; row <= r1; ++row) {
-      for (int column = c0; column <= c1; ++column) {
-        for (ResidentId id : members(column, row)) {
-          const double dx = x_[id] - x, dy = y_[id] - y;
-          if (dx * dx + dy * dy <= r2) f(id);
-        }
-      }
+      // A row's cells are adjacent in ids(): one range from the first to the last.
+      const std::size_t first_cell = static_cast<std::size_t>(row) * columns_ + c0;
+      const std::size_t last_cell = static_cast<std::size_t>(row) * columns_ + c1;
+      if (c0 <= c1) f(std::size_t{start_[first_cell]}, std::size_t{start_[last_cell + 1]});
     }
+  }
+  /// Calls f(id) for every point within `radius_m` of (x, y), cell by cell.
+  template <class F>
+  void for_each_within(double x, double y, double radius_m, F&& f) const {
+    const double r2 = radius_m * radius_m;
+    for_each_cell_within(x, y, radius_m, [&](std::size_t first, std::size_t last) {
+      for (std::size_t k = first; k < last; ++k) {
+        const ResidentId id = ids_[k];
+        const double dx = x_[id] - x, dy = y_[id] - y;
+        if (dx * dx + dy * dy <= r2) f(id);
+      }
+    });
   }
   std::size_t bytes() const { return bytes_of(ids_) + bytes_of(start_); }
 

@@ -1,5 +1,7 @@
 #include "models/groups/where_next.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -14,40 +16,75 @@ std::vector<std::size_t> pick_sites(const SpatialGrid& grid, std::span<const flo
                                     std::span<const float> cy, double radius_m,
                                     std::vector<std::uint8_t>& served, std::size_t count) {
   const std::size_t candidates = cx.size();
-  const auto gain_of = [&](std::size_t c) {
-    std::uint32_t unserved = 0;
-    grid.for_each_within(cx[c], cy[c], radius_m,
-                         [&](ResidentId id) { unserved += served[id] == 0; });
-    return unserved;
-  };
-  std::vector<std::uint32_t> gain(candidates);
-  tbb::parallel_for(std::size_t{0}, candidates, [&](std::size_t c) { gain[c] = gain_of(c); });
-  // Gains are kept exact: each point a pick serves lowers the gain of every candidate within the
-  // radius of it (the same distance test, so the same pairs). Counting a site's points again at
-  // each pick instead made placement quadratic in the population of a town of fixed area.
+  // The candidates in a grid of their own, their coordinates and gains kept in the grid's order
+  // (position k holds candidate sites.ids()[k]): the loops over the candidates near a resident
+  // then read contiguous arrays and vectorise. The distance test is for_each_within's, so the
+  // pairs are the same.
   const SpatialGrid sites(cx, cy, radius_m);
+  const std::span<const ResidentId> order = sites.ids();
+  std::vector<float> sx(candidates), sy(candidates);
+  std::vector<std::uint32_t> position(candidates);
+  for (std::size_t k = 0; k < candidates; ++k) {
+    sx[k] = cx[order[k]];
+    sy[k] = cy[order[k]];
+    position[order[k]] = static_cast<std::uint32_t>(k);
+  }
+  const double r2 = radius_m * radius_m;
+  // Adds `by` to the count of every candidate within the radius of resident `id`.
+  const auto add_near = [&](std::vector<std::uint32_t>& counts, ResidentId id, std::uint32_t by) {
+    const double x = grid.x(id), y = grid.y(id);
+    sites.for_each_cell_within(x, y, radius_m, [&](std::size_t first, std::size_t last) {
+      std::uint32_t* const out = counts.data();
+      const float* const xs = sx.data();
+      const float* const ys = sy.data();
+      for (std::size_t k = first; k < last; ++k) {
+        const double dx = xs[k] - x, dy = ys[k] - y;
+        out[k] += (dx * dx + dy * dy <= r2) ? by : 0u;
+      }
+    });
+  };
+  // A candidate's gain is how many unserved residents lie within the radius of it: counted from
+  // the residents' side, in order, each thread adding to counts of its own (the sums are the same
+  // whatever the split).
+  tbb::enumerable_thread_specific<std::vector<std::uint32_t>> counts(
+      [&] { return std::vector<std::uint32_t>(candidates, 0); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, served.size(), 4096),
+                    [&](const auto& range) {
+                      std::vector<std::uint32_t>& mine = counts.local();
+                      for (std::size_t i = range.begin(); i != range.end(); ++i) {
+                        if (!served[i]) add_near(mine, static_cast<ResidentId>(i), 1);
+                      }
+                    });
+  std::vector<std::uint32_t> gain_at(candidates, 0);  // by position
+  for (const std::vector<std::uint32_t>& mine : counts)
+    for (std::size_t k = 0; k < candidates; ++k) gain_at[k] += mine[k];
+  const auto gain = [&](std::size_t c) { return gain_at[position[c]]; };
+  // Gains are kept exact: each point a pick serves lowers the gain of every candidate within the
+  // radius of it (adding -1 modulo 2^32; the same pairs as the count). Counting a site's points
+  // again at each pick instead made placement quadratic in the population of a town of fixed
+  // area.
   // Max-heap on (gain, then lower index first); an entry whose gain has fallen since it was
   // pushed goes back with its gain now, so the top entry, once current, is the best candidate.
   using Entry = std::pair<std::uint32_t, std::int64_t>;
   std::priority_queue<Entry> queue;
   for (std::size_t c = 0; c < candidates; ++c)
-    queue.emplace(gain[c], -static_cast<std::int64_t>(c));
+    queue.emplace(gain(c), -static_cast<std::int64_t>(c));
   std::vector<std::size_t> picked;
+  constexpr std::uint32_t kLess = ~std::uint32_t{0};  // -1 modulo 2^32
   while (picked.size() < count && !queue.empty()) {
     const auto [pushed_gain, negative_index] = queue.top();
     queue.pop();
     const auto c = static_cast<std::size_t>(-negative_index);
-    if (gain[c] == 0) continue;  // nobody unserved near this site any more
-    if (pushed_gain != gain[c]) {
-      queue.emplace(gain[c], negative_index);
+    if (gain(c) == 0) continue;  // nobody unserved near this site any more
+    if (pushed_gain != gain(c)) {
+      queue.emplace(gain(c), negative_index);
       continue;
     }
     picked.push_back(c);
     grid.for_each_within(cx[c], cy[c], radius_m, [&](ResidentId id) {
       if (served[id]) return;
       served[id] = 1;
-      sites.for_each_within(grid.x(id), grid.y(id), radius_m,
-                            [&](ResidentId site) { --gain[site]; });
+      add_near(gain_at, id, kLess);
     });
   }
   return picked;

@@ -39,6 +39,32 @@ TEST(SpatialGrid, FindsExactlyThePointsWithinADistance) {
   EXPECT_EQ(found, (std::vector<ResidentId>{0, 1, 2, 3}));
 }
 
+// The grid of the test above, cells of 100 m: points 0 and 2 lie in row 0 (cells 0 and 4), 1 in
+// row 4, 3 in row 5 and 4 in row 10, so ids() is 0 2 | 1 | 3 | 4. Around (50, 50) with radius 60
+// the window is columns 0-1 of rows 0-1: one range a row, [0, 1) in row 0 (point 0; point 2 is
+// in column 4) and the empty [2, 2) in row 1.
+TEST(SpatialGrid, CellRangesAreARowsCellsAsPositionsInIds) {
+  const std::vector<float> x{0, 300, 400, 0, 1000};
+  const std::vector<float> y{0, 400, 0, 500, 1000};
+  const SpatialGrid grid(x, y, 100);
+  EXPECT_EQ(std::vector<ResidentId>(grid.ids().begin(), grid.ids().end()),
+            (std::vector<ResidentId>{0, 2, 1, 3, 4}));
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  grid.for_each_cell_within(
+      50, 50, 60, [&](std::size_t first, std::size_t last) { ranges.emplace_back(first, last); });
+  EXPECT_EQ(ranges, (std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}, {2, 2}}));
+  // Every point within a distance lies in the ranges: the same as for_each_within.
+  std::vector<ResidentId> in_ranges, within;
+  grid.for_each_cell_within(0, 0, 500, [&](std::size_t first, std::size_t last) {
+    for (std::size_t k = first; k < last; ++k) {
+      const ResidentId id = grid.ids()[k];
+      if (std::hypot(x[id], y[id]) <= 500) in_ranges.push_back(id);
+    }
+  });
+  grid.for_each_within(0, 0, 500, [&](ResidentId id) { within.push_back(id); });
+  EXPECT_EQ(in_ranges, within);
+}
+
 TEST(SpatialGrid, EnlargesCellsToStayWithinTheCellLimit) {
   const std::vector<float> x{0, 10000};
   const std::vector<float> y{0, 10000};
