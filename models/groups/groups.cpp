@@ -578,6 +578,13 @@ void CommunityGroups::start_members(Simulation& sim) {
     tbb::parallel_for(std::size_t{0}, entered_, [&](std::size_t i) {
       if (!p.alive[i] || venue_of_[i] < 0 || counted[i] == kSettled) return;
       const auto id = static_cast<ResidentId>(i);
+      int friends = 0;
+      if (round > 0) {
+        sim.network().for_each_tie(id,
+                                   [&](ResidentId other, const Tie&) { friends += before[other]; });
+      }
+      friends = std::min(friends, most_friends);
+      if (counted[i] == friends) return;
       // Nobody belongs yet: assign_venues counted every resident of a venue as eligible.
       const double invited = invitation_chance(venue_of_[i]);
       const double u = stream.uniform(kSetupStep, i, kStartDraw);
@@ -588,13 +595,6 @@ void CommunityGroups::start_members(Simulation& sim) {
         member[i] = 0;
         return;
       }
-      int friends = 0;
-      if (round > 0) {
-        sim.network().for_each_tie(id,
-                                   [&](ResidentId other, const Tie&) { friends += before[other]; });
-      }
-      friends = std::min(friends, most_friends);
-      if (counted[i] == friends) return;
       counted[i] = static_cast<std::int8_t>(friends);
       const Bounds bounds = membership_at_start_bounds(p, id, age, friends, access[i], invited);
       member[i] =
