@@ -43,31 +43,32 @@ class SpatialGrid {
     return {ids_.data() + start_[cell], ids_.data() + start_[cell + 1]};
   }
   /// Every point's id, cell by cell (row-major), in increasing order within a cell: positions
-  /// in this order are what for_each_cell_within hands out.
+  /// in this order are what for_each_range_within hands out.
   std::span<const ResidentId> ids() const { return ids_; }
-  /// Calls f(first, last) for each cell that may hold points within `radius_m` of (x, y): the
-  /// positions [first, last) of its points in ids(). For loops over cells' points held in that
-  /// order (contiguous, so they vectorise).
+  /// Calls f(first, last) for each row of the cells that may hold points within `radius_m` of
+  /// (x, y): the positions [first, last) in ids() of the points in that row's cells (adjacent
+  /// in ids(), so one range a row). For loops over points held in that order (contiguous, so
+  /// they vectorise).
   template <class F>
-  void for_each_cell_within(double x, double y, double radius_m, F&& f) const {
+  void for_each_range_within(double x, double y, double radius_m, F&& f) const {
     const int c0 = std::max(0, static_cast<int>(std::floor((x - radius_m - min_x_) / cell_m_)));
     const int c1 =
         std::min(columns_ - 1, static_cast<int>(std::floor((x + radius_m - min_x_) / cell_m_)));
     const int r0 = std::max(0, static_cast<int>(std::floor((y - radius_m - min_y_) / cell_m_)));
     const int r1 =
         std::min(rows_ - 1, static_cast<int>(std::floor((y + radius_m - min_y_) / cell_m_)));
+    if (c0 > c1) return;
     for (int row = r0; row <= r1; ++row) {
-      // A row's cells are adjacent in ids(): one range from the first to the last.
       const std::size_t first_cell = static_cast<std::size_t>(row) * columns_ + c0;
       const std::size_t last_cell = static_cast<std::size_t>(row) * columns_ + c1;
-      if (c0 <= c1) f(std::size_t{start_[first_cell]}, std::size_t{start_[last_cell + 1]});
+      f(std::size_t{start_[first_cell]}, std::size_t{start_[last_cell + 1]});
     }
   }
   /// Calls f(id) for every point within `radius_m` of (x, y), cell by cell.
   template <class F>
   void for_each_within(double x, double y, double radius_m, F&& f) const {
     const double r2 = radius_m * radius_m;
-    for_each_cell_within(x, y, radius_m, [&](std::size_t first, std::size_t last) {
+    for_each_range_within(x, y, radius_m, [&](std::size_t first, std::size_t last) {
       for (std::size_t k = first; k < last; ++k) {
         const ResidentId id = ids_[k];
         const double dx = x_[id] - x, dy = y_[id] - y;

@@ -49,7 +49,7 @@ std::vector<std::size_t> pick_sites(const SpatialGrid& grid, std::span<const flo
   // Adds `by` to the count of every candidate within the radius of resident `id`.
   const auto add_near = [&](std::vector<std::uint32_t>& counts, ResidentId id, std::uint32_t by) {
     const double x = grid.x(id), y = grid.y(id);
-    sites.for_each_cell_within(x, y, radius_m, [&](std::size_t first, std::size_t last) {
+    sites.for_each_range_within(x, y, radius_m, [&](std::size_t first, std::size_t last) {
       add_within(counts.data(), sx.data(), sy.data(), first, last, x, y, r2, by);
     });
   };

@@ -50,12 +50,12 @@ TEST(SpatialGrid, CellRangesAreARowsCellsAsPositionsInIds) {
   EXPECT_EQ(std::vector<ResidentId>(grid.ids().begin(), grid.ids().end()),
             (std::vector<ResidentId>{0, 2, 1, 3, 4}));
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
-  grid.for_each_cell_within(
+  grid.for_each_range_within(
       50, 50, 60, [&](std::size_t first, std::size_t last) { ranges.emplace_back(first, last); });
   EXPECT_EQ(ranges, (std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}, {2, 2}}));
   // Every point within a distance lies in the ranges: the same as for_each_within.
   std::vector<ResidentId> in_ranges, within;
-  grid.for_each_cell_within(0, 0, 500, [&](std::size_t first, std::size_t last) {
+  grid.for_each_range_within(0, 0, 500, [&](std::size_t first, std::size_t last) {
     for (std::size_t k = first; k < last; ++k) {
       const ResidentId id = grid.ids()[k];
       if (std::hypot(x[id], y[id]) <= 500) in_ranges.push_back(id);
