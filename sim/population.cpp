@@ -7,6 +7,10 @@ template <class... Columns>
 void resize_all(std::size_t n, Columns&... columns) {
   (columns.resize(n), ...);
 }
+template <class F, class... Columns>
+void reorder_all(const F& reorder, Columns&... columns) {
+  (reorder(columns), ...);
+}
 template <class... Columns>
 std::size_t total_bytes(const Columns&... columns) {
   return (bytes_of(columns) + ...);
@@ -25,6 +29,36 @@ void Population::resize(std::size_t n) {
   disability_step.resize(n, kNever);
   death_step.resize(n, kNever);
   columns.resize(n);
+}
+
+void Population::reorder_rows(std::span<const ResidentId> order) {
+  if (!columns.entries().empty())
+    throw std::logic_error("reorder_rows: mechanisms' columns are registered already");
+  const std::size_t n = size();
+  if (order.size() != n)
+    throw std::invalid_argument("reorder_rows: the order has " + std::to_string(order.size()) +
+                                " rows, the population " + std::to_string(n));
+  // new_row[old] = its row after; a row given twice or out of range is not a permutation.
+  std::vector<std::int32_t> new_row(n, -1);
+  for (std::size_t j = 0; j < n; ++j) {
+    if (order[j] >= n || new_row[order[j]] >= 0)
+      throw std::invalid_argument("reorder_rows: the order is not a permutation of the rows");
+    new_row[order[j]] = static_cast<std::int32_t>(j);
+  }
+  const auto reorder = [&](auto& column) {
+    auto before = column;
+    for (std::size_t j = 0; j < n; ++j) column[j] = before[order[j]];
+  };
+  reorder_all(reorder, sex, age0, income, income_low, household, spouse, lives_alone, district, x_m,
+              y_m, transport, entry_step, kin_contacts_per_week, reserve, frailty0, alive,
+              certified, decline, weekly_contacts, isolated, disability_step, death_step,
+              death_requested, degree0, isolated0, certified0);
+  for (std::int32_t& other : spouse) {
+    if (other >= 0) other = new_row[other];
+  }
+  for (std::int32_t& home : household) {
+    if (home >= 0) home = new_row[home];
+  }
 }
 
 std::size_t Population::bytes() const {

@@ -86,6 +86,12 @@ struct Population {
   std::size_t size() const { return sex.size(); }
   /// Resizes every column to n rows (default values: not entered, never events).
   void resize(std::size_t n);
+  /// Puts the rows in another order: row j becomes the row that was `order[j]` (a permutation
+  /// of every row). The columns that hold resident ids (spouse, household) follow their
+  /// residents; `id` stays the row number. For the town as it is built, before any mechanism
+  /// registers a column (those may hold ids it cannot know of): throws std::logic_error if one
+  /// is registered, std::invalid_argument if `order` is not a permutation of the rows.
+  void reorder_rows(std::span<const ResidentId> order);
 
   /// Age in years at a step.
   float age_at(ResidentId id, std::int64_t step, double years_per_step) const {

@@ -1,0 +1,51 @@
+#include "sim/population.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace salonsim {
+namespace {
+
+// Four residents; 0 and 2 are a couple whose household is known by row 0.
+Population four_residents() {
+  Population p;
+  p.resize(4);
+  p.x_m = {0, 10, 20, 30};
+  p.age0 = {70, 71, 72, 73};
+  p.spouse = {2, -1, 0, -1};
+  p.household = {0, 1, 0, 3};
+  p.death_step = {kNever, 5, kNever, 7};
+  return p;
+}
+
+TEST(PopulationReorderRows, RowsMoveAndIdsFollowTheirResidents) {
+  Population p = four_residents();
+  // Row 0 takes the resident of row 2, row 1 that of row 3, row 2 that of row 0, row 3 that of
+  // row 1.
+  const std::vector<ResidentId> order{2, 3, 0, 1};
+  p.reorder_rows(order);
+  EXPECT_EQ(p.x_m, (std::vector<float>{20, 30, 0, 10}));
+  EXPECT_EQ(p.age0, (std::vector<float>{72, 73, 70, 71}));
+  EXPECT_EQ(p.death_step, (std::vector<std::int32_t>{kNever, 7, kNever, 5}));
+  // The couple is now rows 0 and 2; their household was row 0, now row 2.
+  EXPECT_EQ(p.spouse, (std::vector<std::int32_t>{2, -1, 0, -1}));
+  EXPECT_EQ(p.household, (std::vector<std::int32_t>{2, 1, 2, 3}));
+  // `id` is the row number, before and after.
+  EXPECT_EQ(p.id, (std::vector<ResidentId>{0, 1, 2, 3}));
+}
+
+TEST(PopulationReorderRows, OnlyAPermutationOfEveryRowBeforeAnyColumnIsRegistered) {
+  Population p = four_residents();
+  const std::vector<ResidentId> repeated{0, 1, 1, 3}, short_order{0, 1, 2}, beyond{0, 1, 2, 4};
+  EXPECT_THROW(p.reorder_rows(repeated), std::invalid_argument);
+  EXPECT_THROW(p.reorder_rows(short_order), std::invalid_argument);
+  EXPECT_THROW(p.reorder_rows(beyond), std::invalid_argument);
+  EXPECT_EQ(p.x_m, (std::vector<float>{0, 10, 20, 30}));  // untouched
+  p.add_column<std::int32_t>({"someone", "", "a resident id a mechanism keeps"}, -1);
+  const std::vector<ResidentId> order{1, 0, 2, 3};
+  EXPECT_THROW(p.reorder_rows(order), std::logic_error);
+}
+
+}  // namespace
+}  // namespace salonsim
