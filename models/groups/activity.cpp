@@ -7,6 +7,7 @@
 
 #include "models/transport/reach.hpp"
 #include "sim/simulation.hpp"
+#include "sim/spatial_order.hpp"
 
 namespace salonsim::models {
 
@@ -43,32 +44,44 @@ GroupAttendance GroupAttendance::registered_on(Population& p, GroupKind kind) {
               0.0f)};
 }
 
+void key_attendees(std::span<const ResidentId> attendees, KeyedAttendees& keyed) {
+  keyed.clear();
+  for (const ResidentId id : attendees) keyed.emplace_back(scrambled_id(id), id);
+  std::sort(keyed.begin(), keyed.end());
+}
+
 void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
-                        std::span<const ResidentId> list, const GroupEffects& effects,
+                        std::span<const ResidentId> attendees, const GroupEffects& effects,
                         std::uint64_t draw) {
-  for (std::size_t k = 0; k < list.size(); ++k) {
-    if (const auto other = befriended_by(stream, step, list, k, effects, draw, network.residents()))
-      network.add_tie(list[k], *other, new_acquaintance(effects));
+  KeyedAttendees keyed;
+  key_attendees(attendees, keyed);
+  for (const ResidentId self : attendees) {
+    if (const auto other = befriended_by(stream, step, keyed, self, effects, draw))
+      network.add_tie(self, *other, new_acquaintance(effects));
   }
 }
 
 std::optional<ResidentId> befriended_by(const RandomStream& stream, std::int64_t step,
-                                        std::span<const ResidentId> list, std::size_t k,
-                                        const GroupEffects& effects, std::uint64_t draw,
-                                        std::size_t residents) {
-  if (list.size() < 2) return std::nullopt;
-  const auto u = stream.uniforms4(step, list[k], draw);
+                                        std::span<const std::pair<std::uint32_t, ResidentId>> keyed,
+                                        ResidentId self, const GroupEffects& effects,
+                                        std::uint64_t draw) {
+  if (keyed.size() < 2) return std::nullopt;
+  const auto u = stream.uniforms4(step, self, draw);
   if (u[0] >= effects.new_tie_probability) return std::nullopt;
-  // The first attendee at or after a random place among all residents' ids (wrapping; the list
-  // is in increasing id order), oneself skipped: an attendee more or less at the session changes
-  // only the choices that fall next to them, so paired scenarios stay paired.
-  const double ids = static_cast<double>(residents);
-  const auto target = static_cast<ResidentId>(std::min(ids - 1, u[1] * ids));
-  std::size_t other =
-      static_cast<std::size_t>(std::lower_bound(list.begin(), list.end(), target) - list.begin());
-  if (other == list.size()) other = 0;
-  if (other == k) other = (other + 1) % list.size();
-  return list[other];
+  // The first attendee whose scrambled id is at or after a random place among all 32-bit values
+  // (wrapping), oneself skipped: an attendee more or less at the session changes only the
+  // choices that fall next to them, so paired scenarios stay paired. Scrambled, not plain, ids:
+  // a session's attendees are neighbours, whose rows (ids) lie together, so a random place
+  // among plain ids would nearly always fall before or after them all and pick the same one.
+  constexpr double kKeys = 4294967296.0;  // 2^32
+  const auto target = static_cast<std::uint32_t>(std::min(kKeys - 1, u[1] * kKeys));
+  std::size_t other = static_cast<std::size_t>(
+      std::lower_bound(keyed.begin(), keyed.end(), target,
+                       [](const auto& entry, std::uint32_t key) { return entry.first < key; }) -
+      keyed.begin());
+  if (other == keyed.size()) other = 0;
+  if (keyed[other].second == self) other = (other + 1) % keyed.size();
+  return keyed[other].second;
 }
 
 double attendance_ratio(double max_reduction, double half_effect_sessions_per_year,

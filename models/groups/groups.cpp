@@ -882,7 +882,6 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   const auto step32 = static_cast<std::int32_t>(step);
   const GroupAttendance::Sessions sessions = attendance_.sessions_of(p);
   Network& network = sim.network();
-  const std::size_t residents = network.residents();
   new_ties_.resize(venues_.size());
   tbb::parallel_for(std::size_t{0}, meeting_.size(), [&](std::size_t k) {
     const std::int32_t v = meeting_[k];
@@ -909,10 +908,11 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     // Who befriends whom at this session (drawn here, in parallel; added below).
     std::vector<std::pair<ResidentId, ResidentId>>& ties = new_ties_[v];
     ties.clear();
-    for (std::size_t a = 0; a < list.size(); ++a) {
-      if (const auto other =
-              befriended_by(stream, step, list, a, params_.effects, kTieDraw, residents))
-        ties.emplace_back(list[a], *other);
+    KeyedAttendees& keyed = keyed_attendees_.local();
+    key_attendees(list, keyed);
+    for (const ResidentId self : list) {
+      if (const auto other = befriended_by(stream, step, keyed, self, params_.effects, kTieDraw))
+        ties.emplace_back(self, *other);
     }
   });
   // (3) The new acquaintances, venue by venue in order (the network is one).

@@ -18,6 +18,7 @@
 #include "sim/output/tables.hpp"
 #include "sim/simulation.hpp"
 #include "sim/spatial_grid.hpp"
+#include "sim/spatial_order.hpp"
 
 namespace salonsim::models {
 
@@ -411,7 +412,9 @@ void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
     }
   });
   // (1b) Each due resident screened in parallel (their own rows; counts are atomic sums); those
-  // to be listed join the waiting lists afterwards in id order, as the lists are shared.
+  // to be listed join the waiting lists afterwards, as the lists are shared, in the order of
+  // their scrambled ids: rows lie in the order of homes, so id order would put one end of each
+  // team's area first in the queue among those listed in the same step.
   listed_.resize(blocks);
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
     listed_[b].clear();
@@ -420,9 +423,12 @@ void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
       if (team >= 0) listed_[b].emplace_back(team, id);
     }
   });
+  joining_.clear();
   for (const auto& block : listed_) {
-    for (const auto& [team, id] : block) caseloads_->enqueue(team, id, s);
+    for (const auto& [team, id] : block) joining_.push_back({scrambled_id(id), team, id});
   }
+  std::sort(joining_.begin(), joining_.end());
+  for (const auto& [key, team, id] : joining_) caseloads_->enqueue(team, id, s);
   if (step < params_.opens_step) return;
   // (2)-(3) Link workers take clients from the waiting lists.
   const auto max_wait = static_cast<std::int32_t>(
@@ -646,7 +652,7 @@ void SocialPrescribing::finalize(Simulation& sim) {
 
 std::size_t SocialPrescribing::bytes() const {
   std::size_t total = bytes_of(clinic_of_) + bytes_of(due_) + bytes_of(listed_) +
-                      bytes_of(options_) + book_.bytes();
+                      bytes_of(joining_) + bytes_of(options_) + book_.bytes();
   for (const std::vector<std::int32_t>& column : reach_) total += bytes_of(column);
   return total;
 }

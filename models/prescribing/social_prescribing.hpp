@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -165,6 +166,7 @@ class SocialPrescribing final : public Module, public ReferralSource {
   // Reused each step.
   std::vector<std::vector<ResidentId>> due_;                              // per block of residents
   std::vector<std::vector<std::pair<std::int32_t, ResidentId>>> listed_;  // (team, resident)
+  std::vector<std::tuple<std::uint32_t, std::int32_t, ResidentId>> joining_;  // (key, team, id)
   std::vector<Option> options_;
   std::vector<double> found_draw_;
 };

@@ -140,13 +140,14 @@ TEST_F(DefaultsLargeTown, LowIncomeShareIsWithinTheTaketoyoRange) {
 }
 
 TEST_F(DefaultsLargeTown, ThreeYearCertificationOfTheIndependent) {
-  // Calibrated to hold the certified share by age (see DefaultsLongRun) it gives 9.3% among all
-  // independent residents, against 8.7% among JAGES respondents (Tsuji et al. 2019), who are
-  // healthier than non-respondents. About 170,000 independent residents here give a standard
-  // error of 0.07 points.
+  // Calibrated to hold the certified share by age (see DefaultsLongRun) it gives 9.5% among all
+  // independent residents (docs/calibration.md), against 8.7% among JAGES respondents (Tsuji et
+  // al. 2019), who are healthier than non-respondents. About 170,000 independent residents here
+  // give a standard error of 0.07 points. (This test was centred on 9.3%, an earlier
+  // calibration's figure; the model has given 9.6-9.7% here since, at the band's edge.)
   double sum = 0;
   for (const auto& run : *runs_) sum += certified_within(*run, 3);
-  EXPECT_NEAR(sum / kReplicates, 0.093, 0.004);
+  EXPECT_NEAR(sum / kReplicates, 0.095, 0.004);
 }
 
 /// Mantel-Haenszel rate ratio of an event for baseline isolation, stratified by sex, age band,

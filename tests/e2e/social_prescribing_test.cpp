@@ -75,8 +75,10 @@ TEST(AkitaSocialPrescribing, CountsByIncomeGroupAndTheShuttleRaisesUptakeWithout
   EXPECT_NEAR(level("sp_took_up_any"), 12.6, 1.5);
   EXPECT_NEAR(level("sp_took_up_group"), 9.7, 1.2);
   EXPECT_NEAR(level("sp_took_up_welfare"), 6.7, 1.3);
-  // The shuttle only adds rides: the same screens and clients (common random numbers).
-  EXPECT_EQ(row_of(rows, "sp-shuttle", "sp_screened").difference.difference.mean, 0.0);
+  // The shuttle only adds rides: the same screening visits (common random numbers), except for
+  // the few residents whose death the groups it takes them to put off or bring forward (one
+  // resident in one of the 6 replicates of 5,000 at this seed).
+  EXPECT_NEAR(row_of(rows, "sp-shuttle", "sp_screened").difference.difference.mean, 0.0, 1e-3);
 
   // (b) Uptake of a group among residents without a car rises with the shuttle.
   const stats::Interval d =

@@ -89,15 +89,26 @@ TEST_F(NetworkBuilder, MeanTiesOfEachKindAreNearTheirTargets) {
   }
   double n[2] = {0, 0};
   for (std::size_t i = 0; i < p.size(); ++i) n[p.sex[i]] += !p.certified[i];
-  // A proposal can fail (nobody acceptable nearby), so means are at most the targets, and the
-  // proposal scheme keeps them within a third of them in a suburban town.
+  // Each resident proposes half their target and is proposed to by others. A proposal can fail
+  // (nobody acceptable nearby), so the mean of both sexes is at most the mean target, and the
+  // proposal scheme keeps each sex within a third of its own in a suburban town. A sex is
+  // proposed to by both: neighbours are chosen whatever their sex, so a man has about half his
+  // target (1.4) and half the town's mean (about 1.73): 1.56 at most, above his target (1.54
+  // here). Rows in the order of homes moved this from just under 1.1 times his target to just
+  // over; the old bound held by chance.
   const auto check = [&](TieKind kind, const BySex& target) {
+    double all_ends = 0;
     for (int sex = 0; sex < 2; ++sex) {
       const double mean = ends[static_cast<int>(kind)][sex] / n[sex];
       const double want = sex == 0 ? target.men : target.women;
-      EXPECT_LT(mean, want * 1.1) << tie_kind_name(kind) << " sex " << sex;
+      const double town = (n[0] * target.men + n[1] * target.women) / (n[0] + n[1]);
+      const double most = kind == TieKind::kNeighbour ? 0.5 * (want + town) : want;
+      EXPECT_LT(mean, most * 1.02) << tie_kind_name(kind) << " sex " << sex;
       EXPECT_GT(mean, want * 0.66) << tie_kind_name(kind) << " sex " << sex;
+      all_ends += ends[static_cast<int>(kind)][sex];
     }
+    const double town = (n[0] * target.men + n[1] * target.women) / (n[0] + n[1]);
+    EXPECT_LT(all_ends / (n[0] + n[1]), town * 1.01) << tie_kind_name(kind);
   };
   check(TieKind::kFriend, params.friends.mean_ties);
   check(TieKind::kNeighbour, params.neighbours.mean_ties);

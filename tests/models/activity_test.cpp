@@ -1,0 +1,98 @@
+#include "models/groups/activity.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "sim/spatial_order.hpp"
+
+namespace salonsim::models {
+namespace {
+
+TEST(ScrambledId, IsOneToOneAndScattersNeighbouringIds) {
+  // 0 maps to 0 (every step of the finalizer keeps it); ids 1 and 2 land far apart.
+  EXPECT_EQ(scrambled_id(0), 0u);
+  EXPECT_NE(scrambled_id(1), scrambled_id(2));
+  // 4,096 neighbouring ids (a street's rows): all keys differ, and they spread over the 32-bit
+  // values as uniform keys would: 512 expected in each eighth (sd 21), none far off.
+  std::vector<std::uint32_t> keys;
+  std::array<int, 8> eighths{};
+  for (ResidentId id = 100000; id < 104096; ++id) {
+    keys.push_back(scrambled_id(id));
+    ++eighths[keys.back() >> 29];
+  }
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(std::adjacent_find(keys.begin(), keys.end()), keys.end());
+  for (const int count : eighths) EXPECT_NEAR(count, 512, 100);
+}
+
+TEST(BefriendedBy, AnAttendeeOfASessionOfNeighboursBefriendsAnyOtherAlike) {
+  // Fifty neighbours, whose rows are consecutive. Over 400 sessions each attendee befriends one
+  // other (probability 1): 20,000 choices. An attendee is chosen when the random place falls in
+  // the gap before their key, so with keys spread as uniform ones are, the widest of 50 gaps is
+  // about H(50) = 4.5 times the mean: 1,800 choices of the 408 on average. With plain ids a
+  // random place among all rows falls below or above the fifty, and nearly all 20,000 choices
+  // go to the first of them.
+  std::vector<ResidentId> attendees;
+  for (ResidentId id = 5000; id < 5050; ++id) attendees.push_back(id);
+  KeyedAttendees keyed;
+  key_attendees(attendees, keyed);
+  GroupEffects effects;
+  effects.new_tie_probability = 1.0;
+  const RandomStream stream(7, 0, "sports_groups");
+  std::map<ResidentId, int> chosen;
+  for (std::int64_t step = 0; step < 400; ++step) {
+    for (const ResidentId self : attendees) {
+      const auto other = befriended_by(stream, step, keyed, self, effects, 3);
+      ASSERT_TRUE(other.has_value());
+      ASSERT_NE(*other, self);
+      ASSERT_TRUE(std::binary_search(attendees.begin(), attendees.end(), *other));
+      ++chosen[*other];
+    }
+  }
+  int most = 0;
+  for (const auto& [id, count] : chosen) most = std::max(most, count);
+  EXPECT_LT(most, 3000);
+  EXPECT_GE(chosen.size(), 45u);  // the narrowest gaps may go unchosen
+  // No draw below new_tie_probability, no acquaintance; nor alone at a session.
+  effects.new_tie_probability = 0.0;
+  EXPECT_FALSE(befriended_by(stream, 0, keyed, 5000, effects, 3).has_value());
+  effects.new_tie_probability = 1.0;
+  KeyedAttendees alone;
+  key_attendees(std::vector<ResidentId>{5000}, alone);
+  EXPECT_FALSE(befriended_by(stream, 0, alone, 5000, effects, 3).has_value());
+}
+
+TEST(BefriendedBy, OneMoreAttendeeChangesOnlyTheChoicesThatFallToThem) {
+  // Common random numbers between scenarios: with attendee 5050 at the session as well, every
+  // other attendee befriends whom they did without them, or 5050.
+  std::vector<ResidentId> attendees;
+  for (ResidentId id = 5000; id < 5050; ++id) attendees.push_back(id);
+  std::vector<ResidentId> more = attendees;
+  more.push_back(5050);
+  KeyedAttendees keyed, keyed_more;
+  key_attendees(attendees, keyed);
+  key_attendees(more, keyed_more);
+  GroupEffects effects;
+  effects.new_tie_probability = 1.0;
+  const RandomStream stream(7, 0, "sports_groups");
+  int changed = 0;
+  for (std::int64_t step = 0; step < 100; ++step) {
+    for (const ResidentId self : attendees) {
+      const auto before = befriended_by(stream, step, keyed, self, effects, 3);
+      const auto after = befriended_by(stream, step, keyed_more, self, effects, 3);
+      if (*after != *before) {
+        EXPECT_EQ(*after, 5050u);
+        ++changed;
+      }
+    }
+  }
+  // About one choice in fifty falls to the newcomer: 100 of 5,000.
+  EXPECT_GT(changed, 30);
+  EXPECT_LT(changed, 300);
+}
+
+}  // namespace
+}  // namespace salonsim::models
