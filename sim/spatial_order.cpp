@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <utility>
 
 namespace salonsim {
 
@@ -43,15 +42,15 @@ std::vector<ResidentId> spatial_order(std::span<const float> x_m, std::span<cons
     const double cell = std::floor((static_cast<double>(value) - least) / cell_m);
     return static_cast<std::uint32_t>(std::clamp(cell, 0.0, double{kHilbertSide - 1}));
   };
-  // (position on the curve, index): sorting the pairs orders by cell, then by index.
-  std::vector<std::pair<std::uint64_t, ResidentId>> keyed(n);
+  // The curve's position (under 2^32: 2^16 cells a side) in the high half, the index in the
+  // low: sorting the keys orders by cell, then by index.
+  std::vector<std::uint64_t> keys(n);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-    keyed[i] = {hilbert_index(cell_of(x_m[i], min_x), cell_of(y_m[i], min_y)),
-                static_cast<ResidentId>(i)};
+    keys[i] = hilbert_index(cell_of(x_m[i], min_x), cell_of(y_m[i], min_y)) << 32 | i;
   });
-  tbb::parallel_sort(keyed.begin(), keyed.end());
+  tbb::parallel_sort(keys.begin(), keys.end());
   std::vector<ResidentId> order(n);
-  for (std::size_t j = 0; j < n; ++j) order[j] = keyed[j].second;
+  for (std::size_t j = 0; j < n; ++j) order[j] = static_cast<ResidentId>(keys[j] & 0xffffffffu);
   return order;
 }
 
