@@ -44,44 +44,45 @@ GroupAttendance GroupAttendance::registered_on(Population& p, GroupKind kind) {
               0.0f)};
 }
 
-void key_attendees(std::span<const ResidentId> attendees, KeyedAttendees& keyed) {
-  keyed.clear();
-  for (const ResidentId id : attendees) keyed.emplace_back(scrambled_id(id), id);
-  std::sort(keyed.begin(), keyed.end());
+void key_attendees(std::span<const ResidentId> attendees, std::vector<std::uint32_t>& keys) {
+  keys.resize(attendees.size());
+  for (std::size_t k = 0; k < attendees.size(); ++k) keys[k] = scrambled_id(attendees[k]);
 }
 
 void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
                         std::span<const ResidentId> attendees, const GroupEffects& effects,
                         std::uint64_t draw) {
-  KeyedAttendees keyed;
-  key_attendees(attendees, keyed);
-  for (const ResidentId self : attendees) {
-    if (const auto other = befriended_by(stream, step, keyed, self, effects, draw))
-      network.add_tie(self, *other, new_acquaintance(effects));
+  std::vector<std::uint32_t> keys;
+  key_attendees(attendees, keys);
+  for (std::size_t k = 0; k < attendees.size(); ++k) {
+    if (const auto other = befriended_by(stream, step, attendees, keys, k, effects, draw))
+      network.add_tie(attendees[k], *other, new_acquaintance(effects));
   }
 }
 
 std::optional<ResidentId> befriended_by(const RandomStream& stream, std::int64_t step,
-                                        std::span<const std::pair<std::uint32_t, ResidentId>> keyed,
-                                        ResidentId self, const GroupEffects& effects,
-                                        std::uint64_t draw) {
-  if (keyed.size() < 2) return std::nullopt;
-  const auto u = stream.uniforms4(step, self, draw);
+                                        std::span<const ResidentId> attendees,
+                                        std::span<const std::uint32_t> keys, std::size_t k,
+                                        const GroupEffects& effects, std::uint64_t draw) {
+  if (attendees.size() < 2) return std::nullopt;
+  const auto u = stream.uniforms4(step, attendees[k], draw);
   if (u[0] >= effects.new_tie_probability) return std::nullopt;
-  // The first attendee whose scrambled id is at or after a random place among all 32-bit values
-  // (wrapping), oneself skipped: an attendee more or less at the session changes only the
-  // choices that fall next to them, so paired scenarios stay paired. Scrambled, not plain, ids:
-  // a session's attendees are neighbours, whose rows (ids) lie together, so a random place
-  // among plain ids would nearly always fall before or after them all and pick the same one.
+  // The attendee whose scrambled id comes first at or after a random place among all 32-bit
+  // values (wrapping round), oneself skipped: the least distance (key - place) in unsigned,
+  // wrapping arithmetic. An attendee more or less at the session changes only the choices that
+  // fall next to them, so paired scenarios stay paired. Scrambled, not plain, ids: a session's
+  // attendees are neighbours, whose rows (ids) lie together, so a random place among plain ids
+  // would nearly always fall before or after them all and pick the same one. Keys differ, so
+  // the least (distance, position) is one attendee whatever the order of the list.
   constexpr double kKeys = 4294967296.0;  // 2^32
-  const auto target = static_cast<std::uint32_t>(std::min(kKeys - 1, u[1] * kKeys));
-  std::size_t other = static_cast<std::size_t>(
-      std::lower_bound(keyed.begin(), keyed.end(), target,
-                       [](const auto& entry, std::uint32_t key) { return entry.first < key; }) -
-      keyed.begin());
-  if (other == keyed.size()) other = 0;
-  if (keyed[other].second == self) other = (other + 1) % keyed.size();
-  return keyed[other].second;
+  const auto place = static_cast<std::uint32_t>(std::min(kKeys - 1, u[1] * kKeys));
+  std::uint64_t best = ~std::uint64_t{0};
+  for (std::size_t j = 0; j < keys.size(); ++j) {
+    const std::uint64_t candidate =
+        std::uint64_t{static_cast<std::uint32_t>(keys[j] - place)} << 32 | j;
+    best = j == k ? best : std::min(best, candidate);
+  }
+  return attendees[best & 0xffffffffu];
 }
 
 double attendance_ratio(double max_reduction, double half_effect_sessions_per_year,

@@ -9,7 +9,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "models/groups/group_params.hpp"
@@ -57,23 +56,22 @@ inline void record_session(const GroupAttendance::Sessions& s, ResidentId id, st
   if (s.count[id] < std::numeric_limits<std::uint16_t>::max()) ++s.count[id];
 }
 
-/// A session's attendees as befriended_by reads them: (scrambled id, attendee), sorted.
-using KeyedAttendees = std::vector<std::pair<std::uint32_t, ResidentId>>;
-/// Fills `keyed` with the attendees keyed by their scrambled ids (sim/spatial_order.hpp).
-void key_attendees(std::span<const ResidentId> attendees, KeyedAttendees& keyed);
+/// Fills `keys` with the attendees' scrambled ids (sim/spatial_order.hpp), in their order: what
+/// befriended_by picks by.
+void key_attendees(std::span<const ResidentId> attendees, std::vector<std::uint32_t>& keys);
 
 /// Each attendee (in the order given) befriends another attendee with new_tie_probability,
 /// from draw `draw` of `stream` keyed by (step, attendee).
 void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
                         std::span<const ResidentId> attendees, const GroupEffects& effects,
                         std::uint64_t draw);
-/// The attendee whom `self` (one of `keyed`, from key_attendees) befriends at the session, as
-/// befriend_attendees draws it; none if they make no new acquaintance. It only reads, so the
-/// sessions of a step can draw in parallel and add the ties after, in order.
+/// The attendee whom attendees[k] befriends at the session, as befriend_attendees draws it (none
+/// if they make no new acquaintance); `keys` from key_attendees. It only reads, so the sessions
+/// of a step can draw in parallel and add the ties after, in order.
 std::optional<ResidentId> befriended_by(const RandomStream& stream, std::int64_t step,
-                                        std::span<const std::pair<std::uint32_t, ResidentId>> keyed,
-                                        ResidentId self, const GroupEffects& effects,
-                                        std::uint64_t draw);
+                                        std::span<const ResidentId> attendees,
+                                        std::span<const std::uint32_t> keys, std::size_t k,
+                                        const GroupEffects& effects, std::uint64_t draw);
 /// The tie a new acquaintance made at a session has.
 inline Tie new_acquaintance(const GroupEffects& effects) {
   return {static_cast<float>(effects.new_tie_contacts_per_week), TieKind::kAcquaintance};

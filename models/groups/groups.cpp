@@ -908,11 +908,11 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     // Who befriends whom at this session (drawn here, in parallel; added below).
     std::vector<std::pair<ResidentId, ResidentId>>& ties = new_ties_[v];
     ties.clear();
-    KeyedAttendees& keyed = keyed_attendees_.local();
-    key_attendees(list, keyed);
-    for (const ResidentId self : list) {
-      if (const auto other = befriended_by(stream, step, keyed, self, params_.effects, kTieDraw))
-        ties.emplace_back(self, *other);
+    std::vector<std::uint32_t>& keys = attendee_keys_.local();
+    key_attendees(list, keys);
+    for (std::size_t a = 0; a < list.size(); ++a) {
+      if (const auto other = befriended_by(stream, step, list, keys, a, params_.effects, kTieDraw))
+        ties.emplace_back(list[a], *other);
     }
   });
   // (3) The new acquaintances, venue by venue in order (the network is one).

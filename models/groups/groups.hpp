@@ -322,7 +322,7 @@ class CommunityGroups final : public Module {
   };
   tbb::enumerable_thread_specific<SessionDecisions> decisions_;
   AdmissionQueues admission_order_;  // one per thread, for venues over capacity
-  tbb::enumerable_thread_specific<KeyedAttendees> keyed_attendees_;  // one per thread
+  tbb::enumerable_thread_specific<std::vector<std::uint32_t>> attendee_keys_;  // one per thread
   std::vector<std::int32_t> meeting_;  // the venues that meet this step
   std::vector<std::int32_t> sessions_held_, attendance_total_, members_, eligible_;
   std::vector<float> x_m_, y_m_;

@@ -37,17 +37,17 @@ TEST(BefriendedBy, AnAttendeeOfASessionOfNeighboursBefriendsAnyOtherAlike) {
   // go to the first of them.
   std::vector<ResidentId> attendees;
   for (ResidentId id = 5000; id < 5050; ++id) attendees.push_back(id);
-  KeyedAttendees keyed;
-  key_attendees(attendees, keyed);
+  std::vector<std::uint32_t> keys;
+  key_attendees(attendees, keys);
   GroupEffects effects;
   effects.new_tie_probability = 1.0;
   const RandomStream stream(7, 0, "sports_groups");
   std::map<ResidentId, int> chosen;
   for (std::int64_t step = 0; step < 400; ++step) {
-    for (const ResidentId self : attendees) {
-      const auto other = befriended_by(stream, step, keyed, self, effects, 3);
+    for (std::size_t k = 0; k < attendees.size(); ++k) {
+      const auto other = befriended_by(stream, step, attendees, keys, k, effects, 3);
       ASSERT_TRUE(other.has_value());
-      ASSERT_NE(*other, self);
+      ASSERT_NE(*other, attendees[k]);
       ASSERT_TRUE(std::binary_search(attendees.begin(), attendees.end(), *other));
       ++chosen[*other];
     }
@@ -58,11 +58,38 @@ TEST(BefriendedBy, AnAttendeeOfASessionOfNeighboursBefriendsAnyOtherAlike) {
   EXPECT_GE(chosen.size(), 45u);  // the narrowest gaps may go unchosen
   // No draw below new_tie_probability, no acquaintance; nor alone at a session.
   effects.new_tie_probability = 0.0;
-  EXPECT_FALSE(befriended_by(stream, 0, keyed, 5000, effects, 3).has_value());
+  EXPECT_FALSE(befriended_by(stream, 0, attendees, keys, 0, effects, 3).has_value());
   effects.new_tie_probability = 1.0;
-  KeyedAttendees alone;
-  key_attendees(std::vector<ResidentId>{5000}, alone);
-  EXPECT_FALSE(befriended_by(stream, 0, alone, 5000, effects, 3).has_value());
+  const std::vector<ResidentId> alone{5000};
+  std::vector<std::uint32_t> alone_keys;
+  key_attendees(alone, alone_keys);
+  EXPECT_FALSE(befriended_by(stream, 0, alone, alone_keys, 0, effects, 3).has_value());
+}
+
+TEST(BefriendedBy, TheFirstAttendeeAtOrAfterTheDrawnPlaceOnTheCircleOfKeys) {
+  // Worked the long way: the attendees sorted by scrambled id, the first key at or after the
+  // place u[1] * 2^32 (wrapping to the least), the next one if that is oneself.
+  const std::vector<ResidentId> attendees{40, 41, 42, 43, 44, 45, 46, 47, 900, 12345};
+  std::vector<std::uint32_t> keys;
+  key_attendees(attendees, keys);
+  std::vector<std::pair<std::uint32_t, ResidentId>> circle;
+  for (const ResidentId id : attendees) circle.emplace_back(scrambled_id(id), id);
+  std::sort(circle.begin(), circle.end());
+  GroupEffects effects;
+  effects.new_tie_probability = 1.0;
+  const RandomStream stream(3, 1, "hobby_groups");
+  for (std::int64_t step = 0; step < 200; ++step) {
+    for (std::size_t k = 0; k < attendees.size(); ++k) {
+      const double u = stream.uniforms4(step, attendees[k], 5)[1];
+      const auto place = static_cast<std::uint32_t>(u * 4294967296.0);
+      std::size_t at = 0;
+      while (at < circle.size() && circle[at].first < place) ++at;
+      if (at == circle.size()) at = 0;
+      if (circle[at].second == attendees[k]) at = (at + 1) % circle.size();
+      EXPECT_EQ(befriended_by(stream, step, attendees, keys, k, effects, 5), circle[at].second)
+          << "step " << step << ", attendee " << attendees[k];
+    }
+  }
 }
 
 TEST(BefriendedBy, OneMoreAttendeeChangesOnlyTheChoicesThatFallToThem) {
@@ -72,17 +99,17 @@ TEST(BefriendedBy, OneMoreAttendeeChangesOnlyTheChoicesThatFallToThem) {
   for (ResidentId id = 5000; id < 5050; ++id) attendees.push_back(id);
   std::vector<ResidentId> more = attendees;
   more.push_back(5050);
-  KeyedAttendees keyed, keyed_more;
-  key_attendees(attendees, keyed);
-  key_attendees(more, keyed_more);
+  std::vector<std::uint32_t> keys, keys_more;
+  key_attendees(attendees, keys);
+  key_attendees(more, keys_more);
   GroupEffects effects;
   effects.new_tie_probability = 1.0;
   const RandomStream stream(7, 0, "sports_groups");
   int changed = 0;
   for (std::int64_t step = 0; step < 100; ++step) {
-    for (const ResidentId self : attendees) {
-      const auto before = befriended_by(stream, step, keyed, self, effects, 3);
-      const auto after = befriended_by(stream, step, keyed_more, self, effects, 3);
+    for (std::size_t k = 0; k < attendees.size(); ++k) {
+      const auto before = befriended_by(stream, step, attendees, keys, k, effects, 3);
+      const auto after = befriended_by(stream, step, more, keys_more, k, effects, 3);
       if (*after != *before) {
         EXPECT_EQ(*after, 5050u);
         ++changed;
