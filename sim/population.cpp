@@ -7,13 +7,15 @@ template <class... Columns>
 void resize_all(std::size_t n, Columns&... columns) {
   (columns.resize(n), ...);
 }
-template <class F, class... Columns>
-void reorder_all(const F& reorder, Columns&... columns) {
-  (reorder(columns), ...);
-}
-template <class... Columns>
-std::size_t total_bytes(const Columns&... columns) {
-  return (bytes_of(columns) + ...);
+// Calls f on every core column, `id` included: the one list that reordering and the byte count
+// go through, so that a column added to Population is added once.
+template <class P, class F>
+void for_each_core_column(P& p, F&& f) {
+  const auto each = [&](auto&... columns) { (f(columns), ...); };
+  each(p.id, p.sex, p.age0, p.income, p.income_low, p.household, p.spouse, p.lives_alone,
+       p.district, p.x_m, p.y_m, p.transport, p.entry_step, p.kin_contacts_per_week, p.reserve,
+       p.frailty0, p.alive, p.certified, p.decline, p.weekly_contacts, p.isolated,
+       p.disability_step, p.death_step, p.death_requested, p.degree0, p.isolated0, p.certified0);
 }
 }  // namespace
 
@@ -45,14 +47,11 @@ void Population::reorder_rows(std::span<const ResidentId> order) {
       throw std::invalid_argument("reorder_rows: the order is not a permutation of the rows");
     new_row[order[j]] = static_cast<std::int32_t>(j);
   }
-  const auto reorder = [&](auto& column) {
+  for_each_core_column(*this, [&](auto& column) {
     auto before = column;
     for (std::size_t j = 0; j < n; ++j) column[j] = before[order[j]];
-  };
-  reorder_all(reorder, sex, age0, income, income_low, household, spouse, lives_alone, district, x_m,
-              y_m, transport, entry_step, kin_contacts_per_week, reserve, frailty0, alive,
-              certified, decline, weekly_contacts, isolated, disability_step, death_step,
-              death_requested, degree0, isolated0, certified0);
+  });
+  for (std::size_t j = 0; j < n; ++j) id[j] = static_cast<ResidentId>(j);  // the row number
   for (std::int32_t& other : spouse) {
     if (other >= 0) other = new_row[other];
   }
@@ -62,11 +61,9 @@ void Population::reorder_rows(std::span<const ResidentId> order) {
 }
 
 std::size_t Population::bytes() const {
-  return total_bytes(id, sex, age0, income, income_low, household, spouse, lives_alone, district,
-                     x_m, y_m, transport, entry_step, kin_contacts_per_week, reserve, frailty0,
-                     alive, certified, decline, weekly_contacts, isolated, disability_step,
-                     death_step, death_requested, degree0, isolated0, certified0) +
-         columns.bytes();
+  std::size_t total = columns.bytes();
+  for_each_core_column(*this, [&](const auto& column) { total += bytes_of(column); });
+  return total;
 }
 
 }  // namespace salonsim
