@@ -12,10 +12,10 @@ void resize_all(std::size_t n, Columns&... columns) {
 template <class P, class F>
 void for_each_core_column(P& p, F&& f) {
   const auto each = [&](auto&... columns) { (f(columns), ...); };
-  each(p.id, p.sex, p.age0, p.income, p.income_low, p.household, p.spouse, p.lives_alone,
-       p.district, p.x_m, p.y_m, p.transport, p.entry_step, p.kin_contacts_per_week, p.reserve,
-       p.frailty0, p.alive, p.certified, p.decline, p.weekly_contacts, p.isolated,
-       p.disability_step, p.death_step, p.death_requested, p.degree0, p.isolated0, p.certified0);
+  each(p.sex, p.age0, p.income, p.income_low, p.spouse, p.lives_alone, p.district, p.x_m, p.y_m,
+       p.transport, p.entry_step, p.kin_contacts_per_week, p.reserve, p.frailty0, p.alive,
+       p.certified, p.decline, p.weekly_contacts, p.isolated, p.disability_step, p.death_step,
+       p.death_requested, p.degree0, p.isolated0, p.certified0);
 }
 }  // namespace
 
@@ -23,10 +23,6 @@ void Population::resize(std::size_t n) {
   resize_all(n, sex, age0, income, income_low, lives_alone, district, x_m, y_m, transport,
              entry_step, kin_contacts_per_week, reserve, frailty0, alive, certified, decline,
              weekly_contacts, isolated, death_requested, degree0, isolated0, certified0);
-  const std::size_t old_size = id.size();
-  id.resize(n);
-  for (std::size_t i = old_size; i < n; ++i) id[i] = static_cast<ResidentId>(i);
-  household.resize(n, -1);
   spouse.resize(n, -1);
   disability_step.resize(n, kNever);
   death_step.resize(n, kNever);
@@ -51,12 +47,8 @@ void Population::reorder_rows(std::span<const ResidentId> order) {
     auto before = column;
     for (std::size_t j = 0; j < n; ++j) column[j] = before[order[j]];
   });
-  for (std::size_t j = 0; j < n; ++j) id[j] = static_cast<ResidentId>(j);  // the row number
   for (std::int32_t& other : spouse) {
     if (other >= 0) other = new_row[other];
-  }
-  for (std::int32_t& home : household) {
-    if (home >= 0) home = new_row[home];
   }
 }
 

@@ -4,6 +4,7 @@
 // lives in columns it registers (sim/columns.hpp). Residents who enter later in the run (people
 // turning 65) have rows from the start, with alive = 0 until their entry step, so no column ever
 // grows during a run.
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -23,14 +24,14 @@ enum class Transport : std::uint8_t { kDrives = 0, kLifts = 1, kNone = 2 };
 /// Not-yet-happened event step.
 inline constexpr std::int32_t kNever = -1;
 
+// A resident's id is their row number; the output's id and household columns are worked out
+// from the rows (household_of), not kept.
 struct Population {
   // Fixed at creation.
-  std::vector<ResidentId> id;            // the row number, kept as a column for the output
   std::vector<std::uint8_t> sex;         // Sex
   std::vector<float> age0;               // age in years at entry_step
   std::vector<float> income;             // equivalised household income, million yen a year
   std::vector<std::uint8_t> income_low;  // income below the low-income threshold
-  std::vector<std::int32_t> household;   // household id; spouses share one
   std::vector<std::int32_t> spouse;      // resident id of a spouse in the town, or -1
   std::vector<std::uint8_t> lives_alone;
   std::vector<std::uint16_t> district;
@@ -87,11 +88,16 @@ struct Population {
   /// Resizes every column to n rows (default values: not entered, never events).
   void resize(std::size_t n);
   /// Puts the rows in another order: row j becomes the row that was `order[j]` (a permutation
-  /// of every row). The columns that hold resident ids (spouse, household) follow their
-  /// residents; `id` stays the row number. For the town as it is built, before any mechanism
-  /// registers a column (those may hold ids it cannot know of): throws std::logic_error if one
-  /// is registered, std::invalid_argument if `order` is not a permutation of the rows.
+  /// of every row). `spouse`, which holds resident ids, follows its residents. For the town as it
+  /// is built, before any mechanism registers a column (those may hold ids it cannot know of):
+  /// throws std::logic_error if one is registered, std::invalid_argument if `order` is not a
+  /// permutation of the rows.
   void reorder_rows(std::span<const ResidentId> order);
+
+  /// The household's id: the smaller row of a couple's two, a resident's own row otherwise.
+  ResidentId household_of(ResidentId id) const {
+    return spouse[id] >= 0 ? std::min(id, static_cast<ResidentId>(spouse[id])) : id;
+  }
 
   /// Age in years at a step.
   float age_at(ResidentId id, std::int64_t step, double years_per_step) const {

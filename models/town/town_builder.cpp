@@ -255,11 +255,6 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
                                                 std::span(p.y_m).first(starting), kStorageCellM);
   for (std::size_t i = starting; i < n; ++i) order.push_back(static_cast<ResidentId>(i));
   p.reorder_rows(order);
-  // A household is known by the smaller row of its members.
-  for (std::size_t i = 0; i < n; ++i) {
-    p.household[i] = p.spouse[i] >= 0 ? std::min(static_cast<std::int32_t>(i), p.spouse[i])
-                                      : static_cast<std::int32_t>(i);
-  }
   return p;
 }
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <memory>
+#include <numeric>
 
 #include "sim/output/summary.hpp"
 #include "sim/simulation.hpp"
@@ -10,18 +12,29 @@
 namespace salonsim {
 
 OutputTable agent_table(const Population& p) {
+  // The id and household columns are worked out from the rows (the population keeps neither).
+  struct RowIds {
+    std::vector<ResidentId> id;
+    std::vector<std::int32_t> household;
+  };
+  auto rows = std::make_shared<RowIds>();
+  rows->id.resize(p.size());
+  std::iota(rows->id.begin(), rows->id.end(), ResidentId{0});
+  rows->household.resize(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i)
+    rows->household[i] = static_cast<std::int32_t>(p.household_of(static_cast<ResidentId>(i)));
   OutputTable table{
       "agents",
       "one row per resident ever simulated, indexed by resident id",
       {
-          {"id", "resident id: the row number, stable for the whole run", column_view(p.id)},
+          {"id", "resident id: the row number, stable for the whole run", column_view(rows->id)},
           {"sex", "0 male, 1 female", column_view(p.sex), "", "male,female"},
           {"age0", "age in years at entry (step 0 or entry_step)", column_view(p.age0), "years"},
           {"income", "equivalised household income, million yen a year", column_view(p.income),
            "million yen/year"},
           {"income_low", "1 if income is below the low-income threshold",
            column_view(p.income_low)},
-          {"household", "household id; spouses share one", column_view(p.household)},
+          {"household", "household id; spouses share one", column_view(rows->household)},
           {"spouse", "resident id of the spouse in the town, -1 if none", column_view(p.spouse)},
           {"lives_alone", "1 if living alone", column_view(p.lives_alone)},
           {"transport", "0 drives, 1 gets lifts, 2 none (at entry)", column_view(p.transport), "",
@@ -46,6 +59,7 @@ OutputTable agent_table(const Population& p) {
     table.columns.push_back({entry.spec.name, entry.spec.description, ColumnRegistry::view(entry),
                              entry.spec.unit, entry.spec.codes});
   }
+  table.owned_data = rows;
   return table;
 }
 

@@ -99,15 +99,16 @@ TEST_F(TownBuilder, CouplesShareHouseholdHomeAndIncome) {
   std::size_t couples = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (p.spouse[i] < 0) {
-      EXPECT_EQ(p.household[i], static_cast<std::int32_t>(i));
+      EXPECT_EQ(p.household_of(static_cast<ResidentId>(i)), i);
       continue;
     }
     const auto s = static_cast<std::size_t>(p.spouse[i]);
     ASSERT_EQ(p.spouse[s], static_cast<std::int32_t>(i));
     // A household is known by the smaller row of the two.
-    EXPECT_EQ(p.household[i], static_cast<std::int32_t>(std::min(i, s)));
+    EXPECT_EQ(p.household_of(static_cast<ResidentId>(i)), std::min(i, s));
     EXPECT_NE(p.sex[i], p.sex[s]);
-    EXPECT_EQ(p.household[i], p.household[s]);
+    EXPECT_EQ(p.household_of(static_cast<ResidentId>(i)),
+              p.household_of(static_cast<ResidentId>(s)));
     EXPECT_EQ(p.x_m[i], p.x_m[s]);
     EXPECT_EQ(p.income[i], p.income[s]);
     EXPECT_EQ(p.district[i], p.district[s]);

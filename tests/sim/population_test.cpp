@@ -14,7 +14,6 @@ Population four_residents() {
   p.x_m = {0, 10, 20, 30};
   p.age0 = {70, 71, 72, 73};
   p.spouse = {2, -1, 0, -1};
-  p.household = {0, 1, 0, 3};
   p.death_step = {kNever, 5, kNever, 7};
   return p;
 }
@@ -28,11 +27,16 @@ TEST(PopulationReorderRows, RowsMoveAndIdsFollowTheirResidents) {
   EXPECT_EQ(p.x_m, (std::vector<float>{20, 30, 0, 10}));
   EXPECT_EQ(p.age0, (std::vector<float>{72, 73, 70, 71}));
   EXPECT_EQ(p.death_step, (std::vector<std::int32_t>{kNever, 7, kNever, 5}));
-  // The couple is now rows 0 and 2; their household was row 0, now row 2.
+  // The couple is now rows 2 and 0: each row's spouse is the other's new row.
   EXPECT_EQ(p.spouse, (std::vector<std::int32_t>{2, -1, 0, -1}));
-  EXPECT_EQ(p.household, (std::vector<std::int32_t>{2, 1, 2, 3}));
-  // `id` is the row number, before and after.
-  EXPECT_EQ(p.id, (std::vector<ResidentId>{0, 1, 2, 3}));
+}
+
+TEST(PopulationHouseholdOf, TheSmallerRowOfACoupleOrTheResidentsOwn) {
+  Population p = four_residents();
+  EXPECT_EQ(p.household_of(0), 0u);
+  EXPECT_EQ(p.household_of(2), 0u);  // married to row 0
+  EXPECT_EQ(p.household_of(1), 1u);
+  EXPECT_EQ(p.household_of(3), 3u);
 }
 
 TEST(PopulationReorderRows, OnlyAPermutationOfEveryRowBeforeAnyColumnIsRegistered) {

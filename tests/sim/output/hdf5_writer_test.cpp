@@ -264,7 +264,6 @@ Population small_population() {
     p.age0[i] = 65.5f + k;
     p.income[i] = 1.25f * k;
     p.income_low[i] = i < 3 ? 1 : 0;
-    p.household[i] = static_cast<std::int32_t>(i / 2);
     p.lives_alone[i] = i == 4 ? 1 : 0;
     p.transport[i] = static_cast<std::uint8_t>(i % 3);
     p.district[i] = static_cast<std::uint16_t>(1000 + i);
