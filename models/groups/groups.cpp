@@ -50,10 +50,30 @@ bool open_in_step(const Venue& venue, std::int64_t step) {
   return open_at(venue.opens_step, venue.closes_step, step);
 }
 
+// Up to `count` sites of the gaps rule (greedy maximum coverage of the starting residents within
+// `radius_m`), after the venues `placed` already.
+GapsOrder gap_sites(const Population& p, std::size_t starting, double radius_m,
+                    const std::vector<PlacedVenue>& placed, std::size_t count) {
+  const SpatialGrid grid(std::span(p.x_m).first(starting), std::span(p.y_m).first(starting),
+                         radius_m);
+  std::vector<std::uint8_t> served(starting, 0);
+  for (const PlacedVenue& v : placed)
+    grid.for_each_within(v.x_m, v.y_m, radius_m, [&](ResidentId id) { served[id] = 1; });
+  // Candidate sites: the homes of an evenly spaced sample of residents.
+  const std::size_t stride = std::max<std::size_t>(1, starting / 3000);
+  std::vector<float> cx, cy;
+  for (std::size_t site = 0; site < starting; site += stride)
+    cx.push_back(p.x_m[site]), cy.push_back(p.y_m[site]);
+  GapsOrder sites;
+  for (const std::size_t c : pick_sites(grid, cx, cy, radius_m, served, count))
+    sites.x_m.push_back(cx[c]), sites.y_m.push_back(cy[c]);
+  return sites;
+}
+
 // Adds the venues of one placement rule to `placed`, counting residents served by the venues
 // already there.
 void place_by_rule(const Placement& rule, const TownMap& town, const Population& p,
-                   std::vector<PlacedVenue>& placed) {
+                   std::vector<PlacedVenue>& placed, Simulation* sim) {
   std::int32_t k = 0;
   const auto add_placed = [&](double x, double y) {
     PlacedVenue v{rule.template_venue, x, y};
@@ -73,40 +93,41 @@ void place_by_rule(const Placement& rule, const TownMap& town, const Population&
                            ? static_cast<std::size_t>(rule.count)
                            : static_cast<std::size_t>(std::llround(
                                  rule.venues_per_100k * static_cast<double>(starting) / 1e5));
-    const SpatialGrid grid(std::span(p.x_m).first(starting), std::span(p.y_m).first(starting),
-                           rule.coverage_radius_m);
-    std::vector<std::uint8_t> served(starting, 0);
-    for (const PlacedVenue& v : placed) {
-      grid.for_each_within(v.x_m, v.y_m, rule.coverage_radius_m,
-                           [&](ResidentId id) { served[id] = 1; });
+    const double radius_m = rule.coverage_radius_m;
+    if (placed.empty() && sim != nullptr) {
+      // In a town with no venue yet the greedy's picks depend only on the radius, and a smaller
+      // count takes a prefix of them: the kinds that place venues with the same radius share
+      // one order of every site it would take, worked out once a run.
+      const std::shared_ptr<const GapsOrder> order =
+          sim->shared<GapsOrder>(fmt::format("gaps_order radius_m={:.17g}", radius_m), [&] {
+            return gap_sites(p, starting, radius_m, {}, std::numeric_limits<std::size_t>::max());
+          });
+      for (std::size_t k = 0; k < std::min(count, order->x_m.size()); ++k)
+        add_placed(order->x_m[k], order->y_m[k]);
+      return;
     }
-    // Candidate sites: the homes of an evenly spaced sample of residents.
-    const std::size_t stride = std::max<std::size_t>(1, starting / 3000);
-    std::vector<float> cx, cy;
-    for (std::size_t site = 0; site < starting; site += stride)
-      cx.push_back(p.x_m[site]), cy.push_back(p.y_m[site]);
-    for (const std::size_t c : pick_sites(grid, cx, cy, rule.coverage_radius_m, served, count))
-      add_placed(cx[c], cy[c]);
+    const GapsOrder sites = gap_sites(p, starting, radius_m, placed, count);
+    for (std::size_t k = 0; k < sites.x_m.size(); ++k) add_placed(sites.x_m[k], sites.y_m[k]);
   }
 }
 
 }  // namespace
 
 std::vector<PlacedVenue> place_venues(const GroupParams& groups, const TownMap& town,
-                                      const Population& p) {
-  return place_venues(groups.venues, {groups.placement}, town, p);
+                                      const Population& p, Simulation* sim) {
+  return place_venues(groups.venues, {groups.placement}, town, p, sim);
 }
 
 std::vector<PlacedVenue> place_venues(const std::vector<Venue>& listed,
                                       const std::vector<Placement>& rules, const TownMap& town,
-                                      const Population& p) {
+                                      const Population& p, Simulation* sim) {
   std::vector<PlacedVenue> placed;
   for (const Venue& venue : listed) {
     const Point point =
         point_of({venue.location_m, venue.district}, town.districts, "venue '" + venue.name + "'");
     placed.push_back({venue, point.x_m, point.y_m});
   }
-  for (const Placement& rule : rules) place_by_rule(rule, town, p, placed);
+  for (const Placement& rule : rules) place_by_rule(rule, town, p, placed, sim);
   return placed;
 }
 
@@ -233,7 +254,7 @@ void CommunityGroups::init(Simulation& sim) {
     listed.insert(listed.end(), opened.opens.venues.begin(), opened.opens.venues.end());
     rules.push_back(opened.opens.placement);
   }
-  venues_ = place_venues(listed, rules, map_, p);
+  venues_ = place_venues(listed, rules, map_, p, &sim);
   assigned_ = false;
   const std::size_t n = p.size();
   venue_of_.assign(n, -1);

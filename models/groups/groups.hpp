@@ -55,15 +55,23 @@ struct PlacedVenue {
   double x_m = 0, y_m = 0;
 };
 
+/// The sites the gaps rule takes, in the order taken.
+struct GapsOrder {
+  std::vector<float> x_m, y_m;
+  std::size_t bytes() const { return bytes_of(x_m) + bytes_of(y_m); }
+};
+
 /// The listed venues, then those placed by the rule ('gaps': greedy, each at the home of the
-/// resident with most residents not yet within coverage_radius_m of a venue).
+/// resident with most residents not yet within coverage_radius_m of a venue). With `sim`, a
+/// gaps rule in a town with no venue yet takes its sites from an order the run's mechanisms
+/// share (Simulation::shared; the same sites as without).
 std::vector<PlacedVenue> place_venues(const GroupParams& groups, const TownMap& map,
-                                      const Population& population);
+                                      const Population& population, Simulation* sim = nullptr);
 /// The listed venues, then each rule's in turn (a rule counts residents served by every venue
 /// placed before it).
 std::vector<PlacedVenue> place_venues(const std::vector<Venue>& listed,
                                       const std::vector<Placement>& rules, const TownMap& map,
-                                      const Population& population);
+                                      const Population& population, Simulation* sim = nullptr);
 
 /// How readily a resident gets to a venue `distance_m` away, given the means that reaches it
 /// (transport/reach.hpp, means_to): 1 within walking range or with a shuttle seat; by car

@@ -472,6 +472,47 @@ TEST(SalonPlacement, GapsRuleServesTheLargestUnservedClusterFirstAndStopsWhenAll
   EXPECT_TRUE(at_a_home);
 }
 
+TEST(SalonPlacement, GapsRulesWithTheSameRadiusShareOneOrderOfSitesInARun) {
+  // Clusters of 40, 30, 20 and 10 homes: every count takes the same sites, the largest clusters
+  // first, whether the order is worked out for it alone or shared by the run's rules.
+  std::vector<std::pair<float, float>> homes;
+  add_cluster(homes, 6000, 0, 10);
+  add_cluster(homes, 0, 0, 40);
+  add_cluster(homes, 0, 4000, 20);
+  add_cluster(homes, 3000, 0, 30);
+  const Population town = residents_at(homes);
+  Simulation sim({1, 0}, {7, 10}, residents_at(homes), Network(homes.size(), {}, 0));
+  const auto site_of = [](const std::vector<PlacedVenue>& placed) {
+    std::vector<std::pair<double, double>> sites;
+    for (const PlacedVenue& v : placed) sites.emplace_back(v.x_m, v.y_m);
+    return sites;
+  };
+  // Counts in an order that makes the shared order at count 2, then reads longer and shorter
+  // prefixes of it; one of the rules follows a listed venue, so it works its sites out afresh.
+  for (const std::int32_t count : {2, 4, 1, 6, 3}) {
+    SalonsParams salons;
+    salons.placement.rule = PlacementRule::kGaps;
+    salons.placement.count = count;
+    salons.placement.coverage_radius_m = 100;
+    const auto alone = place_venues(salons, TownParams{}, town);
+    const auto shared = place_venues(salons, TownParams{}, sim.population(), &sim);
+    ASSERT_EQ(alone.size(), static_cast<std::size_t>(std::min(count, 4))) << count;
+    EXPECT_EQ(site_of(shared), site_of(alone)) << count;
+    EXPECT_LE(std::hypot(alone[0].x_m - 0, alone[0].y_m - 0), 30.001);  // the largest first
+  }
+  SalonsParams after_listed;
+  Venue listed;
+  listed.location_m = {0, 0};
+  after_listed.venues.push_back(listed);
+  after_listed.placement.rule = PlacementRule::kGaps;
+  after_listed.placement.count = 2;
+  after_listed.placement.coverage_radius_m = 100;
+  const auto placed = place_venues(after_listed, TownParams{}, sim.population(), &sim);
+  ASSERT_EQ(placed.size(), 3u);
+  EXPECT_EQ(site_of(placed), site_of(place_venues(after_listed, TownParams{}, town)));
+  EXPECT_LE(std::hypot(placed[1].x_m - 3000, placed[1].y_m - 0), 30.001);  // then 30, not 40
+}
+
 TEST(SalonPlacement, GapsRuleCountsListedVenuesAsServing) {
   std::vector<std::pair<float, float>> homes;
   add_cluster(homes, 5000, 0, 10);
