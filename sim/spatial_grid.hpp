@@ -101,18 +101,29 @@ inline constexpr double kNearestSlackM = 1.0;
 /// searched in squares that double in size; `offset(k)` gives the exact offset (dx, dy) from
 /// (x, y) to point k, whose distance is hypot(dx, dy). The grid's float coordinates can misplace
 /// a point by millimetres, so the search ends once the square holds a circle a metre wider than
-/// the best distance found (kNearestSlackM).
+/// the best distance found (kNearestSlackM). A `hint` (a point likely to be near, e.g. the nearest
+/// to the last home searched; -1 for none) starts the search with its distance, so the first
+/// square need hold only the points nearer: the result is the same.
 template <class Offset>
 NearestPoint nearest_in_grid(const SpatialGrid& grid, std::size_t count, double x, double y,
-                             double first_x, double first_y, Offset&& offset) {
+                             double first_x, double first_y, Offset&& offset,
+                             std::int32_t hint = -1) {
   NearestPoint best;
   if (count == 0) return best;
   // A point whose squared distance is above this is farther than the best for certain (the margin
   // is wider than the rounding of a square and of hypot, even in float), so its exact distance is
   // not worked out: the larger squares visit the nearer points again.
   double farther = std::numeric_limits<double>::infinity();
+  double first_radius = grid.cell_m();
+  if (hint >= 0) {
+    const auto [dx, dy] = offset(static_cast<ResidentId>(hint));
+    best = {hint, std::hypot(dx, dy)};
+    farther = best.distance_m * best.distance_m * (1 + 1e-6);
+    // Every point at least as near as the hint lies within this, so the search can end there.
+    first_radius = best.distance_m + kNearestSlackM;
+  }
   const double extent = grid.cell_m() * (grid.columns() + grid.rows() + 2);
-  for (double radius = grid.cell_m();; radius *= 2) {
+  for (double radius = first_radius;; radius *= 2) {
     grid.for_each_within(x, y, radius, [&](ResidentId k) {
       const auto [dx, dy] = offset(k);
       if (static_cast<double>(dx) * dx + static_cast<double>(dy) * dy > farther) return;

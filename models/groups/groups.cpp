@@ -511,18 +511,26 @@ void CommunityGroups::assign_nearest_venues(const Population& p) {
   const double cell =
       open_index.empty() ? 1000.0 : std::max(100.0, params_.placement.coverage_radius_m);
   const SpatialGrid grid(open_x, open_y, cell);
-  tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
-    const NearestPoint nearest = nearest_in_grid(
-        grid, open_index.size(), p.x_m[i], p.y_m[i], open_index.empty() ? 0.0 : open_x[0],
-        open_index.empty() ? 0.0 : open_y[0], [&](ResidentId k) {
-          const std::int32_t v = open_index[k];
-          return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
-        });
-    // Grid indices follow venue order, so the lowest grid index is the lowest venue index.
-    const std::int32_t best = nearest.index < 0 ? -1 : open_index[nearest.index];
-    venue_of_[i] = best;
-    // A member whose venue closed has to join again elsewhere.
-    if (best < 0) member[i] = 0;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
+    // Rows lie in the order of homes, so the last resident's venue is a good first guess: it
+    // bounds the search (the result does not depend on it).
+    std::int32_t last = -1;
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const NearestPoint nearest = nearest_in_grid(
+          grid, open_index.size(), p.x_m[i], p.y_m[i], open_index.empty() ? 0.0 : open_x[0],
+          open_index.empty() ? 0.0 : open_y[0],
+          [&](ResidentId k) {
+            const std::int32_t v = open_index[k];
+            return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+          },
+          last);
+      last = nearest.index;
+      // Grid indices follow venue order, so the lowest grid index is the lowest venue index.
+      const std::int32_t best = nearest.index < 0 ? -1 : open_index[nearest.index];
+      venue_of_[i] = best;
+      // A member whose venue closed has to join again elsewhere.
+      if (best < 0) member[i] = 0;
+    }
   });
 }
 

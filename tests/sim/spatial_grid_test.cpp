@@ -104,5 +104,50 @@ TEST(SpatialGrid, NearestIsThePointOfLeastExactDistanceLowestIndexFirst) {
   EXPECT_EQ(n.distance_m, 600.0);
 }
 
+TEST(SpatialGrid, NearestIsTheSameWhateverPointIsGivenAsAHint) {
+  // The ties of the test above, from every hint: the lower of the two at 500 m (a hint at the
+  // other one, at 3, does not keep it), and 4 from a hint 5 km away.
+  const std::vector<float> x{2000, 300, 600, -400, 5000};
+  const std::vector<float> y{2000, 400, 0, -300, 0};
+  const SpatialGrid grid(x, y, 100);
+  const auto offset_to = [&](double from_x, double from_y) {
+    return [&, from_x, from_y](ResidentId k) { return std::pair(x[k] - from_x, y[k] - from_y); };
+  };
+  for (std::int32_t hint = -1; hint < 5; ++hint) {
+    NearestPoint n = nearest_in_grid(grid, x.size(), 0, 0, x[0], y[0], offset_to(0, 0), hint);
+    EXPECT_EQ(n.index, 1) << hint;
+    EXPECT_EQ(n.distance_m, 500.0) << hint;
+    n = nearest_in_grid(grid, x.size(), 4990, 10, x[0], y[0], offset_to(4990, 10), hint);
+    EXPECT_EQ(n.index, 4) << hint;
+  }
+  // 2,000 homes and 300 points on a 20 km square, each home searched from the last home's
+  // nearest (as the groups do along the rows) and from a random point: the same as without.
+  std::vector<float> px, py, hx, hy;
+  std::uint32_t state = 12345;
+  const auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(state >> 8) / static_cast<float>(1u << 24) * 20000.0f;
+  };
+  for (int k = 0; k < 300; ++k) px.push_back(next()), py.push_back(next());
+  for (int k = 0; k < 2000; ++k) hx.push_back(next()), hy.push_back(next());
+  const SpatialGrid points(px, py, 600);
+  std::int32_t last = -1;
+  for (std::size_t h = 0; h < hx.size(); ++h) {
+    const auto offset = [&](ResidentId k) {
+      return std::pair(double{px[k]} - hx[h], double{py[k]} - hy[h]);
+    };
+    const NearestPoint plain =
+        nearest_in_grid(points, px.size(), hx[h], hy[h], px[0], py[0], offset);
+    const NearestPoint from_last =
+        nearest_in_grid(points, px.size(), hx[h], hy[h], px[0], py[0], offset, last);
+    const NearestPoint from_any = nearest_in_grid(points, px.size(), hx[h], hy[h], px[0], py[0],
+                                                  offset, static_cast<std::int32_t>(h % 300));
+    ASSERT_EQ(from_last.index, plain.index) << h;
+    ASSERT_EQ(from_any.index, plain.index) << h;
+    EXPECT_EQ(from_last.distance_m, plain.distance_m) << h;
+    last = plain.index;
+  }
+}
+
 }  // namespace
 }  // namespace salonsim
