@@ -2,6 +2,7 @@
 #include "models/groups/where_next.hpp"
 
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -291,19 +292,24 @@ void CommunityGroups::init(Simulation& sim) {
     std::vector<std::uint16_t>& within = p[within_350m_];
     std::vector<float>& nearest = p[nearest_m_];
     const SpatialGrid grid(x_m_, y_m_, kNearVenueM);
-    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-      const auto distance = [&](ResidentId v) {
-        return std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
-      };
-      grid.for_each_within(p.x_m[i], p.y_m[i], kNearVenueM + 1.0,
-                           [&](ResidentId v) { within[i] += distance(v) <= kNearVenueM; });
-      if (venues_.empty()) return;
-      const NearestPoint closest =
-          nearest_in_grid(grid, venues_.size(), p.x_m[i], p.y_m[i], venues_[0].x_m, venues_[0].y_m,
-                          [&](ResidentId v) {
-                            return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
-                          });
-      nearest[i] = static_cast<float>(closest.distance_m);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
+      std::int32_t last = -1;  // the last row's nearest: a first guess (see nearest_in_grid)
+      for (std::size_t i = range.begin(); i != range.end(); ++i) {
+        const auto distance = [&](ResidentId v) {
+          return std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+        };
+        grid.for_each_within(p.x_m[i], p.y_m[i], kNearVenueM + 1.0,
+                             [&](ResidentId v) { within[i] += distance(v) <= kNearVenueM; });
+        if (venues_.empty()) continue;
+        const NearestPoint closest = nearest_in_grid(
+            grid, venues_.size(), p.x_m[i], p.y_m[i], venues_[0].x_m, venues_[0].y_m,
+            [&](ResidentId v) {
+              return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+            },
+            last);
+        last = closest.index;
+        nearest[i] = static_cast<float>(closest.distance_m);
+      }
     });
     sim.timeseries().declare(
         "salon_attendance", "residents who attended a salon this step",
