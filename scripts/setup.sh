@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake pkg-config git
-  libboost-graph-dev libboost-serialization-dev libtbb-dev libyaml-cpp-dev libhdf5-dev
+  libboost-graph-dev libboost-serialization-dev libtbb-dev libyaml-cpp-dev libhdf5-dev zlib1g-dev
   libgtest-dev libbenchmark-dev libcli11-dev libfmt-dev librandom123-dev libeigen3-dev
   nlohmann-json3-dev libcpp-httplib-dev
   python3-h5py python3-numpy python3-pandas python3-scipy python3-statsmodels python3-matplotlib

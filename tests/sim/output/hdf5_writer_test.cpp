@@ -697,6 +697,56 @@ TEST_F(OutputFileTest, ZeroRowTableRoundTrips) {
   EXPECT_EQ(dims, (std::vector<hsize_t>{0, 2, 2}));
 }
 
+// Columns are deflated chunk by chunk in parallel and handed to HDF5 as stored: columns of
+// two whole chunks and part of a third (65,536 values a chunk), of every element size, read back
+// as written and are stored shuffled and deflated.
+TEST_F(OutputFileTest, ColumnsOfSeveralChunksRoundTripDeflated) {
+  const std::size_t rows = 2 * 65536 + 123;
+  std::vector<std::uint8_t> bytes(rows), codes(rows);
+  std::vector<std::uint16_t> shorts(rows);
+  std::vector<std::int32_t> ints(rows);
+  std::vector<std::uint32_t> uints(rows);
+  std::vector<float> floats(rows);
+  std::vector<double> doubles(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    bytes[i] = static_cast<std::uint8_t>(i * 7);
+    codes[i] = static_cast<std::uint8_t>(i % 3);
+    shorts[i] = static_cast<std::uint16_t>(i * 31);
+    ints[i] = static_cast<std::int32_t>(i) * (i % 2 == 0 ? 1 : -1);
+    uints[i] = static_cast<std::uint32_t>(i * 2654435761u);
+    floats[i] = static_cast<float>(i) * 0.25f - 1000.0f;
+    doubles[i] = std::sqrt(static_cast<double>(i));
+  }
+  const OutputTable table{"chunks",
+                          "columns of several chunks",
+                          {{"bytes", "", column_view(bytes)},
+                           {"codes", "", column_view(codes), "", "a,b,c"},
+                           {"shorts", "", column_view(shorts)},
+                           {"ints", "", column_view(ints)},
+                           {"uints", "", column_view(uints)},
+                           {"floats", "", column_view(floats)},
+                           {"doubles", "", column_view(doubles)}}};
+  Timeseries timeseries;
+  const fs::path path = directory_ / "chunks.h5";
+  {
+    OutputFile output(path);
+    output.write_run("/", {table}, timeseries, Clock{7});
+    output.commit();
+  }
+  Reader reader(path);
+  ASSERT_TRUE(reader.ok());
+  std::vector<hsize_t> dims;
+  EXPECT_EQ(reader.read<std::uint8_t>("/chunks/bytes", dims), bytes);
+  EXPECT_EQ(dims, std::vector<hsize_t>{rows});
+  EXPECT_EQ(reader.read<std::uint16_t>("/chunks/shorts", dims), shorts);
+  EXPECT_EQ(reader.read<std::int32_t>("/chunks/ints", dims), ints);
+  EXPECT_EQ(reader.read<std::uint32_t>("/chunks/uints", dims), uints);
+  EXPECT_EQ(reader.read<float>("/chunks/floats", dims), floats);
+  EXPECT_EQ(reader.read<double>("/chunks/doubles", dims), doubles);
+  for (const char* column : {"bytes", "shorts", "ints", "uints", "floats", "doubles", "codes"})
+    EXPECT_TRUE(reader.compressed(std::string("/chunks/") + column)) << column;
+}
+
 TEST_F(OutputFileTest, LongScenarioTextFits) {
   // Attributes stored in the object header are limited to 64 KiB; variable-length text is not.
   RunMetadata meta = metadata();
