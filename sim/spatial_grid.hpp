@@ -1,6 +1,9 @@
 #pragma once
 // A uniform grid over home locations: residents bucketed by cell (counting sort, two flat
 // arrays), for sampling people near a point and finding everyone within a distance.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -139,6 +142,26 @@ NearestPoint nearest_in_grid(const SpatialGrid& grid, std::size_t count, double 
     if (radius > extent + std::abs(x - first_x) + std::abs(y - first_y)) break;
   }
   return best;
+}
+
+/// nearest_in_grid for every home (x[i], y[i]), in parallel: `offset(i, k)` is the exact offset
+/// from home i to point k, and found(i, nearest) receives each answer. Each chunk of homes starts
+/// each search from the last home's nearest: where homes are stored in the order of their places
+/// (as residents are), that hint is close, and the answers do not depend on it.
+template <class Offset, class Found>
+void nearest_for_each_home(const SpatialGrid& grid, std::size_t count, std::span<const float> x,
+                           std::span<const float> y, double first_x, double first_y,
+                           Offset&& offset, Found&& found) {
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, x.size(), 1024), [&](const auto& range) {
+    std::int32_t last = -1;
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const NearestPoint nearest = nearest_in_grid(
+          grid, count, x[i], y[i], first_x, first_y, [&](ResidentId k) { return offset(i, k); },
+          last);
+      last = nearest.index;
+      found(i, nearest);
+    }
+  });
 }
 
 }  // namespace salonsim

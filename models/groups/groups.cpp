@@ -292,25 +292,19 @@ void CommunityGroups::init(Simulation& sim) {
     std::vector<std::uint16_t>& within = p[within_350m_];
     std::vector<float>& nearest = p[nearest_m_];
     const SpatialGrid grid(x_m_, y_m_, kNearVenueM);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
-      std::int32_t last = -1;  // the last row's nearest: a first guess (see nearest_in_grid)
-      for (std::size_t i = range.begin(); i != range.end(); ++i) {
-        const auto distance = [&](ResidentId v) {
-          return std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
-        };
-        grid.for_each_within(p.x_m[i], p.y_m[i], kNearVenueM + 1.0,
-                             [&](ResidentId v) { within[i] += distance(v) <= kNearVenueM; });
-        if (venues_.empty()) continue;
-        const NearestPoint closest = nearest_in_grid(
-            grid, venues_.size(), p.x_m[i], p.y_m[i], venues_[0].x_m, venues_[0].y_m,
-            [&](ResidentId v) {
-              return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
-            },
-            last);
-        last = closest.index;
-        nearest[i] = static_cast<float>(closest.distance_m);
-      }
-    });
+    const auto offset = [&](std::size_t i, ResidentId v) {
+      return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+    };
+    nearest_for_each_home(
+        grid, venues_.size(), p.x_m, p.y_m, venues_.empty() ? 0.0 : venues_[0].x_m,
+        venues_.empty() ? 0.0 : venues_[0].y_m, offset,
+        [&](std::size_t i, const NearestPoint& closest) {
+          grid.for_each_within(p.x_m[i], p.y_m[i], kNearVenueM + 1.0, [&](ResidentId v) {
+            const auto [dx, dy] = offset(i, v);
+            within[i] += std::hypot(dx, dy) <= kNearVenueM;
+          });
+          if (closest.index >= 0) nearest[i] = static_cast<float>(closest.distance_m);
+        });
     sim.timeseries().declare(
         "salon_attendance", "residents who attended a salon this step",
         [last = p[attendance_.last_step].data()](const Population&, ResidentId i,
@@ -517,27 +511,20 @@ void CommunityGroups::assign_nearest_venues(const Population& p) {
   const double cell =
       open_index.empty() ? 1000.0 : std::max(100.0, params_.placement.coverage_radius_m);
   const SpatialGrid grid(open_x, open_y, cell);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
-    // Rows lie in the order of homes, so the last resident's venue is a good first guess: it
-    // bounds the search (the result does not depend on it).
-    std::int32_t last = -1;
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      const NearestPoint nearest = nearest_in_grid(
-          grid, open_index.size(), p.x_m[i], p.y_m[i], open_index.empty() ? 0.0 : open_x[0],
-          open_index.empty() ? 0.0 : open_y[0],
-          [&](ResidentId k) {
-            const std::int32_t v = open_index[k];
-            return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
-          },
-          last);
-      last = nearest.index;
-      // Grid indices follow venue order, so the lowest grid index is the lowest venue index.
-      const std::int32_t best = nearest.index < 0 ? -1 : open_index[nearest.index];
-      venue_of_[i] = best;
-      // A member whose venue closed has to join again elsewhere.
-      if (best < 0) member[i] = 0;
-    }
-  });
+  nearest_for_each_home(
+      grid, open_index.size(), p.x_m, p.y_m, open_index.empty() ? 0.0 : open_x[0],
+      open_index.empty() ? 0.0 : open_y[0],
+      [&](std::size_t i, ResidentId k) {
+        const std::int32_t v = open_index[k];
+        return std::pair(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
+      },
+      [&](std::size_t i, const NearestPoint& nearest) {
+        // Grid indices follow venue order, so the lowest grid index is the lowest venue index.
+        const std::int32_t best = nearest.index < 0 ? -1 : open_index[nearest.index];
+        venue_of_[i] = best;
+        // A member whose venue closed has to join again elsewhere.
+        if (best < 0) member[i] = 0;
+      });
 }
 
 void CommunityGroups::count_eligible(const Population& p) {

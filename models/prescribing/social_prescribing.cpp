@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -234,23 +233,16 @@ void SocialPrescribing::init(Simulation& sim) {
   const SpatialGrid grid(clinic_x_, clinic_y_, 1000.0);
   clinic_of_.assign(p.size(), -1);
   std::vector<float>& nearest = p[columns_.nearest_clinic_m];
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
-    // Rows lie in the order of homes: the last row's clinic is a first guess (the result does
-    // not depend on it).
-    std::int32_t last = -1;
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      const NearestPoint n = nearest_in_grid(
-          grid, clinics_.size(), p.x_m[i], p.y_m[i], clinics_.empty() ? 0.0 : clinic_x_[0],
-          clinics_.empty() ? 0.0 : clinic_y_[0],
-          [&](ResidentId k) {
-            return std::pair(p.x_m[i] - clinics_[k].point.x_m, p.y_m[i] - clinics_[k].point.y_m);
-          },
-          last);
-      last = n.index;
-      clinic_of_[i] = n.index;
-      nearest[i] = static_cast<float>(n.distance_m);
-    }
-  });
+  nearest_for_each_home(
+      grid, clinics_.size(), p.x_m, p.y_m, clinics_.empty() ? 0.0 : clinic_x_[0],
+      clinics_.empty() ? 0.0 : clinic_y_[0],
+      [&](std::size_t i, ResidentId k) {
+        return std::pair(p.x_m[i] - clinics_[k].point.x_m, p.y_m[i] - clinics_[k].point.y_m);
+      },
+      [&](std::size_t i, const NearestPoint& n) {
+        clinic_of_[i] = n.index;
+        nearest[i] = static_cast<float>(n.distance_m);
+      });
   clinic_patients_.assign(clinics_.size(), 0);
   clinic_screens_.assign(clinics_.size(), 0);
   clinic_positives_.assign(clinics_.size(), 0);

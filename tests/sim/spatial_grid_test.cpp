@@ -104,7 +104,7 @@ TEST(SpatialGrid, NearestIsThePointOfLeastExactDistanceLowestIndexFirst) {
   EXPECT_EQ(n.distance_m, 600.0);
 }
 
-TEST(SpatialGrid, NearestIsTheSameWhateverPointIsGivenAsAHint) {
+TEST(SpatialGrid, NearestIsTheSameWhateverPointIsGivenAsAHintAndForEveryHomeAtOnce) {
   // The ties of the test above, from every hint: the lower of the two at 500 m (a hint at the
   // other one, at 3, does not keep it), and 4 from a hint 5 km away.
   const std::vector<float> x{2000, 300, 600, -400, 5000};
@@ -132,6 +132,7 @@ TEST(SpatialGrid, NearestIsTheSameWhateverPointIsGivenAsAHint) {
   for (int k = 0; k < 2000; ++k) hx.push_back(next()), hy.push_back(next());
   const SpatialGrid points(px, py, 600);
   std::int32_t last = -1;
+  std::vector<std::int32_t> plain_index;
   for (std::size_t h = 0; h < hx.size(); ++h) {
     const auto offset = [&](ResidentId k) {
       return std::pair(double{px[k]} - hx[h], double{py[k]} - hy[h]);
@@ -146,7 +147,17 @@ TEST(SpatialGrid, NearestIsTheSameWhateverPointIsGivenAsAHint) {
     ASSERT_EQ(from_any.index, plain.index) << h;
     EXPECT_EQ(from_last.distance_m, plain.distance_m) << h;
     last = plain.index;
+    plain_index.push_back(plain.index);
   }
+  // The same for every home at once, in parallel chunks that each start from their last home.
+  std::vector<std::int32_t> each(hx.size(), -2);
+  nearest_for_each_home(
+      points, px.size(), hx, hy, px[0], py[0],
+      [&](std::size_t h, ResidentId k) {
+        return std::pair(double{px[k]} - hx[h], double{py[k]} - hy[h]);
+      },
+      [&](std::size_t h, const NearestPoint& n) { each[h] = n.index; });
+  EXPECT_EQ(each, plain_index);
 }
 
 }  // namespace
