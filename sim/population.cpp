@@ -1,5 +1,7 @@
 #include "sim/population.hpp"
 
+#include <numeric>
+
 namespace salonsim {
 
 namespace {
@@ -50,6 +52,12 @@ void Population::reorder_rows(std::span<const ResidentId> order) {
   for (std::int32_t& other : spouse) {
     if (other >= 0) other = new_row[other];
   }
+}
+
+std::vector<ResidentId> Population::ids() const {
+  std::vector<ResidentId> rows(size());
+  std::iota(rows.begin(), rows.end(), ResidentId{0});
+  return rows;
 }
 
 std::size_t Population::bytes() const {

@@ -94,6 +94,8 @@ struct Population {
   /// permutation of the rows.
   void reorder_rows(std::span<const ResidentId> order);
 
+  /// Every resident's id, the row number, in row order: the output's id column.
+  std::vector<ResidentId> ids() const;
   /// The household's id: the smaller row of a couple's two, a resident's own row otherwise.
   ResidentId household_of(ResidentId id) const {
     return spouse[id] >= 0 ? std::min(id, static_cast<ResidentId>(spouse[id])) : id;

@@ -1,7 +1,6 @@
 #include "sim/survey.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <string_view>
 
 #include "sim/population.hpp"
@@ -27,11 +26,8 @@ void survey_columns(const Population& p, std::int64_t step, double years_per_ste
   const auto visit = [&](const ColumnSpec& spec, ColumnView values) {
     if (wanted(spec.name)) outer_visit(spec, values);
   };
-  if (wanted("id")) {
-    std::vector<ResidentId> id(p.size());
-    std::iota(id.begin(), id.end(), ResidentId{0});
-    visit({"id", "", "resident id: the row number of /agents"}, column_view(id));
-  }
+  if (wanted("id"))
+    visit({"id", "", "resident id: the row number of /agents"}, column_view(p.ids()));
   visit({"alive", "", "1 if entered and alive at the wave"}, column_view(p.alive));
   if (wanted("age")) {
     std::vector<float> age(p.size());

@@ -4,7 +4,6 @@
 
 #include <map>
 #include <memory>
-#include <numeric>
 
 #include "sim/output/summary.hpp"
 #include "sim/simulation.hpp"
@@ -18,8 +17,7 @@ OutputTable agent_table(const Population& p) {
     std::vector<std::int32_t> household;
   };
   auto rows = std::make_shared<RowIds>();
-  rows->id.resize(p.size());
-  std::iota(rows->id.begin(), rows->id.end(), ResidentId{0});
+  rows->id = p.ids();
   rows->household.resize(p.size());
   for (std::size_t i = 0; i < p.size(); ++i)
     rows->household[i] = static_cast<std::int32_t>(p.household_of(static_cast<ResidentId>(i)));
