@@ -4,6 +4,7 @@ every shipped scenario at a fixed seed, of a comparison, of a sweep and of a tri
 
   fingerprint.py --binary build/salonsim --write tests/fingerprint/fingerprints.txt
   fingerprint.py --binary build/salonsim --check tests/fingerprint/fingerprints.txt
+  fingerprint.py --binary build/salonsim --check tests/fingerprint/fingerprints.txt --threads 16
 
 A refactoring must leave every line identical. A deliberate change of behaviour updates the file
 in a commit of its own that says which lines changed and why. Attributes that name the build or
@@ -91,6 +92,8 @@ def resolved(value, f):
         return tuple(resolved(v, f) for v in value)
     if isinstance(value, (np.ndarray, list, tuple)):
         return [resolved(v, f) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()  # NumPy 2 writes np.int32(0) where NumPy 1 wrote 0
     return value
 
 
@@ -116,8 +119,11 @@ def fingerprint(label, path):
     return lines
 
 
+THREADS = 2  # --threads: results must not depend on it, so any count checks the same lines
+
+
 def run(binary, args):
-    result = subprocess.run([binary] + args + ["-q", "--threads", "2"], cwd=ROOT,
+    result = subprocess.run([binary] + args + ["-q", "--threads", str(THREADS)], cwd=ROOT,
                             capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"fingerprint: {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
@@ -153,7 +159,11 @@ def main():
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write")
     group.add_argument("--check")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads for every run (default 2); the lines must not change")
     args = parser.parse_args()
+    global THREADS
+    THREADS = args.threads
     with tempfile.TemporaryDirectory() as out:
         lines = all_fingerprints(os.path.abspath(args.binary), out)
     if args.write:
