@@ -165,6 +165,16 @@ Scenario ScenarioFiles::with(const std::vector<std::string>& overrides) const {
   return scenario;
 }
 
+ScenarioFiles ScenarioFiles::without_region() const {
+  ScenarioFiles files = *this;
+  files.scenario_.region = {};
+  std::erase_if(files.locations_, [](const auto& entry) {
+    const std::string& path = entry.first;
+    return path.starts_with("region") && (path.size() == 6 || path[6] == '.');
+  });
+  return files;
+}
+
 Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
   return ScenarioFiles(file).with(overrides);
 }

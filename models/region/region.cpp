@@ -1,6 +1,9 @@
 #include "models/region/region.hpp"
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include <optional>
 
 #include "sim/random.hpp"
 #include "sim/sweep/sweep_plan.hpp"
@@ -53,23 +56,36 @@ std::vector<Municipality> municipalities_of(const std::filesystem::path& file,
     }
     all.push_back(std::move(generated));
   }
-  params::Diagnostics problems;
-  const ScenarioFiles files(file);  // read once: a national region lists 1,741 municipalities
-  for (std::size_t m = 0; m < all.size(); ++m) {
-    std::vector<std::string> settings = overrides;
+  // The files are read once (a national region lists 1,741 municipalities), and each
+  // municipality starts from them without the region's block: it is one town. Settings of the
+  // region's own keys were applied to the region already, so they are not applied again.
+  const ScenarioFiles files = ScenarioFiles(file).without_region();
+  std::vector<std::string> town_overrides;
+  for (const std::string& o : overrides)
+    if (!(o.starts_with("region.") || o.starts_with("region=") || o.starts_with("region[")))
+      town_overrides.push_back(o);
+  // Municipalities are resolved in parallel, each into its own slot; the problems are then
+  // gathered in the municipalities' order, so the message is the same for any thread count.
+  std::vector<std::optional<params::Diagnostics>> failed(all.size());
+  tbb::parallel_for(std::size_t{0}, all.size(), [&](std::size_t m) {
+    std::vector<std::string> settings = town_overrides;
     settings.insert(settings.end(), all[m].overrides.begin(), all[m].overrides.end());
     try {
       all[m].scenario = files.with(settings);
-      all[m].scenario.region = {};
       all[m].scenario.name = all[m].name;
     } catch (const params::ScenarioError& e) {
-      const std::string whose =
-          m < r.municipalities.size()
-              ? fmt::format("region.municipalities[{}] '{}'", m, all[m].name)
-              : fmt::format("generated municipality '{}' (region.vary)", all[m].name);
-      for (const params::Issue& issue : e.diagnostics().issues())
-        problems.error(issue.where, issue.path, whose + ": " + issue.message);
+      failed[m] = e.diagnostics();
     }
+  });
+  params::Diagnostics problems;
+  for (std::size_t m = 0; m < all.size(); ++m) {
+    if (!failed[m]) continue;
+    const std::string whose =
+        m < r.municipalities.size()
+            ? fmt::format("region.municipalities[{}] '{}'", m, all[m].name)
+            : fmt::format("generated municipality '{}' (region.vary)", all[m].name);
+    for (const params::Issue& issue : failed[m]->issues())
+      problems.error(issue.where, issue.path, whose + ": " + issue.message);
   }
   if (!problems.ok()) throw params::ScenarioError(std::move(problems));
   return all;

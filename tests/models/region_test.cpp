@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <set>
 
@@ -88,6 +89,78 @@ TEST(Region, AMunicipalitysProblemsNameIt) {
     EXPECT_NE(text.find("region.municipalities[0] 'kita'"), std::string::npos) << text;
     EXPECT_NE(text.find("populaton"), std::string::npos) << text;
   }
+}
+
+TEST(Region, ProblemsOfManyMunicipalitiesComeInTheirOrderWhateverTheThreads) {
+  // 40 municipalities, every third with a misspelt key: resolved in parallel, their problems
+  // are gathered in the municipalities' order, so the message is the same with one thread.
+  testing::TempDir dir;
+  std::string listed = "region:\n  municipalities:\n";
+  for (int m = 0; m < 40; ++m)
+    listed += fmt::format("    - {{name: m{:02}, set: [{}=1234]}}\n", m,
+                          m % 3 == 0 ? "town.populaton" : "town.population");
+  const std::string file = dir.write("r.yaml", region_yaml(listed));
+  const Scenario region = testing::load_ok(file);
+  auto message = [&] {
+    try {
+      municipalities_of(file, region, {});
+    } catch (const params::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  const std::string many = message();
+  std::size_t at = 0;
+  for (int m = 0; m < 40; m += 3) {
+    const std::size_t next = many.find(fmt::format("region.municipalities[{}] 'm{:02}'", m, m), at);
+    ASSERT_NE(next, std::string::npos) << m << ": " << many;
+    at = next;
+  }
+  EXPECT_EQ(many.find("'m01'"), std::string::npos) << many;
+  tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+  EXPECT_EQ(message(), many);
+}
+
+TEST(Region, TheSameTownsWithOneThreadAsWithMany) {
+  testing::TempDir dir;
+  const std::string file = dir.write("r.yaml", region_yaml(R"(region:
+  generate: 30
+  seed: 3
+  vary:
+    - key: town.population
+      min: 1000
+      max: 3000
+      integer: true
+    - key: town.districts[1].density
+      values: [suburban, rural]
+)"));
+  const Scenario region = testing::load_ok(file);
+  const std::vector<Municipality> many = municipalities_of(file, region, {"run.years=2"});
+  tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+  const std::vector<Municipality> alone = municipalities_of(file, region, {"run.years=2"});
+  ASSERT_EQ(many.size(), 30u);
+  for (std::size_t m = 0; m < many.size(); ++m)
+    EXPECT_EQ(to_yaml(many[m].scenario), to_yaml(alone[m].scenario)) << many[m].name;
+}
+
+TEST(Region, SettingsOfTheRegionsOwnKeysAreNotAppliedToItsTowns) {
+  // The command line's settings reach the region when it is loaded and every town after it;
+  // a town has no region, so a setting of a region key (here a listed municipality's name)
+  // has nothing to apply to there and must not be an error of each town.
+  testing::TempDir dir;
+  const std::string file = dir.write("r.yaml", region_yaml(R"(region:
+  municipalities:
+    - name: kita
+    - name: minami
+)"));
+  const std::vector<std::string> overrides = {"region.municipalities[1].name=nishi", "run.years=3"};
+  const Scenario region = testing::load_ok(file, overrides);
+  const std::vector<Municipality> all = municipalities_of(file, region, overrides);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].name, "nishi");
+  EXPECT_EQ(all[1].scenario.name, "nishi");
+  EXPECT_EQ(all[1].scenario.run.years, 3);
+  EXPECT_TRUE(all[1].scenario.region.empty());
 }
 
 TEST(Region, NamesAreCheckedWithTheScenario) {
