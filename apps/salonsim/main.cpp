@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <hdf5.h>
+#include <tbb/parallel_for.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -230,10 +231,16 @@ int run_region_command(const RunOptions& options, const models::Scenario& region
         metadata_for(region, options.scenario, invocation, threads, options.replicates);
     meta.seed = seed;
     output->write_meta(meta);
+    // Each municipality's scenario as YAML, worked out in parallel: the emitter takes about
+    // 10 ms a scenario, 17 s of one thread for the nation's 1,741.
+    std::vector<std::string> yaml(municipalities.size());
+    tbb::parallel_for(std::size_t{0}, municipalities.size(), [&](std::size_t m) {
+      yaml[m] = models::to_yaml(municipalities[m].scenario);
+    });
     std::string names;
-    for (const models::Municipality& m : municipalities) {
-      names += (names.empty() ? "" : "\n") + m.name;
-      output->write_text("/municipalities/" + m.name, "scenario_yaml", models::to_yaml(m.scenario));
+    for (std::size_t m = 0; m < municipalities.size(); ++m) {
+      names += (names.empty() ? "" : "\n") + municipalities[m].name;
+      output->write_text("/municipalities/" + municipalities[m].name, "scenario_yaml", yaml[m]);
     }
     output->write_text(
         "/region", "description",

@@ -12,6 +12,30 @@
 
 namespace salonsim::params {
 
+/// Whether two nodes would be written as the same YAML: the same kinds, scalars, styles and
+/// keys in the same order. It stands for comparing their YAML::Dump texts, which took most of
+/// the time of writing a scenario (each optional section wrote itself and its defaults, and
+/// every section inside it did again).
+inline bool same_document(const YAML::Node& a, const YAML::Node& b) {
+  if (a.Type() != b.Type() || a.Style() != b.Style() || a.Tag() != b.Tag()) return false;
+  switch (a.Type()) {
+    case YAML::NodeType::Scalar:
+      return a.Scalar() == b.Scalar();
+    case YAML::NodeType::Sequence:
+    case YAML::NodeType::Map: {
+      if (a.size() != b.size()) return false;
+      for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+        if (a.IsMap() ? !same_document(i->first, j->first) || !same_document(i->second, j->second)
+                      : !same_document(*i, *j))
+          return false;
+      }
+      return true;
+    }
+    default:
+      return true;  // two nulls, or two undefined nodes
+  }
+}
+
 class Emitter {
  public:
   template <class S>
@@ -29,7 +53,7 @@ class Emitter {
     if constexpr (std::is_default_constructible_v<S>) {
       if (meta.optional) {
         S defaults{};
-        if (YAML::Dump(map_of(defaults)) == YAML::Dump(node)) return;
+        if (same_document(map_of(defaults), node)) return;
       }
     }
     nodes_.back()[std::string(key)] = node;

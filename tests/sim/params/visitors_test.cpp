@@ -736,6 +736,59 @@ TEST(Emitter, RoundTripOfAnEmptyListKeepsItEmpty) {
   EXPECT_TRUE(reloaded.items.empty());
 }
 
+TEST(Emitter, SameDocumentIsWhatComparingTheWrittenTextsSays) {
+  // Optional sections are left out when they equal their defaults; same_document decides it
+  // without writing both out. Each pair here is checked against YAML::Dump's texts.
+  auto map = [](std::initializer_list<std::pair<const char*, YAML::Node>> entries) {
+    YAML::Node node(YAML::NodeType::Map);
+    for (const auto& [key, value] : entries) node[key] = value;
+    return node;
+  };
+  auto flow = [](std::initializer_list<const char*> values, bool flow_style) {
+    YAML::Node node(YAML::NodeType::Sequence);
+    if (flow_style) node.SetStyle(YAML::EmitterStyle::Flow);
+    for (const char* v : values) node.push_back(v);
+    return node;
+  };
+  const YAML::Node base = map({{"a", YAML::Node("1")},
+                               {"b", flow({"x", "y"}, true)},
+                               {"c", map({{"d", YAML::Node(true)}})}});
+  const std::vector<std::pair<YAML::Node, bool>> others = {
+      {map({{"a", YAML::Node("1")},
+            {"b", flow({"x", "y"}, true)},
+            {"c", map({{"d", YAML::Node(true)}})}}),
+       true},
+      {map({{"a", YAML::Node("2")},
+            {"b", flow({"x", "y"}, true)},
+            {"c", map({{"d", YAML::Node(true)}})}}),
+       false},  // a scalar differs
+      {map({{"b", flow({"x", "y"}, true)},
+            {"a", YAML::Node("1")},
+            {"c", map({{"d", YAML::Node(true)}})}}),
+       false},  // the keys in another order
+      {map({{"a", YAML::Node("1")},
+            {"b", flow({"x", "y"}, false)},
+            {"c", map({{"d", YAML::Node(true)}})}}),
+       false},  // a list in block style
+      {map({{"a", YAML::Node("1")},
+            {"b", flow({"x"}, true)},
+            {"c", map({{"d", YAML::Node(true)}})}}),
+       false},  // a shorter list
+      {map({{"a", YAML::Node("1")},
+            {"b", flow({"x", "y"}, true)},
+            {"c", map({{"d", YAML::Node(false)}})}}),
+       false},                                                                // deep inside
+      {map({{"a", YAML::Node("1")}, {"b", flow({"x", "y"}, true)}}), false},  // a key fewer
+  };
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    const YAML::Node& other = others[i].first;
+    EXPECT_EQ(same_document(base, other), others[i].second) << i;
+    EXPECT_EQ(same_document(base, other), YAML::Dump(base) == YAML::Dump(other)) << i;
+  }
+  EXPECT_TRUE(same_document(YAML::Node(), YAML::Node()));
+  EXPECT_FALSE(same_document(YAML::Node(), YAML::Node("")));
+}
+
 TEST(Emitter, WritesNumbersInTheirShortestForm) {
   Toy toy;
   toy.inner.rate = 0.1;
