@@ -14,14 +14,16 @@
 #   3. bench-1m-full, 1 year with waves at 0 and 1, at the same counts
 #   4. set-up of 5 million residents (bench-1m's city), at 2 threads and at all cores
 #   5. the nation's first step (japan-national.yaml, 36 million), at all cores
+#   6. where bench-1m's step time goes, mechanism by mechanism (--parts), at 1 thread and all
+#      cores: what scales and what does not
 #
-# Environment: PARTS="1 2 3 4 5" picks parts; PART_TIMEOUT=150 seconds a part; PYTHON=python3
+# Environment: PARTS="1 2 3 4 5 6" picks parts; PART_TIMEOUT=150 seconds a part; PYTHON=python3
 # with h5py, for part 1; THREADS as for scripts/thread_scaling.sh.
 set -uo pipefail
 
 build=${1:-build}
 out=${2:-out/scaling}
-parts=${PARTS:-"1 2 3 4 5"}
+parts=${PARTS:-"1 2 3 4 5 6"}
 limit=${PART_TIMEOUT:-150}
 python=${PYTHON:-/usr/bin/python3}
 cores=$(nproc)
@@ -53,11 +55,13 @@ part() {
     'BEGIN { printf "   (exit %d, %.1f s wall)\n", rc, b - a }' | tee -a "$summary"
 }
 
-# Runs the command after it and prints its peak RSS (python's resource module, as /usr/bin/time
-# may be missing).
-with_peak=("$python" -c 'import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:]); \
-print("peak RSS %.0f MB" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)); \
-sys.exit(rc)')
+# Runs the command after it and prints its wall and CPU time and peak RSS (python's resource
+# module, as /usr/bin/time may be missing).
+with_peak=("$python" -c 'import resource, subprocess, sys, time; t = time.time(); \
+rc = subprocess.call(sys.argv[1:]); wall = time.time() - t; \
+u = resource.getrusage(resource.RUSAGE_CHILDREN); cpu = u.ru_utime + u.ru_stime; \
+print("wall %.1f s, CPU %.1f s (%.2f cores busy), peak RSS %.0f MB" % \
+      (wall, cpu, cpu / wall, u.ru_maxrss / 1024)); sys.exit(rc)')
 
 for p in $parts; do
   case $p in
@@ -73,7 +77,11 @@ for p in $parts; do
        done ;;
     5) part nation-first-step "${with_peak[@]}" "$salonsim" run scenarios/japan-national.yaml \
          --timeseries-only --threads "$cores" --set run.years=0.02 -o "$out/nation.h5" -q ;;
-    *) echo "error: no part '$p' (1 to 5)" >&2; exit 2 ;;
+    6) for threads in $(printf '%s\n' 1 "$cores" | sort -nu); do
+         part "parts-$threads" "$scale" scenarios/bench-1m.yaml --threads "$threads" --parts \
+           --set run.years=1
+       done ;;
+    *) echo "error: no part '$p' (1 to 6)" >&2; exit 2 ;;
   esac
 done
 rm -f "$out/nation.h5"

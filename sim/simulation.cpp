@@ -100,14 +100,29 @@ void Simulation::step() {
 }
 
 void Simulation::apply_deaths(std::int64_t step) {
-  // Serial and in id order: removing ties touches other residents' rows.
-  for (std::size_t i = 0; i < population_.size(); ++i) {
-    if (!population_.death_requested[i]) continue;
-    population_.death_requested[i] = 0;
-    if (!population_.alive[i]) continue;
-    population_.alive[i] = 0;
-    population_.death_step[i] = static_cast<std::int32_t>(step);
-    network_.remove_ties_of(static_cast<ResidentId>(i));
+  // The rows asked to die are found in parallel, chunk by chunk (a full scan of the rows each
+  // step, which held every other thread up while one did it); the deaths are then applied
+  // serially in id order, as removing a resident's ties edits other residents' rows.
+  constexpr std::size_t kChunk = std::size_t{1} << 14;
+  const std::size_t n = population_.size();
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  if (dying_.size() < chunks) dying_.resize(chunks);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t chunk) {
+    std::vector<ResidentId>& dying = dying_[chunk];
+    dying.clear();
+    const std::size_t last = std::min(n, (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < last; ++i) {
+      if (!population_.death_requested[i]) continue;
+      population_.death_requested[i] = 0;
+      if (population_.alive[i]) dying.push_back(static_cast<ResidentId>(i));
+    }
+  });
+  for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+    for (const ResidentId i : dying_[chunk]) {
+      population_.alive[i] = 0;
+      population_.death_step[i] = static_cast<std::int32_t>(step);
+      network_.remove_ties_of(i);
+    }
   }
 }
 

@@ -199,6 +199,9 @@ class Simulation {
   bool time_parts_ = false;
   std::vector<PartTime> part_times_;
   std::vector<PartTime> init_times_;
+  /// Rows whose death was asked for this step, found chunk by chunk in parallel (kept between
+  /// steps, so the step allocates nothing once they have grown).
+  std::vector<std::vector<ResidentId>> dying_;
   /// Runs f, adding its wall time to times[index] (named `name` the first time) when timing.
   template <class F>
   void timed(std::vector<PartTime>& times, std::size_t index, std::string_view name, F&& f);

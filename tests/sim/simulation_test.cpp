@@ -80,6 +80,61 @@ TEST(Simulation, AppliesRequestedDeathsOnceAtTheEndOfTheStep) {
   EXPECT_EQ(log[10], "alive0=0");
 }
 
+/// Asks for the deaths of the given rows at step 0.
+class Killer final : public Module {
+ public:
+  explicit Killer(std::vector<ResidentId> rows) : rows_(std::move(rows)) {}
+  std::string_view name() const override { return "killer"; }
+  Phase phase() const override { return Phase::kHealth; }
+  void step(Simulation& sim, std::int64_t step) override {
+    if (step == 0)
+      for (const ResidentId i : rows_) sim.population().death_requested[i] = 1;
+  }
+
+ private:
+  std::vector<ResidentId> rows_;
+};
+
+TEST(Simulation, DeathsFoundInParallelChunksLeaveTheRowsAsDeathsInIdOrderDo) {
+  // 40,000 rows (three chunks of the parallel search); each resident tied to the next 3 and
+  // to one far away, so a survivor's row loses several ties whose removal order decides the
+  // order of what is left. Deaths in every chunk, one of a resident already dead.
+  const std::size_t n = 40'000;
+  std::vector<UndirectedTie> ties;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t d : {1, 2, 3, 17'389})
+      if (i + d < n)
+        ties.push_back(
+            {static_cast<ResidentId>(i), static_cast<ResidentId>(i + d), {1.0f, TieKind::kFriend}});
+  }
+  std::vector<ResidentId> dying;
+  for (std::size_t i = 5; i < n; i += 7) dying.push_back(static_cast<ResidentId>(i));
+  const Network built(n, ties, 0);
+  Population p;
+  p.resize(n);
+  p.alive.assign(n, 1);
+  p.alive[13] = 0;  // asked to die though dead already: left as it is
+  dying.push_back(13);
+  Simulation sim({1, 0}, {7, 1}, p, built);
+  sim.add_module(std::make_unique<Killer>(dying));
+  sim.run();
+  // What deaths applied one by one in id order leave.
+  Network expected = built;
+  std::vector<std::uint8_t> dead(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (i % 7 == 5) dead[i] = 1, expected.remove_ties_of(static_cast<ResidentId>(i));
+  const Population& after = sim.population();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto id = static_cast<ResidentId>(i);
+    ASSERT_EQ(after.alive[i], i == 13 ? 0 : !dead[i]) << i;
+    ASSERT_EQ(after.death_step[i], dead[i] ? 0 : kNever) << i;
+    ASSERT_EQ(after.death_requested[i], 0) << i;
+    ASSERT_EQ(sim.network().degree(id), expected.degree(id)) << i;
+    for (std::uint32_t k = 0; k < expected.degree(id); ++k)
+      ASSERT_EQ(sim.network().neighbour_at(id, k), expected.neighbour_at(id, k)) << i << " " << k;
+  }
+}
+
 TEST(Simulation, RecordsTheTimeseriesAfterDeaths) {
   std::vector<std::string> log;
   Simulation sim({1, 0}, {7, 3}, three_alive(), Network(3, {}, 0));
