@@ -1,6 +1,7 @@
 #include "models/town/town_builder.hpp"
 
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
@@ -212,18 +213,24 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
   for (std::size_t district = 0; district < town.districts.size(); ++district) {
     auto& men = husbands[district];
     auto& women = wives[district];
-    // Which women are wives: those with the smallest couple draw (a random subset).
+    // Which women are wives: those with the smallest couple draw (a random subset). Only which
+    // women matters, as they are ordered by age next, so a partition does (linear, not a sort).
+    // Both orders are total (ties broken by id), so the sorts in parallel give one answer.
     const std::size_t couples = std::min(men.size(), women.size());
-    std::sort(women.begin(), women.end(), [&](ResidentId a, ResidentId b) {
-      return couple_draw[a] != couple_draw[b] ? couple_draw[a] < couple_draw[b] : a < b;
-    });
+    if (couples < women.size()) {
+      std::nth_element(women.begin(), women.begin() + static_cast<std::ptrdiff_t>(couples),
+                       women.end(), [&](ResidentId a, ResidentId b) {
+                         return couple_draw[a] != couple_draw[b] ? couple_draw[a] < couple_draw[b]
+                                                                 : a < b;
+                       });
+    }
     women.resize(couples);
     men.resize(couples);
     const auto by_age = [&](ResidentId a, ResidentId b) {
       return p.age0[a] != p.age0[b] ? p.age0[a] < p.age0[b] : a < b;
     };
-    std::sort(men.begin(), men.end(), by_age);
-    std::sort(women.begin(), women.end(), by_age);
+    tbb::parallel_sort(men.begin(), men.end(), by_age);
+    tbb::parallel_sort(women.begin(), women.end(), by_age);
     for (std::size_t k = 0; k < couples; ++k) {
       const ResidentId husband = men[k], wife = women[k];
       p.spouse[husband] = static_cast<std::int32_t>(wife);
