@@ -48,7 +48,7 @@ void Population::reorder_rows(std::span<const ResidentId> order) {
       throw std::invalid_argument("reorder_rows: the order is not a permutation of the rows");
     new_row[order[j]] = static_cast<std::int32_t>(j);
   }
-  // The gathers in parallel: each of the 24 columns is read at scattered rows.
+  // The gathers in parallel: every column is read at scattered rows.
   for_each_core_column(*this, [&](auto& column) {
     const auto before = column;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& rows) {
