@@ -165,13 +165,14 @@ Scenario ScenarioFiles::with(const std::vector<std::string>& overrides) const {
   return scenario;
 }
 
+bool in_region_block(std::string_view key_path) {
+  return key_path == "region" || key_path.starts_with("region.");
+}
+
 ScenarioFiles ScenarioFiles::without_region() const {
   ScenarioFiles files = *this;
   files.scenario_.region = {};
-  std::erase_if(files.locations_, [](const auto& entry) {
-    const std::string& path = entry.first;
-    return path.starts_with("region") && (path.size() == 6 || path[6] == '.');
-  });
+  std::erase_if(files.locations_, [](const auto& entry) { return in_region_block(entry.first); });
   return files;
 }
 

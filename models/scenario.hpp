@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/groups/group_params.hpp"
@@ -128,6 +129,10 @@ void visit(V& v, Scenario& s) {
 /// order). Throws params::ScenarioError listing every problem.
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::vector<std::string>& overrides = {});
+
+/// Whether a key path ("region", "region.municipalities[0].name") lies in the region block,
+/// which a region's towns do not have.
+bool in_region_block(std::string_view key_path);
 
 /// A scenario file and the files it extends, read once, for many scenarios that differ only by
 /// overrides (a region's municipalities): with(o) is load_scenario(file, o) without reading and

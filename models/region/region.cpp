@@ -62,8 +62,7 @@ std::vector<Municipality> municipalities_of(const std::filesystem::path& file,
   const ScenarioFiles files = ScenarioFiles(file).without_region();
   std::vector<std::string> town_overrides;
   for (const std::string& o : overrides)
-    if (!(o.starts_with("region.") || o.starts_with("region=") || o.starts_with("region[")))
-      town_overrides.push_back(o);
+    if (!in_region_block(std::string_view(o).substr(0, o.find('=')))) town_overrides.push_back(o);
   // Municipalities are resolved in parallel, each into its own slot; the problems are then
   // gathered in the municipalities' order, so the message is the same for any thread count.
   std::vector<std::optional<params::Diagnostics>> failed(all.size());
