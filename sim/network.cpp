@@ -1,6 +1,10 @@
 #include "sim/network.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -33,17 +37,31 @@ Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
     throw std::invalid_argument("Network: spare slots must be given for every resident or none");
   if (residents >= std::numeric_limits<ResidentId>::max())
     throw std::length_error("network too large for 32-bit resident ids");
-  std::vector<std::uint64_t> degree(residents, 0);
-  for (const UndirectedTie& t : ties) {
-    if (t.a >= residents || t.b >= residents || t.a == t.b)
-      throw std::invalid_argument("Network: a tie names a resident out of range or itself");
-    ++degree[t.a];
-    ++degree[t.b];
-  }
+  // Each tie takes a slot in both rows: more ties than half the slot indices cannot fit (and so a
+  // row's count below cannot overflow).
+  if (ties.size() > std::numeric_limits<std::uint32_t>::max() / 2)
+    throw std::length_error("network too large for 32-bit slot indices");
+  constexpr std::size_t kGrain = std::size_t{1} << 14;
+  // The ties checked and each row's counted, in parallel (a count is the same in any order).
+  std::vector<std::uint32_t> degree(residents, 0);
+  std::atomic<bool> out_of_range{false};
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ties.size(), kGrain), [&](const auto& r) {
+    for (std::size_t k = r.begin(); k != r.end(); ++k) {
+      const UndirectedTie& t = ties[k];
+      if (t.a >= residents || t.b >= residents || t.a == t.b) {
+        out_of_range.store(true, std::memory_order_relaxed);
+        continue;
+      }
+      std::atomic_ref(degree[t.a]).fetch_add(1, std::memory_order_relaxed);
+      std::atomic_ref(degree[t.b]).fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  if (out_of_range)
+    throw std::invalid_argument("Network: a tie names a resident out of range or itself");
   offset_.assign(residents + 1, 0);
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < residents; ++i) {
-    const std::uint64_t room = degree[i] + (spare.empty() ? 0 : spare[i]);
+    const std::uint64_t room = std::uint64_t{degree[i]} + (spare.empty() ? 0 : spare[i]);
     if (room > std::numeric_limits<std::uint16_t>::max())
       throw std::length_error("Network: a row would hold more than 65535 ties");
     total += room;
@@ -51,17 +69,35 @@ Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
       throw std::length_error("network too large for 32-bit slot indices");
     offset_[i + 1] = static_cast<std::uint32_t>(total);
   }
+  degree = {};
   count_.assign(residents, 0);
   neighbours_.assign(total, 0);
   contacts_.assign(total, 0.0f);
   kinds_.assign(total, TieKind::kRemoved);
-  // Ties go into their rows in the order given, so the rows do not depend on threads.
-  for (const UndirectedTie& t : ties) {
-    for (const auto& [from, to] : {std::pair{t.a, t.b}, std::pair{t.b, t.a}}) {
-      const std::size_t slot = offset_[from] + count_[from]++;
-      set_slot(slot, to, t.tie);
+  // Each tie's two entries take the next free slot of their rows in parallel, holding the tie's
+  // index for now; then each row is sorted by those indices and given the ties. So every row
+  // holds its ties in the order given, as one thread adding them in turn would, whatever the
+  // threads did.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ties.size(), kGrain), [&](const auto& r) {
+    for (std::size_t k = r.begin(); k != r.end(); ++k) {
+      for (const ResidentId row : {ties[k].a, ties[k].b}) {
+        const std::uint16_t taken =
+            std::atomic_ref(count_[row]).fetch_add(1, std::memory_order_relaxed);
+        neighbours_[offset_[row] + taken] = static_cast<ResidentId>(k);
+      }
     }
-  }
+  });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, residents, kGrain), [&](const auto& r) {
+    for (std::size_t row = r.begin(); row != r.end(); ++row) {
+      const std::size_t first = offset_[row], last = first + count_[row];
+      std::sort(neighbours_.begin() + static_cast<std::ptrdiff_t>(first),
+                neighbours_.begin() + static_cast<std::ptrdiff_t>(last));
+      for (std::size_t slot = first; slot < last; ++slot) {
+        const UndirectedTie& t = ties[neighbours_[slot]];
+        set_slot(slot, t.a == row ? t.b : t.a, t.tie);
+      }
+    }
+  });
   changed_flag_.assign(residents, 0);
 }
 

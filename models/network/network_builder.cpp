@@ -21,6 +21,42 @@ constexpr std::uint64_t kAttemptDraw = 1000;  // + kind * kMaxAttemptsPerKind + 
 constexpr std::uint32_t kMaxProposals = 24;
 constexpr std::uint64_t kMaxAttemptsPerKind = kMaxProposals * kAttemptsPerProposal;
 
+// Keeps the first tie of each pair of sorted `ties` and drops the failed proposals (self-loops),
+// in order. Each chunk is compacted within itself in parallel, then the chunks are moved down
+// in order (a copy within memory already written, so no fresh pages).
+void keep_first_of_each_pair(std::vector<UndirectedTie>& ties) {
+  constexpr std::size_t kChunk = std::size_t{1} << 16;
+  const std::size_t chunks = (ties.size() + kChunk - 1) / kChunk;
+  // The tie before each chunk, read before any chunk is compacted.
+  std::vector<UndirectedTie> before(chunks);
+  for (std::size_t c = 1; c < chunks; ++c) before[c] = ties[c * kChunk - 1];
+  const auto same_pair = [](const UndirectedTie& x, const UndirectedTie& y) {
+    return x.a == y.a && x.b == y.b;
+  };
+  std::vector<std::size_t> kept(chunks, 0);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    const std::size_t first = c * kChunk, last = std::min(ties.size(), first + kChunk);
+    UndirectedTie previous = before[c];
+    bool has_previous = c > 0;
+    std::size_t out = first;
+    for (std::size_t k = first; k < last; ++k) {
+      const UndirectedTie t = ties[k];
+      if (t.a != t.b && !(has_previous && same_pair(t, previous))) ties[out++] = t;
+      previous = t;
+      has_previous = true;
+    }
+    kept[c] = out - first;
+  });
+  std::size_t end = 0;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const auto first = ties.begin() + static_cast<std::ptrdiff_t>(c * kChunk);
+    std::copy(first, first + static_cast<std::ptrdiff_t>(kept[c]),
+              ties.begin() + static_cast<std::ptrdiff_t>(end));
+    end += kept[c];
+  }
+  ties.resize(end);
+}
+
 }  // namespace
 
 const TieFormation* formation_of(const NetworkParams& network, TieKind kind) {
@@ -95,10 +131,15 @@ std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Populat
                                 kMaxProposals);
   };
 
-  // Pass 1: count proposals, so that pass 2 writes into a flat array without allocating.
+  // Spouses, each couple once (from the partner with the smaller id).
+  const auto proposes_spouse = [&](std::size_t i) {
+    return p.spouse[i] > static_cast<std::int32_t>(i);
+  };
+  // Pass 1: count proposals and spouses, so that pass 2 writes into a flat array without
+  // allocating.
   std::vector<std::uint32_t> offsets(n + 1, 0);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-    std::uint32_t total = 0;
+    std::uint32_t total = proposes_spouse(i) ? 1 : 0;
     for (std::size_t k = 0; k < kinds.size(); ++k) total += proposals_of(i, k);
     offsets[i + 1] = total;
   });
@@ -134,20 +175,12 @@ std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Populat
                         {static_cast<float>(contacts), kinds[k].kind}};
         }
       }
+      if (proposes_spouse(i)) {
+        ties[slot] = {self, static_cast<ResidentId>(p.spouse[i]), {0.0f, TieKind::kSpouse}};
+      }
     }
   });
 
-  // Spouses, each couple once (from the partner with the smaller id).
-  for (std::size_t i = 0; i < n; ++i) {
-    if (p.spouse[i] > static_cast<std::int32_t>(i)) {
-      ties.push_back({static_cast<ResidentId>(i),
-                      static_cast<ResidentId>(p.spouse[i]),
-                      {0.0f, TieKind::kSpouse}});
-    }
-  }
-  ties.erase(
-      std::remove_if(ties.begin(), ties.end(), [](const UndirectedTie& t) { return t.a == t.b; }),
-      ties.end());
   // A pair proposed twice keeps one tie: the closest kind (spouse, relative, neighbour,
   // friend), then the most frequent contact. The order is total, so the result does not depend
   // on the sort's thread schedule.
@@ -157,12 +190,7 @@ std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Populat
     if (x.tie.kind != y.tie.kind) return x.tie.kind < y.tie.kind;
     return x.tie.contacts_per_week > y.tie.contacts_per_week;
   });
-  ties.erase(std::unique(ties.begin(), ties.end(),
-                         [](const UndirectedTie& x, const UndirectedTie& y) {
-                           return x.a == y.a && x.b == y.b;
-                         }),
-             ties.end());
-  ties.shrink_to_fit();
+  keep_first_of_each_pair(ties);
   return ties;
 }
 

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <random>
 
 namespace salonsim {
 namespace {
@@ -142,6 +144,42 @@ TEST(Network, RemovingTiesAlsoRemovesAddedTies) {
   network.remove_ties_of(4);
   EXPECT_FALSE(network.tied(2, 4));
   EXPECT_EQ(network.degree(2), 1u);
+}
+
+TEST(Network, RowsHoldTheirTiesInTheOrderGivenWhateverTheThreads) {
+  // Ties in a scrambled order, many more than one thread's share, with contacts that name the
+  // tie: each row must list its ties as they come in the list, as adding them one by one would.
+  constexpr std::size_t kResidents = 200000;
+  std::vector<UndirectedTie> ties;
+  for (std::size_t i = 0; i < kResidents; ++i) {
+    for (const std::size_t step : {1, 7, 31, 1000}) {
+      if (i + step < kResidents)
+        ties.push_back({static_cast<ResidentId>(i), static_cast<ResidentId>(i + step), {}});
+    }
+  }
+  std::shuffle(ties.begin(), ties.end(), std::mt19937(11));
+  for (std::size_t k = 0; k < ties.size(); ++k) {
+    ties[k].tie = {static_cast<float>(k), k % 2 ? TieKind::kFriend : TieKind::kNeighbour};
+  }
+  std::vector<std::vector<std::pair<ResidentId, float>>> expected(kResidents);
+  for (const UndirectedTie& t : ties) {
+    expected[t.a].emplace_back(t.b, t.tie.contacts_per_week);
+    expected[t.b].emplace_back(t.a, t.tie.contacts_per_week);
+  }
+  const Network network(kResidents, ties, 1u);
+  for (std::size_t r = 0; r < kResidents; ++r) {
+    const auto id = static_cast<ResidentId>(r);
+    ASSERT_EQ(network.degree(id), expected[r].size()) << "row " << r;
+    ASSERT_EQ(network.capacity(id), expected[r].size() + 1) << "row " << r;
+    for (std::uint32_t k = 0; k < network.degree(id); ++k) {
+      ASSERT_EQ(network.neighbour_at(id, k), expected[r][k].first) << "row " << r << " tie " << k;
+      const Tie tie = network.tie_at(id, k);
+      ASSERT_EQ(tie.contacts_per_week, expected[r][k].second) << "row " << r << " tie " << k;
+      ASSERT_EQ(tie.kind, static_cast<std::size_t>(tie.contacts_per_week) % 2
+                              ? TieKind::kFriend
+                              : TieKind::kNeighbour);
+    }
+  }
 }
 
 TEST(Network, RejectsTiesOutOfRange) {
