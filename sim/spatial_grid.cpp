@@ -3,6 +3,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <array>
@@ -64,15 +65,46 @@ SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y,
           static_cast<std::uint32_t>(static_cast<std::size_t>(row) * columns_ + column);
     }
   });
+  // The points in K chunks of rows, each counted into its own cells' counts, then each chunk's
+  // points placed after those of the chunks before it in each cell: the same order as one pass
+  // over the rows, for any K. K is at most the threads, and small enough that the counts (K a
+  // cell) are not more work than the points.
+  const std::size_t n = x.size();
+  const auto threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  const std::size_t chunks =
+      std::max<std::size_t>(1, std::min(threads, n / std::max<std::size_t>(cells, 1)));
+  const std::size_t chunk_rows = (n + chunks - 1) / chunks;
+  std::vector<std::uint32_t> counts(chunks * cells);  // chunk-major: counts[k * cells + c]
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t k) {
+    std::uint32_t* count = counts.data() + k * cells;
+    std::fill(count, count + cells, 0u);
+    for (std::size_t i = k * chunk_rows; i < std::min(n, (k + 1) * chunk_rows); ++i)
+      if (included(i)) ++count[cell_of_point[i]];
+  });
   start_.assign(cells + 1, 0);
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (included(i)) ++start_[cell_of_point[i] + 1];
-  }
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1 << 14), [&](const auto& range) {
+    for (std::size_t c = range.begin(); c != range.end(); ++c) {
+      for (std::size_t k = 0; k < chunks; ++k) start_[c + 1] += counts[k * cells + c];
+    }
+  });
   for (std::size_t c = 0; c < cells; ++c) start_[c + 1] += start_[c];
+  // Each chunk's first position in each cell.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1 << 14), [&](const auto& range) {
+    for (std::size_t c = range.begin(); c != range.end(); ++c) {
+      std::uint32_t position = start_[c];
+      for (std::size_t k = 0; k < chunks; ++k) {
+        const std::uint32_t in_chunk = counts[k * cells + c];
+        counts[k * cells + c] = position;
+        position += in_chunk;
+      }
+    }
+  });
   ids_.resize(start_[cells]);
-  std::vector<std::uint32_t> next(start_.begin(), start_.end() - 1);
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (included(i)) ids_[next[cell_of_point[i]]++] = static_cast<ResidentId>(i);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t k) {
+    std::uint32_t* next = counts.data() + k * cells;
+    for (std::size_t i = k * chunk_rows; i < std::min(n, (k + 1) * chunk_rows); ++i)
+      if (included(i)) ids_[next[cell_of_point[i]]++] = static_cast<ResidentId>(i);
+  });
 }
 
 }  // namespace salonsim

@@ -1,9 +1,11 @@
 #include "sim/spatial_grid.hpp"
 
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -26,6 +28,46 @@ TEST(SpatialGrid, BucketsPointsByCellInIdOrder) {
   EXPECT_EQ(column, 1);
   EXPECT_EQ(row, 2);
   EXPECT_FALSE(grid.cell_of(-1, 0, column, row));
+}
+
+TEST(SpatialGrid, TheSameCellsWhateverTheThreads) {
+  // 300,000 points in 10,000 cells, a third left out: with 1 to 7 threads (counted in as many
+  // chunks), every cell holds its included points once each, in increasing order.
+  constexpr std::size_t kPoints = 300000;
+  std::mt19937 random(3);
+  std::uniform_real_distribution<float> where(0.0f, 10000.0f);
+  std::vector<float> x(kPoints), y(kPoints);
+  std::vector<std::uint8_t> include(kPoints);
+  for (std::size_t i = 0; i < kPoints; ++i) {
+    x[i] = where(random);
+    y[i] = where(random);
+    include[i] = i % 3 != 0;
+  }
+  std::vector<std::vector<ResidentId>> expected;
+  for (const int threads : {1, 2, 3, 7}) {
+    std::vector<std::vector<ResidentId>> cells;
+    tbb::task_arena(threads).execute([&] {
+      const SpatialGrid grid(x, y, include, 100);
+      ASSERT_EQ(grid.columns() * grid.rows(), 10000);
+      EXPECT_EQ(grid.ids().size(), kPoints - (kPoints + 2) / 3);
+      for (int row = 0; row < grid.rows(); ++row) {
+        for (int column = 0; column < grid.columns(); ++column) {
+          const auto members = grid.members(column, row);
+          cells.emplace_back(members.begin(), members.end());
+          ASSERT_TRUE(std::is_sorted(cells.back().begin(), cells.back().end()));
+          for (const ResidentId id : cells.back()) {
+            ASSERT_TRUE(include[id]);
+            int c = 0, r = 0;
+            ASSERT_TRUE(grid.cell_of(x[id], y[id], c, r));
+            ASSERT_EQ(c, column);
+            ASSERT_EQ(r, row);
+          }
+        }
+      }
+    });
+    if (expected.empty()) expected = cells;
+    EXPECT_EQ(cells, expected) << threads << " threads";
+  }
 }
 
 TEST(SpatialGrid, FindsExactlyThePointsWithinADistance) {
