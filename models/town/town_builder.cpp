@@ -4,7 +4,9 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <numeric>
 #include <span>
@@ -195,43 +197,73 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
   // Couples among the starting population, district by district: a share of the men who do
   // not live alone have a wife who is also a resident; wives are chosen among women who do not
   // live alone, and partners are paired by age rank. The wife moves to her husband's home.
-  std::vector<std::vector<ResidentId>> husbands(town.districts.size()),
-      wives(town.districts.size());
+  const std::size_t districts = town.districts.size();
   std::vector<float> couple_draw(starting);
   tbb::parallel_for(std::size_t{0}, starting, [&](std::size_t i) {
     couple_draw[i] = static_cast<float>(stream.uniform(kSetupStep, i, kCouple));
   });
-  for (std::size_t i = 0; i < starting; ++i) {
-    if (p.lives_alone[i]) continue;
-    if (p.sex[i] == static_cast<std::uint8_t>(Sex::kMale)) {
-      if (couple_draw[i] < town.men_with_spouse_in_town)
-        husbands[p.district[i]].push_back(static_cast<ResidentId>(i));
-    } else {
-      wives[p.district[i]].push_back(static_cast<ResidentId>(i));
+  // Those who may be husbands and wives, by district in increasing id: gathered by chunks of
+  // rows in parallel, the chunks joined in order.
+  constexpr std::size_t kChunk = std::size_t{1} << 16;
+  const std::size_t chunks = (starting + kChunk - 1) / kChunk;
+  std::vector<std::vector<ResidentId>> chunk_husbands(chunks * districts),
+      chunk_wives(chunks * districts);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    for (std::size_t i = c * kChunk; i < std::min(starting, (c + 1) * kChunk); ++i) {
+      if (p.lives_alone[i]) continue;
+      const std::size_t list = c * districts + p.district[i];
+      if (p.sex[i] == static_cast<std::uint8_t>(Sex::kMale)) {
+        if (couple_draw[i] < town.men_with_spouse_in_town)
+          chunk_husbands[list].push_back(static_cast<ResidentId>(i));
+      } else {
+        chunk_wives[list].push_back(static_cast<ResidentId>(i));
+      }
     }
-  }
-  for (std::size_t district = 0; district < town.districts.size(); ++district) {
-    auto& men = husbands[district];
-    auto& women = wives[district];
-    // Which women are wives: those with the smallest couple draw (a random subset). Only which
-    // women matters, as they are ordered by age next, so a partition does (linear, not a sort).
-    // Both orders are total (ties broken by id), so the sorts in parallel give one answer.
+  });
+  const auto joined = [&](std::vector<std::vector<ResidentId>>& lists, std::size_t district) {
+    std::vector<ResidentId> all;
+    for (std::size_t c = 0; c < chunks; ++c) {
+      std::vector<ResidentId>& part = lists[c * districts + district];
+      all.insert(all.end(), part.begin(), part.end());
+      part = {};
+    }
+    return all;
+  };
+  // Sort keys: a non-negative float's bits order as its value, so (value, id) packed into one
+  // integer sorts as the pair, without looking the value up in each comparison.
+  const auto key = [](float value, ResidentId id) {
+    return std::uint64_t{std::bit_cast<std::uint32_t>(value)} << 32 | id;
+  };
+  const auto by_age = [&](std::vector<ResidentId>& ids) {
+    std::vector<std::uint64_t> keys(ids.size());
+    tbb::parallel_for(std::size_t{0}, ids.size(),
+                      [&](std::size_t k) { keys[k] = key(p.age0[ids[k]], ids[k]); });
+    tbb::parallel_sort(keys.begin(), keys.end());
+    tbb::parallel_for(std::size_t{0}, ids.size(),
+                      [&](std::size_t k) { ids[k] = static_cast<ResidentId>(keys[k]); });
+  };
+  for (std::size_t district = 0; district < districts; ++district) {
+    std::vector<ResidentId> men = joined(chunk_husbands, district);
+    std::vector<ResidentId> women = joined(chunk_wives, district);
+    // Which women are wives: those with the smallest couple draw (a random subset, ties broken
+    // by id). Only which women matters, as they are ordered by age next, so a partition does
+    // (linear, not a sort). Both orders below are total, so the sorts in parallel give one
+    // answer.
     const std::size_t couples = std::min(men.size(), women.size());
     if (couples < women.size()) {
-      std::nth_element(women.begin(), women.begin() + static_cast<std::ptrdiff_t>(couples),
-                       women.end(), [&](ResidentId a, ResidentId b) {
-                         return couple_draw[a] != couple_draw[b] ? couple_draw[a] < couple_draw[b]
-                                                                 : a < b;
-                       });
+      std::vector<std::uint64_t> keys(women.size());
+      tbb::parallel_for(std::size_t{0}, women.size(),
+                        [&](std::size_t k) { keys[k] = key(couple_draw[women[k]], women[k]); });
+      std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(couples),
+                       keys.end());
+      for (std::size_t k = 0; k < couples; ++k) women[k] = static_cast<ResidentId>(keys[k]);
     }
     women.resize(couples);
     men.resize(couples);
-    const auto by_age = [&](ResidentId a, ResidentId b) {
-      return p.age0[a] != p.age0[b] ? p.age0[a] < p.age0[b] : a < b;
-    };
-    tbb::parallel_sort(men.begin(), men.end(), by_age);
-    tbb::parallel_sort(women.begin(), women.end(), by_age);
-    for (std::size_t k = 0; k < couples; ++k) {
+    by_age(men);
+    by_age(women);
+    // Each resident is in one couple at most, so the couples are set in parallel.
+    tbb::parallel_for(std::size_t{0}, couples, [&](std::size_t k) {
       const ResidentId husband = men[k], wife = women[k];
       p.spouse[husband] = static_cast<std::int32_t>(wife);
       p.spouse[wife] = static_cast<std::int32_t>(husband);
@@ -248,11 +280,11 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
           p.transport[wife] == static_cast<std::uint8_t>(Transport::kDrives)) {
         p.transport[husband] = static_cast<std::uint8_t>(Transport::kLifts);
       }
-    }
+    });
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
     p.income_low[i] = p.income[i] < town.income.low_threshold_million_yen;
-  }
+  });
 
   // The starting residents stored in the order of their homes along a space-filling curve, so
   // that neighbours' rows lie together in memory (entrants stay after them, by entry step).
