@@ -38,9 +38,20 @@ void visit(V& v, RunParams& p) {
                     "seed with replicate index r)"});
   v.number(
       "years", p.years,
-      {.unit = "years", .doc = "length of the run", .min = 0, .min_exclusive = true, .max = 100});
+      {.unit = "years",
+       .doc = "length of the run; at most 32,767 steps (89 years of daily steps: mechanisms keep "
+              "steps in two bytes)",
+       .min = 0,
+       .min_exclusive = true,
+       .max = 100});
   v.integer("days_per_step", p.days_per_step,
             {.unit = "days", .doc = "length of one step", .min = 1, .max = 365});
+  // Mechanisms keep steps in two bytes (sim/population.hpp's StoredStep).
+  const double steps = p.days_per_step > 0 ? p.years * 365.25 / p.days_per_step : 0.0;
+  v.rule("years", !(steps >= static_cast<double>(kMaxSteps) + 0.5),
+         fmt::format("makes {:.0f} steps of {} days; a run lasts at most {} steps (89 years of "
+                     "daily steps): use fewer years or longer steps",
+                     steps, p.days_per_step, kMaxSteps));
   v.text("start_date", p.start_date, {.doc = "calendar date of step 0 (YYYY-MM-DD), for reports"});
   v.rule("start_date", is_calendar_date(p.start_date),
          "must be a date that exists, written YYYY-MM-DD, got '" + p.start_date + "'");

@@ -20,9 +20,12 @@
 namespace salonsim {
 
 /// A read-only view of one output column.
-using ColumnView = std::variant<std::span<const std::uint8_t>, std::span<const std::uint16_t>,
-                                std::span<const std::int32_t>, std::span<const std::uint32_t>,
-                                std::span<const float>, std::span<const double>>;
+/// (std::int16_t last: the steps mechanisms keep, sim/population.hpp's StoredStep, added after
+/// the others so that the other alternatives keep their indices.)
+using ColumnView =
+    std::variant<std::span<const std::uint8_t>, std::span<const std::uint16_t>,
+                 std::span<const std::int32_t>, std::span<const std::uint32_t>,
+                 std::span<const float>, std::span<const double>, std::span<const std::int16_t>>;
 
 /// A read-only view of a column's values.
 template <class T>
@@ -63,9 +66,9 @@ struct Column {
 
 class ColumnRegistry {
  public:
-  using Data =
-      std::variant<std::vector<std::uint8_t>, std::vector<std::uint16_t>, std::vector<std::int32_t>,
-                   std::vector<std::uint32_t>, std::vector<float>, std::vector<double>>;
+  using Data = std::variant<std::vector<std::uint8_t>, std::vector<std::uint16_t>,
+                            std::vector<std::int32_t>, std::vector<std::uint32_t>,
+                            std::vector<float>, std::vector<double>, std::vector<std::int16_t>>;
   struct Entry {
     ColumnSpec spec;
     Data data;

@@ -6,6 +6,7 @@
 // grows during a run.
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -23,6 +24,19 @@ enum class Transport : std::uint8_t { kDrives = 0, kLifts = 1, kNone = 2 };
 
 /// Not-yet-happened event step.
 inline constexpr std::int32_t kNever = -1;
+
+/// A step as a mechanism's column keeps it: two bytes a resident where four were, for the many
+/// "step of the first (last) session" columns. A run lasts at most kMaxSteps steps (Simulation
+/// refuses a longer clock; a scenario says so when it is read), so each of its steps, and kNever,
+/// fits. The output widens these columns to 32 bits, so files are as before.
+using StoredStep = std::int16_t;
+inline constexpr std::int64_t kMaxSteps = std::numeric_limits<StoredStep>::max();  // 32,767
+/// A step to keep in a StoredStep column. A step beyond the longest run (the next moment of
+/// something far ahead) is kept as kMaxSteps, which no step of a run reaches, so comparisons with
+/// the steps of a run come out as they would have.
+constexpr StoredStep stored_step(std::int64_t step) {
+  return static_cast<StoredStep>(std::clamp<std::int64_t>(step, kNever, kMaxSteps));
+}
 
 // A resident's id is their row number; the output's id and household columns are worked out
 // from the rows (household_of), not kept.

@@ -13,7 +13,12 @@ Simulation::Simulation(RunIdentity identity, Clock clock, Population population,
     : identity_(identity),
       clock_(clock),
       population_(std::move(population)),
-      network_(std::move(network)) {}
+      network_(std::move(network)) {
+  if (clock_.steps > kMaxSteps)
+    throw std::invalid_argument(fmt::format(
+        "a run lasts at most {} steps (mechanisms keep steps in two bytes), this clock has {}",
+        kMaxSteps, clock_.steps));
+}
 
 void Simulation::add_module(std::unique_ptr<Module> module) {
   modules_.push_back(std::move(module));
@@ -88,6 +93,9 @@ void Simulation::timed(std::vector<PartTime>& times, std::size_t index, std::str
 
 void Simulation::step() {
   const std::int64_t step = next_step_;
+  if (step >= kMaxSteps)
+    throw std::logic_error(
+        fmt::format("step {} is beyond the longest run, {} steps", step, kMaxSteps));
   std::size_t part = 0;
   for_each_module([this, step, &part](Module& module) {
     timed(part_times_, part++, module.name(), [&] { module.step(*this, step); });

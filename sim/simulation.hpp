@@ -51,6 +51,7 @@ using StepObserver = std::function<void(const Simulation& simulation, std::int64
 
 class Simulation {
  public:
+  /// Throws std::invalid_argument if the clock has more than kMaxSteps steps.
   Simulation(RunIdentity identity, Clock clock, Population population, Network network);
 
   void add_module(std::unique_ptr<Module> module);
@@ -82,7 +83,7 @@ class Simulation {
   /// then the survey wave at step 0.
   const std::vector<PartTime>& init_times() const { return init_times_; }
   /// One step: each phase in schedule order, then deaths, then the record, then a survey wave
-  /// if one falls when the step is done.
+  /// if one falls when the step is done. Throws std::logic_error past kMaxSteps steps.
   void step();
   void init();
   void finalize();

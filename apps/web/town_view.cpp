@@ -344,7 +344,9 @@ json ArmView::story(ResidentId id) const {
     // A column that holds the step something first happened is an event once it has (the first
     // salon session, the first positive screen): "step of the first salon session attended, -1
     // never" reads "first salon session attended".
-    if (entry.spec.unit == "step" && std::holds_alternative<std::span<const std::int32_t>>(view)) {
+    if (entry.spec.unit == "step" &&
+        (std::holds_alternative<std::span<const std::int32_t>>(view) ||
+         std::holds_alternative<std::span<const std::int16_t>>(view))) {
       if (const std::string what = first_event_words(entry.spec.description); !what.empty())
         event(static_cast<std::int64_t>(value), what);
     }

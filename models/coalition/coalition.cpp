@@ -51,10 +51,10 @@ CoalitionSupport::CoalitionSupport(CoalitionSupportParams params, const TownPara
 
 void CoalitionSupport::init(Simulation& sim) {
   Population& p = sim.population();
-  invited_until_ = p.add_column<std::int32_t>(
+  invited_until_ = p.add_column<StoredStep>(
       {std::string(kOutreachInvitedUntilColumn), "step",
        "last step to which outreach workers' invitation to the groups near home stands, -1 never"},
-      -1);
+      kNever);
   groups_ = sim.modules_of_type<CommunityGroups>();
   const std::vector<MobileShop*> shops = sim.modules_of_type<MobileShop>();
   mobile_shop_ = shops.empty() ? nullptr : shops.front();
@@ -357,7 +357,7 @@ void CoalitionSupport::take_effect(Simulation& sim, CoalitionDecision& decision,
 void CoalitionSupport::run_outreach(Simulation& sim, std::int64_t step) {
   if (outreach_.empty()) return;
   Population& p = sim.population();
-  std::vector<std::int32_t>& until = p[invited_until_];
+  std::vector<StoredStep>& until = p[invited_until_];
   const RandomStream stream = sim.stream(kCoalitionStream);
   const OutreachAction& action = params_.actions.outreach;
   const std::int64_t lasts =
@@ -378,8 +378,7 @@ void CoalitionSupport::run_outreach(Simulation& sim, std::int64_t step) {
           return true;
         },
         outreach_queues_, outreach_order_);
-    for (const auto& [priority, id] : outreach_order_)
-      until[id] = static_cast<std::int32_t>(step + lasts);
+    for (const auto& [priority, id] : outreach_order_) until[id] = stored_step(step + lasts);
   }
 }
 

@@ -91,7 +91,7 @@ class CoalitionSupport final : public Module {
   CoalitionMeetings meetings_;
   std::vector<CommunityGroups*> groups_;
   MobileShop* mobile_shop_ = nullptr;
-  Column<std::int32_t> invited_until_;
+  Column<StoredStep> invited_until_;
   std::vector<const std::uint8_t*> member_;         // each group module's membership
   const std::uint8_t* poor_food_access_ = nullptr;  // none without food access
   Diagnosis diagnosis_;

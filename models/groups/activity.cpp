@@ -26,10 +26,10 @@ GroupAttendance GroupAttendance::registered_on(Population& p, GroupKind kind) {
                                        .unit = "",
                                        .description = word + " sessions attended",
                                        .surveyed = true}),
-          p.add_column<std::int32_t>({group_column(kind, "first_{}_step"), "step",
-                                      "step of the first " + word + " session attended, -1 never"},
-                                     kNever),
-          p.add_column<std::int32_t>(
+          p.add_column<StoredStep>({group_column(kind, "first_{}_step"), "step",
+                                    "step of the first " + word + " session attended, -1 never"},
+                                   kNever),
+          p.add_column<StoredStep>(
               {.name = group_column(kind, "last_{}_step"),
                .unit = "step",
                .description = "step of the last " + word + " session attended, -1 never",
@@ -162,7 +162,7 @@ void GroupActivity::init(Simulation& sim) {
   }
   if (kind_ != GroupKind::kSalon) return;
   // Salon participation, for the outcomes above.
-  const std::int32_t* first = p[attendance_.first_step].data();
+  const StoredStep* first = p[attendance_.first_step].data();
   const auto without_car = [&p](ResidentId i) { return without_car_at_entry(p, i); };
   sim.tallies().add({"salon_participants", "residents who ever attended a salon",
                      [first](ResidentId i) { return first[i] != kNever ? 1.0 : 0.0; }});
@@ -178,19 +178,19 @@ void GroupActivity::init(Simulation& sim) {
 void GroupActivity::step(Simulation& sim, std::int64_t step) {
   Population& p = sim.population();
   const int days = sim.clock().days_per_step;
-  const auto step32 = static_cast<std::int32_t>(step);
+  const StoredStep now = stored_step(step);
   const double weight = std::min(1.0, (days / 7.0) / effects_.recency_weeks);
-  const std::vector<std::int32_t>& last_session = p[attendance_.last_step];
+  const std::vector<StoredStep>& last_session = p[attendance_.last_step];
   std::vector<float>& per_week = p[attendance_.per_week];
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 2048), [&](const auto& range) {
     // No branch on who takes part (a resident who neither had a rate nor attended stays at 0),
     // so the loop vectorises and does not mispredict.
     const double session = weight * (7.0 / days);
     const float* rate_before = per_week.data();
-    const std::int32_t* last = last_session.data();
+    const StoredStep* last = last_session.data();
     float* rate_now = per_week.data();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      const double attended = static_cast<double>(last[i] == step32);
+      const double attended = static_cast<double>(last[i] == now);
       const double rate = (1.0 - weight) * rate_before[i] + session * attended;
       const float kept = static_cast<float>(rate);
       rate_now[i] = rate < 1e-4 ? 0.0f : kept;

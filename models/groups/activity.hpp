@@ -35,14 +35,14 @@ std::string group_column(GroupKind kind, std::string_view pattern);
 /// reads sessions of that kind.
 struct GroupAttendance {
   Column<std::uint16_t> sessions;
-  Column<std::int32_t> first_step, last_step;
+  Column<StoredStep> first_step, last_step;  // two bytes (sim/population.hpp), -1 never
   /// Running average of sessions attended per week (time scale recency_weeks).
   Column<float> per_week;
   static GroupAttendance registered_on(Population& p, GroupKind kind);
   /// The columns a session writes, taken once before a loop over attendees.
   struct Sessions {
     std::uint16_t* count;
-    std::int32_t *first_step, *last_step;
+    StoredStep *first_step, *last_step;
   };
   Sessions sessions_of(Population& p) const {
     return {p[sessions].data(), p[first_step].data(), p[last_step].data()};
@@ -50,7 +50,7 @@ struct GroupAttendance {
 };
 
 /// Records that a resident attended a session at `step` (last and first session, count).
-inline void record_session(const GroupAttendance::Sessions& s, ResidentId id, std::int32_t step) {
+inline void record_session(const GroupAttendance::Sessions& s, ResidentId id, StoredStep step) {
   s.last_step[id] = step;
   if (s.first_step[id] < 0) s.first_step[id] = step;
   if (s.count[id] < std::numeric_limits<std::uint16_t>::max()) ++s.count[id];

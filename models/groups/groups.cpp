@@ -39,12 +39,12 @@ constexpr double kFrailestIndependent = 0.95;   // the town builder's cap below 
 // The first step from `from` on at which a Bernoulli process with chance `chance` a step has
 // an event, from a uniform `u` (a geometric number of steps without one); far beyond any run
 // when the chance is tiny.
-std::int32_t next_try_step(std::int64_t from, double chance, double u) {
+StoredStep next_try_step(std::int64_t from, double chance, double u) {
   constexpr double kFar = 1 << 30;
   const double steps_without = chance >= 1.0 ? 0.0
                                : u <= 0.0    ? kFar
                                              : std::floor(std::log(u) / std::log1p(-chance));
-  return static_cast<std::int32_t>(from + static_cast<std::int64_t>(std::min(steps_without, kFar)));
+  return stored_step(from + static_cast<std::int64_t>(std::min(steps_without, kFar)));
 }
 
 bool open_in_step(const Venue& venue, std::int64_t step) {
@@ -353,7 +353,7 @@ std::string CommunityGroups::own_column(std::string_view pattern) const {
 
 void CommunityGroups::start(Simulation& sim) {
   const Population& p = sim.population();
-  const Column<std::int32_t> invited = p.columns.find<std::int32_t>(kOutreachInvitedUntilColumn);
+  const Column<StoredStep> invited = p.columns.find<StoredStep>(kOutreachInvitedUntilColumn);
   invited_until_ = invited.valid() ? p[invited].data() : nullptr;
   referred_.find(sim, name_);
 }
@@ -782,7 +782,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   const Participation& q = params_.participation;
   const std::size_t n = p.size();
   const std::int64_t friends_window_steps = std::max(1, kFriendsWindowDays / days);
-  const std::vector<std::int32_t>& last_session = p[attendance_.last_step];
+  const std::vector<StoredStep>& last_session = p[attendance_.last_step];
   std::vector<std::uint8_t>& member = p[member_];
   const ShuttleSeats::InStep seats = seats_.in_step(p, static_cast<std::int32_t>(step));
 
@@ -839,7 +839,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       // moment they join with their chance now divided by `ready` (w below is uniform on
       // [0, ready)), so the chance per session is the same as trying every session, without a
       // random draw for every non-member at every session.
-      std::int32_t& next = next_try_[i];
+      StoredStep& next = next_try_[i];
       if (next > step) continue;
       const double ready = readiness_chance(p, id);
       if (next < step) {
@@ -901,7 +901,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     if (meets[v]) meeting_.push_back(static_cast<std::int32_t>(v));
   }
-  const auto step32 = static_cast<std::int32_t>(step);
+  const StoredStep now = stored_step(step);
   const GroupAttendance::Sessions sessions = attendance_.sessions_of(p);
   Network& network = sim.network();
   new_ties_.resize(venues_.size());
@@ -924,7 +924,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     ++sessions_held_[v];
     attendance_total_[v] += static_cast<std::int32_t>(list.size());
     for (ResidentId id : list) {
-      record_session(sessions, id, step32);
+      record_session(sessions, id, now);
       member[id] = 1;
     }
     // Who befriends whom at this session (drawn here, in parallel; added below).

@@ -302,11 +302,11 @@ class CommunityGroups final : public Module {
   GettingAbout getting_about_;
   GroupAttendance attendance_;
   ShuttleSeats seats_;
-  Column<std::uint8_t> member_;                  // belongs to a group of the kind (surveyed)
-  Column<std::uint16_t> within_350m_;            // salons: venues within 350 m of home, whole run
-  Column<float> nearest_m_;                      // salons: nearest venue of the whole run
-  const std::int32_t* invited_until_ = nullptr;  // outreach invitations, when a programme runs
-  Referrals referred_;                           // social prescribing referrals taken up
+  Column<std::uint8_t> member_;                // belongs to a group of the kind (surveyed)
+  Column<std::uint16_t> within_350m_;          // salons: venues within 350 m of home, whole run
+  Column<float> nearest_m_;                    // salons: nearest venue of the whole run
+  const StoredStep* invited_until_ = nullptr;  // outreach invitations, when a programme runs
+  Referrals referred_;                         // social prescribing referrals taken up
   std::vector<PlacedVenue> venues_;
   std::vector<std::uint8_t> open_;  // per venue, at the last assignment
   bool assigned_ = false;           // residents assigned to the open venues at least once
@@ -354,8 +354,8 @@ class CommunityGroups final : public Module {
   /// chance to join at a session, over every state they can be in (see step()).
   double readiness_chance(const Population& p, ResidentId id) const;
   /// Per resident: the next step at which they try to join, if a non-member whose venue meets
-  /// then (below the current step: not drawn yet).
-  std::vector<std::int32_t> next_try_;
+  /// then (below the current step: not drawn yet); beyond the longest run, kMaxSteps.
+  std::vector<StoredStep> next_try_;
   std::vector<double> invitation_chance_;  // per venue, this step
   // Interventions' groups: who their venues reach at the end, and where one more would reach
   // most (made at finalize; models/groups/where_next.hpp).

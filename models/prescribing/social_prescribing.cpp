@@ -179,7 +179,7 @@ void SocialPrescribing::init(Simulation& sim) {
   hardship_ = HardshipColumns::registered_on(p);
   food_ = FoodAccessColumns::registered_on(p);
   const auto never = [&p](const char* name, const char* unit, const char* description) {
-    return p.add_column<std::int32_t>({name, unit, description}, kNever);
+    return p.add_column<StoredStep>({name, unit, description}, kNever);
   };
   columns_ = {
       p.add_column<std::uint16_t>({"sp_screens", "", "social-prescribing screens at a clinic"}),
@@ -189,18 +189,18 @@ void SocialPrescribing::init(Simulation& sim) {
            "the last screen's answers as bits: 1 trouble paying bills, 2 short before pension "
            "day, 4 rarely sees friends, 8 rarely sees family"}),
       never("sp_first_positive_step", "step", "step of the first positive screen, -1 never"),
-      p.add_column<std::int32_t>({.name = "sp_waiting_since_step",
-                                  .unit = "step",
-                                  .description = "step joined the waiting list, -1 not waiting",
-                                  .output = false},
-                                 kNever),
+      p.add_column<StoredStep>({.name = "sp_waiting_since_step",
+                                .unit = "step",
+                                .description = "step joined the waiting list, -1 not waiting",
+                                .output = false},
+                               kNever),
       never("sp_first_intake_step", "step", "step a link worker first took them, -1 never"),
-      p.add_column<std::int32_t>({.name = "sp_client_until_step",
-                                  .unit = "step",
-                                  .description = "last step of the present period as a client",
-                                  .output = false},
-                                 kNever),
-      p.add_column<std::int32_t>(
+      p.add_column<StoredStep>({.name = "sp_client_until_step",
+                                .unit = "step",
+                                .description = "last step of the present period as a client",
+                                .output = false},
+                               kNever),
+      p.add_column<StoredStep>(
           {"sp_waited_steps", "", "steps waited for a link worker, until taken (every time)"}),
       p.add_column<std::uint16_t>({"sp_intakes", "", "times a link worker took them as a client"}),
       p.add_column<std::uint8_t>(
@@ -212,11 +212,11 @@ void SocialPrescribing::init(Simulation& sim) {
           {"sp_nothing_near", "",
            "needs with nothing suitable within reach, bits: 1 contact, 2 food, 4 money"}),
       p.add_column<std::uint8_t>({"sp_dropped", "", "times dropped off the waiting list"}),
-      p.add_column<std::int32_t>({.name = "sp_next_visit_step",
-                                  .unit = "step",
-                                  .description = "step of the next screening visit",
-                                  .output = false},
-                                 kNever),
+      p.add_column<StoredStep>({.name = "sp_next_visit_step",
+                                .unit = "step",
+                                .description = "step of the next screening visit",
+                                .output = false},
+                               kNever),
       p.add_column<float>({"nearest_clinic_m", "m", "distance to the nearest clinic, metres"},
                           std::numeric_limits<float>::infinity()),
   };
@@ -313,12 +313,12 @@ void SocialPrescribing::init(Simulation& sim) {
 
   // What the run counts.
   const std::uint16_t* screens = p[columns_.screens].data();
-  const std::int32_t* positive = p[columns_.first_positive].data();
-  const std::int32_t* intake = p[columns_.first_intake].data();
+  const StoredStep* positive = p[columns_.first_positive].data();
+  const StoredStep* intake = p[columns_.first_intake].data();
   const std::uint8_t* referred = p[columns_.referred].data();
   const std::uint8_t* took_up = p[columns_.took_up].data();
   const std::uint8_t* nothing = p[columns_.unmet_nothing_near].data();
-  const std::int32_t* waited = p[columns_.waited_steps].data();
+  const StoredStep* waited = p[columns_.waited_steps].data();
   const double weeks_per_step = sim.clock().days_per_step / 7.0;
   Tallies& tallies = sim.tallies();
   tallies.add({"sp_screened", "residents screened at least once",
@@ -356,7 +356,7 @@ void SocialPrescribing::init(Simulation& sim) {
                [dropped](ResidentId i) { return dropped[i] > 0 ? 1.0 : 0.0; }});
   tallies.add({"sp_waited_weeks", "weeks clients waited for a link worker until taken",
                [waited, weeks_per_step](ResidentId i) { return waited[i] * weeks_per_step; }});
-  const std::int32_t* waiting = p[columns_.waiting_since].data();
+  const StoredStep* waiting = p[columns_.waiting_since].data();
   sim.timeseries().declare("sp_waiting", "residents waiting for a link worker",
                            [waiting](const Population& pop, ResidentId id, std::int64_t) {
                              return ((pop.alive[id] != 0) & (waiting[id] != kNever)) != 0;
@@ -385,16 +385,16 @@ void SocialPrescribing::schedule_visit(Population& p, ResidentId id, std::int64_
   const double age = p.age_at(id, std::max<std::int64_t>(from, p.entry_step[id]), dt);
   const double rate =
       visits_per_year(params_.visits, age, p.frailty(id)) * params_.screening.probability_per_visit;
-  std::int32_t& next = p[columns_.next_visit][id];
+  StoredStep& next = p[columns_.next_visit][id];
   // A resident whose doctor does not screen is never screened: no visit needs scheduling.
   const std::int32_t clinic = clinic_of_[id];
   if (rate <= 0 || clinic < 0 || !clinics_[clinic].screens) {
-    next = kForever;
+    next = stored_step(kForever);
     return;
   }
   const double years =
       -std::log1p(-stream_.uniform(static_cast<std::int64_t>(key_step), id, kVisitDraw)) / rate;
-  next = static_cast<std::int32_t>(from + steps_until(years, dt));
+  next = stored_step(from + steps_until(years, dt));
 }
 
 void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
@@ -405,7 +405,7 @@ void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
   // (1) Screening visits in this step, found block by block (in id order).
   const std::size_t blocks = (n + kBlock - 1) / kBlock;
   due_.resize(blocks);
-  const std::int32_t* next = p[columns_.next_visit].data();
+  const StoredStep* next = p[columns_.next_visit].data();
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
     due_[b].clear();
     for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
@@ -484,16 +484,17 @@ std::int32_t SocialPrescribing::screen(Simulation& sim, ResidentId id, std::int6
   if (screens_done < 0xffff) ++screens_done;
   std::atomic_ref(screens_total_).fetch_add(1, std::memory_order_relaxed);
   std::atomic_ref(clinic_screens_[clinic]).fetch_add(1, std::memory_order_relaxed);
-  p[columns_.last_screen][id] = s;
+  const StoredStep now = stored_step(step);
+  p[columns_.last_screen][id] = now;
   p[columns_.answers][id] = answers.bits();
   if (answers.score() < params_.screening.positive_threshold) return -1;
   std::atomic_ref(clinic_positives_[clinic]).fetch_add(1, std::memory_order_relaxed);
-  if (p[columns_.first_positive][id] == kNever) p[columns_.first_positive][id] = s;
+  if (p[columns_.first_positive][id] == kNever) p[columns_.first_positive][id] = now;
   // Already waiting or a client now: not listed again.
   if (p[columns_.waiting_since][id] != kNever || p[columns_.client_until][id] >= s) return -1;
   const std::int32_t team = team_of_district_[p.district[id]];
   if (team < 0) return -1;  // no team serves the district
-  p[columns_.waiting_since][id] = s;
+  p[columns_.waiting_since][id] = now;
   return team;
 }
 
@@ -547,15 +548,16 @@ void SocialPrescribing::take_client(Simulation& sim, ResidentId id, std::int32_t
   const double dt = sim.clock().years_per_step();
   const auto s = static_cast<std::int32_t>(step);
   p[columns_.waiting_since][id] = kNever;
-  p[columns_.waited_steps][id] += s - since;
+  StoredStep& waited = p[columns_.waited_steps][id];
+  waited = stored_step(waited + s - since);
   worker_waited_[worker] += s - since;
   ++worker_clients_[worker];
-  if (p[columns_.first_intake][id] == kNever) p[columns_.first_intake][id] = s;
+  if (p[columns_.first_intake][id] == kNever) p[columns_.first_intake][id] = stored_step(s);
   std::uint16_t& intakes = p[columns_.intakes][id];
   if (intakes < 0xffff) ++intakes;
   const std::int32_t follow_up =
       steps_until(params_.link_workers.contacts_per_client / kWeeksPerYear, dt);
-  p[columns_.client_until][id] = s + follow_up;
+  p[columns_.client_until][id] = stored_step(std::int64_t{s} + follow_up);
   // Needs: the screen's, and food access the first meeting finds.
   const ScreenAnswers answers = ScreenAnswers::from_bits(p[columns_.answers][id]);
   std::uint8_t needs = 0;

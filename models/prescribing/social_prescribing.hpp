@@ -100,19 +100,21 @@ class SocialPrescribing final : public Module, public ReferralSource {
  private:
   struct Columns {
     Column<std::uint16_t> screens;
-    Column<std::int32_t> last_screen;         // step of the last screen, -1 never
+    // Steps in two bytes (sim/population.hpp's StoredStep).
+    Column<StoredStep> last_screen;           // step of the last screen, -1 never
     Column<std::uint8_t> answers;             // bits of the last screen's answers (screening.hpp)
-    Column<std::int32_t> first_positive;      // step, -1 never
-    Column<std::int32_t> waiting_since;       // step joined the waiting list, -1 not waiting
-    Column<std::int32_t> first_intake;        // step a link worker first took them, -1 never
-    Column<std::int32_t> client_until;        // last step of the present period as a client
-    Column<std::int32_t> waited_steps;        // steps waited until taken, every time
+    Column<StoredStep> first_positive;        // step, -1 never
+    Column<StoredStep> waiting_since;         // step joined the waiting list, -1 not waiting
+    Column<StoredStep> first_intake;          // step a link worker first took them, -1 never
+    Column<StoredStep> client_until;          // last step of the present period as a client
+    Column<StoredStep> waited_steps;          // steps waited until taken, every time (a count
+                                              // of a run's steps, so it fits as a step does)
     Column<std::uint16_t> intakes;            // times taken as a client
     Column<std::uint8_t> referred;            // destination bits ever referred to
     Column<std::uint8_t> took_up;             // destination bits ever taken up
     Column<std::uint8_t> unmet_nothing_near;  // need bits with nothing within reach
     Column<std::uint8_t> dropped;             // times dropped off the waiting list
-    Column<std::int32_t> next_visit;          // step of the next screening visit (not written)
+    Column<StoredStep> next_visit;            // step of the next screening visit (not written)
     Column<float> nearest_clinic_m;
   };
   /// Schedules the next screening visit of resident i after step `from` (exclusive).

@@ -146,6 +146,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
 
   const double dt = sim.clock().years_per_step();
   const auto step32 = static_cast<std::int32_t>(step);
+  const StoredStep now = stored_step(step);
   // The one way means can grow without a change of stores: a resident who enters (turns 65)
   // and drives gives lifts to their spouse and relatives. Ask those again. Rows are in order of
   // entry (see Demography).
@@ -164,7 +165,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
     std::uint16_t* poor_steps = p[columns_.poor_steps].data();
     std::uint8_t* at_entry = p[columns_.at_entry].data();
     const float* nearest_store_m = p[columns_.nearest_store_m].data();
-    const std::int32_t* served_step = p[shop_customers_.step].data();
+    const StoredStep* served_step = p[shop_customers_.step].data();
     const std::uint8_t* alive = p.alive.data();
     const std::int32_t* entry_step = p.entry_step.data();
     std::uint8_t* cannot_reach = cannot_reach_store_.data();
@@ -174,7 +175,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
       const auto id = static_cast<ResidentId>(i);
       // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
       // branch-free over residents).
-      bool food = (served_step[i] == step32) | seat.to(id, kShuttleToStores);
+      bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores);
       if (!food && !cannot_reach[i]) {
         food = reaches_from_home(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
                                  bus_leg == nullptr ? std::span<const BusLeg>{}

@@ -21,7 +21,7 @@ constexpr std::uint64_t kTieDraw = 2;
 
 MobileShopCustomers MobileShopCustomers::registered_on(Population& p) {
   return {
-      p.add_column<std::int32_t>(
+      p.add_column<StoredStep>(
           {"mobile_shop_step", "step", "last step served by the mobile shop, -1 never", false},
           kNever),
       p.add_column<std::uint16_t>({"mobile_shop_visits", "", "times served by the mobile shop"})};
@@ -99,6 +99,7 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
   const int days = sim.clock().days_per_step;
   const double dt = sim.clock().years_per_step();
   const auto step32 = static_cast<std::int32_t>(step);
+  const StoredStep now = stored_step(step);
   const std::size_t stops = stop_point_.size();
   std::vector<int> visits(stops, 0);
   bool any = false;
@@ -153,7 +154,7 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
     }
     admit_by_priority(order, static_cast<std::size_t>(stop_capacity_[s]) * visits[s]);
     for (const auto& [priority, id] : order) {
-      p[customers_.step][id] = step32;
+      p[customers_.step][id] = now;
       std::uint16_t& served = p[customers_.visits][id];
       if (served < std::numeric_limits<std::uint16_t>::max()) ++served;
     }
@@ -178,7 +179,7 @@ void MobileShop::step(Simulation& sim, std::int64_t step) {
       for (const auto& [priority, id] : order) lunch.push_back(id);
       std::sort(lunch.begin(), lunch.end());
       const GroupAttendance::Sessions sessions = lunch_attendance_.sessions_of(p);
-      for (ResidentId id : lunch) record_session(sessions, id, step32);
+      for (ResidentId id : lunch) record_session(sessions, id, now);
       befriend_attendees(network, stream, step, lunch, lunch_effects_, kTieDraw);
       lunch_total_[s] += static_cast<std::int32_t>(lunch.size());
     }

@@ -23,7 +23,7 @@ inline constexpr std::string_view kMobileShopStream = "mobile_shop";
 
 /// Who the mobile shop served: registered by the shop and by food access, which reads it.
 struct MobileShopCustomers {
-  Column<std::int32_t> step;     // last step served
+  Column<StoredStep> step;       // last step served, -1 never
   Column<std::uint16_t> visits;  // times served
   static MobileShopCustomers registered_on(Population& p);
 };

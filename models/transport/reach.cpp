@@ -11,7 +11,7 @@
 namespace salonsim::models {
 
 ShuttleSeats ShuttleSeats::registered_on(Population& p) {
-  return {p.add_column<std::int32_t>(
+  return {p.add_column<StoredStep>(
               {"shuttle_step", "step", "last step with a shuttle seat, -1 never", false}, kNever),
           p.add_column<std::uint8_t>({"shuttle_destinations", "",
                                       "where the seat at shuttle_step went: 1 salons, 2 stores "

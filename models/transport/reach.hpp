@@ -31,23 +31,23 @@ inline constexpr std::uint8_t kShuttleToSalons = 1, kShuttleToStores = 2;
 /// whatever the seat takes a resident to (salons, stores). Registered by the shuttle and by the
 /// mechanisms that read seats, so they exist whenever either runs.
 struct ShuttleSeats {
-  Column<std::int32_t> step;          // last step with a seat
+  Column<StoredStep> step;            // last step with a seat, -1 never
   Column<std::uint8_t> destinations;  // at that step: kShuttleTo* bits
   Column<std::uint16_t> trips;        // rides taken
   static ShuttleSeats registered_on(Population& p);
 
   /// The seats of one step, read in a loop over residents (column pointers taken once).
   struct InStep {
-    const std::int32_t* step_of;
+    const StoredStep* step_of;
     const std::uint8_t* destinations_of;
-    std::int32_t step;
+    StoredStep step;
     /// Whether a resident has a seat to `destination` (a kShuttleTo* bit) in this step.
     bool to(ResidentId id, std::uint8_t destination) const {
       return (step_of[id] == step) & ((destinations_of[id] & destination) != 0);
     }
   };
-  InStep in_step(const Population& p, std::int32_t step) const {
-    return {p[this->step].data(), p[destinations].data(), step};
+  InStep in_step(const Population& p, std::int64_t step) const {
+    return {p[this->step].data(), p[destinations].data(), stored_step(step)};
   }
 };
 

@@ -61,7 +61,8 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
   const int days = sim.clock().days_per_step;
   const double dt = sim.clock().years_per_step();
   const auto step32 = static_cast<std::int32_t>(step);
-  std::vector<std::int32_t>& seat_step = p[seats_.step];
+  const StoredStep now = stored_step(step);
+  std::vector<StoredStep>& seat_step = p[seats_.step];
   for (std::size_t k = 0; k < services_.size(); ++k) {
     const ShuttleParams& service = services_[k];
     if (!open_at(service.service.opens_step, service.service.closes_step, step)) continue;
@@ -74,7 +75,7 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
         p.size(), seats,
         [&](std::size_t i, double& priority) {
           const auto id = static_cast<ResidentId>(i);
-          if (seat_step[i] == step32 ||
+          if (seat_step[i] == now ||
               !shuttle_eligible(service, served_districts_[k], p, id, p.age_at(id, step, dt)))
             return false;
           priority = stream.uniform(step, i, k) - (referred_.active(id, step) ? 1.0 : 0.0);
@@ -84,7 +85,7 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
     const std::uint8_t destinations =
         (service.to_salons ? kShuttleToSalons : 0) | (service.to_stores ? kShuttleToStores : 0);
     for (const auto& [priority, id] : order_) {
-      seat_step[id] = step32;
+      seat_step[id] = now;
       p[seats_.destinations][id] = destinations;
       std::uint16_t& trips = p[seats_.trips][id];
       if (trips < std::numeric_limits<std::uint16_t>::max()) ++trips;

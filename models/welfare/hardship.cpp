@@ -25,18 +25,18 @@ HardshipColumns HardshipColumns::registered_on(Population& p) {
           {"hardship_last_step", "step",
            "last step in financial hardship (a large negative number: not since entry)"},
           kNeverStep),
-      p.add_column<std::int32_t>({.name = "hardship_next_change_step",
-                                  .unit = "step",
-                                  .description = "step of the next start or end of an episode",
-                                  .output = false}),
+      p.add_column<StoredStep>({.name = "hardship_next_change_step",
+                                .unit = "step",
+                                .description = "step of the next start or end of an episode",
+                                .output = false}),
       p.add_column<std::uint16_t>(
           {"hardship_episodes", "", "episodes of financial hardship since entry"}),
-      p.add_column<std::int32_t>(
+      p.add_column<StoredStep>(
           {"hardship_steps", "", "steps in financial hardship (counted when episodes end)"}),
-      p.add_column<std::int32_t>({.name = "hardship_episode_started",
-                                  .unit = "step",
-                                  .description = "first step of the present episode",
-                                  .output = false}),
+      p.add_column<StoredStep>({.name = "hardship_episode_started",
+                                .unit = "step",
+                                .description = "first step of the present episode",
+                                .output = false}),
   };
 }
 
@@ -78,9 +78,9 @@ void FinancialHardship::init(Simulation& sim) {
   const double dt = sim.clock().years_per_step();
   std::vector<std::uint8_t>& in = p[columns_.in_hardship];
   std::vector<std::int32_t>& last = p[columns_.last_step];
-  std::vector<std::int32_t>& next = p[columns_.next_change];
+  std::vector<StoredStep>& next = p[columns_.next_change];
   std::vector<std::uint16_t>& episodes = p[columns_.episodes];
-  std::vector<std::int32_t>& started = p[columns_.episode_started];
+  std::vector<StoredStep>& started = p[columns_.episode_started];
   // Every row, entrants too, gets the steady state at its entry step: in an episode with the
   // steady-state share; the time to the next change is exponential either way (memoryless), and
   // the time since the last episode of one not in hardship now is exponential with the onset rate
@@ -93,10 +93,10 @@ void FinancialHardship::init(Simulation& sim) {
     const bool now = u[0] < hardship_prevalence(rate, params_.mean_episode_years);
     in[i] = now;
     episodes[i] = now;
-    started[i] = entry;
+    started[i] = stored_step(entry);
     const double to_next = now ? -std::log1p(-u[1]) * params_.mean_episode_years
                                : (rate > 0 ? -std::log1p(-u[1]) / rate : 1e12);
-    next[i] = entry + steps_until(to_next, dt);
+    next[i] = stored_step(std::int64_t{entry} + steps_until(to_next, dt));
     if (now) {
       last[i] = entry;
     } else if (rate > 0) {
@@ -114,7 +114,7 @@ void FinancialHardship::init(Simulation& sim) {
                            [in_now](const Population& pop, ResidentId id, std::int64_t) {
                              return (pop.alive[id] & in_now[id]) != 0;  // no branch
                            });
-  const std::int32_t* steps_in = p[columns_.steps_in].data();
+  const StoredStep* steps_in = p[columns_.steps_in].data();
   sim.tallies().add({"hardship_years", "person-years in financial hardship",
                      [steps_in, dt](ResidentId i) { return steps_in[i] * dt; }});
 }
@@ -124,11 +124,12 @@ void FinancialHardship::step(Simulation& sim, std::int64_t step) {
   const double dt = sim.clock().years_per_step();
   std::vector<std::uint8_t>& in = p[columns_.in_hardship];
   std::vector<std::int32_t>& last = p[columns_.last_step];
-  std::vector<std::int32_t>& next = p[columns_.next_change];
+  std::vector<StoredStep>& next = p[columns_.next_change];
   std::vector<std::uint16_t>& episodes = p[columns_.episodes];
-  std::vector<std::int32_t>& steps_in = p[columns_.steps_in];
-  std::vector<std::int32_t>& started = p[columns_.episode_started];
+  std::vector<StoredStep>& steps_in = p[columns_.steps_in];
+  std::vector<StoredStep>& started = p[columns_.episode_started];
   const auto s = static_cast<std::int32_t>(step);
+  const StoredStep now = stored_step(step);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 8192), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (in[i]) last[i] = s;  // in hardship during this step (for the screen's past year)
@@ -136,14 +137,15 @@ void FinancialHardship::step(Simulation& sim, std::int64_t step) {
       const double u = stream_.uniform(step, i, kChangeDraw);
       if (in[i]) {  // the episode ends
         in[i] = 0;
-        steps_in[i] += s - started[i];
-        next[i] = next_onset(p, static_cast<ResidentId>(i), s, u, dt);
+        steps_in[i] = stored_step(steps_in[i] + s - started[i]);
+        next[i] = stored_step(next_onset(p, static_cast<ResidentId>(i), s, u, dt));
       } else {  // an episode starts
         in[i] = 1;
         last[i] = s;
-        started[i] = s;
+        started[i] = now;
         episodes[i] = static_cast<std::uint16_t>(std::min(0xffff, episodes[i] + 1));
-        next[i] = s + steps_until(-std::log1p(-u) * params_.mean_episode_years, dt);
+        next[i] = stored_step(std::int64_t{s} +
+                              steps_until(-std::log1p(-u) * params_.mean_episode_years, dt));
       }
     }
   });
@@ -155,9 +157,10 @@ bool FinancialHardship::relieve(Population& p, ResidentId id, std::int64_t step,
   if (!in[id]) return false;
   const auto s = static_cast<std::int32_t>(step);
   in[id] = 0;
-  p[columns_.steps_in][id] += s - p[columns_.episode_started][id];
+  StoredStep& steps_in = p[columns_.steps_in][id];
+  steps_in = stored_step(steps_in + s - p[columns_.episode_started][id]);
   p[columns_.next_change][id] =
-      next_onset(p, id, s, stream_.uniform(step, id, kReliefDraw), years_per_step);
+      stored_step(next_onset(p, id, s, stream_.uniform(step, id, kReliefDraw), years_per_step));
   return true;
 }
 
@@ -165,13 +168,13 @@ void FinancialHardship::finalize(Simulation& sim) {
   // Episodes still open at death or at the end count up to then.
   Population& p = sim.population();
   const auto end = static_cast<std::int32_t>(sim.clock().steps);
-  std::vector<std::int32_t>& steps_in = p[columns_.steps_in];
-  const std::vector<std::int32_t>& started = p[columns_.episode_started];
+  std::vector<StoredStep>& steps_in = p[columns_.steps_in];
+  const std::vector<StoredStep>& started = p[columns_.episode_started];
   const std::vector<std::uint8_t>& in = p[columns_.in_hardship];
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (!in[i] || p.entry_step[i] >= end) continue;
     const std::int32_t stop = p.death_step[i] >= 0 ? p.death_step[i] : end;
-    steps_in[i] += std::max(0, stop - started[i]);
+    steps_in[i] = stored_step(steps_in[i] + std::max(0, stop - started[i]));
   }
 }
 

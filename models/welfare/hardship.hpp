@@ -23,12 +23,14 @@ inline constexpr std::int32_t kNeverStep = std::numeric_limits<std::int32_t>::mi
 
 /// Each resident's hardship, registered by hardship and by the mechanisms that read it.
 struct HardshipColumns {
-  Column<std::uint8_t> in_hardship;      // now (surveyed)
-  Column<std::int32_t> last_step;        // last step in hardship (kNeverStep: not since entry)
-  Column<std::int32_t> next_change;      // step of the next start or end of an episode
-  Column<std::uint16_t> episodes;        // episodes begun since entry (the one at entry too)
-  Column<std::int32_t> steps_in;         // steps in hardship, counted when an episode ends
-  Column<std::int32_t> episode_started;  // first step of the present episode
+  Column<std::uint8_t> in_hardship;  // now (surveyed)
+  // Written, and steps before entry (a past episode), so not a StoredStep.
+  Column<std::int32_t> last_step;      // last step in hardship (kNeverStep: not since entry)
+  Column<StoredStep> next_change;      // step of the next start or end of an episode
+  Column<std::uint16_t> episodes;      // episodes begun since entry (the one at entry too)
+  Column<StoredStep> steps_in;         // steps in hardship, counted when an episode ends (a
+                                       // count of a run's steps, so it fits as a step does)
+  Column<StoredStep> episode_started;  // first step of the present episode
   static HardshipColumns registered_on(Population& p);
 };
 

@@ -318,14 +318,21 @@ struct OutputFile::Impl {
   Handle write_column(hid_t parent, const std::string& name, std::span<const T> values,
                       std::string_view description, std::string_view units, std::string_view codes,
                       const std::string& path) const {
-    Handle type;
-    if constexpr (std::is_integral_v<T>) {
-      if (!codes.empty()) type = enum_type<T>(codes, path);
+    if constexpr (std::is_same_v<T, std::int16_t>) {
+      // Steps kept in two bytes (StoredStep) are written as 32-bit steps, as they always were.
+      const std::vector<std::int32_t> wide(values.begin(), values.end());
+      return write_column(parent, name, std::span<const std::int32_t>(wide), description, units,
+                          codes, path);
+    } else {
+      Handle type;
+      if constexpr (std::is_integral_v<T>) {
+        if (!codes.empty()) type = enum_type<T>(codes, path);
+      }
+      Handle dataset = write_array<T>(parent, name, values.data(), {values.size()}, description,
+                                      path, type.valid() ? type.get() : H5I_INVALID_HID);
+      if (!units.empty()) write_string_attribute(dataset.get(), "units", units, path);
+      return dataset;
     }
-    Handle dataset = write_array<T>(parent, name, values.data(), {values.size()}, description, path,
-                                    type.valid() ? type.get() : H5I_INVALID_HID);
-    if (!units.empty()) write_string_attribute(dataset.get(), "units", units, path);
-    return dataset;
   }
 
   /// Writes text as a dataset of variable-length UTF-8 strings (h5py: .asstr()[:]).

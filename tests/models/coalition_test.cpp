@@ -197,7 +197,7 @@ TEST(CoalitionProcess, OutreachInvitesFifteenIsolatedIndependentResidentsAMonthE
   const std::size_t expected = std::min<std::size_t>(4, total);
   for (std::size_t k = 0; k < expected; ++k) EXPECT_EQ(c.decisions()[k].effective_step, 10);
   const Population& p = sim->population();
-  const auto& until = p.column<std::int32_t>(kOutreachInvitedUntilColumn);
+  const auto& until = p.column<StoredStep>(kOutreachInvitedUntilColumn);
   std::size_t invited = 0, eligible = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
     invited += until[i] >= 0;

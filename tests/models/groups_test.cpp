@@ -579,7 +579,7 @@ struct World {
   std::vector<ResidentId> attendees(std::int64_t step) {
     std::vector<ResidentId> out;
     for (ResidentId i = 0; i < p().size(); ++i) {
-      if (p().column<std::int32_t>("last_salon_step")[i] == step) out.push_back(i);
+      if (p().column<StoredStep>("last_salon_step")[i] == step) out.push_back(i);
     }
     return out;
   }
@@ -647,7 +647,7 @@ TEST(SalonsModule, CapacityHoldsAtEveryVenueOfATown) {
     // Each attendee went to their nearest venue open in this step.
     std::vector<int> attendees(venues.size(), 0);
     for (ResidentId i = 0; i < p.size(); ++i) {
-      if (p.column<std::int32_t>("last_salon_step")[i] != step) continue;
+      if (p.column<StoredStep>("last_salon_step")[i] != step) continue;
       std::size_t best = venues.size();
       double best_distance = std::numeric_limits<double>::infinity();
       for (std::size_t v = 0; v < venues.size(); ++v) {
@@ -727,7 +727,7 @@ TEST(SalonsModule, MembersAreAdmittedBeforeNewcomers) {
   }
   int ever = 0;
   for (ResidentId i = 0; i < w.p().size(); ++i)
-    ever += w.p().column<std::int32_t>("first_salon_step")[i] >= 0;
+    ever += w.p().column<StoredStep>("first_salon_step")[i] >= 0;
   EXPECT_EQ(ever, 2);
 }
 
@@ -747,13 +747,13 @@ TEST(SalonsModule, RecordsFirstStepAndSessionsAttended) {
   World w = make_world(std::move(population), params, 12);
   w.sim->run();
   for (ResidentId i = 0; i < 5; ++i) {
-    EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[i], 4) << i;
-    EXPECT_EQ(w.p().column<std::int32_t>("last_salon_step")[i], 10) << i;
+    EXPECT_EQ(w.p().column<StoredStep>("first_salon_step")[i], 4) << i;
+    EXPECT_EQ(w.p().column<StoredStep>("last_salon_step")[i], 10) << i;
     EXPECT_EQ(w.p().column<std::uint16_t>("salon_sessions")[i], 4) << i;
   }
   for (ResidentId i : {5u, 6u}) {
-    EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[i], kNever) << i;
-    EXPECT_EQ(w.p().column<std::int32_t>("last_salon_step")[i], kNever) << i;
+    EXPECT_EQ(w.p().column<StoredStep>("first_salon_step")[i], kNever) << i;
+    EXPECT_EQ(w.p().column<StoredStep>("last_salon_step")[i], kNever) << i;
     EXPECT_EQ(w.p().column<std::uint16_t>("salon_sessions")[i], 0) << i;
   }
 }
@@ -790,9 +790,9 @@ TEST(SalonsModule, NewTiesJoinOnlyResidentsWhoAttendedTheSameSession) {
     for (const Pair& tie : after) {
       if (before.count(tie)) continue;
       ++made;
-      EXPECT_EQ(w.p().column<std::int32_t>("last_salon_step")[tie.first], step)
+      EXPECT_EQ(w.p().column<StoredStep>("last_salon_step")[tie.first], step)
           << tie.first << "-" << tie.second;
-      EXPECT_EQ(w.p().column<std::int32_t>("last_salon_step")[tie.second], step)
+      EXPECT_EQ(w.p().column<StoredStep>("last_salon_step")[tie.second], step)
           << tie.first << "-" << tie.second;
       EXPECT_EQ(tie.first < 20, tie.second < 20) << "different venues";
     }
@@ -894,7 +894,7 @@ TEST(SalonsModule, InvitationsAreSharedAmongEligibleResidentsAtEverySession) {
   w.sim->run();
   int ever = 0;
   for (ResidentId i = 0; i < w.p().size(); ++i)
-    ever += w.p().column<std::int32_t>("first_salon_step")[i] >= 0;
+    ever += w.p().column<StoredStep>("first_salon_step")[i] >= 0;
   EXPECT_LE(ever, 15) << "about 3 expected over three sessions";
 }
 
@@ -910,9 +910,9 @@ TEST(SalonsModule, FriendsWhoAttendedWithinFourWeeksCountWithDailySteps) {
   params.venues.push_back(weekly_venue_at(0, 0, 50));  // days 2, 9, 16
   World w = make_world(std::move(p), params, 12, {{0, 1, {1.0f, TieKind::kFriend}}}, 8, 1);
   w.sim->run();
-  EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[0], 2);
+  EXPECT_EQ(w.p().column<StoredStep>("first_salon_step")[0], 2);
   // At day 9 his friend attended 7 days ago: within four weeks, so he joins.
-  EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[1], 9);
+  EXPECT_EQ(w.p().column<StoredStep>("first_salon_step")[1], 9);
 }
 
 TEST(SalonsModule, FriendsWhoAttendedLastWeekCountWithWeeklySteps) {
@@ -925,8 +925,8 @@ TEST(SalonsModule, FriendsWhoAttendedLastWeekCountWithWeeklySteps) {
   params.venues.push_back(weekly_venue_at(0, 0, 50));
   World w = make_world(std::move(p), params, 3, {{0, 1, {1.0f, TieKind::kFriend}}});
   w.sim->run();
-  EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[0], 0);
-  EXPECT_EQ(w.p().column<std::int32_t>("first_salon_step")[1], 1);
+  EXPECT_EQ(w.p().column<StoredStep>("first_salon_step")[0], 0);
+  EXPECT_EQ(w.p().column<StoredStep>("first_salon_step")[1], 1);
 }
 
 // Non-members try to join only at their moments of readiness, whose chance a step bounds their
@@ -947,7 +947,7 @@ TEST(SalonsModule, JoiningAtMomentsOfReadinessKeepsTheChancePerSession) {
   constexpr int kSessions = 12;
   World w = make_world(residents_at(homes), params, kSessions);
   w.sim->run();
-  const auto& first = w.p().column<std::int32_t>("first_salon_step");
+  const auto& first = w.p().column<StoredStep>("first_salon_step");
   double joins = 0, at_risk = 0, at_first = 0;
   for (ResidentId i = 0; i < w.p().size(); ++i) {
     joins += first[i] >= 0;
@@ -1028,7 +1028,7 @@ TEST(SalonsOutput, AgentsGetSalonColumnsAndSalonsGetOneRowPerVenue) {
     EXPECT_EQ(within[i], count) << i;
     EXPECT_EQ(nearest[i], static_cast<double>(static_cast<float>(best))) << i;
     EXPECT_EQ(sessions[i], p.column<std::uint16_t>("salon_sessions")[i]);
-    EXPECT_EQ(first[i], p.column<std::int32_t>("first_salon_step")[i]);
+    EXPECT_EQ(first[i], p.column<StoredStep>("first_salon_step")[i]);
     sessions_total += sessions[i];
   }
   EXPECT_EQ(within[60] - within[61], 1);
@@ -1074,7 +1074,7 @@ TEST(SalonsOutput, WithoutVenuesNobodyAttendsAndTheSalonsTableIsEmpty) {
 
 struct SalonRun {
   std::vector<std::uint16_t> sessions;
-  std::vector<std::int32_t> first;
+  std::vector<StoredStep> first;
   std::vector<float> decline_factor;
   std::map<std::string, std::vector<double>> salons_table;
 };
@@ -1091,7 +1091,7 @@ SalonRun run_taketoyo_with(int threads) {
     sim->run();
     const Population& p = sim->population();
     out.sessions = p.column<std::uint16_t>("salon_sessions");
-    out.first = p.column<std::int32_t>("first_salon_step");
+    out.first = p.column<StoredStep>("first_salon_step");
     out.decline_factor = sim->effects().ratios_of(Hazard::kCertification, kSalonActivityStream, p);
     const std::vector<OutputTable> tables = output_tables(*sim);
     const OutputTable* salons = find_table(tables, "salons");

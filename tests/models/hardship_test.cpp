@@ -43,7 +43,7 @@ TEST(Hardship, ThePrevalenceStaysAtTheSteadyStateByIncome) {
   EXPECT_NEAR(share(1), low, 0.0124);
   EXPECT_NEAR(share(0), high, 0.0068);
   // Person-years in hardship over the 3 years: about the share times 3 years each.
-  const auto& steps_in = sim->population().column<std::int32_t>("hardship_steps");
+  const auto& steps_in = sim->population().column<StoredStep>("hardship_steps");
   double years = 0;
   for (std::size_t i = 1; i < n; i += 2) years += steps_in[i] * 7 / 365.25;
   EXPECT_NEAR(years / (n / 2.0), low * 157 * 7 / 365.25, 0.04);
@@ -71,7 +71,7 @@ TEST(Hardship, ReliefEndsAnEpisodeAndSchedulesTheNext) {
   EXPECT_TRUE(hardship.relieve(pop, 0, 3, 7 / 365.25));
   EXPECT_EQ(in[0], 0);
   EXPECT_FALSE(hardship.relieve(pop, 0, 3, 7 / 365.25));  // not in hardship: nothing to end
-  EXPECT_GT(pop.column<std::int32_t>("hardship_next_change_step")[0], 3);
+  EXPECT_GT(pop.column<StoredStep>("hardship_next_change_step")[0], 3);
 }
 
 }  // namespace

@@ -60,9 +60,9 @@ TEST(MobileShopModule, ServesUpToCapacityOnlyWhileTheRouteRuns) {
     sim->step();
     int served = 0;
     for (ResidentId i = 0; i < p.size(); ++i)
-      served += p.column<std::int32_t>("mobile_shop_step")[i] == step;
+      served += p.column<StoredStep>("mobile_shop_step")[i] == step;
     EXPECT_EQ(served, step >= 2 && step < 5 ? 5 : 0) << "step " << step;
-    EXPECT_NE(p.column<std::int32_t>("mobile_shop_step")[30], step);
+    EXPECT_NE(p.column<StoredStep>("mobile_shop_step")[30], step);
   }
   int visits = 0;
   for (ResidentId i = 0; i < p.size(); ++i)
@@ -83,8 +83,7 @@ TEST(MobileShopModule, DriversComeLast) {
   for (std::int64_t step = 0; step < 3; ++step) {
     sim->step();
     for (ResidentId i = 0; i < 20; ++i)
-      EXPECT_EQ(sim->population().column<std::int32_t>("mobile_shop_step")[i] == step, i >= 10)
-          << i;
+      EXPECT_EQ(sim->population().column<StoredStep>("mobile_shop_step")[i] == step, i >= 10) << i;
   }
 }
 
@@ -106,7 +105,7 @@ TEST(MobileShopModule, LunchSalonIsForResidentsLivingAloneAndCountsAsASalonSessi
     sim->step();
     int attendees = 0;
     for (ResidentId i = 0; i < 20; ++i) {
-      const bool attended = pop.column<std::int32_t>("last_salon_step")[i] == step;
+      const bool attended = pop.column<StoredStep>("last_salon_step")[i] == step;
       attendees += attended;
       if (attended) {
         EXPECT_TRUE(pop.lives_alone[i]) << i;

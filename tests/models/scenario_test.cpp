@@ -165,6 +165,18 @@ TEST(ScenarioRules, DaysPerStepMustBeAtLeastOne) {
                       "run.days_per_step", "must be in [1, 365], got 0");
 }
 
+TEST(ScenarioRules, ARunLastsAtMost32767Steps) {
+  TempDir dir;
+  // 100 years of daily steps is 36,525 steps; mechanisms keep steps in two bytes.
+  expect_single_issue(dir.write("long.yaml", "run:\n  years: 100\n  days_per_step: 1\n"), 2, 10,
+                      "run.years",
+                      "makes 36525 steps of 1 days; a run lasts at most 32767 steps (89 years of "
+                      "daily steps): use fewer years or longer steps");
+  // 89 years of daily steps (32,507) and 100 years of weekly steps are fine.
+  EXPECT_NO_THROW(load_scenario(dir.write("89.yaml", "run:\n  years: 89\n  days_per_step: 1\n")));
+  EXPECT_NO_THROW(load_scenario(dir.write("100.yaml", "run:\n  years: 100\n")));
+}
+
 TEST(ScenarioRules, StartDateMustBeAValidIsoDate) {
   TempDir dir;
   expect_single_issue(dir.write("date.yaml", "run:\n  start_date: 2025-13-01\n"), 2, 15,

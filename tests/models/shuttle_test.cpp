@@ -62,7 +62,7 @@ TEST(ShuttleModule, SeatsPerStepNeverExceedSeatsTimesTrips) {
     sim->step();
     int seated = 0;
     for (ResidentId i = 0; i < 40; ++i)
-      seated += sim->population().column<std::int32_t>("shuttle_step")[i] == step;
+      seated += sim->population().column<StoredStep>("shuttle_step")[i] == step;
     EXPECT_EQ(seated, 6) << "step " << step;
   }
   int trips = 0;

@@ -102,17 +102,17 @@ TEST(SocialPrescribingModule, OneClientAWeekAndEveryClientScreenedPositiveFirst)
   sim->run();
   const Population& p = sim->population();
   const auto& screens = p.column<std::uint16_t>("sp_screens");
-  const auto& positive = p.column<std::int32_t>("sp_first_positive_step");
-  const auto& intake = p.column<std::int32_t>("sp_first_intake_step");
+  const auto& positive = p.column<StoredStep>("sp_first_positive_step");
+  const auto& intake = p.column<StoredStep>("sp_first_intake_step");
   const auto& intakes = p.column<std::uint16_t>("sp_intakes");
-  const auto& waited = p.column<std::int32_t>("sp_waited_steps");
+  const auto& waited = p.column<StoredStep>("sp_waited_steps");
   const auto& referred = p.column<std::uint8_t>("sp_referred");
   const auto& took_up = p.column<std::uint8_t>("sp_took_up");
   const auto& answers = p.column<std::uint8_t>("sp_answers");
-  std::vector<const std::vector<std::int32_t>*> last_session;
+  std::vector<const std::vector<StoredStep>*> last_session;
   for (const char* kind :
        {"salon", "sports", "hobby", "volunteer", "senior_club", "neighbourhood_association"})
-    last_session.push_back(&p.column<std::int32_t>(fmt::format("last_{}_step", kind)));
+    last_session.push_back(&p.column<StoredStep>(fmt::format("last_{}_step", kind)));
   int screened = 0, positives = 0, clients = 0, group_uptakes = 0, joined = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
     screened += screens[i] > 0;

@@ -18,6 +18,17 @@ Population four_residents() {
   return p;
 }
 
+TEST(StoredStep, KeepsEveryStepOfTheLongestRunAndStepsBeyondItAsKMaxSteps) {
+  EXPECT_EQ(kMaxSteps, 32767);
+  EXPECT_EQ(stored_step(kNever), -1);
+  EXPECT_EQ(stored_step(0), 0);
+  EXPECT_EQ(stored_step(kMaxSteps - 1), 32766);  // the last step of the longest run
+  EXPECT_EQ(stored_step(kMaxSteps), 32767);
+  // A next moment far ahead (2^30 steps) compares as it did: after every step of any run.
+  EXPECT_EQ(stored_step(std::int64_t{1} << 30), 32767);
+  EXPECT_GT(stored_step(std::int64_t{1} << 30), kMaxSteps - 1);
+}
+
 TEST(PopulationReorderRows, RowsMoveAndIdsFollowTheirResidents) {
   Population p = four_residents();
   // Row 0 takes the resident of row 2, row 1 that of row 3, row 2 that of row 0, row 3 that of

@@ -80,6 +80,13 @@ TEST(Simulation, AppliesRequestedDeathsOnceAtTheEndOfTheStep) {
   EXPECT_EQ(log[10], "alive0=0");
 }
 
+TEST(Simulation, RefusesAClockLongerThanStepsKeptInTwoBytesAllow) {
+  // Mechanisms keep steps as StoredStep: the run's last step must fit below kMaxSteps.
+  EXPECT_THROW(Simulation({1, 0}, {1, kMaxSteps + 1}, three_alive(), Network(3, {}, 0)),
+               std::invalid_argument);
+  EXPECT_NO_THROW(Simulation({1, 0}, {1, kMaxSteps}, three_alive(), Network(3, {}, 0)));
+}
+
 /// Asks for the deaths of the given rows at step 0.
 class Killer final : public Module {
  public:

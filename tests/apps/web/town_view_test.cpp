@@ -98,8 +98,7 @@ TEST(TownView, AServiceWithoutAPlaceCountsThisWeeksUse) {
   for (int k = 0; k < 3; ++k) sim->step();
   // Each rider takes at most one seat a step, so the rides of step 2 are the residents whose
   // last seat was in step 2, counted right after it.
-  const std::vector<std::int32_t>& last_seat =
-      sim->population().column<std::int32_t>("shuttle_step");
+  const std::vector<StoredStep>& last_seat = sim->population().column<StoredStep>("shuttle_step");
   const auto riders = std::count(last_seat.begin(), last_seat.end(), 2);
   ASSERT_GT(riders, 0);
   const json services = view.frame()["services"];
