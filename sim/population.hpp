@@ -26,7 +26,8 @@ enum class Transport : std::uint8_t { kDrives = 0, kLifts = 1, kNone = 2 };
 inline constexpr std::int32_t kNever = -1;
 
 /// A step as a mechanism's column keeps it: two bytes a resident where four were, for the many
-/// "step of the first (last) session" columns. A run lasts at most kMaxSteps steps (Simulation
+/// "step of the first (last) session" columns, and the population's own entry, certification
+/// and death steps. A run lasts at most kMaxSteps steps (Simulation
 /// refuses a longer clock; a scenario says so when it is read), so each of its steps, and kNever,
 /// fits. The output widens these columns to 32 bits, so files are as before.
 using StoredStep = std::int16_t;
@@ -51,19 +52,19 @@ struct Population {
   std::vector<std::uint16_t> district;
   std::vector<float> x_m, y_m;               // home location
   std::vector<std::uint8_t> transport;       // Transport
-  std::vector<std::int32_t> entry_step;      // 0 for the starting population
+  std::vector<StoredStep> entry_step;        // 0 for the starting population
   std::vector<float> kin_contacts_per_week;  // contact with family who are not residents (children)
   std::vector<float> reserve;                // functional reserve left at entry (Exp(1) threshold)
   std::vector<float> frailty0;               // frailty at entry, 0..1
 
   // State that changes during the run.
-  std::vector<std::uint8_t> alive;      // entered and not dead
-  std::vector<std::uint8_t> certified;  // LTC-certified (functional disability)
-  std::vector<float> decline;           // cumulative hazard of certification since entry
-  std::vector<float> weekly_contacts;   // contacts with others outside the household
-  std::vector<std::uint8_t> isolated;   // weekly_contacts < 1
-  std::vector<std::int32_t> disability_step;
-  std::vector<std::int32_t> death_step;
+  std::vector<std::uint8_t> alive;          // entered and not dead
+  std::vector<std::uint8_t> certified;      // LTC-certified (functional disability)
+  std::vector<float> decline;               // cumulative hazard of certification since entry
+  std::vector<float> weekly_contacts;       // contacts with others outside the household
+  std::vector<std::uint8_t> isolated;       // weekly_contacts < 1
+  std::vector<StoredStep> disability_step;  // -1 none
+  std::vector<StoredStep> death_step;       // -1 none
 
   // Requests written by mechanisms during a step and applied by the schedule.
   std::vector<std::uint8_t> death_requested;

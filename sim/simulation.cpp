@@ -128,7 +128,7 @@ void Simulation::apply_deaths(std::int64_t step) {
   for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
     for (const ResidentId i : dying_[chunk]) {
       population_.alive[i] = 0;
-      population_.death_step[i] = static_cast<std::int32_t>(step);
+      population_.death_step[i] = stored_step(step);
       network_.remove_ties_of(i);
     }
   }

@@ -237,7 +237,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
   Population& p = sim.population();
   std::vector<float>& death_left = p[death_reserve_left_];
   const double dt = sim.clock().years_per_step();
-  const auto step32 = static_cast<std::int32_t>(step);
+  const StoredStep now = stored_step(step);
   const std::vector<std::uint8_t>& level = p[income_level_];
   // Every other source of an effect on the hazards (food access, salons, ...).
   const Effects::HazardView certification = sim.effects().hazard(Hazard::kCertification, p);
@@ -259,7 +259,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
     std::uint8_t* death_requested = p.death_requested.data();
     float* decline = p.decline.data();
     const float* reserve = p.reserve.data();
-    std::int32_t* disability_step = p.disability_step.data();
+    StoredStep* disability_step = p.disability_step.data();
     float* left = death_left.data();
     for (std::size_t first = range.begin(); first < range.end(); first += kChunk) {
       const std::size_t count = std::min(kChunk, range.end() - first);
@@ -282,7 +282,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
         decline[i] += static_cast<float>(hazard[j] * dt);
         if (decline[i] >= reserve[i]) {
           certified[i] = 1;
-          disability_step[i] = step32;
+          disability_step[i] = now;
         }
       }
       // Death, of the living, certified this step or not.

@@ -167,7 +167,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
     const float* nearest_store_m = p[columns_.nearest_store_m].data();
     const StoredStep* served_step = p[shop_customers_.step].data();
     const std::uint8_t* alive = p.alive.data();
-    const std::int32_t* entry_step = p.entry_step.data();
+    const StoredStep* entry_step = p.entry_step.data();
     std::uint8_t* cannot_reach = cannot_reach_store_.data();
     const BusLeg* bus_leg = bus_leg_.empty() ? nullptr : bus_leg_.data();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {

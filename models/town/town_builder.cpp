@@ -162,8 +162,8 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
         const std::size_t k = i - starting;
         sex = person[0] < male_share_65 ? Sex::kMale : Sex::kFemale;
         age = 65.0;
-        p.entry_step[i] = static_cast<std::int32_t>(1 + (k * static_cast<std::size_t>(steps - 1)) /
-                                                            std::max<std::size_t>(1, entrants));
+        p.entry_step[i] = stored_step(static_cast<std::int64_t>(
+            1 + (k * static_cast<std::size_t>(steps - 1)) / std::max<std::size_t>(1, entrants)));
         p.alive[i] = 0;
       }
       p.sex[i] = static_cast<std::uint8_t>(sex);

@@ -18,9 +18,9 @@ RunRecord record_of(const Simulation& sim, const std::vector<std::string>& colum
   RunRecord r;
   r.steps = sim.current_step();
   r.steps_per_year = static_cast<int>(std::lround(1.0 / sim.clock().years_per_step()));
-  r.entry_step = p.entry_step;
-  r.disability_step = p.disability_step;
-  r.death_step = p.death_step;
+  r.entry_step.assign(p.entry_step.begin(), p.entry_step.end());
+  r.disability_step.assign(p.disability_step.begin(), p.disability_step.end());
+  r.death_step.assign(p.death_step.begin(), p.death_step.end());
   r.age0 = p.age0;
   r.sex = p.sex;
   r.income_low = p.income_low;

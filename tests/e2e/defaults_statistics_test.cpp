@@ -154,14 +154,14 @@ TEST_F(DefaultsLargeTown, ThreeYearCertificationOfTheIndependent) {
 /// income, living alone and certification at the start, over `years`, pooled over runs.
 /// `event_step` picks the event column (disability_step or death_step).
 double isolation_rate_ratio(const std::vector<std::unique_ptr<Simulation>>& runs,
-                            std::vector<std::int32_t> Population::*event_step,
-                            bool independent_only, double years) {
+                            std::vector<StoredStep> Population::*event_step, bool independent_only,
+                            double years) {
   std::map<int, std::array<double, 4>> strata;  // events and time, isolated and not
   for (const auto& run : runs) {
     const Population& p = run->population();
     const double dt = run->clock().years_per_step();
     const auto horizon = static_cast<std::int32_t>(std::lround(years / dt));
-    const std::vector<std::int32_t>& events = p.*event_step;
+    const std::vector<StoredStep>& events = p.*event_step;
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (p.entry_step[i] != 0 || (independent_only && p.certified0[i])) continue;
       const bool event = events[i] >= 0 && events[i] < horizon;

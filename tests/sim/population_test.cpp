@@ -37,7 +37,7 @@ TEST(PopulationReorderRows, RowsMoveAndIdsFollowTheirResidents) {
   p.reorder_rows(order);
   EXPECT_EQ(p.x_m, (std::vector<float>{20, 30, 0, 10}));
   EXPECT_EQ(p.age0, (std::vector<float>{72, 73, 70, 71}));
-  EXPECT_EQ(p.death_step, (std::vector<std::int32_t>{kNever, 7, kNever, 5}));
+  EXPECT_EQ(p.death_step, (std::vector<StoredStep>{kNever, 7, kNever, 5}));
   // The couple is now rows 2 and 0: each row's spouse is the other's new row.
   EXPECT_EQ(p.spouse, (std::vector<std::int32_t>{2, -1, 0, -1}));
 }

@@ -69,7 +69,7 @@ TEST(Simulation, AppliesRequestedDeathsOnceAtTheEndOfTheStep) {
   sim.run();
   const Population& p = sim.population();
   EXPECT_EQ(p.alive, (std::vector<std::uint8_t>{0, 1, 0}));
-  EXPECT_EQ(p.death_step, (std::vector<std::int32_t>{1, kNever, 1}));
+  EXPECT_EQ(p.death_step, (std::vector<StoredStep>{1, kNever, 1}));
   EXPECT_EQ(p.death_requested, (std::vector<std::uint8_t>{0, 0, 0}));
   EXPECT_EQ(sim.network().degree(1), 0u) << "ties of the dead are removed";
   // Step 1's observer (health phase) still saw resident 0 alive.
