@@ -27,9 +27,9 @@ inline constexpr std::int32_t kNever = -1;
 
 /// A step as a mechanism's column keeps it: two bytes a resident where four were, for the many
 /// "step of the first (last) session" columns, and the population's own entry, certification
-/// and death steps. A run lasts at most kMaxSteps steps (Simulation
-/// refuses a longer clock; a scenario says so when it is read), so each of its steps, and kNever,
-/// fits. The output widens these columns to 32 bits, so files are as before.
+/// and death steps. A run lasts at most kMaxSteps steps (Simulation refuses a longer clock; a
+/// scenario says so when it is read), so each of its steps, and kNever, fits. The output widens
+/// these columns to 32 bits, so files are as before.
 using StoredStep = std::int16_t;
 inline constexpr std::int64_t kMaxSteps = std::numeric_limits<StoredStep>::max();  // 32,767
 /// A step to keep in a StoredStep column. A step beyond the longest run (the next moment of
