@@ -33,7 +33,7 @@ std::string unknown_intervention_message(const std::string& type,
 }
 
 std::int64_t Scenario::steps() const {
-  return std::max<std::int64_t>(1, std::llround(run.years * 365.25 / run.days_per_step));
+  return std::max<std::int64_t>(1, std::llround(run.steps_asked()));
 }
 
 std::vector<std::int64_t> Scenario::survey_steps() const {

@@ -29,6 +29,8 @@ struct RunParams {
   double years = 5;
   std::int32_t days_per_step = 7;
   std::string start_date = "2025-04-01";
+  /// Steps the run asks for, before rounding (0 when days_per_step is not valid).
+  double steps_asked() const { return days_per_step > 0 ? years * 365.25 / days_per_step : 0.0; }
 };
 
 template <class V>
@@ -47,7 +49,7 @@ void visit(V& v, RunParams& p) {
   v.integer("days_per_step", p.days_per_step,
             {.unit = "days", .doc = "length of one step", .min = 1, .max = 365});
   // Mechanisms keep steps in two bytes (sim/population.hpp's StoredStep).
-  const double steps = p.days_per_step > 0 ? p.years * 365.25 / p.days_per_step : 0.0;
+  const double steps = p.steps_asked();
   v.rule("years", !(steps >= static_cast<double>(kMaxSteps) + 0.5),
          fmt::format("makes {:.0f} steps of {} days; a run lasts at most {} steps (89 years of "
                      "daily steps): use fewer years or longer steps",

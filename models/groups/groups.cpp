@@ -784,7 +784,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   const std::int64_t friends_window_steps = std::max(1, kFriendsWindowDays / days);
   const std::vector<StoredStep>& last_session = p[attendance_.last_step];
   std::vector<std::uint8_t>& member = p[member_];
-  const ShuttleSeats::InStep seats = seats_.in_step(p, static_cast<std::int32_t>(step));
+  const ShuttleSeats::InStep seats = seats_.in_step(p, step);
 
   bool open_changed = !assigned_;
   for (std::size_t v = 0; v < venues_.size(); ++v) {

@@ -145,7 +145,6 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
   if (changed) update_stores(p, step);
 
   const double dt = sim.clock().years_per_step();
-  const auto step32 = static_cast<std::int32_t>(step);
   const StoredStep now = stored_step(step);
   // The one way means can grow without a change of stores: a resident who enters (turns 65)
   // and drives gives lifts to their spouse and relatives. Ask those again. Rows are in order of
@@ -156,7 +155,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
       cannot_reach_store_[static_cast<std::size_t>(p.spouse[entrant])] = 0;
     for (ResidentId relative : relatives_->of(entrant)) cannot_reach_store_[relative] = 0;
   }
-  const ShuttleSeats::InStep seats = seats_.in_step(p, step32);
+  const ShuttleSeats::InStep seats = seats_.in_step(p, step);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
     // Local copies and pointers: a store of a byte may alias anything, so through references
     // and vectors every store would reload them.
@@ -184,7 +183,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
         cannot_reach[i] = !food;
       }
       poor[i] = !food;
-      if (entry_step[i] == step32) at_entry[i] = food;
+      if (entry_step[i] == now) at_entry[i] = food;
       // Saturates at the column's largest value.
       poor_steps[i] += static_cast<std::uint16_t>(
           !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
