@@ -55,6 +55,7 @@ struct Options {
   int threads = 0;  // 0: TBB's default concurrency
   std::vector<std::string> overrides;
   bool setup_breakdown = false;
+  bool setup_only = false;
   bool parts = false;
   bool memory = false;
   bool hold_surveys = false;
@@ -63,12 +64,14 @@ struct Options {
 void print_usage() {
   fmt::print(
       "usage: salonsim_scale [SCENARIO] [--threads N] [--set key=value]... "
-      "[--setup-breakdown] [--parts] [--memory] [--hold-surveys]\n"
+      "[--setup-breakdown | --setup-only] [--parts] [--memory] [--hold-surveys]\n"
       "  SCENARIO           scenario file (default scenarios/bench-1m.yaml)\n"
       "  --threads N        TBB threads (default: all cores)\n"
       "  --set key=value    override a scenario parameter (repeatable)\n"
       "  --setup-breakdown  after the measured run, build the town and the network again\n"
       "                     and time each alone\n"
+      "  --setup-only       build the town and the network once, time each, print the peak\n"
+      "                     memory and stop (no init, no steps)\n"
       "  --parts            time each part of the steps (every module, deaths, the record,\n"
       "                     the surveys) and of init (every module's init and start),\n"
       "                     and print where the time goes\n"
@@ -94,6 +97,8 @@ std::optional<Options> parse(int argc, char** argv) {
       options.overrides.emplace_back(argv[++i]);
     } else if (arg == "--setup-breakdown") {
       options.setup_breakdown = true;
+    } else if (arg == "--setup-only") {
+      options.setup_only = true;
     } else if (arg == "--parts") {
       options.parts = true;
     } else if (arg == "--memory") {
@@ -178,7 +183,9 @@ void print_memory(const Simulation& sim) {
   for (const auto& [bytes, name] : parts) fmt::print("  {:>7.1f}  {}\n", bytes, name);
 }
 
-void setup_breakdown(const models::Scenario& scenario) {
+/// Builds the town and the network once more and times each. `alone`: nothing else ran in the
+/// process, so its peak memory is theirs.
+void setup_breakdown(const models::Scenario& scenario, bool alone) {
   const salonsim::Clock clock = scenario.clock();
   const RunIdentity identity{scenario.run.seed, 0};
   auto start = WallClock::now();
@@ -192,7 +199,16 @@ void setup_breakdown(const models::Scenario& scenario) {
   const double network_s = seconds_since(start);
   fmt::print("set-up breakdown:     town {:.3f} s, network {:.3f} s ({} tie entries)\n", town_s,
              network_s, network.entries());
-  fmt::print("SETUP town_s={:.4f} network_s={:.4f}\n", town_s, network_s);
+  if (!alone) {
+    fmt::print("SETUP town_s={:.4f} network_s={:.4f}\n", town_s, network_s);
+    return;
+  }
+  const std::uint64_t peak = proc_status_bytes("VmHWM");
+  const auto rows = static_cast<double>(population.size());
+  fmt::print("peak RSS (VmHWM):     {} bytes, {:.1f} per resident\n", peak,
+             static_cast<double>(peak) / rows);
+  fmt::print("SETUP residents={} town_s={:.4f} network_s={:.4f} peak_bytes_per_resident={:.1f}\n",
+             population.size(), town_s, network_s, static_cast<double>(peak) / rows);
 }
 
 }  // namespace
@@ -219,6 +235,15 @@ int main(int argc, char** argv) {
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<std::size_t>(threads));
 
+  if (options->setup_only) {
+    try {
+      setup_breakdown(scenario, /*alone=*/true);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "error: {}\n", e.what());
+      return kFailed;
+    }
+    return kOk;
+  }
   try {
     const std::uint64_t rss_before = proc_status_bytes("VmRSS");
     auto start = WallClock::now();
@@ -313,6 +338,6 @@ int main(int argc, char** argv) {
     return kFailed;
   }
 
-  if (options->setup_breakdown) setup_breakdown(scenario);
+  if (options->setup_breakdown) setup_breakdown(scenario, /*alone=*/false);
   return kOk;
 }
