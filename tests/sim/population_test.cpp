@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 namespace salonsim {
@@ -40,6 +41,32 @@ TEST(PopulationReorderRows, RowsMoveAndIdsFollowTheirResidents) {
   EXPECT_EQ(p.death_step, (std::vector<StoredStep>{kNever, 7, kNever, 5}));
   // The couple is now rows 2 and 0: each row's spouse is the other's new row.
   EXPECT_EQ(p.spouse, (std::vector<std::int32_t>{2, -1, 0, -1}));
+}
+
+TEST(PopulationReorderRows, AColumnOfOneValueStaysAndZeroAndMinusZeroAreTwoValues) {
+  // Columns of one value are not gathered (nothing would change); a column whose values are
+  // equal but whose bits differ (0 and -0) is.
+  Population p = four_residents();
+  p.decline = {0.0f, 0.0f, -0.0f, 0.0f};
+  p.reserve = {0.5f, 0.5f, 0.5f, 0.5f};
+  const std::vector<ResidentId> order{2, 3, 0, 1};
+  p.reorder_rows(order);
+  EXPECT_TRUE(std::signbit(p.decline[0]));
+  EXPECT_FALSE(std::signbit(p.decline[2]));
+  EXPECT_EQ(p.reserve, (std::vector<float>{0.5f, 0.5f, 0.5f, 0.5f}));
+  EXPECT_EQ(p.alive, (std::vector<std::uint8_t>{0, 0, 0, 0}));
+  EXPECT_EQ(p.x_m, (std::vector<float>{20, 30, 0, 10}));
+}
+
+TEST(PopulationResize, EveryColumnHasItsDefault) {
+  Population p;
+  p.resize(3);
+  EXPECT_EQ(p.size(), 3u);
+  EXPECT_EQ(p.spouse, (std::vector<std::int32_t>{-1, -1, -1}));
+  EXPECT_EQ(p.disability_step, (std::vector<StoredStep>{kNever, kNever, kNever}));
+  EXPECT_EQ(p.death_step, (std::vector<StoredStep>{kNever, kNever, kNever}));
+  EXPECT_EQ(p.x_m, (std::vector<float>{0, 0, 0}));
+  EXPECT_EQ(p.alive, (std::vector<std::uint8_t>{0, 0, 0}));
 }
 
 TEST(PopulationHouseholdOf, TheSmallerRowOfACoupleOrTheResidentsOwn) {
