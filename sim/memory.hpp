@@ -2,6 +2,8 @@
 // Memory before work: what a job will need, measured per resident, against what this process
 // may use. A job that cannot fit is refused at once with both figures, instead of ending in
 // std::bad_alloc after minutes of work.
+#include <boost/container/vector.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -14,6 +16,11 @@ namespace salonsim {
 /// count.
 template <class T>
 std::size_t bytes_of(const std::vector<T>& values) {
+  return values.capacity() * sizeof(T);
+}
+/// ... and one of Boost's vectors.
+template <class T, class A, class O>
+std::size_t bytes_of(const boost::container::vector<T, A, O>& values) {
   return values.capacity() * sizeof(T);
 }
 /// ... and a vector of vectors, with what each inner one holds.

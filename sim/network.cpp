@@ -2,9 +2,11 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_scan.h>
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -33,6 +35,18 @@ std::string_view tie_kind_name(TieKind kind) {
 
 Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
                  std::span<const std::uint32_t> spare) {
+  set_ties(residents, ties, spare);
+}
+
+Network Network::with_ties(std::size_t residents, std::span<const UndirectedTie> ties,
+                           std::span<const std::uint32_t> spare) {
+  Network network;
+  network.set_ties(residents, ties, spare);
+  return network;
+}
+
+void Network::set_ties(std::size_t residents, std::span<const UndirectedTie> ties,
+                       std::span<const std::uint32_t> spare) {
   if (!spare.empty() && spare.size() != residents)
     throw std::invalid_argument("Network: spare slots must be given for every resident or none");
   if (residents >= std::numeric_limits<ResidentId>::max())
@@ -42,8 +56,19 @@ Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
   if (ties.size() > std::numeric_limits<std::uint32_t>::max() / 2)
     throw std::length_error("network too large for 32-bit slot indices");
   constexpr std::size_t kGrain = std::size_t{1} << 14;
+  // Every array below is allocated without values and written first by the threads that fill
+  // it: a vector's own zeros would be written by one thread, and on some hosts the first write
+  // to fresh memory costs more than the work.
+  const auto fill = [&](auto& values, std::size_t size, auto value) {
+    values.resize(size, boost::container::default_init);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, size, kGrain), [&](const auto& r) {
+      std::fill(values.begin() + static_cast<std::ptrdiff_t>(r.begin()),
+                values.begin() + static_cast<std::ptrdiff_t>(r.end()), value);
+    });
+  };
   // The ties checked and each row's counted, in parallel (a count is the same in any order).
-  std::vector<std::uint32_t> degree(residents, 0);
+  boost::container::vector<std::uint32_t> degree;
+  fill(degree, residents, std::uint32_t{0});
   std::atomic<bool> out_of_range{false};
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ties.size(), kGrain), [&](const auto& r) {
     for (std::size_t k = r.begin(); k != r.end(); ++k) {
@@ -58,22 +83,38 @@ Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
   });
   if (out_of_range)
     throw std::invalid_argument("Network: a tie names a resident out of range or itself");
-  offset_.assign(residents + 1, 0);
-  std::uint64_t total = 0;
-  for (std::size_t i = 0; i < residents; ++i) {
-    const std::uint64_t room = std::uint64_t{degree[i]} + (spare.empty() ? 0 : spare[i]);
-    if (room > std::numeric_limits<std::uint16_t>::max())
-      throw std::length_error("Network: a row would hold more than 65535 ties");
-    total += room;
-    if (total > std::numeric_limits<std::uint32_t>::max())
-      throw std::length_error("network too large for 32-bit slot indices");
-    offset_[i + 1] = static_cast<std::uint32_t>(total);
-  }
-  degree = {};
-  count_.assign(residents, 0);
-  neighbours_.assign(total, 0);
-  contacts_.assign(total, 0.0f);
-  kinds_.assign(total, TieKind::kRemoved);
+  // Each row's room (its ties and spare slots), then the rows' offsets as a running sum.
+  std::atomic<bool> row_too_long{false};
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, residents, kGrain), [&](const auto& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+      const std::uint64_t room = std::uint64_t{degree[i]} + (spare.empty() ? 0 : spare[i]);
+      if (room > std::numeric_limits<std::uint16_t>::max())
+        row_too_long.store(true, std::memory_order_relaxed);
+      degree[i] = static_cast<std::uint32_t>(room);
+    }
+  });
+  if (row_too_long) throw std::length_error("Network: a row would hold more than 65535 ties");
+  offset_.resize(residents + 1, boost::container::default_init);
+  offset_[0] = 0;
+  const std::uint64_t total = tbb::parallel_scan(
+      tbb::blocked_range<std::size_t>(0, residents, kGrain), std::uint64_t{0},
+      [&](const auto& r, std::uint64_t sum, bool final) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+          sum += degree[i];
+          if (final) offset_[i + 1] = static_cast<std::uint32_t>(sum);
+        }
+        return sum;
+      },
+      std::plus<>());
+  if (total > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("network too large for 32-bit slot indices");
+  degree.clear();
+  degree.shrink_to_fit();
+  fill(count_, residents, std::uint16_t{0});
+  // Each slot is written once below: by the ties placed in it, or as free.
+  neighbours_.resize(total, boost::container::default_init);
+  contacts_.resize(total, boost::container::default_init);
+  kinds_.resize(total, boost::container::default_init);
   // Each tie's two entries take the next free slot of their rows in parallel, holding the tie's
   // index for now; then each row is sorted by those indices and given the ties. So every row
   // holds its ties in the order given, as one thread adding them in turn would, whatever the
@@ -96,9 +137,10 @@ Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties,
         const UndirectedTie& t = ties[neighbours_[slot]];
         set_slot(slot, t.a == row ? t.b : t.a, t.tie);
       }
+      for (std::size_t slot = last; slot < offset_[row + 1]; ++slot) set_slot(slot, 0, Tie{});
     }
   });
-  changed_flag_.assign(residents, 0);
+  fill(changed_flag_, residents, std::uint8_t{0});
 }
 
 Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties, std::uint32_t spare)

@@ -6,9 +6,13 @@
 // slot, so freed slots are reused and a resident can hold as many ties at once as its row has
 // room for. (Boost.Graph's CSR graph cannot change a stored tie's target, which is why the rows
 // are kept here.)
+#include <boost/container/vector.hpp>
+
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/population.hpp"
@@ -39,6 +43,30 @@ struct UndirectedTie {
   Tie tie;
 };
 
+/// Allocates like std::allocator, but an element made without arguments (as `resize` makes
+/// them) is left unwritten: for arrays of implicit-lifetime types such as UndirectedTie that
+/// are filled in parallel, so that one thread does not write every value first (on some hosts
+/// the first write to fresh memory costs more than the work). Every element must be written
+/// before it is read.
+template <class T>
+struct UnwrittenAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UnwrittenAllocator<U>;
+  };
+  UnwrittenAllocator() = default;
+  template <class U>
+  UnwrittenAllocator(const UnwrittenAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U*) noexcept {}
+  template <class U, class... Args>
+  void construct(U* at, Args&&... args) {
+    std::construct_at(at, std::forward<Args>(args)...);
+  }
+};
+/// The ties the network builder makes, sized before they are written.
+using TieList = std::vector<UndirectedTie, UnwrittenAllocator<UndirectedTie>>;
+
 class Network {
  public:
   Network() = default;
@@ -48,6 +76,9 @@ class Network {
           std::span<const std::uint32_t> spare);
   /// The same with `spare` free slots in every row.
   Network(std::size_t residents, const std::vector<UndirectedTie>& ties, std::uint32_t spare);
+  /// The same from ties held anywhere in order (the network builder's are a TieList).
+  static Network with_ties(std::size_t residents, std::span<const UndirectedTie> ties,
+                           std::span<const std::uint32_t> spare);
 
   std::size_t residents() const { return count_.size(); }
   /// Slots in all rows together (used and free): the network's fixed size.
@@ -100,6 +131,8 @@ class Network {
   std::size_t bytes() const;
 
  private:
+  void set_ties(std::size_t residents, std::span<const UndirectedTie> ties,
+                std::span<const std::uint32_t> spare);
   /// Frees the slot of `to` in `from`'s row (the row's last tie moves into it).
   void erase_from_row(ResidentId from, ResidentId to);
   void set_slot(std::size_t slot, ResidentId to, Tie tie) {
@@ -114,14 +147,17 @@ class Network {
     }
   }
 
-  std::vector<std::uint32_t> offset_;  // residents + 1: row k is [offset_[k], offset_[k+1])
-  std::vector<std::uint16_t> count_;   // ties in each row (the used prefix)
+  // Boost's vectors can be sized without writing a value, so that the threads that fill them
+  // write them first (sim/network.cpp).
+  // residents + 1: row k is [offset_[k], offset_[k+1])
+  boost::container::vector<std::uint32_t> offset_;
+  boost::container::vector<std::uint16_t> count_;  // ties in each row (the used prefix)
   // One slot each: the tie's other end, contacts and kind (apart, as a Tie would take 8 bytes with
   // its padding, not 5).
-  std::vector<ResidentId> neighbours_;
-  std::vector<float> contacts_;
-  std::vector<TieKind> kinds_;
-  std::vector<std::uint8_t> changed_flag_;  // per resident: in changed_
+  boost::container::vector<ResidentId> neighbours_;
+  boost::container::vector<float> contacts_;
+  boost::container::vector<TieKind> kinds_;
+  boost::container::vector<std::uint8_t> changed_flag_;  // per resident: in changed_
   std::vector<ResidentId> changed_;
 };
 

@@ -24,7 +24,7 @@ constexpr std::uint64_t kMaxAttemptsPerKind = kMaxProposals * kAttemptsPerPropos
 // Keeps the first tie of each pair of sorted `ties` and drops the failed proposals (self-loops),
 // in order. Each chunk is compacted within itself in parallel, then the chunks are moved down
 // in order (a copy within memory already written, so no fresh pages).
-void keep_first_of_each_pair(std::vector<UndirectedTie>& ties) {
+void keep_first_of_each_pair(TieList& ties) {
   constexpr std::size_t kChunk = std::size_t{1} << 16;
   const std::size_t chunks = (ties.size() + kChunk - 1) / kChunk;
   // The tie before each chunk, read before any chunk is compacted.
@@ -110,9 +110,8 @@ double tie_acceptance(const NetworkParams& network, const Population& p, TieKind
   return p.certified[other] ? acceptance * certified_ratio : acceptance;
 }
 
-std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Population& p,
-                                     const std::vector<float>& sociability,
-                                     const RandomStream& stream) {
+TieList form_ties(const NetworkParams& network, const Population& p,
+                  const std::vector<float>& sociability, const RandomStream& stream) {
   // The starting residents are the first rows (entrants follow, by entry step).
   std::size_t n = 0;
   while (n < p.size() && p.entry_step[n] == 0) ++n;
@@ -146,8 +145,8 @@ std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Populat
   for (std::size_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
 
   // Pass 2: each proposal tries a few places near home; a failed proposal stays a self-loop
-  // and is dropped below.
-  std::vector<UndirectedTie> ties(offsets[n]);
+  // and is dropped below. Every slot is written here, first by the thread that fills it.
+  TieList ties(offsets[n]);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 512), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const auto self = static_cast<ResidentId>(i);
@@ -231,8 +230,8 @@ Network build_network(const NetworkParams& network, Population& p, const RandomS
     }
     spare[i] = room;
   });
-  const std::vector<UndirectedTie> ties = form_ties(network, p, sociability, stream);
-  return Network(p.size(), ties, spare);
+  const TieList ties = form_ties(network, p, sociability, stream);
+  return Network::with_ties(p.size(), ties, spare);
 }
 
 }  // namespace salonsim::models

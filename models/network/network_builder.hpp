@@ -92,9 +92,8 @@ std::vector<float> draw_sociability(const NetworkParams& network, std::size_t re
 
 /// Ties of the starting residents (entry_step 0) before they are set into rows (sorted by
 /// (a, b), a < b, no duplicates). `sociability` has one entry per resident.
-std::vector<UndirectedTie> form_ties(const NetworkParams& network, const Population& population,
-                                     const std::vector<float>& sociability,
-                                     const RandomStream& stream);
+TieList form_ties(const NetworkParams& network, const Population& population,
+                  const std::vector<float>& sociability, const RandomStream& stream);
 
 /// Draws each resident's sociability (registering its column) and contact with non-resident
 /// family, and builds the network of the starting residents with room for entrants' ties.

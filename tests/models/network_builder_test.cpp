@@ -35,19 +35,18 @@ class NetworkBuilder : public ::testing::Test {
     town.districts = {District{"a", {0, 0}, 2500, Density::kSuburban, 1}};
     population_ =
         new Population(build_town(town, RandomStream(5, 0, kTownStream), 100, kYearsPerStep));
-    ties_ = new std::vector<UndirectedTie>(form_ties(NetworkParams{}, *population_,
-                                                     sociability(*population_, 5),
-                                                     RandomStream(5, 0, kNetworkStream)));
+    ties_ = new TieList(form_ties(NetworkParams{}, *population_, sociability(*population_, 5),
+                                  RandomStream(5, 0, kNetworkStream)));
   }
   static void TearDownTestSuite() {
     delete ties_;
     delete population_;
   }
   static Population* population_;
-  static std::vector<UndirectedTie>* ties_;
+  static TieList* ties_;
 };
 Population* NetworkBuilder::population_ = nullptr;
-std::vector<UndirectedTie>* NetworkBuilder::ties_ = nullptr;
+TieList* NetworkBuilder::ties_ = nullptr;
 
 TEST_F(NetworkBuilder, TiesAreSortedUniqueAndNeverLoops) {
   const auto& ties = *ties_;

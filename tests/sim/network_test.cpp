@@ -182,6 +182,36 @@ TEST(Network, RowsHoldTheirTiesInTheOrderGivenWhateverTheThreads) {
   }
 }
 
+TEST(Network, WithTiesFromATieListIsTheNetworkOfTheSameTiesInAVector) {
+  // The builder's TieList leaves its elements unwritten when sized, so each is written here.
+  TieList list(3);
+  list[0] = {0, 1, {0.0f, TieKind::kSpouse}};
+  list[1] = {0, 2, {2.0f, TieKind::kFriend}};
+  list[2] = {1, 3, {0.5f, TieKind::kNeighbour}};
+  const std::vector<std::uint32_t> spare{1, 0, 3, 0, 2};
+  const Network from_list = Network::with_ties(5, list, spare);
+  const Network from_vector(5, std::vector<UndirectedTie>(list.begin(), list.end()), spare);
+  EXPECT_EQ(from_list.slots(), from_vector.slots());
+  EXPECT_EQ(from_list.bytes(), from_vector.bytes());
+  for (ResidentId id = 0; id < 5; ++id) {
+    EXPECT_EQ(from_list.capacity(id), from_vector.capacity(id));
+    ASSERT_EQ(from_list.degree(id), from_vector.degree(id));
+    for (std::uint32_t k = 0; k < from_list.degree(id); ++k) {
+      EXPECT_EQ(from_list.neighbour_at(id, k), from_vector.neighbour_at(id, k));
+      EXPECT_EQ(from_list.tie_at(id, k).kind, from_vector.tie_at(id, k).kind);
+    }
+  }
+  // The free slots are free (capacities 3, 2, 4, 1, 2 for degrees 2, 2, 1, 1, 0): resident 4
+  // takes a tie to 2 and one to 0, not one to 3, whose row is full.
+  Network network = Network::with_ties(5, list, spare);
+  EXPECT_TRUE(network.add_tie(4, 2, {1.0f, TieKind::kAcquaintance}));
+  EXPECT_FALSE(network.add_tie(4, 3, {1.0f, TieKind::kAcquaintance}));
+  EXPECT_TRUE(network.add_tie(4, 0, {1.0f, TieKind::kAcquaintance}));
+  EXPECT_EQ(ties_of(network, 4).size(), 2u);
+  EXPECT_EQ(ties_of(network, 0).size(), 3u);
+  EXPECT_EQ(ties_of(network, 2).at(4).kind, TieKind::kAcquaintance);
+}
+
 TEST(Network, RejectsTiesOutOfRange) {
   EXPECT_THROW(Network(2, {{0, 2, {1.0f, TieKind::kFriend}}}, 0u), std::invalid_argument);
   EXPECT_THROW(Network(2, {{1, 1, {1.0f, TieKind::kFriend}}}, 0u), std::invalid_argument);
