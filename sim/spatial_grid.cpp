@@ -17,13 +17,21 @@ SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y, dou
 
 SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y,
                          std::span<const std::uint8_t> include, double cell_m,
-                         std::size_t max_cells)
-    : x_(x), y_(y), cell_m_(cell_m) {
+                         std::size_t max_cells) {
+  rebuild(x, y, include, cell_m, max_cells);
+}
+
+void SpatialGrid::rebuild(std::span<const float> x, std::span<const float> y,
+                          std::span<const std::uint8_t> include, double cell_m,
+                          std::size_t max_cells) {
+  x_ = x;
+  y_ = y;
+  cell_m_ = cell_m;
+  min_x_ = min_y_ = 0;
   const auto included = [&](std::size_t i) { return include.empty() || include[i] != 0; };
   double max_x = 0, max_y = 0;
   if (!x.empty()) {
-    // Bounds and cells in parallel (grids are rebuilt during runs, e.g. as residents enter); the
-    // counting below is integer work only.
+    // Bounds in parallel (grids are rebuilt during runs, e.g. as residents enter).
     using Bounds = std::array<float, 4>;  // min x, max x, min y, max y
     const float inf = std::numeric_limits<float>::infinity();
     const Bounds bounds = tbb::parallel_reduce(
@@ -53,18 +61,15 @@ SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y,
   rows_ = static_cast<int>(std::floor(height / cell_m_)) + 1;
   const std::size_t cells = static_cast<std::size_t>(columns_) * rows_;
 
-  // Counting sort of points by cell; ids within a cell stay in increasing order.
-  std::vector<std::uint32_t> cell_of_point(x.size());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, x.size(), 1 << 14), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      int column = 0, row = 0;
-      cell_of(x[i], y[i], column, row);
-      column = std::clamp(column, 0, columns_ - 1);
-      row = std::clamp(row, 0, rows_ - 1);
-      cell_of_point[i] =
-          static_cast<std::uint32_t>(static_cast<std::size_t>(row) * columns_ + column);
-    }
-  });
+  // Counting sort of points by cell; ids within a cell stay in increasing order. A point's cell
+  // is worked out in both passes below rather than kept (integer work, and no array of n).
+  const auto cell_of_point = [&](std::size_t i) {
+    int column = 0, row = 0;
+    cell_of(x[i], y[i], column, row);
+    column = std::clamp(column, 0, columns_ - 1);
+    row = std::clamp(row, 0, rows_ - 1);
+    return static_cast<std::size_t>(row) * columns_ + column;
+  };
   // The points in K chunks of rows, each counted into its own cells' counts, then each chunk's
   // points placed after those of the chunks before it in each cell: the same order as one pass
   // over the rows, for any K. K is at most the threads, and small enough that the counts (K a
@@ -79,7 +84,7 @@ SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y,
     std::uint32_t* count = counts.data() + k * cells;
     std::fill(count, count + cells, 0u);
     for (std::size_t i = k * chunk_rows; i < std::min(n, (k + 1) * chunk_rows); ++i)
-      if (included(i)) ++count[cell_of_point[i]];
+      if (included(i)) ++count[cell_of_point(i)];
   });
   start_.assign(cells + 1, 0);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1 << 14), [&](const auto& range) {
@@ -103,7 +108,7 @@ SpatialGrid::SpatialGrid(std::span<const float> x, std::span<const float> y,
   tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t k) {
     std::uint32_t* next = counts.data() + k * cells;
     for (std::size_t i = k * chunk_rows; i < std::min(n, (k + 1) * chunk_rows); ++i)
-      if (included(i)) ids_[next[cell_of_point[i]]++] = static_cast<ResidentId>(i);
+      if (included(i)) ids_[next[cell_of_point(i)]++] = static_cast<ResidentId>(i);
   });
 }
 

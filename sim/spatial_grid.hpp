@@ -26,6 +26,11 @@ class SpatialGrid {
   SpatialGrid(std::span<const float> x, std::span<const float> y,
               std::span<const std::uint8_t> include, double cell_m,
               std::size_t max_cells = std::size_t{1} << 24);
+  /// Buckets the points again as the constructor does, in the memory the grid holds already
+  /// (rebuilt during runs: fresh memory for each would be written first at every rebuild).
+  void rebuild(std::span<const float> x, std::span<const float> y,
+               std::span<const std::uint8_t> include, double cell_m,
+               std::size_t max_cells = std::size_t{1} << 24);
 
   double cell_m() const { return cell_m_; }
   /// The coordinates of point `id`, as bucketed.

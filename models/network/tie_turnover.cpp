@@ -112,7 +112,7 @@ void TieTurnover::step(Simulation& sim, std::int64_t step) {
   // depend on how many rows are dead or still to enter, nor on the run's length).
   const bool update = params_.turnover.enabled && step > 0 && step % interval_ == 0;
   const bool entering = next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step;
-  if (entering || update) grid_.emplace(p.x_m, p.y_m, p.alive, kGridCellM);
+  if (entering || update) grid_->rebuild(p.x_m, p.y_m, p.alive, kGridCellM);
   // Entrants are rows in entry order; Demography has just let this step's in.
   while (next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step) {
     if (p.alive[next_entrant_]) make_entry_ties(sim, static_cast<ResidentId>(next_entrant_), step);

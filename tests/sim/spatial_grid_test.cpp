@@ -70,6 +70,41 @@ TEST(SpatialGrid, TheSameCellsWhateverTheThreads) {
   }
 }
 
+TEST(SpatialGrid, RebuiltInItsOwnMemoryItHoldsWhatAFreshGridWould) {
+  // A grid of 20,000 points rebuilt as rows die and enter (tie turnover does so each step), and
+  // rebuilt again over fewer points on a wider map, holds what a grid built afresh holds.
+  constexpr std::size_t kPoints = 20000;
+  std::mt19937 random(5);
+  std::uniform_real_distribution<float> where(0.0f, 3000.0f);
+  std::vector<float> x(kPoints), y(kPoints);
+  for (std::size_t i = 0; i < kPoints; ++i) x[i] = where(random), y[i] = where(random);
+  std::vector<std::uint8_t> include(kPoints, 1);
+  SpatialGrid grid(x, y, include, 100);
+  const auto cells_of = [](const SpatialGrid& g) {
+    std::vector<std::vector<ResidentId>> cells;
+    for (int row = 0; row < g.rows(); ++row) {
+      for (int column = 0; column < g.columns(); ++column) {
+        const auto members = g.members(column, row);
+        cells.emplace_back(members.begin(), members.end());
+      }
+    }
+    return cells;
+  };
+  for (std::size_t i = 0; i < kPoints; i += 3) include[i] = 0;
+  grid.rebuild(x, y, include, 100);
+  const SpatialGrid fresh(x, y, include, 100);
+  EXPECT_EQ(grid.ids().size(), kPoints - (kPoints + 2) / 3);
+  EXPECT_EQ(cells_of(grid), cells_of(fresh));
+  const std::vector<float> wide_x{0, 9000, 4500}, wide_y{0, 0, 9000};
+  grid.rebuild(wide_x, wide_y, {}, 100);
+  const SpatialGrid wide(wide_x, wide_y, 100);
+  EXPECT_EQ(grid.columns(), wide.columns());
+  EXPECT_EQ(grid.rows(), wide.rows());
+  EXPECT_EQ(grid.ids().size(), 3u);
+  EXPECT_EQ(cells_of(grid), cells_of(wide));
+  EXPECT_EQ(grid.x(2), 4500.0f);
+}
+
 TEST(SpatialGrid, FindsExactlyThePointsWithinADistance) {
   const std::vector<float> x{0, 300, 400, 0, 1000};
   const std::vector<float> y{0, 400, 0, 500, 1000};
