@@ -1,11 +1,14 @@
 #include "models/network/network_builder.hpp"
 
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_scan.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <span>
+#include <tuple>
 
 namespace salonsim::models {
 
@@ -134,15 +137,30 @@ TieList form_ties(const NetworkParams& network, const Population& p,
   const auto proposes_spouse = [&](std::size_t i) {
     return p.spouse[i] > static_cast<std::int32_t>(i);
   };
-  // Pass 1: count proposals and spouses, so that pass 2 writes into a flat array without
-  // allocating.
-  std::vector<std::uint32_t> offsets(n + 1, 0);
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-    std::uint32_t total = proposes_spouse(i) ? 1 : 0;
-    for (std::size_t k = 0; k < kinds.size(); ++k) total += proposals_of(i, k);
-    offsets[i + 1] = total;
+  // Pass 1: count each kind's proposals (kept for pass 2: each count is a draw and an
+  // exponential) and the spouses, so that pass 2 writes into a flat array without allocating.
+  static_assert(kMaxProposals <= 255, "a kind's proposals are counted in a byte");
+  constexpr std::size_t kKinds = std::tuple_size_v<decltype(kinds)>;
+  boost::container::vector<std::uint8_t> proposals(n * kKinds, boost::container::default_init);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& range) {
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      for (std::size_t k = 0; k < kKinds; ++k)
+        proposals[i * kKinds + k] = static_cast<std::uint8_t>(proposals_of(i, k));
+    }
   });
-  for (std::size_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
+  boost::container::vector<std::uint32_t> offsets(n + 1, boost::container::default_init);
+  offsets[0] = 0;
+  tbb::parallel_scan(
+      tbb::blocked_range<std::size_t>(0, n, 1 << 14), std::uint32_t{0},
+      [&](const auto& range, std::uint32_t sum, bool final) {
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          sum += proposes_spouse(i) ? 1 : 0;
+          for (std::size_t k = 0; k < kKinds; ++k) sum += proposals[i * kKinds + k];
+          if (final) offsets[i + 1] = sum;
+        }
+        return sum;
+      },
+      std::plus<>());
 
   // Pass 2: each proposal tries a few places near home; a failed proposal stays a self-loop
   // and is dropped below. Every slot is written here, first by the thread that fills it.
@@ -152,8 +170,8 @@ TieList form_ties(const NetworkParams& network, const Population& p,
       const auto self = static_cast<ResidentId>(i);
       std::uint32_t slot = offsets[i];
       for (std::size_t k = 0; k < kinds.size(); ++k) {
-        const std::uint32_t proposals = proposals_of(i, k);
-        for (std::uint32_t proposal = 0; proposal < proposals; ++proposal, ++slot) {
+        const std::uint32_t count = proposals[i * kKinds + k];
+        for (std::uint32_t proposal = 0; proposal < count; ++proposal, ++slot) {
           const ResidentId other = find_nearby(
               grid, p, self, kinds[k].formation->distance_scale_m,
               [&](std::uint32_t attempt) {
@@ -180,6 +198,8 @@ TieList form_ties(const NetworkParams& network, const Population& p,
     }
   });
 
+  proposals = {};
+  offsets = {};
   // A pair proposed twice keeps one tie: the closest kind (spouse, relative, neighbour,
   // friend), then the most frequent contact. The order is total, so the result does not depend
   // on the sort's thread schedule.
