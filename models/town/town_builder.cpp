@@ -57,8 +57,10 @@ std::vector<double> cumulative_of(const std::vector<double>& weights) {
   return cumulative;
 }
 
-double log_income(const IncomeParams& income, Sex sex, double age, double z) {
-  return std::log(income.median_million_yen) + income.log_change_per_year_of_age * (age - 75.0) +
+// `log_median`: std::log(income.median_million_yen), worked out once (a call to std::log may
+// set errno, so the compiler cannot hoist it out of the loop over residents).
+double log_income(const IncomeParams& income, double log_median, Sex sex, double age, double z) {
+  return log_median + income.log_change_per_year_of_age * (age - 75.0) +
          (sex == Sex::kFemale ? income.log_change_women : 0.0) + income.sigma_log * z;
 }
 
@@ -132,6 +134,7 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
   const double male_share_65 =
       town.men_by_age[0] / std::max(1e-300, town.men_by_age[0] + town.women_by_age[0]);
 
+  const double log_median_income = std::log(town.income.median_million_yen);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const auto place = stream.uniforms4(kSetupStep, i, kPlace);
@@ -171,8 +174,8 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
       p.lives_alone[i] =
           person[2] < (sex == Sex::kMale ? town.living_alone.men : town.living_alone.women);
 
-      const double income =
-          std::exp(log_income(town.income, sex, age, stream.normal(kSetupStep, i, kIncome)));
+      const double income = std::exp(log_income(town.income, log_median_income, sex, age,
+                                                stream.normal(kSetupStep, i, kIncome)));
       p.income[i] = static_cast<float>(income);
 
       // The starting population takes its band's published share; an entrant the share at
