@@ -2,6 +2,7 @@
 
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
+#include <boost/container/vector.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -43,14 +44,17 @@ std::vector<ResidentId> spatial_order(std::span<const float> x_m, std::span<cons
     return static_cast<std::uint32_t>(std::clamp(cell, 0.0, double{kHilbertSide - 1}));
   };
   // The curve's position (under 2^32: 2^16 cells a side) in the high half, the index in the
-  // low: sorting the keys orders by cell, then by index.
-  std::vector<std::uint64_t> keys(n);
+  // low: sorting the keys orders by cell, then by index. The keys are written first by the
+  // threads that work them out (a vector's zeros would be written by one thread).
+  boost::container::vector<std::uint64_t> keys(n, boost::container::default_init);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
     keys[i] = hilbert_index(cell_of(x_m[i], min_x), cell_of(y_m[i], min_y)) << 32 | i;
   });
   tbb::parallel_sort(keys.begin(), keys.end());
   std::vector<ResidentId> order(n);
-  for (std::size_t j = 0; j < n; ++j) order[j] = static_cast<ResidentId>(keys[j] & 0xffffffffu);
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t j) {
+    order[j] = static_cast<ResidentId>(keys[j] & 0xffffffffu);
+  });
   return order;
 }
 
