@@ -2,6 +2,7 @@
 
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
+#include <boost/container/vector.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -201,7 +202,8 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
   // not live alone have a wife who is also a resident; wives are chosen among women who do not
   // live alone, and partners are paired by age rank. The wife moves to her husband's home.
   const std::size_t districts = town.districts.size();
-  std::vector<float> couple_draw(starting);
+  // Large arrays here are sized without values and written first by the threads that fill them.
+  boost::container::vector<float> couple_draw(starting, boost::container::default_init);
   tbb::parallel_for(std::size_t{0}, starting, [&](std::size_t i) {
     couple_draw[i] = static_cast<float>(stream.uniform(kSetupStep, i, kCouple));
   });
@@ -238,7 +240,7 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
     return std::uint64_t{std::bit_cast<std::uint32_t>(value)} << 32 | id;
   };
   const auto by_age = [&](std::vector<ResidentId>& ids) {
-    std::vector<std::uint64_t> keys(ids.size());
+    boost::container::vector<std::uint64_t> keys(ids.size(), boost::container::default_init);
     tbb::parallel_for(std::size_t{0}, ids.size(),
                       [&](std::size_t k) { keys[k] = key(p.age0[ids[k]], ids[k]); });
     tbb::parallel_sort(keys.begin(), keys.end());
@@ -254,7 +256,7 @@ Population build_town(const TownParams& town, const RandomStream& stream, std::i
     // answer.
     const std::size_t couples = std::min(men.size(), women.size());
     if (couples < women.size()) {
-      std::vector<std::uint64_t> keys(women.size());
+      boost::container::vector<std::uint64_t> keys(women.size(), boost::container::default_init);
       tbb::parallel_for(std::size_t{0}, women.size(),
                         [&](std::size_t k) { keys[k] = key(couple_draw[women[k]], women[k]); });
       std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(couples),
