@@ -213,14 +213,19 @@ TieList form_ties(const NetworkParams& network, const Population& p,
   return ties;
 }
 
-std::vector<float> draw_sociability(const NetworkParams& network, std::size_t residents,
-                                    const RandomStream& stream) {
-  std::vector<float> sociability(residents);
+void draw_sociability(const NetworkParams& network, std::span<float> sociability,
+                      const RandomStream& stream) {
   const double sd = network.sociability_sd;
-  tbb::parallel_for(std::size_t{0}, residents, [&](std::size_t i) {
+  tbb::parallel_for(std::size_t{0}, sociability.size(), [&](std::size_t i) {
     sociability[i] = static_cast<float>(
         std::exp(sd * stream.normal(kSetupStep, i, kSociabilityDraw) - 0.5 * sd * sd));
   });
+}
+
+std::vector<float> draw_sociability(const NetworkParams& network, std::size_t residents,
+                                    const RandomStream& stream) {
+  std::vector<float> sociability(residents);
+  draw_sociability(network, sociability, stream);
   return sociability;
 }
 
@@ -229,9 +234,9 @@ Network build_network(const NetworkParams& network, Population& p, const RandomS
       {std::string(kSociabilityColumn), "",
        "relative number of ties the resident makes (lognormal, mean 1)", /*output=*/false});
   std::vector<float>& sociability = p[sociability_column];
-  sociability = draw_sociability(network, p.size(), stream);
+  draw_sociability(network, sociability, stream);  // into the column as registered
   const std::array<NearbyKind, 3> kinds = nearby_kinds(network);
-  std::vector<std::uint32_t> spare(p.size());
+  boost::container::vector<std::uint32_t> spare(p.size(), boost::container::default_init);
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
     const auto u = stream.uniforms4(kSetupStep, i, kKinDraw);
     const double share =
@@ -251,7 +256,7 @@ Network build_network(const NetworkParams& network, Population& p, const RandomS
     spare[i] = room;
   });
   const TieList ties = form_ties(network, p, sociability, stream);
-  return Network::with_ties(p.size(), ties, spare);
+  return Network::with_ties(p.size(), ties, std::span(spare.data(), spare.size()));
 }
 
 }  // namespace salonsim::models

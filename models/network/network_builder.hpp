@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <span>
 
 #include "models/network/network_params.hpp"
 #include "sim/network.hpp"
@@ -89,6 +90,9 @@ ResidentId find_nearby(const SpatialGrid& grid, const Population& p, ResidentId 
 /// Each resident's sociability (lognormal with mean 1 and log-sd sociability_sd).
 std::vector<float> draw_sociability(const NetworkParams& network, std::size_t residents,
                                     const RandomStream& stream);
+/// The same into `sociability`, one value a resident (the registered column, written in place).
+void draw_sociability(const NetworkParams& network, std::span<float> sociability,
+                      const RandomStream& stream);
 
 /// Ties of the starting residents (entry_step 0) before they are set into rows (sorted by
 /// (a, b), a < b, no duplicates). `sociability` has one entry per resident.
