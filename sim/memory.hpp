@@ -2,8 +2,11 @@
 // Memory before work: what a job will need, measured per resident, against what this process
 // may use. A job that cannot fit is refused at once with both figures, instead of ending in
 // std::bad_alloc after minutes of work.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 #include <boost/container/vector.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -22,6 +25,20 @@ std::size_t bytes_of(const std::vector<T>& values) {
 template <class T, class A, class O>
 std::size_t bytes_of(const boost::container::vector<T, A, O>& values) {
   return values.capacity() * sizeof(T);
+}
+/// Makes `values` `size` copies of `value`, written by every thread: sized without values
+/// (Boost's default_init), then filled in parallel. A std::vector's assign writes every value on
+/// the calling thread, and on some hosts the first write to fresh memory costs more than the
+/// work (bench/README.md, the eleventh and thirteenth parts).
+template <class T, class A, class O>
+void assign_in_parallel(boost::container::vector<T, A, O>& values, std::size_t size, T value) {
+  values.clear();
+  values.resize(size, boost::container::default_init);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, size, std::size_t{1} << 14),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      std::fill(values.begin() + static_cast<std::ptrdiff_t>(r.begin()),
+                                values.begin() + static_cast<std::ptrdiff_t>(r.end()), value);
+                    });
 }
 /// ... and a vector of vectors, with what each inner one holds.
 template <class T>

@@ -56,19 +56,10 @@ void Network::set_ties(std::size_t residents, std::span<const UndirectedTie> tie
   if (ties.size() > std::numeric_limits<std::uint32_t>::max() / 2)
     throw std::length_error("network too large for 32-bit slot indices");
   constexpr std::size_t kGrain = std::size_t{1} << 14;
-  // Every array below is allocated without values and written first by the threads that fill
-  // it: a vector's own zeros would be written by one thread, and on some hosts the first write
-  // to fresh memory costs more than the work.
-  const auto fill = [&](auto& values, std::size_t size, auto value) {
-    values.resize(size, boost::container::default_init);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, size, kGrain), [&](const auto& r) {
-      std::fill(values.begin() + static_cast<std::ptrdiff_t>(r.begin()),
-                values.begin() + static_cast<std::ptrdiff_t>(r.end()), value);
-    });
-  };
+  // Every array below is written first by the threads that fill it (sim/memory.hpp).
   // The ties checked and each row's counted, in parallel (a count is the same in any order).
   boost::container::vector<std::uint32_t> degree;
-  fill(degree, residents, std::uint32_t{0});
+  assign_in_parallel(degree, residents, std::uint32_t{0});
   std::atomic<bool> out_of_range{false};
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ties.size(), kGrain), [&](const auto& r) {
     for (std::size_t k = r.begin(); k != r.end(); ++k) {
@@ -110,7 +101,7 @@ void Network::set_ties(std::size_t residents, std::span<const UndirectedTie> tie
     throw std::length_error("network too large for 32-bit slot indices");
   degree.clear();
   degree.shrink_to_fit();
-  fill(count_, residents, std::uint16_t{0});
+  assign_in_parallel(count_, residents, std::uint16_t{0});
   // Each slot is written once below: by the ties placed in it, or as free.
   neighbours_.resize(total, boost::container::default_init);
   contacts_.resize(total, boost::container::default_init);
@@ -140,7 +131,7 @@ void Network::set_ties(std::size_t residents, std::span<const UndirectedTie> tie
       for (std::size_t slot = last; slot < offset_[row + 1]; ++slot) set_slot(slot, 0, Tie{});
     }
   });
-  fill(changed_flag_, residents, std::uint8_t{0});
+  assign_in_parallel(changed_flag_, residents, std::uint8_t{0});
 }
 
 Network::Network(std::size_t residents, const std::vector<UndirectedTie>& ties, std::uint32_t spare)

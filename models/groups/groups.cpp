@@ -258,8 +258,9 @@ void CommunityGroups::init(Simulation& sim) {
   venues_ = place_venues(listed, rules, map_, p, &sim);
   assigned_ = false;
   const std::size_t n = p.size();
-  venue_of_.assign(n, -1);
-  propensity_.assign(n, 1.0f);
+  assign_in_parallel(venue_of_, n, std::int32_t{-1});
+  propensity_.clear();
+  propensity_.resize(n, boost::container::default_init);  // each drawn below
   relatives_ = shared_relative_lists(sim);
   const RandomStream stream = sim.stream(name_);
   const RandomStream joiners = sim.stream(kJoinersStream);
@@ -281,7 +282,7 @@ void CommunityGroups::init(Simulation& sim) {
   odds_.personal = PersonalOddsTable(q);
   for (std::size_t index = 0; index < odds_.most_personal.size(); ++index)
     odds_.most_personal[index] = odds_.personal.most((index & 1) != 0, (index & 2) != 0);
-  next_try_.assign(n, -1);
+  assign_in_parallel(next_try_, n, StoredStep{-1});
   for (const PlacedVenue& venue : venues_) add_venue_state(venue);
   const std::uint8_t* member = p[member_].data();
   if (kind_ == GroupKind::kSalon) {
@@ -581,10 +582,12 @@ void CommunityGroups::start_members(Simulation& sim) {
   std::vector<std::uint8_t>& member = p[member_];
   std::vector<float>& per_week = p[attendance_.per_week];
   std::vector<std::uint8_t> before(p.size(), 0);
-  std::vector<double> access(p.size(), 0.0);
-  tbb::parallel_for(std::size_t{0}, entered_, [&](std::size_t i) {
-    if (p.alive[i] && venue_of_[i] >= 0)
-      access[i] = access_of(p, static_cast<ResidentId>(i), 0, dt, nullptr);
+  // Written first by every thread (sim/memory.hpp): 0 for those without a venue or not entered.
+  boost::container::vector<double> access(p.size(), boost::container::default_init);
+  tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
+    access[i] = i < entered_ && p.alive[i] && venue_of_[i] >= 0
+                    ? access_of(p, static_cast<ResidentId>(i), 0, dt, nullptr)
+                    : 0.0;
   });
   // The chance depends on friends only up to the most counted: a resident whose count is the
   // same as in the round before keeps that round's answer (the same uniform, the same chance).
@@ -593,7 +596,8 @@ void CommunityGroups::start_members(Simulation& sim) {
   // pow a year of age) or their friends in the rounds after.
   constexpr std::int8_t kSettled = -2;
   const int most_friends = params_.participation.max_friends_counted;
-  std::vector<std::int8_t> counted(p.size(), -1);
+  boost::container::vector<std::int8_t> counted;
+  assign_in_parallel(counted, p.size(), std::int8_t{-1});
   constexpr int kRounds = 3;
   for (int round = 0; round < kRounds; ++round) {
     before = member;

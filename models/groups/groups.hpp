@@ -17,6 +17,7 @@
 // draw the same way when they turn 65. A resident may belong to groups of several kinds; each
 // kind is its own module with its own columns and effects.
 #include <tbb/enumerable_thread_specific.h>
+#include <boost/container/vector.hpp>
 
 #include <algorithm>
 #include <array>
@@ -311,9 +312,10 @@ class CommunityGroups final : public Module {
   std::vector<std::uint8_t> open_;  // per venue, at the last assignment
   bool assigned_ = false;           // residents assigned to the open venues at least once
   // Per resident.
-  std::vector<std::int32_t> venue_of_;              // nearest open venue, -1 none
-  std::vector<float> propensity_;                   // odds multiplier to join, drawn once
-  std::shared_ptr<const RelativeLists> relatives_;  // for lifts, shared
+  // A value a resident: Boost's vectors, written first in parallel (sim/memory.hpp).
+  boost::container::vector<std::int32_t> venue_of_;  // nearest open venue, -1 none
+  boost::container::vector<float> propensity_;       // odds multiplier to join, drawn once
+  std::shared_ptr<const RelativeLists> relatives_;   // for lifts, shared
   // Per venue: members at the start and entrants who belonged (for co-member ties at entry).
   std::vector<std::vector<ResidentId>> roster_;
   std::size_t entered_ = 0;  // residents entered so far (entrants join at entry)
@@ -355,7 +357,7 @@ class CommunityGroups final : public Module {
   double readiness_chance(const Population& p, ResidentId id) const;
   /// Per resident: the next step at which they try to join, if a non-member whose venue meets
   /// then (below the current step: not drawn yet); beyond the longest run, kMaxSteps.
-  std::vector<StoredStep> next_try_;
+  boost::container::vector<StoredStep> next_try_;
   std::vector<double> invitation_chance_;  // per venue, this step
   // Interventions' groups: who their venues reach at the end, and where one more would reach
   // most (made at finalize; models/groups/where_next.hpp).
