@@ -13,6 +13,8 @@
 #include <tuple>
 #include <type_traits>
 
+#include "sim/memory.hpp"
+
 namespace salonsim {
 
 namespace {
@@ -76,7 +78,8 @@ void Population::reorder_rows(std::span<const ResidentId> order) {
                                 " rows, the population " + std::to_string(n));
   // new_row[old] = its row after, in parallel (each a row of its own when `order` is a
   // permutation); a row given twice or out of range is not a permutation.
-  std::vector<std::int32_t> new_row(n, -1);
+  boost::container::vector<std::int32_t> new_row;
+  assign_in_parallel(new_row, n, std::int32_t{-1});
   std::atomic<bool> permutation{true};
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1 << 14), [&](const auto& rows) {
     for (std::size_t j = rows.begin(); j != rows.end(); ++j) {
@@ -96,7 +99,7 @@ void Population::reorder_rows(std::span<const ResidentId> order) {
              std::vector<std::int32_t>, std::vector<float>>
       spares;
   for_each_core_column(*this, [&](auto& column) {
-    // A column of one value throughout (most are, before the mechanisms start: deaths,
+    // A column of one value throughout (many are before the mechanisms fill them: deaths,
     // contacts, reserves) stays as it is: read in order, which costs far less than a gather.
     if (same_throughout(column)) return;
     auto& gathered = std::get<std::remove_cvref_t<decltype(column)>>(spares);
