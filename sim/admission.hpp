@@ -21,13 +21,19 @@ namespace salonsim {
 
 using Candidate = std::pair<double, ResidentId>;  // (priority, resident)
 
-/// Keeps the `capacity` candidates of lowest (priority, id), in that order.
-inline void admit_by_priority(std::vector<Candidate>& candidates, std::size_t capacity) {
+/// Keeps the `capacity` candidates of lowest (priority, id), in no particular order: for a
+/// caller that needs only who is admitted, not in what order.
+inline void keep_lowest(std::vector<Candidate>& candidates, std::size_t capacity) {
   if (candidates.size() > capacity) {
     std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(capacity),
                      candidates.end());
     candidates.resize(capacity);
   }
+}
+
+/// Keeps the `capacity` candidates of lowest (priority, id), in that order.
+inline void admit_by_priority(std::vector<Candidate>& candidates, std::size_t capacity) {
+  keep_lowest(candidates, capacity);
   std::sort(candidates.begin(), candidates.end());
 }
 

@@ -800,10 +800,12 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   } else {
     while (entered_ < n && p.entry_step[entered_] <= step) ++entered_;
   }
-  std::vector<std::uint8_t> meets(venues_.size());
+  // Whether each venue meets, at venue + 1: slot 0 stands for no venue, so that the sorting
+  // below reads it and counts into it without a branch.
+  std::vector<std::uint8_t> meets(venues_.size() + 1);
   for (std::size_t v = 0; v < venues_.size(); ++v) {
-    meets[v] = meets_in_step(venues_[v].venue, step, days);
-    if (meets[v]) invitation_chance_[v] = invitation_chance(static_cast<std::int32_t>(v));
+    meets[v + 1] = meets_in_step(venues_[v].venue, step, days);
+    if (meets[v + 1]) invitation_chance_[v] = invitation_chance(static_cast<std::int32_t>(v));
   }
 
   // (1) Decisions, each resident from their own draws; reads only the previous steps' state.
@@ -812,98 +814,124 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   for (SessionDecisions& d : decisions_) {
     d.wanting.clear();
     d.quitting.clear();
-    d.eligible.assign(venues_.size(), 0);
+    d.eligible.assign(venues_.size() + 1, 0);
   }
+  const bool referrals = referred_.any();
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
     SessionDecisions& found = decisions_.local();
-    if (found.eligible.size() != venues_.size()) found.eligible.assign(venues_.size(), 0);
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      const std::int32_t v = venue_of_[i];
-      if (!p.alive[i] || v < 0 || !meets[v]) continue;
-      const auto id = static_cast<ResidentId>(i);
-      // Access (at most 1) is worked out only when the draw could fall below the chance with
-      // access 1: most residents' decisions need none of it (the result is the same).
-      const Venue& venue = venues_[v].venue;
-      if (member[i]) {
+    if (found.eligible.size() != venues_.size() + 1) found.eligible.assign(venues_.size() + 1, 0);
+    std::int32_t* eligible = found.eligible.data();  // at venue + 1, as `meets`
+    const std::uint8_t* alive = p.alive.data();
+    const std::uint8_t* is_member = member.data();
+    // A block at a time, the residents whose venue meets are first sorted, without a branch,
+    // into members and non-members who may try to join (a referral, or a moment of readiness
+    // come): which residents are which follows no pattern a branch predictor could learn. Then
+    // each list is worked through.
+    constexpr std::size_t kBlock = 256;
+    std::array<std::uint16_t, kBlock> members, trying;
+    for (std::size_t first = range.begin(); first < range.end(); first += kBlock) {
+      const std::size_t count = std::min(kBlock, range.end() - first);
+      std::size_t member_count = 0, trying_count = 0;
+      for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t i = first + j;
+        const std::size_t slot = static_cast<std::size_t>(venue_of_[i] + 1);
+        const bool here = (alive[i] & meets[slot]) != 0;
+        const bool in = is_member[i] != 0;
+        members[member_count] = static_cast<std::uint16_t>(j);
+        member_count += here & in;
+        eligible[slot] += here & !in;
+        trying[trying_count] = static_cast<std::uint16_t>(j);
+        trying_count += here & !in & (referrals | (next_try_[i] <= step));
+      }
+      for (std::size_t k = 0; k < member_count; ++k) {
+        const std::size_t i = first + members[k];
+        const auto id = static_cast<ResidentId>(i);
+        const std::int32_t v = venue_of_[i];
+        // Access (at most 1) is worked out only when the draw could fall below the chance with
+        // access 1: most residents' decisions need none of it (the result is the same).
         const auto u = stream.uniforms4(step, i, kDecisionDraw);
         if (u[0] < q.attend_probability &&
             u[0] < q.attend_probability * access_of(p, id, step, dt, &seats))
           found.wanting.emplace_back(v, id);
         if (u[2] < stop_chance(p.certified[i] != 0)) found.quitting.push_back(id);
-        continue;
       }
-      ++found.eligible[v];
-      // A referral taken up (social prescribing): the link worker brings them to a session.
-      if (referred_.active(id, step)) {
-        found.wanting.emplace_back(v, id);
-        continue;
+      for (std::size_t k = 0; k < trying_count; ++k) {
+        const std::size_t i = first + trying[k];
+        const auto id = static_cast<ResidentId>(i);
+        const std::int32_t v = venue_of_[i];
+        const Venue& venue = venues_[v].venue;
+        // A referral taken up (social prescribing): the link worker brings them to a session.
+        if (referred_.active(id, step)) {
+          found.wanting.emplace_back(v, id);
+          continue;
+        }
+        // Joining is tried only at the resident's moments of readiness: a Bernoulli process over
+        // steps with a chance `ready` at least their chance to join at any session. At such a
+        // moment they join with their chance now divided by `ready` (w below is uniform on
+        // [0, ready)), so the chance per session is the same as trying every session, without a
+        // random draw for every non-member at every session.
+        StoredStep& next = next_try_[i];
+        if (next > step) continue;
+        const double ready = readiness_chance(p, id);
+        if (next < step) {
+          next = next_try_step(step, ready, stream.uniform(step, i, kReadinessDraw));
+          if (next != step) continue;
+        }
+        const auto u = stream.uniforms4(step, i, kDecisionDraw);
+        next = next_try_step(step + 1, ready, u[3]);
+        const double w = u[0] * ready;
+        const double age = p.age_at(id, step, dt);
+        const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
+        // Outreach workers' invitations stand in for a volunteer's.
+        const double invited =
+            invited_until_ != nullptr && invited_until_[i] >= step ? 1.0 : invitation_chance_[v];
+        const double invitation_or = u[1] < invited ? q.or_invited : 1.0;
+        const double men_or = man ? venue.join_or_men : 1.0;
+        // Most draws fall above the chance of joining: a bound with the largest factors of
+        // frailty (it lies in [0, 1]) and of friends rules them out first, without an exponential
+        // or a division. Its margin covers rounding, so a draw ruled out here is one the exact
+        // test below rules out too.
+        const bool certified = p.certified[i] != 0;
+        const double before_frailty = odds_.personal(personal_factors(p, id, age, certified));
+        const double loose =
+            before_frailty * propensity_[i] * odds_.most_at_venue[v] * men_or * invitation_or;
+        if (w * (1.0 + loose) >= loose * (1.0 + 1e-9)) continue;
+        // Odds without friends: counting attending ties is only needed when the draw could fall
+        // below the chance with the most friends counted (the result is the same).
+        const double base = before_frailty * std::exp(q.frailty_log_or * p.frailty(id)) *
+                            odds_.fee[v] * propensity_[i];
+        const double bound = base * men_or * invitation_or * odds_.most_for_friends;
+        if (w >= bound / (1.0 + bound)) continue;
+        double odds = base * access_of(p, id, step, dt, &seats);
+        if (man) odds *= venue.join_or_men;
+        if (u[1] < invited) odds *= q.or_invited;
+        const double most = odds * odds_.friends.back();
+        if (w >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
+        int friends = 0;
+        sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
+          friends += last_session[other] >= 0 && last_session[other] >= step - friends_window_steps;
+        });
+        odds *= odds_.friends[std::min(friends, q.max_friends_counted)];
+        if (w < odds / (1.0 + odds)) found.wanting.emplace_back(v, id);
       }
-      // Joining is tried only at the resident's moments of readiness: a Bernoulli process over
-      // steps with a chance `ready` at least their chance to join at any session. At such a
-      // moment they join with their chance now divided by `ready` (w below is uniform on
-      // [0, ready)), so the chance per session is the same as trying every session, without a
-      // random draw for every non-member at every session.
-      StoredStep& next = next_try_[i];
-      if (next > step) continue;
-      const double ready = readiness_chance(p, id);
-      if (next < step) {
-        next = next_try_step(step, ready, stream.uniform(step, i, kReadinessDraw));
-        if (next != step) continue;
-      }
-      const auto u = stream.uniforms4(step, i, kDecisionDraw);
-      next = next_try_step(step + 1, ready, u[3]);
-      const double w = u[0] * ready;
-      const double age = p.age_at(id, step, dt);
-      const bool man = p.sex[i] == static_cast<std::uint8_t>(Sex::kMale);
-      // Outreach workers' invitations stand in for a volunteer's.
-      const double invited =
-          invited_until_ != nullptr && invited_until_[i] >= step ? 1.0 : invitation_chance_[v];
-      const double invitation_or = u[1] < invited ? q.or_invited : 1.0;
-      const double men_or = man ? venue.join_or_men : 1.0;
-      // Most draws fall above the chance of joining: a bound with the largest factors of
-      // frailty (it lies in [0, 1]) and of friends rules them out first, without an exponential
-      // or a division. Its margin covers rounding, so a draw ruled out here is one the exact
-      // test below rules out too.
-      const bool certified = p.certified[i] != 0;
-      const double before_frailty = odds_.personal(personal_factors(p, id, age, certified));
-      const double loose =
-          before_frailty * propensity_[i] * odds_.most_at_venue[v] * men_or * invitation_or;
-      if (w * (1.0 + loose) >= loose * (1.0 + 1e-9)) continue;
-      // Odds without friends: counting attending ties is only needed when the draw could fall
-      // below the chance with the most friends counted (the result is the same).
-      const double base = before_frailty * std::exp(q.frailty_log_or * p.frailty(id)) *
-                          odds_.fee[v] * propensity_[i];
-      const double bound = base * men_or * invitation_or * odds_.most_for_friends;
-      if (w >= bound / (1.0 + bound)) continue;
-      double odds = base * access_of(p, id, step, dt, &seats);
-      if (man) odds *= venue.join_or_men;
-      if (u[1] < invited) odds *= q.or_invited;
-      const double most = odds * odds_.friends.back();
-      if (w >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
-      int friends = 0;
-      sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
-        friends += last_session[other] >= 0 && last_session[other] >= step - friends_window_steps;
-      });
-      odds *= odds_.friends[std::min(friends, q.max_friends_counted)];
-      if (w < odds / (1.0 + odds)) found.wanting.emplace_back(v, id);
     }
   });
 
   // (2) Admission up to capacity, members first, then by random priority. The threads' findings
   // first: the eligible counts and each venue's candidates.
   for (std::size_t v = 0; v < venues_.size(); ++v) {
-    if (meets[v]) eligible_[v] = 0;  // recounted at this session; others keep their last count
+    if (meets[v + 1]) eligible_[v] = 0;  // recounted at this session; others keep their last count
   }
   for (auto& list : candidates_) list.clear();
   for (const SessionDecisions& found : decisions_) {
-    for (std::size_t v = 0; v < found.eligible.size(); ++v) eligible_[v] += found.eligible[v];
+    for (std::size_t v = 0; v < venues_.size(); ++v) eligible_[v] += found.eligible[v + 1];
     for (const auto& [v, id] : found.wanting) candidates_[v].push_back(id);
   }
   // Then each venue that meets, in parallel (each resident has one venue of the kind, so venues
   // share no rows).
   meeting_.clear();
   for (std::size_t v = 0; v < venues_.size(); ++v) {
-    if (meets[v]) meeting_.push_back(static_cast<std::int32_t>(v));
+    if (meets[v + 1]) meeting_.push_back(static_cast<std::int32_t>(v));
   }
   const StoredStep now = stored_step(step);
   const GroupAttendance::Sessions sessions = attendance_.sessions_of(p);
@@ -920,7 +948,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
         // Members sort before newcomers (priority below 0), each group by its random priority.
         order.emplace_back(stream.uniform(step, id, kPriorityDraw) - (member[id] ? 1.0 : 0.0), id);
       }
-      admit_by_priority(order, capacity);
+      keep_lowest(order, capacity);  // who is admitted; the order is the residents'
       list.clear();
       for (const auto& [priority, id] : order) list.push_back(id);
     }

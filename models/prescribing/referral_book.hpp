@@ -68,6 +68,8 @@ class Referrals {
  public:
   /// Finds the book that refers to `service`, if one does (at start).
   void find(const Simulation& sim, std::string_view service);
+  /// Whether any referral can be taken up to the service (a book refers to it).
+  bool any() const { return book_ != nullptr; }
   /// Whether the resident counts as referred to the service at `step`.
   bool active(ResidentId id, std::int64_t step) const {
     return book_ != nullptr && book_->until(id, service_) >= step;
