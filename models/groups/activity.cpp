@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "models/transport/reach.hpp"
@@ -53,12 +54,35 @@ void befriend_attendees(Network& network, const RandomStream& stream, std::int64
                         std::span<const ResidentId> attendees, const GroupEffects& effects,
                         std::uint64_t draw) {
   std::vector<std::uint32_t> keys;
-  key_attendees(attendees, keys);
-  for (std::size_t k = 0; k < attendees.size(); ++k) {
-    if (const auto other = befriended_by(stream, step, attendees, keys, k, effects, draw))
-      network.add_tie(attendees[k], *other, new_acquaintance(effects));
-  }
+  std::vector<std::pair<ResidentId, ResidentId>> ties;
+  draw_session_ties(stream, step, attendees, effects, draw, keys, ties);
+  for (const auto& [self, other] : ties) network.add_tie(self, other, new_acquaintance(effects));
 }
+
+namespace {
+
+// The attendee whom attendees[k] befriends, from the second uniform of their draw: the one whose
+// scrambled id comes first at or after a random place among all 32-bit values (wrapping round),
+// oneself skipped: the least distance (key - place) in unsigned, wrapping arithmetic. An attendee
+// more or less at the session changes only the choices that fall next to them, so paired
+// scenarios stay paired. Scrambled, not plain, ids: a session's attendees are neighbours, whose
+// rows (ids) lie together, so a random place among plain ids would nearly always fall before or
+// after them all and pick the same one. Keys differ, so the least (distance, position) is one
+// attendee whatever the order of the list.
+ResidentId acquaintance_of(double u, std::span<const ResidentId> attendees,
+                           std::span<const std::uint32_t> keys, std::size_t k) {
+  constexpr double kKeys = 4294967296.0;  // 2^32
+  const auto place = static_cast<std::uint32_t>(std::min(kKeys - 1, u * kKeys));
+  std::uint64_t best = ~std::uint64_t{0};
+  for (std::size_t j = 0; j < keys.size(); ++j) {
+    const std::uint64_t candidate =
+        std::uint64_t{static_cast<std::uint32_t>(keys[j] - place)} << 32 | j;
+    best = j == k ? best : std::min(best, candidate);
+  }
+  return attendees[best & 0xffffffffu];
+}
+
+}  // namespace
 
 std::optional<ResidentId> befriended_by(const RandomStream& stream, std::int64_t step,
                                         std::span<const ResidentId> attendees,
@@ -67,22 +91,29 @@ std::optional<ResidentId> befriended_by(const RandomStream& stream, std::int64_t
   if (attendees.size() < 2) return std::nullopt;
   const auto u = stream.uniforms4(step, attendees[k], draw);
   if (u[0] >= effects.new_tie_probability) return std::nullopt;
-  // The attendee whose scrambled id comes first at or after a random place among all 32-bit
-  // values (wrapping round), oneself skipped: the least distance (key - place) in unsigned,
-  // wrapping arithmetic. An attendee more or less at the session changes only the choices that
-  // fall next to them, so paired scenarios stay paired. Scrambled, not plain, ids: a session's
-  // attendees are neighbours, whose rows (ids) lie together, so a random place among plain ids
-  // would nearly always fall before or after them all and pick the same one. Keys differ, so
-  // the least (distance, position) is one attendee whatever the order of the list.
-  constexpr double kKeys = 4294967296.0;  // 2^32
-  const auto place = static_cast<std::uint32_t>(std::min(kKeys - 1, u[1] * kKeys));
-  std::uint64_t best = ~std::uint64_t{0};
-  for (std::size_t j = 0; j < keys.size(); ++j) {
-    const std::uint64_t candidate =
-        std::uint64_t{static_cast<std::uint32_t>(keys[j] - place)} << 32 | j;
-    best = j == k ? best : std::min(best, candidate);
+  return acquaintance_of(u[1], attendees, keys, k);
+}
+
+void draw_session_ties(const RandomStream& stream, std::int64_t step,
+                       std::span<const ResidentId> attendees, const GroupEffects& effects,
+                       std::uint64_t draw, std::vector<std::uint32_t>& keys,
+                       std::vector<std::pair<ResidentId, ResidentId>>& ties) {
+  ties.clear();
+  if (attendees.size() < 2) return;
+  bool keyed = false;
+  constexpr std::size_t kTogether = 32;
+  std::array<std::array<double, 4>, kTogether> u;
+  for (std::size_t first = 0; first < attendees.size(); first += kTogether) {
+    const std::size_t count = std::min(kTogether, attendees.size() - first);
+    for (std::size_t j = 0; j < count; ++j)
+      u[j] = stream.uniforms4(step, attendees[first + j], draw);
+    for (std::size_t j = 0; j < count; ++j) {
+      if (u[j][0] >= effects.new_tie_probability) continue;
+      if (!keyed) key_attendees(attendees, keys);
+      keyed = true;
+      ties.emplace_back(attendees[first + j], acquaintance_of(u[j][1], attendees, keys, first + j));
+    }
   }
-  return attendees[best & 0xffffffffu];
 }
 
 double attendance_ratio(double max_reduction, double half_effect_sessions_per_year,

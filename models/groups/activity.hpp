@@ -72,6 +72,15 @@ std::optional<ResidentId> befriended_by(const RandomStream& stream, std::int64_t
                                         std::span<const ResidentId> attendees,
                                         std::span<const std::uint32_t> keys, std::size_t k,
                                         const GroupEffects& effects, std::uint64_t draw);
+/// Who befriends whom at one session: (attendee, befriended) in the attendees' order, each as
+/// befriended_by draws it. The attendees' draws are made first, several together (one's rounds
+/// of the generator need not wait for another's), and `keys` are filled only when someone makes
+/// an acquaintance (few do). It only reads the attendees, so the sessions of a step can draw in
+/// parallel and add the ties after, in order.
+void draw_session_ties(const RandomStream& stream, std::int64_t step,
+                       std::span<const ResidentId> attendees, const GroupEffects& effects,
+                       std::uint64_t draw, std::vector<std::uint32_t>& keys,
+                       std::vector<std::pair<ResidentId, ResidentId>>& ties);
 /// The tie a new acquaintance made at a session has.
 inline Tie new_acquaintance(const GroupEffects& effects) {
   return {static_cast<float>(effects.new_tie_contacts_per_week), TieKind::kAcquaintance};

@@ -843,13 +843,18 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
         trying[trying_count] = static_cast<std::uint16_t>(j);
         trying_count += here & !in & (referrals | (next_try_[i] <= step));
       }
+      // The members' draws first, together: one's rounds of the generator need not wait on
+      // another's.
+      std::array<std::array<double, 4>, kBlock> draws;
+      for (std::size_t k = 0; k < member_count; ++k)
+        draws[k] = stream.uniforms4(step, first + members[k], kDecisionDraw);
       for (std::size_t k = 0; k < member_count; ++k) {
         const std::size_t i = first + members[k];
         const auto id = static_cast<ResidentId>(i);
         const std::int32_t v = venue_of_[i];
         // Access (at most 1) is worked out only when the draw could fall below the chance with
         // access 1: most residents' decisions need none of it (the result is the same).
-        const auto u = stream.uniforms4(step, i, kDecisionDraw);
+        const auto& u = draws[k];
         if (u[0] < q.attend_probability &&
             u[0] < q.attend_probability * access_of(p, id, step, dt, &seats))
           found.wanting.emplace_back(v, id);
@@ -960,14 +965,8 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       member[id] = 1;
     }
     // Who befriends whom at this session (drawn here, in parallel; added below).
-    std::vector<std::pair<ResidentId, ResidentId>>& ties = new_ties_[v];
-    ties.clear();
-    std::vector<std::uint32_t>& keys = attendee_keys_.local();
-    key_attendees(list, keys);
-    for (std::size_t a = 0; a < list.size(); ++a) {
-      if (const auto other = befriended_by(stream, step, list, keys, a, params_.effects, kTieDraw))
-        ties.emplace_back(list[a], *other);
-    }
+    draw_session_ties(stream, step, list, params_.effects, kTieDraw, attendee_keys_.local(),
+                      new_ties_[v]);
   });
   // (3) The new acquaintances, venue by venue in order (the network is one).
   for (const std::int32_t v : meeting_) {

@@ -121,5 +121,41 @@ TEST(BefriendedBy, OneMoreAttendeeChangesOnlyTheChoicesThatFallToThem) {
   EXPECT_LT(changed, 300);
 }
 
+TEST(DrawSessionTies, EachAttendeeBefriendsWhomBefriendedByDrawsInTheirOrder) {
+  // 100 attendees (more than one batch of draws), scattered ids, a chance of 0.3: at every step
+  // the session's ties are the attendees who befriend someone by befriended_by, in order.
+  std::vector<ResidentId> attendees;
+  for (ResidentId k = 0; k < 100; ++k) attendees.push_back(3 + 7919 * k % 100003);
+  std::vector<std::uint32_t> keys;
+  key_attendees(attendees, keys);
+  GroupEffects effects;
+  effects.new_tie_probability = 0.3;
+  const RandomStream stream(11, 2, "hobby_groups");
+  std::vector<std::uint32_t> scratch;
+  std::vector<std::pair<ResidentId, ResidentId>> ties{{1, 2}};  // cleared first
+  std::size_t made = 0;
+  for (std::int64_t step = 0; step < 20; ++step) {
+    std::vector<std::pair<ResidentId, ResidentId>> expected;
+    for (std::size_t k = 0; k < attendees.size(); ++k) {
+      if (const auto other = befriended_by(stream, step, attendees, keys, k, effects, 4))
+        expected.emplace_back(attendees[k], *other);
+    }
+    draw_session_ties(stream, step, attendees, effects, 4, scratch, ties);
+    EXPECT_EQ(ties, expected) << "step " << step;
+    made += ties.size();
+  }
+  EXPECT_GT(made, 400u);  // about 600 of 2,000
+  EXPECT_LT(made, 800u);
+  // Nobody makes an acquaintance: no keys worked out; alone, none either.
+  effects.new_tie_probability = 0.0;
+  std::vector<std::uint32_t> untouched;
+  draw_session_ties(stream, 0, attendees, effects, 4, untouched, ties);
+  EXPECT_TRUE(ties.empty());
+  EXPECT_TRUE(untouched.empty());
+  effects.new_tie_probability = 1.0;
+  draw_session_ties(stream, 0, std::vector<ResidentId>{5}, effects, 4, untouched, ties);
+  EXPECT_TRUE(ties.empty());
+}
+
 }  // namespace
 }  // namespace salonsim::models
