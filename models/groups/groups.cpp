@@ -548,8 +548,11 @@ double CommunityGroups::readiness_chance(const Population& p, ResidentId id) con
   return std::min(1.0, most / (1.0 + most) * (1.0 + 1e-12));
 }
 
-double CommunityGroups::access_of(const Population& p, ResidentId id, std::int64_t step, double dt,
-                                  const ShuttleSeats::InStep* seats) const {
+// Inline where it is called: most calls return at the walking range, and the call would cost
+// as much as the answer.
+[[gnu::always_inline]] inline double CommunityGroups::access_of(
+    const Population& p, ResidentId id, std::int64_t step, double dt,
+    const ShuttleSeats::InStep* seats) const {
   const double age = p.age_at(id, step, dt);
   // How they get there: the one reach of transport/reach.hpp, with a shuttle seat this step
   // (handed out in the transport phase; salons only), on foot, by car, or with a lift.
@@ -562,6 +565,11 @@ double CommunityGroups::access_of(const Population& p, ResidentId id, std::int64
   // float's rounding of the distance) answers without the exact distance (a hypot).
   const double dx = p.x_m[id] - venues_[v].x_m, dy = p.y_m[id] - venues_[v].y_m;
   if (walking > 0 && dx * dx + dy * dy < walking * walking * (1.0 - 1e-5)) return 1.0;
+  return access_from_afar(p, id, age, walking, dx, dy);
+}
+
+double CommunityGroups::access_from_afar(const Population& p, ResidentId id, double age,
+                                         double walking, double dx, double dy) const {
   // The distance the nearest-venue search found, rounded to float as a kept column would be
   // (worked out here, not kept: 4 bytes a resident a kind).
   const double distance = static_cast<float>(std::hypot(dx, dy));

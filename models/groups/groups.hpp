@@ -267,6 +267,9 @@ class CommunityGroups final : public Module {
   /// step if `seats` (salons only).
   double access_of(const Population& p, ResidentId id, std::int64_t step, double dt,
                    const ShuttleSeats::InStep* seats) const;
+  /// access_of for a resident who lives beyond walking range, or nearly (dx, dy to the venue).
+  double access_from_afar(const Population& p, ResidentId id, double age, double walking, double dx,
+                          double dy) const;
   /// Chance that a non-member joins at a session, with `friends` ties who take part and an
   /// invitation with probability `invited` (for the steady state and entrants).
   double join_chance(const Population& p, ResidentId id, const HealthAt& at, int friends,
