@@ -108,14 +108,30 @@ class Effects {
     }
     /// The most residents times_ratios(values, first) takes at once.
     static constexpr std::size_t kChunk = 256;
+    /// Which residents of a chunk have a positive rate, for each column of rates read so far:
+    /// a column that is the rate of a source of both hazards (a kind of group's attendance slows
+    /// decline and delays death) is read once for both. For one chunk (times_ratios starts
+    /// afresh at another), while its columns do not change.
+    struct RatesTaken {
+      std::size_t first = ~std::size_t{0}, count = 0;  // the chunk
+      std::size_t columns_read = 0;
+      std::array<const float*, kMaxSources> column{};
+      std::array<std::uint16_t, kMaxSources> taken{};
+      std::array<std::array<std::uint16_t, kChunk>, kMaxSources> rows;
+    };
     /// values[j] = times_ratios(values[j], first + j) for each j, with the same result, a source
     /// at a time: a ratio of a rate is worked out only for the residents whose rate is positive
-    /// (the others' ratio is exactly 1), found without a branch per resident, and a column of
-    /// ratios is a loop that vectorises. At most kChunk values.
-    void times_ratios(std::span<double> values, std::size_t first) const {
+    /// (the others' ratio is exactly 1), found without a branch per resident (or in `rates`,
+    /// found for the other hazard), and a column of ratios is a loop that vectorises. At most
+    /// kChunk values.
+    void times_ratios(std::span<double> values, std::size_t first, RatesTaken& rates) const {
       if (values.size() > kChunk) throw std::length_error("times_ratios: more than kChunk values");
-      std::array<std::uint16_t, kChunk> taking;
       const std::size_t count = values.size();
+      if (rates.first != first || rates.count != count) {
+        rates.first = first;
+        rates.count = count;
+        rates.columns_read = 0;
+      }
       for (std::size_t k = 0; k < ratio_count; ++k) {
         const Ratio& ratio = ratios[k];
         const float* column = ratio.values + first;
@@ -123,13 +139,29 @@ class Effects {
           for (std::size_t j = 0; j < count; ++j) values[j] *= column[j];
           continue;
         }
-        std::size_t taken = 0;
-        for (std::size_t j = 0; j < count; ++j) {
-          taking[taken] = static_cast<std::uint16_t>(j);
-          taken += column[j] > 0.0f;
+        std::size_t read = 0;
+        while (read < rates.columns_read && rates.column[read] != ratio.values) ++read;
+        if (read == rates.columns_read) {
+          // Read now, the rows kept in the next free slot (all full: what was read is forgotten).
+          if (read == kMaxSources) read = rates.columns_read = 0;
+          std::array<std::uint16_t, kChunk>& taking = rates.rows[read];
+          std::size_t taken = 0;
+          for (std::size_t j = 0; j < count; ++j) {
+            taking[taken] = static_cast<std::uint16_t>(j);
+            taken += column[j] > 0.0f;
+          }
+          rates.column[read] = ratio.values;
+          rates.taken[read] = static_cast<std::uint16_t>(taken);
+          ++rates.columns_read;
         }
-        for (std::size_t t = 0; t < taken; ++t) values[taking[t]] *= ratio.rate(column[taking[t]]);
+        const std::array<std::uint16_t, kChunk>& taking = rates.rows[read];
+        for (std::size_t t = 0; t < rates.taken[read]; ++t)
+          values[taking[t]] *= ratio.rate(column[taking[t]]);
       }
+    }
+    void times_ratios(std::span<double> values, std::size_t first) const {
+      RatesTaken rates;
+      times_ratios(values, first, rates);
     }
   };
   HazardView hazard(Hazard hazard, const Population& p) const {

@@ -252,6 +252,9 @@ void Health::step(Simulation& sim, std::int64_t step) {
     // products are the same as one resident at a time, in the same order.
     constexpr std::size_t kChunk = Effects::HazardView::kChunk;
     std::array<double, kChunk> age, hazard;
+    // Which residents take part in each source of a rate, read for certification and used
+    // again for death (the same attendance slows both).
+    Effects::HazardView::RatesTaken rates_taken;
     // The updated columns through local pointers: a store of a byte may alias anything, so
     // through the vectors every store would reload every vector's data pointer.
     const std::uint8_t* alive = p.alive.data();
@@ -275,7 +278,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
                                certification_sources.flag_ratio(i))
                         : 0.0;
       }
-      certification_sources.times_ratios(chunk, first);
+      certification_sources.times_ratios(chunk, first, rates_taken);
       for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = first + j;
         if (!alive[i] || certified[i]) continue;
@@ -293,7 +296,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
                                    death_sources.flag_ratio(i)
                              : 0.0;
       }
-      death_sources.times_ratios(chunk, first);
+      death_sources.times_ratios(chunk, first, rates_taken);
       for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = first + j;
         if (!alive[i]) continue;

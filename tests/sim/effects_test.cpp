@@ -107,6 +107,47 @@ TEST(Effects, RatiosOfAChunkAreThoseOfEachResidentInTurn) {
   EXPECT_THROW(view.times_ratios(std::span<double>(too_many), 0), std::length_error);
 }
 
+TEST(Effects, RatesReadForOneHazardAreUsedForTheOtherWithTheSameResults) {
+  // Attendance slows decline and delays death, each by its own ratio of the same rate; visits
+  // act on death alone. With the residents who take part read once (RatesTaken) the products are
+  // those of each hazard alone, bit for bit, chunk after chunk; a chunk elsewhere reads afresh.
+  Population p;
+  p.resize(600);
+  const Column<float> sessions = p.add_column<float>({"sessions", "", ""});
+  const Column<float> visits = p.add_column<float>({"visits", "", ""});
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    p[sessions][i] = i % 3 == 0 ? static_cast<float>(i % 11) / 5.0f : 0.0f;
+    p[visits][i] = i % 4 == 1 ? 0.5f : 0.0f;
+  }
+  Effects effects;
+  effects.add_ratio(Hazard::kCertification,
+                    {"groups", sessions, Effects::SaturatingRatio{365.25, 7.0, 0.4, 20.0}});
+  effects.add_ratio(Hazard::kDeath, {"visits", visits, Effects::SaturatingRatio{52, 1, 0.3, 2}});
+  effects.add_ratio(Hazard::kDeath,
+                    {"groups", sessions, Effects::SaturatingRatio{365.25, 7.0, 0.3, 20.0}});
+  const Effects::HazardView certification = effects.hazard(Hazard::kCertification, p);
+  const Effects::HazardView death = effects.hazard(Hazard::kDeath, p);
+  Effects::HazardView::RatesTaken rates;
+  for (const auto& [first, count] :
+       {std::pair<std::size_t, std::size_t>{0, 256}, {256, 256}, {512, 88}, {100, 200}}) {
+    std::vector<double> declines(count, 1.0), deaths(count, 2.0);
+    std::vector<double> declines_alone = declines, deaths_alone = deaths;
+    certification.times_ratios(std::span<double>(declines), first, rates);
+    death.times_ratios(std::span<double>(deaths), first, rates);
+    EXPECT_EQ(rates.columns_read, 2u) << "sessions once, visits once";
+    certification.times_ratios(std::span<double>(declines_alone), first);
+    death.times_ratios(std::span<double>(deaths_alone), first);
+    EXPECT_EQ(declines, declines_alone) << first;
+    EXPECT_EQ(deaths, deaths_alone) << first;
+    // Resident 3 of the first chunk: 3/5 a session a week, no visits.
+    if (first == 0) {
+      const double r = 0.6f * 365.25 / 7.0;
+      EXPECT_EQ(deaths[3], 2.0 * static_cast<float>(1.0 - 0.3 * r / (r + 20.0)));
+      EXPECT_EQ(declines[1], 1.0) << "resident 1 takes no part";
+    }
+  }
+}
+
 TEST(Effects, RemovingOneSourceLeavesTheOther) {
   TwoSources t;
   Effects only_activity;
