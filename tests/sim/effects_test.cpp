@@ -4,6 +4,7 @@
 
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -146,6 +147,41 @@ TEST(Effects, RatesReadForOneHazardAreUsedForTheOtherWithTheSameResults) {
       EXPECT_EQ(declines[1], 1.0) << "resident 1 takes no part";
     }
   }
+}
+
+TEST(Effects, MoreColumnsOfRatesThanRatesTakenHoldsAreReadAgainWithTheSameResults) {
+  // Ten rates act on certification and ten others on death: twenty columns, more than the
+  // sixteen RatesTaken keeps, so some are forgotten and read again. The products are still those
+  // of each hazard alone.
+  Population p;
+  p.resize(256);
+  std::vector<Column<float>> rates;
+  Effects effects;
+  for (int c = 0; c < 20; ++c) {
+    rates.push_back(p.add_column<float>({"rate" + std::to_string(c), "", ""}));
+    for (std::size_t i = 0; i < p.size(); ++i)
+      p[rates.back()][i] = (i + static_cast<std::size_t>(c)) % 5 == 0 ? 0.25f * (c + 1) : 0.0f;
+    effects.add_ratio(c < 10 ? Hazard::kCertification : Hazard::kDeath,
+                      {"source" + std::to_string(c), rates.back(),
+                       Effects::SaturatingRatio{365.25, 7.0, 0.02 * (c + 1), 10.0}});
+  }
+  const Effects::HazardView certification = effects.hazard(Hazard::kCertification, p);
+  const Effects::HazardView death = effects.hazard(Hazard::kDeath, p);
+  Effects::HazardView::RatesTaken kept;
+  std::vector<double> declines(256, 1.0), deaths(256, 1.0);
+  std::vector<double> declines_alone = declines, deaths_alone = deaths;
+  certification.times_ratios(std::span<double>(declines), 0, kept);
+  death.times_ratios(std::span<double>(deaths), 0, kept);
+  certification.times_ratios(std::span<double>(declines_alone), 0);
+  death.times_ratios(std::span<double>(deaths_alone), 0);
+  EXPECT_EQ(declines, declines_alone);
+  EXPECT_EQ(deaths, deaths_alone);
+  EXPECT_EQ(kept.columns_read, 4u) << "sixteen read, forgotten, then the last four";
+  // Certification again, its columns forgotten: read afresh, the same products.
+  std::vector<double> again(256, 1.0);
+  certification.times_ratios(std::span<double>(again), 0, kept);
+  EXPECT_EQ(again, declines_alone);
+  EXPECT_LT(declines[0], 1.0) << "resident 0 takes part in source 0";
 }
 
 TEST(Effects, RemovingOneSourceLeavesTheOther) {
