@@ -65,9 +65,9 @@ void key_attendees(std::span<const ResidentId> attendees, std::vector<std::uint3
 void befriend_attendees(Network& network, const RandomStream& stream, std::int64_t step,
                         std::span<const ResidentId> attendees, const GroupEffects& effects,
                         std::uint64_t draw);
-/// The attendee whom attendees[k] befriends at the session, as befriend_attendees draws it (none
-/// if they make no new acquaintance); `keys` from key_attendees. It only reads, so the sessions
-/// of a step can draw in parallel and add the ties after, in order.
+/// The attendee whom attendees[k] befriends at the session (none if they make no new
+/// acquaintance), from their own draw; `keys` from key_attendees. The rule for one attendee:
+/// draw_session_ties applies it to every attendee of a session.
 std::optional<ResidentId> befriended_by(const RandomStream& stream, std::int64_t step,
                                         std::span<const ResidentId> attendees,
                                         std::span<const std::uint32_t> keys, std::size_t k,
