@@ -141,16 +141,60 @@ std::size_t Network::entries() const {
   return std::accumulate(count_.begin(), count_.end(), std::size_t{0});
 }
 
-void Network::erase_from_row(ResidentId from, ResidentId to) {
+bool Network::erase_in_row(ResidentId from, ResidentId to) {
   const std::size_t first = offset_[from], last = first + count_[from];
   for (std::size_t k = first; k < last; ++k) {
     if (neighbours_[k] != to) continue;
     set_slot(k, neighbours_[last - 1], {contacts_[last - 1], kinds_[last - 1]});
     set_slot(last - 1, neighbours_[last - 1], Tie{});
     --count_[from];
-    note_change(from);
-    return;
+    return true;
   }
+  return false;
+}
+
+bool Network::set_contacts_in_row(ResidentId from, ResidentId to, float contacts_per_week) {
+  const std::size_t first = offset_[from], last = first + count_[from];
+  for (std::size_t k = first; k < last; ++k) {
+    if (neighbours_[k] != to) continue;
+    contacts_[k] = contacts_per_week;
+    return true;
+  }
+  return false;
+}
+
+void Network::edit_ties(std::span<const TieEdit> edits) {
+  // Each edit is two: one in each end's row. They are sorted, in the edits' order, into blocks
+  // of rows; each block then applies its own in that order, so each row sees its edits in the
+  // order given. A tie is in a's row exactly when it is in b's, so each end's test (is the other
+  // in my row?) answers as remove_tie's and set_contacts' do.
+  constexpr std::size_t kBlockRows = 4096;
+  struct InRow {
+    std::uint32_t edit;
+    bool at_b;  // the edit in b's row (else in a's)
+  };
+  std::vector<std::vector<InRow>> blocks((residents() + kBlockRows - 1) / kBlockRows);
+  for (std::size_t e = 0; e < edits.size(); ++e) {
+    if (edits[e].a == edits[e].b) continue;  // no tie to oneself
+    blocks[edits[e].a / kBlockRows].push_back({static_cast<std::uint32_t>(e), false});
+    blocks[edits[e].b / kBlockRows].push_back({static_cast<std::uint32_t>(e), true});
+  }
+  std::vector<std::vector<ResidentId>> noted(blocks.size());
+  tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t block) {
+    for (const InRow& in_row : blocks[block]) {
+      const TieEdit& edit = edits[in_row.edit];
+      const ResidentId row = in_row.at_b ? edit.b : edit.a;
+      const ResidentId other = in_row.at_b ? edit.a : edit.b;
+      const bool changed = edit.remove ? erase_in_row(row, other)
+                                       : set_contacts_in_row(row, other, edit.contacts_per_week);
+      if (changed && !changed_flag_[row]) {
+        changed_flag_[row] = 1;
+        noted[block].push_back(row);
+      }
+    }
+  });
+  for (const std::vector<ResidentId>& ids : noted)
+    changed_.insert(changed_.end(), ids.begin(), ids.end());
 }
 
 void Network::remove_ties_of(ResidentId id) {
@@ -180,14 +224,9 @@ bool Network::tied(ResidentId a, ResidentId b) const {
 bool Network::set_contacts(ResidentId a, ResidentId b, float contacts_per_week) {
   bool found = false;
   for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
-    const std::size_t first = offset_[from], last = first + count_[from];
-    for (std::size_t k = first; k < last; ++k) {
-      if (neighbours_[k] != to) continue;
-      contacts_[k] = contacts_per_week;
-      note_change(from);
-      found = true;
-      break;
-    }
+    if (!set_contacts_in_row(from, to, contacts_per_week)) continue;
+    note_change(from);
+    found = true;
   }
   return found;
 }

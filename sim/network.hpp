@@ -109,6 +109,19 @@ class Network {
   void remove_ties_of(ResidentId id);
   /// Removes the tie between a and b, in both directions; false if they are not tied.
   bool remove_tie(ResidentId a, ResidentId b);
+  /// A removal of the tie between a and b, or a change of its weekly contacts.
+  struct TieEdit {
+    ResidentId a = 0;
+    ResidentId b = 0;
+    float contacts_per_week = 0;  // for a change of contacts
+    bool remove = false;
+  };
+  /// Applies the edits as remove_tie and set_contacts called for each in turn would, leaving
+  /// every row as they would (the same ties in the same slots), in parallel over rows: a row's
+  /// edits depend only on its own earlier ones, as every tie is held in both its ends' rows.
+  /// The residents whose ties changed are noted a block of rows at a time, not in the order of
+  /// the edits. Call between steps.
+  void edit_ties(std::span<const TieEdit> edits);
   /// Adds a tie between a and b, in both directions, if both rows have a free slot and they
   /// are not tied already. Returns whether it was added. Call between steps.
   bool add_tie(ResidentId a, ResidentId b, Tie tie);
@@ -117,8 +130,9 @@ class Network {
   /// not tied. Call between steps.
   bool set_contacts(ResidentId a, ResidentId b, float contacts_per_week);
 
-  /// Calls f(id) for every resident whose ties were added or removed since the last call, in
-  /// the order the changes happened, and forgets them. Call between steps.
+  /// Calls f(id) once for every resident whose ties were added, removed or given other contacts
+  /// since the last call, in the order they were noted (the order of the changes, but by blocks
+  /// of rows for edit_ties), and forgets them. Call between steps.
   template <class F>
   void drain_changes(F&& f) {
     for (ResidentId id : changed_) {
@@ -133,8 +147,15 @@ class Network {
  private:
   void set_ties(std::size_t residents, std::span<const UndirectedTie> ties,
                 std::span<const std::uint32_t> spare);
-  /// Frees the slot of `to` in `from`'s row (the row's last tie moves into it).
-  void erase_from_row(ResidentId from, ResidentId to);
+  /// Frees the slot of `to` in `from`'s row (the row's last tie moves into it) and notes the
+  /// change.
+  void erase_from_row(ResidentId from, ResidentId to) {
+    if (erase_in_row(from, to)) note_change(from);
+  }
+  /// The same without noting the change; false if `to` is not in the row.
+  bool erase_in_row(ResidentId from, ResidentId to);
+  /// Sets the contacts of the tie to `to` in `from`'s row; false if `to` is not in the row.
+  bool set_contacts_in_row(ResidentId from, ResidentId to, float contacts_per_week);
   void set_slot(std::size_t slot, ResidentId to, Tie tie) {
     neighbours_[slot] = to;
     contacts_[slot] = tie.contacts_per_week;

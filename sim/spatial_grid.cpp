@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <stdexcept>
+#include <utility>
 
 namespace salonsim {
 
@@ -110,6 +112,57 @@ void SpatialGrid::rebuild(std::span<const float> x, std::span<const float> y,
     for (std::size_t i = k * chunk_rows; i < std::min(n, (k + 1) * chunk_rows); ++i)
       if (included(i)) ids_[next[cell_of_point(i)]++] = static_cast<ResidentId>(i);
   });
+}
+
+void SpatialGrid::refresh(std::span<const std::uint8_t> include, std::size_t first_new) {
+  if (include.size() != x_.size())
+    throw std::invalid_argument("SpatialGrid::refresh: one include flag a point");
+  const std::size_t cells = start_.size() - 1;
+  // The points that left, dropped cell by cell: the rest move forward, in their order.
+  std::uint32_t kept = 0;
+  for (std::size_t c = 0; c < cells; ++c) {
+    const std::uint32_t first = start_[c], last = start_[c + 1];
+    start_[c] = kept;
+    for (std::uint32_t k = first; k < last; ++k) {
+      const ResidentId id = ids_[k];
+      ids_[kept] = id;
+      kept += include[id] != 0;
+    }
+  }
+  start_[cells] = kept;
+  // The points that joined, by cell and then id: each goes after its cell's points, which all
+  // lie below first_new. Cells are moved from the last, so no point is overwritten unread.
+  std::vector<std::pair<std::uint32_t, ResidentId>> joined;
+  for (std::size_t i = first_new; i < include.size(); ++i) {
+    if (!include[i]) continue;
+    int column = 0, row = 0;
+    cell_of(x_[i], y_[i], column, row);
+    column = std::clamp(column, 0, columns_ - 1);
+    row = std::clamp(row, 0, rows_ - 1);
+    joined.emplace_back(
+        static_cast<std::uint32_t>(static_cast<std::size_t>(row) * columns_ + column),
+        static_cast<ResidentId>(i));
+  }
+  if (joined.empty()) {
+    ids_.resize(kept);
+    return;
+  }
+  std::sort(joined.begin(), joined.end());
+  ids_.resize(kept + joined.size());
+  std::size_t shift = joined.size();  // points joined in this cell and the cells before it
+  std::size_t next = joined.size();   // joined[next, ...) are in cells after this one
+  for (std::size_t c = cells; c-- > 0;) {
+    const std::uint32_t first = start_[c], last = start_[c + 1];
+    std::size_t here = next;
+    while (here > 0 && joined[here - 1].first == c) --here;
+    // This cell's joined points go last, then its kept points move `shift` less those.
+    for (std::size_t k = next; k-- > here;) ids_[last + shift - (next - k)] = joined[k].second;
+    shift -= next - here;
+    if (shift > 0)
+      std::copy_backward(ids_.begin() + first, ids_.begin() + last, ids_.begin() + last + shift);
+    start_[c + 1] = static_cast<std::uint32_t>(last + shift + (next - here));
+    next = here;
+  }
 }
 
 }  // namespace salonsim

@@ -32,6 +32,15 @@ class SpatialGrid {
                std::span<const std::uint8_t> include, double cell_m,
                std::size_t max_cells = std::size_t{1} << 24);
 
+  /// Brings the grid up to date as rebuild(x, y, include, ...) would, with the same points and
+  /// cells, when points have only left since it was built (include[i] now 0) and joined from
+  /// `first_new` on: every point included at the last build or refresh lies below `first_new`,
+  /// and none below it is included now that was not then (residents who die, and residents who
+  /// enter, in rows in order of entry). Drops the points that left and adds those that joined in
+  /// place, in time linear in the points held: serial, but it reads each held id once instead of
+  /// bucketing every point again (a rebuild's three passes and their divisions).
+  void refresh(std::span<const std::uint8_t> include, std::size_t first_new);
+
   double cell_m() const { return cell_m_; }
   /// The coordinates of point `id`, as bucketed.
   float x(ResidentId id) const { return x_[id]; }

@@ -70,6 +70,7 @@ void TieTurnover::init(Simulation& sim) {
                       std::max(1.0, static_cast<double>(sim.clock().days_per_step))));
   next_entrant_ = 0;
   while (next_entrant_ < p.size() && p.entry_step[next_entrant_] == 0) ++next_entrant_;
+  grid_rows_ = next_entrant_;
   // The network as built: ties of each kind of the starting residents against the mean ties
   // the parameters ask for (serial sums: the same for any thread count).
   const std::array<NearbyKind, 3> kinds = nearby_kinds(params_);
@@ -112,7 +113,13 @@ void TieTurnover::step(Simulation& sim, std::int64_t step) {
   // depend on how many rows are dead or still to enter, nor on the run's length).
   const bool update = params_.turnover.enabled && step > 0 && step % interval_ == 0;
   const bool entering = next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step;
-  if (entering || update) grid_->rebuild(p.x_m, p.y_m, p.alive, kGridCellM);
+  if (entering || update) {
+    // Residents only die, and enter in rows in order of entry: the grid drops the dead and adds
+    // those who entered since, holding what a rebuild would.
+    grid_->refresh(p.alive, grid_rows_);
+    grid_rows_ = next_entrant_;
+    while (grid_rows_ < p.size() && p.entry_step[grid_rows_] <= step) ++grid_rows_;
+  }
   // Entrants are rows in entry order; Demography has just let this step's in.
   while (next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step) {
     if (p.alive[next_entrant_]) make_entry_ties(sim, static_cast<ResidentId>(next_entrant_), step);
@@ -316,14 +323,17 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
     }
   });
   Network& network = sim.network();
-  // Removals first, so that freed slots can take this update's new ties.
+  // Removals first, so that freed slots can take this update's new ties: with the changes of
+  // contacts, in the order proposed, in parallel over rows (Network::edit_ties).
+  edits_.clear();
   for (const std::vector<Change>& changes : chunk_changes_) {
     for (const Change& change : changes) {
-      if (change.what == Change::What::kRemove) network.remove_tie(change.a, change.b);
-      if (change.what == Change::What::kContacts)
-        network.set_contacts(change.a, change.b, change.tie.contacts_per_week);
+      if (change.what != Change::What::kAdd)
+        edits_.push_back({change.a, change.b, change.tie.contacts_per_week,
+                          change.what == Change::What::kRemove});
     }
   }
+  network.edit_ties(edits_);
   for (const std::vector<Change>& changes : chunk_changes_) {
     for (const Change& change : changes) {
       if (change.what == Change::What::kAdd) network.add_tie(change.a, change.b, change.tie);

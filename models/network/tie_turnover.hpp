@@ -50,7 +50,7 @@ class TieTurnover final : public Module {
   void init(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
   std::size_t bytes() const override {
-    return (grid_ ? grid_->bytes() : 0) + bytes_of(chunk_changes_);
+    return (grid_ ? grid_->bytes() : 0) + bytes_of(chunk_changes_) + bytes_of(edits_);
   }
 
   std::int64_t steps_between_updates() const { return interval_; }
@@ -85,11 +85,13 @@ class TieTurnover final : public Module {
   const LifeTable* table_;
   Update update_;
   std::optional<SpatialGrid> grid_;
+  std::size_t grid_rows_ = 0;  // rows entered when the grid was last brought up to date
   Column<float> sociability_;
   std::int64_t interval_ = 1;
   double loss_to_deaths_ = 0;
   std::size_t next_entrant_ = 0;
   std::vector<std::vector<Change>> chunk_changes_;  // reused every update
+  std::vector<Network::TieEdit> edits_;             // reused every update
   // Ties of each nearby kind the starting residents have against the mean ties the parameters
   // ask for ([sex][relatives, neighbours, friends]): at set-up, two residents who propose each
   // other make one tie, and some find nobody who accepts. Entrants and new ties keep the network

@@ -1,10 +1,13 @@
 #include "sim/network.hpp"
 
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <map>
 #include <random>
+#include <utility>
+#include <vector>
 
 namespace salonsim {
 namespace {
@@ -112,6 +115,85 @@ TEST(Network, AddsTiesIntoFreeSlotsOnly) {
   std::vector<ResidentId> changed;
   network.drain_changes([&](ResidentId id) { changed.push_back(id); });
   EXPECT_EQ(changed, (std::vector<ResidentId>{3, 4}));
+}
+
+TEST(Network, EditsAppliedTogetherLeaveTheRowsThatOneAtATimeWould) {
+  // Small network: remove 0 - 2, set 1 - 3 to 4/week, remove 0 - 2 again (nothing), set the
+  // removed 2 - 0 (nothing), remove 1 - 0 and a tie to oneself (nothing).
+  Network together = small_network(), alone = small_network();
+  const std::vector<Network::TieEdit> edits{{0, 2, 0.0f, true}, {3, 1, 4.0f, false},
+                                            {0, 2, 0.0f, true}, {2, 0, 9.0f, false},
+                                            {1, 0, 0.0f, true}, {4, 4, 0.0f, true}};
+  together.edit_ties(edits);
+  EXPECT_EQ(together.entries(), 2u);
+  EXPECT_EQ(together.degree(0), 0u);
+  EXPECT_FLOAT_EQ(ties_of(together, 3).at(1).contacts_per_week, 4.0f);
+  EXPECT_FLOAT_EQ(ties_of(together, 1).at(3).contacts_per_week, 4.0f);
+  std::vector<ResidentId> changed;
+  together.drain_changes([&](ResidentId id) { changed.push_back(id); });
+  std::sort(changed.begin(), changed.end());
+  EXPECT_EQ(changed, (std::vector<ResidentId>{0, 1, 2, 3}));
+}
+
+TEST(Network, ManyEditsAppliedTogetherLeaveEverySlotAsOneAtATimeWouldWhateverTheThreads) {
+  // 20,000 residents (five blocks of rows) with random ties; 30,000 edits, removals and changes
+  // of contacts, many on ties removed or changed before, some on pairs never tied. Every row
+  // holds the same ties in the same slots as remove_tie and set_contacts one after another
+  // leave, and the same residents are reported changed, at 1, 2 and 4 threads.
+  constexpr ResidentId kResidents = 20000;
+  std::mt19937 random(11);
+  std::uniform_int_distribution<ResidentId> anyone(0, kResidents - 1);
+  std::vector<UndirectedTie> ties;
+  for (ResidentId a = 0; a < kResidents; ++a) {
+    for (int k = 0; k < 3; ++k) {
+      const ResidentId b = anyone(random);
+      if (b != a) ties.push_back({std::min(a, b), std::max(a, b), {1.0f, TieKind::kFriend}});
+    }
+  }
+  std::sort(ties.begin(), ties.end(), [](const UndirectedTie& x, const UndirectedTie& y) {
+    return std::pair(x.a, x.b) < std::pair(y.a, y.b);
+  });
+  ties.erase(std::unique(ties.begin(), ties.end(),
+                         [](const UndirectedTie& x, const UndirectedTie& y) {
+                           return x.a == y.a && x.b == y.b;
+                         }),
+             ties.end());
+  std::vector<Network::TieEdit> edits;
+  std::uniform_real_distribution<float> contacts(0.0f, 5.0f);
+  for (int e = 0; e < 30000; ++e) {
+    const bool tied = e % 4 != 0;
+    const UndirectedTie& tie = ties[static_cast<std::size_t>(anyone(random)) % ties.size()];
+    const ResidentId a = tied ? tie.a : anyone(random), b = tied ? tie.b : anyone(random);
+    const bool swap = e % 3 == 0;
+    edits.push_back({swap ? b : a, swap ? a : b, contacts(random), e % 2 == 0});
+  }
+  Network alone(kResidents, ties, 2);
+  for (const Network::TieEdit& edit : edits) {
+    if (edit.remove)
+      alone.remove_tie(edit.a, edit.b);
+    else
+      alone.set_contacts(edit.a, edit.b, edit.contacts_per_week);
+  }
+  std::vector<ResidentId> changed_alone;
+  alone.drain_changes([&](ResidentId id) { changed_alone.push_back(id); });
+  std::sort(changed_alone.begin(), changed_alone.end());
+  ASSERT_LT(alone.entries(), 2 * ties.size());
+  for (const int threads : {1, 2, 4}) {
+    Network together(kResidents, ties, 2);
+    tbb::task_arena(threads).execute([&] { together.edit_ties(edits); });
+    for (ResidentId id = 0; id < kResidents; ++id) {
+      ASSERT_EQ(together.degree(id), alone.degree(id)) << id;
+      for (std::uint32_t k = 0; k < alone.degree(id); ++k) {
+        ASSERT_EQ(together.neighbour_at(id, k), alone.neighbour_at(id, k)) << id << " " << k;
+        ASSERT_EQ(together.tie_at(id, k).contacts_per_week, alone.tie_at(id, k).contacts_per_week);
+        ASSERT_EQ(together.tie_at(id, k).kind, alone.tie_at(id, k).kind);
+      }
+    }
+    std::vector<ResidentId> changed;
+    together.drain_changes([&](ResidentId id) { changed.push_back(id); });
+    std::sort(changed.begin(), changed.end());
+    EXPECT_EQ(changed, changed_alone) << threads << " threads";
+  }
 }
 
 TEST(Network, WithoutSpareSlotsNothingIsAdded) {

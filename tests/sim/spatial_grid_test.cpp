@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -103,6 +104,66 @@ TEST(SpatialGrid, RebuiltInItsOwnMemoryItHoldsWhatAFreshGridWould) {
   EXPECT_EQ(grid.ids().size(), 3u);
   EXPECT_EQ(cells_of(grid), cells_of(wide));
   EXPECT_EQ(grid.x(2), 4500.0f);
+}
+
+TEST(SpatialGrid, RefreshedItDropsWhoLeftAndAddsWhoJoinedAfterTheirCell) {
+  // Cells of 100 m, 3 x 1: points 0 (cell 0), 1 (cell 1), 2 (cell 0), 3 (cell 2), then 4 (cell
+  // 0) and 5 (cell 1) not yet included. ids() is 0 2 | 1 | 3. Point 2 leaves and 4 and 5 join
+  // (first_new 4): 0 4 | 1 5 | 3, as a grid built afresh.
+  const std::vector<float> x{10, 150, 20, 250, 30, 160};
+  const std::vector<float> y{0, 0, 0, 0, 0, 0};
+  std::vector<std::uint8_t> include{1, 1, 1, 1, 0, 0};
+  SpatialGrid grid(x, y, include, 100);
+  ASSERT_EQ(std::vector<ResidentId>(grid.ids().begin(), grid.ids().end()),
+            (std::vector<ResidentId>{0, 2, 1, 3}));
+  include = {1, 1, 0, 1, 1, 1};
+  grid.refresh(include, 4);
+  EXPECT_EQ(std::vector<ResidentId>(grid.ids().begin(), grid.ids().end()),
+            (std::vector<ResidentId>{0, 4, 1, 5, 3}));
+  EXPECT_EQ(grid.members(1, 0).size(), 2u);
+  EXPECT_EQ(grid.members(2, 0).front(), 3u);
+  // Everyone but 3 leaves, nobody joins.
+  include = {0, 0, 0, 1, 0, 0};
+  grid.refresh(include, 6);
+  EXPECT_EQ(std::vector<ResidentId>(grid.ids().begin(), grid.ids().end()),
+            (std::vector<ResidentId>{3}));
+  EXPECT_TRUE(grid.members(0, 0).empty());
+  EXPECT_THROW(grid.refresh(std::vector<std::uint8_t>(5, 1), 6), std::invalid_argument);
+}
+
+TEST(SpatialGrid, RefreshedRoundAfterRoundItHoldsWhatARebuiltGridWould) {
+  // 30,000 points, the first 20,000 included at the start; each of 40 rounds a few points
+  // leave (as residents die) and the next few hundred rows join (as residents enter, some of
+  // them dead already): refreshed, the grid holds what one rebuilt over the same flags holds.
+  constexpr std::size_t kPoints = 30000;
+  std::mt19937 random(7);
+  std::uniform_real_distribution<float> where(0.0f, 4000.0f);
+  std::uniform_real_distribution<double> chance(0.0, 1.0);
+  std::vector<float> x(kPoints), y(kPoints);
+  for (std::size_t i = 0; i < kPoints; ++i) x[i] = where(random), y[i] = where(random);
+  std::vector<std::uint8_t> include(kPoints, 0);
+  std::size_t entered = 20000;
+  std::fill(include.begin(), include.begin() + static_cast<std::ptrdiff_t>(entered), 1);
+  SpatialGrid grid(x, y, include, 100);
+  SpatialGrid rebuilt(x, y, include, 100);
+  for (int round = 0; round < 40; ++round) {
+    for (std::size_t i = 0; i < entered; ++i) include[i] &= chance(random) >= 0.01;
+    const std::size_t first_new = entered;
+    entered = std::min(kPoints, entered + (round % 5 == 0 ? 0 : 400));
+    for (std::size_t i = first_new; i < entered; ++i) include[i] = chance(random) >= 0.05;
+    grid.refresh(include, first_new);
+    rebuilt.rebuild(x, y, include, 100);
+    ASSERT_TRUE(std::equal(grid.ids().begin(), grid.ids().end(), rebuilt.ids().begin(),
+                           rebuilt.ids().end()))
+        << "round " << round;
+    for (int row = 0; row < grid.rows(); ++row) {
+      for (int column = 0; column < grid.columns(); ++column) {
+        const auto got = grid.members(column, row), want = rebuilt.members(column, row);
+        ASSERT_TRUE(std::equal(got.begin(), got.end(), want.begin(), want.end()))
+            << "round " << round << ", cell " << column << ", " << row;
+      }
+    }
+  }
 }
 
 TEST(SpatialGrid, FindsExactlyThePointsWithinADistance) {
