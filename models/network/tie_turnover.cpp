@@ -188,7 +188,12 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   const double most = t.certified_fade_ratio;
   double fading = 0;
   std::uint32_t redrawable = 0;
-  for (std::uint32_t k = 0; k < degree; ++k) {
+  // No event (below) when u[0] is at most 1 - the rate times dt, so surely when it is at most
+  // 1 - a bound on the rate from the number of ties alone (with a margin for the rounding of
+  // the sums): most residents need not read their ties' kinds at all.
+  const double bound = update_.most_per_tie * degree * (1.0 + 1e-9);
+  const bool none = u[0] <= (1.0 - bound * dt) * (1.0 - 1e-12);
+  for (std::uint32_t k = 0; k < (none ? 0 : degree); ++k) {
     if (network.neighbour_at(self, k) < self) continue;
     const auto kind = static_cast<std::uint8_t>(network.tie_at(self, k).kind);
     fading += update_.fading_most[kind];
@@ -199,7 +204,7 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   // u[0] is at most exp(-mean), so surely when it is at most 1 - mean (less than exp(-mean)),
   // with a margin for rounding: most residents need no exponential.
   const double total = fading + redrawing;
-  const std::uint32_t events = total <= 0 || u[0] <= (1.0 - total * dt) * (1.0 - 1e-12)
+  const std::uint32_t events = none || total <= 0 || u[0] <= (1.0 - total * dt) * (1.0 - 1e-12)
                                    ? 0
                                    : poisson_by_inversion(total * dt, u[0], kMaxTieEvents);
   for (std::uint32_t event = 0; event < events; ++event) {
@@ -303,6 +308,12 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
         fade_per_year(t, static_cast<TieKind>(kind)) * t.certified_fade_ratio;
     update_.redrawable[kind] = formation_of(params_, static_cast<TieKind>(kind)) != nullptr;
   }
+  update_.most_per_tie = 0;
+  for (std::size_t kind = 0; kind < update_.fading_most.size(); ++kind) {
+    update_.most_per_tie =
+        std::max(update_.most_per_tie,
+                 update_.fading_most[kind] + t.contact_change_per_year * update_.redrawable[kind]);
+  }
   for (int sex = 0; sex < 2; ++sex) {
     const auto s = static_cast<Sex>(sex);
     // New ties replace what fades and dies from the network as built.
@@ -325,15 +336,15 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
   Network& network = sim.network();
   // Removals first, so that freed slots can take this update's new ties: with the changes of
   // contacts, in the order proposed, in parallel over rows (Network::edit_ties).
-  edits_.clear();
+  std::vector<Network::TieEdit> edits;
   for (const std::vector<Change>& changes : chunk_changes_) {
     for (const Change& change : changes) {
       if (change.what != Change::What::kAdd)
-        edits_.push_back({change.a, change.b, change.tie.contacts_per_week,
-                          change.what == Change::What::kRemove});
+        edits.push_back({change.a, change.b, change.tie.contacts_per_week,
+                         change.what == Change::What::kRemove});
     }
   }
-  network.edit_ties(edits_);
+  network.edit_ties(edits);
   for (const std::vector<Change>& changes : chunk_changes_) {
     for (const Change& change : changes) {
       if (change.what == Change::What::kAdd) network.add_tie(change.a, change.b, change.tie);

@@ -50,7 +50,7 @@ class TieTurnover final : public Module {
   void init(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
   std::size_t bytes() const override {
-    return (grid_ ? grid_->bytes() : 0) + bytes_of(chunk_changes_) + bytes_of(edits_);
+    return (grid_ ? grid_->bytes() : 0) + bytes_of(chunk_changes_);
   }
 
   std::int64_t steps_between_updates() const { return interval_; }
@@ -79,6 +79,9 @@ class TieTurnover final : public Module {
     // contacts are drawn anew; looked up for every tie at every update.
     std::array<double, 256> fading_most{};
     std::array<std::uint8_t, 256> redrawable{};
+    // The largest rate of events a tie of any kind has (fading and drawing anew): a bound on a
+    // resident's rate from their number of ties alone.
+    double most_per_tie = 0;
   };
 
   NetworkParams params_;
@@ -91,7 +94,6 @@ class TieTurnover final : public Module {
   double loss_to_deaths_ = 0;
   std::size_t next_entrant_ = 0;
   std::vector<std::vector<Change>> chunk_changes_;  // reused every update
-  std::vector<Network::TieEdit> edits_;             // reused every update
   // Ties of each nearby kind the starting residents have against the mean ties the parameters
   // ask for ([sex][relatives, neighbours, friends]): at set-up, two residents who propose each
   // other make one tie, and some find nobody who accepts. Entrants and new ties keep the network
