@@ -195,6 +195,16 @@ class Effects {
         sum += static_cast<float>(sources[k][i] * per_unit[k]);
       return sum;
     }
+    /// The same for residents first .. first + out.size() - 1 into `out`, a source at a time
+    /// (loops over residents that vectorise; the same sums, in the same order).
+    void sum_into(std::size_t first, std::span<float> out) const {
+      std::fill(out.begin(), out.end(), 0.0f);
+      for (std::size_t k = 0; k < count; ++k) {
+        const float* values = sources[k] + first;
+        const double unit = per_unit[k];
+        for (std::size_t j = 0; j < out.size(); ++j) out[j] += static_cast<float>(values[j] * unit);
+      }
+    }
   };
   ContactsView contacts(const Population& p) const {
     ContactsView view;

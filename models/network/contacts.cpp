@@ -3,6 +3,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 #include "sim/simulation.hpp"
 
@@ -44,8 +46,7 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   Population& p = sim.population();
   Network& network = sim.network();
   const std::size_t n = p.size();
-  states_.resize(n);
-  previous_states_.resize(n, ContactState::kAbsent);
+  states_.resize(n, ContactState::kAbsent);
   dirty_.resize(n, 0);
   from_ties_friends_.resize(n, 0.0f);
   std::vector<float>& family = p[family_contacts_];
@@ -60,8 +61,9 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
     changed.clear();
     const std::size_t last = std::min(n, (chunk + 1) * kChunk);
     for (std::size_t i = chunk * kChunk; i < last; ++i) {
-      states_[i] = contact_state(p, static_cast<ResidentId>(i));
-      if (states_[i] != previous_states_[i]) changed.push_back(static_cast<ResidentId>(i));
+      const ContactState state = contact_state(p, static_cast<ResidentId>(i));
+      if (state != states_[i]) changed.push_back(static_cast<ResidentId>(i));
+      states_[i] = state;
     }
   });
   network.drain_changes([&](ResidentId id) { dirty_[id] = 1; });
@@ -73,16 +75,31 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
       }
     }
   }
-  // One pass: the ties' sums of those marked, then everyone's contacts with this step's
-  // activities (every source's, summed; they change every step for anyone who takes part).
+  // One pass, a block at a time: the ties' sums of those marked, then everyone's contacts with
+  // this step's activities (every source's, summed a source at a time; they change every step
+  // for anyone who takes part), without a branch so that the loops vectorise (the dead keep
+  // what they had).
   const Effects::ContactsView activity = sim.effects().contacts(p);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      const bool recount = everyone || dirty_[i];
-      dirty_[i] = 0;
-      if (!p.alive[i]) continue;
-      const auto id = static_cast<ResidentId>(i);
-      if (recount) {
+    constexpr std::size_t kBlock = 256;
+    std::array<float, kBlock> from_activities;
+    std::array<std::uint16_t, kBlock> entered;  // recounted residents who entered this step
+    const std::uint8_t* alive = p.alive.data();
+    const float* family_sums = family.data();
+    const float* friends_sums = from_ties_friends_.data();
+    float* weekly = p.weekly_contacts.data();
+    float* with_friends = friends.data();
+    std::uint8_t* isolated = p.isolated.data();
+    const double threshold = params_.isolation_threshold_per_week;
+    for (std::size_t first = range.begin(); first < range.end(); first += kBlock) {
+      const std::size_t count = std::min(kBlock, range.end() - first);
+      std::size_t entered_count = 0;
+      for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t i = first + j;
+        const bool recount = everyone || dirty_[i];
+        dirty_[i] = 0;
+        if (!recount || !alive[i]) continue;
+        const auto id = static_cast<ResidentId>(i);
         const WeeklyContacts from_ties = weekly_contacts_by_kind(params_, p, network, states_, id);
         family[i] = static_cast<float>(from_ties.family);
         from_ties_friends_[i] = static_cast<float>(from_ties.friends);
@@ -92,17 +109,23 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
             degree += states_[other] != ContactState::kAbsent;
           });
           p.degree0[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(degree, 65535));
+          entered[entered_count++] = static_cast<std::uint16_t>(j);
         }
       }
-      const double with_friends = static_cast<double>(from_ties_friends_[i]) + activity(i);
-      const double contacts = static_cast<double>(family[i]) + with_friends;
-      p.weekly_contacts[i] = static_cast<float>(contacts);
-      friends[i] = static_cast<float>(with_friends);
-      p.isolated[i] = contacts < params_.isolation_threshold_per_week;
-      if (recount && p.entry_step[i] == step) p.isolated0[i] = p.isolated[i];
+      activity.sum_into(first, std::span(from_activities.data(), count));
+      for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t i = first + j;
+        const double friends_now = static_cast<double>(friends_sums[i]) + from_activities[j];
+        const double contacts = static_cast<double>(family_sums[i]) + friends_now;
+        const bool live = alive[i] != 0;
+        weekly[i] = live ? static_cast<float>(contacts) : weekly[i];
+        with_friends[i] = live ? static_cast<float>(friends_now) : with_friends[i];
+        isolated[i] = live ? static_cast<std::uint8_t>(contacts < threshold) : isolated[i];
+      }
+      for (std::size_t k = 0; k < entered_count; ++k)
+        p.isolated0[first + entered[k]] = p.isolated[first + entered[k]];
     }
   });
-  previous_states_.swap(states_);
 }
 
 // Isolation at step 0 is known before the first step, so the health model can use it at init.
@@ -126,7 +149,7 @@ void Contacts::init(Simulation& sim) {
 }
 
 void Contacts::step(Simulation& sim, std::int64_t step) {
-  recompute(sim, step, /*everyone=*/false);
+  recompute(sim, step, /*everyone=*/!incremental_);
 }
 
 }  // namespace salonsim::models

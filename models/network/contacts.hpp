@@ -57,20 +57,18 @@ class Contacts final : public Module {
   void start(Simulation& sim) override { recompute(sim, 0, /*everyone=*/true); }
   void step(Simulation& sim, std::int64_t step) override;
   std::size_t bytes() const override {
-    return bytes_of(states_) + bytes_of(previous_states_) + bytes_of(from_ties_friends_) +
-           bytes_of(dirty_) + bytes_of(changed_);
+    return bytes_of(states_) + bytes_of(from_ties_friends_) + bytes_of(dirty_) + bytes_of(changed_);
   }
 
  private:
   void recompute(Simulation& sim, std::int64_t step, bool everyone);
   NetworkParams params_;
   bool incremental_ = true;
-  Column<float> family_contacts_;              // surveyed: weekly contacts with family
-  Column<float> friend_contacts_;              // surveyed: weekly contacts with friends and others
-  std::vector<ContactState> states_;           // this step, one per resident
-  std::vector<ContactState> previous_states_;  // at the last update
-  std::vector<float> from_ties_friends_;       // contacts on ties to friends and others
-  std::vector<std::uint8_t> dirty_;            // the ties' sums must be made again
+  Column<float> family_contacts_;         // surveyed: weekly contacts with family
+  Column<float> friend_contacts_;         // surveyed: weekly contacts with friends and others
+  std::vector<ContactState> states_;      // at the last update (this step's, once updated)
+  std::vector<float> from_ties_friends_;  // contacts on ties to friends and others
+  std::vector<std::uint8_t> dirty_;       // the ties' sums must be made again
   static constexpr std::size_t kChunk = 1 << 16;
   std::vector<std::vector<ResidentId>> changed_;  // per chunk: residents whose state changed
 };
