@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -223,6 +224,13 @@ TEST(Effects, ContactsOfARateAreTheRateTimesContactsPerUnit) {
   EXPECT_EQ(view(0), 1.0f * 4 + 2.0f);   // 6
   EXPECT_EQ(view(1), 0.0f * 4 + 0.5f);   // 0.5
   EXPECT_EQ(view(2), 0.25f * 4 + 0.0f);  // 1
+  // A block of residents at a time, a source at a time: the same sums.
+  std::array<float, 3> all{};
+  view.sum_into(0, all);
+  EXPECT_EQ(all, (std::array<float, 3>{6.0f, 0.5f, 1.0f}));
+  std::array<float, 2> last_two{9.0f, 9.0f};  // overwritten, not added to
+  view.sum_into(1, last_two);
+  EXPECT_EQ(last_two, (std::array<float, 2>{0.5f, 1.0f}));
   // Each source's contacts are worked out in double and rounded to float, as a column of them
   // held them: 1/3 as a float is 0.3333333433..., times 3 is 1.0000000298..., which rounds to 1.
   t.p[t.contacts_a] = {1.0f / 3.0f, 0.0f, 0.0f};
