@@ -65,13 +65,6 @@ void SpatialGrid::rebuild(std::span<const float> x, std::span<const float> y,
 
   // Counting sort of points by cell; ids within a cell stay in increasing order. A point's cell
   // is worked out in both passes below rather than kept (integer work, and no array of n).
-  const auto cell_of_point = [&](std::size_t i) {
-    int column = 0, row = 0;
-    cell_of(x[i], y[i], column, row);
-    column = std::clamp(column, 0, columns_ - 1);
-    row = std::clamp(row, 0, rows_ - 1);
-    return static_cast<std::size_t>(row) * columns_ + column;
-  };
   // The points in K chunks of rows, each counted into its own cells' counts, then each chunk's
   // points placed after those of the chunks before it in each cell: the same order as one pass
   // over the rows, for any K. K is at most the threads, and small enough that the counts (K a
@@ -86,7 +79,7 @@ void SpatialGrid::rebuild(std::span<const float> x, std::span<const float> y,
     std::uint32_t* count = counts.data() + k * cells;
     std::fill(count, count + cells, 0u);
     for (std::size_t i = k * chunk_rows; i < std::min(n, (k + 1) * chunk_rows); ++i)
-      if (included(i)) ++count[cell_of_point(i)];
+      if (included(i)) ++count[cell_index_of(i)];
   });
   start_.assign(cells + 1, 0);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1 << 14), [&](const auto& range) {
@@ -110,7 +103,7 @@ void SpatialGrid::rebuild(std::span<const float> x, std::span<const float> y,
   tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t k) {
     std::uint32_t* next = counts.data() + k * cells;
     for (std::size_t i = k * chunk_rows; i < std::min(n, (k + 1) * chunk_rows); ++i)
-      if (included(i)) ids_[next[cell_of_point(i)]++] = static_cast<ResidentId>(i);
+      if (included(i)) ids_[next[cell_index_of(i)]++] = static_cast<ResidentId>(i);
   });
 }
 
@@ -134,14 +127,8 @@ void SpatialGrid::refresh(std::span<const std::uint8_t> include, std::size_t fir
   // lie below first_new. Cells are moved from the last, so no point is overwritten unread.
   std::vector<std::pair<std::uint32_t, ResidentId>> joined;
   for (std::size_t i = first_new; i < include.size(); ++i) {
-    if (!include[i]) continue;
-    int column = 0, row = 0;
-    cell_of(x_[i], y_[i], column, row);
-    column = std::clamp(column, 0, columns_ - 1);
-    row = std::clamp(row, 0, rows_ - 1);
-    joined.emplace_back(
-        static_cast<std::uint32_t>(static_cast<std::size_t>(row) * columns_ + column),
-        static_cast<ResidentId>(i));
+    if (include[i])
+      joined.emplace_back(static_cast<std::uint32_t>(cell_index_of(i)), static_cast<ResidentId>(i));
   }
   if (joined.empty()) {
     ids_.resize(kept);

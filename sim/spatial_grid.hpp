@@ -4,6 +4,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -96,6 +97,15 @@ class SpatialGrid {
   std::size_t bytes() const { return bytes_of(ids_) + bytes_of(start_); }
 
  private:
+  /// The cell of point i (x_[i], y_[i]), a point outside the grid taken to the nearest cell.
+  std::size_t cell_index_of(std::size_t i) const {
+    int column = 0, row = 0;
+    cell_of(x_[i], y_[i], column, row);
+    column = std::clamp(column, 0, columns_ - 1);
+    row = std::clamp(row, 0, rows_ - 1);
+    return static_cast<std::size_t>(row) * columns_ + column;
+  }
+
   std::span<const float> x_, y_;
   double cell_m_ = 1;
   double min_x_ = 0, min_y_ = 0;
