@@ -70,7 +70,6 @@ void TieTurnover::init(Simulation& sim) {
                       std::max(1.0, static_cast<double>(sim.clock().days_per_step))));
   next_entrant_ = 0;
   while (next_entrant_ < p.size() && p.entry_step[next_entrant_] == 0) ++next_entrant_;
-  grid_rows_ = next_entrant_;
   // The network as built: ties of each kind of the starting residents against the mean ties
   // the parameters ask for (serial sums: the same for any thread count).
   const std::array<NearbyKind, 3> kinds = nearby_kinds(params_);
@@ -108,18 +107,15 @@ void TieTurnover::init(Simulation& sim) {
 
 void TieTurnover::step(Simulation& sim, std::int64_t step) {
   const Population& p = sim.population();
-  // Partners are found among the residents alive now: the grid holds only them, rebuilt when
-  // residents have entered or before an update (so that the chance of finding one does not
-  // depend on how many rows are dead or still to enter, nor on the run's length).
+  // Partners are found among the residents alive now: the grid holds only them, brought up to
+  // date when residents have entered and before an update (so that the chance of finding one does
+  // not depend on how many rows are dead or still to enter, nor on the run's length).
   const bool update = params_.turnover.enabled && step > 0 && step % interval_ == 0;
   const bool entering = next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step;
-  if (entering || update) {
-    // Residents only die, and enter in rows in order of entry: the grid drops the dead and adds
-    // those who entered since, holding what a rebuild would.
-    grid_->refresh(p.alive, grid_rows_);
-    grid_rows_ = next_entrant_;
-    while (grid_rows_ < p.size() && p.entry_step[grid_rows_] <= step) ++grid_rows_;
-  }
+  // Residents only die, and enter in rows in order of entry: the grid drops the dead and adds
+  // those who entered since it was last brought up to date (the rows from next_entrant_ on, as
+  // it is brought up to date at every step with entrants), holding what a rebuild would.
+  if (entering || update) grid_->refresh(p.alive, next_entrant_);
   // Entrants are rows in entry order; Demography has just let this step's in.
   while (next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step) {
     if (p.alive[next_entrant_]) make_entry_ties(sim, static_cast<ResidentId>(next_entrant_), step);

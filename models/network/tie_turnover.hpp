@@ -88,7 +88,6 @@ class TieTurnover final : public Module {
   const LifeTable* table_;
   Update update_;
   std::optional<SpatialGrid> grid_;
-  std::size_t grid_rows_ = 0;  // rows entered when the grid was last brought up to date
   Column<float> sociability_;
   std::int64_t interval_ = 1;
   double loss_to_deaths_ = 0;
