@@ -336,9 +336,9 @@ void CommunityGroups::init(Simulation& sim) {
 std::size_t CommunityGroups::bytes() const {
   std::size_t per_thread = 0;
   for (const SessionDecisions& found : decisions_)
-    per_thread += bytes_of(found.wanting) + bytes_of(found.quitting) + bytes_of(found.eligible);
-  return bytes_of(venue_of_) + bytes_of(propensity_) + bytes_of(next_try_) + bytes_of(roster_) +
-         bytes_of(candidates_) + bytes_of(new_ties_) + bytes_of(venues_) +
+    per_thread += bytes_of(found.quitting) + bytes_of(found.eligible);
+  return bytes_of(wanting_) + bytes_of(venue_of_) + bytes_of(propensity_) + bytes_of(next_try_) +
+         bytes_of(roster_) + bytes_of(candidates_) + bytes_of(new_ties_) + bytes_of(venues_) +
          bytes_of(invitation_chance_) + per_thread;
 }
 
@@ -820,25 +820,33 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   // Each thread gathers who wants to come, who stops and the venues' eligible counts; the order
   // in which they are gathered does not matter (admission sorts by priority and resident id).
   for (SessionDecisions& d : decisions_) {
-    d.wanting.clear();
     d.quitting.clear();
     d.eligible.assign(venues_.size() + 1, 0);
   }
+  // Who wants to come is gathered block by block of residents, each block in id order, so that
+  // joined in block order each venue's candidates are in id order without a sort.
+  const std::size_t blocks = (n + kWantingBlock - 1) / kWantingBlock;
+  if (wanting_.size() < blocks) wanting_.resize(blocks);
   const bool referrals = referred_.any();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& range) {
+  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t block) {
     SessionDecisions& found = decisions_.local();
     if (found.eligible.size() != venues_.size() + 1) found.eligible.assign(venues_.size() + 1, 0);
     std::int32_t* eligible = found.eligible.data();  // at venue + 1, as `meets`
     const std::uint8_t* alive = p.alive.data();
     const std::uint8_t* is_member = member.data();
-    // A block at a time, the residents whose venue meets are first sorted, without a branch,
+    std::vector<Wanting>& wanting = wanting_[block];
+    wanting.clear();
+    const std::size_t block_end = std::min(n, (block + 1) * kWantingBlock);
+    // A part at a time, the residents whose venue meets are first sorted, without a branch,
     // into members and non-members who may try to join (a referral, or a moment of readiness
     // come): which residents are which follows no pattern a branch predictor could learn. Then
-    // each list is worked through.
-    constexpr std::size_t kBlock = 256;
-    std::array<std::uint16_t, kBlock> members, trying;
-    for (std::size_t first = range.begin(); first < range.end(); first += kBlock) {
-      const std::size_t count = std::min(kBlock, range.end() - first);
+    // each list is worked through, and the two lists of who wants to come merged in id order.
+    constexpr std::size_t kPart = 256;
+    std::array<std::uint16_t, kPart> members, trying;
+    std::array<Wanting, kPart> members_wanting, others_wanting;
+    for (std::size_t first = block * kWantingBlock; first < block_end; first += kPart) {
+      const std::size_t count = std::min(kPart, block_end - first);
+      std::size_t members_wanting_count = 0, others_wanting_count = 0;
       std::size_t member_count = 0, trying_count = 0;
       for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = first + j;
@@ -853,7 +861,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       }
       // The members' draws first, together: one's rounds of the generator need not wait on
       // another's.
-      std::array<std::array<double, 4>, kBlock> draws;
+      std::array<std::array<double, 4>, kPart> draws;
       for (std::size_t k = 0; k < member_count; ++k)
         draws[k] = stream.uniforms4(step, first + members[k], kDecisionDraw);
       for (std::size_t k = 0; k < member_count; ++k) {
@@ -865,7 +873,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
         const auto& u = draws[k];
         if (u[0] < q.attend_probability &&
             u[0] < q.attend_probability * access_of(p, id, step, dt, &seats))
-          found.wanting.emplace_back(v, id);
+          members_wanting[members_wanting_count++] = {v, id};
         if (u[2] < stop_chance(p.certified[i] != 0)) found.quitting.push_back(id);
       }
       for (std::size_t k = 0; k < trying_count; ++k) {
@@ -875,7 +883,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
         const Venue& venue = venues_[v].venue;
         // A referral taken up (social prescribing): the link worker brings them to a session.
         if (referred_.active(id, step)) {
-          found.wanting.emplace_back(v, id);
+          others_wanting[others_wanting_count++] = {v, id};
           continue;
         }
         // Joining is tried only at the resident's moments of readiness: a Bernoulli process over
@@ -925,8 +933,12 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
           friends += last_session[other] >= 0 && last_session[other] >= step - friends_window_steps;
         });
         odds *= odds_.friends[std::min(friends, q.max_friends_counted)];
-        if (w < odds / (1.0 + odds)) found.wanting.emplace_back(v, id);
+        if (w < odds / (1.0 + odds)) others_wanting[others_wanting_count++] = {v, id};
       }
+      std::merge(members_wanting.begin(), members_wanting.begin() + members_wanting_count,
+                 others_wanting.begin(), others_wanting.begin() + others_wanting_count,
+                 std::back_inserter(wanting),
+                 [](const Wanting& a, const Wanting& b) { return a.second < b.second; });
     }
   });
 
@@ -938,7 +950,9 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   for (auto& list : candidates_) list.clear();
   for (const SessionDecisions& found : decisions_) {
     for (std::size_t v = 0; v < venues_.size(); ++v) eligible_[v] += found.eligible[v + 1];
-    for (const auto& [v, id] : found.wanting) candidates_[v].push_back(id);
+  }
+  for (std::size_t block = 0; block < blocks; ++block) {
+    for (const auto& [v, id] : wanting_[block]) candidates_[v].push_back(id);
   }
   // Then each venue that meets, in parallel (each resident has one venue of the kind, so venues
   // share no rows).
@@ -961,11 +975,11 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
         // Members sort before newcomers (priority below 0), each group by its random priority.
         order.emplace_back(stream.uniform(step, id, kPriorityDraw) - (member[id] ? 1.0 : 0.0), id);
       }
-      keep_lowest(order, capacity);  // who is admitted; the order is the residents'
+      keep_lowest(order, capacity);  // who is admitted, in no order
       list.clear();
       for (const auto& [priority, id] : order) list.push_back(id);
-    }
-    std::sort(list.begin(), list.end());
+      std::sort(list.begin(), list.end());
+    }  // otherwise the list is in id order as gathered
     ++sessions_held_[v];
     attendance_total_[v] += static_cast<std::int32_t>(list.size());
     for (ResidentId id : list) {

@@ -326,14 +326,18 @@ class CommunityGroups final : public Module {
   std::vector<std::vector<ResidentId>> candidates_;                       // reused each session
   std::vector<std::vector<std::pair<ResidentId, ResidentId>>> new_ties_;  // reused each session
   /// What one thread's share of a session's decisions found, gathered without a serial pass
-  /// over every resident: who wants to come (venue, resident), who stops, and each venue's
-  /// residents who could join. Kept between steps so that nothing is allocated in the step.
+  /// over every resident: who stops, and each venue's residents who could join. Kept between
+  /// steps so that nothing is allocated in the step.
   struct SessionDecisions {
-    std::vector<std::pair<std::int32_t, ResidentId>> wanting;
     std::vector<ResidentId> quitting;
     std::vector<std::int32_t> eligible;  // per venue
   };
   tbb::enumerable_thread_specific<SessionDecisions> decisions_;
+  /// Who wants to come to a session (venue, resident), per block of kWantingBlock residents in
+  /// id order; kept between steps.
+  using Wanting = std::pair<std::int32_t, ResidentId>;
+  static constexpr std::size_t kWantingBlock = 4096;
+  std::vector<std::vector<Wanting>> wanting_;
   AdmissionQueues admission_order_;  // one per thread, for venues over capacity
   tbb::enumerable_thread_specific<std::vector<std::uint32_t>> attendee_keys_;  // one per thread
   std::vector<std::int32_t> meeting_;  // the venues that meet this step
