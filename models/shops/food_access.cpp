@@ -95,7 +95,7 @@ void FoodAccess::init(Simulation& sim) {
     }
   });
   relatives_ = shared_relative_lists(sim);
-  cannot_reach_store_.assign(n, 0);
+  reach_store_.assign(n, ReachKnown::kAsk);
   next_entrant_ = 0;
   while (next_entrant_ < n && p.entry_step[next_entrant_] == 0) ++next_entrant_;
   // Without usable bus lines there is no bus leg to read in the step.
@@ -106,7 +106,7 @@ void FoodAccess::init(Simulation& sim) {
 void FoodAccess::update_stores(Population& p, std::int64_t step) {
   std::vector<float>& nearest_store_m = p[columns_.nearest_store_m];
   // Other stores: everyone's reach is asked afresh.
-  std::fill(cannot_reach_store_.begin(), cannot_reach_store_.end(), 0);
+  std::fill(reach_store_.begin(), reach_store_.end(), ReachKnown::kAsk);
   for (std::size_t k = 0; k < stores_.size(); ++k)
     store_open_[k] = open_at(store_opens_[k], store_closes_[k], step);
   const SpatialGrid grid(store_x_m_, store_y_m_, kStoreGridCellM);
@@ -152,8 +152,8 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
   for (; next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step; ++next_entrant_) {
     const auto entrant = static_cast<ResidentId>(next_entrant_);
     if (p.spouse[entrant] >= 0)
-      cannot_reach_store_[static_cast<std::size_t>(p.spouse[entrant])] = 0;
-    for (ResidentId relative : relatives_->of(entrant)) cannot_reach_store_[relative] = 0;
+      reach_store_[static_cast<std::size_t>(p.spouse[entrant])] = ReachKnown::kAsk;
+    for (ResidentId relative : relatives_->of(entrant)) reach_store_[relative] = ReachKnown::kAsk;
   }
   const ShuttleSeats::InStep seats = seats_.in_step(p, step);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
@@ -167,7 +167,7 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
     const StoredStep* served_step = p[shop_customers_.step].data();
     const std::uint8_t* alive = p.alive.data();
     const StoredStep* entry_step = p.entry_step.data();
-    std::uint8_t* cannot_reach = cannot_reach_store_.data();
+    std::uint8_t* known = reach_store_.data();
     const BusLeg* bus_leg = bus_leg_.empty() ? nullptr : bus_leg_.data();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!alive[i]) continue;
@@ -175,12 +175,16 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
       // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
       // branch-free over residents).
       bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores);
-      if (!food && !cannot_reach[i]) {
-        food = reaches_from_home(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
-                                 bus_leg == nullptr ? std::span<const BusLeg>{}
-                                                    : std::span<const BusLeg>{&bus_leg[i], 1},
-                                 relatives_->of(id));
-        cannot_reach[i] = !food;
+      if (!food && known[i] != ReachKnown::kCannot) food = still_reaches(p, id, known[i]);
+      if (!food && known[i] != ReachKnown::kCannot) {
+        const std::span<const ResidentId> relatives = relatives_->of(id);
+        const Means means =
+            means_to(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
+                     bus_leg == nullptr ? std::span<const BusLeg>{}
+                                        : std::span<const BusLeg>{&bus_leg[i], 1},
+                     relatives);
+        food = means != Means::kNone;
+        known[i] = known_reach(p, id, means, relatives);
       }
       poor[i] = !food;
       if (entry_step[i] == now) at_entry[i] = food;
@@ -189,6 +193,47 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
           !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
     }
   });
+}
+
+bool FoodAccess::still_reaches(const Population& p, ResidentId id, std::uint8_t known) const {
+  // The distance and bus legs stay while the stores do: only the means can go.
+  switch (known) {
+    case ReachKnown::kAsk:
+    case ReachKnown::kCannot:
+      return false;
+    case ReachKnown::kByCar:
+      return drives_now(p, id);
+    case ReachKnown::kHouseholdLift:
+      return true;
+    case ReachKnown::kSpouseLift: {
+      const auto spouse = static_cast<ResidentId>(p.spouse[id]);
+      return p.alive[spouse] && drives_now(p, spouse);
+    }
+    default: {
+      const ResidentId relative = relatives_->of(id)[known - ReachKnown::kRelativeLift];
+      return p.alive[relative] && drives_now(p, relative);
+    }
+  }
+}
+
+std::uint8_t FoodAccess::known_reach(const Population& p, ResidentId id, Means means,
+                                     std::span<const ResidentId> relatives) const {
+  switch (means) {
+    case Means::kNone:
+      return ReachKnown::kCannot;
+    case Means::kCar:
+      return ReachKnown::kByCar;
+    case Means::kLift: {
+      const LiftSource lift = lift_source(getting_about_, p, id, relatives);
+      if (lift.from == LiftSource::kHousehold) return ReachKnown::kHouseholdLift;
+      if (lift.from == LiftSource::kSpouse) return ReachKnown::kSpouseLift;
+      if (lift.from >= 0 && lift.from <= ReachKnown::kMostRelatives)
+        return static_cast<std::uint8_t>(ReachKnown::kRelativeLift + lift.from);
+      return ReachKnown::kAsk;
+    }
+    default:  // on foot or by bus, whose range falls with age and frailty: asked every step
+      return ReachKnown::kAsk;
+  }
 }
 
 void FoodAccess::declare_timeseries(Timeseries& ts, const std::uint8_t* poor_column) {

@@ -48,7 +48,7 @@ class FoodAccess final : public Module {
   void step(Simulation& sim, std::int64_t step) override;
   void add_output_tables(const Simulation& sim, std::vector<OutputTable>& tables) const override;
   std::size_t bytes() const override {
-    return bytes_of(cannot_reach_store_) + bytes_of(bus_leg_) + bytes_of(home_to_line_m_) +
+    return bytes_of(reach_store_) + bytes_of(bus_leg_) + bytes_of(home_to_line_m_) +
            bytes_of(stores_) + bytes_of(usable_stops_);
   }
 
@@ -59,6 +59,12 @@ class FoodAccess final : public Module {
   /// Nearest open store and best bus leg of every resident, for the stores open at `step`.
   void update_stores(Population& p, std::int64_t step);
   static void declare_timeseries(Timeseries& timeseries, const std::uint8_t* poor_column);
+  /// Whether what is known of a resident's reach (ReachKnown) still holds: a car they drive,
+  /// or lifts from the household or from the spouse or relative who still drives.
+  bool still_reaches(const Population& p, ResidentId id, std::uint8_t known) const;
+  /// What to know of a resident's reach after asking it (`means`, none shuttle): ReachKnown.
+  std::uint8_t known_reach(const Population& p, ResidentId id, Means means,
+                           std::span<const ResidentId> relatives) const;
 
   Shopping shopping_;
   GettingAbout getting_about_;
@@ -74,13 +80,19 @@ class FoodAccess final : public Module {
   std::vector<std::int32_t> usable_stop_line_;  // their line
   // Per resident.
   std::shared_ptr<const RelativeLists> relatives_;  // for lifts, shared
-  // 1 once a resident cannot reach an open store by their own means. Means only shrink while
-  // the stores stay the same (walking range falls with age and frailty, drivers stop driving
-  // when certified and get lifts, which reach no further: town.reach says so, relatives and
-  // spouses who drive die or stop), so this stays 1 until the stores change or a spouse or
-  // relative who may drive enters, and the step skips those residents. A test checks it against
-  // asking every resident every step.
-  std::vector<std::uint8_t> cannot_reach_store_;
+  // What is known of each resident's reach of an open store by their own means (ReachKnown),
+  // while the stores stay the same. Means only shrink then (walking range falls with age and
+  // frailty, drivers stop driving when certified and get lifts, which reach no further:
+  // town.reach says so, relatives and spouses who drive die or stop), so a resident who cannot
+  // reach a store stays so until the stores change or a spouse or relative who may drive
+  // enters, and one who reaches it by car or with someone's lifts does so while that holds.
+  // Walking is asked every step. A test checks it against asking every resident every step.
+  struct ReachKnown {
+    static constexpr std::uint8_t kAsk = 0, kCannot = 1, kByCar = 2, kHouseholdLift = 3,
+                                  kSpouseLift = 4, kRelativeLift = 5;  // + the relative's index
+    static constexpr std::uint8_t kMostRelatives = 255 - kRelativeLift;
+  };
+  std::vector<std::uint8_t> reach_store_;
   std::size_t next_entrant_ = 0;       // first resident who has not entered yet
   std::vector<BusLeg> bus_leg_;        // the usable line needing the least walking, for stores
   std::vector<float> home_to_line_m_;  // [resident][usable line]: nearest stop of the line

@@ -66,16 +66,21 @@ std::vector<PlacedStore> place_stores(const Shopping& town, const RandomStream& 
   return stores;
 }
 
-bool gets_lift(const GettingAbout& town, const Population& p, ResidentId id,
-               std::span<const ResidentId> relatives) {
+LiftSource lift_source(const GettingAbout& town, const Population& p, ResidentId id,
+                       std::span<const ResidentId> relatives) {
   const auto transport = static_cast<Transport>(p.transport[id]);
   // A certified former driver keeps the household's car, driven by someone else.
-  if (transport == Transport::kLifts || transport == Transport::kDrives) return true;
+  if (transport == Transport::kLifts || transport == Transport::kDrives)
+    return {LiftSource::kHousehold};
   const std::int32_t spouse = p.spouse[id];
-  if (spouse >= 0 && p.alive[spouse] && drives_now(p, static_cast<ResidentId>(spouse))) return true;
-  if (!town.reach.lifts_from_relatives) return false;
-  return std::any_of(relatives.begin(), relatives.end(),
-                     [&](ResidentId other) { return p.alive[other] && drives_now(p, other); });
+  if (spouse >= 0 && p.alive[spouse] && drives_now(p, static_cast<ResidentId>(spouse)))
+    return {LiftSource::kSpouse};
+  if (!town.reach.lifts_from_relatives) return {};
+  const auto driver = std::find_if(relatives.begin(), relatives.end(), [&](ResidentId other) {
+    return p.alive[other] && drives_now(p, other);
+  });
+  if (driver == relatives.end()) return {};
+  return {static_cast<std::int32_t>(driver - relatives.begin())};
 }
 
 std::vector<ResidentId> relatives_of(const Network& network, ResidentId id) {

@@ -122,11 +122,22 @@ inline bool reaches(const ReachParams& reach, const Mobility& m, double distance
 Mobility mobility_of(const GettingAbout& town, const Population& p, const Network& network,
                      ResidentId id, double age);
 
-/// Whether a non-driver gets lifts: transport 'lifts', a certified former driver (the household's
-/// car), a spouse in the town who drives, or (lifts_from_relatives) one of `relatives` (their
-/// relative ties) who drives.
-bool gets_lift(const GettingAbout& town, const Population& p, ResidentId id,
-               std::span<const ResidentId> relatives);
+/// Who gives a non-driver lifts: `from` is kNone, kHousehold (transport 'lifts', or a certified
+/// former driver with the household's car), kSpouse (a spouse in the town who drives), or the
+/// index in `relatives` (their relative ties, with lifts_from_relatives) of the first who drives.
+struct LiftSource {
+  static constexpr std::int32_t kNone = -2, kHousehold = -1;
+  static constexpr std::int32_t kSpouse = std::numeric_limits<std::int32_t>::max();
+  std::int32_t from = kNone;
+};
+LiftSource lift_source(const GettingAbout& town, const Population& p, ResidentId id,
+                       std::span<const ResidentId> relatives);
+
+/// Whether a non-driver gets lifts: lift_source(...) is someone.
+inline bool gets_lift(const GettingAbout& town, const Population& p, ResidentId id,
+                      std::span<const ResidentId> relatives) {
+  return lift_source(town, p, id, relatives).from != LiftSource::kNone;
+}
 
 /// The residents with a relative tie to `id`.
 std::vector<ResidentId> relatives_of(const Network& network, ResidentId id);

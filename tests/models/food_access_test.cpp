@@ -1,6 +1,7 @@
-// FoodAccess skips residents who could not reach a store by their own means until the stores
-// change (means only shrink). This pins that shortcut to the full answer: every resident asked
-// afresh, every step, with mobility_of and the nearest store open that step.
+// FoodAccess keeps what it knows of each resident's reach while the stores stay the same (means
+// only shrink): who cannot reach a store is skipped, and who reaches it by car or with someone's
+// lifts keeps it while that car or lift giver does. This pins those shortcuts to the full answer:
+// every resident asked afresh, every step, with mobility_of and the nearest store open that step.
 #include "models/shops/food_access.hpp"
 
 #include <gtest/gtest.h>
@@ -21,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(FoodAccessModule, SkippingResidentsWhoCannotReachAStoreChangesNothing) {
+TEST(FoodAccessModule, WhatIsKnownOfEachResidentsReachChangesNothing) {
   Scenario scenario = load_scenario(fs::path(SALONSIM_SOURCE_DIR) / "scenarios" / "town.yaml",
                                     {"town.population=3000", "run.years=1.5"});
   // A store by the station that closes in week 30, and a market in the rural district that opens

@@ -145,6 +145,24 @@ TEST(Mobility, MeansAreTheFirstThatReaches) {
   EXPECT_EQ(means(4, 2000, 0, false), Means::kLift);
 }
 
+TEST(Mobility, LiftSourceIsTheHouseholdTheSpouseOrTheFirstRelativeWhoDrives) {
+  Family family;
+  Population& p = family.p;
+  TownParams town;
+  const RelativeLists lists = relative_lists(family.network, 6);
+  const auto from = [&](ResidentId id) { return lift_source(town, p, id, lists.of(id)).from; };
+  EXPECT_EQ(from(1), LiftSource::kSpouse);     // 0, the spouse, drives
+  EXPECT_EQ(from(2), 0);                       // relative 0 (resident 0) drives
+  EXPECT_EQ(from(3), LiftSource::kNone);       // the relative, 4, is certified
+  EXPECT_EQ(from(4), LiftSource::kHousehold);  // certified: the household's car
+  EXPECT_EQ(from(5), LiftSource::kHousehold);  // transport 'lifts'
+  p.alive[0] = 0;                              // the driver dies
+  EXPECT_EQ(from(1), LiftSource::kNone);
+  EXPECT_EQ(from(2), LiftSource::kNone);
+  EXPECT_FALSE(gets_lift(town, p, 1, lists.of(1)));
+  EXPECT_TRUE(gets_lift(town, p, 4, lists.of(4)));
+}
+
 // ---- stores on the map
 // ---------------------------------------------------------------------------
 
@@ -258,6 +276,39 @@ TEST(FoodAccessModule, ARelativeWhoDrivesEnteringGivesLifts) {
     poor.push_back(sim->population().column<std::uint8_t>("poor_food_access")[0]);
   }
   EXPECT_EQ(poor, (std::vector<int>{1, 1, 1, 0, 0, 0}));
+}
+
+TEST(FoodAccessModule, LiftsEndWhenTheSpouseOrRelativeWhoDrivesDiesOrIsCertified) {
+  // A store at the origin; 0 and 2 live 2 km from it, beyond walking range (900 m at 70) and
+  // within lift range (3 km). 0's spouse 1 drives; 2's relatives 3 and 4 drive. What food access
+  // knows of their lifts must follow the drivers: 3 is certified after step 1 (4 still drives),
+  // 1 dies after step 2, 4 dies after step 3.
+  Population p = residents_at({{2000, 0}, {0, 0}, {0, 2000}, {0, 0}, {0, 0}});
+  for (ResidentId driver : {1, 3, 4})
+    p.transport[driver] = static_cast<std::uint8_t>(Transport::kDrives);
+  p.spouse[0] = 1;
+  p.spouse[1] = 0;
+  TownParams town;
+  town.generate_stores = false;
+  town.stores.push_back({"store", {{0, 0}, ""}, 0, -1});
+  auto sim = small_simulation(std::move(p), 6,
+                              {{0, 1, {1, TieKind::kSpouse}},
+                               {2, 3, {1, TieKind::kRelative}},
+                               {2, 4, {1, TieKind::kRelative}}});
+  sim->add_module(std::make_unique<FoodAccess>(town, CertificationParams{}.hr_poor_food_access));
+  sim->init();
+  Population& pop = sim->population();
+  std::vector<int> poor0, poor2;
+  for (int step = 0; step < 6; ++step) {
+    sim->step();
+    poor0.push_back(pop.column<std::uint8_t>("poor_food_access")[0]);
+    poor2.push_back(pop.column<std::uint8_t>("poor_food_access")[2]);
+    if (step == 1) pop.certified[3] = 1;
+    if (step == 2) pop.alive[1] = 0;
+    if (step == 3) pop.alive[4] = 0;
+  }
+  EXPECT_EQ(poor0, (std::vector<int>{0, 0, 0, 1, 1, 1}));
+  EXPECT_EQ(poor2, (std::vector<int>{0, 0, 0, 0, 1, 1}));
 }
 
 // ---- validation --------------------------------------------------------------------------------
