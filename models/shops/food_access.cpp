@@ -137,6 +137,29 @@ void FoodAccess::update_stores(Population& p, std::int64_t step) {
   });
 }
 
+// Inline where it is called, once a resident a step.
+[[gnu::always_inline]] inline bool FoodAccess::still_reaches(const Population& p, ResidentId id,
+                                                             std::uint8_t known) const {
+  // The distance and bus legs stay while the stores do: only the means can go.
+  switch (known) {
+    case ReachKnown::kAsk:
+    case ReachKnown::kCannot:
+      return false;
+    case ReachKnown::kByCar:
+      return drives_now(p, id);
+    case ReachKnown::kHouseholdLift:
+      return true;
+    case ReachKnown::kSpouseLift: {
+      const auto spouse = static_cast<ResidentId>(p.spouse[id]);
+      return p.alive[spouse] && drives_now(p, spouse);
+    }
+    default: {
+      const ResidentId relative = relatives_->of(id)[known - ReachKnown::kRelativeLift];
+      return p.alive[relative] && drives_now(p, relative);
+    }
+  }
+}
+
 void FoodAccess::step(Simulation& sim, std::int64_t step) {
   Population& p = sim.population();
   bool changed = step == 0;
@@ -193,27 +216,6 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
           !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
     }
   });
-}
-
-bool FoodAccess::still_reaches(const Population& p, ResidentId id, std::uint8_t known) const {
-  // The distance and bus legs stay while the stores do: only the means can go.
-  switch (known) {
-    case ReachKnown::kAsk:
-    case ReachKnown::kCannot:
-      return false;
-    case ReachKnown::kByCar:
-      return drives_now(p, id);
-    case ReachKnown::kHouseholdLift:
-      return true;
-    case ReachKnown::kSpouseLift: {
-      const auto spouse = static_cast<ResidentId>(p.spouse[id]);
-      return p.alive[spouse] && drives_now(p, spouse);
-    }
-    default: {
-      const ResidentId relative = relatives_->of(id)[known - ReachKnown::kRelativeLift];
-      return p.alive[relative] && drives_now(p, relative);
-    }
-  }
 }
 
 std::uint8_t FoodAccess::known_reach(const Population& p, ResidentId id, Means means,
