@@ -258,7 +258,7 @@ void CommunityGroups::init(Simulation& sim) {
   venues_ = place_venues(listed, rules, map_, p, &sim);
   assigned_ = false;
   const std::size_t n = p.size();
-  assign_in_parallel(venue_of_, n, std::int32_t{-1});
+  venue_slots_.assign(n, venues_.size());
   propensity_.clear();
   propensity_.resize(n, boost::container::default_init);  // each drawn below
   relatives_ = shared_relative_lists(sim);
@@ -337,7 +337,7 @@ std::size_t CommunityGroups::bytes() const {
   std::size_t per_thread = 0;
   for (const SessionDecisions& found : decisions_)
     per_thread += bytes_of(found.quitting) + bytes_of(found.eligible);
-  return bytes_of(wanting_) + bytes_of(venue_of_) + bytes_of(propensity_) + bytes_of(next_try_) +
+  return bytes_of(wanting_) + venue_slots_.bytes() + bytes_of(propensity_) + bytes_of(next_try_) +
          bytes_of(roster_) + bytes_of(candidates_) + bytes_of(new_ties_) + bytes_of(venues_) +
          bytes_of(invitation_chance_) + per_thread;
 }
@@ -361,7 +361,7 @@ void CommunityGroups::start(Simulation& sim) {
 
 CommunityGroups::VenueReach CommunityGroups::reach_of(const Population& p, ResidentId id,
                                                       std::int64_t step, double dt) const {
-  const std::int32_t v = venue_of_[id];
+  const std::int32_t v = venue_of(id);
   if (v < 0) return {};
   return {v, access_of(p, id, step, dt, nullptr), venues_[v].venue.fee_yen};
 }
@@ -373,6 +373,7 @@ void CommunityGroups::open_venue(const PlacedVenue& venue) {
 }
 
 void CommunityGroups::add_venue_state(const PlacedVenue& venue) {
+  venue_slots_.widen_for(venues_.size());
   open_.push_back(0);  // not open yet: the next step's assignment opens it
   candidates_.emplace_back();
   sessions_held_.push_back(0);
@@ -409,9 +410,9 @@ void CommunityGroups::start_co_member_ties(Simulation& sim) {
   const std::vector<std::uint8_t>& member = sim.population()[member_];
   roster_.assign(venues_.size(), {});
   for (std::size_t i = 0; i < entered_; ++i)
-    if (member[i] && venue_of_[i] >= 0) roster_[venue_of_[i]].push_back(static_cast<ResidentId>(i));
+    if (member[i] && venue_of(i) >= 0) roster_[venue_of(i)].push_back(static_cast<ResidentId>(i));
   for (std::size_t i = 0; i < entered_; ++i)
-    if (member[i] && venue_of_[i] >= 0)
+    if (member[i] && venue_of(i) >= 0)
       make_co_member_ties(sim, static_cast<ResidentId>(i), kSetupStep);
 }
 
@@ -420,7 +421,7 @@ void CommunityGroups::make_co_member_ties(Simulation& sim, ResidentId id, std::i
   if (setting_.acquaintance_fade_per_year <= 0 || e.new_tie_probability <= 0) return;
   const Population& p = sim.population();
   const std::vector<std::uint8_t>& member = p[member_];
-  const std::int32_t v = venue_of_[id];
+  const std::int32_t v = venue_of(id);
   const std::vector<ResidentId>& others = roster_[v];
   if (others.size() < 2) return;
   const double sessions = 365.25 / schedule_period_days(venues_[v].venue.schedule);
@@ -437,7 +438,7 @@ void CommunityGroups::make_co_member_ties(Simulation& sim, ResidentId id, std::i
     const ResidentId other = others[k];
     // The roster keeps who belonged at the start and entrants who did: skip anyone who has died,
     // stopped or moved to another venue since (and oneself).
-    if (other == id || !p.alive[other] || !member[other] || venue_of_[other] != v) continue;
+    if (other == id || !p.alive[other] || !member[other] || venue_of(other) != v) continue;
     sim.network().add_tie(
         id, other, {static_cast<float>(e.new_tie_contacts_per_week), TieKind::kAcquaintance});
   }
@@ -479,7 +480,7 @@ void CommunityGroups::assign_opened_venues(const Population& p,
   };
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 4096), [&](const auto& range) {
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      std::int32_t best = venue_of_[i];
+      std::int32_t best = venue_of(i);
       double best_distance = -1;  // worked out when needed
       const double within_squared = best < 0 ? std::numeric_limits<double>::infinity()
                                              : squared(i, best) * (1.0 + 1e-6) + 1e-6;
@@ -492,7 +493,7 @@ void CommunityGroups::assign_opened_venues(const Population& p,
           best_distance = d;
         }
       }
-      if (best_distance >= 0) venue_of_[i] = best;  // otherwise no opened venue is nearer
+      if (best_distance >= 0) venue_slots_.set(i, best);  // otherwise no opened venue is nearer
     }
   });
 }
@@ -522,7 +523,7 @@ void CommunityGroups::assign_nearest_venues(const Population& p) {
       [&](std::size_t i, const NearestPoint& nearest) {
         // Grid indices follow venue order, so the lowest grid index is the lowest venue index.
         const std::int32_t best = nearest.index < 0 ? -1 : open_index[nearest.index];
-        venue_of_[i] = best;
+        venue_slots_.set(i, best);
         // A member whose venue closed has to join again elsewhere.
         if (best < 0) member[i] = 0;
       });
@@ -532,7 +533,7 @@ void CommunityGroups::count_eligible(const Population& p) {
   const std::vector<std::uint8_t>& member = p[member_];
   std::fill(eligible_.begin(), eligible_.end(), 0);
   for (std::size_t i = 0; i < p.size(); ++i) {
-    if (p.alive[i] && venue_of_[i] >= 0 && !member[i]) ++eligible_[venue_of_[i]];
+    if (p.alive[i] && venue_of(i) >= 0 && !member[i]) ++eligible_[venue_of(i)];
   }
 }
 
@@ -556,7 +557,7 @@ double CommunityGroups::readiness_chance(const Population& p, ResidentId id) con
   const double age = p.age_at(id, step, dt);
   // How they get there: the one reach of transport/reach.hpp, with a shuttle seat this step
   // (handed out in the transport phase; salons only), on foot, by car, or with a lift.
-  const std::int32_t v = venue_of_[id];
+  const std::int32_t v = venue_of(id);
   const double walking = walking_range_m(getting_about_.walking, age, p.frailty(id));
   const bool seat =
       seats != nullptr && kind_ == GroupKind::kSalon && seats->to(id, kShuttleToSalons);
@@ -593,7 +594,7 @@ void CommunityGroups::start_members(Simulation& sim) {
   // Written first by every thread (sim/memory.hpp): 0 for those without a venue or not entered.
   boost::container::vector<double> access(p.size(), boost::container::default_init);
   tbb::parallel_for(std::size_t{0}, p.size(), [&](std::size_t i) {
-    access[i] = i < entered_ && p.alive[i] && venue_of_[i] >= 0
+    access[i] = i < entered_ && p.alive[i] && venue_of(i) >= 0
                     ? access_of(p, static_cast<ResidentId>(i), 0, dt, nullptr)
                     : 0.0;
   });
@@ -610,7 +611,7 @@ void CommunityGroups::start_members(Simulation& sim) {
   for (int round = 0; round < kRounds; ++round) {
     before = member;
     tbb::parallel_for(std::size_t{0}, entered_, [&](std::size_t i) {
-      if (!p.alive[i] || venue_of_[i] < 0 || counted[i] == kSettled) return;
+      if (!p.alive[i] || venue_of(i) < 0 || counted[i] == kSettled) return;
       const auto id = static_cast<ResidentId>(i);
       int friends = 0;
       if (round > 0) {
@@ -620,7 +621,7 @@ void CommunityGroups::start_members(Simulation& sim) {
       friends = std::min(friends, most_friends);
       if (counted[i] == friends) return;
       // Nobody belongs yet: assign_venues counted every resident of a venue as eligible.
-      const double invited = invitation_chance(venue_of_[i]);
+      const double invited = invitation_chance(venue_of(i));
       const double u = stream.uniform(kSetupStep, i, kStartDraw);
       const double age = p.age_at(id, 0, dt);
       if (round == 0 &&
@@ -639,7 +640,7 @@ void CommunityGroups::start_members(Simulation& sim) {
   // Members at the start attend at their usual rate from step 0 (the activity's running mean).
   for (std::size_t i = 0; i < entered_; ++i) {
     if (!member[i]) continue;
-    per_week[i] = usual_attendance_per_week(venue_of_[i], access[i]);
+    per_week[i] = usual_attendance_per_week(venue_of(i), access[i]);
   }
   // The non-members each venue's volunteers invite among, now that the members are drawn.
   count_eligible(p);
@@ -648,7 +649,7 @@ void CommunityGroups::start_members(Simulation& sim) {
 double CommunityGroups::join_chance(const Population& p, ResidentId id, const HealthAt& at,
                                     int friends, double access, double invited) const {
   const Participation& q = params_.participation;
-  const std::int32_t v = venue_of_[id];
+  const std::int32_t v = venue_of(id);
   const Venue& venue = venues_[v].venue;
   // join_odds, with the factors of friends and fee worked out once.
   double odds = personal_join_odds(q, p, id, at) *
@@ -682,7 +683,7 @@ double CommunityGroups::membership_at_start(const Population& p, ResidentId id, 
   // with frailty rising as the town's does with age (certified residents only in their last
   // year). Joining and stopping relax towards the year's steady state at rate join + stop per
   // session.
-  const Venue& venue = venues_[venue_of_[id]].venue;
+  const Venue& venue = venues_[venue_of(id)].venue;
   const double sessions_per_year = 365.25 / schedule_period_days(venue.schedule);
   const bool certified = p.certified[id] != 0;
   const double frailty_now = certified ? kFrailestIndependent : p.frailty(id);
@@ -709,7 +710,7 @@ double CommunityGroups::membership_at_start(const Population& p, ResidentId id, 
 CommunityGroups::ChanceAtStart CommunityGroups::chance_at_start(const Population& p, ResidentId id,
                                                                 double dt, int friends,
                                                                 double invited) const {
-  if (venue_of_[id] < 0) return {.chance = 0, .bounds = {.least = 0, .most = 0}};  // none open
+  if (venue_of(id) < 0) return {.chance = 0, .bounds = {.least = 0, .most = 0}};  // none open
   const double age = p.age_at(id, 0, dt);
   const double access = access_of(p, id, 0, dt, nullptr);
   return {.chance = membership_at_start(p, id, age, friends, access, invited),
@@ -726,7 +727,7 @@ CommunityGroups::Bounds CommunityGroups::membership_at_start_bounds(const Popula
   // towards each next year's by a weight in [0, 1], so it stays between the least and the most
   // of them.
   const Participation& q = params_.participation;
-  const std::int32_t v = venue_of_[id];
+  const std::int32_t v = venue_of(id);
   const bool certified = p.certified[id] != 0;
   const double frailty_now = certified ? kFrailestIndependent : p.frailty(id);
   const auto [least_personal, most_personal] =
@@ -765,11 +766,11 @@ void CommunityGroups::join_entrants(Simulation& sim, std::int64_t step) {
   std::vector<float>& per_week = p[attendance_.per_week];
   for (; entered_ < p.size() && p.entry_step[entered_] <= step; ++entered_) {
     const auto id = static_cast<ResidentId>(entered_);
-    if (!p.alive[id] || venue_of_[id] < 0) continue;
+    if (!p.alive[id] || venue_of(id) < 0) continue;
     int friends = 0;
     sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) { friends += member[other]; });
     const double access = access_of(p, id, step, dt, nullptr);
-    const std::int32_t v = venue_of_[id];
+    const std::int32_t v = venue_of(id);
     const double join =
         join_chance(p, id, {p.age_at(id, step, dt), p.frailty(id), p.certified[id] != 0}, friends,
                     access, invitation_chance(v));
@@ -850,7 +851,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       std::size_t member_count = 0, trying_count = 0;
       for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = first + j;
-        const std::size_t slot = static_cast<std::size_t>(venue_of_[i] + 1);
+        const std::size_t slot = venue_slots_.slot(i);
         const bool here = (alive[i] & meets[slot]) != 0;
         const bool in = is_member[i] != 0;
         members[member_count] = static_cast<std::uint16_t>(j);
@@ -867,7 +868,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       for (std::size_t k = 0; k < member_count; ++k) {
         const std::size_t i = first + members[k];
         const auto id = static_cast<ResidentId>(i);
-        const std::int32_t v = venue_of_[i];
+        const std::int32_t v = venue_of(i);
         // Access (at most 1) is worked out only when the draw could fall below the chance with
         // access 1: most residents' decisions need none of it (the result is the same).
         const auto& u = draws[k];
@@ -879,7 +880,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
       for (std::size_t k = 0; k < trying_count; ++k) {
         const std::size_t i = first + trying[k];
         const auto id = static_cast<ResidentId>(i);
-        const std::int32_t v = venue_of_[i];
+        const std::int32_t v = venue_of(i);
         const Venue& venue = venues_[v].venue;
         // A referral taken up (social prescribing): the link worker brings them to a session.
         if (referred_.active(id, step)) {
@@ -1017,7 +1018,7 @@ void CommunityGroups::finalize(Simulation& sim) {
   const std::vector<std::uint8_t>& member = p[member_];
   std::fill(members_.begin(), members_.end(), 0);
   for (std::size_t i = 0; i < p.size(); ++i) {
-    if (p.alive[i] && member[i] && venue_of_[i] >= 0) ++members_[venue_of_[i]];
+    if (p.alive[i] && member[i] && venue_of(i) >= 0) ++members_[venue_of(i)];
   }
   // An intervention's groups: who its venues open at the end reach, and where next.
   if (reports_cost()) {

@@ -28,6 +28,7 @@
 
 #include "models/groups/activity.hpp"
 #include "models/groups/group_params.hpp"
+#include "models/groups/venue_slots.hpp"
 #include "models/groups/where_next.hpp"
 #include "models/prescribing/referral_book.hpp"
 #include "models/town/town_params.hpp"
@@ -316,9 +317,10 @@ class CommunityGroups final : public Module {
   bool assigned_ = false;           // residents assigned to the open venues at least once
   // Per resident.
   // A value a resident: Boost's vectors, written first in parallel (sim/memory.hpp).
-  boost::container::vector<std::int32_t> venue_of_;  // nearest open venue, -1 none
-  boost::container::vector<float> propensity_;       // odds multiplier to join, drawn once
-  std::shared_ptr<const RelativeLists> relatives_;   // for lifts, shared
+  VenueSlots venue_slots_;  // nearest open venue (-1 none), as a slot: venue + 1
+  std::int32_t venue_of(std::size_t id) const { return venue_slots_.venue(id); }
+  boost::container::vector<float> propensity_;      // odds multiplier to join, drawn once
+  std::shared_ptr<const RelativeLists> relatives_;  // for lifts, shared
   // Per venue: members at the start and entrants who belonged (for co-member ties at entry).
   std::vector<std::vector<ResidentId>> roster_;
   std::size_t entered_ = 0;  // residents entered so far (entrants join at entry)
