@@ -100,6 +100,15 @@ struct Population {
   }
 
   std::size_t size() const { return sex.size(); }
+  /// The rows entered by `step` (entry_step <= step). Rows are in order of entry (Simulation
+  /// checks it), so every row after these is a resident yet to enter, not alive: a pass over the
+  /// living at `step` need go no further.
+  std::size_t entered_by(std::int64_t step) const {
+    return static_cast<std::size_t>(
+        std::upper_bound(entry_step.begin(), entry_step.end(), step,
+                         [](std::int64_t value, StoredStep entry) { return value < entry; }) -
+        entry_step.begin());
+  }
   /// Resizes every column to n rows (default values: not entered, never events).
   void resize(std::size_t n);
   /// Puts the rows in another order: row j becomes the row that was `order[j]` (a permutation

@@ -26,6 +26,9 @@ void Simulation::add_module(std::unique_ptr<Module> module) {
 
 void Simulation::init() {
   if (initialised_) return;
+  // Passes over the living stop at the rows entered (Population::entered_by).
+  if (!std::is_sorted(population_.entry_step.begin(), population_.entry_step.end()))
+    throw std::invalid_argument("the population's rows are not in order of entry");
   initialised_ = true;
   std::size_t part = 0;
   for_each_module([this, &part](Module& module) {
@@ -112,7 +115,7 @@ void Simulation::apply_deaths(std::int64_t step) {
   // step, which held every other thread up while one did it); the deaths are then applied
   // serially in id order, as removing a resident's ties edits other residents' rows.
   constexpr std::size_t kChunk = std::size_t{1} << 14;
-  const std::size_t n = population_.size();
+  const std::size_t n = population_.entered_by(step);  // only the living can die
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   if (dying_.size() < chunks) dying_.resize(chunks);
   tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t chunk) {

@@ -53,7 +53,8 @@ void Timeseries::record(const Population& population, std::int64_t step) {
   using Counts = std::array<GroupCounts, kMaxIndicators>;
   if (k > kMaxIndicators) throw std::length_error("too many timeseries indicators");
   const Counts totals = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, population.size(), 4096), Counts{},
+      // Every indicator counts the living, or events of the step: of the rows entered.
+      tbb::blocked_range<std::size_t>(0, population.entered_by(step), 4096), Counts{},
       [&](const tbb::blocked_range<std::size_t>& range, Counts counts) {
         // Chunk by chunk, one indicator at a time: each streams only its own columns, and the
         // residents' groups are read once for all of them.

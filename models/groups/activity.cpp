@@ -213,20 +213,22 @@ void GroupActivity::step(Simulation& sim, std::int64_t step) {
   const double weight = std::min(1.0, (days / 7.0) / effects_.recency_weeks);
   const std::vector<StoredStep>& last_session = p[attendance_.last_step];
   std::vector<float>& per_week = p[attendance_.per_week];
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 2048), [&](const auto& range) {
-    // No branch on who takes part (a resident who neither had a rate nor attended stays at 0),
-    // so the loop vectorises and does not mispredict.
-    const double session = weight * (7.0 / days);
-    const float* rate_before = per_week.data();
-    const StoredStep* last = last_session.data();
-    float* rate_now = per_week.data();
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      const double attended = static_cast<double>(last[i] == now);
-      const double rate = (1.0 - weight) * rate_before[i] + session * attended;
-      const float kept = static_cast<float>(rate);
-      rate_now[i] = rate < 1e-4 ? 0.0f : kept;
-    }
-  });
+  // Of the rows entered: the others have neither a rate nor a session.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.entered_by(step), 2048),
+                    [&](const auto& range) {
+                      // No branch on who takes part (a resident who neither had a rate nor attended
+                      // stays at 0), so the loop vectorises and does not mispredict.
+                      const double session = weight * (7.0 / days);
+                      const float* rate_before = per_week.data();
+                      const StoredStep* last = last_session.data();
+                      float* rate_now = per_week.data();
+                      for (std::size_t i = range.begin(); i != range.end(); ++i) {
+                        const double attended = static_cast<double>(last[i] == now);
+                        const double rate = (1.0 - weight) * rate_before[i] + session * attended;
+                        const float kept = static_cast<float>(rate);
+                        rate_now[i] = rate < 1e-4 ? 0.0f : kept;
+                      }
+                    });
 }
 
 }  // namespace salonsim::models

@@ -825,8 +825,10 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     d.eligible.assign(venues_.size() + 1, 0);
   }
   // Who wants to come is gathered block by block of residents, each block in id order, so that
-  // joined in block order each venue's candidates are in id order without a sort.
-  const std::size_t blocks = (n + kWantingBlock - 1) / kWantingBlock;
+  // joined in block order each venue's candidates are in id order without a sort. Of the
+  // living, so of the rows entered.
+  const std::size_t rows = p.entered_by(step);
+  const std::size_t blocks = (rows + kWantingBlock - 1) / kWantingBlock;
   if (wanting_.size() < blocks) wanting_.resize(blocks);
   const bool referrals = referred_.any();
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t block) {
@@ -837,7 +839,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     const std::uint8_t* is_member = member.data();
     std::vector<Wanting>& wanting = wanting_[block];
     wanting.clear();
-    const std::size_t block_end = std::min(n, (block + 1) * kWantingBlock);
+    const std::size_t block_end = std::min(rows, (block + 1) * kWantingBlock);
     // A part at a time, the residents whose venue meets are first sorted, without a branch,
     // into members and non-members who may try to join (a referral, or a moment of readiness
     // come): which residents are which follows no pattern a branch predictor could learn. Then

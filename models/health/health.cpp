@@ -243,68 +243,70 @@ void Health::step(Simulation& sim, std::int64_t step) {
   const Effects::HazardView certification = sim.effects().hazard(Hazard::kCertification, p);
   const Effects::HazardView death = sim.effects().hazard(Hazard::kDeath, p);
   const CertificationParams& c = params_.certification;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 2048), [&](const auto& range) {
-    // Local copies: the loop's stores cannot alias them, so the sources stay in registers.
-    const Effects::HazardView certification_sources = certification;
-    const Effects::HazardView death_sources = death;
-    // A chunk of residents at a time, each hazard in three passes: the resident's own factors,
-    // every source's ratios a source at a time (HazardView::times_ratios), then the update. The
-    // products are the same as one resident at a time, in the same order.
-    constexpr std::size_t kChunk = Effects::HazardView::kChunk;
-    std::array<double, kChunk> age, hazard;
-    // Which residents take part in each source of a rate, read for certification and used
-    // again for death (the same attendance slows both).
-    Effects::HazardView::RatesTaken rates_taken;
-    // The updated columns through local pointers: a store of a byte may alias anything, so
-    // through the vectors every store would reload every vector's data pointer.
-    const std::uint8_t* alive = p.alive.data();
-    std::uint8_t* certified = p.certified.data();
-    std::uint8_t* death_requested = p.death_requested.data();
-    float* decline = p.decline.data();
-    const float* reserve = p.reserve.data();
-    StoredStep* disability_step = p.disability_step.data();
-    float* left = death_left.data();
-    for (std::size_t first = range.begin(); first < range.end(); first += kChunk) {
-      const std::size_t count = std::min(kChunk, range.end() - first);
-      const std::span<double> chunk(hazard.data(), count);
-      // Certification, of the living who are not certified (0 for the others).
-      for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t i = first + j;
-        const auto id = static_cast<ResidentId>(i);
-        age[j] = p.age_at(id, step, dt);
-        hazard[j] = alive[i] && !certified[i]
-                        ? certification_rate_(age[j]) *
-                              (certification_ratio(c, income_levels_, p, id, level[i]) *
-                               certification_sources.flag_ratio(i))
-                        : 0.0;
-      }
-      certification_sources.times_ratios(chunk, first, rates_taken);
-      for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t i = first + j;
-        if (!alive[i] || certified[i]) continue;
-        decline[i] += static_cast<float>(hazard[j] * dt);
-        if (decline[i] >= reserve[i]) {
-          certified[i] = 1;
-          disability_step[i] = now;
+  // Of the living, so of the rows entered.
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, p.entered_by(step), 2048), [&](const auto& range) {
+        // Local copies: the loop's stores cannot alias them, so the sources stay in registers.
+        const Effects::HazardView certification_sources = certification;
+        const Effects::HazardView death_sources = death;
+        // A chunk of residents at a time, each hazard in three passes: the resident's own factors,
+        // every source's ratios a source at a time (HazardView::times_ratios), then the update. The
+        // products are the same as one resident at a time, in the same order.
+        constexpr std::size_t kChunk = Effects::HazardView::kChunk;
+        std::array<double, kChunk> age, hazard;
+        // Which residents take part in each source of a rate, read for certification and used
+        // again for death (the same attendance slows both).
+        Effects::HazardView::RatesTaken rates_taken;
+        // The updated columns through local pointers: a store of a byte may alias anything, so
+        // through the vectors every store would reload every vector's data pointer.
+        const std::uint8_t* alive = p.alive.data();
+        std::uint8_t* certified = p.certified.data();
+        std::uint8_t* death_requested = p.death_requested.data();
+        float* decline = p.decline.data();
+        const float* reserve = p.reserve.data();
+        StoredStep* disability_step = p.disability_step.data();
+        float* left = death_left.data();
+        for (std::size_t first = range.begin(); first < range.end(); first += kChunk) {
+          const std::size_t count = std::min(kChunk, range.end() - first);
+          const std::span<double> chunk(hazard.data(), count);
+          // Certification, of the living who are not certified (0 for the others).
+          for (std::size_t j = 0; j < count; ++j) {
+            const std::size_t i = first + j;
+            const auto id = static_cast<ResidentId>(i);
+            age[j] = p.age_at(id, step, dt);
+            hazard[j] = alive[i] && !certified[i]
+                            ? certification_rate_(age[j]) *
+                                  (certification_ratio(c, income_levels_, p, id, level[i]) *
+                                   certification_sources.flag_ratio(i))
+                            : 0.0;
+          }
+          certification_sources.times_ratios(chunk, first, rates_taken);
+          for (std::size_t j = 0; j < count; ++j) {
+            const std::size_t i = first + j;
+            if (!alive[i] || certified[i]) continue;
+            decline[i] += static_cast<float>(hazard[j] * dt);
+            if (decline[i] >= reserve[i]) {
+              certified[i] = 1;
+              disability_step[i] = now;
+            }
+          }
+          // Death, of the living, certified this step or not.
+          for (std::size_t j = 0; j < count; ++j) {
+            const std::size_t i = first + j;
+            hazard[j] = alive[i] ? death_hazard_[p.sex[i]](age[j]) *
+                                       death_ratio_(p, static_cast<ResidentId>(i), level[i]) *
+                                       death_sources.flag_ratio(i)
+                                 : 0.0;
+          }
+          death_sources.times_ratios(chunk, first, rates_taken);
+          for (std::size_t j = 0; j < count; ++j) {
+            const std::size_t i = first + j;
+            if (!alive[i]) continue;
+            left[i] -= static_cast<float>(hazard[j] * dt);
+            if (left[i] <= 0.0f) death_requested[i] = 1;
+          }
         }
-      }
-      // Death, of the living, certified this step or not.
-      for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t i = first + j;
-        hazard[j] = alive[i] ? death_hazard_[p.sex[i]](age[j]) *
-                                   death_ratio_(p, static_cast<ResidentId>(i), level[i]) *
-                                   death_sources.flag_ratio(i)
-                             : 0.0;
-      }
-      death_sources.times_ratios(chunk, first, rates_taken);
-      for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t i = first + j;
-        if (!alive[i]) continue;
-        left[i] -= static_cast<float>(hazard[j] * dt);
-        if (left[i] <= 0.0f) death_requested[i] = 1;
-      }
-    }
-  });
+      });
 }
 
 }  // namespace salonsim::models

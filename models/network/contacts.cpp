@@ -45,10 +45,12 @@ double weekly_contacts(const NetworkParams& params, const Population& p, const N
 void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   Population& p = sim.population();
   Network& network = sim.network();
-  const std::size_t n = p.size();
-  states_.resize(n, ContactState::kAbsent);
-  dirty_.resize(n, 0);
-  from_ties_friends_.resize(n, 0.0f);
+  // Every row has a state (ties may name any), but only the rows entered can have changed or be
+  // alive: the passes stop there.
+  states_.resize(p.size(), ContactState::kAbsent);
+  dirty_.resize(p.size(), 0);
+  from_ties_friends_.resize(p.size(), 0.0f);
+  const std::size_t n = p.entered_by(step);
   std::vector<float>& family = p[family_contacts_];
   std::vector<float>& friends = p[friend_contacts_];
   // Who needs their ties summed again: residents whose ties changed, and residents whose state

@@ -320,11 +320,13 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
             realised_[sex][2]};
   }
   // Proposals in parallel over fixed chunks (reading the network as it was), applied serially
-  // in id order: the result does not depend on the number of threads.
+  // in id order: the result does not depend on the number of threads. Of the living, so of the
+  // rows entered.
+  const std::size_t entered = p.entered_by(step);
   tbb::parallel_for(std::size_t{0}, chunk_changes_.size(), [&](std::size_t chunk) {
     std::vector<Change>& changes = chunk_changes_[chunk];
     changes.clear();
-    const std::size_t last = std::min(p.size(), (chunk + 1) * kChunk);
+    const std::size_t last = std::min(entered, (chunk + 1) * kChunk);
     for (std::size_t i = chunk * kChunk; i < last; ++i) {
       if (p.alive[i]) propose(sim, step, static_cast<ResidentId>(i), changes);
     }

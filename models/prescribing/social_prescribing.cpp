@@ -401,7 +401,7 @@ void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
   Population& p = sim.population();
   const double dt = sim.clock().years_per_step();
   const auto s = static_cast<std::int32_t>(step);
-  const std::size_t n = p.size();
+  const std::size_t n = p.entered_by(step);  // the living are among the rows entered
   // (1) Screening visits in this step, found block by block (in id order).
   const std::size_t blocks = (n + kBlock - 1) / kBlock;
   due_.resize(blocks);

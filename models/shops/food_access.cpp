@@ -179,43 +179,45 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
     for (ResidentId relative : relatives_->of(entrant)) reach_store_[relative] = ReachKnown::kAsk;
   }
   const ShuttleSeats::InStep seats = seats_.in_step(p, step);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 1024), [&](const auto& range) {
-    // Local copies and pointers: a store of a byte may alias anything, so through references
-    // and vectors every store would reload them.
-    const ShuttleSeats::InStep seat = seats;
-    std::uint8_t* poor = p[columns_.poor].data();
-    std::uint16_t* poor_steps = p[columns_.poor_steps].data();
-    std::uint8_t* at_entry = p[columns_.at_entry].data();
-    const float* nearest_store_m = p[columns_.nearest_store_m].data();
-    const StoredStep* served_step = p[shop_customers_.step].data();
-    const std::uint8_t* alive = p.alive.data();
-    const StoredStep* entry_step = p.entry_step.data();
-    std::uint8_t* known = reach_store_.data();
-    const BusLeg* bus_leg = bus_leg_.empty() ? nullptr : bus_leg_.data();
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      if (!alive[i]) continue;
-      const auto id = static_cast<ResidentId>(i);
-      // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
-      // branch-free over residents).
-      bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores);
-      if (!food && known[i] != ReachKnown::kCannot) food = still_reaches(p, id, known[i]);
-      if (!food && known[i] != ReachKnown::kCannot) {
-        const std::span<const ResidentId> relatives = relatives_->of(id);
-        const Means means =
-            means_to(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
-                     bus_leg == nullptr ? std::span<const BusLeg>{}
-                                        : std::span<const BusLeg>{&bus_leg[i], 1},
-                     relatives);
-        food = means != Means::kNone;
-        known[i] = known_reach(p, id, means, relatives);
-      }
-      poor[i] = !food;
-      if (entry_step[i] == now) at_entry[i] = food;
-      // Saturates at the column's largest value.
-      poor_steps[i] += static_cast<std::uint16_t>(
-          !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
-    }
-  });
+  // Of the living, so of the rows entered.
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, p.entered_by(step), 1024), [&](const auto& range) {
+        // Local copies and pointers: a store of a byte may alias anything, so through references
+        // and vectors every store would reload them.
+        const ShuttleSeats::InStep seat = seats;
+        std::uint8_t* poor = p[columns_.poor].data();
+        std::uint16_t* poor_steps = p[columns_.poor_steps].data();
+        std::uint8_t* at_entry = p[columns_.at_entry].data();
+        const float* nearest_store_m = p[columns_.nearest_store_m].data();
+        const StoredStep* served_step = p[shop_customers_.step].data();
+        const std::uint8_t* alive = p.alive.data();
+        const StoredStep* entry_step = p.entry_step.data();
+        std::uint8_t* known = reach_store_.data();
+        const BusLeg* bus_leg = bus_leg_.empty() ? nullptr : bus_leg_.data();
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          if (!alive[i]) continue;
+          const auto id = static_cast<ResidentId>(i);
+          // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
+          // branch-free over residents).
+          bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores);
+          if (!food && known[i] != ReachKnown::kCannot) food = still_reaches(p, id, known[i]);
+          if (!food && known[i] != ReachKnown::kCannot) {
+            const std::span<const ResidentId> relatives = relatives_->of(id);
+            const Means means =
+                means_to(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
+                         bus_leg == nullptr ? std::span<const BusLeg>{}
+                                            : std::span<const BusLeg>{&bus_leg[i], 1},
+                         relatives);
+            food = means != Means::kNone;
+            known[i] = known_reach(p, id, means, relatives);
+          }
+          poor[i] = !food;
+          if (entry_step[i] == now) at_entry[i] = food;
+          // Saturates at the column's largest value.
+          poor_steps[i] += static_cast<std::uint16_t>(
+              !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
+        }
+      });
 }
 
 std::uint8_t FoodAccess::known_reach(const Population& p, ResidentId id, Means means,

@@ -130,25 +130,27 @@ void FinancialHardship::step(Simulation& sim, std::int64_t step) {
   std::vector<StoredStep>& started = p[columns_.episode_started];
   const auto s = static_cast<std::int32_t>(step);
   const StoredStep now = stored_step(step);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 8192), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      if (in[i]) last[i] = s;  // in hardship during this step (for the screen's past year)
-      if (next[i] != s || !p.alive[i]) continue;
-      const double u = stream_.uniform(step, i, kChangeDraw);
-      if (in[i]) {  // the episode ends
-        in[i] = 0;
-        steps_in[i] = stored_step(steps_in[i] + s - started[i]);
-        next[i] = stored_step(next_onset(p, static_cast<ResidentId>(i), s, u, dt));
-      } else {  // an episode starts
-        in[i] = 1;
-        last[i] = s;
-        started[i] = now;
-        episodes[i] = static_cast<std::uint16_t>(std::min(0xffff, episodes[i] + 1));
-        next[i] = stored_step(std::int64_t{s} +
-                              steps_until(-std::log1p(-u) * params_.mean_episode_years, dt));
-      }
-    }
-  });
+  // Of the rows entered: an entrant's episode starts at entry.
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, p.entered_by(step), 8192), [&](const auto& range) {
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          if (in[i]) last[i] = s;  // in hardship during this step (for the screen's past year)
+          if (next[i] != s || !p.alive[i]) continue;
+          const double u = stream_.uniform(step, i, kChangeDraw);
+          if (in[i]) {  // the episode ends
+            in[i] = 0;
+            steps_in[i] = stored_step(steps_in[i] + s - started[i]);
+            next[i] = stored_step(next_onset(p, static_cast<ResidentId>(i), s, u, dt));
+          } else {  // an episode starts
+            in[i] = 1;
+            last[i] = s;
+            started[i] = now;
+            episodes[i] = static_cast<std::uint16_t>(std::min(0xffff, episodes[i] + 1));
+            next[i] = stored_step(std::int64_t{s} +
+                                  steps_until(-std::log1p(-u) * params_.mean_episode_years, dt));
+          }
+        }
+      });
 }
 
 bool FinancialHardship::relieve(Population& p, ResidentId id, std::int64_t step,

@@ -69,6 +69,20 @@ TEST(PopulationResize, EveryColumnHasItsDefault) {
   EXPECT_EQ(p.alive, (std::vector<std::uint8_t>{0, 0, 0}));
 }
 
+TEST(PopulationEnteredBy, TheRowsWhoseEntryStepHasCome) {
+  Population p;
+  p.resize(5);
+  p.entry_step = {0, 0, 3, 3, 7};  // in order of entry, as rows are
+  EXPECT_EQ(p.entered_by(-1), 0u);
+  EXPECT_EQ(p.entered_by(0), 2u);
+  EXPECT_EQ(p.entered_by(2), 2u);
+  EXPECT_EQ(p.entered_by(3), 4u);
+  EXPECT_EQ(p.entered_by(6), 4u);
+  EXPECT_EQ(p.entered_by(7), 5u);
+  EXPECT_EQ(p.entered_by(1000), 5u);
+  EXPECT_EQ(Population{}.entered_by(0), 0u);
+}
+
 TEST(PopulationHouseholdOf, TheSmallerRowOfACoupleOrTheResidentsOwn) {
   Population p = four_residents();
   EXPECT_EQ(p.household_of(0), 0u);

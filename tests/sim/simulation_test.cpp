@@ -87,6 +87,19 @@ TEST(Simulation, RefusesAClockLongerThanStepsKeptInTwoBytesAllow) {
   EXPECT_NO_THROW(Simulation({1, 0}, {1, kMaxSteps}, three_alive(), Network(3, {}, 0)));
 }
 
+TEST(Simulation, RefusesRowsThatAreNotInOrderOfEntry) {
+  // Passes over the living stop at the rows entered (Population::entered_by).
+  Population p = three_alive();
+  p.entry_step = {0, 2, 1};
+  p.alive = {1, 0, 0};
+  Simulation sim({1, 0}, {1, 4}, std::move(p), Network(3, {}, 0));
+  EXPECT_THROW(sim.init(), std::invalid_argument);
+  Population in_order = three_alive();
+  in_order.entry_step = {0, 1, 2};
+  Simulation fine({1, 0}, {1, 4}, std::move(in_order), Network(3, {}, 0));
+  EXPECT_NO_THROW(fine.init());
+}
+
 /// Asks for the deaths of the given rows at step 0.
 class Killer final : public Module {
  public:

@@ -10,7 +10,8 @@ namespace {
 
 using nlohmann::json;
 
-/// Six residents, one in each state the map shows, in all four income-by-sex groups.
+/// Six residents, one in each state the map shows, in all four income-by-sex groups; the one yet
+/// to enter last, as rows are in order of entry.
 std::unique_ptr<Simulation> six_residents() {
   Population p = testing::residents_at({{0, 0}, {10, 0}, {20, 0}, {30, 0}, {40, 0}, {50, 0}});
   const auto set = [&p](std::size_t i, Sex sex, bool low) {
@@ -26,11 +27,11 @@ std::unique_ptr<Simulation> six_residents() {
   p.alive[3] = 0;  // died in step 0
   p.death_step[3] = 0;
   set(4, Sex::kFemale, true);
-  p.alive[4] = 0;  // turns 65 in week 5
-  p.entry_step[4] = 5;
+  p.certified[4] = 1;  // certified and isolated: the map shows certified
+  p.isolated[4] = 1;
   set(5, Sex::kFemale, true);
-  p.certified[5] = 1;  // certified and isolated: the map shows certified
-  p.isolated[5] = 1;
+  p.alive[5] = 0;  // turns 65 in week 5
+  p.entry_step[5] = 5;
   return testing::small_simulation(
       std::move(p), 10,
       {{0, 1, Tie{2.0f, TieKind::kFriend}}, {0, 2, Tie{1.0f, TieKind::kNeighbour}}});
@@ -41,7 +42,7 @@ TEST(TownView, EachResidentHasTheStateTheMapShows) {
   sim->init();
   ArmView view(*sim, models::Scenario{});
   const json frame = view.frame();
-  EXPECT_EQ(frame["state"], "124504");
+  EXPECT_EQ(frame["state"], "124540");
   // Counted by hand: groups are high-income men, high-income women, low-income men, women.
   const json& week0 = frame["series"].at(0);
   EXPECT_EQ(week0["week"], 0);
@@ -73,7 +74,7 @@ TEST(TownView, AStoryTellsWhoTheyAreAndTheirTies) {
   ASSERT_EQ(died["events"].size(), 1u);
   EXPECT_EQ(died["events"][0], json({{"week", 0}, {"date", "2025-04-01"}, {"what", "died"}}));
 
-  const json later = view.story(4);
+  const json later = view.story(5);
   EXPECT_EQ(later["facts"][1], json({{"label", "age"}, {"value", "70 (turns 65 in week 5)"}}));
   EXPECT_TRUE(later["events"].empty());  // entry in week 5 has not happened yet
 }
