@@ -37,34 +37,61 @@ inline void admit_by_priority(std::vector<Candidate>& candidates, std::size_t ca
   std::sort(candidates.begin(), candidates.end());
 }
 
-/// Reused buffers of admit_lowest: one queue per thread.
-using AdmissionQueues = tbb::enumerable_thread_specific<std::vector<Candidate>>;
+/// One thread's queue of admit_lowest, kept between calls so that nothing is allocated in a step.
+struct AdmissionQueue {
+  std::vector<Candidate> candidates;
+  /// Once the queue has been cut to its `capacity` lowest, the highest of them: a candidate
+  /// above it cannot be admitted, as `capacity` candidates come before it.
+  bool cut = false;
+  Candidate highest_kept{};
+
+  /// Whether a candidate may yet be admitted: none cut, or below the highest kept (a tie of
+  /// priority goes to the lower id).
+  bool may_admit(const Candidate& candidate) const { return !cut || candidate < highest_kept; }
+  /// Keeps the `capacity` (at least 1) lowest candidates, the highest of them last.
+  void cut_to(std::size_t capacity) {
+    if (candidates.size() < capacity) return;
+    const auto last = candidates.begin() + static_cast<std::ptrdiff_t>(capacity - 1);
+    std::nth_element(candidates.begin(), last, candidates.end());
+    candidates.resize(capacity);
+    cut = true;
+    highest_kept = candidates.back();
+  }
+};
+using AdmissionQueues = tbb::enumerable_thread_specific<AdmissionQueue>;
 
 /// admit_by_priority over the residents 0 .. residents-1 for whom `priority(i, out)` returns
 /// true (setting their priority), gathered in parallel: each thread queues its blocks and keeps
-/// only its `capacity` lowest, and admission among what they kept gives the same candidates in
-/// the same order as one queue of everyone would (priority and id decide, not the order of
-/// queueing). Fills `admitted`; returns how many were queued.
+/// only its `capacity` lowest (once it has cut its queue to those, it queues only candidates
+/// below the highest kept), and admission among what they kept gives the same candidates in the
+/// same order as one queue of everyone would (priority and id decide, not the order of
+/// queueing). Fills `admitted`; returns how many had a priority.
 template <class Priority>
 std::int64_t admit_lowest(std::size_t residents, std::size_t capacity, Priority&& priority,
                           AdmissionQueues& queues, std::vector<Candidate>& admitted) {
-  for (auto& queue : queues) queue.clear();
+  for (AdmissionQueue& queue : queues) {
+    queue.candidates.clear();
+    queue.cut = false;
+  }
   tbb::combinable<std::int64_t> queued([] { return std::int64_t{0}; });
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, residents, 4096), [&](const auto& range) {
-    std::vector<Candidate>& queue = queues.local();
+    AdmissionQueue& queue = queues.local();
+    std::vector<Candidate>& candidates = queue.candidates;
     std::int64_t& count = queued.local();
     double value = 0;
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       if (!priority(i, value)) continue;
       ++count;
-      queue.emplace_back(value, static_cast<ResidentId>(i));
+      const Candidate candidate(value, static_cast<ResidentId>(i));
+      if (capacity == 0 || !queue.may_admit(candidate)) continue;
+      candidates.push_back(candidate);
+      if (candidates.size() >= 2 * capacity + 1024) queue.cut_to(capacity);
     }
-    if (queue.size() > 4 * capacity + 1024) admit_by_priority(queue, capacity);  // keep it short
   });
   admitted.clear();
-  for (std::vector<Candidate>& queue : queues) {
-    admit_by_priority(queue, capacity);
-    admitted.insert(admitted.end(), queue.begin(), queue.end());
+  for (AdmissionQueue& queue : queues) {
+    admit_by_priority(queue.candidates, capacity);
+    admitted.insert(admitted.end(), queue.candidates.begin(), queue.candidates.end());
   }
   admit_by_priority(admitted, capacity);
   return queued.combine(std::plus<>());

@@ -369,7 +369,7 @@ void CoalitionSupport::run_outreach(Simulation& sim, std::int64_t step) {
     // This month's visits: isolated independent residents of the district (certified residents
     // have care managers) not invited now, by random priority from their own draws.
     admit_lowest(
-        p.size(), static_cast<std::size_t>(action.residents_per_month),
+        p.entered_by(step), static_cast<std::size_t>(action.residents_per_month),
         [&](std::size_t i, double& priority) {
           if (!(p.alive[i] && p.isolated[i] && !p.certified[i] &&
                 p.district[i] == programme.district && until[i] < step))

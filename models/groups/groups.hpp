@@ -340,7 +340,8 @@ class CommunityGroups final : public Module {
   using Wanting = std::pair<std::int32_t, ResidentId>;
   static constexpr std::size_t kWantingBlock = 4096;
   std::vector<std::vector<Wanting>> wanting_;
-  AdmissionQueues admission_order_;  // one per thread, for venues over capacity
+  // One per thread, for venues over capacity.
+  tbb::enumerable_thread_specific<std::vector<Candidate>> admission_order_;
   tbb::enumerable_thread_specific<std::vector<std::uint32_t>> attendee_keys_;  // one per thread
   std::vector<std::int32_t> meeting_;  // the venues that meet this step
   std::vector<std::int32_t> sessions_held_, attendance_total_, members_, eligible_;

@@ -72,7 +72,7 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
     // Residents seated by an earlier service this step do not queue again; riders a link worker
     // registered (social prescribing) are seated first.
     const auto eligible = static_cast<std::int32_t>(admit_lowest(
-        p.size(), seats,
+        p.entered_by(step), seats,  // the living are among the rows entered
         [&](std::size_t i, double& priority) {
           const auto id = static_cast<ResidentId>(i);
           if (seat_step[i] == now ||

@@ -72,5 +72,53 @@ TEST(AdmitLowest, GatheredInParallelItAdmitsWhatOneQueueWould) {
   }
 }
 
+TEST(AdmissionQueue, CutToTheLowestItTurnsAwayOnlyThoseAboveTheHighestKept) {
+  AdmissionQueue queue;
+  EXPECT_TRUE(queue.may_admit({9.0, 1}));  // not cut: anyone
+  queue.candidates = {{0.5, 10}, {0.2, 30}, {0.5, 20}, {0.9, 1}};
+  queue.cut_to(5);  // fewer than the places: nothing to cut
+  EXPECT_FALSE(queue.cut);
+  queue.cut_to(2);
+  ASSERT_TRUE(queue.cut);
+  EXPECT_EQ(queue.candidates.size(), 2u);
+  EXPECT_EQ(queue.candidates.back(), (Candidate{0.5, 10}));  // the highest kept, last
+  EXPECT_EQ(queue.highest_kept, (Candidate{0.5, 10}));
+  EXPECT_TRUE(queue.may_admit({0.5, 5}));    // the same priority, a lower id: it would win
+  EXPECT_FALSE(queue.may_admit({0.5, 11}));  // a higher id: two come before it
+  EXPECT_TRUE(queue.may_admit({0.4, 99}));
+  EXPECT_FALSE(queue.may_admit({0.6, 0}));
+}
+
+TEST(AdmitLowest, QueuesCutToTheHighestKeptStillAdmitWhatOneQueueWouldThroughTiesAndAgain) {
+  // 200,000 residents, every other with a priority of only 50 values (many ties, broken by id):
+  // each thread's queue is cut many times and then skips candidates above its highest kept, which
+  // must not lose a tie that a lower id wins. The same queues serve every call (as a module's
+  // do, step after step), with capacities from none to more than queue.
+  const std::size_t residents = 200000;
+  const auto priority = [](std::size_t i, double& value) {
+    if (i % 2 != 0) return false;
+    value = static_cast<double>((i * 2654435761u) % 50) / 50.0 - (i % 1000 == 0 ? 1.0 : 0.0);
+    return true;
+  };
+  std::vector<Candidate> everyone;
+  for (std::size_t i = 0; i < residents; ++i) {
+    double value = 0;
+    if (priority(i, value)) everyone.emplace_back(value, static_cast<ResidentId>(i));
+  }
+  std::sort(everyone.begin(), everyone.end());
+  AdmissionQueues queues;
+  for (int threads : {1, 2, 4}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    for (const std::size_t capacity : {0, 1, 7, 3000, 100001, 150000}) {
+      std::vector<Candidate> admitted;
+      EXPECT_EQ(admit_lowest(residents, capacity, priority, queues, admitted), 100000);
+      const std::vector<Candidate> expected(
+          everyone.begin(),
+          everyone.begin() + static_cast<std::ptrdiff_t>(std::min(capacity, everyone.size())));
+      EXPECT_EQ(admitted, expected) << threads << " threads, " << capacity << " places";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace salonsim
