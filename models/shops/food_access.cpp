@@ -200,16 +200,19 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
           // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
           // branch-free over residents).
           bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores);
-          if (!food && known[i] != ReachKnown::kCannot) food = still_reaches(p, id, known[i]);
+          // A kept answer that still holds; otherwise asked afresh (unless they cannot reach).
           if (!food && known[i] != ReachKnown::kCannot) {
-            const std::span<const ResidentId> relatives = relatives_->of(id);
-            const Means means =
-                means_to(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
-                         bus_leg == nullptr ? std::span<const BusLeg>{}
-                                            : std::span<const BusLeg>{&bus_leg[i], 1},
-                         relatives);
-            food = means != Means::kNone;
-            known[i] = known_reach(p, id, means, relatives);
+            food = still_reaches(p, id, known[i]);
+            if (!food) {
+              const std::span<const ResidentId> relatives = relatives_->of(id);
+              const Means means =
+                  means_to(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
+                           bus_leg == nullptr ? std::span<const BusLeg>{}
+                                              : std::span<const BusLeg>{&bus_leg[i], 1},
+                           relatives);
+              food = means != Means::kNone;
+              known[i] = known_reach(p, id, means, relatives);
+            }
           }
           poor[i] = !food;
           if (entry_step[i] == now) at_entry[i] = food;
