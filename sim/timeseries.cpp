@@ -24,10 +24,13 @@ void declare_core_indicators(Timeseries& ts) {
              [](P p, ResidentId i, std::int64_t) {
                return (p.alive[i] & (p.certified[i] ^ 1) & p.isolated[i]) != 0;
              });
-  ts.declare("deaths", "residents who died this step",
-             [](P p, ResidentId i, std::int64_t step) { return p.death_step[i] == step; });
+  ts.declare("deaths", "residents who died this step", [](P p, ResidentId i, std::int64_t step) {
+    return p.death_step[i] == stored_step(step);
+  });
   ts.declare("new_certifications", "residents LTC-certified this step",
-             [](P p, ResidentId i, std::int64_t step) { return p.disability_step[i] == step; });
+             [](P p, ResidentId i, std::int64_t step) {
+               return p.disability_step[i] == stored_step(step);
+             });
 }
 
 void Timeseries::add(std::string name, std::string description, RangeCounter count_range) {
@@ -58,14 +61,16 @@ void Timeseries::record(const Population& population, std::int64_t step) {
       [&](const tbb::blocked_range<std::size_t>& range, Counts counts) {
         // Chunk by chunk, one indicator at a time: each streams only its own columns, and the
         // residents' groups are read once for all of them.
-        std::array<std::uint64_t, kChunk> lane_unit;
+        ChunkGroups groups;
         for (std::size_t begin = range.begin(); begin < range.end(); begin += kChunk) {
           const std::size_t end = std::min(range.end(), begin + kChunk);
-          for (std::size_t i = begin; i < end; ++i)
-            lane_unit[i - begin] = std::uint64_t{1}
-                                   << (16 * population.group(static_cast<ResidentId>(i)));
+          for (int g = 0; g < kGroups; ++g) {
+            std::uint8_t* in_group = groups.in_group[g].data();
+            for (std::size_t i = begin; i < end; ++i)
+              in_group[i - begin] = population.group(static_cast<ResidentId>(i)) == g ? 0xff : 0x00;
+          }
           for (std::size_t j = 0; j < k; ++j)
-            indicators_[j].count_range(population, begin, end, step, lane_unit.data(), counts[j]);
+            indicators_[j].count_range(population, begin, end, step, groups, counts[j]);
         }
         return counts;
       },

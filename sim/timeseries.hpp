@@ -19,15 +19,40 @@ using GroupCounts = std::array<std::int64_t, kGroups>;
 
 class Timeseries {
  public:
-  /// Residents counted in one call of a RangeCounter, at most: their group counts fit 16-bit
-  /// lanes of one 64-bit register.
+  /// Residents counted in one call of a RangeCounter, at most.
   static constexpr std::size_t kChunk = 2048;
+  /// Which residents of a chunk are in each group: 0xff where resident begin + j is in group g,
+  /// else 0 (worked out once per chunk for every indicator).
+  struct ChunkGroups {
+    std::array<std::array<std::uint8_t, kChunk>, kGroups> in_group;
+    /// Adds to `counts`, by group, the residents j < n of the chunk with hit[j]. Inline: were
+    /// `hit` passed to a call the compiler cannot see, the loop that fills it could not be
+    /// vectorised without run-time checks that it is not one of the columns read.
+    void count(const bool* hit, std::size_t n, GroupCounts& counts) const {
+      // Sixteen byte-wide sums a group, each of at most kChunk / 16 = 128 residents (no overflow),
+      // which vectorise into one byte addition for sixteen residents.
+      static_assert(kChunk / 16 < 256);
+      constexpr std::size_t kLanes = 16;
+      const std::size_t whole = n / kLanes * kLanes;
+      for (int g = 0; g < kGroups; ++g) {
+        const std::uint8_t* in = in_group[g].data();
+        std::array<std::uint8_t, kLanes> lanes{};
+        for (std::size_t j = 0; j < whole; j += kLanes)
+          for (std::size_t k = 0; k < kLanes; ++k)
+            lanes[k] +=
+                static_cast<std::uint8_t>(static_cast<std::uint8_t>(hit[j + k]) & in[j + k]);
+        std::int64_t sum = 0;
+        for (const std::uint8_t lane : lanes) sum += lane;
+        for (std::size_t j = whole; j < n; ++j) sum += static_cast<std::uint8_t>(hit[j]) & in[j];
+        counts[g] += sum;
+      }
+    }
+  };
   /// Adds to `counts`, by group, the residents in [begin, end) (at most kChunk) for which an
-  /// indicator holds; lane_unit[i - begin] is 1 in resident i's group's 16-bit lane (worked
-  /// out once per chunk for every indicator).
+  /// indicator holds.
   using RangeCounter =
       std::function<void(const Population& population, std::size_t begin, std::size_t end,
-                         std::int64_t step, const std::uint64_t* lane_unit, GroupCounts& counts)>;
+                         std::int64_t step, const ChunkGroups& groups, GroupCounts& counts)>;
   struct Indicator {
     std::string name;
     std::string description;
@@ -38,22 +63,21 @@ class Timeseries {
   /// Declares an indicator. `predicate` is a lambda bool(const Population&, ResidentId,
   /// std::int64_t step), which may capture a mechanism's column pointers; it is compiled into a
   /// loop over a block of residents, so counting costs one indirect call per block, not per
-  /// resident.
+  /// resident. A predicate of 0/1 columns combined with & (no branch), comparing a column of
+  /// StoredStep with stored_step(step) (not with the 64-bit step), is vectorised.
   template <class Predicate>
   void declare(std::string name, std::string description, Predicate predicate) {
     add(std::move(name), std::move(description),
         [holds = std::move(predicate)](const Population& p, std::size_t begin, std::size_t end,
-                                       std::int64_t step, const std::uint64_t* lane_unit,
+                                       std::int64_t step, const ChunkGroups& groups,
                                        GroupCounts& counts) {
-          // The four group counts live in 16-bit lanes of one register (branch-free, no stores
-          // in the loop); a chunk of at most kChunk residents cannot overflow a lane.
-          std::uint64_t lanes = 0;
-          for (std::size_t i = begin; i < end; ++i) {
-            const auto id = static_cast<ResidentId>(i);
-            lanes += lane_unit[i - begin] & (std::uint64_t{0} - std::uint64_t{holds(p, id, step)});
-          }
-          for (int g = 0; g < kGroups; ++g)
-            counts[g] += static_cast<std::int64_t>((lanes >> (16 * g)) & 0xffff);
+          // First whether it holds for each resident, then the counts by group: both loops
+          // vectorise where the predicate does (stores of bool, unlike of bytes, cannot alias
+          // the columns the predicate reads; a 32-bit counter, as resident ids are).
+          std::array<bool, kChunk> hit;
+          const auto first = static_cast<ResidentId>(begin), last = static_cast<ResidentId>(end);
+          for (ResidentId i = first; i < last; ++i) hit[i - first] = holds(p, i, step);
+          groups.count(hit.data(), end - begin, counts);
         });
   }
   /// Counts every indicator over all residents for this step.

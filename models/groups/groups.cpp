@@ -306,10 +306,11 @@ void CommunityGroups::init(Simulation& sim) {
           });
           if (closest.index >= 0) nearest[i] = static_cast<float>(closest.distance_m);
         });
-    sim.timeseries().declare(
-        "salon_attendance", "residents who attended a salon this step",
-        [last = p[attendance_.last_step].data()](const Population&, ResidentId i,
-                                                 std::int64_t step) { return last[i] == step; });
+    sim.timeseries().declare("salon_attendance", "residents who attended a salon this step",
+                             [last = p[attendance_.last_step].data()](
+                                 const Population&, ResidentId i, std::int64_t step) {
+                               return last[i] == stored_step(step);
+                             });
     sim.timeseries().declare(
         "salon_ever", "residents alive at the end of the step who have ever attended a salon",
         [first = p[attendance_.first_step].data()](const Population& pop, ResidentId i,

@@ -84,13 +84,15 @@ void AnyGroup::init(Simulation& sim) {
   if (p.columns.find<std::uint8_t>(group_column(GroupKind::kSalon, "{}_member")).valid())
     kinds.push_back(GroupKind::kSalon);
   // The membership columns, OR-ed without a branch: whether a resident belongs to one kind says
-  // little about the next, so a loop that stops at the first would mispredict often.
+  // little about the next, so a loop that stops at the first would mispredict often. Always all
+  // sixteen, the slots beyond the columns repeating the first (x | x is x): a loop of fixed
+  // length is unrolled, and the record's loop over residents vectorises.
   struct AnyOf {
     std::array<const std::uint8_t*, 16> member{};
     std::size_t count = 0;
     bool operator()(ResidentId i) const {
       std::uint8_t belongs = 0;
-      for (std::size_t k = 0; k < count; ++k) belongs |= member[k][i];
+      for (const std::uint8_t* column : member) belongs |= column[i];
       return belongs != 0;
     }
   } any;
@@ -104,6 +106,9 @@ void AnyGroup::init(Simulation& sim) {
   for (const GroupKind kind : kinds)
     add(p.columns.find<std::uint8_t>(group_column(kind, "{}_member")));
   for (const std::string& name : more_) add(p.columns.find<std::uint8_t>(name));
+  if (any.count == 0)
+    throw std::logic_error("any group: no kind of group has registered its members' column");
+  for (std::size_t k = any.count; k < any.member.size(); ++k) any.member[k] = any.member[0];
   sim.timeseries().declare(std::string(kAnyGroupMembers),
                            "residents alive at the end of the step who belong to a group of any "
                            "kind (salons included)",

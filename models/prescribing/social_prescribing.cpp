@@ -361,12 +361,12 @@ void SocialPrescribing::init(Simulation& sim) {
                            [waiting](const Population& pop, ResidentId id, std::int64_t) {
                              return ((pop.alive[id] != 0) & (waiting[id] != kNever)) != 0;
                            });
-  sim.timeseries().declare("sp_clients", "residents who are link-worker clients now",
-                           [c = p[columns_.client_until].data()](const Population& pop,
-                                                                 ResidentId id, std::int64_t step) {
-                             return ((pop.alive[id] != 0) & (c[id] != kNever) & (c[id] >= step)) !=
-                                    0;
-                           });
+  sim.timeseries().declare(
+      "sp_clients", "residents who are link-worker clients now",
+      [c = p[columns_.client_until].data()](const Population& pop, ResidentId id,
+                                            std::int64_t step) {
+        return ((pop.alive[id] != 0) & (c[id] != kNever) & (c[id] >= stored_step(step))) != 0;
+      });
 }
 
 void SocialPrescribing::start(Simulation& sim) {

@@ -261,12 +261,12 @@ void FoodAccess::declare_timeseries(Timeseries& ts, const std::uint8_t* poor_col
   ts.declare("alone_no_car",
              "residents alive at the end of the step who live alone and do not drive",
              [](P p, ResidentId i, std::int64_t) {
-               return (p.alive[i] & p.lives_alone[i] & !drives_now(p, i)) != 0;
+               return (p.alive[i] & p.lives_alone[i] & not_driving_now(p, i)) != 0;
              });
   ts.declare("poor_food_access_alone_no_car",
              "of those living alone who do not drive, poor food access this step",
              [poor = poor_column](P p, ResidentId i, std::int64_t) {
-               return (p.alive[i] & p.lives_alone[i] & poor[i] & !drives_now(p, i)) != 0;
+               return (p.alive[i] & p.lives_alone[i] & poor[i] & not_driving_now(p, i)) != 0;
              });
 }
 

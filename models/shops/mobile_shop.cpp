@@ -89,7 +89,7 @@ void MobileShop::init(Simulation& sim) {
   sim.timeseries().declare(
       "mobile_shop_customers", "residents served by the mobile shop this step",
       [served = p[customers_.step].data()](const Population&, ResidentId i, std::int64_t step) {
-        return served[i] == step;
+        return served[i] == stored_step(step);
       });
 }
 

@@ -101,6 +101,13 @@ inline bool drives_now(const Population& p, ResidentId id) {
       static_cast<unsigned>(!p.certified[id]));
 }
 
+/// 1 if the resident does not drive now, else 0: !drives_now as a byte, for loops over every
+/// resident that combine it with other 0/1 columns (they vectorise; a bool's negation does not).
+inline std::uint8_t not_driving_now(const Population& p, ResidentId id) {
+  return static_cast<std::uint8_t>(
+      (p.transport[id] != static_cast<std::uint8_t>(Transport::kDrives)) | p.certified[id]);
+}
+
 /// Whether a resident reaches a place `distance_m` from home: on foot within walking range, by
 /// car within driving range, with a lift within lift range, or by a bus line whose stops lie
 /// within walking range of both home and the place.

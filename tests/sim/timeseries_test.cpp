@@ -30,6 +30,35 @@ TEST(Timeseries, CountsEachIndicatorByIncomeGroupAndSex) {
   EXPECT_EQ(ts.find("missing"), nullptr);
 }
 
+TEST(Timeseries, CountsAcrossChunksAndTheirRaggedEnds) {
+  // 5,003 residents: two whole chunks of 2,048 and 907 more (56 runs of sixteen and 11), and
+  // resident i in group i % 4 (sex i % 2, low income (i / 2) % 2).
+  Population p;
+  p.resize(5003);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    p.sex[i] = i % 2;
+    p.income_low[i] = (i / 2) % 2;
+    p.alive[i] = (i % 5) != 0;
+    p.death_step[i] = static_cast<StoredStep>(i % 7 == 0 ? 3 : kNever);
+  }
+  Timeseries ts;
+  ts.declare("alive", "",
+             [](const Population& pop, ResidentId i, std::int64_t) { return pop.alive[i] != 0; });
+  ts.declare("deaths", "", [](const Population& pop, ResidentId i, std::int64_t step) {
+    return pop.death_step[i] == stored_step(step);
+  });
+  ts.record(p, 3);
+  ts.record(p, 4);
+  // Alive: each run of 20 residents holds five of each group, one of them (i % 5 == 0) dead, so
+  // 250 runs give 1,000 a group; of 5,000-5,002, 5,000 is dead, 5,001 (group 1) and 5,002
+  // (group 2) alive.
+  EXPECT_EQ(ts.find("alive")->values[0], (GroupCounts{1000, 1001, 1001, 1000}));
+  // Deaths at step 3: i = 7k for k = 0..714, in group 7k % 4 = 3k % 4, so k % 4 = 0, 3, 2, 1
+  // for groups 0-3; of 715 values of k, residues 0-2 come 179 times and 3 comes 178 times.
+  EXPECT_EQ(ts.find("deaths")->values[0], (GroupCounts{179, 178, 179, 179}));
+  EXPECT_EQ(ts.find("deaths")->values[1], (GroupCounts{0, 0, 0, 0}));
+}
+
 TEST(Timeseries, SameCountsForAnyThreadCount) {
   Population p;
   p.resize(100000);
