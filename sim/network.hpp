@@ -142,6 +142,12 @@ class Network {
     changed_.clear();
   }
 
+  /// Frees the memory of the drained list of changes: after a burst of changes that no step
+  /// repeats (the ties made while setting up), which would otherwise keep its room for good.
+  void release_drained_changes() {
+    if (changed_.empty()) changed_.shrink_to_fit();
+  }
+
   std::size_t bytes() const;
 
  private:

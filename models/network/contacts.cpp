@@ -58,17 +58,24 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
   // its changes in id order; the few changes marked serially.
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   changed_.resize(chunks);
+  // When everyone is recounted (at the start), no change is listed, and the lists and the
+  // network's list of changes give back the room the set-up's changes took.
   tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t chunk) {
     std::vector<ResidentId>& changed = changed_[chunk];
-    changed.clear();
+    if (everyone) {
+      std::vector<ResidentId>().swap(changed);
+    } else {
+      changed.clear();
+    }
     const std::size_t last = std::min(n, (chunk + 1) * kChunk);
     for (std::size_t i = chunk * kChunk; i < last; ++i) {
       const ContactState state = contact_state(p, static_cast<ResidentId>(i));
-      if (state != states_[i]) changed.push_back(static_cast<ResidentId>(i));
+      if (!everyone && state != states_[i]) changed.push_back(static_cast<ResidentId>(i));
       states_[i] = state;
     }
   });
   network.drain_changes([&](ResidentId id) { dirty_[id] = 1; });
+  if (everyone) network.release_drained_changes();
   if (!everyone) {
     for (const std::vector<ResidentId>& changed : changed_) {
       for (const ResidentId id : changed) {

@@ -86,6 +86,28 @@ TEST(ContactsModule, IsolationIsContactBelowTheThreshold) {
   EXPECT_EQ(sim.population().degree0[0], 3) << "spouse, friend, neighbour; not the dead";
 }
 
+// The start recounts everyone: it lists no change, and the room the set-up's changes took (the
+// salons' members' ties made at init note most residents) is given back, in the module's lists
+// and in the network's.
+TEST(ContactsModule, KeepsNoRoomForTheSetUpsChanges) {
+  Scenario scenario =
+      load_scenario(std::filesystem::path(SALONSIM_SOURCE_DIR) / "scenarios/taketoyo.yaml");
+  scenario.town.population = 20000;
+  auto sim = build_world(scenario, {17, 0});
+  sim->add_module(std::make_unique<Contacts>(scenario.network));
+  sim->add_module(std::make_unique<CommunityGroups>(
+      GroupKind::kSalon, std::get<SalonsParams>(scenario.interventions.at(0)), scenario.town));
+  sim->init();
+  const std::size_t n = sim->population().size();
+  // A byte of state, a byte of "recount" and a float of contacts on ties to friends a resident,
+  // and the one chunk's list of changes (fewer than 65,536 residents), empty.
+  EXPECT_EQ(sim->modules_of_type<Contacts>().at(0)->bytes(),
+            n * (1 + 1 + 4) + sizeof(std::vector<ResidentId>));
+  // Offsets (4 bytes, one more than the rows), counts (2), slots (9) and change flags (1).
+  const Network& network = sim->network();
+  EXPECT_EQ(network.bytes(), (n + 1) * 4 + n * 2 + network.slots() * 9 + n);
+}
+
 // Recomputing only residents whose surroundings changed must give exactly what recomputing
 // everyone gives, step after step, with deaths, certifications, entrants, and salons (which
 // add ties and activity contacts).

@@ -102,6 +102,23 @@ TEST(Network, ReportsResidentsWhoseTiesChangedOnce) {
   EXPECT_TRUE(changed.empty());
 }
 
+TEST(Network, GivesBackTheRoomOfItsDrainedChangesAndStillNotesNewOnes) {
+  Network network = small_network(0);
+  const std::size_t bytes = network.bytes();
+  network.remove_ties_of(0);          // notes 0 and the residents tied to it
+  network.release_drained_changes();  // not drained yet: nothing is given back or forgotten
+  EXPECT_GT(network.bytes(), bytes);
+  std::vector<ResidentId> changed;
+  network.drain_changes([&](ResidentId id) { changed.push_back(id); });
+  EXPECT_EQ(changed, (std::vector<ResidentId>{1, 2, 0}));
+  network.release_drained_changes();
+  EXPECT_EQ(network.bytes(), bytes);
+  network.remove_ties_of(3);  // tied to 1
+  changed.clear();
+  network.drain_changes([&](ResidentId id) { changed.push_back(id); });
+  EXPECT_EQ(changed, (std::vector<ResidentId>{1, 3}));
+}
+
 TEST(Network, AddsTiesIntoFreeSlotsOnly) {
   Network network = small_network(/*spare=*/1);
   const Tie acquaintance{1.0f, TieKind::kAcquaintance};
