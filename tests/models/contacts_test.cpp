@@ -14,8 +14,9 @@
 namespace salonsim::models {
 namespace {
 
-// Resident 0 has a spouse (1), a friend (2, 2/week), a neighbour (3, 0.5/week, certified) and a
-// relative (4, 1/week, dead), and 0.25/week with family outside the town.
+// Resident 0 has a spouse (1, 3/week: never counted), a friend (2, 2/week), a neighbour (3,
+// 0.5/week, certified) and a relative (4, 1/week, dead), and 0.25/week with family outside the
+// town.
 struct SmallWorld {
   Population p;
   Network network;
@@ -26,7 +27,7 @@ struct SmallWorld {
     p.certified = {0, 0, 0, 1, 0};
     p.kin_contacts_per_week[0] = 0.25f;
     network = Network(5,
-                      {{0, 1, {0.0f, TieKind::kSpouse}},
+                      {{0, 1, {3.0f, TieKind::kSpouse}},
                        {0, 2, {2.0f, TieKind::kFriend}},
                        {0, 3, {0.5f, TieKind::kNeighbour}},
                        {0, 4, {1.0f, TieKind::kRelative}}},
