@@ -813,10 +813,15 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   // Whether each venue meets, at venue + 1: slot 0 stands for no venue, so that the sorting
   // below reads it and counts into it without a branch.
   std::vector<std::uint8_t> meets(venues_.size() + 1);
+  bool any_meets = false;
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     meets[v + 1] = meets_in_step(venues_[v].venue, step, days);
     if (meets[v + 1]) invitation_chance_[v] = invitation_chance(static_cast<std::int32_t>(v));
+    any_meets = any_meets || meets[v + 1];
   }
+  // No session this step (a kind that meets fortnightly or monthly, on one weekday): nobody
+  // decides anything, as nobody's venue meets, so the pass over residents is skipped.
+  if (!any_meets) return;
 
   // (1) Decisions, each resident from their own draws; reads only the previous steps' state.
   // Each thread gathers who wants to come, who stops and the venues' eligible counts; the order
