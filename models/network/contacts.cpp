@@ -21,21 +21,13 @@ WeeklyContacts weekly_contacts_by_kind(const NetworkParams& params, const Popula
                                        float activity_contacts_per_week) {
   WeeklyContacts contacts;
   const bool self_certified = p.certified[id] != 0;
-  // Without a branch per tie (which kind, whether the other end is alive or certified follow no
-  // pattern): a tie that counts for nothing (a spouse, the dead) adds 0, which leaves the sums
-  // as they are (they start at +0 and grow), and the factor of a tie with no one certified is
-  // exactly 1, so the sums are those of adding only the ties that count.
-  const double factor = params.certified_contact_factor;
-  const std::array<double, 3> by_state{0.0, factor, self_certified ? factor : 1.0};
-  static_assert(static_cast<int>(ContactState::kAbsent) == 0 &&
-                static_cast<int>(ContactState::kCertified) == 1 &&
-                static_cast<int>(ContactState::kIndependent) == 2);
   network.for_each_tie(id, [&](ResidentId other, const Tie& tie) {
-    const double weighed = tie.contacts_per_week * by_state[static_cast<int>(states[other])];
-    const double on_tie = tie.kind == TieKind::kSpouse ? 0.0 : weighed;
-    const bool family = tie.kind == TieKind::kRelative;
-    contacts.family += family ? on_tie : 0.0;
-    contacts.friends += family ? 0.0 : on_tie;
+    const ContactState state = states[other];
+    if (tie.kind == TieKind::kSpouse || state == ContactState::kAbsent) return;
+    const bool certified = self_certified || state == ContactState::kCertified;
+    const double on_tie =
+        tie.contacts_per_week * (certified ? params.certified_contact_factor : 1.0);
+    (tie.kind == TieKind::kRelative ? contacts.family : contacts.friends) += on_tie;
   });
   contacts.family +=
       p.kin_contacts_per_week[id] * (self_certified ? params.certified_contact_factor : 1.0);
