@@ -134,7 +134,9 @@ void FinancialHardship::step(Simulation& sim, std::int64_t step) {
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, p.entered_by(step), 8192), [&](const auto& range) {
         for (std::size_t i = range.begin(); i != range.end(); ++i) {
-          if (in[i]) last[i] = s;  // in hardship during this step (for the screen's past year)
+          // In hardship during this step (for the screen's past year); the dead's last step in
+          // hardship is that of their death, the last they lived.
+          if (in[i] & p.alive[i]) last[i] = s;
           if (next[i] != s || !p.alive[i]) continue;
           const double u = stream_.uniform(step, i, kChangeDraw);
           if (in[i]) {  // the episode ends

@@ -74,5 +74,25 @@ TEST(Hardship, ReliefEndsAnEpisodeAndSchedulesTheNext) {
   EXPECT_GT(pop.column<StoredStep>("hardship_next_change_step")[0], 3);
 }
 
+TEST(Hardship, TheDeadsLastStepInHardshipIsThatOfTheirDeath) {
+  Population p = residents_at({{0, 0}});
+  p.income_low[0] = 1;
+  HardshipParams params;
+  params.onset_per_year_low_income = 100;
+  params.mean_episode_years = 1000;  // in an episode from entry to the end
+  auto sim = small_simulation(std::move(p), 10);
+  sim->add_module(std::make_unique<FinancialHardship>(params));
+  sim->init();
+  Population& pop = sim->population();
+  ASSERT_EQ(pop.column<std::uint8_t>("in_hardship")[0], 1);
+  for (int s = 0; s <= 4; ++s) sim->step();
+  // Dies at step 4, as the schedule leaves a death: not alive from step 5 on.
+  pop.alive[0] = 0;
+  pop.death_step[0] = 4;
+  for (int s = 5; s < 10; ++s) sim->step();
+  sim->finalize();
+  EXPECT_EQ(pop.column<std::int32_t>("hardship_last_step")[0], 4);
+}
+
 }  // namespace
 }  // namespace salonsim::models
