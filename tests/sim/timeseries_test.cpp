@@ -7,6 +7,19 @@
 namespace salonsim {
 namespace {
 
+/// n residents: resident i of sex i % 2, low income (i / low_income_every) % 2, and dead when
+/// i is a multiple of dead_every.
+Population residents(std::size_t n, std::size_t low_income_every, std::size_t dead_every) {
+  Population p;
+  p.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    p.sex[i] = i % 2;
+    p.income_low[i] = (i / low_income_every) % 2;
+    p.alive[i] = (i % dead_every) != 0;
+  }
+  return p;
+}
+
 TEST(Timeseries, CountsEachIndicatorByIncomeGroupAndSex) {
   Population p;
   p.resize(6);
@@ -33,14 +46,9 @@ TEST(Timeseries, CountsEachIndicatorByIncomeGroupAndSex) {
 TEST(Timeseries, CountsAcrossChunksAndTheirRaggedEnds) {
   // 5,003 residents: two whole chunks of 2,048 and 907 more (56 runs of sixteen and 11), and
   // resident i in group i % 4 (sex i % 2, low income (i / 2) % 2).
-  Population p;
-  p.resize(5003);
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    p.sex[i] = i % 2;
-    p.income_low[i] = (i / 2) % 2;
-    p.alive[i] = (i % 5) != 0;
+  Population p = residents(5003, /*low_income_every=*/2, /*dead_every=*/5);
+  for (std::size_t i = 0; i < p.size(); ++i)
     p.death_step[i] = static_cast<StoredStep>(i % 7 == 0 ? 3 : kNever);
-  }
   Timeseries ts;
   ts.declare("alive", "",
              [](const Population& pop, ResidentId i, std::int64_t) { return pop.alive[i] != 0; });
@@ -60,13 +68,7 @@ TEST(Timeseries, CountsAcrossChunksAndTheirRaggedEnds) {
 }
 
 TEST(Timeseries, SameCountsForAnyThreadCount) {
-  Population p;
-  p.resize(100000);
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    p.sex[i] = i % 2;
-    p.income_low[i] = (i / 3) % 2;
-    p.alive[i] = (i % 7) != 0;
-  }
+  const Population p = residents(100000, /*low_income_every=*/3, /*dead_every=*/7);
   const auto count = [&](int threads) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
     Timeseries ts;
