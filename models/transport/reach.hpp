@@ -93,19 +93,17 @@ inline bool without_car_at_entry(const Population& p, ResidentId id) {
   return p.transport[id] != static_cast<std::uint8_t>(Transport::kDrives) || p.certified0[id];
 }
 
-/// Whether a resident drives at present (a car of their own, not certified).
-inline bool drives_now(const Population& p, ResidentId id) {
-  // & rather than &&: branch-free, for loops over every resident.
-  return static_cast<bool>(
-      static_cast<unsigned>(p.transport[id] == static_cast<std::uint8_t>(Transport::kDrives)) &
-      static_cast<unsigned>(!p.certified[id]));
-}
-
-/// 1 if the resident does not drive now, else 0: !drives_now as a byte, for loops over every
-/// resident that combine it with other 0/1 columns (they vectorise; a bool's negation does not).
+/// 1 if the resident does not drive at present (no car of their own, or certified), else 0: a
+/// byte, without a branch, which loops over every resident combine with other 0/1 columns (they
+/// vectorise; a bool's negation does not).
 inline std::uint8_t not_driving_now(const Population& p, ResidentId id) {
   return static_cast<std::uint8_t>(
       (p.transport[id] != static_cast<std::uint8_t>(Transport::kDrives)) | p.certified[id]);
+}
+
+/// Whether a resident drives at present (a car of their own, not certified).
+inline bool drives_now(const Population& p, ResidentId id) {
+  return not_driving_now(p, id) == 0;
 }
 
 /// Whether a resident reaches a place `distance_m` from home: on foot within walking range, by
