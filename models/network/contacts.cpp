@@ -75,8 +75,9 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
     }
   });
   network.drain_changes([&](ResidentId id) { dirty_[id] = 1; });
-  if (everyone) network.release_drained_changes();
-  if (!everyone) {
+  if (everyone) {
+    network.release_drained_changes();
+  } else {
     for (const std::vector<ResidentId>& changed : changed_) {
       for (const ResidentId id : changed) {
         dirty_[id] = 1;
