@@ -731,6 +731,40 @@ TEST(SalonsModule, MembersAreAdmittedBeforeNewcomers) {
   EXPECT_EQ(ever, 2);
 }
 
+// Members who stop leave their places to newcomers: at a session with fewer members than places,
+// every member comes and newcomers take the places left; with at least as many members as
+// places, only members come. Half the attendees stop after each session, so both happen.
+TEST(SalonsModule, MembersLeaveOnlyThePlacesTheyDoNotTakeToNewcomers) {
+  std::vector<std::pair<float, float>> homes;
+  add_cluster(homes, 0, 0, 20);
+  SalonsParams params = eager_salons();
+  params.participation.quit_probability = 0.5;
+  params.venues.push_back(weekly_venue_at(0, 0, 5));
+  World w = make_world(residents_at(homes), params, 16);
+  const std::vector<std::uint8_t>& member = w.p().column<std::uint8_t>("salon_member");
+  int sessions_with_room = 0, full_of_members = 0;
+  for (std::int64_t step = 0; step < 16; ++step) {
+    std::vector<ResidentId> members;
+    for (ResidentId i = 0; i < w.p().size(); ++i) {
+      if (member[i]) members.push_back(i);
+    }
+    w.sim->step();
+    const std::vector<ResidentId> attendees = w.attendees(step);
+    EXPECT_EQ(attendees.size(), 5u) << "step " << step;  // 20 eager residents, 5 places
+    if (members.size() < 5) {
+      EXPECT_TRUE(std::includes(attendees.begin(), attendees.end(), members.begin(), members.end()))
+          << "step " << step;
+      ++sessions_with_room;
+    } else {
+      EXPECT_TRUE(std::includes(members.begin(), members.end(), attendees.begin(), attendees.end()))
+          << "step " << step;
+      ++full_of_members;
+    }
+  }
+  EXPECT_GT(sessions_with_room, 1);
+  EXPECT_GT(full_of_members, 0);
+}
+
 TEST(SalonsModule, RecordsFirstStepAndSessionsAttended) {
   // A fortnightly venue opening at step 3 meets at steps 4, 6, 8 and 10 of 12.
   std::vector<std::pair<float, float>> homes;
