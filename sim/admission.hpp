@@ -61,8 +61,10 @@ struct AdmissionQueue {
 using AdmissionQueues = tbb::enumerable_thread_specific<AdmissionQueue>;
 
 /// admit_by_priority over the residents 0 .. residents-1 for whom `priority(i, out)` returns
-/// true (setting their priority), gathered in parallel: each thread queues its blocks and keeps
-/// only its `capacity` lowest (once it has cut its queue to those, it queues only candidates
+/// true (setting their priority), gathered in parallel. `priority` is copied for each range of
+/// residents and called for them in increasing order, so it may keep what it worked out for the
+/// range (such as the draws of RandomStream::uniforms_by_four). Each thread queues its blocks and
+/// keeps only its `capacity` lowest (once it has cut its queue to those, it queues only candidates
 /// below the highest kept), and admission among what they kept gives the same candidates in the
 /// same order as one queue of everyone would (priority and id decide, not the order of
 /// queueing). Fills `admitted`; returns how many had a priority.
@@ -78,9 +80,10 @@ std::int64_t admit_lowest(std::size_t residents, std::size_t capacity, Priority&
     AdmissionQueue& queue = queues.local();
     std::vector<Candidate>& candidates = queue.candidates;
     std::int64_t& count = queued.local();
+    auto priority_in_range = priority;
     double value = 0;
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      if (!priority(i, value)) continue;
+      if (!priority_in_range(i, value)) continue;
       ++count;
       const Candidate candidate(value, static_cast<ResidentId>(i));
       if (capacity == 0 || !queue.may_admit(candidate)) continue;

@@ -1,6 +1,7 @@
 #include "models/transport/shuttle.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -21,13 +22,72 @@ int trips_in_step(double trips_per_week, std::int64_t step, int days_per_step) {
   return static_cast<int>(before(step + 1) - before(step));
 }
 
-bool shuttle_eligible(const ShuttleParams& service, const std::vector<std::uint8_t>& districts,
-                      const Population& p, ResidentId id, double age) {
-  if (!p.alive[id] || age < service.eligibility.min_age) return false;
-  if (p.certified[id] && !service.eligibility.include_certified) return false;
-  if (service.eligibility.without_car_only && drives_now(p, id)) return false;
-  return districts.empty() || districts[p.district[id]];
-}
+namespace {
+
+// One service's queue for seats at a step, as admit_lowest asks it (a copy for each range of
+// residents, asked in increasing order): who may queue is worked out for 64 residents at a time
+// without a branch (which residents are eligible follows no pattern a branch predictor could
+// learn), and the priorities of four neighbours come from one call of the generator.
+class SeatQueue {
+ public:
+  SeatQueue(const ShuttleParams& service, const std::vector<std::uint8_t>& districts,
+            const Population& p, const std::vector<StoredStep>& seat_step,
+            const Referrals& referred, const RandomStream& stream, std::int64_t step, double dt,
+            std::uint64_t draw)
+      : service_(service),
+        districts_(districts),
+        p_(p),
+        seat_step_(seat_step),
+        referred_(referred),
+        stream_(stream),
+        step_(step),
+        now_(stored_step(step)),
+        dt_(dt),
+        draw_(draw) {}
+
+  bool operator()(std::size_t i, double& priority) {
+    if (i >= end_) find_eligible(i);
+    if (!eligible_[i - first_]) return false;
+    if (i / 4 != block_) {
+      block_ = i / 4;
+      draws_ = stream_.uniforms_by_four(step_, i, draw_);
+    }
+    // Riders a link worker registered (social prescribing) are seated first.
+    priority = draws_[i % 4] - (referred_.active(static_cast<ResidentId>(i), step_) ? 1.0 : 0.0);
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kResidents = 64;
+
+  // Residents seated by an earlier service this step do not queue again.
+  void find_eligible(std::size_t first) {
+    first_ = first;
+    end_ = std::min(first + kResidents, p_.size());
+    for (std::size_t j = 0; j < end_ - first_; ++j) {
+      const auto id = static_cast<ResidentId>(first_ + j);
+      eligible_[j] = (seat_step_[id] != now_) &
+                     shuttle_eligible(service_, districts_, p_, id, p_.age_at(id, step_, dt_));
+    }
+  }
+
+  const ShuttleParams& service_;
+  const std::vector<std::uint8_t>& districts_;
+  const Population& p_;
+  const std::vector<StoredStep>& seat_step_;
+  const Referrals& referred_;
+  const RandomStream& stream_;
+  std::int64_t step_;
+  StoredStep now_;
+  double dt_;
+  std::uint64_t draw_;
+  std::size_t first_ = 0, end_ = 0;  // the residents eligible_ holds
+  std::array<bool, kResidents> eligible_{};
+  std::size_t block_ = ~std::size_t{0};  // the block of four draws_ holds
+  std::array<double, 4> draws_{};
+};
+
+}  // namespace
 
 void Shuttle::init(Simulation& sim) {
   seats_ = ShuttleSeats::registered_on(sim.population());
@@ -69,18 +129,9 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
     const std::size_t seats =
         static_cast<std::size_t>(service.seats_per_trip) *
         static_cast<std::size_t>(trips_in_step(service.trips_per_week, step, days));
-    // Residents seated by an earlier service this step do not queue again; riders a link worker
-    // registered (social prescribing) are seated first.
     const auto eligible = static_cast<std::int32_t>(admit_lowest(
         p.entered_by(step), seats,  // the living are among the rows entered
-        [&](std::size_t i, double& priority) {
-          const auto id = static_cast<ResidentId>(i);
-          if (seat_step[i] == now ||
-              !shuttle_eligible(service, served_districts_[k], p, id, p.age_at(id, step, dt)))
-            return false;
-          priority = stream.uniform(step, i, k) - (referred_.active(id, step) ? 1.0 : 0.0);
-          return true;
-        },
+        SeatQueue(service, served_districts_[k], p, seat_step, referred_, stream, step, dt, k),
         queues_, order_));
     const std::uint8_t destinations =
         (service.to_salons ? kShuttleToSalons : 0) | (service.to_stores ? kShuttleToStores : 0);

@@ -23,9 +23,17 @@ inline constexpr std::string_view kShuttleStream = "shuttle";
 /// step when trips are spread evenly over time.
 int trips_in_step(double trips_per_week, std::int64_t step, int days_per_step);
 
-/// Whether a resident may ride a service (alive, age, certification, car, district).
-bool shuttle_eligible(const ShuttleParams& service, const std::vector<std::uint8_t>& districts,
-                      const Population& p, ResidentId id, double age);
+/// Whether a resident may ride a service (alive, age, certification, car, district). Without a
+/// branch on the resident (only on the service), so that a loop over residents need not guess.
+inline bool shuttle_eligible(const ShuttleParams& service,
+                             const std::vector<std::uint8_t>& districts, const Population& p,
+                             ResidentId id, double age) {
+  const ShuttleEligibility& rule = service.eligibility;
+  return (p.alive[id] != 0) & (age >= rule.min_age) &
+         (rule.include_certified | (p.certified[id] == 0)) &
+         (!rule.without_car_only | (not_driving_now(p, id) != 0)) &
+         (districts.empty() || districts[p.district[id]] != 0);
+}
 
 class Shuttle final : public Module {
  public:

@@ -4,7 +4,10 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
+#include <array>
 #include <vector>
+
+#include "sim/random.hpp"
 
 namespace salonsim {
 namespace {
@@ -68,6 +71,37 @@ TEST(AdmitLowest, GatheredInParallelItAdmitsWhatOneQueueWould) {
     AdmissionQueues queues;
     std::vector<Candidate> admitted;
     EXPECT_EQ(admit_lowest(residents, capacity, priority, queues, admitted), queued_everyone);
+    EXPECT_EQ(admitted, expected) << threads << " threads";
+  }
+}
+
+TEST(AdmitLowest, APriorityKeepingDrawsForItsRangeAdmitsWhatFreshDrawsWould) {
+  // The shuttle's way: each block of four residents' priorities from one call of the generator,
+  // kept while the range's residents of that block are asked. Ranges begin anywhere in a block.
+  const RandomStream stream(5, 0, "admission");
+  const std::size_t residents = 20001, capacity = 37;
+  const auto fresh = [&](std::size_t i, double& value) {
+    if (i % 5 == 1) return false;
+    value = stream.uniforms_by_four(3, i, 0)[i % 4];
+    return true;
+  };
+  const auto kept = [&, block = ~std::size_t{0}, draws = std::array<double, 4>{}](
+                        std::size_t i, double& value) mutable {
+    if (i % 5 == 1) return false;
+    if (i / 4 != block) {
+      block = i / 4;
+      draws = stream.uniforms_by_four(3, i, 0);
+    }
+    value = draws[i % 4];
+    return true;
+  };
+  AdmissionQueues queues;
+  std::vector<Candidate> expected, admitted;
+  const std::int64_t queued = admit_lowest(residents, capacity, fresh, queues, expected);
+  EXPECT_EQ(queued, 16001);
+  for (int threads : {1, 2, 4}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    EXPECT_EQ(admit_lowest(residents, capacity, kept, queues, admitted), queued);
     EXPECT_EQ(admitted, expected) << threads << " threads";
   }
 }

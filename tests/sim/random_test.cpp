@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 
 namespace salonsim {
@@ -37,6 +38,23 @@ TEST(RandomStream, UniformIsTheFirstOfUniforms4) {
   const RandomStream s(1, 0, "x");
   EXPECT_EQ(s.uniform(5, 6, 7), s.uniforms4(5, 6, 7)[0]);
   EXPECT_EQ(s.uniform(kSetupStep, 6, 7), s.uniforms4(kSetupStep, 6, 7)[0]);
+}
+
+TEST(RandomStream, UniformsByFourAreOneCallForEachBlockOfFourAgents) {
+  const RandomStream s(1, 0, "x");
+  const std::array<double, 4> block = s.uniforms_by_four(5, 8, 7);
+  for (std::uint64_t agent = 8; agent < 12; ++agent)
+    EXPECT_EQ(s.uniforms_by_four(5, agent, 7), block);
+  EXPECT_NE(s.uniforms_by_four(5, 12, 7), block);
+  EXPECT_NE(s.uniforms_by_four(6, 8, 7), block);
+  EXPECT_NE(s.uniforms_by_four(5, 8, 8), block);
+  // Never a per-agent draw: not that of agent 2 (the block's number), nor of any in the block.
+  EXPECT_NE(s.uniforms4(5, 2, 7), block);
+  for (std::uint64_t agent = 8; agent < 12; ++agent) EXPECT_NE(s.uniforms4(5, agent, 7), block);
+  for (const double u : block) {
+    EXPECT_GE(u, 0.0);
+    EXPECT_LT(u, 1.0);
+  }
 }
 
 TEST(RandomStream, MomentsOfUniformNormalAndExponential) {
