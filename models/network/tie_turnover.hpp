@@ -50,7 +50,12 @@ class TieTurnover final : public Module {
   void init(Simulation& sim) override;
   void step(Simulation& sim, std::int64_t step) override;
   std::size_t bytes() const override {
-    return (grid_ ? grid_->bytes() : 0) + bytes_of(chunk_changes_);
+    std::size_t entry = 0;
+    for (const EntryBlock& block : entry_blocks_) {
+      entry += bytes_of(block.entrants) + bytes_of(block.proposals_end) +
+               bytes_of(block.proposals) + bytes_of(block.attempts);
+    }
+    return (grid_ ? grid_->bytes() : 0) + bytes_of(chunk_changes_) + entry;
   }
 
   std::int64_t steps_between_updates() const { return interval_; }
@@ -63,7 +68,26 @@ class TieTurnover final : public Module {
     Tie tie;  // kAdd: the new tie; kContacts: its new contacts
     What what = What::kAdd;
   };
-  void make_entry_ties(Simulation& sim, ResidentId id, std::int64_t step);
+  // Entrants' ties in two passes (see make_entry_ties): what the first pass draws for each
+  // proposal of an entrant, in a block of entrants.
+  struct EntryAttempt {
+    ResidentId candidate = 0;  // the entrant themselves: nobody (off the grid, dead, a spouse)
+    bool accepted = false;     // whether the attempt's acceptance draw accepts the candidate
+  };
+  struct EntryProposal {
+    std::uint32_t index = 0;             // kind * kMaxEntryTies + proposal: keys its draws
+    std::uint8_t kind = 0;               // into nearby_kinds
+    float contacts = 0;                  // the tie's weekly contacts, if a partner is found
+    std::uint32_t first = 0, count = 0;  // its attempts in the block's list
+  };
+  struct EntryBlock {
+    std::vector<ResidentId> entrants;
+    std::vector<std::uint32_t> proposals_end;  // per entrant: the end of theirs in `proposals`
+    std::vector<EntryProposal> proposals;
+    std::vector<EntryAttempt> attempts;
+  };
+  void make_entry_ties(Simulation& sim, std::int64_t step);
+  void draw_entry_proposals(const Simulation& sim, std::int64_t step, EntryBlock& block) const;
   void turnover(Simulation& sim, std::int64_t step);
   /// The change resident i asks for this update (none, a fade, a new tie).
   void propose(const Simulation& sim, std::int64_t step, ResidentId i,
@@ -93,6 +117,7 @@ class TieTurnover final : public Module {
   double loss_to_deaths_ = 0;
   std::size_t next_entrant_ = 0;
   std::vector<std::vector<Change>> chunk_changes_;  // reused every update
+  std::vector<EntryBlock> entry_blocks_;            // reused every step with entrants
   // Ties of each nearby kind the starting residents have against the mean ties the parameters
   // ask for ([sex][relatives, neighbours, friends]): at set-up, two residents who propose each
   // other make one tie, and some find nobody who accepts. Entrants and new ties keep the network
