@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <utility>
@@ -111,45 +112,112 @@ void SpatialGrid::refresh(std::span<const std::uint8_t> include, std::size_t fir
   if (include.size() != x_.size())
     throw std::invalid_argument("SpatialGrid::refresh: one include flag a point");
   const std::size_t cells = start_.size() - 1;
-  // The points that left, dropped cell by cell: the rest move forward, in their order.
-  std::uint32_t kept = 0;
-  for (std::size_t c = 0; c < cells; ++c) {
-    const std::uint32_t first = start_[c], last = start_[c + 1];
-    start_[c] = kept;
-    for (std::uint32_t k = first; k < last; ++k) {
-      const ResidentId id = ids_[k];
-      ids_[kept] = id;
-      kept += include[id] != 0;
-    }
-  }
-  start_[cells] = kept;
   // The points that joined, by cell and then id: each goes after its cell's points, which all
-  // lie below first_new. Cells are moved from the last, so no point is overwritten unread.
+  // lie below first_new.
   std::vector<std::pair<std::uint32_t, ResidentId>> joined;
   for (std::size_t i = first_new; i < include.size(); ++i) {
     if (include[i])
       joined.emplace_back(static_cast<std::uint32_t>(cell_index_of(i)), static_cast<ResidentId>(i));
   }
-  if (joined.empty()) {
-    ids_.resize(kept);
-    return;
-  }
   std::sort(joined.begin(), joined.end());
-  ids_.resize(kept + joined.size());
-  std::size_t shift = joined.size();  // points joined in this cell and the cells before it
-  std::size_t next = joined.size();   // joined[next, ...) are in cells after this one
-  for (std::size_t c = cells; c-- > 0;) {
-    const std::uint32_t first = start_[c], last = start_[c + 1];
-    std::size_t here = next;
-    while (here > 0 && joined[here - 1].first == c) --here;
-    // This cell's joined points go last, then its kept points move `shift` less those.
-    for (std::size_t k = next; k-- > here;) ids_[last + shift - (next - k)] = joined[k].second;
-    shift -= next - here;
-    if (shift > 0)
-      std::copy_backward(ids_.begin() + first, ids_.begin() + last, ids_.begin() + last + shift);
-    start_[c + 1] = static_cast<std::uint32_t>(last + shift + (next - here));
-    next = here;
+  // The cells in groups, each group's ids a range of ids_. (1) In parallel, each group drops the
+  // points that left, the rest moving forward within the group's range, in their order; start_
+  // then holds, for each cell, the points kept before it in its group.
+  const std::size_t per_group =
+      std::max<std::size_t>(1, (cells + kRefreshGroups - 1) / kRefreshGroups);
+  const std::size_t groups = (cells + per_group - 1) / per_group;
+  const auto first_cell = [&](std::size_t g) { return std::min(cells, g * per_group); };
+  struct Group {
+    std::uint32_t old_first = 0, kept = 0, new_first = 0;
+    std::size_t joined_first = 0, joined_end = 0;  // its cells' points in `joined`
+  };
+  std::vector<Group> group(groups + 1);
+  for (std::size_t g = 0; g <= groups; ++g) group[g].old_first = start_[first_cell(g)];
+  tbb::parallel_for(std::size_t{0}, groups, [&](std::size_t g) {
+    const std::size_t end_cell = first_cell(g + 1);
+    const std::uint32_t base = group[g].old_first;
+    std::uint32_t kept = 0;
+    for (std::size_t c = first_cell(g); c < end_cell; ++c) {
+      // A cell's end is the next cell's start, that of the next group's first cell as it was.
+      const std::uint32_t first = start_[c],
+                          last = c + 1 < end_cell ? start_[c + 1] : group[g + 1].old_first;
+      start_[c] = kept;
+      for (std::uint32_t k = first; k < last; ++k) {
+        const ResidentId id = ids_[k];
+        ids_[base + kept] = id;
+        kept += include[id] != 0;
+      }
+    }
+    group[g].kept = kept;
+  });
+  // (2) Where each group's points go: after those of the groups before it, kept and joined.
+  std::size_t next_joined = 0;
+  for (std::size_t g = 0; g < groups; ++g) {
+    group[g].joined_first = next_joined;
+    while (next_joined < joined.size() && joined[next_joined].first < first_cell(g + 1))
+      ++next_joined;
+    group[g].joined_end = next_joined;
+    group[g + 1].new_first = group[g].new_first + group[g].kept +
+                             static_cast<std::uint32_t>(next_joined - group[g].joined_first);
   }
+  const std::uint32_t total = group[groups].new_first;
+  if (total > ids_.size()) ids_.resize(total);
+  // (3) Each group's points to their place, its cells' joined points after each cell's kept
+  // ones, without overwriting a point not yet moved: the groups that move towards the end first,
+  // from the last, then those that move towards the start (or stay), from the first. Serial: the
+  // moves are copies of long runs of cells, not a pass over every point's flag.
+  const auto move_group = [&](std::size_t g) {
+    const Group& at = group[g];
+    const std::size_t end_cell = first_cell(g + 1);
+    // The group's cells in runs that move by as much: each run ends at a cell with joined points
+    // (they go after its kept ones), the last at the group's end. Their bounds are read before
+    // any start_ is overwritten.
+    runs_.clear();
+    std::size_t first = first_cell(g), j = at.joined_first;
+    std::uint32_t before = 0;
+    while (first < end_cell) {
+      std::size_t end = end_cell, j_end = j;
+      if (j < at.joined_end) {
+        while (j_end < at.joined_end && joined[j_end].first == joined[j].first) ++j_end;
+        end = joined[j].first + std::size_t{1};
+      }
+      runs_.push_back({.first_cell = first,
+                       .end_cell = end,
+                       .kept_first = start_[first],
+                       .kept_end = end < end_cell ? start_[end] : at.kept,
+                       .before = before,
+                       .joined_first = j,
+                       .joined_end = j_end});
+      before += static_cast<std::uint32_t>(j_end - j);
+      j = j_end;
+      first = end;
+    }
+    const auto move_run = [&](const Run& run) {
+      const std::uint32_t to = at.new_first + run.kept_first + run.before;
+      std::memmove(ids_.data() + to, ids_.data() + at.old_first + run.kept_first,
+                   (run.kept_end - run.kept_first) * sizeof(ResidentId));
+      std::uint32_t next = to + (run.kept_end - run.kept_first);
+      for (std::size_t k = run.joined_first; k < run.joined_end; ++k)
+        ids_[next++] = joined[k].second;
+      const std::uint32_t add = at.new_first + run.before;
+      for (std::size_t c = run.first_cell; c < run.end_cell; ++c) start_[c] += add;
+    };
+    // The runs that move towards the end (the later ones: a run moves by more the more points
+    // joined before it), from the last; then the others, from the first.
+    const auto shift_before = static_cast<std::int64_t>(at.new_first) - at.old_first;
+    std::size_t split = 0;
+    while (split < runs_.size() && shift_before + runs_[split].before <= 0) ++split;
+    for (std::size_t k = runs_.size(); k-- > split;) move_run(runs_[k]);
+    for (std::size_t k = 0; k < split; ++k) move_run(runs_[k]);
+  };
+  for (std::size_t g = groups; g-- > 0;) {
+    if (group[g].new_first > group[g].old_first) move_group(g);
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (group[g].new_first <= group[g].old_first) move_group(g);
+  }
+  start_[cells] = total;
+  ids_.resize(total);
 }
 
 }  // namespace salonsim

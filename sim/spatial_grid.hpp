@@ -38,8 +38,9 @@ class SpatialGrid {
   /// `first_new` on: every point included at the last build or refresh lies below `first_new`,
   /// and none below it is included now that was not then (residents who die, and residents who
   /// enter, in rows in order of entry). Drops the points that left and adds those that joined in
-  /// place, in time linear in the points held: serial, but it reads each held id once instead of
-  /// bucketing every point again (a rebuild's three passes and their divisions).
+  /// place: groups of cells drop theirs in parallel, then each group's points are copied to
+  /// their place in runs of cells (a rebuild's three passes and their divisions, and a serial
+  /// pass over every point's flag, are avoided).
   void refresh(std::span<const std::uint8_t> include, std::size_t first_new);
 
   double cell_m() const { return cell_m_; }
@@ -106,12 +107,23 @@ class SpatialGrid {
     return static_cast<std::size_t>(row) * columns_ + column;
   }
 
+  // Groups of cells that refresh() drops points from in parallel.
+  static constexpr std::size_t kRefreshGroups = 256;
+
   std::span<const float> x_, y_;
   double cell_m_ = 1;
   double min_x_ = 0, min_y_ = 0;
   int columns_ = 1, rows_ = 1;
   std::vector<std::uint32_t> start_;  // per cell, offset into ids_ (one extra at the end)
   std::vector<ResidentId> ids_;
+  // refresh()'s runs of cells of a group that move by as much, kept for the next refresh.
+  struct Run {
+    std::size_t first_cell = 0, end_cell = 0;
+    std::uint32_t kept_first = 0, kept_end = 0;    // the run's kept points, counted in its group
+    std::uint32_t before = 0;                      // points that joined in the group before it
+    std::size_t joined_first = 0, joined_end = 0;  // those of its last cell, in refresh's list
+  };
+  std::vector<Run> runs_;
 };
 
 /// The nearest point of a grid and its distance.

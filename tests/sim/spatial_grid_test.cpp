@@ -166,6 +166,53 @@ TEST(SpatialGrid, RefreshedRoundAfterRoundItHoldsWhatARebuiltGridWould) {
   }
 }
 
+// The refresh moves each group of cells' points forward or back as points left or joined before
+// them: here many leave in some rounds and many join in a few cells in others, so that groups
+// move both ways, and within a group the first cells one way and the last the other. On 1 and
+// 4 threads.
+TEST(SpatialGrid, RefreshedAfterCrowdedArrivalsAndManyDeparturesItHoldsWhatARebuiltGridWould) {
+  constexpr std::size_t kPoints = 40000;
+  for (const int threads : {1, 4}) {
+    tbb::task_arena arena(threads);
+    arena.execute([&] {
+      std::mt19937 random(11);
+      std::uniform_real_distribution<float> where(0.0f, 4000.0f), near(1000.0f, 1150.0f);
+      std::uniform_real_distribution<double> chance(0.0, 1.0);
+      std::vector<float> x(kPoints), y(kPoints);
+      for (std::size_t i = 0; i < kPoints; ++i) {
+        // Rows from 10,000 on enter in a few crowded cells: three in four near one place.
+        const bool crowded = i >= 10000 && chance(random) < 0.75;
+        x[i] = crowded ? near(random) : where(random);
+        y[i] = crowded ? near(random) : where(random);
+      }
+      std::vector<std::uint8_t> include(kPoints, 0);
+      std::size_t entered = 10000;
+      std::fill(include.begin(), include.begin() + static_cast<std::ptrdiff_t>(entered), 1);
+      SpatialGrid grid(x, y, include, 100);
+      SpatialGrid rebuilt(x, y, include, 100);
+      for (int round = 0; round < 12; ++round) {
+        const double leave = round % 3 == 0 ? 0.3 : 0.01;
+        for (std::size_t i = 0; i < entered; ++i) include[i] &= chance(random) >= leave;
+        const std::size_t first_new = entered;
+        entered = std::min(kPoints, entered + (round % 3 == 1 ? 6000 : 500));
+        for (std::size_t i = first_new; i < entered; ++i) include[i] = chance(random) >= 0.05;
+        grid.refresh(include, first_new);
+        rebuilt.rebuild(x, y, include, 100);
+        ASSERT_TRUE(std::equal(grid.ids().begin(), grid.ids().end(), rebuilt.ids().begin(),
+                               rebuilt.ids().end()))
+            << threads << " threads, round " << round;
+        for (int row = 0; row < grid.rows(); ++row) {
+          for (int column = 0; column < grid.columns(); ++column) {
+            const auto got = grid.members(column, row), want = rebuilt.members(column, row);
+            ASSERT_TRUE(std::equal(got.begin(), got.end(), want.begin(), want.end()))
+                << threads << " threads, round " << round << ", cell " << column << ", " << row;
+          }
+        }
+      }
+    });
+  }
+}
+
 TEST(SpatialGrid, FindsExactlyThePointsWithinADistance) {
   const std::vector<float> x{0, 300, 400, 0, 1000};
   const std::vector<float> y{0, 400, 0, 500, 1000};
