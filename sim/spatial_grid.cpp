@@ -108,14 +108,15 @@ void SpatialGrid::rebuild(std::span<const float> x, std::span<const float> y,
   });
 }
 
-void SpatialGrid::refresh(std::span<const std::uint8_t> include, std::size_t first_new) {
+void SpatialGrid::refresh(std::span<const std::uint8_t> include, std::size_t first_new,
+                          std::size_t end_new) {
   if (include.size() != x_.size())
     throw std::invalid_argument("SpatialGrid::refresh: one include flag a point");
   const std::size_t cells = start_.size() - 1;
   // The points that joined, by cell and then id: each goes after its cell's points, which all
   // lie below first_new.
   std::vector<std::pair<std::uint32_t, ResidentId>> joined;
-  for (std::size_t i = first_new; i < include.size(); ++i) {
+  for (std::size_t i = first_new; i < std::min(end_new, include.size()); ++i) {
     if (include[i])
       joined.emplace_back(static_cast<std::uint32_t>(cell_index_of(i)), static_cast<ResidentId>(i));
   }

@@ -40,8 +40,10 @@ class SpatialGrid {
   /// enter, in rows in order of entry). Drops the points that left and adds those that joined in
   /// place: groups of cells drop theirs in parallel, then each group's points are copied to
   /// their place in runs of cells (a rebuild's three passes and their divisions, and a serial
-  /// pass over every point's flag, are avoided).
-  void refresh(std::span<const std::uint8_t> include, std::size_t first_new);
+  /// pass over every point's flag, are avoided). Points from `end_new` on are known to be left
+  /// out (rows yet to enter), so their flags are not read.
+  void refresh(std::span<const std::uint8_t> include, std::size_t first_new,
+               std::size_t end_new = std::numeric_limits<std::size_t>::max());
 
   double cell_m() const { return cell_m_; }
   /// The coordinates of point `id`, as bucketed.

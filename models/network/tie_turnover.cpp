@@ -114,8 +114,9 @@ void TieTurnover::step(Simulation& sim, std::int64_t step) {
   const bool entering = next_entrant_ < p.size() && p.entry_step[next_entrant_] <= step;
   // Residents only die, and enter in rows in order of entry: the grid drops the dead and adds
   // those who entered since it was last brought up to date (the rows from next_entrant_ on, as
-  // it is brought up to date at every step with entrants), holding what a rebuild would.
-  if (entering || update) grid_->refresh(p.alive, next_entrant_);
+  // it is brought up to date at every step with entrants, up to the rows entered by now),
+  // holding what a rebuild would.
+  if (entering || update) grid_->refresh(p.alive, next_entrant_, p.entered_by(step));
   if (entering) make_entry_ties(sim, step);
   if (update) turnover(sim, step);
 }

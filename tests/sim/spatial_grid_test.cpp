@@ -131,6 +131,19 @@ TEST(SpatialGrid, RefreshedItDropsWhoLeftAndAddsWhoJoinedAfterTheirCell) {
   EXPECT_THROW(grid.refresh(std::vector<std::uint8_t>(5, 1), 6), std::invalid_argument);
 }
 
+TEST(SpatialGrid, RefreshedItReadsNoFlagFromTheEndOfTheNewOn) {
+  // As above: 4 and 5 would join, but the rows from 5 on have not entered (end_new 5), so 5's
+  // flag is not read: 0 2 4 | 1 | 3.
+  const std::vector<float> x{10, 150, 20, 250, 30, 160};
+  const std::vector<float> y{0, 0, 0, 0, 0, 0};
+  std::vector<std::uint8_t> include{1, 1, 1, 1, 0, 0};
+  SpatialGrid grid(x, y, include, 100);
+  include = {1, 1, 1, 1, 1, 1};
+  grid.refresh(include, 4, 5);
+  EXPECT_EQ(std::vector<ResidentId>(grid.ids().begin(), grid.ids().end()),
+            (std::vector<ResidentId>{0, 2, 4, 1, 3}));
+}
+
 TEST(SpatialGrid, RefreshedRoundAfterRoundItHoldsWhatARebuiltGridWould) {
   // 30,000 points, the first 20,000 included at the start; each of 40 rounds a few points
   // leave (as residents die) and the next few hundred rows join (as residents enter, some of
