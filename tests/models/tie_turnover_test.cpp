@@ -139,6 +139,23 @@ TEST(TieTurnover, ContactsAreDrawnAnewButTheTiesStay) {
   EXPECT_EQ(changed, 2);
 }
 
+/// Friend ties of residents [first, last) with the three after each (in that range), and the
+/// rows from `entering` on entrants at 65 at step `step` (not yet in the town).
+std::vector<UndirectedTie> friends_in_a_row_and_entrants(Population& p, ResidentId first,
+                                                         ResidentId last, std::size_t entering,
+                                                         StoredStep step) {
+  std::vector<UndirectedTie> ties;
+  for (ResidentId a = first; a < last; ++a)
+    for (ResidentId b = a + 1; b < std::min<ResidentId>(last, a + 4); ++b)
+      ties.push_back({a, b, {0.8f, TieKind::kFriend}});
+  for (std::size_t i = entering; i < p.size(); ++i) {
+    p.entry_step[i] = step;
+    p.alive[i] = 0;
+    p.age0[i] = 65;
+  }
+  return ties;
+}
+
 TEST(TieTurnover, EntrantsMakeTiesOnlyWithResidentsPresent) {
   // Forty residents on a 200 m line; the last ten enter at step 5; resident 0 is dead. The
   // thirty starting residents are friends of their six nearest (the network as built, which
@@ -146,15 +163,7 @@ TEST(TieTurnover, EntrantsMakeTiesOnlyWithResidentsPresent) {
   std::vector<std::pair<float, float>> homes;
   for (int i = 0; i < 40; ++i) homes.emplace_back(static_cast<float>(5 * i), 0.0f);
   Population p = residents_at(homes);
-  std::vector<UndirectedTie> starting_ties;
-  for (ResidentId a = 1; a < 30; ++a)
-    for (ResidentId b = a + 1; b < std::min<ResidentId>(30, a + 4); ++b)
-      starting_ties.push_back({a, b, {0.8f, TieKind::kFriend}});
-  for (int i = 30; i < 40; ++i) {
-    p.entry_step[i] = 5;
-    p.alive[i] = 0;
-    p.age0[i] = 65;
-  }
+  const std::vector<UndirectedTie> starting_ties = friends_in_a_row_and_entrants(p, 1, 30, 30, 5);
   p.alive[0] = 0;
   p.death_step[0] = 0;
   p.add_column<float>({std::string(kSociabilityColumn), "", "", false}, 1.0f);
@@ -191,15 +200,8 @@ TEST(TieTurnover, EntrantsCompetingForTheLastRoomMakeTheSameTiesOnAnyThreadCount
     for (int i = 0; i < 600; ++i)
       homes.emplace_back(static_cast<float>(20 * (i % 30)), static_cast<float>(20 * (i / 30)));
     Population p = residents_at(homes);
-    std::vector<UndirectedTie> starting_ties;
-    for (ResidentId a = 0; a < 300; ++a)
-      for (ResidentId b = a + 1; b < std::min<ResidentId>(300, a + 4); ++b)
-        starting_ties.push_back({a, b, {0.8f, TieKind::kFriend}});
-    for (int i = 300; i < 600; ++i) {
-      p.entry_step[i] = 1;
-      p.alive[i] = 0;
-      p.age0[i] = 65;
-    }
+    const std::vector<UndirectedTie> starting_ties =
+        friends_in_a_row_and_entrants(p, 0, 300, 300, 1);
     p.add_column<float>({std::string(kSociabilityColumn), "", "", false}, 1.0f);
     NetworkParams params;
     params.friends.mean_ties = {6, 6};

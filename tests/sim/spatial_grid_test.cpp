@@ -144,6 +144,22 @@ TEST(SpatialGrid, RefreshedItReadsNoFlagFromTheEndOfTheNewOn) {
             (std::vector<ResidentId>{0, 2, 4, 1, 3}));
 }
 
+/// Whether a refreshed grid holds what one rebuilt over the same flags holds: the same ids, and
+/// the same members in every cell.
+::testing::AssertionResult holds_what_rebuilt_holds(const SpatialGrid& grid,
+                                                    const SpatialGrid& rebuilt) {
+  if (!std::equal(grid.ids().begin(), grid.ids().end(), rebuilt.ids().begin(), rebuilt.ids().end()))
+    return ::testing::AssertionFailure() << "the ids differ";
+  for (int row = 0; row < grid.rows(); ++row) {
+    for (int column = 0; column < grid.columns(); ++column) {
+      const auto got = grid.members(column, row), want = rebuilt.members(column, row);
+      if (!std::equal(got.begin(), got.end(), want.begin(), want.end()))
+        return ::testing::AssertionFailure() << "cell " << column << ", " << row << " differs";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
 TEST(SpatialGrid, RefreshedRoundAfterRoundItHoldsWhatARebuiltGridWould) {
   // 30,000 points, the first 20,000 included at the start; each of 40 rounds a few points
   // leave (as residents die) and the next few hundred rows join (as residents enter, some of
@@ -166,16 +182,7 @@ TEST(SpatialGrid, RefreshedRoundAfterRoundItHoldsWhatARebuiltGridWould) {
     for (std::size_t i = first_new; i < entered; ++i) include[i] = chance(random) >= 0.05;
     grid.refresh(include, first_new);
     rebuilt.rebuild(x, y, include, 100);
-    ASSERT_TRUE(std::equal(grid.ids().begin(), grid.ids().end(), rebuilt.ids().begin(),
-                           rebuilt.ids().end()))
-        << "round " << round;
-    for (int row = 0; row < grid.rows(); ++row) {
-      for (int column = 0; column < grid.columns(); ++column) {
-        const auto got = grid.members(column, row), want = rebuilt.members(column, row);
-        ASSERT_TRUE(std::equal(got.begin(), got.end(), want.begin(), want.end()))
-            << "round " << round << ", cell " << column << ", " << row;
-      }
-    }
+    ASSERT_TRUE(holds_what_rebuilt_holds(grid, rebuilt)) << "round " << round;
   }
 }
 
@@ -211,16 +218,8 @@ TEST(SpatialGrid, RefreshedAfterCrowdedArrivalsAndManyDeparturesItHoldsWhatARebu
         for (std::size_t i = first_new; i < entered; ++i) include[i] = chance(random) >= 0.05;
         grid.refresh(include, first_new);
         rebuilt.rebuild(x, y, include, 100);
-        ASSERT_TRUE(std::equal(grid.ids().begin(), grid.ids().end(), rebuilt.ids().begin(),
-                               rebuilt.ids().end()))
+        ASSERT_TRUE(holds_what_rebuilt_holds(grid, rebuilt))
             << threads << " threads, round " << round;
-        for (int row = 0; row < grid.rows(); ++row) {
-          for (int column = 0; column < grid.columns(); ++column) {
-            const auto got = grid.members(column, row), want = rebuilt.members(column, row);
-            ASSERT_TRUE(std::equal(got.begin(), got.end(), want.begin(), want.end()))
-                << threads << " threads, round " << round << ", cell " << column << ", " << row;
-          }
-        }
       }
     });
   }
