@@ -58,36 +58,28 @@ double tie_acceptance(const NetworkParams& network, const Population& population
 inline constexpr std::uint32_t kAttemptsPerProposal = 12;
 inline constexpr double kGridCellM = 100;
 
-/// The resident one attempt of find_nearby picks with its uniforms `u`: a place at an exponential
-/// distance (mean `distance_scale_m`) in a random direction from `self`'s home (u[0], u[1]), one
-/// resident of the place's cell at random (u[2]); `self` when the place lies off the grid or
-/// its cell is empty.
-inline ResidentId nearby_candidate(const SpatialGrid& grid, const Population& p, ResidentId self,
-                                   double distance_scale_m, const std::array<double, 4>& u) {
-  const double distance = -distance_scale_m * std::log1p(-u[0]);
-  const double angle = 2.0 * 3.14159265358979323846 * u[1];
-  int column = 0, row = 0;
-  if (!grid.cell_of(p.x_m[self] + distance * std::cos(angle),
-                    p.y_m[self] + distance * std::sin(angle), column, row)) {
-    return self;
-  }
-  const auto members = grid.members(column, row);
-  if (members.empty()) return self;
-  return members[std::min<std::size_t>(members.size() - 1,
-                                       static_cast<std::size_t>(u[2] * members.size()))];
-}
-
-/// Looks for a partner near `self`'s home: up to kAttemptsPerProposal attempts, from `first`
-/// on, each a nearby_candidate; the first whom `eligible` allows and the attempt's acceptance
-/// draw (u[3]) accepts (`acceptance(other)`) is returned; `self` if none. `draws(attempt)`
-/// gives four uniforms per attempt.
+/// Looks for a partner near `self`'s home: up to kAttemptsPerProposal places at an exponential
+/// distance (mean `distance_scale_m`) in a random direction, one resident of the place's cell
+/// picked at random; the first whom `eligible` allows and the attempt's acceptance draw
+/// accepts (`acceptance(other)`) is returned; `self` if none. `draws(attempt)` gives four
+/// uniforms per attempt; the attempts run from `first` on (0: all of them).
 template <class Draws, class Eligible, class Acceptance>
 ResidentId find_nearby(const SpatialGrid& grid, const Population& p, ResidentId self,
                        double distance_scale_m, Draws&& draws, Eligible&& eligible,
                        Acceptance&& acceptance, std::uint32_t first = 0) {
   for (std::uint32_t attempt = first; attempt < kAttemptsPerProposal; ++attempt) {
     const std::array<double, 4> u = draws(attempt);
-    const ResidentId other = nearby_candidate(grid, p, self, distance_scale_m, u);
+    const double distance = -distance_scale_m * std::log1p(-u[0]);
+    const double angle = 2.0 * 3.14159265358979323846 * u[1];
+    int column = 0, row = 0;
+    if (!grid.cell_of(p.x_m[self] + distance * std::cos(angle),
+                      p.y_m[self] + distance * std::sin(angle), column, row)) {
+      continue;
+    }
+    const auto members = grid.members(column, row);
+    if (members.empty()) continue;
+    const ResidentId other = members[std::min<std::size_t>(
+        members.size() - 1, static_cast<std::size_t>(u[2] * members.size()))];
     if (other == self || static_cast<std::int32_t>(other) == p.spouse[self] || !eligible(other))
       continue;
     if (u[3] < acceptance(other)) return other;

@@ -136,22 +136,18 @@ void TieTurnover::make_entry_ties(Simulation& sim, std::int64_t step) {
     entry_blocks_[blocks - 1].entrants.push_back(static_cast<ResidentId>(next_entrant_));
   }
   // (1) The draws and searches, the bulk of the work, in parallel: each entrant's proposals,
-  // each with its search's attempts up to the first that finds a partner with room in the
-  // network as it is before any of this step's entry ties.
+  // each with the partner its search finds in the network as it is before any of this step's
+  // entry ties, and the attempt that found them.
   tbb::parallel_for(std::size_t{0}, blocks,
                     [&](std::size_t b) { draw_entry_proposals(sim, step, entry_blocks_[b]); });
-  // (2) The ties, in entry order, each search gone through again against the network as it now
-  // is: a partner an earlier entrant left without room (or who proposed to this entrant first)
-  // is passed over, and the search goes on with the attempts after, drawn then. Every draw is
-  // the one a single pass would make, so every tie is too.
+  // (2) The ties, in entry order. A search's attempts before the one that found its partner
+  // were turned away for good (nobody there, a spouse, the dead, a full row, the acceptance
+  // draw: rows only fill), so only that partner is looked at again against the network as it
+  // now is; one an earlier entrant left without room (or who proposed to this entrant first) is
+  // passed over, and the search goes on with the attempts after. Every draw is the one a single
+  // pass would make, so every tie is too.
   Network& network = sim.network();
-  const RandomStream stream = sim.stream(kTieTurnoverStream);
-  const double years_per_step = sim.clock().years_per_step();
-  const double certified_ratio = certified_tie_ratio(params_);
   const std::array<NearbyKind, 3> kinds = nearby_kinds(params_);
-  const auto has_room = [&](ResidentId candidate) {
-    return network.degree(candidate) < network.capacity(candidate);
-  };
   for (std::size_t b = 0; b < blocks; ++b) {
     const EntryBlock& block = entry_blocks_[b];
     std::uint32_t proposal = 0;
@@ -159,51 +155,56 @@ void TieTurnover::make_entry_ties(Simulation& sim, std::int64_t step) {
       const ResidentId self = block.entrants[e];
       for (; proposal < block.proposals_end[e]; ++proposal) {
         const EntryProposal& drawn = block.proposals[proposal];
-        const NearbyKind& kind = kinds[drawn.kind];
-        ResidentId other = self;
-        for (std::uint32_t a = drawn.first; a < drawn.first + drawn.count; ++a) {
-          const EntryAttempt& attempt = block.attempts[a];
-          if (attempt.candidate != self && attempt.accepted && has_room(attempt.candidate)) {
-            other = attempt.candidate;
-            break;
-          }
+        ResidentId other = drawn.partner;
+        if (other != self && network.degree(other) >= network.capacity(other)) {
+          std::uint32_t found_at = 0;
+          other = search_for_entrant(sim, step, self, drawn.kind, drawn.index, drawn.found_at + 1,
+                                     found_at);
         }
-        if (other == self && drawn.count < kAttemptsPerProposal) {
-          const double self_age = p.age_at(self, step, years_per_step);
-          other = find_nearby(
-              *grid_, p, self, kind.formation->distance_scale_m,
-              [&](std::uint32_t attempt) {
-                return stream.uniforms4(
-                    step, self, kEntryAttemptDraw + drawn.index * kAttemptsPerProposal + attempt);
-              },
-              [&](ResidentId candidate) { return p.alive[candidate] && has_room(candidate); },
-              [&](ResidentId candidate) {
-                return tie_acceptance(params_, p, kind.kind, self, candidate,
-                                      self_age - p.age_at(candidate, step, years_per_step),
-                                      certified_ratio);
-              },
-              drawn.count);
-        }
-        if (other != self) network.add_tie(self, other, {drawn.contacts, kind.kind});
+        if (other != self) network.add_tie(self, other, {drawn.contacts, kinds[drawn.kind].kind});
       }
     }
   }
 }
 
-void TieTurnover::draw_entry_proposals(const Simulation& sim, std::int64_t step,
-                                       EntryBlock& block) const {
+ResidentId TieTurnover::search_for_entrant(const Simulation& sim, std::int64_t step,
+                                           ResidentId self, std::size_t kind, std::uint32_t index,
+                                           std::uint32_t first, std::uint32_t& found_at) const {
+  const NearbyKind nearby = nearby_kinds(params_)[kind];
   const Population& p = sim.population();
   const Network& network = sim.network();
   const RandomStream stream = sim.stream(kTieTurnoverStream);
   const double years_per_step = sim.clock().years_per_step();
+  const double self_age = p.age_at(self, step, years_per_step);
+  const double certified_ratio = certified_tie_ratio(params_);
+  return find_nearby(
+      *grid_, p, self, nearby.formation->distance_scale_m,
+      [&](std::uint32_t attempt) {
+        found_at = attempt;  // the last attempt drawn is the one that found the partner
+        return stream.uniforms4(step, self,
+                                kEntryAttemptDraw + index * kAttemptsPerProposal + attempt);
+      },
+      [&](ResidentId candidate) {
+        return p.alive[candidate] && network.degree(candidate) < network.capacity(candidate);
+      },
+      [&](ResidentId candidate) {
+        return tie_acceptance(params_, p, nearby.kind, self, candidate,
+                              self_age - p.age_at(candidate, step, years_per_step),
+                              certified_ratio);
+      },
+      first);
+}
+
+void TieTurnover::draw_entry_proposals(const Simulation& sim, std::int64_t step,
+                                       EntryBlock& block) const {
+  const Population& p = sim.population();
+  const RandomStream stream = sim.stream(kTieTurnoverStream);
   const double certified_ratio = certified_tie_ratio(params_);
   const std::array<NearbyKind, 3> kinds = nearby_kinds(params_);
   block.proposals_end.clear();
   block.proposals.clear();
-  block.attempts.clear();
   for (const ResidentId self : block.entrants) {
     const double sociability = p[sociability_][self];
-    const double self_age = p.age_at(self, step, years_per_step);
     for (std::size_t k = 0; k < kinds.size(); ++k) {
       const TieFormation& formation = *kinds[k].formation;
       // As many as a starting resident of the same sociability has in the network as built.
@@ -213,31 +214,16 @@ void TieTurnover::draw_entry_proposals(const Simulation& sim, std::int64_t step,
       const std::uint32_t proposals = poisson_by_inversion(
           expected, stream.uniform(step, self, kEntryCountDraw + k), kMaxEntryTies);
       for (std::uint32_t proposal = 0; proposal < proposals; ++proposal) {
-        const auto index = static_cast<std::uint32_t>(k * kMaxEntryTies + proposal);
         EntryProposal& drawn = block.proposals.emplace_back();
-        drawn.index = index;
+        drawn.index = static_cast<std::uint32_t>(k * kMaxEntryTies + proposal);
         drawn.kind = static_cast<std::uint8_t>(k);
-        drawn.contacts =
-            static_cast<float>(formation.contacts_per_week *
-                               stream.exponential(step, self, kEntryContactDraw + index));
-        drawn.first = static_cast<std::uint32_t>(block.attempts.size());
-        // find_nearby's attempts, each with who it picks and whether they would accept, up to
-        // the first whose pick has room now.
-        for (std::uint32_t a = 0; a < kAttemptsPerProposal; ++a) {
-          const auto u =
-              stream.uniforms4(step, self, kEntryAttemptDraw + index * kAttemptsPerProposal + a);
-          ResidentId candidate = nearby_candidate(*grid_, p, self, formation.distance_scale_m, u);
-          if (static_cast<std::int32_t>(candidate) == p.spouse[self] || !p.alive[candidate])
-            candidate = self;
-          const bool accepted =
-              candidate != self &&
-              u[3] < tie_acceptance(params_, p, kinds[k].kind, self, candidate,
-                                    self_age - p.age_at(candidate, step, years_per_step),
-                                    certified_ratio);
-          block.attempts.push_back({candidate, accepted});
-          if (accepted && network.degree(candidate) < network.capacity(candidate)) break;
+        drawn.partner = search_for_entrant(sim, step, self, k, drawn.index, 0, drawn.found_at);
+        // Without a partner now, none later (rows only fill): no tie, no contacts.
+        if (drawn.partner != self) {
+          drawn.contacts =
+              static_cast<float>(formation.contacts_per_week *
+                                 stream.exponential(step, self, kEntryContactDraw + drawn.index));
         }
-        drawn.count = static_cast<std::uint32_t>(block.attempts.size()) - drawn.first;
       }
     }
     block.proposals_end.push_back(static_cast<std::uint32_t>(block.proposals.size()));

@@ -52,8 +52,7 @@ class TieTurnover final : public Module {
   std::size_t bytes() const override {
     std::size_t entry = 0;
     for (const EntryBlock& block : entry_blocks_) {
-      entry += bytes_of(block.entrants) + bytes_of(block.proposals_end) +
-               bytes_of(block.proposals) + bytes_of(block.attempts);
+      entry += bytes_of(block.entrants) + bytes_of(block.proposals_end) + bytes_of(block.proposals);
     }
     return (grid_ ? grid_->bytes() : 0) + bytes_of(chunk_changes_) + entry;
   }
@@ -68,26 +67,28 @@ class TieTurnover final : public Module {
     Tie tie;  // kAdd: the new tie; kContacts: its new contacts
     What what = What::kAdd;
   };
-  // Entrants' ties in two passes (see make_entry_ties): what the first pass draws for each
+  // Entrants' ties in two passes (see make_entry_ties): what the first pass finds for each
   // proposal of an entrant, in a block of entrants.
-  struct EntryAttempt {
-    ResidentId candidate = 0;  // the entrant themselves: nobody (off the grid, dead, a spouse)
-    bool accepted = false;     // whether the attempt's acceptance draw accepts the candidate
-  };
   struct EntryProposal {
-    std::uint32_t index = 0;             // kind * kMaxEntryTies + proposal: keys its draws
-    std::uint8_t kind = 0;               // into nearby_kinds
-    float contacts = 0;                  // the tie's weekly contacts, if a partner is found
-    std::uint32_t first = 0, count = 0;  // its attempts in the block's list
+    std::uint32_t index = 0;     // kind * kMaxEntryTies + proposal: keys its draws
+    std::uint8_t kind = 0;       // into nearby_kinds
+    ResidentId partner = 0;      // the entrant themselves: nobody
+    std::uint32_t found_at = 0;  // the attempt that found the partner
+    float contacts = 0;          // the tie's weekly contacts, with a partner
   };
   struct EntryBlock {
     std::vector<ResidentId> entrants;
     std::vector<std::uint32_t> proposals_end;  // per entrant: the end of theirs in `proposals`
     std::vector<EntryProposal> proposals;
-    std::vector<EntryAttempt> attempts;
   };
   void make_entry_ties(Simulation& sim, std::int64_t step);
   void draw_entry_proposals(const Simulation& sim, std::int64_t step, EntryBlock& block) const;
+  /// find_nearby for an entrant's proposal `index` of nearby kind `kind` (into nearby_kinds),
+  /// from attempt `first` on, against the network as it is; `found_at` is set to the attempt
+  /// that found the partner.
+  ResidentId search_for_entrant(const Simulation& sim, std::int64_t step, ResidentId self,
+                                std::size_t kind, std::uint32_t index, std::uint32_t first,
+                                std::uint32_t& found_at) const;
   void turnover(Simulation& sim, std::int64_t step);
   /// The change resident i asks for this update (none, a fade, a new tie).
   void propose(const Simulation& sim, std::int64_t step, ResidentId i,
