@@ -160,6 +160,24 @@ TEST(SpatialGrid, RefreshedItReadsNoFlagFromTheEndOfTheNewOn) {
   return ::testing::AssertionSuccess();
 }
 
+/// One round of departures and arrivals among points that enter in row order: each of the
+/// `entered` rows still included leaves with chance `leave`, the next `joining` rows enter (one in
+/// twenty not included, as residents who died before entering); `grid` is refreshed and
+/// `rebuilt` rebuilt over the same flags. Returns the rows entered now.
+std::size_t leave_and_join(std::mt19937& random, std::vector<std::uint8_t>& include,
+                           std::size_t entered, double leave, std::size_t joining,
+                           SpatialGrid& grid, SpatialGrid& rebuilt, const std::vector<float>& x,
+                           const std::vector<float>& y) {
+  std::uniform_real_distribution<double> chance(0.0, 1.0);
+  for (std::size_t i = 0; i < entered; ++i) include[i] &= chance(random) >= leave;
+  const std::size_t first_new = entered;
+  entered = std::min(include.size(), entered + joining);
+  for (std::size_t i = first_new; i < entered; ++i) include[i] = chance(random) >= 0.05;
+  grid.refresh(include, first_new);
+  rebuilt.rebuild(x, y, include, 100);
+  return entered;
+}
+
 TEST(SpatialGrid, RefreshedRoundAfterRoundItHoldsWhatARebuiltGridWould) {
   // 30,000 points, the first 20,000 included at the start; each of 40 rounds a few points
   // leave (as residents die) and the next few hundred rows join (as residents enter, some of
@@ -167,7 +185,6 @@ TEST(SpatialGrid, RefreshedRoundAfterRoundItHoldsWhatARebuiltGridWould) {
   constexpr std::size_t kPoints = 30000;
   std::mt19937 random(7);
   std::uniform_real_distribution<float> where(0.0f, 4000.0f);
-  std::uniform_real_distribution<double> chance(0.0, 1.0);
   std::vector<float> x(kPoints), y(kPoints);
   for (std::size_t i = 0; i < kPoints; ++i) x[i] = where(random), y[i] = where(random);
   std::vector<std::uint8_t> include(kPoints, 0);
@@ -176,12 +193,8 @@ TEST(SpatialGrid, RefreshedRoundAfterRoundItHoldsWhatARebuiltGridWould) {
   SpatialGrid grid(x, y, include, 100);
   SpatialGrid rebuilt(x, y, include, 100);
   for (int round = 0; round < 40; ++round) {
-    for (std::size_t i = 0; i < entered; ++i) include[i] &= chance(random) >= 0.01;
-    const std::size_t first_new = entered;
-    entered = std::min(kPoints, entered + (round % 5 == 0 ? 0 : 400));
-    for (std::size_t i = first_new; i < entered; ++i) include[i] = chance(random) >= 0.05;
-    grid.refresh(include, first_new);
-    rebuilt.rebuild(x, y, include, 100);
+    entered = leave_and_join(random, include, entered, 0.01, round % 5 == 0 ? 0 : 400, grid,
+                             rebuilt, x, y);
     ASSERT_TRUE(holds_what_rebuilt_holds(grid, rebuilt)) << "round " << round;
   }
 }
@@ -211,13 +224,8 @@ TEST(SpatialGrid, RefreshedAfterCrowdedArrivalsAndManyDeparturesItHoldsWhatARebu
       SpatialGrid grid(x, y, include, 100);
       SpatialGrid rebuilt(x, y, include, 100);
       for (int round = 0; round < 12; ++round) {
-        const double leave = round % 3 == 0 ? 0.3 : 0.01;
-        for (std::size_t i = 0; i < entered; ++i) include[i] &= chance(random) >= leave;
-        const std::size_t first_new = entered;
-        entered = std::min(kPoints, entered + (round % 3 == 1 ? 6000 : 500));
-        for (std::size_t i = first_new; i < entered; ++i) include[i] = chance(random) >= 0.05;
-        grid.refresh(include, first_new);
-        rebuilt.rebuild(x, y, include, 100);
+        entered = leave_and_join(random, include, entered, round % 3 == 0 ? 0.3 : 0.01,
+                                 round % 3 == 1 ? 6000 : 500, grid, rebuilt, x, y);
         ASSERT_TRUE(holds_what_rebuilt_holds(grid, rebuilt))
             << threads << " threads, round " << round;
       }
