@@ -340,7 +340,7 @@ std::size_t CommunityGroups::bytes() const {
     per_thread += bytes_of(found.quitting) + bytes_of(found.eligible);
   return bytes_of(wanting_) + venue_slots_.bytes() + bytes_of(propensity_) + bytes_of(next_try_) +
          bytes_of(roster_) + bytes_of(candidates_) + bytes_of(new_ties_) + bytes_of(venues_) +
-         bytes_of(invitation_chance_) + per_thread;
+         bytes_of(invitation_chance_) + home_boxes_.bytes() + bytes_of(block_reach_) + per_thread;
 }
 
 CommunityGroups& CommunityGroups::labelled(std::string label) {
@@ -467,6 +467,24 @@ void CommunityGroups::assign_venues(const Population& p, std::int64_t step) {
   count_eligible(p);
 }
 
+double CommunityGroups::compared_within_squared(const Population& p, std::size_t i) const {
+  const std::int32_t v = venue_of(i);
+  if (v < 0) return std::numeric_limits<double>::infinity();
+  const double dx = p.x_m[i] - venues_[v].x_m, dy = p.y_m[i] - venues_[v].y_m;
+  return (dx * dx + dy * dy) * (1.0 + 1e-6) + 1e-6;
+}
+
+void CommunityGroups::measure_block_reach(const Population& p) {
+  if (home_boxes_.rows() != p.size()) home_boxes_ = RowBoxes(p.x_m, p.y_m);
+  block_reach_.resize(home_boxes_.blocks());
+  tbb::parallel_for(std::size_t{0}, home_boxes_.blocks(), [&](std::size_t block) {
+    double most = 0;
+    for (std::size_t i = home_boxes_.first_row(block); i < home_boxes_.end_row(block); ++i)
+      most = std::max(most, compared_within_squared(p, i));
+    block_reach_[block] = most;
+  });
+}
+
 void CommunityGroups::assign_opened_venues(const Population& p,
                                            const std::vector<std::int32_t>& opened) {
   // The same nearest venue as a search of every open venue (the lowest index among equals),
@@ -479,12 +497,20 @@ void CommunityGroups::assign_opened_venues(const Population& p,
     const double dx = p.x_m[i] - venues_[v].x_m, dy = p.y_m[i] - venues_[v].y_m;
     return dx * dx + dy * dy;
   };
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 4096), [&](const auto& range) {
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+  // Block by block of homes: a block whose box lies beyond its reach from every opened venue
+  // holds nobody the quick test would not rule out, so its rows are not read (its box's squared
+  // distance is at most each home's; the factor covers a fused multiply-add's rounding).
+  tbb::parallel_for(std::size_t{0}, home_boxes_.blocks(), [&](std::size_t block) {
+    const bool reached = std::any_of(opened.begin(), opened.end(), [&](std::int32_t v) {
+      return home_boxes_.squared_distance(block, venues_[v].x_m, venues_[v].y_m) * (1.0 - 1e-9) <=
+             block_reach_[block];
+    });
+    if (!reached) return;
+    double reach = 0;
+    for (std::size_t i = home_boxes_.first_row(block); i < home_boxes_.end_row(block); ++i) {
       std::int32_t best = venue_of(i);
       double best_distance = -1;  // worked out when needed
-      const double within_squared = best < 0 ? std::numeric_limits<double>::infinity()
-                                             : squared(i, best) * (1.0 + 1e-6) + 1e-6;
+      const double within_squared = compared_within_squared(p, i);
       for (const std::int32_t v : opened) {
         if (best >= 0 && squared(i, v) > within_squared) continue;
         if (best >= 0 && best_distance < 0) best_distance = distance(i, best);
@@ -495,7 +521,9 @@ void CommunityGroups::assign_opened_venues(const Population& p,
         }
       }
       if (best_distance >= 0) venue_slots_.set(i, best);  // otherwise no opened venue is nearer
+      reach = std::max(reach, compared_within_squared(p, i));
     }
+    block_reach_[block] = reach;
   });
 }
 
@@ -528,13 +556,24 @@ void CommunityGroups::assign_nearest_venues(const Population& p) {
         // A member whose venue closed has to join again elsewhere.
         if (best < 0) member[i] = 0;
       });
+  measure_block_reach(p);
 }
 
 void CommunityGroups::count_eligible(const Population& p) {
-  const std::vector<std::uint8_t>& member = p[member_];
+  // In parallel, into the threads' counts by slot as a session's decisions count them (integer
+  // sums: the same for any thread count), then summed.
+  for (SessionDecisions& d : decisions_) d.eligible.assign(venues_.size() + 1, 0);
+  const std::uint8_t* alive = p.alive.data();
+  const std::uint8_t* member = p[member_].data();
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, p.size(), 16384), [&](const auto& range) {
+    std::vector<std::int32_t>& eligible = decisions_.local().eligible;
+    if (eligible.size() != venues_.size() + 1) eligible.assign(venues_.size() + 1, 0);
+    for (std::size_t i = range.begin(); i != range.end(); ++i)
+      eligible[venue_slots_.slot(i)] += alive[i] & !member[i];  // slot 0: no venue
+  });
   std::fill(eligible_.begin(), eligible_.end(), 0);
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (p.alive[i] && venue_of(i) >= 0 && !member[i]) ++eligible_[venue_of(i)];
+  for (const SessionDecisions& d : decisions_) {
+    for (std::size_t v = 0; v < venues_.size(); ++v) eligible_[v] += d.eligible[v + 1];
   }
 }
 

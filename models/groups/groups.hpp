@@ -36,6 +36,7 @@
 #include "sim/admission.hpp"
 #include "sim/module.hpp"
 #include "sim/population.hpp"
+#include "sim/row_boxes.hpp"
 
 namespace salonsim::models {
 
@@ -261,6 +262,11 @@ class CommunityGroups final : public Module {
   /// ... when the venues `opened` (increasing) have opened since the last assignment and none
   /// has closed: comparing each resident's venue with them.
   void assign_opened_venues(const Population& p, const std::vector<std::int32_t>& opened);
+  /// The squared distance from resident i's home within which the quick test of
+  /// assign_opened_venues compares an opened venue with theirs (infinity without a venue).
+  double compared_within_squared(const Population& p, std::size_t i) const;
+  /// Each block of homes' reach (block_reach_), after every resident's venue was assigned.
+  void measure_block_reach(const Population& p);
   /// Counts each venue's residents alive who could join (not members): whom its volunteers
   /// invite among.
   void count_eligible(const Population& p);
@@ -319,6 +325,10 @@ class CommunityGroups final : public Module {
   // A value a resident: Boost's vectors, written first in parallel (sim/memory.hpp).
   VenueSlots venue_slots_;  // nearest open venue (-1 none), as a slot: venue + 1
   std::int32_t venue_of(std::size_t id) const { return venue_slots_.venue(id); }
+  // Per block of consecutive rows (homes close together): the box of its homes, and the largest
+  // compared_within_squared of its residents, beyond which a venue that opens is nearer to none.
+  RowBoxes home_boxes_;
+  std::vector<double> block_reach_;
   boost::container::vector<float> propensity_;      // odds multiplier to join, drawn once
   std::shared_ptr<const RelativeLists> relatives_;  // for lifts, shared
   // Per venue: members at the start and entrants who belonged (for co-member ties at entry).

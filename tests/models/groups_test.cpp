@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,7 @@
 #include "models/scenario.hpp"
 #include "sim/output/tables.hpp"
 #include "sim/simulation.hpp"
+#include "sim/spatial_order.hpp"
 #include "tests/support/small_town.hpp"
 
 namespace salonsim::models {
@@ -670,30 +672,13 @@ TEST(SalonsModule, CapacityHoldsAtEveryVenueOfATown) {
   EXPECT_GT(full_sessions, 0);  // capacity was binding
 }
 
-// Venues that open one by one are assigned by comparing each resident's venue with the new ones
-// only; closing venues send everyone through the full search. Either way each resident's venue
-// is the nearest open one, the lowest index among equals (here: two venues at one place, the
-// higher index open first).
-TEST(SalonsModule, VenuesOpeningOneByOneGiveEveryoneTheNearestOpenVenue) {
-  std::vector<std::pair<float, float>> homes;
-  add_cluster(homes, 0, 0, 30);
-  add_cluster(homes, 900, 0, 30);
-  add_cluster(homes, 450, 700, 30);
-  add_cluster(homes, 450, 60, 30);
-  SalonsParams params;
-  const auto at = [](double x, double y, std::int32_t opens, std::int32_t closes) {
-    Venue v = weekly_venue_at(x, y, 100);
-    v.opens_step = opens;
-    v.closes_step = closes;
-    return v;
-  };
-  params.venues = {at(450, 0, 4, -1),   at(900, 0, 1, -1), at(0, 0, 0, 6),
-                   at(450, 700, 2, -1), at(450, 0, 3, -1), at(0, 10, 5, -1)};
-  World w = make_world(residents_at(homes), params, 9);
+/// Steps the world through `steps` steps, and after each checks that every resident's venue is
+/// the nearest open one, the lowest index among equals.
+void expect_the_nearest_open_venue_at_every_step(World& w, std::int64_t steps) {
   const Population& p = w.p();
   const double dt = w.sim->clock().years_per_step();
   const std::vector<PlacedVenue>& venues = w.salons->venues();
-  for (std::int64_t step = 0; step < 9; ++step) {
+  for (std::int64_t step = 0; step < steps; ++step) {
     w.sim->step();
     for (ResidentId i = 0; i < p.size(); ++i) {
       std::int32_t best = -1;
@@ -708,9 +693,80 @@ TEST(SalonsModule, VenuesOpeningOneByOneGiveEveryoneTheNearestOpenVenue) {
           best = static_cast<std::int32_t>(v);
         }
       }
-      EXPECT_EQ(w.salons->reach_of(p, i, step, dt).venue, best)
+      ASSERT_EQ(w.salons->reach_of(p, i, step, dt).venue, best)
           << "resident " << i << ", step " << step;
     }
+  }
+}
+
+Venue weekly_venue_open_from(double x, double y, std::int32_t opens, std::int32_t closes) {
+  Venue v = weekly_venue_at(x, y, 100);
+  v.opens_step = opens;
+  v.closes_step = closes;
+  return v;
+}
+
+// Venues that open one by one are assigned by comparing each resident's venue with the new ones
+// only; closing venues send everyone through the full search. Either way each resident's venue
+// is the nearest open one, the lowest index among equals (here: two venues at one place, the
+// higher index open first).
+TEST(SalonsModule, VenuesOpeningOneByOneGiveEveryoneTheNearestOpenVenue) {
+  std::vector<std::pair<float, float>> homes;
+  add_cluster(homes, 0, 0, 30);
+  add_cluster(homes, 900, 0, 30);
+  add_cluster(homes, 450, 700, 30);
+  add_cluster(homes, 450, 60, 30);
+  SalonsParams params;
+  const auto at = weekly_venue_open_from;
+  params.venues = {at(450, 0, 4, -1),   at(900, 0, 1, -1), at(0, 0, 0, 6),
+                   at(450, 700, 2, -1), at(450, 0, 3, -1), at(0, 10, 5, -1)};
+  World w = make_world(residents_at(homes), params, 9);
+  expect_the_nearest_open_venue_at_every_step(w, 9);
+}
+
+// Among thousands of homes, an opened venue is compared only with the residents of blocks of
+// rows whose homes' box lies within the farthest any of them would compare it (sim/row_boxes.hpp).
+// Rows in the order of homes, as towns keep them, make small boxes, most of which each opening
+// passes over; rows in no order make boxes as wide as the town, none passed over. Both give each
+// resident the nearest open venue at every step, through openings near and far, two venues at
+// one place, and a closing that sends everyone through the full search and farther from home.
+TEST(SalonsModule, VenuesOpeningOneByOneAmongThousandsOfHomesGiveEveryoneTheNearestOpenVenue) {
+  std::mt19937 engine(19);
+  std::uniform_real_distribution<float> coordinate(-8000.0f, 8000.0f);
+  // Homes across the town, and a dense quarter of 1.6 km a side in the west.
+  std::uniform_real_distribution<float> west(-5800.0f, -4200.0f);
+  std::vector<std::pair<float, float>> homes(12000);
+  for (std::size_t k = 0; k < homes.size(); ++k) {
+    auto& [x, y] = homes[k];
+    x = k < 4000 ? coordinate(engine) : west(engine);
+    y = k < 4000 ? coordinate(engine) : west(engine);
+  }
+  SalonsParams params;
+  std::uniform_real_distribution<float> east(-2000.0f, 8000.0f);
+  for (std::int32_t k = 0; k < 30; ++k)
+    params.venues.push_back(weekly_venue_open_from(east(engine), coordinate(engine), k, -1));
+  // Two venues at one place, the higher index open first.
+  params.venues.push_back(weekly_venue_open_from(1500, -2500, 12, -1));
+  params.venues.push_back(weekly_venue_open_from(1500, -2500, 8, -1));
+  // The west's one venue, in the middle of its dense quarter, closes at step 20, and its
+  // residents go to venues 3 km or more away (the full search), so their blocks reach farther
+  // than before: a venue that opens 1.6 km from it at step 25 is nearer for most of them.
+  params.venues.push_back(weekly_venue_open_from(-5000, -5000, 0, 20));
+  params.venues.push_back(weekly_venue_open_from(-6600, -5000, 25, -1));
+  for (const bool in_order_of_homes : {true, false}) {
+    SCOPED_TRACE(in_order_of_homes ? "rows in the order of homes" : "rows in no order");
+    std::vector<std::pair<float, float>> rows = homes;
+    if (in_order_of_homes) {
+      std::vector<float> x, y;
+      for (const auto& [hx, hy] : homes) {
+        x.push_back(hx);
+        y.push_back(hy);
+      }
+      const std::vector<ResidentId> order = spatial_order(x, y, 250.0);
+      for (std::size_t k = 0; k < order.size(); ++k) rows[k] = homes[order[k]];
+    }
+    World w = make_world(residents_at(rows), params, 32);
+    expect_the_nearest_open_venue_at_every_step(w, 32);
   }
 }
 
