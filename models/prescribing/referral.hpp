@@ -10,6 +10,8 @@
 // The worker finds each suitable resource with a chance equal to their competence and refers the
 // best found (the easiest to get to); a need with none found is left unmet, and one with none
 // within reach is "nothing suitable nearby". Uptake of each referral is one draw.
+#include <boost/container/static_vector.hpp>
+
 #include <array>
 #include <cstdint>
 #include <span>
@@ -49,7 +51,8 @@ struct Option {
 
 /// The referrals of one client.
 struct Match {
-  std::vector<Option> referred;         // at most one per need
+  // At most one per need, so kept in place (no allocation for each client).
+  boost::container::static_vector<Option, kNeeds> referred;
   std::uint8_t unmet_nothing_near = 0;  // need bits with nothing within reach
   std::uint8_t unmet_not_found = 0;     // need bits whose resources the worker did not find
 };

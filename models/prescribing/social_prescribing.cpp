@@ -443,13 +443,28 @@ void SocialPrescribing::step(Simulation& sim, std::int64_t step) {
         return true;
       },
       [&](ResidentId id, std::int32_t worker, std::int32_t since) {
-        take_client(sim, id, worker, since, step);
+        taken_.push_back({id, worker, since});
       },
       [&](ResidentId id, std::int32_t /*since*/) {
         p[columns_.waiting_since][id] = kNever;
         std::uint8_t& dropped = p[columns_.dropped][id];
         if (dropped < 255) ++dropped;
       });
+  // The clients taken, in parallel in blocks (each reads and writes their own rows), then the
+  // referrals they took up into the book in the order they were taken.
+  const std::size_t intake_blocks = (taken_.size() + kIntakeBlock - 1) / kIntakeBlock;
+  if (book_entries_.size() < intake_blocks) book_entries_.resize(intake_blocks);
+  tbb::parallel_for(std::size_t{0}, intake_blocks, [&](std::size_t b) {
+    IntakeScratch& scratch = intake_scratch_.local();
+    book_entries_[b].clear();
+    for (std::size_t k = b * kIntakeBlock; k < std::min(taken_.size(), (b + 1) * kIntakeBlock); ++k)
+      take_client(sim, taken_[k], step, scratch, book_entries_[b]);
+  });
+  for (std::size_t b = 0; b < intake_blocks; ++b) {
+    for (const BookEntry& entry : book_entries_[b])
+      book_.refer(p, entry.id, entry.service, entry.until);
+  }
+  taken_.clear();
 }
 
 std::int32_t SocialPrescribing::screen(Simulation& sim, ResidentId id, std::int64_t step) {
@@ -542,16 +557,21 @@ void SocialPrescribing::options_for(const Simulation& sim, ResidentId id, std::u
     options.push_back({Need::kMoney, Destination::kWelfare, 0, 1.0, false, 0.0});
 }
 
-void SocialPrescribing::take_client(Simulation& sim, ResidentId id, std::int32_t worker,
-                                    std::int32_t since, std::int64_t step) {
+void SocialPrescribing::take_client(Simulation& sim, const Intake& intake, std::int64_t step,
+                                    IntakeScratch& scratch, std::vector<BookEntry>& book) {
   Population& p = sim.population();
   const double dt = sim.clock().years_per_step();
   const auto s = static_cast<std::int32_t>(step);
+  const auto [id, worker, since] = intake;
+  // Counts shared by every client: integer sums, the same in any order.
+  const auto add = [](std::int32_t& count, std::int32_t value = 1) {
+    std::atomic_ref(count).fetch_add(value, std::memory_order_relaxed);
+  };
   p[columns_.waiting_since][id] = kNever;
   StoredStep& waited = p[columns_.waited_steps][id];
   waited = stored_step(waited + s - since);
-  worker_waited_[worker] += s - since;
-  ++worker_clients_[worker];
+  add(worker_waited_[worker], s - since);
+  add(worker_clients_[worker]);
   if (p[columns_.first_intake][id] == kNever) p[columns_.first_intake][id] = stored_step(s);
   std::uint16_t& intakes = p[columns_.intakes][id];
   if (intakes < 0xffff) ++intakes;
@@ -564,12 +584,14 @@ void SocialPrescribing::take_client(Simulation& sim, ResidentId id, std::int32_t
   if (answers.contact_need()) needs |= need_bit(Need::kContact);
   if (answers.money_need()) needs |= need_bit(Need::kMoney);
   if (p[food_.poor][id]) needs |= need_bit(Need::kFood);
-  options_for(sim, id, needs, step, options_);
-  found_draw_.resize(options_.size());
-  for (std::size_t k = 0; k < options_.size(); ++k)
-    found_draw_[k] = stream_.uniform(step, id, kFoundDraw + k);
+  std::vector<Option>& options = scratch.options;
+  std::vector<double>& found_draw = scratch.found_draw;
+  options_for(sim, id, needs, step, options);
+  found_draw.resize(options.size());
+  for (std::size_t k = 0; k < options.size(); ++k)
+    found_draw[k] = stream_.uniform(step, id, kFoundDraw + k);
   const double competence = competence_[worker];
-  const Match match = match_needs(needs, options_, found_draw_, competence);
+  const Match match = match_needs(needs, options, found_draw, competence);
   p[columns_.unmet_nothing_near][id] |= match.unmet_nothing_near;
   const bool trusts =
       stream_.uniform(kSetupStep, id, kTrustDraw) < params_.uptake.trusts_doctor_share;
@@ -577,39 +599,39 @@ void SocialPrescribing::take_client(Simulation& sim, ResidentId id, std::int32_t
     const Option& o = match.referred[k];
     const auto d = static_cast<std::size_t>(o.destination);
     p[columns_.referred][id] |= destination_bit(o.destination);
-    ++referrals_[d];
-    ++worker_referrals_[worker];
+    add(referrals_[d]);
+    add(worker_referrals_[worker]);
     if (o.by_shuttle && o.destination == Destination::kGroup) {
       p[columns_.referred][id] |= destination_bit(Destination::kShuttle);
-      ++referrals_[static_cast<std::size_t>(Destination::kShuttle)];
+      add(referrals_[static_cast<std::size_t>(Destination::kShuttle)]);
     }
     const double chance = uptake_probability(params_.uptake, competence, trusts, o);
     if (stream_.uniform(step, id, kUptakeDraw + k) >= chance) continue;
     p[columns_.took_up][id] |= destination_bit(o.destination);
-    ++uptakes_[d];
-    ++worker_uptakes_[worker];
+    add(uptakes_[d]);
+    add(worker_uptakes_[worker]);
     switch (o.destination) {
       case Destination::kGroup:
-        book_.refer(p, id, o.target, s + follow_up);
+        book.push_back({id, static_cast<std::size_t>(o.target), s + follow_up});
         if (o.by_shuttle) {
-          book_.refer(p, id, shuttle_service_, kForever);
+          book.push_back({id, shuttle_service_, kForever});
           p[columns_.took_up][id] |= destination_bit(Destination::kShuttle);
-          ++uptakes_[static_cast<std::size_t>(Destination::kShuttle)];
+          add(uptakes_[static_cast<std::size_t>(Destination::kShuttle)]);
         }
         break;
       case Destination::kMobileShop:
-        book_.refer(p, id, shop_service_, kForever);
+        book.push_back({id, shop_service_, kForever});
         break;
       case Destination::kShuttle:
-        book_.refer(p, id, shuttle_service_, kForever);
+        book.push_back({id, shuttle_service_, kForever});
         break;
       case Destination::kWelfare:
-        ++welfare_cases_;
+        add(welfare_cases_);
         if (hardship_module_ != nullptr &&
             stream_.uniform(step, id, kReliefDraw) <
                 params_.welfare_counselling.relief_probability &&
             hardship_module_->relieve(p, id, step, dt))
-          ++relieved_;
+          add(relieved_);
         break;
     }
   }
@@ -655,7 +677,10 @@ void SocialPrescribing::finalize(Simulation& sim) {
 
 std::size_t SocialPrescribing::bytes() const {
   std::size_t total = bytes_of(clinic_of_) + bytes_of(due_) + bytes_of(listed_) +
-                      bytes_of(joining_) + bytes_of(options_) + book_.bytes();
+                      bytes_of(joining_) + bytes_of(taken_) + bytes_of(book_entries_) +
+                      book_.bytes();
+  for (const IntakeScratch& scratch : intake_scratch_)
+    total += bytes_of(scratch.options) + bytes_of(scratch.found_draw);
   for (const std::vector<std::int32_t>& column : reach_) total += bytes_of(column);
   return total;
 }

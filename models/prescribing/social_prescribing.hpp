@@ -15,6 +15,8 @@
 //   2. a positive screen joins the waiting list of the team serving the resident's district;
 //   3. link workers take clients from the lists (caseload.hpp), match each need to a resource
 //      and the client takes each referral up or not.
+#include <tbb/enumerable_thread_specific.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -69,6 +71,8 @@ double competence_at(const LinkWorkers& workers, double uniform);
 
 class SocialPrescribing final : public Module, public ReferralSource {
  public:
+  /// Clients taken in a step are met in parallel, this many to a task.
+  static constexpr std::size_t kIntakeBlock = 16;
   SocialPrescribing(SocialPrescribingParams params, const TownParams& town)
       : params_(std::move(params)),
         map_(town),
@@ -123,8 +127,27 @@ class SocialPrescribing final : public Module, public ReferralSource {
   /// Screens a resident whose visit is due (their own rows only, so residents can be screened in
   /// parallel): the team whose waiting list they should join, or -1.
   std::int32_t screen(Simulation& sim, ResidentId id, std::int64_t step);
-  void take_client(Simulation& sim, ResidentId id, std::int32_t worker, std::int32_t since,
-                   std::int64_t step);
+  /// A client a link worker took this step, in the order taken.
+  struct Intake {
+    ResidentId id;
+    std::int32_t worker, since;
+  };
+  /// A referral taken up, for the book (written in the order the clients were taken).
+  struct BookEntry {
+    ResidentId id;
+    std::size_t service;
+    std::int32_t until;
+  };
+  /// A thread's lists for one client at a time.
+  struct IntakeScratch {
+    std::vector<Option> options;
+    std::vector<double> found_draw;
+  };
+  /// A link worker's first meeting with a client: needs, options, referrals and their uptake.
+  /// Writes the client's own rows and adds to the counts atomically, so clients can be taken in
+  /// parallel; the referrals taken up go to `book` for the book.
+  void take_client(Simulation& sim, const Intake& intake, std::int64_t step, IntakeScratch& scratch,
+                   std::vector<BookEntry>& book);
   /// Every resource within the client's reach that meets a need in `needs`.
   void options_for(const Simulation& sim, ResidentId id, std::uint8_t needs, std::int64_t step,
                    std::vector<Option>& options) const;
@@ -169,8 +192,9 @@ class SocialPrescribing final : public Module, public ReferralSource {
   std::vector<std::vector<ResidentId>> due_;                              // per block of residents
   std::vector<std::vector<std::pair<std::int32_t, ResidentId>>> listed_;  // (team, resident)
   std::vector<std::tuple<std::uint32_t, std::int32_t, ResidentId>> joining_;  // (key, team, id)
-  std::vector<Option> options_;
-  std::vector<double> found_draw_;
+  std::vector<Intake> taken_;
+  std::vector<std::vector<BookEntry>> book_entries_;  // per block of clients taken
+  tbb::enumerable_thread_specific<IntakeScratch> intake_scratch_;
 };
 
 }  // namespace salonsim::models
