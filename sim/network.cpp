@@ -232,12 +232,30 @@ bool Network::set_contacts(ResidentId a, ResidentId b, float contacts_per_week) 
 }
 
 bool Network::add_tie(ResidentId a, ResidentId b, Tie tie) {
+  if (!add_in_rows(a, b, tie)) return false;
+  note_change(a);
+  note_change(b);
+  return true;
+}
+
+bool Network::add_tie_in_own_rows(ResidentId a, ResidentId b, Tie tie,
+                                  std::vector<ResidentId>& changed) {
+  if (!add_in_rows(a, b, tie)) return false;
+  for (const ResidentId row : {a, b}) {
+    if (!changed_flag_[row]) {
+      changed_flag_[row] = 1;
+      changed.push_back(row);
+    }
+  }
+  return true;
+}
+
+bool Network::add_in_rows(ResidentId a, ResidentId b, Tie tie) {
   if (a == b || tie.kind == TieKind::kRemoved) return false;
   if (count_[a] >= capacity(a) || count_[b] >= capacity(b) || tied(a, b)) return false;
   for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
     const std::size_t slot = offset_[from] + count_[from]++;
     set_slot(slot, to, tie);
-    note_change(from);
   }
   return true;
 }

@@ -125,6 +125,15 @@ class Network {
   /// Adds a tie between a and b, in both directions, if both rows have a free slot and they
   /// are not tied already. Returns whether it was added. Call between steps.
   bool add_tie(ResidentId a, ResidentId b, Tie tie);
+  /// add_tie for callers that add ties in parallel, each in rows no other touches meanwhile (a
+  /// group's attendees, who attend no other venue of the kind): the same ties in the same slots,
+  /// but each row whose ties changed is noted in `changed` (once) instead of the network's list;
+  /// hand them to note_changes afterwards. Call between steps.
+  bool add_tie_in_own_rows(ResidentId a, ResidentId b, Tie tie, std::vector<ResidentId>& changed);
+  /// Notes the rows add_tie_in_own_rows listed as changed (they are drained with the others).
+  void note_changes(std::span<const ResidentId> rows) {
+    changed_.insert(changed_.end(), rows.begin(), rows.end());
+  }
   bool tied(ResidentId a, ResidentId b) const;
   /// Sets the weekly contacts on the tie between a and b, in both directions; false if they are
   /// not tied. Call between steps.
@@ -160,6 +169,8 @@ class Network {
   }
   /// The same without noting the change; false if `to` is not in the row.
   bool erase_in_row(ResidentId from, ResidentId to);
+  /// add_tie without noting the changes.
+  bool add_in_rows(ResidentId a, ResidentId b, Tie tie);
   /// Sets the contacts of the tie to `to` in `from`'s row; false if `to` is not in the row.
   bool set_contacts_in_row(ResidentId from, ResidentId to, float contacts_per_week);
   void set_slot(std::size_t slot, ResidentId to, Tie tie) {

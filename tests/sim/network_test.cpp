@@ -134,6 +134,32 @@ TEST(Network, AddsTiesIntoFreeSlotsOnly) {
   EXPECT_EQ(changed, (std::vector<ResidentId>{3, 4}));
 }
 
+TEST(Network, TiesAddedInOwnRowsAreAddTiesListingTheChangedRowsOnce) {
+  // The same rules and slots as add_tie; the changed rows go to the caller's list, once each,
+  // and are drained only once noted.
+  Network own = small_network(/*spare=*/1), plain = small_network(/*spare=*/1);
+  const Tie acquaintance{1.0f, TieKind::kAcquaintance};
+  const std::vector<std::pair<ResidentId, ResidentId>> adds{{3, 4}, {4, 2}, {0, 2}, {2, 2}, {2, 3}};
+  std::vector<ResidentId> listed;
+  for (const auto& [a, b] : adds) {
+    EXPECT_EQ(own.add_tie_in_own_rows(a, b, acquaintance, listed),
+              plain.add_tie(a, b, acquaintance))
+        << a << " - " << b;
+  }
+  for (ResidentId id = 0; id < 5; ++id) {
+    ASSERT_EQ(own.degree(id), plain.degree(id));
+    for (std::uint32_t k = 0; k < own.degree(id); ++k)
+      EXPECT_EQ(own.neighbour_at(id, k), plain.neighbour_at(id, k)) << id << ", slot " << k;
+  }
+  EXPECT_EQ(listed, (std::vector<ResidentId>{3, 4}));  // 2 - 3 found 3 full (3 was given 4)
+  std::vector<ResidentId> changed;
+  own.drain_changes([&](ResidentId id) { changed.push_back(id); });
+  EXPECT_TRUE(changed.empty()) << "not noted yet";
+  own.note_changes(listed);
+  own.drain_changes([&](ResidentId id) { changed.push_back(id); });
+  EXPECT_EQ(changed, listed);
+}
+
 TEST(Network, EditsAppliedTogetherLeaveTheRowsThatOneAtATimeWould) {
   // Small network: remove 0 - 2, set 1 - 3 to 4/week, remove 0 - 2 again (nothing), set the
   // removed 2 - 0 (nothing), remove 1 - 0 and a tie to oneself (nothing).
