@@ -339,7 +339,8 @@ std::size_t CommunityGroups::bytes() const {
   for (const SessionDecisions& found : decisions_)
     per_thread += bytes_of(found.quitting) + bytes_of(found.eligible);
   return bytes_of(wanting_) + venue_slots_.bytes() + bytes_of(propensity_) + bytes_of(next_try_) +
-         bytes_of(roster_) + bytes_of(candidates_) + bytes_of(new_ties_) + bytes_of(venues_) +
+         bytes_of(roster_) + bytes_of(candidates_) + bytes_of(candidate_start_) +
+         bytes_of(chunk_places_) + bytes_of(new_ties_) + bytes_of(tied_rows_) + bytes_of(venues_) +
          bytes_of(invitation_chance_) + home_boxes_.bytes() + bytes_of(block_reach_) + per_thread;
 }
 
@@ -376,7 +377,6 @@ void CommunityGroups::open_venue(const PlacedVenue& venue) {
 void CommunityGroups::add_venue_state(const PlacedVenue& venue) {
   venue_slots_.widen_for(venues_.size());
   open_.push_back(0);  // not open yet: the next step's assignment opens it
-  candidates_.emplace_back();
   sessions_held_.push_back(0);
   attendance_total_.push_back(0);
   members_.push_back(0);
@@ -827,6 +827,45 @@ void CommunityGroups::join_entrants(Simulation& sim, std::int64_t step) {
   }
 }
 
+void CommunityGroups::gather_candidates(std::size_t blocks) {
+  // A counting sort by venue, in parallel: chunks of blocks (in id order) count their wanting
+  // residents by venue, each chunk's places for a venue follow the chunks before it, and each
+  // chunk writes its residents to its places in id order. The result does not depend on the
+  // number of chunks, nor on the threads.
+  const std::size_t venues = venues_.size();
+  const std::size_t chunks = std::min(blocks, kCandidateChunks);
+  const auto blocks_of = [&](std::size_t c) {
+    return std::pair(c * blocks / chunks, (c + 1) * blocks / chunks);
+  };
+  chunk_places_.assign(chunks * venues, 0);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    std::uint32_t* count = chunk_places_.data() + c * venues;
+    const auto [first, end] = blocks_of(c);
+    for (std::size_t block = first; block < end; ++block) {
+      for (const auto& [v, id] : wanting_[block]) ++count[v];
+    }
+  });
+  candidate_start_.resize(venues + 1);
+  std::uint32_t total = 0;
+  for (std::size_t v = 0; v < venues; ++v) {
+    candidate_start_[v] = total;
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const std::uint32_t count = chunk_places_[c * venues + v];
+      chunk_places_[c * venues + v] = total;  // the chunk's first place for the venue
+      total += count;
+    }
+  }
+  candidate_start_[venues] = total;
+  if (candidates_.size() < total) candidates_.resize(total);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    std::uint32_t* place = chunk_places_.data() + c * venues;
+    const auto [first, end] = blocks_of(c);
+    for (std::size_t block = first; block < end; ++block) {
+      for (const auto& [v, id] : wanting_[block]) candidates_[place[v]++] = id;
+    }
+  });
+}
+
 void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   Population& p = sim.population();
   const RandomStream stream = sim.stream(name_);
@@ -995,13 +1034,10 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     if (meets[v + 1]) eligible_[v] = 0;  // recounted at this session; others keep their last count
   }
-  for (auto& list : candidates_) list.clear();
   for (const SessionDecisions& found : decisions_) {
     for (std::size_t v = 0; v < venues_.size(); ++v) eligible_[v] += found.eligible[v + 1];
   }
-  for (std::size_t block = 0; block < blocks; ++block) {
-    for (const auto& [v, id] : wanting_[block]) candidates_[v].push_back(id);
-  }
+  gather_candidates(blocks);
   // Then each venue that meets, in parallel (each resident has one venue of the kind, so venues
   // share no rows).
   meeting_.clear();
@@ -1012,37 +1048,42 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   const GroupAttendance::Sessions sessions = attendance_.sessions_of(p);
   Network& network = sim.network();
   new_ties_.resize(venues_.size());
+  tied_rows_.resize(venues_.size());
   tbb::parallel_for(std::size_t{0}, meeting_.size(), [&](std::size_t k) {
     const std::int32_t v = meeting_[k];
-    auto& list = candidates_[v];
+    const std::span<ResidentId> candidates(candidates_.data() + candidate_start_[v],
+                                           candidate_start_[v + 1] - candidate_start_[v]);
+    std::span<const ResidentId> list = candidates;  // in id order as gathered
     const auto capacity = static_cast<std::size_t>(venues_[v].venue.capacity);
-    if (list.size() > capacity) {  // otherwise everyone is admitted: no priorities needed
+    if (candidates.size() > capacity) {  // otherwise everyone is admitted: no priorities needed
       std::vector<Candidate>& order = admission_order_.local();
       order.clear();
-      for (ResidentId id : list) {
+      for (ResidentId id : candidates) {
         // Members sort before newcomers (priority below 0), each group by its random priority.
         order.emplace_back(stream.uniform(step, id, kPriorityDraw) - (member[id] ? 1.0 : 0.0), id);
       }
       keep_lowest(order, capacity);  // who is admitted, in no order
-      list.clear();
-      for (const auto& [priority, id] : order) list.push_back(id);
-      std::sort(list.begin(), list.end());
-    }  // otherwise the list is in id order as gathered
+      for (std::size_t k = 0; k < capacity; ++k) candidates[k] = order[k].second;
+      std::sort(candidates.begin(), candidates.begin() + capacity);
+      list = candidates.first(capacity);
+    }
     ++sessions_held_[v];
     attendance_total_[v] += static_cast<std::int32_t>(list.size());
     for (ResidentId id : list) {
       record_session(sessions, id, now);
       member[id] = 1;
     }
-    // Who befriends whom at this session (drawn here, in parallel; added below).
+    // Who befriends whom at this session, added in its order. Only this venue's attendees' rows
+    // change, and they attend no other venue of the kind, so venues add theirs side by side.
     draw_session_ties(stream, step, list, params_.effects, kTieDraw, attendee_keys_.local(),
                       new_ties_[v]);
-  });
-  // (3) The new acquaintances, venue by venue in order (the network is one).
-  for (const std::int32_t v : meeting_) {
+    std::vector<ResidentId>& tied = tied_rows_[v];
+    tied.clear();
     for (const auto& [self, other] : new_ties_[v])
-      network.add_tie(self, other, new_acquaintance(params_.effects));
-  }
+      network.add_tie_in_own_rows(self, other, new_acquaintance(params_.effects), tied);
+  });
+  // (3) The rows whose ties changed, noted for contacts (in any order: they are marked).
+  for (const std::int32_t v : meeting_) network.note_changes(tied_rows_[v]);
   // Members who decided to stop do so after this session's admission. The effects of
   // attendance follow in the access phase (GroupActivity), once every group of the step has met.
   for (const SessionDecisions& found : decisions_) {

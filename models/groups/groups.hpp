@@ -302,6 +302,8 @@ class CommunityGroups final : public Module {
   /// keep on average; `step` keys the draws (kSetupStep at the start).
   void make_co_member_ties(Simulation& sim, ResidentId id, std::int64_t step);
   void join_entrants(Simulation& sim, std::int64_t step);
+  /// Each venue's candidates from the `blocks` blocks of wanting_, into candidates_.
+  void gather_candidates(std::size_t blocks);
 
   GroupKind kind_;
   std::string label_;  // empty: the kind's own groups
@@ -335,8 +337,14 @@ class CommunityGroups final : public Module {
   std::vector<std::vector<ResidentId>> roster_;
   std::size_t entered_ = 0;  // residents entered so far (entrants join at entry)
   // Per venue.
-  std::vector<std::vector<ResidentId>> candidates_;                       // reused each session
+  /// Each venue's candidates at a session (who wants to come), in id order: venue v's are
+  /// candidates_[candidate_start_[v] .. candidate_start_[v + 1]). Gathered from wanting_ by
+  /// gather_candidates, which works out each chunk's places in chunk_places_.
+  std::vector<ResidentId> candidates_;
+  std::vector<std::uint32_t> candidate_start_, chunk_places_;
+  static constexpr std::size_t kCandidateChunks = 16;
   std::vector<std::vector<std::pair<ResidentId, ResidentId>>> new_ties_;  // reused each session
+  std::vector<std::vector<ResidentId>> tied_rows_;  // per venue: rows given a tie this session
   /// What one thread's share of a session's decisions found, gathered without a serial pass
   /// over every resident: who stops, and each venue's residents who could join. Kept between
   /// steps so that nothing is allocated in the step.
