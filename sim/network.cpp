@@ -187,14 +187,10 @@ void Network::edit_ties(std::span<const TieEdit> edits) {
       const ResidentId other = in_row.at_b ? edit.a : edit.b;
       const bool changed = edit.remove ? erase_in_row(row, other)
                                        : set_contacts_in_row(row, other, edit.contacts_per_week);
-      if (changed && !changed_flag_[row]) {
-        changed_flag_[row] = 1;
-        noted[block].push_back(row);
-      }
+      if (changed) note_change_in(row, noted[block]);
     }
   });
-  for (const std::vector<ResidentId>& ids : noted)
-    changed_.insert(changed_.end(), ids.begin(), ids.end());
+  for (const std::vector<ResidentId>& ids : noted) note_changes(ids);
 }
 
 void Network::remove_ties_of(ResidentId id) {
@@ -241,12 +237,8 @@ bool Network::add_tie(ResidentId a, ResidentId b, Tie tie) {
 bool Network::add_tie_in_own_rows(ResidentId a, ResidentId b, Tie tie,
                                   std::vector<ResidentId>& changed) {
   if (!add_in_rows(a, b, tie)) return false;
-  for (const ResidentId row : {a, b}) {
-    if (!changed_flag_[row]) {
-      changed_flag_[row] = 1;
-      changed.push_back(row);
-    }
-  }
+  note_change_in(a, changed);
+  note_change_in(b, changed);
   return true;
 }
 

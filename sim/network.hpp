@@ -178,10 +178,13 @@ class Network {
     contacts_[slot] = tie.contacts_per_week;
     kinds_[slot] = tie.kind;
   }
-  void note_change(ResidentId id) {
+  void note_change(ResidentId id) { note_change_in(id, changed_); }
+  /// Notes row `id` as changed in `list` unless it is noted already (a block's or a caller's
+  /// list, for changes made in parallel in rows nobody else touches, added to changed_ after).
+  void note_change_in(ResidentId id, std::vector<ResidentId>& list) {
     if (!changed_flag_[id]) {
       changed_flag_[id] = 1;
-      changed_.push_back(id);
+      list.push_back(id);
     }
   }
 
