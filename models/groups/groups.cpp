@@ -467,11 +467,15 @@ void CommunityGroups::assign_venues(const Population& p, std::int64_t step) {
   count_eligible(p);
 }
 
+double CommunityGroups::squared_to_venue(const Population& p, std::size_t i, std::int32_t v) const {
+  const double dx = p.x_m[i] - venues_[v].x_m, dy = p.y_m[i] - venues_[v].y_m;
+  return dx * dx + dy * dy;
+}
+
 double CommunityGroups::compared_within_squared(const Population& p, std::size_t i) const {
   const std::int32_t v = venue_of(i);
   if (v < 0) return std::numeric_limits<double>::infinity();
-  const double dx = p.x_m[i] - venues_[v].x_m, dy = p.y_m[i] - venues_[v].y_m;
-  return (dx * dx + dy * dy) * (1.0 + 1e-6) + 1e-6;
+  return squared_to_venue(p, i, v) * (1.0 + 1e-6) + 1e-6;
 }
 
 void CommunityGroups::measure_block_reach(const Population& p) {
@@ -493,10 +497,6 @@ void CommunityGroups::assign_opened_venues(const Population& p,
   const auto distance = [&](std::size_t i, std::int32_t v) {
     return std::hypot(p.x_m[i] - venues_[v].x_m, p.y_m[i] - venues_[v].y_m);
   };
-  const auto squared = [&](std::size_t i, std::int32_t v) {
-    const double dx = p.x_m[i] - venues_[v].x_m, dy = p.y_m[i] - venues_[v].y_m;
-    return dx * dx + dy * dy;
-  };
   // Block by block of homes: a block whose box lies beyond its reach from every opened venue
   // holds nobody the quick test would not rule out, so its rows are not read (its box's squared
   // distance is at most each home's; the factor covers a fused multiply-add's rounding).
@@ -512,7 +512,7 @@ void CommunityGroups::assign_opened_venues(const Population& p,
       double best_distance = -1;  // worked out when needed
       const double within_squared = compared_within_squared(p, i);
       for (const std::int32_t v : opened) {
-        if (best >= 0 && squared(i, v) > within_squared) continue;
+        if (best >= 0 && squared_to_venue(p, i, v) > within_squared) continue;
         if (best >= 0 && best_distance < 0) best_distance = distance(i, best);
         const double d = distance(i, v);
         if (best < 0 || d < best_distance || (d == best_distance && v < best)) {
@@ -521,7 +521,7 @@ void CommunityGroups::assign_opened_venues(const Population& p,
         }
       }
       if (best_distance >= 0) venue_slots_.set(i, best);  // otherwise no opened venue is nearer
-      reach = std::max(reach, compared_within_squared(p, i));
+      reach = std::max(reach, best_distance >= 0 ? compared_within_squared(p, i) : within_squared);
     }
     block_reach_[block] = reach;
   });
@@ -572,6 +572,10 @@ void CommunityGroups::count_eligible(const Population& p) {
       eligible[venue_slots_.slot(i)] += alive[i] & !member[i];  // slot 0: no venue
   });
   std::fill(eligible_.begin(), eligible_.end(), 0);
+  add_threads_eligible();
+}
+
+void CommunityGroups::add_threads_eligible() {
   for (const SessionDecisions& d : decisions_) {
     for (std::size_t v = 0; v < venues_.size(); ++v) eligible_[v] += d.eligible[v + 1];
   }
@@ -1034,9 +1038,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     if (meets[v + 1]) eligible_[v] = 0;  // recounted at this session; others keep their last count
   }
-  for (const SessionDecisions& found : decisions_) {
-    for (std::size_t v = 0; v < venues_.size(); ++v) eligible_[v] += found.eligible[v + 1];
-  }
+  add_threads_eligible();
   gather_candidates(blocks);
   // Then each venue that meets, in parallel (each resident has one venue of the kind, so venues
   // share no rows).

@@ -262,6 +262,9 @@ class CommunityGroups final : public Module {
   /// ... when the venues `opened` (increasing) have opened since the last assignment and none
   /// has closed: comparing each resident's venue with them.
   void assign_opened_venues(const Population& p, const std::vector<std::int32_t>& opened);
+  /// The squared distance from resident i's home to venue v, as the quick test of
+  /// assign_opened_venues and the blocks' reach both work it out.
+  double squared_to_venue(const Population& p, std::size_t i, std::int32_t v) const;
   /// The squared distance from resident i's home within which the quick test of
   /// assign_opened_venues compares an opened venue with theirs (infinity without a venue).
   double compared_within_squared(const Population& p, std::size_t i) const;
@@ -270,6 +273,8 @@ class CommunityGroups final : public Module {
   /// Counts each venue's residents alive who could join (not members): whom its volunteers
   /// invite among.
   void count_eligible(const Population& p);
+  /// Adds the threads' counts of eligible residents by venue (SessionDecisions) to eligible_.
+  void add_threads_eligible();
   /// How readily the resident gets to their venue (1: as if walking), with a shuttle seat this
   /// step if `seats` (salons only).
   double access_of(const Population& p, ResidentId id, std::int64_t step, double dt,
