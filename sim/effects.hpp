@@ -83,7 +83,9 @@ class Effects {
   struct HazardView {
     struct Flag {
       const std::uint8_t* flag;
-      double ratio;
+      // The factor without and with the flag: chosen by the flag, not by a branch (which flags
+      // are set follows no pattern a branch predictor could learn); times 1 is exact.
+      std::array<double, 2> factor;
     };
     struct Ratio {
       const float* values;
@@ -98,7 +100,7 @@ class Effects {
     double flag_ratio(std::size_t i) const {
       double product = 1.0;
       for (std::size_t k = 0; k < flag_count; ++k)
-        product *= flags[k].flag[i] ? flags[k].ratio : 1.0;
+        product *= flags[k].factor[flags[k].flag[i] != 0];
       return product;
     }
     /// `value` times every per-resident ratio of resident i, in the order registered.
@@ -167,7 +169,7 @@ class Effects {
   HazardView hazard(Hazard hazard, const Population& p) const {
     HazardView view;
     for (const FlagRatio& f : flag_ratios_[index(hazard)])
-      view.flags[view.flag_count++] = {p[f.flag].data(), f.ratio};
+      view.flags[view.flag_count++] = {p[f.flag].data(), {1.0, f.ratio}};
     for (const RatioColumn& r : ratios_[index(hazard)])
       view.ratios[view.ratio_count++] = view_of(r, p);
     return view;

@@ -146,12 +146,14 @@ struct Population {
   }
   /// Frailty at present: frailty at entry plus the share of the remaining reserve used up.
   float frailty(ResidentId id) const {
-    if (certified[id]) return 1.0f;
-    // No decline yet is no reserve used, also before Health draws the reserves at set-up.
-    const float used = decline[id] <= 0.0f ? 0.0f
-                       : reserve[id] > 0   ? decline[id] / reserve[id]
-                                           : 1.0f;
-    return frailty0[id] + (1.0f - frailty0[id]) * (used < 1.0f ? used : 1.0f);
+    // No decline yet is no reserve used, also before Health draws the reserves at set-up; no
+    // reserve is all of it used once decline has begun. Worked out for everyone and then
+    // selected, without a branch: loops over residents ask it of residents in no pattern.
+    const float d = decline[id], r = reserve[id];
+    const float share = std::max(0.0f, d) / (r > 0.0f ? r : 1.0f);
+    const float used = r > 0.0f ? std::min(share, 1.0f) : (d > 0.0f ? 1.0f : 0.0f);
+    const float independent = frailty0[id] + (1.0f - frailty0[id]) * used;
+    return certified[id] ? 1.0f : independent;
   }
   /// Group index for outcomes by income and sex: income_low * 2 + sex.
   int group(ResidentId id) const { return income_low[id] * 2 + sex[id]; }

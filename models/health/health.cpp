@@ -96,6 +96,7 @@ DeathRatio::DeathRatio(const MortalityParams& m, const IncomeLevels& income) {
   }
   for (int k = 0; k <= kFrailtySteps; ++k)
     by_frailty_[k] = std::pow(m.hr_per_frailty, double(k) / kFrailtySteps);
+  by_frailty_[kFrailtySteps + 1] = 1.0;
 }
 
 MortalityScale::MortalityScale(
@@ -269,41 +270,41 @@ void Health::step(Simulation& sim, std::int64_t step) {
         for (std::size_t first = range.begin(); first < range.end(); first += kChunk) {
           const std::size_t count = std::min(kChunk, range.end() - first);
           const std::span<double> chunk(hazard.data(), count);
+          // Every resident's hazards are worked out and then zeroed for those not at risk, and
+          // each update is a select, not a branch: who is alive and who certified follows no
+          // pattern a branch predictor could learn. A hazard of 0 changes nothing it is added to.
           // Certification, of the living who are not certified (0 for the others).
           for (std::size_t j = 0; j < count; ++j) {
             const std::size_t i = first + j;
             const auto id = static_cast<ResidentId>(i);
             age[j] = p.age_at(id, step, dt);
-            hazard[j] = alive[i] && !certified[i]
-                            ? certification_rate_(age[j]) *
-                                  (certification_ratio(c, income_levels_, p, id, level[i]) *
-                                   certification_sources.flag_ratio(i))
-                            : 0.0;
+            const double at_risk = (alive[i] != 0) & (certified[i] == 0);
+            hazard[j] = certification_rate_(age[j]) *
+                        (certification_ratio(c, income_levels_, p, id, level[i]) *
+                         certification_sources.flag_ratio(i)) *
+                        at_risk;
           }
           certification_sources.times_ratios(chunk, first, rates_taken);
           for (std::size_t j = 0; j < count; ++j) {
             const std::size_t i = first + j;
-            if (!alive[i] || certified[i]) continue;
             decline[i] += static_cast<float>(hazard[j] * dt);
-            if (decline[i] >= reserve[i]) {
-              certified[i] = 1;
-              disability_step[i] = now;
-            }
+            const bool now_certified =
+                (alive[i] != 0) & (certified[i] == 0) & (decline[i] >= reserve[i]);
+            certified[i] |= static_cast<std::uint8_t>(now_certified);
+            disability_step[i] = now_certified ? now : disability_step[i];
           }
           // Death, of the living, certified this step or not.
           for (std::size_t j = 0; j < count; ++j) {
             const std::size_t i = first + j;
-            hazard[j] = alive[i] ? death_hazard_[p.sex[i]](age[j]) *
-                                       death_ratio_(p, static_cast<ResidentId>(i), level[i]) *
-                                       death_sources.flag_ratio(i)
-                                 : 0.0;
+            hazard[j] = death_hazard_[p.sex[i]](age[j]) *
+                        death_ratio_(p, static_cast<ResidentId>(i), level[i]) *
+                        death_sources.flag_ratio(i) * static_cast<double>(alive[i] != 0);
           }
           death_sources.times_ratios(chunk, first, rates_taken);
           for (std::size_t j = 0; j < count; ++j) {
             const std::size_t i = first + j;
-            if (!alive[i]) continue;
             left[i] -= static_cast<float>(hazard[j] * dt);
-            if (left[i] <= 0.0f) death_requested[i] = 1;
+            death_requested[i] |= static_cast<std::uint8_t>((alive[i] != 0) & (left[i] <= 0.0f));
           }
         }
       });

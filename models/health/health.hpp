@@ -84,10 +84,11 @@ class IncomeLevels {
 /// certification_hazard_ratio() with the income term looked up at the resident's level.
 inline double certification_ratio(const CertificationParams& c, const IncomeLevels& income,
                                   const Population& p, ResidentId id, std::uint8_t level) {
-  double ratio = income.certification_ratio(static_cast<Sex>(p.sex[id]), level);
-  if (p.isolated[id]) ratio *= c.hr_isolated;
-  if (p.lives_alone[id]) ratio *= c.hr_lives_alone;
-  return ratio;
+  // Each factor chosen by the resident's state rather than by a branch (states follow no
+  // pattern over residents); times 1 is exact, so the product is the same.
+  const double isolated[2] = {1.0, c.hr_isolated}, alone[2] = {1.0, c.hr_lives_alone};
+  return income.certification_ratio(static_cast<Sex>(p.sex[id]), level) *
+         isolated[p.isolated[id] != 0] * alone[p.lives_alone[id] != 0];
 }
 
 /// death_hazard_ratio() with its state combinations, income and frailty tabulated.
@@ -98,15 +99,17 @@ class DeathRatio {
   double operator()(const Population& p, ResidentId id, std::uint8_t income_level) const {
     const int state = p.certified[id] | (p.isolated[id] << 1) | (p.lives_alone[id] << 2);
     const double ratio = by_state_[state] * by_income_[p.sex[id]][income_level];
-    if (p.certified[id]) return ratio;
-    return ratio * by_frailty_[static_cast<int>(p.frailty(id) * kFrailtySteps + 0.5f)];
+    // Frailty does not act once certified (its ratio is in the state's): the entry past the
+    // table's end is 1, chosen without a branch; times 1 is exact.
+    const int at = static_cast<int>(p.frailty(id) * kFrailtySteps + 0.5f);
+    return ratio * by_frailty_[p.certified[id] ? kFrailtySteps + 1 : at];
   }
 
  private:
   static constexpr int kFrailtySteps = 1000;
   std::array<double, 8> by_state_{};
   std::array<std::array<double, IncomeLevels::kLevels>, 2> by_income_{};
-  std::array<double, kFrailtySteps + 1> by_frailty_{};
+  std::array<double, kFrailtySteps + 2> by_frailty_{};  // the last: 1, for the certified
 };
 
 /// Rescaling of death hazards by sex and single year of age so that residents with the mean

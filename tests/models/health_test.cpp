@@ -217,6 +217,25 @@ TEST(Frailty, RisesFromEntryFrailtyToOneAsTheReserveIsUsed) {
   EXPECT_FLOAT_EQ(p.frailty(0), 1.0f);
 }
 
+TEST(Frailty, NoDeclineYetIsEntryFrailtyAndNoReserveIsAllOfItUsedOnceDeclineBegins) {
+  Population p = one_resident();
+  p.frailty0[0] = 0.3f;
+  p.reserve[0] = 2.0f;
+  p.decline[0] = 0.0f;
+  EXPECT_EQ(p.frailty(0), 0.3f);
+  // Before Health draws the reserves they are 0: no decline is still no reserve used.
+  p.reserve[0] = 0.0f;
+  EXPECT_EQ(p.frailty(0), 0.3f);
+  p.decline[0] = 0.01f;
+  EXPECT_EQ(p.frailty(0), 1.0f);
+  // Exactly the reserve used: the share is 1, not more.
+  p.reserve[0] = 0.5f;
+  p.decline[0] = 0.5f;
+  EXPECT_EQ(p.frailty(0), 1.0f);
+  p.decline[0] = 0.125f;  // a quarter: 0.3 + 0.7 / 4, worked out in float
+  EXPECT_EQ(p.frailty(0), 0.3f + (1.0f - 0.3f) * 0.25f);
+}
+
 TEST(AgeTable, LooksUpTheLowerHundredthOfAYear) {
   const AgeTable table([](double age) { return age * 2; });
   EXPECT_DOUBLE_EQ(table(70.0), 140.0);
@@ -250,6 +269,59 @@ TEST(HealthModule, CertifiesWhenAccumulatedDeclineReachesTheReserve) {
   // (The life table's deaths apply; at this seed the resident lives through the 60 weeks.)
   ASSERT_EQ(sim.population().death_step[0], kNever);
   EXPECT_EQ(sim.population().disability_step[0], expected) << "reserve " << reserve;
+}
+
+// The step works out every resident's hazards and keeps only those at risk: the dead and the
+// certified must come out as they went in.
+TEST(HealthModule, AStepLeavesTheDeadAndTheCertifiedAsTheyWere) {
+  HealthParams params;
+  params.certification.rate_at_65 = 0.5;
+  params.certification.age_slope_per_year = 0;
+  Population p;
+  p.resize(3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    p.alive[i] = 1;
+    p.income[i] = 2.0f;
+    p.age0[i] = 80;
+  }
+  auto module = std::make_unique<Health>(params);
+  Health& health = *module;
+  Simulation sim({1, 0}, {7, 60}, std::move(p), Network(3, {}, 0));
+  sim.add_module(std::move(module));
+  sim.init();
+  Population& q = sim.population();
+  std::vector<float>& left = q[q.columns.find<float>("death_reserve_left")];
+  // 0: alive and independent, 1 decline short of the reserve. 1: dead, with a decline past its
+  // reserve and no death reserve left. 2: certified, alive.
+  q.reserve[0] = 1.0f;
+  q.decline[0] = 0.9999f;
+  left[0] = 100.0f;
+  q.alive[1] = 0;
+  q.death_step[1] = 0;
+  q.reserve[1] = 1.0f;
+  q.decline[1] = 2.0f;
+  left[1] = -0.5f;
+  q.certified[2] = 1;
+  q.decline[2] = 0.25f;
+  q.reserve[2] = 1.0f;
+  left[2] = 100.0f;
+  health.step(sim, 1);
+  // The living independent resident is certified at this step, after a week's decline.
+  EXPECT_EQ(q.certified[0], 1);
+  EXPECT_EQ(q.disability_step[0], 1);
+  EXPECT_GT(q.decline[0], 0.9999f);
+  EXPECT_LT(left[0], 100.0f);
+  EXPECT_EQ(q.death_requested[0], 0);
+  // The dead: neither certified nor asked to die again, their rows unchanged.
+  EXPECT_EQ(q.certified[1], 0);
+  EXPECT_EQ(q.disability_step[1], kNever);
+  EXPECT_EQ(q.decline[1], 2.0f);
+  EXPECT_EQ(left[1], -0.5f);
+  EXPECT_EQ(q.death_requested[1], 0);
+  // The certified: no more decline, still at risk of death.
+  EXPECT_EQ(q.decline[2], 0.25f);
+  EXPECT_EQ(q.disability_step[2], kNever);
+  EXPECT_LT(left[2], 100.0f);
 }
 
 TEST(HealthModule, RescalesDeathsSoTheStartingPopulationMatchesTheLifeTable) {
