@@ -144,16 +144,20 @@ struct Population {
                                             : last;
     return {last - entry_step[id], last - certified_from};
   }
-  /// Frailty at present: frailty at entry plus the share of the remaining reserve used up.
-  float frailty(ResidentId id) const {
-    // No decline yet is no reserve used, also before Health draws the reserves at set-up; no
-    // reserve is all of it used once decline has begun. Worked out for everyone and then
-    // selected, without a branch: loops over residents ask it of residents in no pattern.
-    const float d = decline[id], r = reserve[id];
-    const float share = std::max(0.0f, d) / (r > 0.0f ? r : 1.0f);
-    const float used = r > 0.0f ? std::min(share, 1.0f) : (d > 0.0f ? 1.0f : 0.0f);
-    const float independent = frailty0[id] + (1.0f - frailty0[id]) * used;
-    return certified[id] ? 1.0f : independent;
+  /// Frailty at present: frailty at entry plus the share of the remaining reserve used up; 1 once
+  /// certified.
+  float frailty(ResidentId id) const { return certified[id] ? 1.0f : frailty_if_independent(id); }
+  /// frailty(id) as it would be were the resident not certified. Without a branch: loops over
+  /// residents ask it in no pattern a branch predictor could learn.
+  float frailty_if_independent(ResidentId id) const {
+    // The share of the reserve used: none with no decline yet (also before Health draws the
+    // reserves at set-up), all of it with no reserve once decline has begun, at most 1. A
+    // reserve below the least float is taken as that least float: any decline over it is then
+    // at least the whole reserve, as with none; every positive reserve is itself.
+    const float used = std::min(std::max(0.0f, decline[id]) /
+                                    std::max(reserve[id], std::numeric_limits<float>::denorm_min()),
+                                1.0f);
+    return frailty0[id] + (1.0f - frailty0[id]) * used;
   }
   /// Group index for outcomes by income and sex: income_low * 2 + sex.
   int group(ResidentId id) const { return income_low[id] * 2 + sex[id]; }

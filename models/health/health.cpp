@@ -224,14 +224,18 @@ void Health::start(Simulation& sim) {
   }
   mortality_scale_ = MortalityScale(sum, count, kMinResidentsPerAge);
   const LifeTable& table = built_in_life_table(params_.mortality.life_table);
+  std::array<AgeTable, 2> death;
   for (int sex = 0; sex < 2; ++sex) {
     const auto s = static_cast<Sex>(sex);
-    death_hazard_[sex] =
+    death[sex] =
         AgeTable([&](double age) { return table.hazard(s, age) * mortality_scale_(s, age); });
   }
   death_ratio_ = DeathRatio(params_.mortality, income_levels_);
-  certification_rate_ =
-      AgeTable([&](double age) { return certification_base_rate(params_.certification, age); });
+  const AgeTable certification(
+      [&](double age) { return certification_base_rate(params_.certification, age); });
+  rates_at_age_.resize(static_cast<std::size_t>(AgeTable::kLastIndex) + 1);
+  for (std::size_t k = 0; k < rates_at_age_.size(); ++k)
+    rates_at_age_[k] = {certification.at(k), {death[0].at(k), death[1].at(k)}};
 }
 
 void Health::step(Simulation& sim, std::int64_t step) {
@@ -254,7 +258,9 @@ void Health::step(Simulation& sim, std::int64_t step) {
         // every source's ratios a source at a time (HazardView::times_ratios), then the update. The
         // products are the same as one resident at a time, in the same order.
         constexpr std::size_t kChunk = Effects::HazardView::kChunk;
-        std::array<double, kChunk> age, hazard;
+        std::array<double, kChunk> hazard;
+        // Where each resident's age is in the tables of age (the same in every one).
+        std::array<std::size_t, kChunk> at_age;
         // Which residents take part in each source of a rate, read for certification and used
         // again for death (the same attendance slows both).
         Effects::HazardView::RatesTaken rates_taken;
@@ -267,6 +273,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
         const float* reserve = p.reserve.data();
         StoredStep* disability_step = p.disability_step.data();
         float* left = death_left.data();
+        const RatesAtAge* rates_at_age = rates_at_age_.data();
         for (std::size_t first = range.begin(); first < range.end(); first += kChunk) {
           const std::size_t count = std::min(kChunk, range.end() - first);
           const std::span<double> chunk(hazard.data(), count);
@@ -277,9 +284,9 @@ void Health::step(Simulation& sim, std::int64_t step) {
           for (std::size_t j = 0; j < count; ++j) {
             const std::size_t i = first + j;
             const auto id = static_cast<ResidentId>(i);
-            age[j] = p.age_at(id, step, dt);
+            at_age[j] = AgeTable::index(p.age_at(id, step, dt));
             const double at_risk = (alive[i] != 0) & (certified[i] == 0);
-            hazard[j] = certification_rate_(age[j]) *
+            hazard[j] = rates_at_age[at_age[j]].certification *
                         (certification_ratio(c, income_levels_, p, id, level[i]) *
                          certification_sources.flag_ratio(i)) *
                         at_risk;
@@ -296,7 +303,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
           // Death, of the living, certified this step or not.
           for (std::size_t j = 0; j < count; ++j) {
             const std::size_t i = first + j;
-            hazard[j] = death_hazard_[p.sex[i]](age[j]) *
+            hazard[j] = rates_at_age[at_age[j]].death[p.sex[i]] *
                         death_ratio_(p, static_cast<ResidentId>(i), level[i]) *
                         death_sources.flag_ratio(i) * static_cast<double>(alive[i] != 0);
           }

@@ -43,18 +43,21 @@ double death_hazard_ratio(const HealthParams& health, const Population& p, Resid
 class AgeTable {
  public:
   static constexpr double kFirstAge = 60.0, kLastAge = 120.0, kPerYear = 100.0;
+  static constexpr double kLastIndex = (kLastAge - kFirstAge) * kPerYear;
   AgeTable() = default;
   template <class F>
   explicit AgeTable(F&& f) {
-    values_.resize(static_cast<std::size_t>((kLastAge - kFirstAge) * kPerYear) + 1);
+    values_.resize(static_cast<std::size_t>(kLastIndex) + 1);
     for (std::size_t k = 0; k < values_.size(); ++k) values_[k] = f(kFirstAge + k / kPerYear);
   }
   /// The value at the largest tabulated age not above `age`.
-  double operator()(double age) const {
+  double operator()(double age) const { return values_[index(age)]; }
+  /// Where that value is: every AgeTable has the same ages, so one index serves several.
+  static std::size_t index(double age) {
     const double position = (age - kFirstAge) * kPerYear;
-    const auto k = static_cast<std::size_t>(std::clamp(position, 0.0, values_.size() - 1.0));
-    return values_[k];
+    return static_cast<std::size_t>(std::clamp(position, 0.0, kLastIndex));
   }
+  double at(std::size_t index) const { return values_[index]; }
 
  private:
   std::vector<double> values_;
@@ -101,8 +104,9 @@ class DeathRatio {
     const double ratio = by_state_[state] * by_income_[p.sex[id]][income_level];
     // Frailty does not act once certified (its ratio is in the state's): the entry past the
     // table's end is 1, chosen without a branch; times 1 is exact.
-    const int at = static_cast<int>(p.frailty(id) * kFrailtySteps + 0.5f);
-    return ratio * by_frailty_[p.certified[id] ? kFrailtySteps + 1 : at];
+    const int at = static_cast<int>(p.frailty_if_independent(id) * kFrailtySteps + 0.5f);
+    const int certified = p.certified[id] != 0;
+    return ratio * by_frailty_[at + certified * (kFrailtySteps + 1 - at)];
   }
 
  private:
@@ -161,9 +165,13 @@ class Health final : public Module {
   IncomeLevels income_levels_;
   Column<std::uint8_t> income_level_;
   Column<float> death_reserve_left_;
-  // Per sex: life-table hazard times the rescaling at that age.
-  std::array<AgeTable, 2> death_hazard_;
-  AgeTable certification_rate_;
+  // At each of AgeTable's ages: the certification rate and, by sex, the life-table hazard
+  // times the rescaling. Side by side, so that a resident's three are one read of memory.
+  struct RatesAtAge {
+    double certification;
+    std::array<double, 2> death;
+  };
+  std::vector<RatesAtAge> rates_at_age_;
   DeathRatio death_ratio_;
 };
 
