@@ -195,14 +195,20 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
         std::uint8_t* known = reach_store_.data();
         const BusLeg* bus_leg = bus_leg_.empty() ? nullptr : bus_leg_.data();
         for (std::size_t i = range.begin(); i != range.end(); ++i) {
-          if (!alive[i]) continue;
           const auto id = static_cast<ResidentId>(i);
-          // Served this step by the mobile shop, or by a shuttle seat to the shops (| and &:
-          // branch-free over residents).
-          bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores);
-          // A kept answer that still holds; otherwise asked afresh (unless they cannot reach).
-          if (!food && known[i] != ReachKnown::kCannot) {
-            food = still_reaches(p, id, known[i]);
+          // Which answer a resident has follows no pattern over residents, so the common ones are
+          // settled without a branch: served this step by the mobile shop or a shuttle seat to
+          // the shops, still driving, or lifts from the household (which stay).
+          const std::uint8_t kept = known[i];
+          bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores) |
+                      ((kept == ReachKnown::kByCar) & drives_now(p, id)) |
+                      (kept == ReachKnown::kHouseholdLift);
+          const bool here = alive[i] != 0;
+          // The rest are asked: lifts from a spouse or a relative (their row read), and afresh
+          // those walking or riding a bus, whose range falls with age and frailty, and drivers
+          // who have stopped; not the dead, nor those known unable.
+          if (here & !food & (kept != ReachKnown::kCannot)) {
+            food = kept >= ReachKnown::kSpouseLift && still_reaches(p, id, kept);
             if (!food) {
               const std::span<const ResidentId> relatives = relatives_->of(id);
               const Means means =
@@ -214,11 +220,12 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
               known[i] = known_reach(p, id, means, relatives);
             }
           }
-          poor[i] = !food;
-          if (entry_step[i] == now) at_entry[i] = food;
+          // The dead's columns stay as they were.
+          poor[i] = here ? !food : poor[i];
+          at_entry[i] = here & (entry_step[i] == now) ? food : at_entry[i];
           // Saturates at the column's largest value.
           poor_steps[i] += static_cast<std::uint16_t>(
-              !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
+              here & !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
         }
       });
 }
