@@ -11,8 +11,10 @@
 namespace salonsim::models {
 
 ContactState contact_state(const Population& p, ResidentId id) {
-  if (!p.alive[id]) return ContactState::kAbsent;
-  return p.certified[id] ? ContactState::kCertified : ContactState::kIndependent;
+  // kAbsent (0) for the dead, else kIndependent (2) less one if certified: arithmetic, not
+  // branches, as it is asked of every resident every step in no pattern.
+  const int alive = p.alive[id] != 0, certified = p.certified[id] != 0;
+  return static_cast<ContactState>(alive * (2 - certified));
 }
 
 WeeklyContacts weekly_contacts_by_kind(const NetworkParams& params, const Population& p,

@@ -72,6 +72,9 @@ TEST(ContactState, PacksAliveAndCertified) {
   EXPECT_EQ(w.states[0], ContactState::kIndependent);
   EXPECT_EQ(w.states[3], ContactState::kCertified);
   EXPECT_EQ(w.states[4], ContactState::kAbsent);
+  // The dead are absent whether certified or not.
+  w.p.certified[4] = 1;
+  EXPECT_EQ(contact_state(w.p, 4), ContactState::kAbsent);
 }
 
 TEST(ContactsModule, IsolationIsContactBelowTheThreshold) {
