@@ -39,6 +39,10 @@ class Effects {
     float operator()(float rate) const {
       // Most residents take no part: no division for them (r has the sign of the rate).
       if (rate <= 0.0f) return 1.0f;
+      return of_positive(rate);
+    }
+    /// The ratio of a positive rate (no test: loops over many vectorise).
+    float of_positive(float rate) const {
       const double r = static_cast<double>(rate) * scale_numerator / scale_denominator;
       return static_cast<float>(1.0 - max_reduction * r / (r + half_effect));
     }
@@ -156,9 +160,15 @@ class Effects {
           rates.taken[read] = static_cast<std::uint16_t>(taken);
           ++rates.columns_read;
         }
+        // The rates of those taking part gathered, their ratios worked out in a loop that
+        // vectorises (two divisions each, two residents at a time), then multiplied in.
         const std::array<std::uint16_t, kChunk>& taking = rates.rows[read];
-        for (std::size_t t = 0; t < rates.taken[read]; ++t)
-          values[taking[t]] *= ratio.rate(column[taking[t]]);
+        const std::size_t taken = rates.taken[read];
+        std::array<float, kChunk> factor;
+        for (std::size_t t = 0; t < taken; ++t) factor[t] = column[taking[t]];
+        const SaturatingRatio saturating = ratio.rate;
+        for (std::size_t t = 0; t < taken; ++t) factor[t] = saturating.of_positive(factor[t]);
+        for (std::size_t t = 0; t < taken; ++t) values[taking[t]] *= factor[t];
       }
     }
     void times_ratios(std::span<double> values, std::size_t first) const {
