@@ -137,27 +137,19 @@ void FoodAccess::update_stores(Population& p, std::int64_t step) {
   });
 }
 
+// The distance and bus legs stay while the stores do: only the means can go.
 // Inline where it is called, once a resident a step.
-[[gnu::always_inline]] inline bool FoodAccess::still_reaches(const Population& p, ResidentId id,
-                                                             std::uint8_t known) const {
-  // The distance and bus legs stay while the stores do: only the means can go.
-  switch (known) {
-    case ReachKnown::kAsk:
-    case ReachKnown::kCannot:
-      return false;
-    case ReachKnown::kByCar:
-      return drives_now(p, id);
-    case ReachKnown::kHouseholdLift:
-      return true;
-    case ReachKnown::kSpouseLift: {
-      const auto spouse = static_cast<ResidentId>(p.spouse[id]);
-      return p.alive[spouse] && drives_now(p, spouse);
-    }
-    default: {
-      const ResidentId relative = relatives_->of(id)[known - ReachKnown::kRelativeLift];
-      return p.alive[relative] && drives_now(p, relative);
-    }
-  }
+[[gnu::always_inline]] inline bool FoodAccess::holds_by_own_row(const Population& p, ResidentId id,
+                                                                std::uint8_t known) {
+  return ((known == ReachKnown::kByCar) & drives_now(p, id)) |
+         (known == ReachKnown::kHouseholdLift);
+}
+
+bool FoodAccess::lift_still_given(const Population& p, ResidentId id, std::uint8_t known) const {
+  const ResidentId giver = known == ReachKnown::kSpouseLift
+                               ? static_cast<ResidentId>(p.spouse[id])
+                               : relatives_->of(id)[known - ReachKnown::kRelativeLift];
+  return p.alive[giver] && drives_now(p, giver);
 }
 
 void FoodAccess::step(Simulation& sim, std::int64_t step) {
@@ -201,14 +193,13 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
           // the shops, still driving, or lifts from the household (which stay).
           const std::uint8_t kept = known[i];
           bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores) |
-                      ((kept == ReachKnown::kByCar) & drives_now(p, id)) |
-                      (kept == ReachKnown::kHouseholdLift);
+                      holds_by_own_row(p, id, kept);
           const bool here = alive[i] != 0;
           // The rest are asked: lifts from a spouse or a relative (their row read), and afresh
           // those walking or riding a bus, whose range falls with age and frailty, and drivers
           // who have stopped; not the dead, nor those known unable.
           if (here & !food & (kept != ReachKnown::kCannot)) {
-            food = kept >= ReachKnown::kSpouseLift && still_reaches(p, id, kept);
+            food = kept >= ReachKnown::kSpouseLift && lift_still_given(p, id, kept);
             if (!food) {
               const std::span<const ResidentId> relatives = relatives_->of(id);
               const Means means =

@@ -59,9 +59,12 @@ class FoodAccess final : public Module {
   /// Nearest open store and best bus leg of every resident, for the stores open at `step`.
   void update_stores(Population& p, std::int64_t step);
   static void declare_timeseries(Timeseries& timeseries, const std::uint8_t* poor_column);
-  /// Whether what is known of a resident's reach (ReachKnown) still holds: a car they drive,
-  /// or lifts from the household or from the spouse or relative who still drives.
-  bool still_reaches(const Population& p, ResidentId id, std::uint8_t known) const;
+  /// Whether what is known of a resident's reach (ReachKnown) still holds by their own row: a
+  /// car they still drive, or lifts from the household (which stay). Without a branch.
+  static bool holds_by_own_row(const Population& p, ResidentId id, std::uint8_t known);
+  /// Whether a known lift from a spouse or relative (known >= kSpouseLift) still holds: the one
+  /// who gives it is alive and still drives.
+  bool lift_still_given(const Population& p, ResidentId id, std::uint8_t known) const;
   /// What to know of a resident's reach after asking it (`means`, none shuttle): ReachKnown.
   std::uint8_t known_reach(const Population& p, ResidentId id, Means means,
                            std::span<const ResidentId> relatives) const;
