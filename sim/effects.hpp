@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/population.hpp"
+#include "sim/rows_where.hpp"
 
 namespace salonsim {
 
@@ -123,7 +124,7 @@ class Effects {
       std::size_t columns_read = 0;
       std::array<const float*, kMaxSources> column{};
       std::array<std::uint16_t, kMaxSources> taken{};
-      std::array<std::array<std::uint16_t, kChunk>, kMaxSources> rows;
+      std::array<std::array<std::uint16_t, kChunk + kRowsWhereSlack>, kMaxSources> rows;
     };
     /// values[j] = times_ratios(values[j], first + j) for each j, with the same result, a source
     /// at a time: a ratio of a rate is worked out only for the residents whose rate is positive
@@ -150,19 +151,14 @@ class Effects {
         if (read == rates.columns_read) {
           // Read now, the rows kept in the next free slot (all full: what was read is forgotten).
           if (read == kMaxSources) read = rates.columns_read = 0;
-          std::array<std::uint16_t, kChunk>& taking = rates.rows[read];
-          std::size_t taken = 0;
-          for (std::size_t j = 0; j < count; ++j) {
-            taking[taken] = static_cast<std::uint16_t>(j);
-            taken += column[j] > 0.0f;
-          }
           rates.column[read] = ratio.values;
-          rates.taken[read] = static_cast<std::uint16_t>(taken);
+          rates.taken[read] = static_cast<std::uint16_t>(
+              rows_where_positive(column, count, rates.rows[read].data()));
           ++rates.columns_read;
         }
         // The rates of those taking part gathered, their ratios worked out in a loop that
         // vectorises (two divisions each, two residents at a time), then multiplied in.
-        const std::array<std::uint16_t, kChunk>& taking = rates.rows[read];
+        const std::array<std::uint16_t, kChunk + kRowsWhereSlack>& taking = rates.rows[read];
         const std::size_t taken = rates.taken[read];
         std::array<float, kChunk> factor;
         for (std::size_t t = 0; t < taken; ++t) factor[t] = column[taking[t]];

@@ -1,0 +1,64 @@
+#pragma once
+// The rows of a short run of values that pass a test, listed in order: loops over residents use it
+// to work only on those it concerns (the members of a group, those with a positive rate) without
+// a branch per resident, as who passes follows no pattern a branch predictor could learn.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace salonsim {
+
+/// Room `rows` needs beyond the count of values: four at a time are written whole.
+inline constexpr std::size_t kRowsWhereSlack = 3;
+
+namespace rows_where_detail {
+// For each pattern of four tests (bit k: the k-th passed), the offsets of those that passed in
+// order, packed as four 16-bit numbers (unused lanes 0), and how many passed.
+struct Patterns {
+  std::array<std::uint64_t, 16> offsets{};
+  std::array<std::uint8_t, 16> passed{};
+};
+consteval Patterns make_patterns() {
+  Patterns table;
+  for (unsigned mask = 0; mask < 16; ++mask) {
+    unsigned lane = 0;
+    for (unsigned k = 0; k < 4; ++k) {
+      if ((mask >> k) & 1u) table.offsets[mask] |= std::uint64_t{k} << (16 * lane++);
+    }
+    table.passed[mask] = static_cast<std::uint8_t>(lane);
+  }
+  return table;
+}
+inline constexpr Patterns kPatterns = make_patterns();
+}  // namespace rows_where_detail
+
+/// Writes to `rows` the offsets j < count (count at most 65,536) with values[j] > 0, in order, and
+/// returns how many. `rows` must have room for count + kRowsWhereSlack: four at a time are
+/// written whole, those beyond the returned count being anything. A NaN does not pass, as with `>`.
+inline std::size_t rows_where_positive(const float* values, std::size_t count,
+                                       std::uint16_t* rows) {
+  using rows_where_detail::kPatterns;
+  std::size_t found = 0, j = 0;
+#if defined(__SSE2__)
+  // Four tests at once; the table turns their pattern into the four offsets to write.
+  const __m128 zero = _mm_setzero_ps();
+  for (; j + 4 <= count; j += 4) {
+    const int mask = _mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(values + j), zero));
+    const std::uint64_t offsets = kPatterns.offsets[mask] + j * std::uint64_t{0x0001000100010001};
+    std::memcpy(rows + found, &offsets, sizeof offsets);
+    found += kPatterns.passed[mask];
+  }
+#endif
+  for (; j < count; ++j) {
+    rows[found] = static_cast<std::uint16_t>(j);
+    found += values[j] > 0.0f;
+  }
+  return found;
+}
+
+}  // namespace salonsim

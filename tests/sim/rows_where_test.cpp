@@ -1,0 +1,56 @@
+#include "sim/rows_where.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace salonsim {
+namespace {
+
+std::vector<std::uint16_t> rows_of(const std::vector<float>& values) {
+  std::vector<std::uint16_t> rows(values.size() + kRowsWhereSlack, 0xFFFF);
+  rows.resize(rows_where_positive(values.data(), values.size(), rows.data()));
+  return rows;
+}
+
+TEST(RowsWherePositive, ListsThePositiveInOrderAcrossWholeFoursAndTheTail) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  // Nine values: two whole fours and a tail of one. Zero, negatives, -0 and NaN do not pass.
+  const std::vector<float> values = {0.0f, 1.0f, -1.0f, 2.0f, nan, 3.0f, -0.0f, 0.0f, 5.0f};
+  EXPECT_EQ(rows_of(values), (std::vector<std::uint16_t>{1, 3, 5, 8}));
+  EXPECT_EQ(rows_of({}), std::vector<std::uint16_t>{});
+  EXPECT_EQ(rows_of({0.0f, 0.0f, 0.0f, 0.0f, 0.0f}), std::vector<std::uint16_t>{});
+  // The least positive float passes, and so does infinity.
+  EXPECT_EQ(rows_of({1e-45f, 7.0f, 7.0f, 7.0f, 7.0f, 7.0f}),
+            (std::vector<std::uint16_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(rows_of({0.0f, std::numeric_limits<float>::infinity(), 0.0f}),
+            std::vector<std::uint16_t>{1});
+}
+
+TEST(RowsWherePositive, EveryPatternOfFourAtEveryLengthIsTheOneAtATimeAnswer) {
+  // Each of the 16 patterns of four at each position of runs of every length up to 23, against
+  // the plain loop.
+  for (std::size_t length = 0; length <= 23; ++length) {
+    for (unsigned pattern = 0; pattern < 16; ++pattern) {
+      std::vector<float> values(length);
+      for (std::size_t j = 0; j < length; ++j)
+        values[j] = ((pattern >> ((j * 3 + length) % 4)) & 1u) ? 0.5f + j : -0.5f * j;
+      std::vector<std::uint16_t> expected;
+      for (std::size_t j = 0; j < length; ++j)
+        if (values[j] > 0.0f) expected.push_back(static_cast<std::uint16_t>(j));
+      EXPECT_EQ(rows_of(values), expected) << "length " << length << ", pattern " << pattern;
+    }
+  }
+}
+
+TEST(RowsWherePositive, OffsetsReachTheLastOfSixtyFiveThousandFiveHundredAndThirtySix) {
+  // The largest run it takes: the offsets of its last four do not carry into each other.
+  std::vector<float> values(65536, 0.0f);
+  values[0] = values[65532] = values[65533] = values[65535] = 1.0f;
+  EXPECT_EQ(rows_of(values), (std::vector<std::uint16_t>{0, 65532, 65533, 65535}));
+}
+
+}  // namespace
+}  // namespace salonsim
