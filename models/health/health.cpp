@@ -254,6 +254,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
         // Local copies: the loop's stores cannot alias them, so the sources stay in registers.
         const Effects::HazardView certification_sources = certification;
         const Effects::HazardView death_sources = death;
+        const CertificationFactors factors(c);
         // A chunk of residents at a time, each hazard in three passes: the resident's own factors,
         // every source's ratios a source at a time (HazardView::times_ratios), then the update. The
         // products are the same as one resident at a time, in the same order.
@@ -287,7 +288,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
             at_age[j] = AgeTable::index(p.age_at(id, step, dt));
             const double at_risk = (alive[i] != 0) & (certified[i] == 0);
             hazard[j] = rates_at_age[at_age[j]].certification *
-                        (certification_ratio(c, income_levels_, p, id, level[i]) *
+                        (certification_ratio(factors, income_levels_, p, id, level[i]) *
                          certification_sources.flag_ratio(i)) *
                         at_risk;
           }

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "models/health/health_params.hpp"
@@ -54,8 +55,11 @@ class AgeTable {
   double operator()(double age) const { return values_[index(age)]; }
   /// Where that value is: every AgeTable has the same ages, so one index serves several.
   static std::size_t index(double age) {
+    // Clamped by value (minsd and maxsd, not branches: ages come in no order) and converted as a
+    // signed number, which a position within the table is.
     const double position = (age - kFirstAge) * kPerYear;
-    return static_cast<std::size_t>(std::clamp(position, 0.0, kLastIndex));
+    const double within = std::min(std::max(position, 0.0), kLastIndex);
+    return static_cast<std::size_t>(static_cast<std::int32_t>(within));
   }
   double at(std::size_t index) const { return values_[index]; }
 
@@ -84,14 +88,25 @@ class IncomeLevels {
   std::array<std::array<double, kLevels>, 2> certification_{}, death_{};
 };
 
+/// The factors of certification for isolation and living alone, without and with the state:
+/// chosen by the resident's state rather than by a branch (states follow no pattern over
+/// residents); times 1 is exact, so the product is the same. Made once, before a loop over
+/// residents.
+struct CertificationFactors {
+  std::array<double, 2> isolated, alone;
+  explicit CertificationFactors(const CertificationParams& c)
+      : isolated{1.0, c.hr_isolated}, alone{1.0, c.hr_lives_alone} {}
+};
+
 /// certification_hazard_ratio() with the income term looked up at the resident's level.
+inline double certification_ratio(const CertificationFactors& factors, const IncomeLevels& income,
+                                  const Population& p, ResidentId id, std::uint8_t level) {
+  return income.certification_ratio(static_cast<Sex>(p.sex[id]), level) *
+         factors.isolated[p.isolated[id] != 0] * factors.alone[p.lives_alone[id] != 0];
+}
 inline double certification_ratio(const CertificationParams& c, const IncomeLevels& income,
                                   const Population& p, ResidentId id, std::uint8_t level) {
-  // Each factor chosen by the resident's state rather than by a branch (states follow no
-  // pattern over residents); times 1 is exact, so the product is the same.
-  const double isolated[2] = {1.0, c.hr_isolated}, alone[2] = {1.0, c.hr_lives_alone};
-  return income.certification_ratio(static_cast<Sex>(p.sex[id]), level) *
-         isolated[p.isolated[id] != 0] * alone[p.lives_alone[id] != 0];
+  return certification_ratio(CertificationFactors(c), income, p, id, level);
 }
 
 /// death_hazard_ratio() with its state combinations, income and frailty tabulated.

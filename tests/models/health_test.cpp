@@ -243,6 +243,13 @@ TEST(AgeTable, LooksUpTheLowerHundredthOfAYear) {
   EXPECT_NEAR(table(70.011), 140.02, 1e-9);
   EXPECT_DOUBLE_EQ(table(30.0), 120.0) << "clamped below 60";
   EXPECT_DOUBLE_EQ(table(150.0), 240.0) << "clamped above 120";
+  // The index itself, at both ends and far beyond them.
+  EXPECT_EQ(AgeTable::index(60.0), 0u);
+  EXPECT_EQ(AgeTable::index(60.0049), 0u);
+  EXPECT_EQ(AgeTable::index(61.0), 100u);
+  EXPECT_EQ(AgeTable::index(120.0), 6000u);
+  EXPECT_EQ(AgeTable::index(1e12), 6000u);
+  EXPECT_EQ(AgeTable::index(-1e12), 0u);
 }
 
 // A resident with reserve R and a constant certification rate r per year is certified at the
