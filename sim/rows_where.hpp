@@ -61,4 +61,20 @@ inline std::size_t rows_where_positive(const float* values, std::size_t count,
   return found;
 }
 
+/// Appends to `rows` (from `found` on) the offsets base + k of the set bits k of a 16-bit `mask`,
+/// in order, and returns the new count. `rows` must have room for kRowsWhereSlack beyond it, and
+/// base + 15 must fit in 16 bits.
+inline std::size_t append_rows_of_mask(std::uint32_t mask, std::size_t base, std::uint16_t* rows,
+                                       std::size_t found) {
+  using rows_where_detail::kPatterns;
+  for (std::size_t quarter = 0; quarter < 4; ++quarter) {
+    const std::uint32_t four = (mask >> (4 * quarter)) & 15u;
+    const std::uint64_t offsets =
+        kPatterns.offsets[four] + (base + 4 * quarter) * std::uint64_t{0x0001000100010001};
+    std::memcpy(rows + found, &offsets, sizeof offsets);
+    found += kPatterns.passed[four];
+  }
+  return found;
+}
+
 }  // namespace salonsim

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "models/groups/activity.hpp"
+#include "models/groups/session_split.hpp"
 #include "models/town/town_builder.hpp"
 #include "sim/admission.hpp"
 #include "sim/output/tables.hpp"
@@ -895,11 +896,12 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   // Whether each venue meets, at venue + 1: slot 0 stands for no venue, so that the sorting
   // below reads it and counts into it without a branch.
   std::vector<std::uint8_t> meets(venues_.size() + 1);
-  bool any_meets = false;
+  bool any_meets = false, all_meet = true;
   for (std::size_t v = 0; v < venues_.size(); ++v) {
     meets[v + 1] = meets_in_step(venues_[v].venue, step, days);
     if (meets[v + 1]) invitation_chance_[v] = invitation_chance(static_cast<std::int32_t>(v));
     any_meets = any_meets || meets[v + 1];
+    all_meet = all_meet && meets[v + 1];
   }
   // No session this step (a kind that meets fortnightly or monthly, on one weekday): nobody
   // decides anything, as nobody's venue meets, so the pass over residents is skipped.
@@ -930,26 +932,29 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     const std::size_t block_end = std::min(rows, (block + 1) * kWantingBlock);
     // A part at a time, the residents whose venue meets are first sorted, without a branch,
     // into members and non-members who may try to join (a referral, or a moment of readiness
-    // come): which residents are which follows no pattern a branch predictor could learn. Then
-    // each list is worked through, and the two lists of who wants to come merged in id order.
+    // come): session_split.hpp. Then each list is worked through, and the two lists of who
+    // wants to come merged in id order.
     constexpr std::size_t kPart = 256;
-    std::array<std::uint16_t, kPart> members, trying;
+    std::array<std::uint16_t, kPart + kRowsWhereSlack> members, trying;
     std::array<Wanting, kPart> members_wanting, others_wanting;
+    const std::uint16_t* narrow_slots = venue_slots_.narrow_slots();
     for (std::size_t first = block * kWantingBlock; first < block_end; first += kPart) {
-      const std::size_t count = std::min(kPart, block_end - first);
+      const SessionPart part{.first = first,
+                             .count = std::min(kPart, block_end - first),
+                             .alive = alive,
+                             .member = is_member,
+                             .next_try = next_try_.data(),
+                             .step = stored_step(step),
+                             .referrals = referrals};
       std::size_t members_wanting_count = 0, others_wanting_count = 0;
-      std::size_t member_count = 0, trying_count = 0;
-      for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t i = first + j;
-        const std::size_t slot = venue_slots_.slot(i);
-        const bool here = (alive[i] & meets[slot]) != 0;
-        const bool in = is_member[i] != 0;
-        members[member_count] = static_cast<std::uint16_t>(j);
-        member_count += here & in;
-        eligible[slot] += here & !in;
-        trying[trying_count] = static_cast<std::uint16_t>(j);
-        trying_count += here & !in & (referrals | (next_try_[i] <= step));
-      }
+      const SessionSplit split =
+          all_meet && narrow_slots != nullptr
+              ? split_for_session_all_meet(part, narrow_slots, eligible, members.data(),
+                                           trying.data())
+              : split_for_session(
+                    part, [&](std::size_t i) { return venue_slots_.slot(i); }, meets.data(),
+                    eligible, members.data(), trying.data());
+      const std::size_t member_count = split.members, trying_count = split.trying;
       // The members' draws first, together: one's rounds of the generator need not wait on
       // another's.
       std::array<std::array<double, 4>, kPart> draws;

@@ -39,6 +39,8 @@ class VenueSlots {
   }
 
   std::size_t slot(std::size_t i) const { return wide_ ? wide_slots_[i] : narrow_[i]; }
+  /// Every resident's slot, in row order, while they are two bytes (nullptr once wide).
+  const std::uint16_t* narrow_slots() const { return wide_ ? nullptr : narrow_.data(); }
   std::int32_t venue(std::size_t i) const { return static_cast<std::int32_t>(slot(i)) - 1; }
   void set(std::size_t i, std::int32_t venue) {
     if (wide_) {

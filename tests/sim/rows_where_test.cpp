@@ -52,5 +52,20 @@ TEST(RowsWherePositive, OffsetsReachTheLastOfSixtyFiveThousandFiveHundredAndThir
   EXPECT_EQ(rows_of(values), (std::vector<std::uint16_t>{0, 65532, 65533, 65535}));
 }
 
+TEST(AppendRowsOfMask, AppendsTheSetBitsOffsetsAfterWhatIsThere) {
+  std::vector<std::uint16_t> rows(40 + kRowsWhereSlack, 0xFFFF);
+  rows[0] = 7;  // already found
+  std::size_t found = append_rows_of_mask(0b1000'0000'0010'0001u, 16, rows.data(), 1);
+  EXPECT_EQ(found, 4u);
+  found = append_rows_of_mask(0, 32, rows.data(), found);
+  EXPECT_EQ(found, 4u);
+  found = append_rows_of_mask(0xFFFFu, 48, rows.data(), found);
+  ASSERT_EQ(found, 20u);
+  rows.resize(found);
+  std::vector<std::uint16_t> expected = {7, 16, 21, 31};
+  for (std::uint16_t k = 48; k < 64; ++k) expected.push_back(k);
+  EXPECT_EQ(rows, expected);
+}
+
 }  // namespace
 }  // namespace salonsim
