@@ -37,6 +37,22 @@ consteval Patterns make_patterns() {
 inline constexpr Patterns kPatterns = make_patterns();
 }  // namespace rows_where_detail
 
+/// Appends to `rows` (from `found` on) the offsets base + k of the set bits k of a 16-bit `mask`,
+/// in order, and returns the new count. `rows` must have room for kRowsWhereSlack beyond it, and
+/// base + 15 must fit in 16 bits.
+inline std::size_t append_rows_of_mask(std::uint32_t mask, std::size_t base, std::uint16_t* rows,
+                                       std::size_t found) {
+  using rows_where_detail::kPatterns;
+  for (std::size_t quarter = 0; quarter < 4; ++quarter) {
+    const std::uint32_t four = (mask >> (4 * quarter)) & 15u;
+    const std::uint64_t offsets =
+        kPatterns.offsets[four] + (base + 4 * quarter) * std::uint64_t{0x0001000100010001};
+    std::memcpy(rows + found, &offsets, sizeof offsets);
+    found += kPatterns.passed[four];
+  }
+  return found;
+}
+
 /// Writes to `rows` the offsets j < count (count at most 65,536) with values[j] > 0, in order, and
 /// returns how many. `rows` must have room for count + kRowsWhereSlack: four at a time are
 /// written whole, those beyond the returned count being anything. A NaN does not pass, as with `>`.
@@ -61,18 +77,23 @@ inline std::size_t rows_where_positive(const float* values, std::size_t count,
   return found;
 }
 
-/// Appends to `rows` (from `found` on) the offsets base + k of the set bits k of a 16-bit `mask`,
-/// in order, and returns the new count. `rows` must have room for kRowsWhereSlack beyond it, and
-/// base + 15 must fit in 16 bits.
-inline std::size_t append_rows_of_mask(std::uint32_t mask, std::size_t base, std::uint16_t* rows,
-                                       std::size_t found) {
-  using rows_where_detail::kPatterns;
-  for (std::size_t quarter = 0; quarter < 4; ++quarter) {
-    const std::uint32_t four = (mask >> (4 * quarter)) & 15u;
-    const std::uint64_t offsets =
-        kPatterns.offsets[four] + (base + 4 * quarter) * std::uint64_t{0x0001000100010001};
-    std::memcpy(rows + found, &offsets, sizeof offsets);
-    found += kPatterns.passed[four];
+/// Writes to `rows` the offsets j < count (count at most 65,536) with values[j] != 0, in order,
+/// and returns how many; `rows` as for rows_where_positive.
+inline std::size_t rows_where_nonzero(const std::uint8_t* values, std::size_t count,
+                                      std::uint16_t* rows) {
+  std::size_t found = 0, j = 0;
+#if defined(__SSE2__)
+  // Sixteen tests at once.
+  const __m128i zero = _mm_setzero_si128();
+  for (; j + 16 <= count; j += 16) {
+    const __m128i sixteen = _mm_loadu_si128(reinterpret_cast<const __m128i*>(values + j));
+    const int zeros = _mm_movemask_epi8(_mm_cmpeq_epi8(sixteen, zero));
+    found = append_rows_of_mask(~static_cast<std::uint32_t>(zeros) & 0xFFFFu, j, rows, found);
+  }
+#endif
+  for (; j < count; ++j) {
+    rows[found] = static_cast<std::uint16_t>(j);
+    found += values[j] != 0;
   }
   return found;
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <span>
 
+#include "sim/rows_where.hpp"
 #include "sim/simulation.hpp"
 
 namespace salonsim::models {
@@ -275,44 +276,49 @@ void Health::step(Simulation& sim, std::int64_t step) {
         StoredStep* disability_step = p.disability_step.data();
         float* left = death_left.data();
         const RatesAtAge* rates_at_age = rates_at_age_.data();
+        // The living of a chunk: the dead (a fifth of the rows entered over ten years, more at
+        // the end) have nothing to update, so they are not worked on at all.
+        std::array<std::uint16_t, kChunk + kRowsWhereSlack> living;
         for (std::size_t first = range.begin(); first < range.end(); first += kChunk) {
           const std::size_t count = std::min(kChunk, range.end() - first);
           const std::span<double> chunk(hazard.data(), count);
-          // Every resident's hazards are worked out and then zeroed for those not at risk, and
-          // each update is a select, not a branch: who is alive and who certified follows no
-          // pattern a branch predictor could learn. A hazard of 0 changes nothing it is added to.
+          const std::size_t living_count = rows_where_nonzero(alive + first, count, living.data());
+          // The sources' ratios multiply every row with a rate, so the dead's hazards are 0.
+          std::fill_n(hazard.begin(), count, 0.0);
+          // Each living resident's hazards are worked out and then zeroed for those not at risk,
+          // and each update is a select, not a branch: who is certified follows no pattern a
+          // branch predictor could learn. A hazard of 0 changes nothing it is added to.
           // Certification, of the living who are not certified (0 for the others).
-          for (std::size_t j = 0; j < count; ++j) {
-            const std::size_t i = first + j;
+          for (std::size_t t = 0; t < living_count; ++t) {
+            const std::size_t j = living[t], i = first + j;
             const auto id = static_cast<ResidentId>(i);
             at_age[j] = AgeTable::index(p.age_at(id, step, dt));
-            const double at_risk = (alive[i] != 0) & (certified[i] == 0);
+            const double at_risk = certified[i] == 0;
             hazard[j] = rates_at_age[at_age[j]].certification *
                         (certification_ratio(factors, income_levels_, p, id, level[i]) *
                          certification_sources.flag_ratio(i)) *
                         at_risk;
           }
           certification_sources.times_ratios(chunk, first, rates_taken);
-          for (std::size_t j = 0; j < count; ++j) {
-            const std::size_t i = first + j;
+          for (std::size_t t = 0; t < living_count; ++t) {
+            const std::size_t j = living[t], i = first + j;
             decline[i] += static_cast<float>(hazard[j] * dt);
-            const bool now_certified =
-                (alive[i] != 0) & (certified[i] == 0) & (decline[i] >= reserve[i]);
+            const bool now_certified = (certified[i] == 0) & (decline[i] >= reserve[i]);
             certified[i] |= static_cast<std::uint8_t>(now_certified);
             disability_step[i] = now_certified ? now : disability_step[i];
           }
           // Death, of the living, certified this step or not.
-          for (std::size_t j = 0; j < count; ++j) {
-            const std::size_t i = first + j;
+          for (std::size_t t = 0; t < living_count; ++t) {
+            const std::size_t j = living[t], i = first + j;
             hazard[j] = rates_at_age[at_age[j]].death[p.sex[i]] *
                         death_ratio_(p, static_cast<ResidentId>(i), level[i]) *
-                        death_sources.flag_ratio(i) * static_cast<double>(alive[i] != 0);
+                        death_sources.flag_ratio(i);
           }
           death_sources.times_ratios(chunk, first, rates_taken);
-          for (std::size_t j = 0; j < count; ++j) {
-            const std::size_t i = first + j;
+          for (std::size_t t = 0; t < living_count; ++t) {
+            const std::size_t j = living[t], i = first + j;
             left[i] -= static_cast<float>(hazard[j] * dt);
-            death_requested[i] |= static_cast<std::uint8_t>((alive[i] != 0) & (left[i] <= 0.0f));
+            death_requested[i] |= static_cast<std::uint8_t>(left[i] <= 0.0f);
           }
         }
       });

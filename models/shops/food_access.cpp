@@ -3,11 +3,13 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
 #include "models/town/town_builder.hpp"
 #include "sim/output/tables.hpp"
+#include "sim/rows_where.hpp"
 #include "sim/simulation.hpp"
 
 namespace salonsim::models {
@@ -186,37 +188,44 @@ void FoodAccess::step(Simulation& sim, std::int64_t step) {
         const StoredStep* entry_step = p.entry_step.data();
         std::uint8_t* known = reach_store_.data();
         const BusLeg* bus_leg = bus_leg_.empty() ? nullptr : bus_leg_.data();
-        for (std::size_t i = range.begin(); i != range.end(); ++i) {
-          const auto id = static_cast<ResidentId>(i);
-          // Which answer a resident has follows no pattern over residents, so the common ones are
-          // settled without a branch: served this step by the mobile shop or a shuttle seat to
-          // the shops, still driving, or lifts from the household (which stay).
-          const std::uint8_t kept = known[i];
-          bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores) |
-                      holds_by_own_row(p, id, kept);
-          const bool here = alive[i] != 0;
-          // The rest are asked: lifts from a spouse or a relative (their row read), and afresh
-          // those walking or riding a bus, whose range falls with age and frailty, and drivers
-          // who have stopped; not the dead, nor those known unable.
-          if (here & !food & (kept != ReachKnown::kCannot)) {
-            food = kept >= ReachKnown::kSpouseLift && lift_still_given(p, id, kept);
-            if (!food) {
-              const std::span<const ResidentId> relatives = relatives_->of(id);
-              const Means means =
-                  means_to(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
-                           bus_leg == nullptr ? std::span<const BusLeg>{}
-                                              : std::span<const BusLeg>{&bus_leg[i], 1},
-                           relatives);
-              food = means != Means::kNone;
-              known[i] = known_reach(p, id, means, relatives);
+        // A part at a time, its living listed first: the dead (a fifth of the rows entered over
+        // ten years) keep their columns as they were, so they are not worked on at all.
+        constexpr std::size_t kPart = 256;
+        std::array<std::uint16_t, kPart + kRowsWhereSlack> living;
+        for (std::size_t first = range.begin(); first < range.end(); first += kPart) {
+          const std::size_t count = std::min(kPart, range.end() - first);
+          const std::size_t living_count = rows_where_nonzero(alive + first, count, living.data());
+          for (std::size_t t = 0; t < living_count; ++t) {
+            const std::size_t i = first + living[t];
+            const auto id = static_cast<ResidentId>(i);
+            // Which answer a resident has follows no pattern over residents, so the common ones
+            // are settled without a branch: served this step by the mobile shop or a shuttle seat
+            // to the shops, still driving, or lifts from the household (which stay).
+            const std::uint8_t kept = known[i];
+            bool food = (served_step[i] == now) | seat.to(id, kShuttleToStores) |
+                        holds_by_own_row(p, id, kept);
+            // The rest are asked: lifts from a spouse or a relative (their row read), and afresh
+            // those walking or riding a bus, whose range falls with age and frailty, and drivers
+            // who have stopped; not those known unable.
+            if (!food & (kept != ReachKnown::kCannot)) {
+              food = kept >= ReachKnown::kSpouseLift && lift_still_given(p, id, kept);
+              if (!food) {
+                const std::span<const ResidentId> relatives = relatives_->of(id);
+                const Means means =
+                    means_to(getting_about_, p, id, p.age_at(id, step, dt), nearest_store_m[i],
+                             bus_leg == nullptr ? std::span<const BusLeg>{}
+                                                : std::span<const BusLeg>{&bus_leg[i], 1},
+                             relatives);
+                food = means != Means::kNone;
+                known[i] = known_reach(p, id, means, relatives);
+              }
             }
+            poor[i] = !food;
+            at_entry[i] = entry_step[i] == now ? food : at_entry[i];
+            // Saturates at the column's largest value.
+            poor_steps[i] += static_cast<std::uint16_t>(
+                !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
           }
-          // The dead's columns stay as they were.
-          poor[i] = here ? !food : poor[i];
-          at_entry[i] = here & (entry_step[i] == now) ? food : at_entry[i];
-          // Saturates at the column's largest value.
-          poor_steps[i] += static_cast<std::uint16_t>(
-              here & !food & (poor_steps[i] < std::numeric_limits<std::uint16_t>::max()));
         }
       });
 }

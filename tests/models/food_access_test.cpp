@@ -44,7 +44,17 @@ TEST(FoodAccessModule, WhatIsKnownOfEachResidentsReachChangesNothing) {
   const double dt = sim->clock().years_per_step();
   std::int64_t lost_by_ageing_or_health = 0, regained = 0, compared = 0;
   std::vector<std::uint8_t> expected(p.size()), alive_before(p.size()), poor_last(p.size(), 0);
+  // The dead's columns stay as they were at death.
+  const std::vector<std::uint8_t>& poor = p.column<std::uint8_t>("poor_food_access");
+  const std::vector<std::uint16_t>& poor_steps = p.column<std::uint16_t>("poor_food_access_steps");
+  const std::vector<std::uint8_t>& at_entry = p.column<std::uint8_t>("food_access0");
+  std::vector<std::uint8_t> poor_before, at_entry_before;
+  std::vector<std::uint16_t> poor_steps_before;
+  std::int64_t dead_compared = 0;
   for (std::int64_t step = 0; step < sim->clock().steps; ++step) {
+    poor_before = poor;
+    poor_steps_before = poor_steps;
+    at_entry_before = at_entry;
     // Expected from the state at the start of the step: food access runs after demography and
     // contacts, which change neither health, driving nor homes; residents entering this step
     // are left out.
@@ -64,6 +74,12 @@ TEST(FoodAccessModule, WhatIsKnownOfEachResidentsReachChangesNothing) {
     }
     sim->step();
     for (std::size_t i = 0; i < p.size(); ++i) {
+      if (!alive_before[i] && p.entry_step[i] <= step) {
+        ++dead_compared;
+        ASSERT_EQ(poor[i], poor_before[i]) << "dead resident " << i << " at step " << step;
+        ASSERT_EQ(poor_steps[i], poor_steps_before[i]) << "dead resident " << i;
+        ASSERT_EQ(at_entry[i], at_entry_before[i]) << "dead resident " << i;
+      }
       if (!alive_before[i]) continue;
       ++compared;
       ASSERT_EQ(p.column<std::uint8_t>("poor_food_access")[i], expected[i])
@@ -78,6 +94,7 @@ TEST(FoodAccessModule, WhatIsKnownOfEachResidentsReachChangesNothing) {
   EXPECT_GT(lost_by_ageing_or_health, 0);
   EXPECT_GT(regained, 0);
   EXPECT_GT(compared, 100000);
+  EXPECT_GT(dead_compared, 3000);
 }
 
 }  // namespace

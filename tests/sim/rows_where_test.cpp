@@ -52,6 +52,26 @@ TEST(RowsWherePositive, OffsetsReachTheLastOfSixtyFiveThousandFiveHundredAndThir
   EXPECT_EQ(rows_of(values), (std::vector<std::uint16_t>{0, 65532, 65533, 65535}));
 }
 
+TEST(RowsWhereNonzero, ListsTheNonzeroBytesInOrderAcrossWholeSixteensAndTheTail) {
+  // Thirty-five bytes: two whole sixteens and a tail of three.
+  std::vector<std::uint8_t> values(35, 0);
+  for (const std::size_t j : {0, 5, 15, 16, 17, 31, 33, 34}) values[j] = j == 5 ? 255 : 1;
+  std::vector<std::uint16_t> rows(values.size() + kRowsWhereSlack, 0xFFFF);
+  rows.resize(rows_where_nonzero(values.data(), values.size(), rows.data()));
+  EXPECT_EQ(rows, (std::vector<std::uint16_t>{0, 5, 15, 16, 17, 31, 33, 34}));
+  for (std::size_t length = 0; length <= 40; ++length) {
+    std::vector<std::uint8_t> some(length);
+    std::vector<std::uint16_t> expected;
+    for (std::size_t j = 0; j < length; ++j) {
+      some[j] = static_cast<std::uint8_t>((j * 7 + length) % 3 == 0 ? 0 : j);
+      if (some[j] != 0) expected.push_back(static_cast<std::uint16_t>(j));
+    }
+    std::vector<std::uint16_t> found(length + kRowsWhereSlack);
+    found.resize(rows_where_nonzero(some.data(), length, found.data()));
+    EXPECT_EQ(found, expected) << "length " << length;
+  }
+}
+
 TEST(AppendRowsOfMask, AppendsTheSetBitsOffsetsAfterWhatIsThere) {
   std::vector<std::uint16_t> rows(40 + kRowsWhereSlack, 0xFFFF);
   rows[0] = 7;  // already found
