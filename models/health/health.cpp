@@ -278,33 +278,37 @@ void Health::step(Simulation& sim, std::int64_t step) {
         const RatesAtAge* rates_at_age = rates_at_age_.data();
         // The living of a chunk: the dead (a fifth of the rows entered over ten years, more at
         // the end) have nothing to update, so they are not worked on at all.
-        std::array<std::uint16_t, kChunk + kRowsWhereSlack> living;
+        std::array<std::uint16_t, kChunk + kRowsWhereSlack> living, at_risk;
         for (std::size_t first = range.begin(); first < range.end(); first += kChunk) {
           const std::size_t count = std::min(kChunk, range.end() - first);
           const std::span<double> chunk(hazard.data(), count);
           const std::size_t living_count = rows_where_nonzero(alive + first, count, living.data());
           // The sources' ratios multiply every row with a rate, so the dead's hazards are 0.
           std::fill_n(hazard.begin(), count, 0.0);
-          // Each living resident's hazards are worked out and then zeroed for those not at risk,
-          // and each update is a select, not a branch: who is certified follows no pattern a
-          // branch predictor could learn. A hazard of 0 changes nothing it is added to.
-          // Certification, of the living who are not certified (0 for the others).
+          // Each living resident's place in the tables of age; of them, those at risk of
+          // certification: not certified yet.
+          std::size_t at_risk_count = 0;
           for (std::size_t t = 0; t < living_count; ++t) {
             const std::size_t j = living[t], i = first + j;
+            at_age[j] = AgeTable::index(p.age_at(static_cast<ResidentId>(i), step, dt));
+            at_risk[at_risk_count] = static_cast<std::uint16_t>(j);
+            at_risk_count += certified[i] == 0;
+          }
+          // Certification: each resident's own factors, then every source's ratios, then the
+          // update, a select rather than a branch (who crosses their reserve follows no pattern).
+          for (std::size_t t = 0; t < at_risk_count; ++t) {
+            const std::size_t j = at_risk[t], i = first + j;
             const auto id = static_cast<ResidentId>(i);
-            at_age[j] = AgeTable::index(p.age_at(id, step, dt));
-            const double at_risk = certified[i] == 0;
             hazard[j] = rates_at_age[at_age[j]].certification *
                         (certification_ratio(factors, income_levels_, p, id, level[i]) *
-                         certification_sources.flag_ratio(i)) *
-                        at_risk;
+                         certification_sources.flag_ratio(i));
           }
           certification_sources.times_ratios(chunk, first, rates_taken);
-          for (std::size_t t = 0; t < living_count; ++t) {
-            const std::size_t j = living[t], i = first + j;
+          for (std::size_t t = 0; t < at_risk_count; ++t) {
+            const std::size_t j = at_risk[t], i = first + j;
             decline[i] += static_cast<float>(hazard[j] * dt);
-            const bool now_certified = (certified[i] == 0) & (decline[i] >= reserve[i]);
-            certified[i] |= static_cast<std::uint8_t>(now_certified);
+            const bool now_certified = decline[i] >= reserve[i];
+            certified[i] = static_cast<std::uint8_t>(now_certified);
             disability_step[i] = now_certified ? now : disability_step[i];
           }
           // Death, of the living, certified this step or not.
