@@ -6,6 +6,7 @@
 #include <array>
 #include <span>
 
+#include "sim/rows_where.hpp"
 #include "sim/simulation.hpp"
 
 namespace salonsim::models {
@@ -96,6 +97,9 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
     constexpr std::size_t kBlock = 256;
     std::array<float, kBlock> from_activities;
     std::array<std::uint16_t, kBlock> entered;  // recounted residents who entered this step
+    // Those to recount: the marked (few), or when everyone is, the living; found sixteen rows
+    // at a time.
+    std::array<std::uint16_t, kBlock + kRowsWhereSlack> recounted;
     const std::uint8_t* alive = p.alive.data();
     const float* family_sums = family.data();
     const float* friends_sums = from_ties_friends_.data();
@@ -106,11 +110,13 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
     for (std::size_t first = range.begin(); first < range.end(); first += kBlock) {
       const std::size_t count = std::min(kBlock, range.end() - first);
       std::size_t entered_count = 0;
-      for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t i = first + j;
-        const bool recount = everyone || dirty_[i];
+      const std::size_t recount_count =
+          rows_where_nonzero((everyone ? alive : dirty_.data()) + first, count, recounted.data());
+      for (std::size_t t = 0; t < recount_count; ++t) {
+        const std::size_t i = first + recounted[t];
+        const std::size_t j = recounted[t];
         dirty_[i] = 0;
-        if (!recount || !alive[i]) continue;
+        if (!alive[i]) continue;
         const auto id = static_cast<ResidentId>(i);
         const WeeklyContacts from_ties = weekly_contacts_by_kind(params_, p, network, states_, id);
         family[i] = static_cast<float>(from_ties.family);
@@ -124,6 +130,8 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
           entered[entered_count++] = static_cast<std::uint16_t>(j);
         }
       }
+      // Marks left on rows not listed (all but the living's, when everyone was recounted).
+      if (everyone) std::fill_n(dirty_.begin() + static_cast<std::ptrdiff_t>(first), count, 0);
       activity.sum_into(first, std::span(from_activities.data(), count));
       for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = first + j;
