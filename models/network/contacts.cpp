@@ -6,6 +6,10 @@
 #include <array>
 #include <span>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "sim/rows_where.hpp"
 #include "sim/simulation.hpp"
 
@@ -71,7 +75,33 @@ void Contacts::recompute(Simulation& sim, std::int64_t step, bool everyone) {
       changed.clear();
     }
     const std::size_t last = std::min(n, (chunk + 1) * kChunk);
-    for (std::size_t i = chunk * kChunk; i < last; ++i) {
+    std::size_t i = chunk * kChunk;
+#if defined(__SSE2__)
+    // Sixteen residents' states at a time, by contact_state's arithmetic on bytes; the few that
+    // changed found from the pattern of those that did not.
+    const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi8(1), two = _mm_set1_epi8(2);
+    for (; i + 16 <= last; i += 16) {
+      const auto at = [](const std::uint8_t* bytes) {
+        return reinterpret_cast<const __m128i*>(bytes);
+      };
+      const __m128i living =
+          _mm_cmpeq_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(at(&p.alive[i])), zero), zero);
+      const __m128i certified = _mm_and_si128(
+          _mm_cmpeq_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(at(&p.certified[i])), zero), zero), one);
+      const __m128i state = _mm_and_si128(living, _mm_sub_epi8(two, certified));
+      auto* states = reinterpret_cast<__m128i*>(&states_[i]);
+      if (!everyone) {
+        std::uint32_t differ = ~static_cast<std::uint32_t>(_mm_movemask_epi8(
+                                   _mm_cmpeq_epi8(state, _mm_loadu_si128(states)))) &
+                               0xFFFFu;
+        for (; differ != 0; differ &= differ - 1)
+          changed.push_back(
+              static_cast<ResidentId>(i + static_cast<std::size_t>(__builtin_ctz(differ))));
+      }
+      _mm_storeu_si128(states, state);
+    }
+#endif
+    for (; i < last; ++i) {
       const ContactState state = contact_state(p, static_cast<ResidentId>(i));
       if (!everyone && state != states_[i]) changed.push_back(static_cast<ResidentId>(i));
       states_[i] = state;
