@@ -30,6 +30,19 @@ struct SessionSplit {
   std::size_t members = 0, trying = 0;
 };
 
+/// One resident of the split, `here` if their venue meets (and they are alive).
+inline void split_one(const SessionPart& part, std::size_t j, std::size_t slot, bool here,
+                      std::int32_t* eligible, std::uint16_t* members, std::uint16_t* trying,
+                      SessionSplit& split) {
+  const std::size_t i = part.first + j;
+  const bool in = part.member[i] != 0;
+  members[split.members] = static_cast<std::uint16_t>(j);
+  split.members += here & in;
+  eligible[slot] += here & !in;
+  trying[split.trying] = static_cast<std::uint16_t>(j);
+  split.trying += here & !in & (part.referrals | (part.next_try[i] <= part.step));
+}
+
 /// The split for any venues: `slot_of(i)` is resident i's venue + 1 (0: none) and `meets[slot]`
 /// whether it meets (meets[0] = 0). A resident whose venue meets is a member (offset i - first
 /// listed in `members`) or a non-member (counted in eligible[slot], and listed in `trying` if
@@ -40,15 +53,9 @@ SessionSplit split_for_session(const SessionPart& part, SlotOf&& slot_of, const 
                                std::uint16_t* trying) {
   SessionSplit split;
   for (std::size_t j = 0; j < part.count; ++j) {
-    const std::size_t i = part.first + j;
-    const std::size_t slot = slot_of(i);
-    const bool here = (part.alive[i] & meets[slot]) != 0;
-    const bool in = part.member[i] != 0;
-    members[split.members] = static_cast<std::uint16_t>(j);
-    split.members += here & in;
-    eligible[slot] += here & !in;
-    trying[split.trying] = static_cast<std::uint16_t>(j);
-    split.trying += here & !in & (part.referrals | (part.next_try[i] <= part.step));
+    const std::size_t slot = slot_of(part.first + j);
+    split_one(part, j, slot, (part.alive[part.first + j] & meets[slot]) != 0, eligible, members,
+              trying, split);
   }
   return split;
 }
@@ -90,15 +97,9 @@ inline SessionSplit split_for_session_all_meet(const SessionPart& part, const st
 #endif
   // The rest one at a time (every venue meets; slot 0, no venue, does not).
   for (; j < part.count; ++j) {
-    const std::size_t i = part.first + j;
-    const std::uint16_t slot = slots[i];
-    const bool here = (part.alive[i] != 0) & (slot != 0);
-    const bool in = part.member[i] != 0;
-    members[split.members] = static_cast<std::uint16_t>(j);
-    split.members += here & in;
-    eligible[slot] += here & !in;
-    trying[split.trying] = static_cast<std::uint16_t>(j);
-    split.trying += here & !in & (part.referrals | (part.next_try[i] <= part.step));
+    const std::uint16_t slot = slots[part.first + j];
+    split_one(part, j, slot, (part.alive[part.first + j] != 0) & (slot != 0), eligible, members,
+              trying, split);
   }
   return split;
 }
