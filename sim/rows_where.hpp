@@ -3,6 +3,7 @@
 // to work only on those it concerns (the members of a group, those with a positive rate) without
 // a branch per resident, as who passes follows no pattern a branch predictor could learn.
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -42,6 +43,14 @@ inline constexpr Patterns kPatterns = make_patterns();
 /// base + 15 must fit in 16 bits.
 inline std::size_t append_rows_of_mask(std::uint32_t mask, std::size_t base, std::uint16_t* rows,
                                        std::size_t found) {
+  if constexpr (std::endian::native != std::endian::little) {
+    // The table's packed offsets are laid out for a little-endian machine: one at a time here.
+    for (std::size_t k = 0; k < 16; ++k) {
+      rows[found] = static_cast<std::uint16_t>(base + k);
+      found += (mask >> k) & 1u;
+    }
+    return found;
+  }
   using rows_where_detail::kPatterns;
   for (std::size_t quarter = 0; quarter < 4; ++quarter) {
     const std::uint32_t four = (mask >> (4 * quarter)) & 15u;
