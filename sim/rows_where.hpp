@@ -14,7 +14,7 @@
 
 namespace salonsim {
 
-/// Room `rows` needs beyond the count of values: four at a time are written whole.
+/// Room `rows` needs beyond the count of values: offsets are written four at a time.
 inline constexpr std::size_t kRowsWhereSlack = 3;
 
 namespace rows_where_detail {
@@ -63,20 +63,22 @@ inline std::size_t append_rows_of_mask(std::uint32_t mask, std::size_t base, std
 }
 
 /// Writes to `rows` the offsets j < count (count at most 65,536) with values[j] > 0, in order, and
-/// returns how many. `rows` must have room for count + kRowsWhereSlack: four at a time are
-/// written whole, those beyond the returned count being anything. A NaN does not pass, as with `>`.
+/// returns how many. `rows` must have room for count + kRowsWhereSlack: offsets are written four
+/// at a time, those beyond the returned count being anything. A NaN does not pass, as with `>`.
 inline std::size_t rows_where_positive(const float* values, std::size_t count,
                                        std::uint16_t* rows) {
-  using rows_where_detail::kPatterns;
   std::size_t found = 0, j = 0;
 #if defined(__SSE2__)
-  // Four tests at once; the table turns their pattern into the four offsets to write.
+  // Sixteen tests at once, four at a time.
   const __m128 zero = _mm_setzero_ps();
-  for (; j + 4 <= count; j += 4) {
-    const int mask = _mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(values + j), zero));
-    const std::uint64_t offsets = kPatterns.offsets[mask] + j * std::uint64_t{0x0001000100010001};
-    std::memcpy(rows + found, &offsets, sizeof offsets);
-    found += kPatterns.passed[mask];
+  const auto passed = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(
+        _mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(values + at), zero)));
+  };
+  for (; j + 16 <= count; j += 16) {
+    const std::uint32_t mask =
+        passed(j) | passed(j + 4) << 4 | passed(j + 8) << 8 | passed(j + 12) << 12;
+    found = append_rows_of_mask(mask, j, rows, found);
   }
 #endif
   for (; j < count; ++j) {

@@ -20,7 +20,8 @@ namespace salonsim::models {
 
 /// What a tie to a resident contributes this step: nothing (not alive), reduced (certified) or
 /// full. Read once per tie end, so it is packed into one byte per resident. contact_state()
-/// works the values out by arithmetic: keep them.
+/// works the values out by arithmetic, as does Contacts::recompute sixteen residents at a time:
+/// keep them.
 enum class ContactState : std::uint8_t { kAbsent = 0, kCertified = 1, kIndependent = 2 };
 
 ContactState contact_state(const Population& population, ResidentId id);
