@@ -3,6 +3,7 @@
 // resident, into the members who decide whether to come and the non-members who may try to join,
 // with each venue's count of the non-members it could invite. Which residents are which follows
 // no pattern a branch predictor could learn.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -60,10 +61,20 @@ SessionSplit split_for_session(const SessionPart& part, SlotOf&& slot_of, const 
   return split;
 }
 
+#if defined(__SSE2__)
+/// Bit k set where the k-th of sixteen two-byte slots (`low`: the first eight, `high`: the rest)
+/// is `slot`.
+inline int same_slot_mask(__m128i low, __m128i high, std::uint16_t slot) {
+  const __m128i wanted = _mm_set1_epi16(static_cast<std::int16_t>(slot));
+  return _mm_movemask_epi8(
+      _mm_packs_epi16(_mm_cmpeq_epi16(low, wanted), _mm_cmpeq_epi16(high, wanted)));
+}
+#endif
+
 /// The same split where every venue meets (meets[slot] is 1 for every slot but 0) and slots are
-/// two bytes: sixteen residents at a time, their tests made together and their offsets written
-/// by a table, only the eligible counts one at a time. The lists need room for count +
-/// kRowsWhereSlack offsets.
+/// two bytes: sixteen residents at a time, their tests made together, their offsets written by a
+/// table and their eligible counts added a venue at a time where they have at most two. The lists
+/// need room for count + kRowsWhereSlack offsets.
 inline SessionSplit split_for_session_all_meet(const SessionPart& part, const std::uint16_t* slots,
                                                std::int32_t* eligible, std::uint16_t* members,
                                                std::uint16_t* trying) {
@@ -92,7 +103,18 @@ inline SessionSplit split_for_session_all_meet(const SessionPart& part, const st
     const int eligible_here = here & outside;
     split.members = append_rows_of_mask(member_here, j, members, split.members);
     split.trying = append_rows_of_mask(eligible_here & (referrals | due), j, trying, split.trying);
-    for (std::size_t k = 0; k < 16; ++k) eligible[slots[i + k]] += (eligible_here >> k) & 1;
+    // Homes of a venue lie together in row order, so sixteen residents mostly share one venue,
+    // or two: then each count is added at once (one at a time, a resident's addition would wait
+    // on the one before's store to the same count).
+    const int at_first = same_slot_mask(load(slots + i), load(slots + i + 8), slots[i]);
+    const int at_last = same_slot_mask(load(slots + i), load(slots + i + 8), slots[i + 15]);
+    if ((at_first | at_last) == 0xFFFF) {
+      eligible[slots[i]] += std::popcount(static_cast<unsigned>(eligible_here & at_first));
+      eligible[slots[i + 15]] +=
+          std::popcount(static_cast<unsigned>(eligible_here & at_last & ~at_first));
+    } else {
+      for (std::size_t k = 0; k < 16; ++k) eligible[slots[i + k]] += (eligible_here >> k) & 1;
+    }
   }
 #endif
   // The rest one at a time (every venue meets; slot 0, no venue, does not).

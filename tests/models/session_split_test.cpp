@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace salonsim::models {
@@ -84,28 +85,48 @@ TEST(SessionSplit, SixteenAtATimeIsTheOneAtATimeAnswerForEveryPartLengthAndStart
   // Random towns: the split of every venue meeting, sixteen at a time, against the general one
   // with every venue meeting, for parts that start anywhere and end inside or at the end of a
   // sixteen, steps before, at and after residents' next tries, negative ones among them.
+  // Homes in row order give runs of a venue: short ones with homes without a venue among them,
+  // so sixteen residents have several; long ones, so sixteen mostly share one or two (the eligible
+  // counts are then added a venue at a time); and runs of every length from 1 to 60.
   std::mt19937 random(7);
   const std::size_t n = 700, venues = 9;
-  Town town;
-  for (std::size_t i = 0; i < n; ++i) {
-    town.alive.push_back(random() % 5 != 0);
-    town.member.push_back(random() % 3 == 0);
-    town.next_try.push_back(static_cast<StoredStep>(static_cast<int>(random() % 40) - 5));
-    // Runs of a venue, as homes in row order give, and some without one.
-    town.slots.push_back(random() % 7 == 0 ? 0 : static_cast<std::uint16_t>(1 + (i / 13) % venues));
-  }
-  std::vector<std::uint8_t> all_meet(venues + 1, 1);
-  all_meet[0] = 0;
-  for (const StoredStep step : {StoredStep{-3}, StoredStep{0}, StoredStep{17}, StoredStep{40}}) {
-    for (const bool referrals : {false, true}) {
-      for (std::size_t first : {0, 1, 15, 16, 100}) {
-        for (std::size_t count = 0; count <= 300 && first + count <= n; count += 7) {
-          const SessionPart part = town.part(first, count, step, referrals);
-          const Lists one = by_any_venues(town, part, all_meet);
-          const Lists sixteen = by_all_meeting(town, part, venues);
-          ASSERT_EQ(sixteen.members, one.members) << first << "+" << count << " step " << step;
-          ASSERT_EQ(sixteen.trying, one.trying) << first << "+" << count << " step " << step;
-          ASSERT_EQ(sixteen.eligible, one.eligible) << first << "+" << count << " step " << step;
+  for (const int runs : {0, 1, 2}) {
+    Town town;
+    std::size_t run_left = 0;
+    std::uint16_t run_slot = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      town.alive.push_back(random() % 5 != 0);
+      town.member.push_back(random() % 3 == 0);
+      town.next_try.push_back(static_cast<StoredStep>(static_cast<int>(random() % 40) - 5));
+      if (runs == 0) {
+        town.slots.push_back(random() % 7 == 0 ? 0
+                                               : static_cast<std::uint16_t>(1 + (i / 13) % venues));
+        continue;
+      }
+      if (run_left == 0) {
+        run_left = runs == 1 ? 40 : 1 + random() % 60;
+        run_slot = random() % 6 == 0 ? 0 : static_cast<std::uint16_t>(1 + random() % venues);
+      }
+      --run_left;
+      town.slots.push_back(run_slot);
+    }
+    std::vector<std::uint8_t> all_meet(venues + 1, 1);
+    all_meet[0] = 0;
+    for (const StoredStep step : {StoredStep{-3}, StoredStep{0}, StoredStep{17}, StoredStep{40}}) {
+      for (const bool referrals : {false, true}) {
+        for (std::size_t first : {0, 1, 15, 16, 100}) {
+          for (std::size_t count = 0; count <= 300 && first + count <= n; count += 7) {
+            const SessionPart part = town.part(first, count, step, referrals);
+            const Lists one = by_any_venues(town, part, all_meet);
+            const Lists sixteen = by_all_meeting(town, part, venues);
+            const auto where = [&] {
+              return std::to_string(first) + "+" + std::to_string(count) + " step " +
+                     std::to_string(step) + " runs " + std::to_string(runs);
+            };
+            ASSERT_EQ(sixteen.members, one.members) << where();
+            ASSERT_EQ(sixteen.trying, one.trying) << where();
+            ASSERT_EQ(sixteen.eligible, one.eligible) << where();
+          }
         }
       }
     }
