@@ -15,6 +15,7 @@
 #include "models/groups/session_split.hpp"
 #include "models/town/town_builder.hpp"
 #include "sim/admission.hpp"
+#include "sim/distance.hpp"
 #include "sim/output/tables.hpp"
 #include "sim/simulation.hpp"
 #include "sim/spatial_grid.hpp"
@@ -618,7 +619,7 @@ double CommunityGroups::access_from_afar(const Population& p, ResidentId id, dou
                                          double walking, double dx, double dy) const {
   // The distance the nearest-venue search found, rounded to float as a kept column would be
   // (worked out here, not kept: 4 bytes a resident a kind).
-  const double distance = static_cast<float>(std::hypot(dx, dy));
+  const double distance = distance_as_float(dx, dy);
   if (distance <= walking) return 1.0;
   return group_access(params_.participation,
                       means_to(getting_about_, p, id, age, distance, {}, relatives_->of(id)),
