@@ -256,11 +256,13 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   // the sums): most residents need not read their ties' kinds at all.
   const double bound = update_.most_per_tie * degree * (1.0 + 1e-9);
   const bool none = u[0] <= (1.0 - bound * dt) * (1.0 - 1e-12);
+  // Without a branch on whose the tie is (its other end's id follows no pattern): a tie not
+  // considered adds +0, which changes neither sum.
   for (std::uint32_t k = 0; k < (none ? 0 : degree); ++k) {
-    if (network.neighbour_at(self, k) < self) continue;
+    const std::size_t considered = network.neighbour_at(self, k) >= self;
     const auto kind = static_cast<std::uint8_t>(network.tie_at(self, k).kind);
-    fading += update_.fading_most[kind];
-    redrawable += update_.redrawable[kind];
+    fading += update_.fading_most[considered][kind];
+    redrawable += update_.redrawable[considered][kind];
   }
   const double redrawing = t.contact_change_per_year * redrawable;
   // How many events this update: Poisson by inversion of u[0] (at most kMaxTieEvents). None when
@@ -366,16 +368,16 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
   update_.sociability = p[sociability_].data();
   update_.years_per_step = sim.clock().years_per_step();
   update_.dt = static_cast<double>(interval_) * update_.years_per_step;
-  for (std::size_t kind = 0; kind < update_.fading_most.size(); ++kind) {
-    update_.fading_most[kind] =
-        fade_per_year(t, static_cast<TieKind>(kind)) * t.certified_fade_ratio;
-    update_.redrawable[kind] = formation_of(params_, static_cast<TieKind>(kind)) != nullptr;
+  std::array<double, 256>& fading_most = update_.fading_most[1];
+  std::array<std::uint8_t, 256>& redrawable = update_.redrawable[1];
+  for (std::size_t kind = 0; kind < fading_most.size(); ++kind) {
+    fading_most[kind] = fade_per_year(t, static_cast<TieKind>(kind)) * t.certified_fade_ratio;
+    redrawable[kind] = formation_of(params_, static_cast<TieKind>(kind)) != nullptr;
   }
   update_.most_per_tie = 0;
-  for (std::size_t kind = 0; kind < update_.fading_most.size(); ++kind) {
-    update_.most_per_tie =
-        std::max(update_.most_per_tie,
-                 update_.fading_most[kind] + t.contact_change_per_year * update_.redrawable[kind]);
+  for (std::size_t kind = 0; kind < fading_most.size(); ++kind) {
+    update_.most_per_tie = std::max(
+        update_.most_per_tie, fading_most[kind] + t.contact_change_per_year * redrawable[kind]);
   }
   for (int sex = 0; sex < 2; ++sex) {
     const auto s = static_cast<Sex>(sex);

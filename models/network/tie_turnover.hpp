@@ -101,9 +101,10 @@ class TieTurnover final : public Module {
     double years_per_step = 0, dt = 0;
     std::array<std::array<double, 2>, 2> formation{};  // [sex][neighbours, friends] per year
     // By tie kind (its byte): the fading rate a year at the certified ratio, and whether its
-    // contacts are drawn anew; looked up for every tie at every update.
-    std::array<double, 256> fading_most{};
-    std::array<std::uint8_t, 256> redrawable{};
+    // contacts are drawn anew; looked up for every tie at every update. Row 1 for a tie the
+    // resident considers, row 0 (all 0) for one they do not, so the sums need no branch.
+    std::array<std::array<double, 256>, 2> fading_most{};
+    std::array<std::array<std::uint8_t, 256>, 2> redrawable{};
     // The largest rate of events a tie of any kind has (fading and drawing anew): a bound on a
     // resident's rate from their number of ties alone.
     double most_per_tie = 0;
