@@ -263,6 +263,9 @@ void Health::step(Simulation& sim, std::int64_t step) {
         std::array<double, kChunk> hazard;
         // Where each resident's age is in the tables of age (the same in every one).
         std::array<std::size_t, kChunk> at_age;
+        // Where each living resident's frailty is in the table of its ratio of death, found where
+        // their decline is updated (DeathRatio::kCertifiedEntry for the certified).
+        std::array<int, kChunk> frailty_entry;
         // Which residents take part in each source of a rate, read for certification and used
         // again for death (the same attendance slows both).
         Effects::HazardView::RatesTaken rates_taken;
@@ -291,6 +294,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
           for (std::size_t t = 0; t < living_count; ++t) {
             const std::size_t j = living[t], i = first + j;
             at_age[j] = AgeTable::index(p.age_at(static_cast<ResidentId>(i), step, dt));
+            frailty_entry[j] = DeathRatio::kCertifiedEntry;
             at_risk[at_risk_count] = static_cast<std::uint16_t>(j);
             at_risk_count += certified[i] == 0;
           }
@@ -310,13 +314,17 @@ void Health::step(Simulation& sim, std::int64_t step) {
             const bool now_certified = decline[i] >= reserve[i];
             certified[i] = static_cast<std::uint8_t>(now_certified);
             disability_step[i] = now_certified ? now : disability_step[i];
+            const int entry =
+                DeathRatio::frailty_entry(p.frailty_if_independent(static_cast<ResidentId>(i)));
+            frailty_entry[j] = now_certified ? DeathRatio::kCertifiedEntry : entry;
           }
           // Death, of the living, certified this step or not.
           for (std::size_t t = 0; t < living_count; ++t) {
             const std::size_t j = living[t], i = first + j;
-            hazard[j] = rates_at_age[at_age[j]].death[p.sex[i]] *
-                        death_ratio_(p, static_cast<ResidentId>(i), level[i]) *
-                        death_sources.flag_ratio(i);
+            hazard[j] =
+                rates_at_age[at_age[j]].death[p.sex[i]] *
+                death_ratio_.of_entry(p, static_cast<ResidentId>(i), level[i], frailty_entry[j]) *
+                death_sources.flag_ratio(i);
           }
           death_sources.times_ratios(chunk, first, rates_taken);
           for (std::size_t t = 0; t < living_count; ++t) {

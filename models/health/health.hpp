@@ -114,18 +114,29 @@ class DeathRatio {
  public:
   DeathRatio() = default;
   DeathRatio(const MortalityParams& m, const IncomeLevels& income);
+  /// The entry of the table of frailty for the certified: frailty does not act once certified
+  /// (its ratio is in the state's), and this entry, past the end, is 1; times 1 is exact.
+  static constexpr int kCertifiedEntry = 1001;
+  /// The entry of the table for a resident who is not certified, of frailty_if_independent.
+  static int frailty_entry(float frailty_if_independent) {
+    return static_cast<int>(frailty_if_independent * kFrailtySteps + 0.5f);
+  }
   double operator()(const Population& p, ResidentId id, std::uint8_t income_level) const {
+    // The entry past the table's end for the certified, chosen without a branch.
+    const int at = frailty_entry(p.frailty_if_independent(id));
+    const int certified = p.certified[id] != 0;
+    return of_entry(p, id, income_level, at + certified * (kCertifiedEntry - at));
+  }
+  /// The same with the entry of the table of frailty known (kCertifiedEntry if certified).
+  double of_entry(const Population& p, ResidentId id, std::uint8_t income_level,
+                  int frailty_entry) const {
     const int state = p.certified[id] | (p.isolated[id] << 1) | (p.lives_alone[id] << 2);
     const double ratio = by_state_[state] * by_income_[p.sex[id]][income_level];
-    // Frailty does not act once certified (its ratio is in the state's): the entry past the
-    // table's end is 1, chosen without a branch; times 1 is exact.
-    const int at = static_cast<int>(p.frailty_if_independent(id) * kFrailtySteps + 0.5f);
-    const int certified = p.certified[id] != 0;
-    return ratio * by_frailty_[at + certified * (kFrailtySteps + 1 - at)];
+    return ratio * by_frailty_[frailty_entry];
   }
 
  private:
-  static constexpr int kFrailtySteps = 1000;
+  static constexpr int kFrailtySteps = kCertifiedEntry - 1;
   std::array<double, 8> by_state_{};
   std::array<std::array<double, IncomeLevels::kLevels>, 2> by_income_{};
   std::array<double, kFrailtySteps + 2> by_frailty_{};  // the last: 1, for the certified
