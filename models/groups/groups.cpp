@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "models/groups/activity.hpp"
+#include "models/groups/next_try.hpp"
 #include "models/groups/session_split.hpp"
 #include "models/town/town_builder.hpp"
 #include "sim/admission.hpp"
@@ -37,17 +38,6 @@ constexpr std::uint64_t kStartPartnerDraw = 8;  // at set-up: partners, 4 per dr
 constexpr int kFriendsWindowDays = 28;          // "attended in the last four weeks"
 constexpr double kEntryAge = 65;                // residents enter the town at 65
 constexpr double kFrailestIndependent = 0.95;   // the town builder's cap below certification
-
-// The first step from `from` on at which a Bernoulli process with chance `chance` a step has
-// an event, from a uniform `u` (a geometric number of steps without one); far beyond any run
-// when the chance is tiny.
-StoredStep next_try_step(std::int64_t from, double chance, double u) {
-  constexpr double kFar = 1 << 30;
-  const double steps_without = chance >= 1.0 ? 0.0
-                               : u <= 0.0    ? kFar
-                                             : std::floor(std::log(u) / std::log1p(-chance));
-  return stored_step(from + static_cast<std::int64_t>(std::min(steps_without, kFar)));
-}
 
 bool open_in_step(const Venue& venue, std::int64_t step) {
   return open_at(venue.opens_step, venue.closes_step, step);
