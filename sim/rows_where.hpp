@@ -109,4 +109,28 @@ inline std::size_t rows_where_nonzero(const std::uint8_t* values, std::size_t co
   return found;
 }
 
+/// Writes to `rows` the offsets j < count (count at most 65,536) with values[j] == value, in
+/// order, and returns how many; `rows` as for rows_where_positive.
+inline std::size_t rows_where_equal(const std::int16_t* values, std::int16_t value,
+                                    std::size_t count, std::uint16_t* rows) {
+  std::size_t found = 0, j = 0;
+#if defined(__SSE2__)
+  // Sixteen tests at once, eight at a time.
+  const __m128i wanted = _mm_set1_epi16(value);
+  for (; j + 16 <= count; j += 16) {
+    const auto eight = [&](std::size_t at) {
+      return _mm_cmpeq_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(values + at)),
+                             wanted);
+    };
+    const int mask = _mm_movemask_epi8(_mm_packs_epi16(eight(j), eight(j + 8)));
+    found = append_rows_of_mask(static_cast<std::uint32_t>(mask), j, rows, found);
+  }
+#endif
+  for (; j < count; ++j) {
+    rows[found] = static_cast<std::uint16_t>(j);
+    found += values[j] == value;
+  }
+  return found;
+}
+
 }  // namespace salonsim

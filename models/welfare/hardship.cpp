@@ -3,8 +3,10 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
+#include "sim/rows_where.hpp"
 #include "sim/simulation.hpp"
 
 namespace salonsim::models {
@@ -133,23 +135,37 @@ void FinancialHardship::step(Simulation& sim, std::int64_t step) {
   // Of the rows entered: an entrant's episode starts at entry.
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, p.entered_by(step), 8192), [&](const auto& range) {
-        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+        // A part at a time: first who is in hardship this step, then the few whose episode starts
+        // or ends now, listed without a branch per resident (who they are follows no pattern).
+        constexpr std::size_t kPart = 256;
+        std::array<std::uint16_t, kPart + kRowsWhereSlack> changing;
+        std::int32_t* last_in = last.data();
+        const std::uint8_t* in_now = in.data();
+        const std::uint8_t* alive = p.alive.data();
+        for (std::size_t first = range.begin(); first < range.end(); first += kPart) {
+          const std::size_t count = std::min(kPart, range.end() - first);
           // In hardship during this step (for the screen's past year); the dead's last step in
           // hardship is that of their death, the last they lived.
-          if (in[i] & p.alive[i]) last[i] = s;
-          if (next[i] != s || !p.alive[i]) continue;
-          const double u = stream_.uniform(step, i, kChangeDraw);
-          if (in[i]) {  // the episode ends
-            in[i] = 0;
-            steps_in[i] = stored_step(steps_in[i] + s - started[i]);
-            next[i] = stored_step(next_onset(p, static_cast<ResidentId>(i), s, u, dt));
-          } else {  // an episode starts
-            in[i] = 1;
-            last[i] = s;
-            started[i] = now;
-            episodes[i] = static_cast<std::uint16_t>(std::min(0xffff, episodes[i] + 1));
-            next[i] = stored_step(std::int64_t{s} +
-                                  steps_until(-std::log1p(-u) * params_.mean_episode_years, dt));
+          for (std::size_t i = first; i < first + count; ++i)
+            last_in[i] = (in_now[i] & alive[i]) != 0 ? s : last_in[i];
+          const std::size_t changes =
+              rows_where_equal(next.data() + first, now, count, changing.data());
+          for (std::size_t t = 0; t < changes; ++t) {
+            const std::size_t i = first + changing[t];
+            if (!p.alive[i]) continue;
+            const double u = stream_.uniform(step, i, kChangeDraw);
+            if (in[i]) {  // the episode ends
+              in[i] = 0;
+              steps_in[i] = stored_step(steps_in[i] + s - started[i]);
+              next[i] = stored_step(next_onset(p, static_cast<ResidentId>(i), s, u, dt));
+            } else {  // an episode starts
+              in[i] = 1;
+              last[i] = s;
+              started[i] = now;
+              episodes[i] = static_cast<std::uint16_t>(std::min(0xffff, episodes[i] + 1));
+              next[i] = stored_step(std::int64_t{s} +
+                                    steps_until(-std::log1p(-u) * params_.mean_episode_years, dt));
+            }
           }
         }
       });

@@ -72,6 +72,38 @@ TEST(RowsWhereNonzero, ListsTheNonzeroBytesInOrderAcrossWholeSixteensAndTheTail)
   }
 }
 
+TEST(RowsWhereEqual, ListsTheStepsEqualToOneInOrderAcrossWholeSixteensAndTheTail) {
+  // Nineteen steps: a whole sixteen and a tail of three; the ends of the range among them.
+  const std::vector<std::int16_t> steps = {7, -1, 7, 32767, 7, 0, -32768, 6, 8, 7,
+                                           7, 1,  2, 3,     4, 7, 7,      5, 7};
+  std::vector<std::uint16_t> rows(steps.size() + kRowsWhereSlack, 0xFFFF);
+  rows.resize(rows_where_equal(steps.data(), 7, steps.size(), rows.data()));
+  EXPECT_EQ(rows, (std::vector<std::uint16_t>{0, 2, 4, 9, 10, 15, 16, 18}));
+  for (const std::int16_t value : {std::int16_t{-32768}, std::int16_t{32767}, std::int16_t{-1}}) {
+    std::vector<std::uint16_t> at(steps.size() + kRowsWhereSlack);
+    at.resize(rows_where_equal(steps.data(), value, steps.size(), at.data()));
+    std::vector<std::uint16_t> expected;
+    for (std::size_t j = 0; j < steps.size(); ++j)
+      if (steps[j] == value) expected.push_back(static_cast<std::uint16_t>(j));
+    EXPECT_EQ(at, expected) << value;
+  }
+  for (std::size_t length = 0; length <= 40; ++length) {
+    for (unsigned pattern = 0; pattern < 16; ++pattern) {
+      std::vector<std::int16_t> some(length);
+      std::vector<std::uint16_t> expected;
+      for (std::size_t j = 0; j < length; ++j) {
+        const bool equal = ((pattern >> ((j * 3 + length) % 4)) & 1u) != 0;
+        // Values that differ only in their high byte, as a pack of bytes would confuse.
+        some[j] = static_cast<std::int16_t>(equal ? 300 : (j % 2 ? 300 + 256 : 44));
+        if (equal) expected.push_back(static_cast<std::uint16_t>(j));
+      }
+      std::vector<std::uint16_t> found(length + kRowsWhereSlack);
+      found.resize(rows_where_equal(some.data(), 300, length, found.data()));
+      EXPECT_EQ(found, expected) << "length " << length << ", pattern " << pattern;
+    }
+  }
+}
+
 TEST(AppendRowsOfMask, AppendsTheSetBitsOffsetsAfterWhatIsThere) {
   std::vector<std::uint16_t> rows(40 + kRowsWhereSlack, 0xFFFF);
   rows[0] = 7;  // already found
