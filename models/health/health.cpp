@@ -314,9 +314,7 @@ void Health::step(Simulation& sim, std::int64_t step) {
             const bool now_certified = decline[i] >= reserve[i];
             certified[i] = static_cast<std::uint8_t>(now_certified);
             disability_step[i] = now_certified ? now : disability_step[i];
-            const int entry =
-                DeathRatio::frailty_entry(p.frailty_if_independent(static_cast<ResidentId>(i)));
-            frailty_entry[j] = now_certified ? DeathRatio::kCertifiedEntry : entry;
+            frailty_entry[j] = DeathRatio::entry_of(p, static_cast<ResidentId>(i));
           }
           // Death, of the living, certified this step or not.
           for (std::size_t t = 0; t < living_count; ++t) {

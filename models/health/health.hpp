@@ -121,13 +121,14 @@ class DeathRatio {
   static int frailty_entry(float frailty_if_independent) {
     return static_cast<int>(frailty_if_independent * kFrailtySteps + 0.5f);
   }
-  double operator()(const Population& p, ResidentId id, std::uint8_t income_level) const {
-    // The entry past the table's end for the certified, chosen without a branch.
+  /// A resident's entry as they are now: kCertifiedEntry once certified, chosen without a branch.
+  static int entry_of(const Population& p, ResidentId id) {
     const int at = frailty_entry(p.frailty_if_independent(id));
     const int certified = p.certified[id] != 0;
-    return of_entry(p, id, income_level, at + certified * (kCertifiedEntry - at));
+    return at + certified * (kCertifiedEntry - at);
   }
-  /// The same with the entry of the table of frailty known (kCertifiedEntry if certified).
+  /// The ratio for a resident whose entry of the table of frailty is known (entry_of, found
+  /// where their decline is updated).
   double of_entry(const Population& p, ResidentId id, std::uint8_t income_level,
                   int frailty_entry) const {
     const int state = p.certified[id] | (p.isolated[id] << 1) | (p.lives_alone[id] << 2);
