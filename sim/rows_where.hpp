@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -109,22 +110,29 @@ inline std::size_t rows_where_nonzero(const std::uint8_t* values, std::size_t co
   return found;
 }
 
+#if defined(__SSE2__)
+/// A 16-bit mask whose bit k is set where values[k] == value, for sixteen two-byte values (eight
+/// tests at a time).
+template <class T>
+inline std::uint32_t equal_mask_of_sixteen(const T* values, T value) {
+  static_assert(sizeof(T) == 2 && std::is_integral_v<T>, "two-byte integers");
+  const __m128i wanted = _mm_set1_epi16(static_cast<std::int16_t>(value));
+  const auto eight = [&](const T* at) {
+    return _mm_cmpeq_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)), wanted);
+  };
+  return static_cast<std::uint32_t>(
+      _mm_movemask_epi8(_mm_packs_epi16(eight(values), eight(values + 8))));
+}
+#endif
+
 /// Writes to `rows` the offsets j < count (count at most 65,536) with values[j] == value, in
 /// order, and returns how many; `rows` as for rows_where_positive.
 inline std::size_t rows_where_equal(const std::int16_t* values, std::int16_t value,
                                     std::size_t count, std::uint16_t* rows) {
   std::size_t found = 0, j = 0;
 #if defined(__SSE2__)
-  // Sixteen tests at once, eight at a time.
-  const __m128i wanted = _mm_set1_epi16(value);
-  for (; j + 16 <= count; j += 16) {
-    const auto eight = [&](std::size_t at) {
-      return _mm_cmpeq_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(values + at)),
-                             wanted);
-    };
-    const int mask = _mm_movemask_epi8(_mm_packs_epi16(eight(j), eight(j + 8)));
-    found = append_rows_of_mask(static_cast<std::uint32_t>(mask), j, rows, found);
-  }
+  for (; j + 16 <= count; j += 16)
+    found = append_rows_of_mask(equal_mask_of_sixteen(values + j, value), j, rows, found);
 #endif
   for (; j < count; ++j) {
     rows[found] = static_cast<std::uint16_t>(j);

@@ -61,16 +61,6 @@ SessionSplit split_for_session(const SessionPart& part, SlotOf&& slot_of, const 
   return split;
 }
 
-#if defined(__SSE2__)
-/// Bit k set where the k-th of sixteen two-byte slots (`low`: the first eight, `high`: the rest)
-/// is `slot`.
-inline int same_slot_mask(__m128i low, __m128i high, std::uint16_t slot) {
-  const __m128i wanted = _mm_set1_epi16(static_cast<std::int16_t>(slot));
-  return _mm_movemask_epi8(
-      _mm_packs_epi16(_mm_cmpeq_epi16(low, wanted), _mm_cmpeq_epi16(high, wanted)));
-}
-#endif
-
 /// The same split where every venue meets (meets[slot] is 1 for every slot but 0) and slots are
 /// two bytes: sixteen residents at a time, their tests made together, their offsets written by a
 /// table and their eligible counts added a venue at a time where they have at most two. The lists
@@ -106,12 +96,12 @@ inline SessionSplit split_for_session_all_meet(const SessionPart& part, const st
     // Homes of a venue lie together in row order, so sixteen residents mostly share one venue,
     // or two: then each count is added at once (one at a time, a resident's addition would wait
     // on the one before's store to the same count).
-    const int at_first = same_slot_mask(load(slots + i), load(slots + i + 8), slots[i]);
-    const int at_last = same_slot_mask(load(slots + i), load(slots + i + 8), slots[i + 15]);
+    const std::uint32_t at_first = equal_mask_of_sixteen(slots + i, slots[i]);
+    const std::uint32_t at_last = equal_mask_of_sixteen(slots + i, slots[i + 15]);
     if ((at_first | at_last) == 0xFFFF) {
-      eligible[slots[i]] += std::popcount(static_cast<unsigned>(eligible_here & at_first));
-      eligible[slots[i + 15]] +=
-          std::popcount(static_cast<unsigned>(eligible_here & at_last & ~at_first));
+      const auto counted = static_cast<std::uint32_t>(eligible_here);
+      eligible[slots[i]] += std::popcount(counted & at_first);
+      eligible[slots[i + 15]] += std::popcount(counted & at_last & ~at_first);
     } else {
       for (std::size_t k = 0; k < 16; ++k) eligible[slots[i + k]] += (eligible_here >> k) & 1;
     }
