@@ -152,7 +152,7 @@ void FinancialHardship::step(Simulation& sim, std::int64_t step) {
               rows_where_equal(next.data() + first, now, count, changing.data());
           for (std::size_t t = 0; t < changes; ++t) {
             const std::size_t i = first + changing[t];
-            if (!p.alive[i]) continue;
+            if (!alive[i]) continue;
             const double u = stream_.uniform(step, i, kChangeDraw);
             if (in[i]) {  // the episode ends
               in[i] = 0;
