@@ -18,7 +18,7 @@ inline double steps_without_event(double chance, double u, double far) {
   // A u above 1 - chance has an event at once: the quotient lies in [0, 1). Where u is above it
   // by a relative margin of 1e-12 (thousands of ulps; the rounding of 1 - chance, of both logs
   // and of the division are a few), the quotient is below 1 however it rounds, so its floor is 0
-  // without either logarithm. A chance this common event is for many residents.
+  // without either logarithm. That happens at a draw with probability `chance`.
   if (u > (1.0 - chance) * (1.0 + 1e-12)) return 0.0;
   return std::min(std::floor(std::log(u) / std::log1p(-chance)), far);
 }
