@@ -182,21 +182,37 @@ NearestPoint nearest_in_grid(const SpatialGrid& grid, std::size_t count, double 
   return best;
 }
 
+/// Whether a search from `home` should start from the nearest point to the last home searched
+/// (`last_nearest_m` away from it): only when the homes are near each other, within a cell of the
+/// grid or within that distance. Where homes are stored in the order of their places (as the
+/// starting residents are), they nearly always are. A home far away (an entrant's, stored by
+/// entry) would make the hint's square wide, and its search visit most of the grid's points.
+inline bool near_last_home(double x, double y, double last_x, double last_y, double last_nearest_m,
+                           double cell_m) {
+  const double within = std::max(cell_m, last_nearest_m);
+  return std::abs(x - last_x) <= within && std::abs(y - last_y) <= within;
+}
+
 /// nearest_in_grid for every home (x[i], y[i]), in parallel: `offset(i, k)` is the exact offset
 /// from home i to point k, and found(i, nearest) receives each answer. Each chunk of homes starts
-/// each search from the last home's nearest: where homes are stored in the order of their places
-/// (as residents are), that hint is close, and the answers do not depend on it.
+/// each search from the last home's nearest where that home is near (near_last_home); the
+/// answers do not depend on it.
 template <class Offset, class Found>
 void nearest_for_each_home(const SpatialGrid& grid, std::size_t count, std::span<const float> x,
                            std::span<const float> y, double first_x, double first_y,
                            Offset&& offset, Found&& found) {
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, x.size(), 1024), [&](const auto& range) {
-    std::int32_t last = -1;
+    NearestPoint last;
+    double last_x = 0, last_y = 0;
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const bool hinted = last.index >= 0 && near_last_home(x[i], y[i], last_x, last_y,
+                                                            last.distance_m, grid.cell_m());
       const NearestPoint nearest = nearest_in_grid(
           grid, count, x[i], y[i], first_x, first_y, [&](ResidentId k) { return offset(i, k); },
-          last);
-      last = nearest.index;
+          hinted ? last.index : -1);
+      last = nearest;
+      last_x = x[i];
+      last_y = y[i];
       found(i, nearest);
     }
   });

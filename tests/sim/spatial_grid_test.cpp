@@ -365,5 +365,56 @@ TEST(SpatialGrid, NearestIsTheSameWhateverPointIsGivenAsAHintAndForEveryHomeAtOn
   EXPECT_EQ(each, plain_index);
 }
 
+// Worked by hand: a cell of 600 m, the last home's nearest point 250 m or 2,000 m from it.
+TEST(SpatialGrid, AHomeStartsFromTheLastHomesNearestOnlyWhenNearIt) {
+  EXPECT_TRUE(near_last_home(100, 100, 0, 0, 250, 600)) << "within a cell";
+  EXPECT_TRUE(near_last_home(-600, 600, 0, 0, 250, 600)) << "a cell away on both axes, inclusive";
+  EXPECT_FALSE(near_last_home(601, 0, 0, 0, 250, 600)) << "more than a cell away";
+  EXPECT_FALSE(near_last_home(0, -601, 0, 0, 250, 600)) << "more than a cell away, the other axis";
+  EXPECT_TRUE(near_last_home(1500, -2000, 0, 0, 2000, 600)) << "within the last nearest distance";
+  EXPECT_FALSE(near_last_home(2001, 0, 0, 0, 2000, 600)) << "beyond it";
+}
+
+// Homes in the order of their places, then as many in no order (as entrants' rows are): every
+// answer the same as a search without a hint, whether the hint is taken or not.
+TEST(SpatialGrid, NearestForEveryHomeIsTheSameWhenHomesComeInNoOrder) {
+  std::vector<float> px, py, hx, hy;
+  std::uint32_t state = 777;
+  const auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(state >> 8) / static_cast<float>(1u << 24) * 30000.0f;
+  };
+  for (int k = 0; k < 500; ++k) px.push_back(next()), py.push_back(next());
+  // A walk in small steps (neighbouring homes), then homes anywhere.
+  float x = 15000, y = 15000;
+  for (int k = 0; k < 3000; ++k) {
+    x = std::clamp(x + (next() - 15000.0f) / 100.0f, 0.0f, 30000.0f);
+    y = std::clamp(y + (next() - 15000.0f) / 100.0f, 0.0f, 30000.0f);
+    hx.push_back(x), hy.push_back(y);
+  }
+  for (int k = 0; k < 3000; ++k) hx.push_back(next()), hy.push_back(next());
+  const SpatialGrid points(px, py, 500);
+  std::vector<std::int32_t> plain(hx.size()), each(hx.size(), -2);
+  std::vector<double> plain_m(hx.size()), each_m(hx.size());
+  for (std::size_t h = 0; h < hx.size(); ++h) {
+    const NearestPoint n = nearest_in_grid(
+        points, px.size(), hx[h], hy[h], px[0], py[0],
+        [&](ResidentId k) { return std::pair(double{px[k]} - hx[h], double{py[k]} - hy[h]); });
+    plain[h] = n.index;
+    plain_m[h] = n.distance_m;
+  }
+  nearest_for_each_home(
+      points, px.size(), hx, hy, px[0], py[0],
+      [&](std::size_t h, ResidentId k) {
+        return std::pair(double{px[k]} - hx[h], double{py[k]} - hy[h]);
+      },
+      [&](std::size_t h, const NearestPoint& n) {
+        each[h] = n.index;
+        each_m[h] = n.distance_m;
+      });
+  EXPECT_EQ(each, plain);
+  EXPECT_EQ(each_m, plain_m);
+}
+
 }  // namespace
 }  // namespace salonsim
