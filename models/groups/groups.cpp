@@ -911,7 +911,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   const std::size_t rows = p.entered_by(step);
   const std::size_t blocks = (rows + kWantingBlock - 1) / kWantingBlock;
   if (wanting_.size() < blocks) wanting_.resize(blocks);
-  const bool referrals = referred_.any();
+  const std::int32_t* referral_record = referred_.record_numbers();
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t block) {
     SessionDecisions& found = decisions_.local();
     if (found.eligible.size() != venues_.size() + 1) found.eligible.assign(venues_.size() + 1, 0);
@@ -936,7 +936,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
                              .member = is_member,
                              .next_try = next_try_.data(),
                              .step = stored_step(step),
-                             .referrals = referrals};
+                             .referral_record = referral_record};
       std::size_t members_wanting_count = 0, others_wanting_count = 0;
       const SessionSplit split =
           all_meet && narrow_slots != nullptr

@@ -23,8 +23,16 @@ struct SessionPart {
   const std::uint8_t* member = nullptr;
   const StoredStep* next_try = nullptr;  // a non-member tries to join at a step at least this
   StoredStep step = 0;
-  bool referrals = false;  // every non-member whose venue meets may try (to be asked)
+  /// Each resident's record in the referral book (-1: none), or nullptr where nothing refers to
+  /// the groups: a non-member with a record may have been referred, so is listed to be asked
+  /// whether their next try has come or not.
+  const std::int32_t* referral_record = nullptr;
 };
+
+/// Whether resident i has a record in the referral book (see SessionPart::referral_record).
+inline bool has_referral_record(const SessionPart& part, std::size_t i) {
+  return part.referral_record != nullptr && part.referral_record[i] >= 0;
+}
 
 /// How many offsets split_for_session wrote to each list.
 struct SessionSplit {
@@ -41,13 +49,14 @@ inline void split_one(const SessionPart& part, std::size_t j, std::size_t slot, 
   split.members += here & in;
   eligible[slot] += here & !in;
   trying[split.trying] = static_cast<std::uint16_t>(j);
-  split.trying += here & !in & (part.referrals | (part.next_try[i] <= part.step));
+  split.trying += here & !in & (has_referral_record(part, i) | (part.next_try[i] <= part.step));
 }
 
 /// The split for any venues: `slot_of(i)` is resident i's venue + 1 (0: none) and `meets[slot]`
 /// whether it meets (meets[0] = 0). A resident whose venue meets is a member (offset i - first
 /// listed in `members`) or a non-member (counted in eligible[slot], and listed in `trying` if
-/// referrals are on or their next try has come). The lists need room for count offsets.
+/// they have a referral record or their next try has come). The lists need room for count
+/// offsets.
 template <class SlotOf>
 SessionSplit split_for_session(const SessionPart& part, SlotOf&& slot_of, const std::uint8_t* meets,
                                std::int32_t* eligible, std::uint16_t* members,
@@ -73,7 +82,7 @@ inline SessionSplit split_for_session_all_meet(const SessionPart& part, const st
 #if defined(__SSE2__)
   const __m128i zero = _mm_setzero_si128();
   const __m128i step = _mm_set1_epi16(part.step);
-  const int referrals = part.referrals ? 0xFFFF : 0;
+  const __m128i no_record = _mm_set1_epi32(-1);
   for (; j + 16 <= part.count; j += 16) {
     const std::size_t i = part.first + j;
     const auto load = [](const void* at) {
@@ -89,10 +98,18 @@ inline SessionSplit split_for_session_all_meet(const SessionPart& part, const st
     const int here = ~_mm_movemask_epi8(_mm_or_si128(dead, no_venue)) & 0xFFFF;
     const int outside = _mm_movemask_epi8(not_member);
     const int due = ~_mm_movemask_epi8(not_due) & 0xFFFF;
+    // Those with a referral record (few): four int32 compares, packed to sixteen bytes.
+    int recorded = 0;
+    if (part.referral_record != nullptr) {
+      const std::int32_t* record = part.referral_record + i;
+      const auto has = [&](std::size_t k) { return _mm_cmpgt_epi32(load(record + k), no_record); };
+      recorded = _mm_movemask_epi8(
+          _mm_packs_epi16(_mm_packs_epi32(has(0), has(4)), _mm_packs_epi32(has(8), has(12))));
+    }
     const int member_here = here & ~outside;
     const int eligible_here = here & outside;
     split.members = append_rows_of_mask(member_here, j, members, split.members);
-    split.trying = append_rows_of_mask(eligible_here & (referrals | due), j, trying, split.trying);
+    split.trying = append_rows_of_mask(eligible_here & (recorded | due), j, trying, split.trying);
     // Homes of a venue lie together in row order, so sixteen residents mostly share one venue,
     // or two: then each count is added at once (one at a time, a resident's addition would wait
     // on the one before's store to the same count).

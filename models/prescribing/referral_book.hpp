@@ -42,6 +42,8 @@ class ReferralBook {
     const std::int32_t r = record_of_[id];
     return r < 0 ? kNever : until_[static_cast<std::size_t>(r) * services_.size() + service];
   }
+  /// Each resident's record number (-1: none), the record column's values.
+  const std::int32_t* record_numbers() const { return record_of_; }
   /// Residents with a record.
   std::size_t records() const { return services_.empty() ? 0 : until_.size() / services_.size(); }
   /// Bytes of the records (the record column is the population's).
@@ -73,6 +75,11 @@ class Referrals {
   /// Whether the resident counts as referred to the service at `step`.
   bool active(ResidentId id, std::int64_t step) const {
     return book_ != nullptr && book_->until(id, service_) >= step;
+  }
+  /// Each resident's record number in the book (-1: none; only those with one can be active),
+  /// nullptr when no book refers to the service.
+  const std::int32_t* record_numbers() const {
+    return book_ != nullptr ? book_->record_numbers() : nullptr;
   }
 
  private:

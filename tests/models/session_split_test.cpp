@@ -20,6 +20,7 @@ struct Town {
   std::vector<std::uint8_t> alive, member;
   std::vector<StoredStep> next_try;
   std::vector<std::uint16_t> slots;
+  std::vector<std::int32_t> record;  // in the referral book (-1: none)
   SessionPart part(std::size_t first, std::size_t count, StoredStep step, bool referrals) const {
     return {.first = first,
             .count = count,
@@ -27,7 +28,7 @@ struct Town {
             .member = member.data(),
             .next_try = next_try.data(),
             .step = step,
-            .referrals = referrals};
+            .referral_record = referrals ? record.data() : nullptr};
   }
 };
 
@@ -63,7 +64,8 @@ TEST(SessionSplit, SortsEachResidentByHandAndCountsTheNonMembersAVenueCouldInvit
   Town town{.alive = {1, 1, 1, 0, 1, 1, 1},
             .member = {1, 0, 0, 1, 0, 1, 0},
             .next_try = {0, 9, 11, 0, 0, 0, 10},
-            .slots = {1, 1, 2, 1, 0, 2, 2}};
+            .slots = {1, 1, 2, 1, 0, 2, 2},
+            .record = {-1, -1, 0, 1, 2, 3, -1}};
   const std::vector<std::uint8_t> meets = {0, 1, 1};
   const SessionPart part = town.part(0, 7, 10, false);
   for (const Lists& got : {by_any_venues(town, part, meets), by_all_meeting(town, part, 2)}) {
@@ -71,9 +73,17 @@ TEST(SessionSplit, SortsEachResidentByHandAndCountsTheNonMembersAVenueCouldInvit
     EXPECT_EQ(got.trying, (std::vector<std::uint16_t>{1, 6}));
     EXPECT_EQ(got.eligible, (std::vector<std::int32_t>{0, 1, 2}));
   }
-  // With referrals every eligible non-member is asked, due or not.
-  EXPECT_EQ(by_all_meeting(town, town.part(0, 7, 10, true), 2).trying,
-            (std::vector<std::uint16_t>{1, 2, 6}));
+  // With referrals, an eligible non-member with a record in the book is asked, due or not (2);
+  // records of the dead (3), of those without a venue (4) and of members (5) change nothing.
+  for (const Lists& got : {by_any_venues(town, town.part(0, 7, 10, true), meets),
+                           by_all_meeting(town, town.part(0, 7, 10, true), 2)})
+    EXPECT_EQ(got.trying, (std::vector<std::uint16_t>{1, 2, 6}));
+  // Without a record nobody not yet due is asked.
+  Town unrecorded = town;
+  unrecorded.record.assign(7, -1);
+  for (const Lists& got : {by_any_venues(unrecorded, unrecorded.part(0, 7, 10, true), meets),
+                           by_all_meeting(unrecorded, unrecorded.part(0, 7, 10, true), 2)})
+    EXPECT_EQ(got.trying, (std::vector<std::uint16_t>{1, 6}));
   // A venue that does not meet: its residents are neither listed nor counted.
   const Lists second_away = by_any_venues(town, part, {0, 1, 0});
   EXPECT_EQ(second_away.members, (std::vector<std::uint16_t>{0}));
@@ -98,6 +108,8 @@ TEST(SessionSplit, SixteenAtATimeIsTheOneAtATimeAnswerForEveryPartLengthAndStart
       town.alive.push_back(random() % 5 != 0);
       town.member.push_back(random() % 3 == 0);
       town.next_try.push_back(static_cast<StoredStep>(static_cast<int>(random() % 40) - 5));
+      // A record in the referral book for one in eight, numbered up to 2^31 - 1.
+      town.record.push_back(random() % 8 == 0 ? static_cast<std::int32_t>(random() >> 1) : -1);
       if (runs == 0) {
         town.slots.push_back(random() % 7 == 0 ? 0
                                                : static_cast<std::uint16_t>(1 + (i / 13) % venues));
