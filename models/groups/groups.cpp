@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "models/groups/activity.hpp"
+#include "models/groups/join_draw.hpp"
 #include "models/groups/next_try.hpp"
 #include "models/groups/session_split.hpp"
 #include "models/town/town_builder.hpp"
@@ -1015,12 +1016,18 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
         if (u[1] < invited) odds *= q.or_invited;
         const double most = odds * odds_.friends.back();
         if (w >= std::max(odds, most) / (1.0 + std::max(odds, most))) continue;
+        // Below the chance with the friends' least factor (none attending, or the most counted
+        // if friends lowered the odds), they join however many attend: the ties need not be read.
+        if (joins_whatever_friends(w, std::min(odds, most))) {
+          others_wanting[others_wanting_count++] = {v, id};
+          continue;
+        }
         int friends = 0;
         sim.network().for_each_tie(id, [&](ResidentId other, const Tie&) {
           friends += last_session[other] >= 0 && last_session[other] >= step - friends_window_steps;
         });
         odds *= odds_.friends[std::min(friends, q.max_friends_counted)];
-        if (w < odds / (1.0 + odds)) others_wanting[others_wanting_count++] = {v, id};
+        if (joins_at_odds(w, odds)) others_wanting[others_wanting_count++] = {v, id};
       }
       std::merge(members_wanting.begin(), members_wanting.begin() + members_wanting_count,
                  others_wanting.begin(), others_wanting.begin() + others_wanting_count,
