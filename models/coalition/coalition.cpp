@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
@@ -235,13 +237,22 @@ bool CoalitionSupport::choose(CoalitionDecision& best, std::int64_t step) const 
 template <class Weight>
 std::array<double, 2> CoalitionSupport::best_site(const Population& p, std::int32_t district,
                                                   Weight&& weight) const {
-  std::vector<std::uint8_t> include(p.size(), 0);
-  std::vector<ResidentId> homes;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (p.alive[i] && p.district[i] == district && weight(static_cast<ResidentId>(i))) {
-      include[i] = 1;
-      homes.push_back(static_cast<ResidentId>(i));
+  // Who counts, in parallel (a pass over every row, made whenever a group opens), then listed.
+  const std::size_t n = p.size();
+  std::vector<std::uint8_t> include(n, 0);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16384), [&](const auto& range) {
+    // Through local pointers: a store of a byte may alias anything, so through the vectors every
+    // store would reload their data pointers.
+    const std::uint8_t* alive = p.alive.data();
+    const auto* in_district = p.district.data();
+    std::uint8_t* included = include.data();
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      included[i] = alive[i] && in_district[i] == district && weight(static_cast<ResidentId>(i));
     }
+  });
+  std::vector<ResidentId> homes;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (include[i]) homes.push_back(static_cast<ResidentId>(i));
   }
   const District& d = districts_.at(district);
   std::array<double, 2> best{d.centre_m.at(0), d.centre_m.at(1)};
@@ -284,8 +295,9 @@ void CoalitionSupport::take_effect(Simulation& sim, CoalitionDecision& decision,
       if (target == nullptr) return;  // the type's build adds the module: not reached
       std::array<double, 2> site;
       if (mens) {
+        const std::uint8_t* sex = p.sex.data();
         site = best_site(p, decision.district, [&](ResidentId i) {
-          return p.sex[i] == static_cast<std::uint8_t>(Sex::kMale) && !in_any_group(member_, i);
+          return sex[i] == static_cast<std::uint8_t>(Sex::kMale) && !in_any_group(member_, i);
         });
       } else {
         const VenueCoverage coverage(std::move(venues));
