@@ -13,6 +13,20 @@
 namespace salonsim {
 namespace {
 
+// Coordinates in [0, extent) from a linear congruential generator: the same on every platform.
+class Scatter {
+ public:
+  Scatter(std::uint32_t seed, float extent_m) : state_(seed), extent_m_(extent_m) {}
+  float next() {
+    state_ = state_ * 1664525u + 1013904223u;
+    return static_cast<float>(state_ >> 8) / static_cast<float>(1u << 24) * extent_m_;
+  }
+
+ private:
+  std::uint32_t state_;
+  float extent_m_;
+};
+
 TEST(SpatialGrid, BucketsPointsByCellInIdOrder) {
   const std::vector<float> x{0, 50, 150, 10, 290};
   const std::vector<float> y{0, 20, 0, 99, 290};
@@ -328,11 +342,8 @@ TEST(SpatialGrid, NearestIsTheSameWhateverPointIsGivenAsAHintAndForEveryHomeAtOn
   // 2,000 homes and 300 points on a 20 km square, each home searched from the last home's
   // nearest (as the groups do along the rows) and from a random point: the same as without.
   std::vector<float> px, py, hx, hy;
-  std::uint32_t state = 12345;
-  const auto next = [&] {
-    state = state * 1664525u + 1013904223u;
-    return static_cast<float>(state >> 8) / static_cast<float>(1u << 24) * 20000.0f;
-  };
+  Scatter scatter(12345, 20000.0f);
+  const auto next = [&] { return scatter.next(); };
   for (int k = 0; k < 300; ++k) px.push_back(next()), py.push_back(next());
   for (int k = 0; k < 2000; ++k) hx.push_back(next()), hy.push_back(next());
   const SpatialGrid points(px, py, 600);
@@ -379,11 +390,8 @@ TEST(SpatialGrid, AHomeStartsFromTheLastHomesNearestOnlyWhenNearIt) {
 // answer the same as a search without a hint, whether the hint is taken or not.
 TEST(SpatialGrid, NearestForEveryHomeIsTheSameWhenHomesComeInNoOrder) {
   std::vector<float> px, py, hx, hy;
-  std::uint32_t state = 777;
-  const auto next = [&] {
-    state = state * 1664525u + 1013904223u;
-    return static_cast<float>(state >> 8) / static_cast<float>(1u << 24) * 30000.0f;
-  };
+  Scatter scatter(777, 30000.0f);
+  const auto next = [&] { return scatter.next(); };
   for (int k = 0; k < 500; ++k) px.push_back(next()), py.push_back(next());
   // A walk in small steps (neighbouring homes), then homes anywhere.
   float x = 15000, y = 15000;
