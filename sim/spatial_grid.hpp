@@ -182,11 +182,12 @@ NearestPoint nearest_in_grid(const SpatialGrid& grid, std::size_t count, double 
   return best;
 }
 
-/// Whether a search from `home` should start from the nearest point to the last home searched
-/// (`last_nearest_m` away from it): only when the homes are near each other, within a cell of the
-/// grid or within that distance. Where homes are stored in the order of their places (as the
-/// starting residents are), they nearly always are. A home far away (an entrant's, stored by
-/// entry) would make the hint's square wide, and its search visit most of the grid's points.
+/// Whether the search from the home at (x, y) should start from the nearest point to the last
+/// home searched, at (last_x, last_y) and `last_nearest_m` from that point: only when the homes
+/// are near each other, within a cell of the grid or within that distance on each axis. Where homes
+/// are stored in the order of their places (as the starting residents are), they nearly always are.
+/// A home far away (an entrant's, stored by entry) would make the hint's square wide, and its
+/// search visit most of the grid's points.
 inline bool near_last_home(double x, double y, double last_x, double last_y, double last_nearest_m,
                            double cell_m) {
   const double within = std::max(cell_m, last_nearest_m);
