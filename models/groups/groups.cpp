@@ -226,6 +226,15 @@ CommunityGroups::CommunityGroups(GroupKind kind, GroupParams params, TownMap map
 
 void CommunityGroups::init(Simulation& sim) {
   Population& p = sim.population();
+  // The run's kinds share one SessionScratch: the first to init makes it.
+  for (const CommunityGroups* other : sim.modules_of_type<CommunityGroups>()) {
+    if (other != this && other->scratch_ != nullptr && scratch_ == nullptr)
+      scratch_ = other->scratch_;
+  }
+  if (scratch_ == nullptr) {
+    scratch_ = std::make_shared<SessionScratch>();
+    owns_scratch_ = true;
+  }
   attendance_ = GroupAttendance::registered_on(p, kind_);
   seats_ = ShuttleSeats::registered_on(p);
   const std::string word =
@@ -331,10 +340,15 @@ std::size_t CommunityGroups::bytes() const {
   std::size_t per_thread = 0;
   for (const SessionDecisions& found : decisions_)
     per_thread += bytes_of(found.quitting) + bytes_of(found.eligible);
-  return bytes_of(wanting_) + venue_slots_.bytes() + bytes_of(propensity_) + bytes_of(next_try_) +
-         bytes_of(roster_) + bytes_of(candidates_) + bytes_of(candidate_start_) +
-         bytes_of(chunk_places_) + bytes_of(new_ties_) + bytes_of(tied_rows_) + bytes_of(venues_) +
-         bytes_of(invitation_chance_) + home_boxes_.bytes() + bytes_of(block_reach_) + per_thread;
+  return (owns_scratch_ ? scratch_->bytes() : 0) + venue_slots_.bytes() + bytes_of(propensity_) +
+         bytes_of(next_try_) + bytes_of(roster_) + bytes_of(new_ties_) + bytes_of(tied_rows_) +
+         bytes_of(venues_) + bytes_of(invitation_chance_) + home_boxes_.bytes() +
+         bytes_of(block_reach_) + per_thread;
+}
+
+std::size_t CommunityGroups::SessionScratch::bytes() const {
+  return bytes_of(wanting) + bytes_of(candidates) + bytes_of(candidate_start) +
+         bytes_of(chunk_places);
 }
 
 CommunityGroups& CommunityGroups::labelled(std::string label) {
@@ -829,36 +843,37 @@ void CommunityGroups::gather_candidates(std::size_t blocks) {
   // residents by venue, each chunk's places for a venue follow the chunks before it, and each
   // chunk writes its residents to its places in id order. The result does not depend on the
   // number of chunks, nor on the threads.
+  SessionScratch& scratch = *scratch_;
   const std::size_t venues = venues_.size();
   const std::size_t chunks = std::min(blocks, kCandidateChunks);
   const auto blocks_of = [&](std::size_t c) {
     return std::pair(c * blocks / chunks, (c + 1) * blocks / chunks);
   };
-  chunk_places_.assign(chunks * venues, 0);
+  scratch.chunk_places.assign(chunks * venues, 0);
   tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
-    std::uint32_t* count = chunk_places_.data() + c * venues;
+    std::uint32_t* count = scratch.chunk_places.data() + c * venues;
     const auto [first, end] = blocks_of(c);
     for (std::size_t block = first; block < end; ++block) {
-      for (const auto& [v, id] : wanting_[block]) ++count[v];
+      for (const auto& [v, id] : scratch.wanting[block]) ++count[v];
     }
   });
-  candidate_start_.resize(venues + 1);
+  scratch.candidate_start.resize(venues + 1);
   std::uint32_t total = 0;
   for (std::size_t v = 0; v < venues; ++v) {
-    candidate_start_[v] = total;
+    scratch.candidate_start[v] = total;
     for (std::size_t c = 0; c < chunks; ++c) {
-      const std::uint32_t count = chunk_places_[c * venues + v];
-      chunk_places_[c * venues + v] = total;  // the chunk's first place for the venue
+      const std::uint32_t count = scratch.chunk_places[c * venues + v];
+      scratch.chunk_places[c * venues + v] = total;  // the chunk's first place for the venue
       total += count;
     }
   }
-  candidate_start_[venues] = total;
-  if (candidates_.size() < total) candidates_.resize(total);
+  scratch.candidate_start[venues] = total;
+  if (scratch.candidates.size() < total) scratch.candidates.resize(total);
   tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
-    std::uint32_t* place = chunk_places_.data() + c * venues;
+    std::uint32_t* place = scratch.chunk_places.data() + c * venues;
     const auto [first, end] = blocks_of(c);
     for (std::size_t block = first; block < end; ++block) {
-      for (const auto& [v, id] : wanting_[block]) candidates_[place[v]++] = id;
+      for (const auto& [v, id] : scratch.wanting[block]) scratch.candidates[place[v]++] = id;
     }
   });
 }
@@ -911,7 +926,8 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   // living, so of the rows entered.
   const std::size_t rows = p.entered_by(step);
   const std::size_t blocks = (rows + kWantingBlock - 1) / kWantingBlock;
-  if (wanting_.size() < blocks) wanting_.resize(blocks);
+  std::vector<std::vector<Wanting>>& wanting_lists = scratch_->wanting;
+  if (wanting_lists.size() < blocks) wanting_lists.resize(blocks);
   const std::int32_t* referral_record = referred_.record_numbers();
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t block) {
     SessionDecisions& found = decisions_.local();
@@ -919,7 +935,7 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
     std::int32_t* eligible = found.eligible.data();  // at venue + 1, as `meets`
     const std::uint8_t* alive = p.alive.data();
     const std::uint8_t* is_member = member.data();
-    std::vector<Wanting>& wanting = wanting_[block];
+    std::vector<Wanting>& wanting = wanting_lists[block];
     wanting.clear();
     const std::size_t block_end = std::min(rows, (block + 1) * kWantingBlock);
     // A part at a time, the residents whose venue meets are first sorted, without a branch,
@@ -1056,8 +1072,9 @@ void CommunityGroups::step(Simulation& sim, std::int64_t step) {
   tied_rows_.resize(venues_.size());
   tbb::parallel_for(std::size_t{0}, meeting_.size(), [&](std::size_t k) {
     const std::int32_t v = meeting_[k];
-    const std::span<ResidentId> candidates(candidates_.data() + candidate_start_[v],
-                                           candidate_start_[v + 1] - candidate_start_[v]);
+    const std::uint32_t* start = scratch_->candidate_start.data();
+    const std::span<ResidentId> candidates(scratch_->candidates.data() + start[v],
+                                           start[v + 1] - start[v]);
     std::span<const ResidentId> list = candidates;  // in id order as gathered
     const auto capacity = static_cast<std::size_t>(venues_[v].venue.capacity);
     if (candidates.size() > capacity) {  // otherwise everyone is admitted: no priorities needed

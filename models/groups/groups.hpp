@@ -307,7 +307,8 @@ class CommunityGroups final : public Module {
   /// keep on average; `step` keys the draws (kSetupStep at the start).
   void make_co_member_ties(Simulation& sim, ResidentId id, std::int64_t step);
   void join_entrants(Simulation& sim, std::int64_t step);
-  /// Each venue's candidates from the `blocks` blocks of wanting_, into candidates_.
+  /// Each venue's candidates from the `blocks` blocks of scratch_->wanting, into
+  /// scratch_->candidates.
   void gather_candidates(std::size_t blocks);
 
   GroupKind kind_;
@@ -342,11 +343,6 @@ class CommunityGroups final : public Module {
   std::vector<std::vector<ResidentId>> roster_;
   std::size_t entered_ = 0;  // residents entered so far (entrants join at entry)
   // Per venue.
-  /// Each venue's candidates at a session (who wants to come), in id order: venue v's are
-  /// candidates_[candidate_start_[v] .. candidate_start_[v + 1]). Gathered from wanting_ by
-  /// gather_candidates, which works out each chunk's places in chunk_places_.
-  std::vector<ResidentId> candidates_;
-  std::vector<std::uint32_t> candidate_start_, chunk_places_;
   static constexpr std::size_t kCandidateChunks = 16;
   std::vector<std::vector<std::pair<ResidentId, ResidentId>>> new_ties_;  // reused each session
   std::vector<std::vector<ResidentId>> tied_rows_;  // per venue: rows given a tie this session
@@ -358,11 +354,24 @@ class CommunityGroups final : public Module {
     std::vector<std::int32_t> eligible;  // per venue
   };
   tbb::enumerable_thread_specific<SessionDecisions> decisions_;
-  /// Who wants to come to a session (venue, resident), per block of kWantingBlock residents in
-  /// id order; kept between steps.
-  using Wanting = std::pair<std::int32_t, ResidentId>;
+  using Wanting = std::pair<std::int32_t, ResidentId>;  // (venue, resident)
   static constexpr std::size_t kWantingBlock = 4096;
-  std::vector<std::vector<Wanting>> wanting_;
+  /// The lists a session's decisions and admission work in, used only within one step of one
+  /// kind and kept between steps so that nothing is allocated in the step. The kinds of a run
+  /// step one after another, never two at once, so they share one: it holds the largest kind's
+  /// lists rather than every kind's (8 bytes a resident less on bench-1m's five kinds).
+  struct SessionScratch {
+    /// Who wants to come (venue, resident), per block of kWantingBlock residents in id order.
+    std::vector<std::vector<Wanting>> wanting;
+    /// Each venue's candidates (who wants to come), in id order: venue v's are
+    /// candidates[candidate_start[v] .. candidate_start[v + 1]). Gathered from `wanting` by
+    /// gather_candidates, which works out each chunk's places in chunk_places.
+    std::vector<ResidentId> candidates;
+    std::vector<std::uint32_t> candidate_start, chunk_places;
+    std::size_t bytes() const;
+  };
+  std::shared_ptr<SessionScratch> scratch_;
+  bool owns_scratch_ = false;  // the kind that made it counts its bytes
   // One per thread, for venues over capacity.
   tbb::enumerable_thread_specific<std::vector<Candidate>> admission_order_;
   tbb::enumerable_thread_specific<std::vector<std::uint32_t>> attendee_keys_;  // one per thread

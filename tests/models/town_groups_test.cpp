@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -270,6 +271,53 @@ TEST(GroupsModule, KindsComposeThroughTheEffects) {
   EXPECT_DOUBLE_EQ(death.times_ratios(1.0, 0), double(sports_death[0]) * double(hobby_death[0]));
   // Everyone belongs to both: in a group of any kind, counted once each.
   EXPECT_EQ(sim->timeseries().find(kAnyGroupMembers)->values.back()[0], 50);
+}
+
+// The kinds of a run share the lists a session is worked out in (CommunityGroups'
+// SessionScratch), one kind's step after another's. A kind's sessions are then what they are
+// alone: 300 residents for 40 places a week, so each session admits by priority from the
+// shared lists. The run holds the lists once: the two kinds account fewer bytes together than
+// each alone.
+TEST(GroupsModule, KindsShareTheirSessionListsWithoutMixingThem) {
+  GroupParams sports = plain_groups(0.5, 0.05), hobby = plain_groups(2.0, 0.02);
+  sports.venues[0].capacity = 40;
+  hobby.venues[0].capacity = 70;
+  const auto run = [&](bool with_sports, bool with_hobby) {
+    auto sim = std::make_unique<Simulation>(RunIdentity{5, 0}, Clock{7, 12}, crowd(300),
+                                            Network(300, {}, 8));
+    if (with_sports)
+      sim->add_module(std::make_unique<CommunityGroups>(GroupKind::kSports, sports, TownParams{}));
+    if (with_hobby)
+      sim->add_module(std::make_unique<CommunityGroups>(GroupKind::kHobby, hobby, TownParams{}));
+    sim->run();
+    return sim;
+  };
+  const auto both = run(true, true), sports_alone = run(true, false),
+             hobby_alone = run(false, true);
+  for (const char* kind : {"sports", "hobby"}) {
+    const Simulation& alone = std::string(kind) == "sports" ? *sports_alone : *hobby_alone;
+    for (const std::string column : {"_member", "_sessions"}) {
+      SCOPED_TRACE(kind + column);
+      const std::string name = kind + column;
+      if (column == "_member") {
+        EXPECT_EQ(both->population().column<std::uint8_t>(name),
+                  alone.population().column<std::uint8_t>(name));
+      } else {
+        EXPECT_EQ(both->population().column<std::uint16_t>(name),
+                  alone.population().column<std::uint16_t>(name));
+      }
+    }
+  }
+  // Sessions were full: admission by priority, not everyone who wanted to come.
+  const auto& sessions = both->population().column<std::uint16_t>("sports_sessions");
+  EXPECT_EQ(std::accumulate(sessions.begin(), sessions.end(), 0), 12 * 40);
+  const auto module_bytes = [](const Simulation& sim) {
+    std::size_t total = 0;
+    for (const CommunityGroups* groups : sim.modules_of_type<CommunityGroups>())
+      total += groups->bytes();
+    return total;
+  };
+  EXPECT_LT(module_bytes(*both), module_bytes(*sports_alone) + module_bytes(*hobby_alone));
 }
 
 TEST(TownGroups, EveryKindByDefaultAndNoneWhenAsked) {
