@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -24,10 +25,11 @@ int trips_in_step(double trips_per_week, std::int64_t step, int days_per_step) {
 
 namespace {
 
-// One service's queue for seats at a step, as admit_lowest asks it (a copy for each range of
-// residents, asked in increasing order): who may queue is worked out for 64 residents at a time
-// without a branch (which residents are eligible follows no pattern a branch predictor could
-// learn), and the priorities of four neighbours come from one call of the generator.
+// One service's queue for seats at a step, as admit_lowest_in_blocks asks it, a block of
+// residents at a time: who may queue is worked out for the whole block first, without a branch
+// (which residents are eligible follows no pattern a branch predictor could learn), then the
+// priorities of each four neighbours with one of them eligible come from one call of the
+// generator (a block begins at a multiple of four).
 class SeatQueue {
  public:
   SeatQueue(const ShuttleParams& service, const std::vector<std::uint8_t>& districts,
@@ -45,32 +47,38 @@ class SeatQueue {
         dt_(dt),
         draw_(draw) {}
 
-  bool operator()(std::size_t i, double& priority) {
-    if (i >= end_) find_eligible(i);
-    if (!eligible_[i - first_]) return false;
-    if (i / 4 != block_) {
-      block_ = i / 4;
-      draws_ = stream_.uniforms_by_four(step_, i, draw_);
+  void operator()(std::size_t first, std::size_t count, PriorityBlock& block) const {
+    static_assert(PriorityBlock::kResidents % 4 == 0);
+    // Residents seated by an earlier service this step do not queue again.
+    for (std::size_t j = 0; j < count; ++j) {
+      const auto id = static_cast<ResidentId>(first + j);
+      block.queued[j] = static_cast<std::uint8_t>(
+          (seat_step_[id] != now_) &
+          shuttle_eligible(service_, districts_, p_, id, p_.age_at(id, step_, dt_)));
     }
-    // Riders a link worker registered (social prescribing) are seated first.
-    priority = draws_[i % 4] - (referred_.active(static_cast<ResidentId>(i), step_) ? 1.0 : 0.0);
-    return true;
+    for (std::size_t j = 0; j < count; j += 4) {
+      std::uint32_t any = 0;
+      std::memcpy(&any, block.queued.data() + j, sizeof any);  // the four's flags at once
+      if (any == 0) continue;
+      const std::array<double, 4> draws = stream_.uniforms_by_four(step_, first + j, draw_);
+      std::copy(draws.begin(), draws.end(), block.priority.begin() + j);
+    }
+    // Riders a link worker registered (social prescribing) are seated first. Only residents with
+    // a record in the referral book can be (a few in a hundred): most blocks have none, found
+    // without a branch per resident.
+    const std::int32_t* record = referred_.record_numbers();
+    if (record == nullptr) return;
+    std::uint8_t any_record = 0;
+    for (std::size_t j = 0; j < count; ++j)
+      any_record |= static_cast<std::uint8_t>(record[first + j] >= 0);
+    if (any_record == 0) return;
+    for (std::size_t j = 0; j < count; ++j) {
+      if (block.queued[j] && referred_.active(static_cast<ResidentId>(first + j), step_))
+        block.priority[j] -= 1.0;
+    }
   }
 
  private:
-  static constexpr std::size_t kResidents = 64;
-
-  // Residents seated by an earlier service this step do not queue again.
-  void find_eligible(std::size_t first) {
-    first_ = first;
-    end_ = std::min(first + kResidents, p_.size());
-    for (std::size_t j = 0; j < end_ - first_; ++j) {
-      const auto id = static_cast<ResidentId>(first_ + j);
-      eligible_[j] = (seat_step_[id] != now_) &
-                     shuttle_eligible(service_, districts_, p_, id, p_.age_at(id, step_, dt_));
-    }
-  }
-
   const ShuttleParams& service_;
   const std::vector<std::uint8_t>& districts_;
   const Population& p_;
@@ -81,10 +89,6 @@ class SeatQueue {
   StoredStep now_;
   double dt_;
   std::uint64_t draw_;
-  std::size_t first_ = 0, end_ = 0;  // the residents eligible_ holds
-  std::array<bool, kResidents> eligible_{};
-  std::size_t block_ = ~std::size_t{0};  // the block of four draws_ holds
-  std::array<double, 4> draws_{};
 };
 
 }  // namespace
@@ -129,7 +133,7 @@ void Shuttle::step(Simulation& sim, std::int64_t step) {
     const std::size_t seats =
         static_cast<std::size_t>(service.seats_per_trip) *
         static_cast<std::size_t>(trips_in_step(service.trips_per_week, step, days));
-    const auto eligible = static_cast<std::int32_t>(admit_lowest(
+    const auto eligible = static_cast<std::int32_t>(admit_lowest_in_blocks(
         p.entered_by(step), seats,  // the living are among the rows entered
         SeatQueue(service, served_districts_[k], p, seat_step, referred_, stream, step, dt, k),
         queues_, order_));

@@ -106,6 +106,41 @@ TEST(AdmitLowest, APriorityKeepingDrawsForItsRangeAdmitsWhatFreshDrawsWould) {
   }
 }
 
+TEST(AdmitLowest, ABlockPriorityAdmitsWhatOneResidentAtATimeWould) {
+  // The shuttle's way: a block's queue flags first, then each four neighbours' priorities from
+  // one call of the generator where one of them queues, then an offset for a few. 20,001
+  // residents: 312 whole blocks of 64 and a part of 33.
+  const RandomStream stream(5, 0, "admission");
+  const std::size_t residents = 20001, capacity = 37;
+  const auto queues_at = [](std::size_t i) { return i % 5 != 1 && i % 11 != 7; };
+  const auto first_in_line = [](std::size_t i) { return i % 1000 == 3; };
+  const auto one_at_a_time = [&](std::size_t i, double& value) {
+    if (!queues_at(i)) return false;
+    value = stream.uniforms_by_four(3, i, 0)[i % 4] - (first_in_line(i) ? 1.0 : 0.0);
+    return true;
+  };
+  const auto by_block = [&](std::size_t first, std::size_t count, PriorityBlock& block) {
+    EXPECT_EQ(first % PriorityBlock::kResidents, 0u);
+    EXPECT_LE(count, PriorityBlock::kResidents);
+    for (std::size_t j = 0; j < count; ++j) block.queued[j] = queues_at(first + j);
+    for (std::size_t j = 0; j < count; j += 4) {
+      const std::array<double, 4> draws = stream.uniforms_by_four(3, first + j, 0);
+      std::copy(draws.begin(), draws.end(), block.priority.begin() + j);
+    }
+    for (std::size_t j = 0; j < count; ++j) block.priority[j] -= first_in_line(first + j);
+  };
+  AdmissionQueues queues;
+  std::vector<Candidate> expected, admitted;
+  const std::int64_t queued = admit_lowest(residents, capacity, one_at_a_time, queues, expected);
+  EXPECT_EQ(queued, 14546);
+  EXPECT_EQ(expected.front().second % 1000, 3u);  // the first in line come first
+  for (int threads : {1, 2, 4}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    EXPECT_EQ(admit_lowest_in_blocks(residents, capacity, by_block, queues, admitted), queued);
+    EXPECT_EQ(admitted, expected) << threads << " threads";
+  }
+}
+
 TEST(AdmissionQueue, CutToTheLowestItTurnsAwayOnlyThoseAboveTheHighestKept) {
   AdmissionQueue queue;
   EXPECT_TRUE(queue.may_admit({9.0, 1}));  // not cut: anyone
