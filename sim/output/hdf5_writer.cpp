@@ -285,7 +285,10 @@ struct OutputFile::Impl {
         if (compress2(stored[k].data(), &size, shuffled.data(), static_cast<uLong>(chunk_bytes),
                       static_cast<int>(kDeflateLevel)) != Z_OK)
           failed = true;
+        // Keep only what deflating gave: room for the bound would hold, until the chunks are
+        // handed to HDF5, about as much as the column itself.
         stored[k].resize(size);
+        stored[k].shrink_to_fit();
       });
     });
     if (failed) fail(what + ": zlib could not deflate a chunk");
