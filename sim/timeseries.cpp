@@ -64,11 +64,8 @@ void Timeseries::record(const Population& population, std::int64_t step) {
         ChunkGroups groups;
         for (std::size_t begin = range.begin(); begin < range.end(); begin += kChunk) {
           const std::size_t end = std::min(range.end(), begin + kChunk);
-          for (int g = 0; g < kGroups; ++g) {
-            std::uint8_t* in_group = groups.in_group[g].data();
-            for (std::size_t i = begin; i < end; ++i)
-              in_group[i - begin] = population.group(static_cast<ResidentId>(i)) == g ? 0xff : 0x00;
-          }
+          groups.fill(population.sex.data() + begin, population.income_low.data() + begin,
+                      end - begin);
           for (std::size_t j = 0; j < k; ++j)
             indicators_[j].count_range(population, begin, end, step, groups, counts[j]);
         }

@@ -25,6 +25,24 @@ class Timeseries {
   /// else 0 (worked out once per chunk for every indicator).
   struct ChunkGroups {
     std::array<std::array<std::uint8_t, kChunk>, kGroups> in_group;
+    /// Each of the n residents' group (Population::group: income_low * 2 + sex, both 0 or 1)
+    /// from their columns, in one pass for all four. Through pointers only: a store of a byte
+    /// may alias anything, so through the population's vectors every store would reload their
+    /// data pointers and the loop would not vectorise.
+    void fill(const std::uint8_t* sex, const std::uint8_t* income_low, std::size_t n) {
+      static_assert(kGroups == 4);
+      std::uint8_t* group0 = in_group[0].data();
+      std::uint8_t* group1 = in_group[1].data();
+      std::uint8_t* group2 = in_group[2].data();
+      std::uint8_t* group3 = in_group[3].data();
+      for (std::size_t j = 0; j < n; ++j) {
+        const auto group = static_cast<std::uint8_t>(income_low[j] * 2 + sex[j]);
+        group0[j] = group == 0 ? 0xff : 0x00;
+        group1[j] = group == 1 ? 0xff : 0x00;
+        group2[j] = group == 2 ? 0xff : 0x00;
+        group3[j] = group == 3 ? 0xff : 0x00;
+      }
+    }
     /// Adds to `counts`, by group, the residents j < n of the chunk with hit[j]. Inline: were
     /// `hit` passed to a call the compiler cannot see, the loop that fills it could not be
     /// vectorised without run-time checks that it is not one of the columns read.
