@@ -160,7 +160,12 @@ struct Population {
     return frailty0[id] + (1.0f - frailty0[id]) * used;
   }
   /// Group index for outcomes by income and sex: income_low * 2 + sex.
-  int group(ResidentId id) const { return income_low[id] * 2 + sex[id]; }
+  int group(ResidentId id) const { return group_of(income_low[id], sex[id]); }
+  /// The group of a resident with these columns' values (for loops that read the columns
+  /// through their own pointers).
+  static int group_of(std::uint8_t low_income, std::uint8_t sex_code) {
+    return low_income * 2 + sex_code;
+  }
   std::size_t bytes() const;
 };
 

@@ -25,8 +25,8 @@ class Timeseries {
   /// else 0 (worked out once per chunk for every indicator).
   struct ChunkGroups {
     std::array<std::array<std::uint8_t, kChunk>, kGroups> in_group;
-    /// Each of the n residents' group (Population::group: income_low * 2 + sex, both 0 or 1)
-    /// from their columns, in one pass for all four. Through pointers only: a store of a byte
+    /// Each of the n residents' group (Population::group_of their income_low and sex, both 0 or
+    /// 1) from their columns, in one pass for all four. Through pointers only: a store of a byte
     /// may alias anything, so through the population's vectors every store would reload their
     /// data pointers and the loop would not vectorise.
     void fill(const std::uint8_t* sex, const std::uint8_t* income_low, std::size_t n) {
@@ -36,7 +36,7 @@ class Timeseries {
       std::uint8_t* group2 = in_group[2].data();
       std::uint8_t* group3 = in_group[3].data();
       for (std::size_t j = 0; j < n; ++j) {
-        const auto group = static_cast<std::uint8_t>(income_low[j] * 2 + sex[j]);
+        const auto group = static_cast<std::uint8_t>(Population::group_of(income_low[j], sex[j]));
         group0[j] = group == 0 ? 0xff : 0x00;
         group1[j] = group == 1 ? 0xff : 0x00;
         group2[j] = group == 2 ? 0xff : 0x00;

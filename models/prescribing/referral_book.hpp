@@ -81,6 +81,16 @@ class Referrals {
   const std::int32_t* record_numbers() const {
     return book_ != nullptr ? book_->record_numbers() : nullptr;
   }
+  /// Whether any of the residents first .. first + count - 1 has a record in the book (so could
+  /// be active): without a branch per resident, for a loop over many that have none.
+  bool any_record(std::size_t first, std::size_t count) const {
+    const std::int32_t* record = record_numbers();
+    if (record == nullptr) return false;
+    std::uint8_t found = 0;
+    for (std::size_t j = first; j < first + count; ++j)
+      found |= static_cast<std::uint8_t>(record[j] >= 0);
+    return found != 0;
+  }
 
  private:
   const ReferralBook* book_ = nullptr;

@@ -64,14 +64,8 @@ class SeatQueue {
       std::copy(draws.begin(), draws.end(), block.priority.begin() + j);
     }
     // Riders a link worker registered (social prescribing) are seated first. Only residents with
-    // a record in the referral book can be (a few in a hundred): most blocks have none, found
-    // without a branch per resident.
-    const std::int32_t* record = referred_.record_numbers();
-    if (record == nullptr) return;
-    std::uint8_t any_record = 0;
-    for (std::size_t j = 0; j < count; ++j)
-      any_record |= static_cast<std::uint8_t>(record[first + j] >= 0);
-    if (any_record == 0) return;
+    // a record in the referral book can be (a few in a hundred): most blocks have none.
+    if (!referred_.any_record(first, count)) return;
     for (std::size_t j = 0; j < count; ++j) {
       if (block.queued[j] && referred_.active(static_cast<ResidentId>(first + j), step_))
         block.priority[j] -= 1.0;

@@ -94,6 +94,12 @@ TEST(Referrals, AServiceSeesItsOwnReferralsUpToTheirLastStep) {
   EXPECT_FALSE(shop.active(2, 0));
   EXPECT_FALSE(salons.active(3, 0));
   EXPECT_FALSE(shuttle.active(3, 0));
+  // Only resident 3 has a record: a range holds one only where it holds resident 3.
+  EXPECT_FALSE(shop.any_record(0, 3));
+  EXPECT_TRUE(shop.any_record(2, 2));
+  EXPECT_TRUE(salons.any_record(0, 4));    // a record, whichever service it names
+  EXPECT_FALSE(shuttle.any_record(0, 4));  // no book refers to the shuttle
+  EXPECT_FALSE(before_any.any_record(0, 4));
 }
 
 TEST(ReferralBook, APopulationHasOneBook) {
