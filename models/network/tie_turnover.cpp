@@ -233,14 +233,12 @@ void TieTurnover::draw_entry_proposals(const Simulation& sim, std::int64_t step,
 }
 
 void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId self,
-                          std::vector<Change>& changes) const {
+                          const std::array<double, 4>& u, std::vector<Change>& changes) const {
   const Population& p = sim.population();
   const Network& network = sim.network();
   const TurnoverParams& t = params_.turnover;
   const RandomStream& stream = update_.stream;
   const double dt = update_.dt;
-  const auto u = stream.uniforms4(step, self, kEventDraw);
-
   // Events on the ties this resident considers (those to residents with larger ids, so each
   // tie is considered once): a tie fades, or its contacts are drawn anew; a Poisson number of
   // them this update, each on a tie chosen by its rate. Fading is drawn at the certified rate
@@ -252,10 +250,9 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
   double fading = 0;
   std::uint32_t redrawable = 0;
   // No event (below) when u[0] is at most 1 - the rate times dt, so surely when it is at most
-  // 1 - a bound on the rate from the number of ties alone (with a margin for the rounding of
-  // the sums): most residents need not read their ties' kinds at all.
-  const double bound = update_.most_per_tie * degree * (1.0 + 1e-9);
-  const bool none = u[0] <= (1.0 - bound * dt) * (1.0 - 1e-12);
+  // 1 - a bound on the rate from the number of ties alone: most residents need not read their
+  // ties' kinds at all.
+  const bool none = update_.surely_no_event(u[0], degree);
   // Without a branch on whose the tie is (its other end's id follows no pattern): a tie not
   // considered adds +0, which changes neither sum.
   for (std::uint32_t k = 0; k < (none ? 0 : degree); ++k) {
@@ -305,15 +302,12 @@ void TieTurnover::propose(const Simulation& sim, std::int64_t step, ResidentId s
 
   // Formation: neighbours and friends.
   if (network.degree(self) >= network.capacity(self)) return;
-  const double scale =
-      update_.sociability[self] * (self_certified ? t.certified_formation_ratio : 1.0);
-  const double neighbours = update_.formation[p.sex[self]][0] * scale;
-  const double friends = update_.formation[p.sex[self]][1] * scale;
+  const auto [neighbours, friends] = update_.forming(
+      p.sex[self], self_certified, update_.sociability[self], t.certified_formation_ratio);
   const double forming = neighbours + friends;
-  // No new tie when u[2] is at least 1 - exp(-forming dt), so surely when it is at least
-  // forming dt (more than that), with a margin for rounding: most residents need no expm1.
-  if (forming <= 0 || u[2] >= forming * dt * (1.0 + 1e-12) || u[2] >= -std::expm1(-forming * dt))
-    return;
+  // No new tie when u[2] is at least 1 - exp(-forming dt); the bound first, so most residents
+  // need no expm1.
+  if (update_.surely_none_formed(u[2], forming) || u[2] >= -std::expm1(-forming * dt)) return;
   const bool friend_tie = u[3] * forming >= neighbours;
   const TieFormation& formation =
       friend_tie ? static_cast<const TieFormation&>(params_.friends) : params_.neighbours;
@@ -392,19 +386,48 @@ void TieTurnover::turnover(Simulation& sim, std::int64_t step) {
   // in id order: the result does not depend on the number of threads. Of the living, so of the
   // rows entered.
   const std::size_t entered = p.entered_by(step);
+  const Network& as_it_was = sim.network();
   tbb::parallel_for(std::size_t{0}, chunk_changes_.size(), [&](std::size_t chunk) {
     std::vector<Change>& changes = chunk_changes_[chunk];
     changes.clear();
     const std::size_t last = std::min(entered, (chunk + 1) * kChunk);
-    // The living of a part listed first, in order: who has died follows no pattern a branch
-    // predictor could learn.
+    // A part at a time, the living who may have an event or form a tie are listed first, in
+    // order: who has either follows no pattern a branch predictor could learn.
     constexpr std::size_t kPart = 256;
-    std::array<std::uint16_t, kPart + kRowsWhereSlack> living;
+    std::array<std::array<double, 4>, kPart> draws;
+    std::array<std::uint8_t, kPart> may_change;
+    std::array<std::uint16_t, kPart + kRowsWhereSlack> changing;
+    const std::uint8_t* alive = p.alive.data();
+    const std::uint8_t* sex = p.sex.data();
+    const std::uint8_t* certified = p.certified.data();
     for (std::size_t first = chunk * kChunk; first < last; first += kPart) {
-      const std::size_t count =
-          rows_where_nonzero(p.alive.data() + first, std::min(kPart, last - first), living.data());
-      for (std::size_t t = 0; t < count; ++t)
-        propose(sim, step, static_cast<ResidentId>(first + living[t]), changes);
+      const std::size_t rows = std::min(kPart, last - first);
+      // Every row's draws first, together: one's rounds of the generator need not wait on
+      // another's (a dead resident's are never read).
+      for (std::size_t row = 0; row < rows; ++row)
+        draws[row] = update_.stream.uniforms4(step, first + row, kEventDraw);
+      // Who may have an event or form a tie, without a branch: propose() tests the same bounds
+      // first, so a resident ruled out here is one it would do nothing for (most residents).
+      for (std::size_t row = 0; row < rows; ++row) {
+        const auto i = static_cast<ResidentId>(first + row);
+        const std::uint32_t degree = as_it_was.degree(i);
+        const auto [neighbours, friends] = update_.forming(
+            sex[i], certified[i] != 0, update_.sociability[i], t.certified_formation_ratio);
+        const bool event = !update_.surely_no_event(draws[row][0], degree);
+        const bool forms = degree < as_it_was.capacity(i) &&
+                           !update_.surely_none_formed(draws[row][2], neighbours + friends);
+        may_change[row] = alive[i] & static_cast<std::uint8_t>(event | forms);
+      }
+      const std::size_t count = rows_where_nonzero(may_change.data(), rows, changing.data());
+      constexpr std::size_t kAhead = 4;
+      for (std::size_t k = 0; k < std::min(count, kAhead); ++k)
+        as_it_was.prefetch_ties(static_cast<ResidentId>(first + changing[k]));
+      for (std::size_t k = 0; k < count; ++k) {
+        if (k + kAhead < count)
+          as_it_was.prefetch_ties(static_cast<ResidentId>(first + changing[k + kAhead]));
+        const std::size_t row = changing[k];
+        propose(sim, step, static_cast<ResidentId>(first + row), draws[row], changes);
+      }
     }
   });
   Network& network = sim.network();

@@ -90,9 +90,10 @@ class TieTurnover final : public Module {
                                 std::size_t kind, std::uint32_t index, std::uint32_t first,
                                 std::uint32_t& found_at) const;
   void turnover(Simulation& sim, std::int64_t step);
-  /// The change resident i asks for this update (none, a fade, a new tie).
+  /// The change resident i asks for this update (none, a fade, a new tie), from their draws
+  /// `u` (kEventDraw).
   void propose(const Simulation& sim, std::int64_t step, ResidentId i,
-               std::vector<Change>& changes) const;
+               const std::array<double, 4>& u, std::vector<Change>& changes) const;
 
   /// What every resident's proposal in one update reads (set before the parallel pass).
   struct Update {
@@ -108,6 +109,25 @@ class TieTurnover final : public Module {
     // The largest rate of events a tie of any kind has (fading and drawing anew): a bound on a
     // resident's rate from their number of ties alone.
     double most_per_tie = 0;
+
+    /// Surely no event befalls the ties of a resident with `degree` ties this update when their
+    /// gate `u` is at most 1 - a bound on their rate times dt: the bound from the number of ties
+    /// alone, with a margin for the rounding of the sums.
+    bool surely_no_event(double u, std::uint32_t degree) const {
+      const double bound = most_per_tie * degree * (1.0 + 1e-9);
+      return u <= (1.0 - bound * dt) * (1.0 - 1e-12);
+    }
+    /// A resident's rates a year of forming a tie with a neighbour and with a friend.
+    std::array<double, 2> forming(std::uint8_t sex, bool certified, float sociability_of,
+                                  double certified_ratio) const {
+      const double scale = sociability_of * (certified ? certified_ratio : 1.0);
+      return {formation[sex][0] * scale, formation[sex][1] * scale};
+    }
+    /// Surely no tie is formed at a rate `rate` a year when the gate `u` is at least rate * dt
+    /// (more than 1 - exp(-rate dt)), with a margin for rounding.
+    bool surely_none_formed(double u, double rate) const {
+      return rate <= 0 || u >= rate * dt * (1.0 + 1e-12);
+    }
   };
 
   NetworkParams params_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <cmath>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -84,6 +85,46 @@ TEST(TieTurnover, NothingFadesAtRateZero) {
   auto sim = cluster(params, 0, 104);
   sim->run();
   EXPECT_EQ(sim->network().entries(), 10u);
+}
+
+// Fading and the drawing anew of contacts at their rates, worked out by hand: 3,000 pairs of
+// friends who make no new ties, updated every 28 days for 12 updates (steps 4, 8, ..., 48 of
+// 52 weekly steps), so T = 12 x 28 / 365.25 = 0.91992 years. Fading is drawn at the certified
+// rate (2 a year) and thinned by half, so a tie of two residents not certified fades at 1 a
+// year: it lasts T with probability exp(-T) = 0.39856 (standard error 0.0089 over 3,000).
+// Contacts are drawn anew at 0.5 a year, whether or not the tie later fades: a tie that lasts
+// has had new contacts with probability 1 - exp(-0.5 T) = 0.36872 (standard error about
+// 0.014 over the 1,200 or so that last). The tolerances are four standard errors. This pins
+// what turnover's pass ahead of the proposals may rule out: only residents with neither.
+TEST(TieTurnover, TiesFadeAndHaveTheirContactsDrawnAnewAtTheirRates) {
+  constexpr int kPairs = 3000;
+  std::vector<std::pair<float, float>> homes;
+  for (int i = 0; i < 2 * kPairs; ++i)
+    homes.emplace_back(static_cast<float>(10 * (i % 100)), static_cast<float>(10 * (i / 100)));
+  Population p = residents_at(homes);
+  p.add_column<float>({std::string(kSociabilityColumn), "", "", false}, 1.0f);
+  std::vector<UndirectedTie> ties;
+  for (ResidentId a = 0; a < 2 * kPairs; a += 2)
+    ties.push_back({a, a + 1, {0.8f, TieKind::kFriend}});
+  NetworkParams params = no_formation();
+  params.turnover.friends_fade_per_year = 1.0;
+  params.turnover.certified_fade_ratio = 2.0;
+  params.turnover.contact_change_per_year = 0.5;
+  params.turnover.every_days = 28;
+  Simulation sim(RunIdentity{11, 0}, Clock{7, 52}, std::move(p), Network(2 * kPairs, ties, 0));
+  sim.add_module(std::make_unique<Demography>());
+  sim.add_module(std::make_unique<TieTurnover>(params, built_in_life_table("japan-2020")));
+  sim.run();
+  int lasting = 0, redrawn = 0;
+  for (ResidentId a = 0; a < 2 * kPairs; a += 2) {
+    if (!sim.network().tied(a, a + 1)) continue;
+    ++lasting;
+    sim.network().for_each_tie(
+        a, [&](ResidentId, const Tie& tie) { redrawn += tie.contacts_per_week != 0.8f; });
+  }
+  const double years = 12 * 28 / 365.25;
+  EXPECT_NEAR(static_cast<double>(lasting) / kPairs, std::exp(-years), 0.036);
+  EXPECT_NEAR(static_cast<double>(redrawn) / lasting, 1 - std::exp(-0.5 * years), 0.056);
 }
 
 TEST(TieTurnover, TurnedOffItChangesNothing) {
